@@ -1,0 +1,131 @@
+/**
+ * The reverse-mode engine. Every op that sees an input requiring grad attaches a GradFn to its
+ * output; `backward(root)` visits the graph in reverse topological order, so each node's output
+ * gradient is complete (summed over all its consumers) before its backward runs.
+ */
+import { Tensor } from './tensor';
+import { noGrad } from './grad-mode';
+import { formatShape, sameShape } from './shape';
+import { allocate } from './dtype';
+
+export interface GradFn {
+  /** The op's name, for error messages and graph dumps. */
+  readonly name: string;
+  /** The op's arguments in order; non-tensor arguments and tensors not requiring grad are null. */
+  readonly inputs: ReadonlyArray<Tensor | null>;
+  /** Given dL/d(output), returns dL/d(input) for each entry of `inputs` (null where not needed). */
+  apply(gradOutput: Tensor): ReadonlyArray<Tensor | null | undefined>;
+  /** Drops saved tensors once backward has run (unless the graph is retained). */
+  release(): void;
+}
+
+export interface BackwardOptions {
+  /** Keep the saved tensors so backward can run through this graph again. */
+  retainGraph?: boolean;
+}
+
+/** Reverse topological order of the tensors reachable from `root` through gradFns. */
+function reverseTopologicalOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  // Iterative DFS: deep graphs (long training loops unrolled by mistake) must not blow the stack.
+  const stack: Array<{ tensor: Tensor; expanded: boolean }> = [{ tensor: root, expanded: false }];
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    if (top.expanded) {
+      order.push(top.tensor);
+      continue;
+    }
+    if (visited.has(top.tensor)) continue;
+    visited.add(top.tensor);
+    stack.push({ tensor: top.tensor, expanded: true });
+    for (const input of top.tensor.gradFn?.inputs ?? []) {
+      if (input && !visited.has(input)) stack.push({ tensor: input, expanded: false });
+    }
+  }
+  return order.reverse();
+}
+
+function addInto(target: Tensor, extra: Tensor): Tensor {
+  const a = target.contiguousData();
+  const b = extra.contiguousData();
+  const out = allocate(target.dtype, a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
+  return Tensor.fromData(out, target.shape);
+}
+
+function onesLikeScalar(root: Tensor): Tensor {
+  const ones = allocate(root.dtype, 1);
+  ones[0] = 1;
+  return Tensor.fromData(ones, root.shape);
+}
+
+function seedGradient(root: Tensor, gradOutput: Tensor | undefined, where: string): Tensor {
+  if (!root.requiresGrad) {
+    throw new Error(`${where}: this tensor does not require grad and has no gradFn (did an input set requiresGrad: true?)`);
+  }
+  if (gradOutput === undefined && root.numel !== 1) {
+    throw new RangeError(
+      `${where}: gradOutput is needed for a non-scalar output of shape ${formatShape(root.shape)} (or call .sum() first)`,
+    );
+  }
+  const seed = gradOutput ?? onesLikeScalar(root);
+  if (!sameShape(seed.shape, root.shape)) {
+    throw new RangeError(`${where}: gradOutput shape ${formatShape(seed.shape)} does not match output shape ${formatShape(root.shape)}`);
+  }
+  return seed.detach();
+}
+
+/**
+ * Propagates `seed` = dL/d(root) through the graph. `receive(tensor, grad)` is called once for every
+ * tensor reached, with its complete gradient, before that tensor's own backward runs.
+ */
+function propagate(root: Tensor, seed: Tensor, retainGraph: boolean, receive: (tensor: Tensor, grad: Tensor) => void): void {
+  const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  noGrad(() => {
+    for (const tensor of reverseTopologicalOrder(root)) {
+      const grad = grads.get(tensor);
+      if (!grad) continue;
+      grads.delete(tensor);
+      receive(tensor, grad);
+      const fn = tensor.gradFn;
+      if (!fn) continue;
+      const inputGrads = fn.apply(grad);
+      if (!retainGraph) fn.release();
+      fn.inputs.forEach((input, i) => {
+        const g = inputGrads[i];
+        if (!input || !g) return;
+        if (!sameShape(g.shape, input.shape)) {
+          throw new RangeError(
+            `${fn.name} backward: gradient for input ${i} has shape ${formatShape(g.shape)}, expected ${formatShape(input.shape)}`,
+          );
+        }
+        const previous = grads.get(input);
+        grads.set(input, previous ? addInto(previous, g) : g);
+      });
+    }
+  });
+}
+
+/** Computes gradients of `root` w.r.t. every leaf that requires grad, accumulating into `.grad`. */
+export function runBackward(root: Tensor, gradOutput?: Tensor, options: BackwardOptions = {}): void {
+  const seed = seedGradient(root, gradOutput, 'backward');
+  propagate(root, seed, options.retainGraph ?? false, (tensor, grad) => {
+    if (tensor.isLeaf || tensor.retainsGrad) {
+      tensor.grad = tensor.grad ? addInto(tensor.grad, grad) : grad.contiguousStorage();
+    }
+  });
+}
+
+/**
+ * Returns d(root)/d(input) for each of `inputs` without touching any `.grad` (PyTorch's
+ * torch.autograd.grad). An input the root does not depend on gets null.
+ */
+export function grad(root: Tensor, inputs: readonly Tensor[], gradOutput?: Tensor, options: BackwardOptions = {}): Array<Tensor | null> {
+  const seed = seedGradient(root, gradOutput, 'grad');
+  const wanted = new Map<Tensor, Tensor | null>(inputs.map((t) => [t, null]));
+  propagate(root, seed, options.retainGraph ?? false, (tensor, g) => {
+    if (wanted.has(tensor)) wanted.set(tensor, g.contiguousStorage());
+  });
+  return inputs.map((t) => wanted.get(t) ?? null);
+}

@@ -1,0 +1,158 @@
+/** Functions that make new leaf tensors: from JS data, constants, ranges and random draws. */
+import { DType, TypedArray, allocate, dtypeOf, isDType } from './dtype';
+import { Shape, assertValidShape, formatShape, sizeOf } from './shape';
+import { NestedArray, Tensor } from './tensor';
+import { Generator, defaultGenerator } from './random/generator';
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface FromDataOptions extends TensorOptions {
+  /** The shape of a flat typed array or number list (default: as given). */
+  shape?: Shape;
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+function checkDType(dtype: unknown, where: string): DType {
+  if (!isDType(dtype)) throw new TypeError(`${where}: dtype must be 'float64' or 'float32', got ${JSON.stringify(dtype)}`);
+  return dtype;
+}
+
+/** Shape of a nested array, checking it is rectangular and holds only finite-or-not numbers. */
+function inferShape(value: NestedArray, where: string): number[] {
+  const shape: number[] = [];
+  let level: NestedArray = value;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+    level = level[0];
+  }
+  const check = (v: NestedArray, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      if (typeof v !== 'number') throw new TypeError(`${where}: expected a number at ${path || 'the top level'}, got ${typeof v}`);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new RangeError(`${where}: ragged nested array at ${path || 'the top level'} (expected length ${shape[dim]} as in ${formatShape(shape)})`);
+    }
+    v.forEach((child: NestedArray, i: number) => check(child, dim + 1, `${path}[${i}]`));
+  };
+  check(value, 0, '');
+  return shape;
+}
+
+function flatten(value: NestedArray, out: TypedArray, at = { i: 0 }): void {
+  if (typeof value === 'number') out[at.i++] = value;
+  else for (const v of value) flatten(v, out, at);
+}
+
+/**
+ * Makes a tensor from a number, a nested array, or a flat typed array / number list with `shape`.
+ * Typed arrays are copied (the tensor owns its storage); dtype defaults to float64, or to the
+ * typed array's own type.
+ */
+export function tensor(data: NestedArray | TypedArray, options: FromDataOptions = {}): Tensor {
+  const isTyped = data instanceof Float64Array || data instanceof Float32Array;
+  const dtype = checkDType(options.dtype ?? (isTyped ? dtypeOf(data as TypedArray) : 'float64'), 'tensor');
+  let shape: number[];
+  let storage: TypedArray;
+  if (isTyped || (options.shape && Array.isArray(data) && data.every((v) => typeof v === 'number'))) {
+    const flat = data as ArrayLike<number>;
+    shape = options.shape ? options.shape.slice() : [flat.length];
+    assertValidShape(shape, 'tensor');
+    if (sizeOf(shape) !== flat.length) {
+      throw new RangeError(`tensor: ${flat.length} values cannot take shape ${formatShape(shape)} (${sizeOf(shape)} needed)`);
+    }
+    storage = allocate(dtype, flat.length);
+    storage.set(flat);
+  } else {
+    shape = inferShape(data as NestedArray, 'tensor');
+    if (options.shape && sizeOf(options.shape) !== sizeOf(shape)) {
+      throw new RangeError(`tensor: data of shape ${formatShape(shape)} cannot take shape ${formatShape(options.shape)}`);
+    }
+    storage = allocate(dtype, sizeOf(shape));
+    flatten(data as NestedArray, storage);
+    if (options.shape) shape = options.shape.slice();
+  }
+  return Tensor.fromData(storage, shape, options.requiresGrad ?? false);
+}
+
+function filled(shape: Shape, options: TensorOptions, where: string, fill: (out: TypedArray) => void): Tensor {
+  assertValidShape(shape, where);
+  const out = allocate(checkDType(options.dtype ?? 'float64', where), sizeOf(shape));
+  fill(out);
+  return Tensor.fromData(out, shape, options.requiresGrad ?? false);
+}
+
+export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
+  return filled(shape, options, 'full', (out) => out.fill(value));
+}
+
+export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
+  return filled(shape, options, 'zeros', () => undefined);
+}
+
+export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/** Values start, start+step, … below end (PyTorch's arange). */
+export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  if (end === undefined) [start, end] = [0, start];
+  if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be finite and non-zero, got ${step}`);
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  return filled([n], options, 'arange', (out) => {
+    for (let i = 0; i < n; i++) out[i] = start + i * step;
+  });
+}
+
+export function eye(n: number, options: TensorOptions = {}): Tensor {
+  return filled([n, n], options, 'eye', (out) => {
+    for (let i = 0; i < n; i++) out[i * n + i] = 1;
+  });
+}
+
+/** Uniform samples in [0, 1). */
+export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  return filled(shape, options, 'rand', (out) => {
+    for (let i = 0; i < out.length; i++) out[i] = g.random();
+  });
+}
+
+/** Standard normal samples. */
+export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  return filled(shape, options, 'randn', (out) => {
+    for (let i = 0; i < out.length; i++) out[i] = g.normal();
+  });
+}
+
+/** Uniform samples in [low, high). */
+export function uniform(shape: Shape, low: number, high: number, options: RandomOptions = {}): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  return filled(shape, options, 'uniform', (out) => {
+    for (let i = 0; i < out.length; i++) out[i] = g.uniform(low, high);
+  });
+}
+
+/** 1 with probability p, else 0, elementwise. */
+export function bernoulli(shape: Shape, p: number, options: RandomOptions = {}): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli: p must be in [0, 1], got ${p}`);
+  const g = options.generator ?? defaultGenerator;
+  return filled(shape, options, 'bernoulli', (out) => {
+    for (let i = 0; i < out.length; i++) out[i] = g.bernoulli(p);
+  });
+}
+
+const like = (t: Tensor, options: TensorOptions): TensorOptions => ({ dtype: t.dtype, ...options });
+export const zerosLike = (t: Tensor, options: TensorOptions = {}): Tensor => zeros(t.shape, like(t, options));
+export const onesLike = (t: Tensor, options: TensorOptions = {}): Tensor => ones(t.shape, like(t, options));
+export const fullLike = (t: Tensor, value: number, options: TensorOptions = {}): Tensor => full(t.shape, value, like(t, options));
+export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, { dtype: t.dtype, ...options });
+export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(t.shape, { dtype: t.dtype, ...options });

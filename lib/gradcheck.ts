@@ -1,0 +1,252 @@
+/**
+ * gradcheck: compares the analytical Jacobian (from backward passes) with central finite
+ * differences, (f(x + eps) − f(x − eps)) / 2eps, for every input that requires grad and every
+ * output, in float64. An entry passes when |analytical − numerical| ≤ atol + rtol·|numerical|.
+ *
+ * Stochastic functions must draw the same mask on every evaluation: pass `seed` (the default
+ * generator is reseeded before each call of fn) or build a fresh seeded Generator inside fn.
+ */
+import { Tensor } from './tensor';
+import { grad } from './autograd';
+import { noGrad } from './grad-mode';
+import { formatShape, rowMajorStrides } from './shape';
+import { Generator, manualSeed } from './random/generator';
+import { allocate } from './dtype';
+
+export interface GradcheckOptions {
+  /** Finite-difference step (default 1e-6). */
+  eps?: number;
+  /** Absolute tolerance (default 1e-5). */
+  atol?: number;
+  /** Relative tolerance (default 1e-3). */
+  rtol?: number;
+  /** Throw a GradcheckError on failure (default true); else return the report. */
+  raiseException?: boolean;
+  /** Compare random projections v·J·u instead of whole Jacobians (default false): for large inputs. */
+  fastMode?: boolean;
+  /** Reseed the default generator with this before every evaluation of fn, so masks repeat. */
+  seed?: number;
+}
+
+export interface GradcheckEntry {
+  /** Which output (index into fn's outputs) and the multi-indices of the entry. */
+  output: number;
+  outputIndex: number[];
+  inputIndex: number[];
+  analytical: number;
+  numerical: number;
+}
+
+export interface GradcheckInputReport {
+  /** Position of this input in the `inputs` array. */
+  input: number;
+  shape: number[];
+  maxAbsError: number;
+  /** max |a − n| / max(|n|, atol) over the entries. */
+  maxRelError: number;
+  /** The entry furthest outside the tolerance (or closest to it, when all pass). */
+  worst: GradcheckEntry | null;
+  /** Some analytical or numerical entry was NaN or ±Infinity. */
+  nonFinite: boolean;
+  passed: boolean;
+}
+
+export interface GradcheckReport {
+  passed: boolean;
+  inputs: GradcheckInputReport[];
+  /** A one-paragraph summary naming each failing input and its worst entry. */
+  message: string;
+}
+
+export class GradcheckError extends Error {
+  constructor(readonly report: GradcheckReport) {
+    super(report.message);
+    this.name = 'GradcheckError';
+  }
+}
+
+export type GradcheckFn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
+
+const asList = (out: Tensor | readonly Tensor[]): readonly Tensor[] => (out instanceof Tensor ? [out] : out);
+
+function unravel(flat: number, shape: readonly number[]): number[] {
+  const strides = rowMajorStrides(shape);
+  return strides.map((s, d) => Math.floor(flat / s) % shape[d]);
+}
+
+/** The storage offset of each element of `t`, in row-major order (t may be a strided view). */
+function storageOffsets(t: Tensor): Int32Array {
+  const offsets = new Int32Array(t.numel);
+  const { shape, stride, offset } = t.nd;
+  for (let i = 0; i < offsets.length; i++) {
+    offsets[i] = unravel(i, shape).reduce((acc, idx, d) => acc + idx * stride[d], offset);
+  }
+  return offsets;
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+interface Comparison {
+  analytical: number;
+  numerical: number;
+  output: number;
+  outputFlat: number;
+  inputFlat: number;
+}
+
+class InputTally {
+  maxAbsError = 0;
+  maxRelError = 0;
+  nonFinite = false;
+  passed = true;
+  private worstScore = -Infinity;
+  private worstEntry: Comparison | null = null;
+
+  constructor(
+    private readonly atol: number,
+    private readonly rtol: number,
+  ) {}
+
+  add(c: Comparison): void {
+    const err = Math.abs(c.analytical - c.numerical);
+    const finite = Number.isFinite(c.analytical) && Number.isFinite(c.numerical);
+    const score = finite ? err / (this.atol + this.rtol * Math.abs(c.numerical)) : Infinity;
+    if (!finite) this.nonFinite = true;
+    if (!(score <= 1)) this.passed = false;
+    if (finite) {
+      this.maxAbsError = Math.max(this.maxAbsError, err);
+      this.maxRelError = Math.max(this.maxRelError, err / Math.max(Math.abs(c.numerical), this.atol));
+    }
+    if (score > this.worstScore || this.worstEntry === null) {
+      this.worstScore = score;
+      this.worstEntry = c;
+    }
+  }
+
+  report(input: number, inputShape: number[], outputShapes: number[][]): GradcheckInputReport {
+    const w = this.worstEntry;
+    return {
+      input,
+      shape: inputShape,
+      maxAbsError: this.maxAbsError,
+      maxRelError: this.maxRelError,
+      nonFinite: this.nonFinite,
+      passed: this.passed,
+      worst: w && {
+        output: w.output,
+        outputIndex: unravel(w.outputFlat, outputShapes[w.output]),
+        inputIndex: unravel(w.inputFlat, inputShape),
+        analytical: w.analytical,
+        numerical: w.numerical,
+      },
+    };
+  }
+}
+
+function describe(report: GradcheckInputReport, fastMode: boolean): string {
+  const w = report.worst;
+  const where = !w
+    ? ''
+    : fastMode
+      ? ` (projection v·J·u for output ${w.output})`
+      : ` at output ${w.output}${formatShape(w.outputIndex)}, input index ${formatShape(w.inputIndex)}`;
+  const values = w ? `: analytical ${w.analytical}, numerical ${w.numerical}` : '';
+  const kind = report.nonFinite ? 'non-finite gradient' : 'Jacobian mismatch';
+  return `input ${report.input} (shape ${formatShape(report.shape)}): ${kind}${where}${values}; max abs error ${report.maxAbsError.toExponential(3)}, max rel error ${report.maxRelError.toExponential(3)}`;
+}
+
+/** Checks fn's backward against finite differences for every input with requiresGrad. */
+export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true, fastMode = false, seed } = options;
+  const checked = inputs.map((t, i) => ({ t, i })).filter(({ t }) => t.requiresGrad);
+  if (checked.length === 0) throw new Error('gradcheck: no input has requiresGrad: true, so there is nothing to check');
+  for (const { t, i } of checked) {
+    if (t.dtype !== 'float64') {
+      throw new TypeError(`gradcheck: input ${i} (shape ${formatShape(t.shape)}) is ${t.dtype}; finite differences need float64 inputs`);
+    }
+  }
+  const call = (): readonly Tensor[] => {
+    if (seed !== undefined) manualSeed(seed);
+    return asList(fn(...inputs));
+  };
+  const evaluate = (): Float64Array[] => noGrad(call).map((o) => Float64Array.from(o.contiguousData()));
+
+  const outputs = call();
+  const outputShapes = outputs.map((o) => o.shape);
+  const tallies = checked.map(() => new InputTally(atol, rtol));
+  const offsetsOf = checked.map(({ t }) => storageOffsets(t));
+
+  /** (f(x + eps·u) − f(x − eps·u)) / 2eps for input c, where u is `direction` on the listed elements. */
+  const centralDifference = (c: number, elements: ArrayLike<number>, direction: ArrayLike<number>): Float64Array[] => {
+    const store = checked[c].t.nd.data;
+    const offsets = Array.from(elements, (k) => offsetsOf[c][k]);
+    const saved = offsets.map((o) => store[o]);
+    const shifted = (sign: number): Float64Array[] => {
+      offsets.forEach((o, m) => (store[o] = saved[m] + sign * eps * direction[m]));
+      return evaluate();
+    };
+    try {
+      const plus = shifted(1);
+      const minus = shifted(-1);
+      return plus.map((p, j) => p.map((v, k) => (v - minus[j][k]) / (2 * eps)));
+    } finally {
+      offsets.forEach((o, m) => (store[o] = saved[m]));
+    }
+  };
+
+  if (fastMode) {
+    const rng = new Generator(1234);
+    outputs.forEach((out, j) => {
+      if (!out.requiresGrad) return;
+      const v = Tensor.fromData(Float64Array.from({ length: out.numel }, () => rng.uniform(-1, 1)), out.shape);
+      const vJ = grad(out, checked.map(({ t }) => t), v, { retainGraph: true });
+      checked.forEach(({ t }, c) => {
+        const u = Float64Array.from({ length: t.numel }, () => rng.uniform(-1, 1));
+        const analytical = vJ[c] ? dot(vJ[c]!.contiguousData(), u) : 0;
+        const everyElement = Array.from({ length: t.numel }, (_, k) => k);
+        const numerical = dot(centralDifference(c, everyElement, u)[j], v.contiguousData());
+        tallies[c].add({ analytical, numerical, output: j, outputFlat: 0, inputFlat: 0 });
+      });
+    });
+  } else {
+    // Analytical rows: one backward pass per output element, with a one-hot gradOutput.
+    const analytical = checked.map(() => outputs.map(() => [] as Float64Array[]));
+    outputs.forEach((out, j) => {
+      for (let r = 0; r < out.numel; r++) {
+        const rows = out.requiresGrad
+          ? (() => {
+              const oneHot = allocate('float64', out.numel);
+              oneHot[r] = 1;
+              return grad(out, checked.map(({ t }) => t), Tensor.fromData(oneHot, out.shape), { retainGraph: true });
+            })()
+          : checked.map(() => null);
+        rows.forEach((g, c) => analytical[c][j].push(g ? Float64Array.from(g.contiguousData()) : new Float64Array(checked[c].t.numel)));
+      }
+    });
+    // Numerical columns: one pair of evaluations per input element.
+    checked.forEach(({ t }, c) => {
+      for (let k = 0; k < t.numel; k++) {
+        const column = centralDifference(c, [k], [1]);
+        column.forEach((values, j) =>
+          values.forEach((numerical, r) =>
+            tallies[c].add({ analytical: analytical[c][j][r][k], numerical, output: j, outputFlat: r, inputFlat: k }),
+          ),
+        );
+      }
+    });
+  }
+
+  const reports = tallies.map((tally, c) => tally.report(checked[c].i, checked[c].t.shape, outputShapes));
+  const passed = reports.every((r) => r.passed);
+  const failing = reports.filter((r) => !r.passed);
+  const message = passed
+    ? `gradcheck passed for ${reports.length} input(s)`
+    : `gradcheck failed (eps ${eps}, atol ${atol}, rtol ${rtol}): ${failing.map((r) => describe(r, fastMode)).join('; ')}`;
+  const report = { passed, inputs: reports, message };
+  if (!passed && raiseException) throw new GradcheckError(report);
+  return report;
+}

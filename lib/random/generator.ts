@@ -1,0 +1,119 @@
+/**
+ * Seeded randomness. One Generator type drives every mask in dropgrad, so a run is reproducible
+ * from its seed and a gradient check can replay a stochastic layer with the same mask.
+ *
+ * The stream is xoshiro128** (Blackman & Vigna), seeded through splitmix32. It uses only 32-bit
+ * integer arithmetic (Math.imul, >>>), so the same seed gives the same numbers on every platform.
+ */
+export class Generator {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private spareNormal: number | null = null;
+  private seedValue = 0;
+
+  constructor(seed = 0) {
+    this.manualSeed(seed);
+  }
+
+  /** Restarts the stream from `seed` (an integer; only its low 32 bits and sign matter). */
+  manualSeed(seed: number): this {
+    if (!Number.isFinite(seed) || !Number.isInteger(seed)) {
+      throw new RangeError(`manualSeed: seed must be an integer, got ${seed}`);
+    }
+    this.seedValue = seed;
+    let x = seed >>> 0;
+    const splitmix32 = (): number => {
+      x = (x + 0x9e3779b9) | 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = splitmix32();
+    this.s1 = splitmix32();
+    this.s2 = splitmix32();
+    this.s3 = splitmix32();
+    this.spareNormal = null;
+    return this;
+  }
+
+  /** The seed this generator was last seeded with. */
+  initialSeed(): number {
+    return this.seedValue;
+  }
+
+  /** The full state, to checkpoint and later resume a stream exactly. */
+  getState(): number[] {
+    return [this.s0, this.s1, this.s2, this.s3, this.seedValue, this.spareNormal ?? NaN];
+  }
+
+  setState(state: readonly number[]): this {
+    if (state.length !== 6) throw new RangeError(`setState: expected 6 numbers from getState(), got ${state.length}`);
+    [this.s0, this.s1, this.s2, this.s3, this.seedValue] = state;
+    this.spareNormal = Number.isNaN(state[5]) ? null : state[5];
+    return this;
+  }
+
+  /** The next 32 random bits as an unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  random(): number {
+    const hi = this.nextUint32() >>> 5; // 27 bits
+    const lo = this.nextUint32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform in [low, high). */
+  uniform(low = 0, high = 1): number {
+    return low + (high - low) * this.random();
+  }
+
+  /** Standard normal by the Box–Muller transform (both values of each pair are used). */
+  normal(mean = 0, std = 1): number {
+    if (this.spareNormal !== null) {
+      const z = this.spareNormal;
+      this.spareNormal = null;
+      return mean + std * z;
+    }
+    const u1 = 1 - this.random(); // (0, 1]: log stays finite
+    const u2 = this.random();
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    this.spareNormal = radius * Math.sin(2 * Math.PI * u2);
+    return mean + std * radius * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** 1 with probability p, else 0. */
+  bernoulli(p: number): number {
+    return this.random() < p ? 1 : 0;
+  }
+
+  /** A uniform integer in [low, high). */
+  integer(low: number, high: number): number {
+    return low + Math.floor(this.random() * (high - low));
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** The generator used when an op is not given one. */
+export const defaultGenerator = new Generator(0);
+
+/** Seeds the default generator (PyTorch's `torch.manual_seed`). */
+export function manualSeed(seed: number): Generator {
+  return defaultGenerator.manualSeed(seed);
+}

@@ -1,0 +1,151 @@
+/**
+ * Tensor: an n-dimensional array of float64 or float32 numbers that can take part in autograd.
+ *
+ * Storage is an `ndarray` view (typed array + shape + strides + offset), so transpose, permute and
+ * slicing are free views that share memory with their source. Ops read their inputs through
+ * `contiguousData()` and write fresh row-major outputs.
+ *
+ * This file only holds the data structure. Arithmetic methods (`x.add(y)`, `y.backward()`, …) are
+ * attached in tensor-methods.ts, so that ops can import Tensor without an import cycle.
+ */
+import ndarray from 'ndarray';
+import ops from 'ndarray-ops';
+import { DType, TypedArray, allocate, dtypeOf } from './dtype';
+import { Shape, formatShape, rowMajorStrides, sizeOf } from './shape';
+import type { GradFn } from './autograd';
+
+export type NdView = ndarray.NdArray<TypedArray>;
+export type NestedArray = number | readonly NestedArray[];
+
+let nextId = 0;
+
+export class Tensor {
+  /** The ndarray view holding this tensor's numbers. */
+  readonly nd: NdView;
+  readonly dtype: DType;
+  /** Accumulated gradient after backward(); only kept for leaves (and tensors that `retainGrad()`). */
+  grad: Tensor | null = null;
+  /** The node that produced this tensor in the autograd graph; null for leaves. */
+  gradFn: GradFn | null = null;
+  /** Keep `.grad` on this non-leaf tensor too (as PyTorch's retain_grad()). */
+  retainsGrad = false;
+  /** A unique id, for readable graph dumps and stable ordering. */
+  readonly id = nextId++;
+  private requiresGradFlag = false;
+
+  constructor(nd: NdView, requiresGrad = false) {
+    this.nd = nd;
+    this.dtype = dtypeOf(nd.data);
+    if (requiresGrad) this.requiresGrad = true;
+  }
+
+  /** A contiguous tensor over `data` (not copied) with the given shape. */
+  static fromData(data: TypedArray, shape: Shape, requiresGrad = false): Tensor {
+    if (data.length !== sizeOf(shape)) {
+      throw new RangeError(`Tensor: ${data.length} values do not fill shape ${formatShape(shape)} (${sizeOf(shape)} expected)`);
+    }
+    return new Tensor(ndarray(data, shape.slice()), requiresGrad);
+  }
+
+  get requiresGrad(): boolean {
+    return this.requiresGradFlag;
+  }
+
+  set requiresGrad(value: boolean) {
+    if (!value && this.gradFn) {
+      throw new Error('requiresGrad: cannot turn gradients off on a non-leaf tensor; use detach() instead');
+    }
+    this.requiresGradFlag = value;
+  }
+
+  /** True for tensors created by the user (not by an op that records a gradient). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  get shape(): number[] {
+    return this.nd.shape.slice();
+  }
+
+  get strides(): number[] {
+    return this.nd.stride.slice();
+  }
+
+  get ndim(): number {
+    return this.nd.shape.length;
+  }
+
+  get numel(): number {
+    return this.nd.size;
+  }
+
+  /** True when the view reads its typed array in row-major order from offset 0 to the end. */
+  get isContiguous(): boolean {
+    if (this.nd.offset !== 0 || this.nd.data.length !== this.nd.size) return false;
+    const expected = rowMajorStrides(this.nd.shape);
+    return this.nd.shape.every((d, i) => d === 1 || this.nd.stride[i] === expected[i]);
+  }
+
+  /**
+   * The numbers in row-major order as one flat typed array. For a contiguous tensor this is the
+   * storage itself (writes are visible to the tensor); for a view it is a fresh copy.
+   */
+  get data(): TypedArray {
+    return this.contiguousData();
+  }
+
+  contiguousData(): TypedArray {
+    if (this.isContiguous) return this.nd.data;
+    const out = ndarray(allocate(this.dtype, this.numel), this.nd.shape.slice());
+    if (this.numel > 0) ops.assign(out, this.nd);
+    return out.data;
+  }
+
+  /** A row-major copy when this is a view, else this tensor. Carries no gradient (see ops for that). */
+  contiguousStorage(): Tensor {
+    return this.isContiguous ? this : Tensor.fromData(this.contiguousData(), this.nd.shape);
+  }
+
+  /** The numbers as nested JS arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const flat = this.contiguousData();
+    const shape = this.nd.shape;
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === shape.length) return flat[offset];
+      const step = sizeOf(shape.slice(dim + 1));
+      return Array.from({ length: shape[dim] }, (_, i) => build(dim + 1, offset + i * step));
+    };
+    return build(0, 0);
+  }
+
+  /** The single number of a one-element tensor. */
+  item(): number {
+    if (this.numel !== 1) {
+      throw new RangeError(`item: only a one-element tensor converts to a number, got shape ${formatShape(this.shape)}`);
+    }
+    return this.nd.data[this.nd.offset];
+  }
+
+  /** A new leaf sharing this tensor's storage, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.nd);
+  }
+
+  /** Sets requiresGrad in place and returns this tensor (PyTorch's requires_grad_()). */
+  requiresGrad_(value = true): this {
+    this.requiresGrad = value;
+    return this;
+  }
+
+  /** Keeps `.grad` on this tensor even if it is not a leaf. */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
+  }
+
+  toString(): string {
+    const grad = this.gradFn ? `, gradFn=${this.gradFn.name}` : this.requiresGrad ? ', requiresGrad=true' : '';
+    const body = this.numel <= 64 ? JSON.stringify(this.toArray()) : `<${this.numel} values>`;
+    return `tensor(${body}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${grad})`;
+  }
+}
