@@ -23,11 +23,13 @@ declare global {
 
 interface AssertionContext {
   _obj: unknown;
-  assert(passed: boolean, message: string, negatedMessage: string): void;
+  assert(passed: boolean, message: string, negatedMessage: string, expected: unknown): void;
 }
 
+type PassGradcheck = (this: AssertionContext, inputs: readonly Tensor[], options?: GradcheckOptions) => void;
+
 interface ChaiWithAssertion {
-  Assertion: { addMethod(name: string, method: (this: AssertionContext, ...args: never[]) => void): void };
+  Assertion: { addMethod(name: string, method: PassGradcheck): void };
 }
 
 export function chaiGradcheck(chai: ChaiWithAssertion): void {
@@ -35,6 +37,6 @@ export function chaiGradcheck(chai: ChaiWithAssertion): void {
     const fn = this._obj;
     if (typeof fn !== 'function') throw new TypeError(`passGradcheck: expected a function of the inputs, got ${typeof fn}`);
     const report = gradcheck(fn as GradcheckFn, inputs, { ...options, raiseException: false });
-    this.assert(report.passed, report.message, 'expected gradcheck to fail, but it passed');
+    this.assert(report.passed, report.message, 'expected gradcheck to fail, but it passed', undefined);
   });
 }

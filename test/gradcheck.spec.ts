@@ -1,0 +1,83 @@
+import chai, { expect } from 'chai';
+import { GradcheckError, Tensor, chaiGradcheck, defineOp, div, gradcheck, manualSeed, mul, rand, randn, tensor } from '../index';
+
+chai.use(chaiGradcheck);
+
+/** d(x²)/dx is 2x; this op claims x — the checker must catch it. */
+const wrongSquare = defineOp({
+  name: 'wrongSquare',
+  forward: (x: Tensor) => ({ output: mul(x, x), saved: x }),
+  backward: (x, g) => [mul(g, x)],
+});
+
+/** Multiplies by fresh uniform noise from the default generator: stochastic, like a dropout mask. */
+const noisyScale = defineOp({
+  name: 'noisyScale',
+  forward: (x: Tensor) => {
+    const noise = rand(x.shape);
+    return { output: mul(x, noise), saved: noise };
+  },
+  backward: (noise, g) => [mul(g, noise)],
+});
+
+describe('gradcheck', () => {
+  beforeEach(() => manualSeed(3));
+
+  it('passes a correct op and reports per input', () => {
+    const a = randn([2, 3], { requiresGrad: true });
+    const b = rand([3]).add(1).requiresGrad_();
+    const report = gradcheck((x, y) => div(x, y), [a, b]);
+    expect(report.passed).to.equal(true);
+    expect(report.inputs.map((r) => r.input)).to.deep.equal([0, 1]);
+    expect(report.inputs[0].maxAbsError).to.be.below(1e-6);
+  });
+
+  it('fails on a deliberately wrong backward, naming the input and worst entry', () => {
+    const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    expect(() => gradcheck((t) => wrongSquare(t), [x])).to.throw(GradcheckError, /input 0 \(shape \[2,2\]\): Jacobian mismatch at output 0\[1,1\], input index \[1,1\]: analytical 4, numerical 8/);
+    const report = gradcheck((t) => wrongSquare(t), [x], { raiseException: false });
+    expect(report.passed).to.equal(false);
+    expect(report.inputs[0].worst!.inputIndex).to.deep.equal([1, 1]);
+  });
+
+  it('fails in fastMode too', () => {
+    const x = randn([4, 5], { requiresGrad: true });
+    expect(gradcheck((t) => wrongSquare(t), [x], { fastMode: true, raiseException: false }).passed).to.equal(false);
+    expect(gradcheck((t) => mul(t, t), [x], { fastMode: true }).passed).to.equal(true);
+  });
+
+  it('reports non-finite gradients instead of averaging them away', () => {
+    const x = tensor([0, 1], { requiresGrad: true });
+    const report = gradcheck((t) => div(1, t), [x], { raiseException: false });
+    expect(report.passed).to.equal(false);
+    expect(report.inputs[0].nonFinite).to.equal(true);
+    expect(report.message).to.contain('non-finite gradient');
+  });
+
+  it('refuses float32 inputs and calls with nothing to check', () => {
+    const x = randn([2], { dtype: 'float32', requiresGrad: true });
+    expect(() => gradcheck((t) => mul(t, 2), [x])).to.throw('gradcheck: input 0 (shape [2]) is float32; finite differences need float64 inputs');
+    expect(() => gradcheck((t) => mul(t, 2), [randn([2])])).to.throw('no input has requiresGrad');
+  });
+
+  it('replays a stochastic op with the same mask when given a seed, and fails without one', () => {
+    const x = randn([3, 3], { requiresGrad: true });
+    expect(gradcheck((t) => noisyScale(t), [x], { seed: 11 }).passed).to.equal(true);
+    expect(gradcheck((t) => noisyScale(t), [x], { raiseException: false }).passed).to.equal(false);
+  });
+
+  it('handles several outputs and leaves inputs unchanged', () => {
+    const x = randn([3], { requiresGrad: true });
+    const before = Array.from(x.data);
+    gradcheck((t) => [mul(t, t), mul(t, 3)], [x]);
+    expect(Array.from(x.data)).to.deep.equal(before);
+    expect(x.grad).to.equal(null);
+  });
+
+  it('works as a chai assertion, both ways', () => {
+    const x = randn([2, 2], { requiresGrad: true });
+    expect((t: Tensor) => mul(t, t)).to.passGradcheck([x]);
+    expect((t: Tensor) => wrongSquare(t)).not.to.passGradcheck([x]);
+    expect(() => expect((t: Tensor) => wrongSquare(t)).to.passGradcheck([x])).to.throw('Jacobian mismatch');
+  });
+});

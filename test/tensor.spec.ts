@@ -1,0 +1,66 @@
+import { expect } from 'chai';
+import { Tensor, tensor, zeros, ones, full, arange, eye, randn, zerosLike } from '../index';
+import { transposedLeaf } from './helpers';
+
+describe('Tensor', () => {
+  it('holds shape, strides, dtype and data', () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    expect(x.shape).to.deep.equal([2, 3]);
+    expect(x.strides).to.deep.equal([3, 1]);
+    expect(x.dtype).to.equal('float64');
+    expect(x.data).to.be.instanceOf(Float64Array);
+    expect(Array.from(x.data)).to.deep.equal([1, 2, 3, 4, 5, 6]);
+    expect(x.ndim).to.equal(2);
+    expect(x.numel).to.equal(6);
+    expect(x.isContiguous).to.equal(true);
+  });
+
+  it('reads a transposed view in row-major order and copies it contiguously', () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = transposedLeaf(x);
+    expect(t.shape).to.deep.equal([3, 2]);
+    expect(t.isContiguous).to.equal(false);
+    expect(Array.from(t.data)).to.deep.equal([1, 4, 2, 5, 3, 6]);
+    expect(t.toArray()).to.deep.equal([[1, 4], [2, 5], [3, 6]]);
+    expect(t.contiguousStorage().isContiguous).to.equal(true);
+    x.data[1] = 20; // the view shares storage
+    expect(t.toArray()).to.deep.equal([[1, 4], [20, 5], [3, 6]]);
+  });
+
+  it('item() returns the single value and names the shape otherwise', () => {
+    expect(tensor(3.5).item()).to.equal(3.5);
+    expect(tensor([[7]]).item()).to.equal(7);
+    expect(() => tensor([1, 2]).item()).to.throw('item: only a one-element tensor converts to a number, got shape [2]');
+  });
+
+  it('converts typed arrays and flat lists with a shape, and keeps float32', () => {
+    const f = tensor(new Float32Array([1, 2, 3, 4]), { shape: [2, 2] });
+    expect(f.dtype).to.equal('float32');
+    expect(f.toArray()).to.deep.equal([[1, 2], [3, 4]]);
+    expect(tensor([1, 2, 3, 4, 5, 6], { shape: [3, 2] }).toArray()).to.deep.equal([[1, 2], [3, 4], [5, 6]]);
+    expect(tensor([1, 2], { dtype: 'float32' }).data).to.be.instanceOf(Float32Array);
+  });
+
+  it('rejects ragged data, wrong sizes and unknown dtypes with the details', () => {
+    expect(() => tensor([[1, 2], [3]])).to.throw('tensor: ragged nested array at [1] (expected length 2 as in [2,2])');
+    expect(() => tensor(new Float64Array(5), { shape: [2, 2] })).to.throw('tensor: 5 values cannot take shape [2,2] (4 needed)');
+    expect(() => zeros([2], { dtype: 'int8' as 'float32' })).to.throw(`zeros: dtype must be 'float64' or 'float32', got "int8"`);
+    expect(() => zeros([2, -1])).to.throw('zeros: shape [2,-1] must hold non-negative integers');
+  });
+
+  it('creates constants and ranges', () => {
+    expect(zeros([2]).toArray()).to.deep.equal([0, 0]);
+    expect(ones([1, 2]).toArray()).to.deep.equal([[1, 1]]);
+    expect(full([2], 7, { dtype: 'float32' }).toArray()).to.deep.equal([7, 7]);
+    expect(arange(4).toArray()).to.deep.equal([0, 1, 2, 3]);
+    expect(arange(1, 2, 0.25).toArray()).to.deep.equal([1, 1.25, 1.5, 1.75]);
+    expect(eye(2).toArray()).to.deep.equal([[1, 0], [0, 1]]);
+    expect(zerosLike(randn([2, 3], { dtype: 'float32' })).dtype).to.equal('float32');
+    expect(() => arange(0, 1, 0)).to.throw('arange: step must be finite and non-zero, got 0');
+  });
+
+  it('prints a readable summary', () => {
+    expect(String(tensor([1, 2], { requiresGrad: true }))).to.equal('tensor([1,2], shape=[2], dtype=float64, requiresGrad=true)');
+    expect(new Tensor(zeros([100]).nd).toString()).to.contain('<100 values>');
+  });
+});
