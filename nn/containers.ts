@@ -1,0 +1,51 @@
+/** Sequential and ModuleList: modules held by position, named '0', '1', … in the state dict. */
+import { Tensor } from '../lib/tensor';
+import { Module } from './module';
+
+/** An ordered list of modules, registered as children but not called (PyTorch's nn.ModuleList). */
+export class ModuleList extends Module {
+  constructor(modules: Iterable<Module> = []) {
+    super();
+    for (const m of modules) this.append(m);
+  }
+
+  get length(): number {
+    return this.children().length;
+  }
+
+  /** The module at `index` (negative counts from the end). */
+  at(index: number): Module {
+    const list = this.children();
+    const module = list[index < 0 ? index + list.length : index];
+    if (!module) throw new RangeError(`${this.constructor.name}.at: index ${index} is out of range for ${list.length} modules`);
+    return module;
+  }
+
+  append(module: Module): this {
+    if (!(module instanceof Module)) throw new TypeError(`${this.constructor.name}.append: expected a Module, got ${String(module)}`);
+    // Integer-like keys enumerate in ascending order, so reflection sees them in position order.
+    (this as unknown as Record<string, Module>)[String(this.length)] = module;
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.children()[Symbol.iterator]();
+  }
+
+  forward(..._inputs: Tensor[]): Tensor {
+    throw new Error('ModuleList has no forward: iterate over it and call each module');
+  }
+}
+
+/** Calls its modules in order, each on the previous one's output. */
+export class Sequential extends ModuleList {
+  constructor(...modules: Module[]) {
+    super(modules);
+  }
+
+  override forward(input: Tensor): Tensor {
+    let x = input;
+    for (const m of this.children()) x = m.forward(x);
+    return x;
+  }
+}
