@@ -1,0 +1,12 @@
+/** Argument checks shared by the drop techniques: they run before any random draw or state change. */
+export function checkProbability(where: string, name: string, value: number, options: { allowOne?: boolean } = {}): number {
+  const allowOne = options.allowOne ?? true;
+  const ok = typeof value === 'number' && value >= 0 && (allowOne ? value <= 1 : value < 1);
+  if (!ok) throw new RangeError(`${where}: ${name} must be a probability in [0, 1${allowOne ? ']' : ')'}, got ${value}`);
+  return value;
+}
+
+export function checkPositiveInteger(where: string, name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${where}: ${name} must be a positive integer, got ${value}`);
+  return value;
+}
