@@ -1,0 +1,50 @@
+/**
+ * The paper trains DropBlock with keep_prob decreasing linearly from 1 to its target: dropping
+ * big blocks from the first step hurts learning, and a fixed keep_prob was found less robust.
+ * Call step() once per training step (or epoch, matching `steps`).
+ */
+import { DropBlock2d } from './dropblock';
+import { checkPositiveInteger, checkProbability } from './validate';
+
+export interface DropBlockScheduleOptions {
+  /** keep_prob at the end of the schedule (the paper: 0.9). */
+  targetKeepProb: number;
+  /** How many step() calls the decrease lasts. */
+  steps: number;
+  /** keep_prob at the start (default 1: no dropping). */
+  startKeepProb?: number;
+}
+
+export class DropBlockScheduler {
+  private stepCount = 0;
+  private readonly layers: readonly DropBlock2d[];
+  readonly start: number;
+  readonly target: number;
+  readonly steps: number;
+
+  constructor(layers: DropBlock2d | readonly DropBlock2d[], options: DropBlockScheduleOptions) {
+    this.layers = layers instanceof DropBlock2d ? [layers] : layers;
+    this.start = checkProbability('DropBlockScheduler', 'startKeepProb', options.startKeepProb ?? 1);
+    this.target = checkProbability('DropBlockScheduler', 'targetKeepProb', options.targetKeepProb);
+    this.steps = checkPositiveInteger('DropBlockScheduler', 'steps', options.steps);
+    this.apply();
+  }
+
+  /** keep_prob after `step` steps: start + (target − start)·min(step/steps, 1). */
+  keepProbAt(step: number): number {
+    return this.start + (this.target - this.start) * Math.min(step / this.steps, 1);
+  }
+
+  get currentKeepProb(): number {
+    return this.keepProbAt(this.stepCount);
+  }
+
+  step(): void {
+    this.stepCount++;
+    this.apply();
+  }
+
+  private apply(): void {
+    for (const layer of this.layers) layer.keepProb = this.currentKeepProb;
+  }
+}
