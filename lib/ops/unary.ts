@@ -1,0 +1,62 @@
+/**
+ * exp, log, sqrt, abs, clamp: elementwise functions of one tensor. Each backward multiplies the
+ * incoming gradient by the local derivative, read from whichever of x or y makes it cheapest.
+ */
+import { Tensor } from '../tensor';
+import { defineOp } from '../define-op';
+import { mapBinary, mapUnary } from './elementwise';
+
+/** y = exp(x);  dy/dx = y. */
+export const exp = defineOp({
+  name: 'exp',
+  forward: (x: Tensor) => {
+    const y = mapUnary(x, Math.exp);
+    return { output: y, saved: y };
+  },
+  backward: (y, g) => [mapBinary(g, y, (gv, yv) => gv * yv, 'exp')],
+});
+
+/** y = ln(x);  dy/dx = 1/x. */
+export const log = defineOp({
+  name: 'log',
+  forward: (x: Tensor) => ({ output: mapUnary(x, Math.log), saved: x }),
+  backward: (x, g) => [mapBinary(g, x, (gv, xv) => gv / xv, 'log')],
+});
+
+/** y = √x;  dy/dx = 1/(2y). */
+export const sqrt = defineOp({
+  name: 'sqrt',
+  forward: (x: Tensor) => {
+    const y = mapUnary(x, Math.sqrt);
+    return { output: y, saved: y };
+  },
+  backward: (y, g) => [mapBinary(g, y, (gv, yv) => gv / (2 * yv), 'sqrt')],
+});
+
+/** y = |x|;  dy/dx = sign(x), with the subgradient 0 at x = 0 (as PyTorch). */
+export const abs = defineOp({
+  name: 'abs',
+  forward: (x: Tensor) => ({ output: mapUnary(x, Math.abs), saved: x }),
+  backward: (x, g) => [mapBinary(g, x, (gv, xv) => gv * Math.sign(xv), 'abs')],
+});
+
+export interface ClampBounds {
+  min?: number;
+  max?: number;
+}
+
+/**
+ * y = min(max(x, lo), hi);  dy/dx = 1 where lo ≤ x ≤ hi, else 0. The boundary counts as inside,
+ * as in PyTorch, so a value sitting exactly on a bound still passes its gradient.
+ */
+export const clamp = defineOp({
+  name: 'clamp',
+  forward: (x: Tensor, bounds: ClampBounds) => {
+    const { min = -Infinity, max = Infinity } = bounds;
+    if (bounds.min === undefined && bounds.max === undefined) {
+      throw new TypeError('clamp: at least one of bounds.min and bounds.max must be given');
+    }
+    return { output: mapUnary(x, (v) => Math.min(Math.max(v, min), max)), saved: { x, min, max } };
+  },
+  backward: ({ x, min, max }, g) => [mapBinary(g, x, (gv, xv) => (xv >= min && xv <= max ? gv : 0), 'clamp')],
+});
