@@ -1,0 +1,85 @@
+/**
+ * DropPath / Stochastic Depth (Huang et al. 2016): drop a residual branch as a whole, so the
+ * network trains as an ensemble of shallower networks. Apply it to the branch output f(x) before
+ * it is added to the identity path.
+ *
+ *   'row' mode (per sample, as timm/torchvision):  y[n] = f(x)[n] · b[n] / s,  b[n] ~ Bernoulli(1 − p)
+ *   'batch' mode (the paper: one draw per step):   y = f(x) · b / s,           b ~ Bernoulli(1 − p)
+ *   with s = 1 − p when scaleByKeep (inverted: identity at test), else s = 1
+ *   backward: dX = dY · b / s
+ *
+ * The paper's own convention (no scaling in training, branch multiplied by its survival
+ * probability at test) is `scaleByKeep: false` here plus the test-time scaling the ResNet blocks
+ * do (nn/models). In 'batch' mode a dropped branch need not be computed at all — the blocks use
+ * `sampleSurvival` to decide before running it.
+ */
+import { Tensor } from '../../lib/tensor';
+import { allocate } from '../../lib/dtype';
+import { defaultGenerator, Generator } from '../../lib/random/generator';
+import { DropOptions, RateNoiseLayer, applyNoise } from './noise-layer';
+import { checkProbability } from './validate';
+
+export type DropPathMode = 'row' | 'batch';
+
+export interface DropPathOptions extends DropOptions {
+  /** 'row': one draw per sample (default); 'batch': one draw for the whole batch. */
+  mode?: DropPathMode;
+  /** Divide kept branches by the survival probability 1 − p (default true). */
+  scaleByKeep?: boolean;
+}
+
+/** Survival probability of block l of L under the paper's linear decay: p_l = 1 − (l/L)(1 − p_L). */
+export function linearSurvival(l: number, L: number, pL: number): number {
+  if (!Number.isInteger(l) || !Number.isInteger(L) || L < 1 || l < 0 || l > L) {
+    throw new RangeError(`linearSurvival: expected integers 0 ≤ l ≤ L with L ≥ 1, got l=${l}, L=${L}`);
+  }
+  checkProbability('linearSurvival', 'pL', pL);
+  return 1 - (l / L) * (1 - pL);
+}
+
+/** One Bernoulli draw: does the branch survive this step? */
+export function sampleSurvival(survivalProb: number, generator: Generator = defaultGenerator): boolean {
+  return generator.random() < survivalProb;
+}
+
+function checkMode(where: string, mode: string): DropPathMode {
+  if (mode !== 'row' && mode !== 'batch') throw new RangeError(`${where}: mode must be 'row' or 'batch', got ${JSON.stringify(mode)}`);
+  return mode;
+}
+
+/** The scaled keep mask: shape [N,1,…,1] in 'row' mode, [1,…,1] in 'batch' mode. */
+export function dropPathMask(x: Tensor, p: number, options: DropPathOptions = {}): Tensor {
+  checkProbability('dropPath', 'p', p);
+  const mode = checkMode('dropPath', options.mode ?? 'row');
+  const generator = options.generator ?? defaultGenerator;
+  const scale = (options.scaleByKeep ?? true) ? (p === 1 ? 0 : 1 / (1 - p)) : 1;
+  const shape = x.shape.map((d, i) => (i === 0 && mode === 'row' ? d : 1));
+  const mask = allocate(x.dtype, mode === 'row' ? x.shape[0] : 1);
+  for (let i = 0; i < mask.length; i++) mask[i] = sampleSurvival(1 - p, generator) ? scale : 0;
+  return Tensor.fromData(mask, shape);
+}
+
+export function dropPath(x: Tensor, p = 0.1, training = true, options: DropPathOptions = {}): Tensor {
+  checkProbability('dropPath', 'p', p);
+  checkMode('dropPath', options.mode ?? 'row');
+  return applyNoise(x, training && p > 0, (t) => dropPathMask(t, p, options));
+}
+
+/** Layer form of dropPath (also exported as StochasticDepth). */
+export class DropPath extends RateNoiseLayer {
+  constructor(
+    p = 0.1,
+    override readonly options: DropPathOptions = {},
+  ) {
+    super(p, options);
+    checkMode('DropPath', options.mode ?? 'row');
+  }
+
+  sampleMask(x: Tensor): Tensor {
+    return dropPathMask(x, this.p, this.options);
+  }
+
+  protected override describe(): string {
+    return `p=${this.p}, mode=${this.options.mode ?? 'row'}`;
+  }
+}

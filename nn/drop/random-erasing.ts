@@ -1,0 +1,119 @@
+/**
+ * Random Erasing (Zhong et al. 2020), with torchvision's sampling: with probability p, pick a
+ * rectangle of area s·H·W (s ~ U(scale)) and aspect ratio r (log r ~ U(log ratio)), placed
+ * uniformly where it fits, and overwrite it in every channel with `value` (a number, or 'random'
+ * for standard normal noise). Up to 10 tries to find a rectangle that fits; else the image is
+ * left unchanged.
+ *
+ *   forward:  y = x ⊙ M + v ⊙ (1 − M)     (M = 0 inside the rectangle)
+ *   backward: dX = dY ⊙ M
+ */
+import { Tensor } from '../../lib/tensor';
+import { allocate } from '../../lib/dtype';
+import { add } from '../../lib/ops/arithmetic';
+import { defaultGenerator, Generator } from '../../lib/random/generator';
+import { DropOptions, NoiseLayer } from './noise-layer';
+import { maskedScale } from './masked-scale';
+import { checkProbability } from './validate';
+import { fillRect, imageBatchShape } from './cutout';
+
+export interface RandomErasingOptions extends DropOptions {
+  /** Probability of erasing each image (default 0.5). */
+  p?: number;
+  /** Range of the erased area as a fraction of the image (default [0.02, 0.33]). */
+  scale?: readonly [number, number];
+  /** Range of the rectangle's aspect ratio h/w (default [0.3, 3.3]). */
+  ratio?: readonly [number, number];
+  /** Fill value: a number (default 0) or 'random' for N(0, 1) noise per element. */
+  value?: number | 'random';
+}
+
+interface Rect {
+  top: number;
+  left: number;
+  h: number;
+  w: number;
+}
+
+function checkRange(name: string, range: readonly [number, number], positive: boolean): void {
+  const [lo, hi] = range;
+  if (!(lo <= hi) || (positive ? !(lo > 0) : !(lo >= 0))) {
+    throw new RangeError(`randomErasing: ${name} must be an ordered pair${positive ? ' of positive numbers' : ' in [0, 1]'}, got [${lo}, ${hi}]`);
+  }
+}
+
+function validate(options: RandomErasingOptions): Required<Omit<RandomErasingOptions, 'generator'>> {
+  const p = checkProbability('randomErasing', 'p', options.p ?? 0.5);
+  const scale = options.scale ?? [0.02, 0.33];
+  const ratio = options.ratio ?? [0.3, 3.3];
+  checkRange('scale', scale, false);
+  if (scale[1] > 1) throw new RangeError(`randomErasing: scale must be an ordered pair in [0, 1], got [${scale[0]}, ${scale[1]}]`);
+  checkRange('ratio', ratio, true);
+  const value = options.value ?? 0;
+  if (value !== 'random' && !Number.isFinite(value)) throw new RangeError(`randomErasing: value must be a finite number or 'random', got ${String(value)}`);
+  return { p, scale, ratio, value };
+}
+
+/** torchvision's RandomErasing.get_params: a rectangle that fits, or null after 10 tries. */
+function sampleRect(height: number, width: number, scale: readonly [number, number], ratio: readonly [number, number], g: Generator): Rect | null {
+  const area = height * width;
+  const [logLo, logHi] = [Math.log(ratio[0]), Math.log(ratio[1])];
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const eraseArea = area * g.uniform(scale[0], scale[1]);
+    const aspect = Math.exp(g.uniform(logLo, logHi));
+    const h = Math.round(Math.sqrt(eraseArea * aspect));
+    const w = Math.round(Math.sqrt(eraseArea / aspect));
+    if (!(h < height && w < width) || h === 0 || w === 0) continue;
+    return { top: g.integer(0, height - h + 1), left: g.integer(0, width - w + 1), h, w };
+  }
+  return null;
+}
+
+/** The keep mask M ([N,1,H,W] or [1,H,W]) and the fill v ⊙ (1 − M) (x's shape), for one draw. */
+export function randomErasingMasks(x: Tensor, options: RandomErasingOptions = {}): { keep: Tensor; fill: Tensor } {
+  const { p, scale, ratio, value } = validate(options);
+  const { images, height, width, maskShape } = imageBatchShape('randomErasing', x);
+  const g = options.generator ?? defaultGenerator;
+  const keep = allocate(x.dtype, images * height * width).fill(1);
+  for (let image = 0; image < images; image++) {
+    if (g.random() >= p) continue;
+    const rect = sampleRect(height, width, scale, ratio, g);
+    if (rect) fillRect(keep, image, height, width, rect.top, rect.left, rect.h, rect.w, 0);
+  }
+  const channels = x.shape[x.ndim - 3];
+  const fill = allocate(x.dtype, x.numel);
+  const area = height * width;
+  for (let i = 0; i < fill.length; i++) {
+    const image = Math.floor(i / (channels * area));
+    if (keep[image * area + (i % area)] === 0) fill[i] = value === 'random' ? g.normal() : value;
+  }
+  return { keep: Tensor.fromData(keep, maskShape), fill: Tensor.fromData(fill, x.shape) };
+}
+
+export function randomErasing(x: Tensor, options: RandomErasingOptions = {}): Tensor {
+  const { keep, fill } = randomErasingMasks(x, options);
+  return add(maskedScale(x, keep), fill);
+}
+
+/** RandomErasing as a layer: applied in training, the identity in eval. `lastMask` is the keep mask. */
+export class RandomErasing extends NoiseLayer {
+  constructor(readonly options: RandomErasingOptions = {}) {
+    super();
+    validate(options);
+  }
+
+  sampleMask(x: Tensor): Tensor {
+    return randomErasingMasks(x, this.options).keep;
+  }
+
+  override forward(x: Tensor): Tensor {
+    if (!this.training) return x;
+    const { keep, fill } = randomErasingMasks(x, this.options);
+    this.lastMask = keep;
+    return add(maskedScale(x, keep), fill);
+  }
+
+  protected isIdentity(): boolean {
+    return false;
+  }
+}

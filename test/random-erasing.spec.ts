@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import { gradcheck, manualSeed, ones, randn, Tensor } from '../index';
+import { RandomErasing, randomErasing, randomErasingMasks } from '../nn/drop/random-erasing';
+import { expectRate } from './stats';
+
+describe('RandomErasing', () => {
+  beforeEach(() => manualSeed(9));
+
+  it('erases an image with probability p, with a rectangle of the requested area range', () => {
+    const [n, h, w] = [3000, 16, 16];
+    const { keep } = randomErasingMasks(ones([n, 1, h, w]), { p: 0.4 });
+    let erased = 0;
+    for (let i = 0; i < n; i++) {
+      const zeros = keep.data.subarray(i * h * w, (i + 1) * h * w).filter((v) => v === 0).length;
+      if (zeros === 0) continue;
+      erased++;
+      // Rounding h and w can stretch the area a little beyond [0.02, 0.33]·H·W.
+      expect(zeros / (h * w)).to.be.within(0.01, 0.4);
+    }
+    expectRate(erased / n, 0.4, n, 'erase rate');
+  });
+
+  it('fills with the value in every channel, or with random noise', () => {
+    const y = randomErasing(ones([1, 3, 8, 8]), { p: 1, value: 5 }).data;
+    const fives = Array.from(y).map((v, i) => (v === 5 ? i % 64 : -1)).filter((i) => i >= 0);
+    expect(fives.length % 3).to.equal(0);
+    expect(fives.length).to.be.greaterThan(0);
+    const noisy = randomErasing(ones([1, 1, 8, 8]), { p: 1, value: 'random' }).data;
+    expect(noisy.some((v) => v !== 1 && v !== 0)).to.equal(true);
+  });
+
+  it('validates its options and is the identity in eval', () => {
+    expect(() => randomErasing(randn([1, 4, 4]), { p: 2 })).to.throw('randomErasing: p must be a probability in [0, 1], got 2');
+    expect(() => randomErasing(randn([1, 4, 4]), { scale: [0.5, 0.1] })).to.throw('randomErasing: scale must be an ordered pair in [0, 1], got [0.5, 0.1]');
+    expect(() => new RandomErasing({ ratio: [0, 1] })).to.throw('randomErasing: ratio must be an ordered pair of positive numbers, got [0, 1]');
+    const x = randn([1, 4, 4]);
+    expect(new RandomErasing().eval().forward(x)).to.equal(x);
+  });
+
+  it('gradcheck with a fixed seed (gradient is zero inside the rectangle)', () => {
+    gradcheck((t: Tensor) => randomErasing(t, { p: 1, value: 0.5 }), [randn([1, 2, 6, 6], { requiresGrad: true })], { seed: 4 });
+  });
+});
