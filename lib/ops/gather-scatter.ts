@@ -1,0 +1,59 @@
+/**
+ * The machinery shared by ops whose every output element copies one input element (or a fill
+ * value): indexSelect, gather, pad. The forward precomputes, per output element, the row-major
+ * offset of its source (−1 for a fill); the backward is then the adjoint of that copy, a
+ * scatter-add, which accumulates correctly when one source feeds several outputs.
+ */
+import { Tensor } from '../tensor';
+import { allocate } from '../dtype';
+import { Shape, rowMajorStrides, sizeOf } from '../shape';
+
+/**
+ * Source offsets for an output whose index along dim d is mapped to source index maps[d][i]
+ * (−1: no source). The outer product of the maps, in row-major order of the output.
+ */
+export function offsetsFromDimMaps(maps: readonly Int32Array[], sourceShape: Shape): Int32Array {
+  const strides = rowMajorStrides(sourceShape);
+  let offsets = Int32Array.of(0);
+  maps.forEach((map, d) => {
+    const next = new Int32Array(offsets.length * map.length);
+    let k = 0;
+    for (const base of offsets) {
+      for (const index of map) next[k++] = base < 0 || index < 0 ? -1 : base + index * strides[d];
+    }
+    offsets = next;
+  });
+  return offsets;
+}
+
+/** out[i] = x[offsets[i]] (x read row-major), or `fill` where offsets[i] < 0. */
+export function gatherByOffsets(x: Tensor, offsets: Int32Array, shape: Shape, fill = 0): Tensor {
+  const source = x.contiguousData();
+  const out = allocate(x.dtype, offsets.length);
+  for (let i = 0; i < offsets.length; i++) {
+    const o = offsets[i];
+    out[i] = o < 0 ? fill : source[o];
+  }
+  return Tensor.fromData(out, shape);
+}
+
+/** The adjoint of gatherByOffsets: grad[offsets[i]] += g[i] into zeros of `sourceShape`. */
+export function scatterAddByOffsets(g: Tensor, offsets: Int32Array, sourceShape: Shape): Tensor {
+  const values = g.contiguousData();
+  const out = allocate(g.dtype, sizeOf(sourceShape));
+  for (let i = 0; i < offsets.length; i++) {
+    const o = offsets[i];
+    if (o >= 0) out[o] += values[i];
+  }
+  return Tensor.fromData(out, sourceShape);
+}
+
+export interface GatherSaved {
+  offsets: Int32Array;
+  sourceShape: number[];
+}
+
+/** The backward of every op built on gatherByOffsets: dX = scatter-add of dY onto the sources. */
+export function scatterBackward(saved: GatherSaved, g: Tensor): Tensor[] {
+  return [scatterAddByOffsets(g, saved.offsets, saved.sourceShape)];
+}

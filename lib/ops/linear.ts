@@ -1,0 +1,63 @@
+/**
+ * linear(x, weight, bias?) = x·Wᵀ + b, with PyTorch's weight layout [out, in] and x of shape
+ * [..., in]. The leading dims of x are stacked into rows, so one GEMM does the whole batch:
+ *   dX = dY·W;   dW = dYᵀ·X (summed over every row);   db = Σ_rows dY.
+ */
+import { Tensor } from '../tensor';
+import { defineOp } from '../define-op';
+import { DType, allocate, promote } from '../dtype';
+import { Shape, formatShape, sameShape, sizeOf } from '../shape';
+import { gemmAccumulate } from './matmul';
+import { reshape, transpose } from './views';
+
+function checkOperands(x: Tensor, weight: Tensor, bias: Tensor | undefined): void {
+  if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D [out, in], got shape ${formatShape(weight.shape)}`);
+  const [outFeatures, inFeatures] = weight.shape;
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
+    throw new RangeError(
+      `linear: input of shape ${formatShape(x.shape)} must end in ${inFeatures} features to match weight ${formatShape(weight.shape)} ([out, in])`,
+    );
+  }
+  if (bias && !sameShape(bias.shape, [outFeatures])) {
+    throw new RangeError(`linear: bias of shape ${formatShape(bias.shape)} must be [${outFeatures}] to match weight ${formatShape(weight.shape)}`);
+  }
+}
+
+/** The row-major product of an m×k and a k×n matrix, as a tensor of `shape`. */
+function product(a: Tensor, b: Tensor, m: number, k: number, n: number, dtype: DType, shape: Shape): Tensor {
+  const out = allocate(dtype, m * n);
+  gemmAccumulate(a.contiguousData(), 0, b.contiguousData(), 0, out, 0, m, k, n);
+  return Tensor.fromData(out, shape);
+}
+
+export const linear = defineOp({
+  name: 'linear',
+  forward: (x: Tensor, weight: Tensor, bias?: Tensor) => {
+    checkOperands(x, weight, bias);
+    const [outFeatures, inFeatures] = weight.shape;
+    const rows = sizeOf(x.shape.slice(0, -1));
+    const out = allocate(promote(promote(x.dtype, weight.dtype), bias?.dtype ?? x.dtype), rows * outFeatures);
+    if (bias) {
+      const b = bias.contiguousData();
+      for (let r = 0; r < rows; r++) out.set(b, r * outFeatures);
+    }
+    // Wᵀ is copied once to row-major [in, out] so the GEMM's inner loop runs over contiguous memory.
+    gemmAccumulate(x.contiguousData(), 0, transpose(weight, 0, 1).contiguousData(), 0, out, 0, rows, inFeatures, outFeatures);
+    return { output: Tensor.fromData(out, [...x.shape.slice(0, -1), outFeatures]), saved: { x, weight, rows } };
+  },
+  backward: ({ x, weight, rows }, g, needs) => {
+    const [outFeatures, inFeatures] = weight.shape;
+    const gradRows = reshape(g, [rows, outFeatures]);
+    const biasGrad = (): Tensor => {
+      const values = gradRows.contiguousData();
+      const out = allocate(g.dtype, outFeatures);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < outFeatures; j++) out[j] += values[r * outFeatures + j];
+      return Tensor.fromData(out, [outFeatures]);
+    };
+    return [
+      needs[0] ? product(gradRows, weight, rows, outFeatures, inFeatures, g.dtype, x.shape) : null,
+      needs[1] ? product(transpose(gradRows, 0, 1), x, outFeatures, rows, inFeatures, g.dtype, weight.shape) : null,
+      needs[2] ? biasGrad() : null,
+    ];
+  },
+});
