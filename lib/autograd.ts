@@ -112,7 +112,9 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
   const seed = seedGradient(root, gradOutput, 'backward');
   propagate(root, seed, options.retainGraph ?? false, (tensor, grad) => {
     if (tensor.isLeaf || tensor.retainsGrad) {
-      tensor.grad = tensor.grad ? addInto(tensor.grad, grad) : grad.contiguousStorage();
+      // A fresh copy: an op's backward may pass through (a view of) gradOutput or a saved tensor,
+      // and optimizers update .grad in place.
+      tensor.grad = tensor.grad ? addInto(tensor.grad, grad) : Tensor.fromData(grad.contiguousData().slice(), grad.shape);
     }
   });
 }
@@ -125,7 +127,7 @@ export function grad(root: Tensor, inputs: readonly Tensor[], gradOutput?: Tenso
   const seed = seedGradient(root, gradOutput, 'grad');
   const wanted = new Map<Tensor, Tensor | null>(inputs.map((t) => [t, null]));
   propagate(root, seed, options.retainGraph ?? false, (tensor, g) => {
-    if (wanted.has(tensor)) wanted.set(tensor, g.contiguousStorage());
+    if (wanted.has(tensor)) wanted.set(tensor, Tensor.fromData(g.contiguousData().slice(), g.shape));
   });
   return inputs.map((t) => wanted.get(t) ?? null);
 }
