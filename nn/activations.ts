@@ -1,0 +1,36 @@
+/** Activation layers: thin Module wrappers so activations can sit in a Sequential. */
+import { Tensor } from '../lib/tensor';
+import { leakyRelu, relu, sigmoid, tanh } from '../lib/ops/activations';
+import { Module } from './module';
+
+export class ReLU extends Module {
+  override forward(x: Tensor): Tensor {
+    return relu(x);
+  }
+}
+
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01) {
+    super();
+  }
+
+  override forward(x: Tensor): Tensor {
+    return leakyRelu(x, this.negativeSlope);
+  }
+
+  protected override describe(): string {
+    return `negativeSlope=${this.negativeSlope}`;
+  }
+}
+
+export class Sigmoid extends Module {
+  override forward(x: Tensor): Tensor {
+    return sigmoid(x);
+  }
+}
+
+export class Tanh extends Module {
+  override forward(x: Tensor): Tensor {
+    return tanh(x);
+  }
+}

@@ -1,0 +1,57 @@
+/** nn.Conv2d: PyTorch's constructor options; weight [out, in/groups, kH, kW], init U(±1/√fanIn). */
+import { Tensor } from '../lib/tensor';
+import { conv2d } from '../lib/ops/conv2d';
+import type { Conv2dOptions } from '../kernels/conv2d/geometry';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import { empty } from './empty';
+import { fanIn, kaimingUniform_, uniform_ } from './init';
+import { checkPositiveInteger } from './drop/validate';
+import { LayerOptions } from './layer-options';
+
+export interface Conv2dLayerOptions extends Conv2dOptions, LayerOptions {
+  /** Learn an additive bias per output channel (default true). */
+  bias?: boolean;
+}
+
+export class Conv2d extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+  readonly kernelSize: readonly [number, number];
+  readonly conv: Conv2dOptions;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | readonly [number, number],
+    options: Conv2dLayerOptions = {},
+  ) {
+    super();
+    const { stride, padding, dilation, groups = 1 } = options;
+    checkPositiveInteger('Conv2d', 'inChannels', inChannels);
+    checkPositiveInteger('Conv2d', 'outChannels', outChannels);
+    checkPositiveInteger('Conv2d', 'groups', groups);
+    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new RangeError(`Conv2d: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`);
+    }
+    this.kernelSize = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
+    this.kernelSize.forEach((k) => checkPositiveInteger('Conv2d', 'kernelSize', k));
+    this.conv = { stride, padding, dilation, groups };
+    const dtype = options.dtype ?? 'float64';
+    const weight = empty([outChannels, inChannels / groups, ...this.kernelSize], dtype);
+    this.weight = new Parameter(kaimingUniform_(weight, { a: Math.sqrt(5), generator: options.generator }));
+    const bound = 1 / Math.sqrt(fanIn(weight));
+    this.bias = (options.bias ?? true) ? new Parameter(uniform_(empty([outChannels], dtype), -bound, bound, options.generator)) : null;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return conv2d(x, this.weight, this.bias, this.conv);
+  }
+
+  protected override describe(): string {
+    const extras = Object.entries(this.conv)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    return [`${this.inChannels}`, `${this.outChannels}`, `kernelSize=[${this.kernelSize.join(',')}]`, ...extras].join(', ');
+  }
+}

@@ -1,0 +1,36 @@
+/** nn.Linear: y = x·Wᵀ + b with weight [out, in], initialised as PyTorch does (U(±1/√in)). */
+import { Tensor } from '../lib/tensor';
+import { empty } from './empty';
+import { linear } from '../lib/ops/linear';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import { kaimingUniform_, uniform_ } from './init';
+import { checkPositiveInteger } from './drop/validate';
+import { LayerOptions } from './layer-options';
+
+export class Linear extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LayerOptions & { bias?: boolean } = {},
+  ) {
+    super();
+    checkPositiveInteger('Linear', 'inFeatures', inFeatures);
+    checkPositiveInteger('Linear', 'outFeatures', outFeatures);
+    const dtype = options.dtype ?? 'float64';
+    this.weight = new Parameter(kaimingUniform_(empty([outFeatures, inFeatures], dtype), { a: Math.sqrt(5), generator: options.generator }));
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.bias = (options.bias ?? true) ? new Parameter(uniform_(empty([outFeatures], dtype), -bound, bound, options.generator)) : null;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias ?? undefined);
+  }
+
+  protected override describe(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+}
