@@ -38,3 +38,4 @@ export { pad } from './lib/ops/pad';
 export type { PadMode, PadOptions } from './lib/ops/pad';
 export * as F from './nn/functional';
 export * as nn from './nn/index';
+export * as optim from './nn/optim/index';

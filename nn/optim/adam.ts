@@ -1,0 +1,58 @@
+/**
+ * Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019), as torch.optim:
+ *   Adam:  g ← ∇ + λ·θ                      (L2 penalty through the gradient)
+ *   AdamW: θ ← θ·(1 − lr·λ)                 (decoupled decay, not scaled by the moments)
+ *   m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
+ *   θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+ */
+import { Tensor } from '../../lib/tensor';
+import { TypedArray } from '../../lib/dtype';
+import { Optimizer, checkNonNegative } from './optimizer';
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: readonly [number, number];
+  eps?: number;
+  weightDecay?: number;
+}
+
+export class Adam extends Optimizer {
+  readonly betas: readonly [number, number];
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** AdamW decays the weights directly instead of through the gradient. */
+  protected readonly decoupledDecay: boolean = false;
+
+  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+    super(params, options.lr ?? 1e-3);
+    const where = new.target.name;
+    this.betas = options.betas ?? [0.9, 0.999];
+    this.betas.forEach((b, i) => {
+      if (!(b >= 0 && b < 1)) throw new RangeError(`${where}: betas[${i}] must be in [0, 1), got ${b}`);
+    });
+    this.eps = checkNonNegative(where, 'eps', options.eps ?? 1e-8);
+    this.weightDecay = checkNonNegative(where, 'weightDecay', options.weightDecay ?? (new.target === AdamW ? 1e-2 : 0));
+  }
+
+  protected update(param: TypedArray, grad: TypedArray, index: number): void {
+    const { lr, eps, weightDecay, decoupledDecay } = this;
+    const [beta1, beta2] = this.betas;
+    const m = this.buffer('exp_avg', index);
+    const v = this.buffer('exp_avg_sq', index);
+    const correction1 = 1 - beta1 ** this.stepCount;
+    const correction2 = 1 - beta2 ** this.stepCount;
+    for (let k = 0; k < param.length; k++) {
+      let g = grad[k];
+      if (decoupledDecay) param[k] *= 1 - lr * weightDecay;
+      else g += weightDecay * param[k];
+      m[k] = beta1 * m[k] + (1 - beta1) * g;
+      v[k] = beta2 * v[k] + (1 - beta2) * g * g;
+      param[k] -= (lr * (m[k] / correction1)) / (Math.sqrt(v[k] / correction2) + eps);
+    }
+  }
+}
+
+/** Adam with decoupled weight decay (default 0.01, as PyTorch). */
+export class AdamW extends Adam {
+  protected override readonly decoupledDecay = true;
+}

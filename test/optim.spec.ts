@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { optim, tensor, Tensor } from '../index';
+import { Optimizer } from '../nn/optim/optimizer';
+
+interface Fixture {
+  start: number[];
+  grads: number[][];
+  cases: Record<string, { optimizer: 'SGD' | 'Adam' | 'AdamW'; options: Record<string, number | boolean | number[]>; trajectory: number[][] }>;
+  step_lr: number[];
+  cosine_lr: number[];
+}
+
+const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures/optim.json'), 'utf8')) as Fixture;
+
+function make(kind: string, params: Tensor[], o: Record<string, number | boolean | number[]>): Optimizer {
+  const common = { lr: o.lr as number, weightDecay: o.weight_decay as number | undefined };
+  if (kind === 'SGD') {
+    return new optim.SGD(params, { ...common, momentum: o.momentum as number, dampening: o.dampening as number, nesterov: o.nesterov as boolean });
+  }
+  const adam = { ...common, betas: o.betas as [number, number] | undefined, eps: o.eps as number | undefined };
+  return kind === 'Adam' ? new optim.Adam(params, adam) : new optim.AdamW(params, adam);
+}
+
+describe('optimizers (against torch.optim trajectories)', () => {
+  for (const [name, c] of Object.entries(fixture.cases)) {
+    it(`${name} follows PyTorch step for step`, () => {
+      const p = tensor(fixture.start, { requiresGrad: true });
+      const opt = make(c.optimizer, [p], c.options);
+      fixture.grads.forEach((g, step) => {
+        p.grad = tensor(g);
+        opt.step();
+        Array.from(p.data).forEach((v, i) => expect(v, `step ${step + 1}, entry ${i}`).to.be.closeTo(c.trajectory[step][i], 1e-12));
+      });
+    });
+  }
+
+  it('StepLR and CosineAnnealingLR match PyTorch', () => {
+    const a = new optim.SGD([tensor([1], { requiresGrad: true })], { lr: 1 });
+    const b = new optim.SGD([tensor([1], { requiresGrad: true })], { lr: 1 });
+    const step = new optim.StepLR(a, 2, 0.5);
+    const cosine = new optim.CosineAnnealingLR(b, 5, 0.1);
+    for (let t = 0; t < 7; t++) {
+      step.step();
+      cosine.step();
+      expect(a.lr).to.be.closeTo(fixture.step_lr[t], 1e-12);
+      expect(b.lr).to.be.closeTo(fixture.cosine_lr[t], 1e-12);
+    }
+  });
+
+  it('refuses a non-finite gradient before updating anything', () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const q = tensor([3], { requiresGrad: true });
+    const opt = new optim.SGD([p, q], { lr: 0.1 });
+    p.grad = tensor([1, 1]);
+    q.grad = tensor([NaN]);
+    expect(() => opt.step()).to.throw('SGD.step: parameter 1 has a non-finite gradient (NaN at index 0); nothing was updated');
+    expect(Array.from(p.data)).to.deep.equal([1, 2]);
+    expect(opt.stepCount).to.equal(0);
+  });
+
+  it('validates options with the values', () => {
+    const p = [tensor([1], { requiresGrad: true })];
+    expect(() => new optim.SGD(p, { lr: -1 })).to.throw('SGD: lr must be a finite number ≥ 0, got -1');
+    expect(() => new optim.SGD(p, { lr: 0.1, nesterov: true })).to.throw('SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum 0, dampening 0');
+    expect(() => new optim.Adam(p, { betas: [0.9, 1] })).to.throw('Adam: betas[1] must be in [0, 1), got 1');
+    expect(() => new optim.Adam([])).to.throw('Adam: got an empty parameter list');
+  });
+
+  it('saves and restores its state to continue identically', () => {
+    const run = (resumeAt: number | null): number[] => {
+      let p = tensor(fixture.start, { requiresGrad: true });
+      let opt = new optim.Adam([p], { lr: 0.05 });
+      fixture.grads.forEach((g, step) => {
+        if (step === resumeAt) {
+          const state = JSON.parse(JSON.stringify(opt.stateDict()));
+          p = tensor(Array.from(p.data), { requiresGrad: true });
+          opt = new optim.Adam([p], { lr: 0.05 });
+          opt.loadStateDict(state);
+        }
+        p.grad = tensor(g);
+        opt.step();
+      });
+      return Array.from(p.data);
+    };
+    expect(run(2)).to.deep.equal(run(null));
+  });
+
+  it('clipGradNorm scales the global norm down to maxNorm and refuses NaN', () => {
+    const a = tensor([3], { requiresGrad: true });
+    const b = tensor([4], { requiresGrad: true });
+    a.grad = tensor([3]);
+    b.grad = tensor([4]);
+    expect(optim.clipGradNorm([a, b], 1)).to.equal(5);
+    expect(a.grad.item()).to.be.closeTo(0.6, 1e-6);
+    expect(b.grad.item()).to.be.closeTo(0.8, 1e-6);
+    expect(optim.clipGradNorm([a, b], 10)).to.be.closeTo(1, 1e-5);
+    b.grad = tensor([NaN]);
+    expect(() => optim.clipGradNorm([a, b], 1)).to.throw('clipGradNorm: the total gradient norm is NaN');
+  });
+});
