@@ -1,0 +1,202 @@
+/**
+ * maxPool2d, avgPool2d, adaptiveAvgPool2d over the last two dims of an (N,C,H,W) or (C,H,W)
+ * tensor, with PyTorch's output sizes and divisors. The loops live in kernels/pool2d.
+ *
+ *   max:  y = x[argmax of window];  dX = dY scattered to the argmax (summed where windows overlap)
+ *   avg:  y = Σ_window x / divisor;  dX = dY / divisor spread over the window
+ */
+import { Tensor } from '../tensor';
+import { defineOp } from '../define-op';
+import { DType, allocate } from '../dtype';
+import { formatShape, sizeOf } from '../shape';
+import {
+  AvgPool2dGeometry,
+  MaxPool2dGeometry,
+  adaptiveWindows,
+  avgPoolWindows,
+  pool2dKernels,
+  pooledSize,
+  withDivisor,
+} from '../../kernels/pool2d';
+
+/** One size for both spatial dims, or [height, width]. */
+export type IntPair = number | readonly [number, number];
+
+export interface MaxPool2dOptions {
+  /** Default: the kernel size. */
+  stride?: IntPair;
+  /** Implicit −∞ padding on both sides; at most half the kernel size. Default 0. */
+  padding?: IntPair;
+  /** Spacing between window taps. Default 1. */
+  dilation?: IntPair;
+  /** Use ceil instead of floor for the output size (a last, partial window). Default false. */
+  ceilMode?: boolean;
+}
+
+export interface AvgPool2dOptions {
+  /** Default: the kernel size. */
+  stride?: IntPair;
+  /** Implicit zero padding on both sides; at most half the kernel size. Default 0. */
+  padding?: IntPair;
+  ceilMode?: boolean;
+  /** Count padding cells in the divisor (not the part of a ceil-mode window past the padding). Default true. */
+  countIncludePad?: boolean;
+  /** Divide every window's sum by this instead. */
+  divisorOverride?: number;
+}
+
+interface PlaneLayout {
+  planes: number;
+  inH: number;
+  inW: number;
+  /** Shape without the spatial dims: [N, C] or [C]. */
+  leading: number[];
+}
+
+function planeLayout(x: Tensor, op: string): PlaneLayout {
+  if ((x.ndim !== 3 && x.ndim !== 4) || x.numel === 0) {
+    throw new RangeError(`${op}: expected a non-empty 3-D (C,H,W) or 4-D (N,C,H,W) input, got shape ${formatShape(x.shape)}`);
+  }
+  const leading = x.shape.slice(0, -2);
+  const [inH, inW] = x.shape.slice(-2);
+  return { planes: sizeOf(leading), inH, inW, leading };
+}
+
+function pairOf(value: IntPair, name: string, op: string, min: number): [number, number] {
+  const pair: [number, number] = typeof value === 'number' ? [value, value] : [value[0], value[1]];
+  if (pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= min)) {
+    throw new RangeError(`${op}: ${name} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(value)}`);
+  }
+  return pair;
+}
+
+interface WindowParams {
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  out: [number, number];
+}
+
+/** Validates kernel/stride/padding/dilation (PyTorch's checks and messages) and sizes the output. */
+function windowParams(layout: PlaneLayout, op: string, kernelSize: IntPair, options: MaxPool2dOptions): WindowParams {
+  const kernel = pairOf(kernelSize, 'kernelSize', op, 1);
+  const stride = pairOf(options.stride ?? kernel, 'stride', op, 1);
+  const padding = pairOf(options.padding ?? 0, 'padding', op, 0);
+  const dilation = pairOf(options.dilation ?? 1, 'dilation', op, 1);
+  if (padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2) {
+    throw new RangeError(`${op}: padding should be at most half of kernel size, but got padding=${formatShape(padding)} and kernelSize=${formatShape(kernel)}`);
+  }
+  const ceilMode = options.ceilMode ?? false;
+  const out: [number, number] = [
+    pooledSize(layout.inH, kernel[0], stride[0], padding[0], dilation[0], ceilMode),
+    pooledSize(layout.inW, kernel[1], stride[1], padding[1], dilation[1], ceilMode),
+  ];
+  if (out[0] < 1 || out[1] < 1) {
+    throw new RangeError(`${op}: input size ${layout.inH}×${layout.inW} gives output size ${out[0]}×${out[1]}, which is too small (kernelSize=${formatShape(kernel)}, padding=${formatShape(padding)}, dilation=${formatShape(dilation)})`);
+  }
+  return { kernel, stride, padding, dilation, out };
+}
+
+const outputShape = (layout: PlaneLayout, outH: number, outW: number): number[] => [...layout.leading, outH, outW];
+
+/** maxPool2d(x, kernelSize, { stride = kernelSize, padding = 0, dilation = 1, ceilMode = false }). */
+export const maxPool2d = defineOp({
+  name: 'maxPool2d',
+  forward: (x: Tensor, kernelSize: IntPair, options: MaxPool2dOptions = {}) => {
+    const layout = planeLayout(x, 'maxPool2d');
+    const { kernel, stride, padding, dilation, out } = windowParams(layout, 'maxPool2d', kernelSize, options);
+    const geometry: MaxPool2dGeometry = {
+      planes: layout.planes,
+      inH: layout.inH,
+      inW: layout.inW,
+      outH: out[0],
+      outW: out[1],
+      kH: kernel[0],
+      kW: kernel[1],
+      sH: stride[0],
+      sW: stride[1],
+      pH: padding[0],
+      pW: padding[1],
+      dH: dilation[0],
+      dW: dilation[1],
+    };
+    const shape = outputShape(layout, out[0], out[1]);
+    const values = allocate(x.dtype, sizeOf(shape));
+    const argmax = new Int32Array(values.length);
+    pool2dKernels().maxPool2dForward(x.contiguousData(), geometry, values, argmax);
+    return { output: Tensor.fromData(values, shape), saved: { geometry, argmax, inputShape: x.shape, dtype: x.dtype } };
+  },
+  backward: ({ geometry, argmax, inputShape, dtype }, gradOutput) => {
+    const dx = allocate(dtype, sizeOf(inputShape));
+    pool2dKernels().maxPool2dBackward(gradOutput.contiguousData(), argmax, geometry, dx);
+    return [Tensor.fromData(dx, inputShape)];
+  },
+});
+
+interface AveragingSaved {
+  geometry: AvgPool2dGeometry;
+  inputShape: number[];
+  dtype: DType;
+}
+
+/** Runs the window-average kernel; avgPool2d and adaptiveAvgPool2d differ only in their windows. */
+function averagePool(x: Tensor, layout: PlaneLayout, geometry: AvgPool2dGeometry): { output: Tensor; saved: AveragingSaved } {
+  const shape = outputShape(layout, geometry.rows.start.length, geometry.cols.start.length);
+  const values = allocate(x.dtype, sizeOf(shape));
+  pool2dKernels().avgPool2dForward(x.contiguousData(), geometry, values);
+  return { output: Tensor.fromData(values, shape), saved: { geometry, inputShape: x.shape, dtype: x.dtype } };
+}
+
+function averagePoolBackward({ geometry, inputShape, dtype }: AveragingSaved, gradOutput: Tensor): Tensor[] {
+  const dx = allocate(dtype, sizeOf(inputShape));
+  pool2dKernels().avgPool2dBackward(gradOutput.contiguousData(), geometry, dx);
+  return [Tensor.fromData(dx, inputShape)];
+}
+
+/**
+ * avgPool2d(x, kernelSize, { stride = kernelSize, padding = 0, ceilMode = false,
+ * countIncludePad = true, divisorOverride }): PyTorch's divisors — with countIncludePad the window
+ * size cut at the padded edge, else the number of real input cells, or divisorOverride.
+ */
+export const avgPool2d = defineOp({
+  name: 'avgPool2d',
+  forward: (x: Tensor, kernelSize: IntPair, options: AvgPool2dOptions = {}) => {
+    const layout = planeLayout(x, 'avgPool2d');
+    const { kernel, stride, padding, out } = windowParams(layout, 'avgPool2d', kernelSize, options);
+    const countIncludePad = options.countIncludePad ?? true;
+    const rows = avgPoolWindows(layout.inH, out[0], kernel[0], stride[0], padding[0], countIncludePad);
+    const cols = avgPoolWindows(layout.inW, out[1], kernel[1], stride[1], padding[1], countIncludePad);
+    const override = options.divisorOverride;
+    if (override !== undefined && !(Number.isFinite(override) && override !== 0)) {
+      throw new RangeError(`avgPool2d: divisorOverride must be a finite non-zero number, got ${override}`);
+    }
+    const geometry: AvgPool2dGeometry =
+      override === undefined
+        ? { planes: layout.planes, inH: layout.inH, inW: layout.inW, rows, cols }
+        : { planes: layout.planes, inH: layout.inH, inW: layout.inW, rows: withDivisor(rows, override), cols: withDivisor(cols, 1) };
+    return averagePool(x, layout, geometry);
+  },
+  backward: (saved, gradOutput) => averagePoolBackward(saved, gradOutput),
+});
+
+/**
+ * adaptiveAvgPool2d(x, outputSize): output cell i averages input rows floor(i·H/out) to
+ * ceil((i+1)·H/out) (exclusive), and likewise for columns. outputSize 1 is global average pooling.
+ */
+export const adaptiveAvgPool2d = defineOp({
+  name: 'adaptiveAvgPool2d',
+  forward: (x: Tensor, outputSize: IntPair) => {
+    const layout = planeLayout(x, 'adaptiveAvgPool2d');
+    const [outH, outW] = pairOf(outputSize, 'outputSize', 'adaptiveAvgPool2d', 1);
+    const geometry: AvgPool2dGeometry = {
+      planes: layout.planes,
+      inH: layout.inH,
+      inW: layout.inW,
+      rows: adaptiveWindows(layout.inH, outH),
+      cols: adaptiveWindows(layout.inW, outW),
+    };
+    return averagePool(x, layout, geometry);
+  },
+  backward: (saved, gradOutput) => averagePoolBackward(saved, gradOutput),
+});
