@@ -1,0 +1,60 @@
+/**
+ * ResNet Bottleneck (He et al. 2016): 1×1 reduce, 3×3 (carrying the stride), 1×1 expand ×4, each
+ * with BatchNorm; projection shortcut only when the shape or stride changes; optional stochastic
+ * depth on the branch:
+ *   H = ReLU(b·f(x) + shortcut(x)),   f = BN ∘ conv1×1 ∘ ReLU ∘ BN ∘ conv3×3(stride) ∘ ReLU ∘ BN ∘ conv1×1
+ */
+import { Tensor } from '../../lib/tensor';
+import { relu } from '../../lib/ops/activations';
+import { Module } from '../module';
+import { Conv2d } from '../conv2d';
+import { BatchNorm2d } from '../batchnorm';
+import { ResidualDrop } from './residual-drop';
+import { ProjectionShortcut, shortcutFor } from './shortcut';
+import { BlockOptions } from './basic-block';
+
+export class Bottleneck extends Module {
+  static readonly expansion = 4;
+  conv1: Conv2d;
+  bn1: BatchNorm2d;
+  conv2: Conv2d;
+  bn2: BatchNorm2d;
+  conv3: Conv2d;
+  bn3: BatchNorm2d;
+  downsample: ProjectionShortcut | null;
+  readonly depth: ResidualDrop;
+
+  constructor(
+    readonly inChannels: number,
+    readonly planes: number,
+    options: BlockOptions = {},
+  ) {
+    super();
+    const stride = options.stride ?? 1;
+    const layer = { dtype: options.dtype, generator: options.generator };
+    const out = planes * Bottleneck.expansion;
+    this.conv1 = new Conv2d(inChannels, planes, 1, { bias: false, ...layer });
+    this.bn1 = new BatchNorm2d(planes, { dtype: options.dtype });
+    this.conv2 = new Conv2d(planes, planes, 3, { stride, padding: 1, bias: false, ...layer });
+    this.bn2 = new BatchNorm2d(planes, { dtype: options.dtype });
+    this.conv3 = new Conv2d(planes, out, 1, { bias: false, ...layer });
+    this.bn3 = new BatchNorm2d(out, { dtype: options.dtype });
+    this.downsample = shortcutFor(inChannels, out, stride, layer);
+    this.depth = new ResidualDrop(options.stochasticDepth);
+  }
+
+  branch(x: Tensor): Tensor {
+    const a = relu(this.bn1.forward(this.conv1.forward(x)));
+    const b = relu(this.bn2.forward(this.conv2.forward(a)));
+    return this.bn3.forward(this.conv3.forward(b));
+  }
+
+  override forward(x: Tensor): Tensor {
+    const identity = this.downsample ? this.downsample.forward(x) : x;
+    return this.depth.combine(x, identity, (t) => this.branch(t), this.training);
+  }
+
+  protected override describe(): string {
+    return `${this.inChannels} → ${this.planes}×${Bottleneck.expansion}${this.depth.describe()}`;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * A small ResNet for 28×28 or 32×32 images (the CIFAR-style layout of He et al.: a 3×3 stem,
+ * stages of residual blocks that halve the resolution and double the width, global average
+ * pooling, a linear classifier), with stochastic depth's linear decay over blocks,
+ * p_l = 1 − (l/L)(1 − p_L), and optional DropBlock after chosen stages.
+ */
+import { Tensor } from '../../lib/tensor';
+import { relu } from '../../lib/ops/activations';
+import { flatten } from '../../lib/ops/views';
+import { Module } from '../module';
+import { Conv2d } from '../conv2d';
+import { BatchNorm2d } from '../batchnorm';
+import { Linear } from '../linear';
+import { Sequential } from '../containers';
+import { AdaptiveAvgPool2d } from '../pooling';
+import { LayerOptions } from '../layer-options';
+import { DropBlock2d, DropBlockConfig } from '../drop/dropblock';
+import { linearSurvival } from '../drop/drop-path';
+import { checkPositiveInteger } from '../drop/validate';
+import { BasicBlock } from './basic-block';
+import { Bottleneck } from './bottleneck';
+import { StochasticDepthOptions } from './residual-drop';
+
+export interface ResNetOptions extends LayerOptions {
+  block?: 'basic' | 'bottleneck';
+  /** Blocks per stage (default [2, 2, 2]). */
+  layers?: readonly number[];
+  /** Planes per stage (default [16, 32, 64]). */
+  widths?: readonly number[];
+  inChannels?: number;
+  numClasses?: number;
+  /** Survival probability of the last block, p_L (the paper: 0.5); omitted = no stochastic depth. */
+  stochasticDepth?: Omit<StochasticDepthOptions, 'survivalProb'> & { pL: number };
+  /** DropBlock after the listed stages (1-based), e.g. { stages: [2, 3], keepProb: 0.9, blockSize: 3 }. */
+  dropBlock?: DropBlockConfig & { stages: readonly number[] };
+}
+
+export class ResNet extends Module {
+  conv1: Conv2d;
+  bn1: BatchNorm2d;
+  stages: Sequential;
+  pool = new AdaptiveAvgPool2d(1);
+  fc: Linear;
+
+  constructor(readonly options: ResNetOptions = {}) {
+    super();
+    const layers = options.layers ?? [2, 2, 2];
+    const widths = options.widths ?? [16, 32, 64];
+    if (layers.length !== widths.length || layers.length === 0) {
+      throw new RangeError(`resnet: layers [${layers}] and widths [${widths}] must be non-empty and of the same length`);
+    }
+    layers.forEach((n) => checkPositiveInteger('resnet', 'layers[i]', n));
+    const Block = options.block === 'bottleneck' ? Bottleneck : BasicBlock;
+    const layer = { dtype: options.dtype, generator: options.generator };
+    this.conv1 = new Conv2d(options.inChannels ?? 1, widths[0], 3, { padding: 1, bias: false, ...layer });
+    this.bn1 = new BatchNorm2d(widths[0], { dtype: options.dtype });
+
+    const totalBlocks = layers.reduce((a, b) => a + b, 0);
+    let blockIndex = 0;
+    let channels = widths[0];
+    this.stages = new Sequential();
+    layers.forEach((count, s) => {
+      const stage = new Sequential();
+      for (let i = 0; i < count; i++) {
+        blockIndex++;
+        const sd = options.stochasticDepth;
+        const stochasticDepth = sd ? { ...sd, survivalProb: linearSurvival(blockIndex, totalBlocks, sd.pL) } : undefined;
+        stage.append(new Block(channels, widths[s], { stride: i === 0 && s > 0 ? 2 : 1, stochasticDepth, ...layer }));
+        channels = widths[s] * Block.expansion;
+      }
+      if (options.dropBlock?.stages.includes(s + 1)) stage.append(new DropBlock2d(options.dropBlock));
+      this.stages.append(stage);
+    });
+    this.fc = new Linear(channels, options.numClasses ?? 10, layer);
+  }
+
+  override forward(x: Tensor): Tensor {
+    const features = this.stages.forward(relu(this.bn1.forward(this.conv1.forward(x))));
+    return this.fc.forward(flatten(this.pool.forward(features), 1));
+  }
+
+  /** The DropBlock layers, for a DropBlockScheduler. */
+  dropBlocks(): DropBlock2d[] {
+    return this.modules().filter((m): m is DropBlock2d => m instanceof DropBlock2d);
+  }
+}
+
+export function resnet(options: ResNetOptions = {}): ResNet {
+  return new ResNet(options);
+}

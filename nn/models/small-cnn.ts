@@ -1,0 +1,91 @@
+/**
+ * A small CNN for 28×28 digits, with a slot for every drop technique where it belongs:
+ *
+ *   [conv3×3 → BN → ReLU → (Dropout2d | DropBlock) → maxpool2] × 2
+ *   → flatten → (Dropout | GaussianDropout | Uout | AlphaDropout) → Linear/DropConnectLinear → ReLU
+ *   → (the same activation drop) → Linear
+ *
+ * Spatial techniques act on feature maps, elementwise ones on the classifier's activations, and
+ * DropConnect replaces the hidden linear layer. Input-level ones (Cutout, RandomErasing) are data
+ * transforms (see lib/data), not layers.
+ */
+import { Module } from '../module';
+import { Sequential } from '../containers';
+import { Conv2d } from '../conv2d';
+import { BatchNorm2d } from '../batchnorm';
+import { ReLU } from '../activations';
+import { MaxPool2d } from '../pooling';
+import { Flatten } from '../flatten';
+import { Linear } from '../linear';
+import { LayerOptions } from '../layer-options';
+import { Dropout } from '../drop/dropout';
+import { Dropout2d } from '../drop/dropout2d';
+import { GaussianDropout } from '../drop/gaussian-dropout';
+import { Uout } from '../drop/uout';
+import { AlphaDropout } from '../drop/alpha-dropout';
+import { DropConnectLinear } from '../drop/drop-connect';
+import { DropBlock2d, DropBlockConfig } from '../drop/dropblock';
+
+export interface SmallCnnRegularizers {
+  dropout?: number;
+  dropout2d?: number;
+  gaussianDropout?: number;
+  uout?: number;
+  alphaDropout?: number;
+  dropConnect?: number;
+  dropBlock?: DropBlockConfig;
+}
+
+export interface SmallCnnOptions extends LayerOptions {
+  /** Channels of the two conv stages (default [16, 32]). */
+  channels?: readonly [number, number];
+  /** Width of the hidden linear layer (default 128). */
+  hidden?: number;
+  inChannels?: number;
+  /** Input height and width, divisible by 4 (default 28). */
+  imageSize?: number;
+  numClasses?: number;
+  regularizers?: SmallCnnRegularizers;
+}
+
+/** The classifier's elementwise drop, or null when none is asked for. */
+function activationDrop(r: SmallCnnRegularizers): Module | null {
+  if (r.dropout) return new Dropout(r.dropout);
+  if (r.gaussianDropout) return new GaussianDropout(r.gaussianDropout);
+  if (r.uout) return new Uout(r.uout);
+  if (r.alphaDropout) return new AlphaDropout(r.alphaDropout);
+  return null;
+}
+
+export function smallCnn(options: SmallCnnOptions = {}): Sequential {
+  const [c1, c2] = options.channels ?? [16, 32];
+  const hidden = options.hidden ?? 128;
+  const size = options.imageSize ?? 28;
+  if (size % 4 !== 0) throw new RangeError(`smallCnn: imageSize must be divisible by 4 (two 2×2 pools), got ${size}`);
+  const r = options.regularizers ?? {};
+  const layer = { dtype: options.dtype, generator: options.generator };
+  const spatialDrop = (): Module[] => (r.dropBlock ? [new DropBlock2d(r.dropBlock)] : r.dropout2d ? [new Dropout2d(r.dropout2d)] : []);
+  const drop = (): Module[] => {
+    const m = activationDrop(r);
+    return m ? [m] : [];
+  };
+  const convStage = (inC: number, outC: number): Module[] => [
+    new Conv2d(inC, outC, 3, { padding: 1, bias: false, ...layer }),
+    new BatchNorm2d(outC, { dtype: options.dtype }),
+    new ReLU(),
+    ...spatialDrop(),
+    new MaxPool2d(2),
+  ];
+  const flat = c2 * (size / 4) * (size / 4);
+  const hiddenLayer = r.dropConnect ? new DropConnectLinear(flat, hidden, r.dropConnect, layer) : new Linear(flat, hidden, layer);
+  return new Sequential(
+    ...convStage(options.inChannels ?? 1, c1),
+    ...convStage(c1, c2),
+    new Flatten(),
+    ...drop(),
+    hiddenLayer,
+    new ReLU(),
+    ...drop(),
+    new Linear(hidden, options.numClasses ?? 10, layer),
+  );
+}
