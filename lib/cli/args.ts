@@ -1,0 +1,86 @@
+/**
+ * Command-line flags: node:util's parseArgs in strict mode (unknown flags are errors), with the
+ * errors rewritten to say what was expected, typed value parsing, and generated --help text.
+ */
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface FlagSpec {
+  type: 'string' | 'boolean';
+  /** Shown in --help. */
+  description: string;
+  /** Placeholder for the value in --help, e.g. 'P' or 'KEEP:SIZE'. */
+  value?: string;
+  default?: string;
+  short?: string;
+}
+
+export type FlagSpecs = Record<string, FlagSpec>;
+export type Flags = Record<string, string | boolean | undefined>;
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  flags: FlagSpecs;
+}
+
+export function helpText(command: CommandSpec): string {
+  const rows = Object.entries(command.flags).map(([name, spec]) => {
+    const left = `  --${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`;
+    const def = spec.default !== undefined ? ` (default ${spec.default})` : '';
+    return `${left.padEnd(30)} ${spec.description}${def}`;
+  });
+  return [`Usage: dropgrad ${command.name} [flags]`, '', command.summary, '', 'Flags:', ...rows, `  ${'--help'.padEnd(28)} show this help`].join('\n');
+}
+
+export function parseFlags(command: CommandSpec, args: readonly string[]): Flags & { help?: boolean } {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, spec] of Object.entries(command.flags)) options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
+  try {
+    const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+    if (positionals.length > 0) throw new UsageError(`dropgrad ${command.name}: unexpected argument ${JSON.stringify(positionals[0])}`);
+    const flags: Flags = {};
+    for (const [name, spec] of Object.entries(command.flags)) flags[name] = (values[name] as string | boolean | undefined) ?? spec.default;
+    return { ...flags, help: values.help as boolean | undefined };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    const known = Object.keys(command.flags).map((f) => `--${f}`).join(', ');
+    throw new UsageError(`dropgrad ${command.name}: ${message.split('\n')[0]}. Known flags: ${known} (see --help)`);
+  }
+}
+
+export interface NumberRule {
+  integer?: boolean;
+  min?: number;
+  max?: number;
+}
+
+/** Parses a numeric flag value, naming the flag, the value and the accepted range on error. */
+export function parseNumber(flag: string, value: string, rule: NumberRule = {}): number {
+  const n = Number(value);
+  const kind = rule.integer ? 'an integer' : 'a number';
+  const range = rule.min !== undefined || rule.max !== undefined ? ` in [${rule.min ?? '-∞'}, ${rule.max ?? '∞'}]` : '';
+  if (value.trim() === '' || !Number.isFinite(n) || (rule.integer && !Number.isInteger(n)) || (rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max)) {
+    throw new UsageError(`--${flag}: expected ${kind}${range}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** Parses `A:B` pairs such as `--dropblock 0.9:3`. */
+export function parsePair(flag: string, value: string, format: string, first: NumberRule, second: NumberRule): [number, number] {
+  const parts = value.split(':');
+  if (parts.length !== 2) throw new UsageError(`--${flag}: expected ${format}, got ${JSON.stringify(value)}`);
+  return [parseNumber(`${flag} (${format.split(':')[0]})`, parts[0], first), parseNumber(`${flag} (${format.split(':')[1]})`, parts[1], second)];
+}
+
+/** One of a fixed set of words. */
+export function parseChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag}: expected one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}

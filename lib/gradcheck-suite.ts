@@ -1,0 +1,193 @@
+/**
+ * The gradient-check suite as a product: one check per built-in differentiable op and layer
+ * (every drop technique in training mode with a fixed seed), in float64 on the reference
+ * kernels. `dropgrad gradcheck` runs it; users can run it on their machine to trust the build.
+ */
+import { Tensor } from './tensor';
+import { GradcheckReport, gradcheck } from './gradcheck';
+import { withBackend } from './backend';
+import { defaultGenerator, manualSeed } from './random/generator';
+import { rand, randn, tensor } from './creation';
+import { formatShape } from './shape';
+import { add, div, mul, neg, pow, sub } from './ops/arithmetic';
+import { abs, clamp, exp, log, sqrt } from './ops/unary';
+import { leakyRelu, relu, sigmoid, tanh } from './ops/activations';
+import { max, mean, sum, variance } from './ops/reductions';
+import { logSoftmax, softmax } from './ops/softmax';
+import { crossEntropy, mseLoss } from './ops/losses';
+import { matmul } from './ops/matmul';
+import { linear } from './ops/linear';
+import { expand, permute, reshape, transpose } from './ops/views';
+import { concat, stack } from './ops/join';
+import { gather, indexSelect, slice } from './ops/indexing';
+import { where } from './ops/where';
+import { pad } from './ops/pad';
+import { conv2d } from './ops/conv2d';
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from './ops/pool2d';
+import { batchNorm } from './ops/batchnorm';
+import { Module } from '../nn/module';
+import { Linear } from '../nn/linear';
+import { Conv2d } from '../nn/conv2d';
+import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm';
+import { Dropout } from '../nn/drop/dropout';
+import { Dropout2d } from '../nn/drop/dropout2d';
+import { GaussianDropout } from '../nn/drop/gaussian-dropout';
+import { Uout } from '../nn/drop/uout';
+import { AlphaDropout } from '../nn/drop/alpha-dropout';
+import { DropConnectLinear } from '../nn/drop/drop-connect';
+import { DropBlock2d } from '../nn/drop/dropblock';
+import { DropPath } from '../nn/drop/drop-path';
+import { Cutout } from '../nn/drop/cutout';
+import { RandomErasing } from '../nn/drop/random-erasing';
+import { BasicBlock } from '../nn/models/basic-block';
+import { Bottleneck } from '../nn/models/bottleneck';
+
+export interface SuiteCheck {
+  name: string;
+  /** Builds the inputs (seeded) and runs the check. */
+  run: () => { shapes: string; report: GradcheckReport };
+}
+
+const SEED = 1234;
+const leaf = (t: Tensor): Tensor => t.requiresGrad_();
+const normal = (...shape: number[]): Tensor => leaf(randn(shape));
+/** Uniform in [0.5, 1.5): away from 0 for log, sqrt, division and pow's base. */
+const positive = (...shape: number[]): Tensor => leaf(add(rand(shape), 0.5).detach());
+/** Distinct values spaced apart so max/relu/abs kinks are never straddled by ±eps. */
+const spaced = (...shape: number[]): Tensor => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = Array.from({ length: n }, (_, i) => (i - n / 2 + 0.37) * 0.1);
+  for (let i = n - 1; i > 0; i--) {
+    const j = defaultGenerator.integer(0, i + 1); // shuffles the order; values stay spaced
+    [values[i], values[j]] = [values[j], values[i]];
+  }
+  return leaf(tensor(values, { shape }));
+};
+
+function op(name: string, inputs: () => Tensor[], fn: (...t: Tensor[]) => Tensor): SuiteCheck {
+  return {
+    name,
+    run: () => {
+      manualSeed(SEED);
+      const xs = inputs();
+      return { shapes: xs.map((x) => formatShape(x.shape)).join(' '), report: gradcheck(fn, xs, { raiseException: false, seed: SEED }) };
+    },
+  };
+}
+
+/**
+ * A layer checked w.r.t. its input and every parameter, in training mode; `seed` reseeds the
+ * default generator before every evaluation, so the layer draws the same mask each time.
+ */
+function layer(name: string, build: () => Module, inputShape: number[], seed = SEED): SuiteCheck {
+  return {
+    name,
+    run: () => {
+      manualSeed(seed);
+      const module = build();
+      const x = normal(...inputShape);
+      const params = module.parameters();
+      return {
+        shapes: [x, ...params].map((t) => formatShape(t.shape)).join(' '),
+        report: gradcheck((t: Tensor) => module.forward(t), [x, ...params], { raiseException: false, seed, fastMode: params.length > 2 }),
+      };
+    },
+  };
+}
+
+export const gradcheckSuite: readonly SuiteCheck[] = [
+  op('add (broadcast)', () => [normal(3, 4), normal(4)], add),
+  op('sub (broadcast)', () => [normal(2, 3), normal(2, 1)], sub),
+  op('mul (broadcast)', () => [normal(3, 4), normal(3, 1)], mul),
+  op('div', () => [normal(3, 4), positive(4)], div),
+  op('pow', () => [positive(3, 2), normal(2)], pow),
+  op('neg', () => [normal(5)], neg),
+  op('exp', () => [normal(2, 3)], exp),
+  op('log', () => [positive(2, 3)], log),
+  op('sqrt', () => [positive(2, 3)], sqrt),
+  op('abs', () => [spaced(2, 3)], abs),
+  op('clamp', () => [spaced(3, 3)], (x) => clamp(x, { min: -0.145, max: 0.155 })),
+  op('relu', () => [spaced(3, 4)], relu),
+  op('leakyRelu', () => [spaced(3, 4)], (x) => leakyRelu(x, 0.1)),
+  op('sigmoid', () => [normal(3, 4)], sigmoid),
+  op('tanh', () => [normal(3, 4)], tanh),
+  op('softmax', () => [normal(3, 5)], (x) => softmax(x, 1)),
+  op('logSoftmax', () => [normal(3, 5)], (x) => logSoftmax(x, -1)),
+  op('sum (dim 1, keepdim)', () => [normal(3, 4)], (x) => sum(x, 1, true)),
+  op('mean (all)', () => [normal(3, 4)], (x) => mean(x)),
+  op('max (dim 0)', () => [spaced(4, 3)], (x) => max(x, 0)),
+  op('var (dim 1, unbiased)', () => [normal(3, 5)], (x) => variance(x, 1)),
+  op('matmul (batched, broadcast)', () => [normal(2, 3, 4), normal(4, 2)], matmul),
+  op('linear', () => [normal(3, 4), normal(2, 4), normal(2)], linear),
+  op('reshape', () => [normal(2, 6)], (x) => reshape(x, [3, 4])),
+  op('transpose', () => [normal(2, 3)], (x) => transpose(x, 0, 1)),
+  op('permute', () => [normal(2, 3, 4)], (x) => permute(x, [2, 0, 1])),
+  op('expand', () => [normal(3, 1)], (x) => expand(x, [3, 4])),
+  op('concat', () => [normal(2, 3), normal(1, 3)], (a, b) => concat([a, b], 0)),
+  op('stack', () => [normal(2, 3), normal(2, 3)], (a, b) => stack([a, b], 1)),
+  op('slice (step 2)', () => [normal(5, 3)], (x) => slice(x, 0, 0, 5, 2)),
+  op('indexSelect (repeats)', () => [normal(4, 3)], (x) => indexSelect(x, 0, [3, 0, 3])),
+  op('gather', () => [normal(3, 4)], (x) => gather(x, 1, tensor([[0, 3], [1, 1], [2, 0]]))),
+  op('where', () => [normal(3, 4), normal(4)], (a, b) => where(tensor([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0]]), a, b)),
+  op('pad (constant)', () => [normal(2, 3, 3)], (x) => pad(x, [1, 2, 0, 1])),
+  op('pad (reflect)', () => [normal(1, 2, 4)], (x) => pad(x, [2, 1], { mode: 'reflect' })),
+  op('crossEntropy (indices, label smoothing)', () => [normal(4, 5)], (x) => crossEntropy(x, tensor([0, 4, 2, 2]), { labelSmoothing: 0.1 })),
+  op('crossEntropy (soft targets)', () => [normal(3, 4), leaf(softmax(randn([3, 4]), 1).detach())], (x, t) => crossEntropy(x, t)),
+  op('mseLoss', () => [normal(3, 4), normal(3, 4)], (a, b) => mseLoss(a, b)),
+  op('conv2d (stride 2, padding 1)', () => [normal(2, 3, 5, 5), normal(4, 3, 3, 3), normal(4)], (x, w, b) => conv2d(x, w, b, { stride: 2, padding: 1 })),
+  op('conv2d (dilation 2, groups 2)', () => [normal(1, 4, 6, 5), normal(2, 2, 2, 2)], (x, w) => conv2d(x, w, null, { dilation: 2, groups: 2 })),
+  op("conv2d (depthwise, 'same')", () => [normal(1, 3, 4, 5), normal(3, 1, 3, 3)], (x, w) => conv2d(x, w, null, { padding: 'same', groups: 3 })),
+  op('maxPool2d (3, stride 2, padding 1)', () => [spaced(2, 2, 5, 5)], (x) => maxPool2d(x, 3, { stride: 2, padding: 1 })),
+  op('avgPool2d (ceilMode, countIncludePad false)', () => [normal(1, 2, 5, 5)], (x) => avgPool2d(x, 2, { ceilMode: true, padding: 1, countIncludePad: false })),
+  op('adaptiveAvgPool2d (3×2)', () => [normal(2, 2, 5, 4)], (x) => adaptiveAvgPool2d(x, [3, 2])),
+  op('batchNorm (training, 4-D)', () => [normal(3, 2, 2, 3), positive(2), normal(2)], (x, w, b) => batchNorm(x, null, null, w, b, true)),
+  layer('Linear', () => new Linear(4, 3), [2, 4]),
+  layer('Conv2d', () => new Conv2d(2, 3, 3, { padding: 1 }), [2, 2, 4, 4]),
+  layer('BatchNorm1d (training)', () => new BatchNorm1d(3), [4, 3]),
+  layer('BatchNorm2d (training)', () => new BatchNorm2d(2), [3, 2, 3, 3]),
+  layer('Dropout (p 0.5)', () => new Dropout(0.5), [4, 5]),
+  layer('Dropout2d (p 0.5)', () => new Dropout2d(0.5), [2, 3, 3, 3]),
+  layer('GaussianDropout (p 0.3)', () => new GaussianDropout(0.3), [3, 4]),
+  layer('Uout (beta 0.5)', () => new Uout(0.5), [3, 4]),
+  layer('AlphaDropout (p 0.2)', () => new AlphaDropout(0.2), [3, 4]),
+  layer('DropConnectLinear (p 0.5)', () => new DropConnectLinear(4, 3, 0.5), [2, 4]),
+  layer('DropBlock2d (block 3, drop 0.3)', () => new DropBlock2d({ dropProb: 0.3, blockSize: 3 }), [2, 2, 6, 6]),
+  layer('DropBlock2d (block 2, per channel)', () => new DropBlock2d({ dropProb: 0.3, blockSize: 2, perChannel: true }), [2, 2, 5, 5]),
+  layer("DropPath (row)", () => new DropPath(0.5), [4, 2, 2]),
+  layer("DropPath (batch)", () => new DropPath(0.5, { mode: 'batch' }), [4, 2, 2]),
+  layer('Cutout (length 3)', () => new Cutout({ length: 3 }), [2, 1, 5, 5]),
+  layer('RandomErasing (p 1)', () => new RandomErasing({ p: 1 }), [1, 2, 6, 6]),
+  // With these seeds the block's one survival draw comes out "survive" and "drop" respectively.
+  layer('BasicBlock + stochastic depth (survives)', () => new BasicBlock(2, 2, { stochasticDepth: { survivalProb: 0.5 } }), [2, 2, 3, 3], 1234),
+  layer('BasicBlock + stochastic depth (dropped)', () => new BasicBlock(2, 2, { stochasticDepth: { survivalProb: 0.5 } }), [2, 2, 3, 3], 1),
+  layer('Bottleneck + stochastic depth (row)', () => new Bottleneck(4, 1, { stochasticDepth: { survivalProb: 0.5, mode: 'row' } }), [3, 4, 3, 3]),
+];
+
+export interface SuiteResult {
+  name: string;
+  shapes: string;
+  maxAbsError: number;
+  maxRelError: number;
+  passed: boolean;
+  message: string;
+}
+
+/** Runs the checks whose name contains `filter` (case-insensitive), on the reference kernels. */
+export function runGradcheckSuite(filter = '', onResult?: (result: SuiteResult) => void): SuiteResult[] {
+  const wanted = gradcheckSuite.filter((c) => c.name.toLowerCase().includes(filter.toLowerCase()));
+  return withBackend('reference', () =>
+    wanted.map((check) => {
+      const { shapes, report } = check.run();
+      const result = {
+        name: check.name,
+        shapes,
+        maxAbsError: Math.max(...report.inputs.map((r) => r.maxAbsError)),
+        maxRelError: Math.max(...report.inputs.map((r) => r.maxRelError)),
+        passed: report.passed,
+        message: report.message,
+      };
+      onResult?.(result);
+      return result;
+    }),
+  );
+}
