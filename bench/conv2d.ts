@@ -1,0 +1,91 @@
+/**
+ * conv2d benchmark: dropgrad's reference and js kernels against TensorFlow.js (cpu backend, and
+ * the wasm backend for forward), all in one process on the same inputs' shapes.
+ *
+ *   npx tsx bench/conv2d.ts
+ *
+ * "fwd+bwd" computes the output and the gradients w.r.t. input and weight (3× the forward FLOPs).
+ * tfjs runs in its native NHWC layout with [kH, kW, inC, outC] filters.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { Tensor, onesLike, randn, withBackend } from '../index';
+import type { BackendName } from '../index';
+import { conv2d } from '../lib/ops/conv2d';
+import { conv2dGeometry, forwardFlops } from '../kernels/conv2d';
+import { Result, TimingOptions, machine, medianMs, printTable } from './harness';
+
+interface Case {
+  name: string;
+  n: number;
+  inC: number;
+  size: number;
+  outC: number;
+  k: number;
+  pad: number;
+}
+
+const cases: Case[] = [
+  { name: 'N=8, 64→64 ch, 32×32, 3×3 pad 1', n: 8, inC: 64, size: 32, outC: 64, k: 3, pad: 1 },
+  { name: 'MNIST conv1: N=64, 1→32 ch, 28×28, 3×3 pad 1', n: 64, inC: 1, size: 28, outC: 32, k: 3, pad: 1 },
+  { name: 'MNIST conv2: N=64, 32→64 ch, 14×14, 3×3 pad 1', n: 64, inC: 32, size: 14, outC: 64, k: 3, pad: 1 },
+];
+
+/** The reference loops take seconds per call on the big shapes: fewer runs, forward only. */
+const referenceTiming: TimingOptions = { warmup: 1, runs: 5 };
+const peers = ['tfjs cpu', 'tfjs wasm'];
+
+function dropgrad(c: Case, backend: BackendName, withBackward: boolean): number {
+  const x = randn([c.n, c.inC, c.size, c.size], { dtype: 'float32', requiresGrad: withBackward });
+  const w = randn([c.outC, c.inC, c.k, c.k], { dtype: 'float32', requiresGrad: withBackward });
+  const step = (): void => {
+    const y: Tensor = conv2d(x, w, null, { padding: c.pad });
+    if (withBackward) y.backward(onesLike(y));
+  };
+  return withBackend(backend, () => medianMs(step, backend === 'reference' ? referenceTiming : {}));
+}
+
+async function tfjs(c: Case, backend: 'cpu' | 'wasm', withBackward: boolean): Promise<number> {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const x = tf.randomNormal([c.n, c.size, c.size, c.inC]) as tf.Tensor4D;
+  const w = tf.randomNormal([c.k, c.k, c.inC, c.outC]) as tf.Tensor4D;
+  const conv = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D => tf.conv2d(a, b, 1, c.pad);
+  const gradients = tf.grads((a, b) => conv(a as tf.Tensor4D, b as tf.Tensor4D));
+  const step = (): void =>
+    tf.tidy(() => {
+      if (!withBackward) {
+        conv(x, w).dataSync();
+        return;
+      }
+      const y = conv(x, w);
+      for (const g of gradients([x, w], tf.onesLike(y))) g.dataSync();
+    });
+  const ms = medianMs(step);
+  tf.dispose([x, w]);
+  return ms;
+}
+
+async function main(): Promise<void> {
+  console.log(`conv2d benchmark (float32, median ms) — ${machine()}`);
+  for (const c of cases) {
+    const flops = forwardFlops(conv2dGeometry([c.n, c.inC, c.size, c.size], [c.outC, c.inC, c.k, c.k], null, { padding: c.pad }));
+    const forward: Result[] = [
+      { name: 'dropgrad reference', ms: dropgrad(c, 'reference', false), flops },
+      { name: 'dropgrad js', ms: dropgrad(c, 'js', false), flops },
+      { name: 'tfjs cpu', ms: await tfjs(c, 'cpu', false), flops },
+      { name: 'tfjs wasm', ms: await tfjs(c, 'wasm', false), flops },
+    ];
+    printTable(`${c.name} — forward`, forward, peers);
+    const both: Result[] = [
+      { name: 'dropgrad js', ms: dropgrad(c, 'js', true), flops: 3 * flops },
+      { name: 'tfjs cpu', ms: await tfjs(c, 'cpu', true), flops: 3 * flops },
+    ];
+    printTable(`${c.name} — fwd+bwd (input and weight grads)`, both, peers);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

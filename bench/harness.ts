@@ -1,0 +1,66 @@
+/**
+ * Shared benchmark plumbing: time a function (median of several runs after warm-up, with
+ * performance.now()), and print one table per case with each implementation's time, throughput
+ * and speed ratio against every peer measured in the same process.
+ *
+ * Ratios read "how many times faster than the peer" (peer ms / this ms): above 1 is faster.
+ */
+import os from 'node:os';
+
+export interface TimingOptions {
+  /** Untimed calls first, so the JIT has compiled the hot paths (default 2). */
+  warmup?: number;
+  /** Timed calls; the median is reported (default 5). */
+  runs?: number;
+}
+
+/** Median wall time of `fn` in milliseconds. */
+export function medianMs(fn: () => void, { warmup = 2, runs = 5 }: TimingOptions = {}): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  return times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+}
+
+export interface Result {
+  /** The implementation, e.g. "dropgrad js" or "tfjs cpu". */
+  name: string;
+  ms: number;
+  /** Floating-point operations one call performs (for GFLOP/s). */
+  flops: number;
+}
+
+const pad = (text: string, width: number): string => (text.length >= width ? text : ' '.repeat(width - text.length) + text);
+
+/** A one-line description of the machine, to print above the tables. */
+export function machine(): string {
+  const cpus = os.cpus();
+  return `node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg()[0].toFixed(2)}`;
+}
+
+/** Prints `results` as a table with a "× vs <peer>" column for every name in `peers` present in results. */
+export function printTable(title: string, results: readonly Result[], peers: readonly string[]): void {
+  const present = peers.filter((p) => results.some((r) => r.name === p));
+  const header = ['implementation', 'ms', 'GFLOP/s', ...present.map((p) => `× vs ${p}`)];
+  const rows = results.map((r) => [
+    r.name,
+    r.ms.toFixed(1),
+    (r.flops / r.ms / 1e6).toFixed(2),
+    ...present.map((p) => {
+      const peer = results.find((q) => q.name === p);
+      return peer && peer !== r ? `${(peer.ms / r.ms).toFixed(2)}×` : '—';
+    }),
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : pad(cell, widths[c]))).join('  ');
+  console.log(`\n${title}`);
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}

@@ -1,0 +1,20 @@
+/** Picks the conv2d kernels for the current backend (lib/backend.ts). */
+import { BackendName, getBackend } from '../../lib/backend';
+import { Conv2dKernels } from './kernels';
+import { referenceConv2d } from './reference';
+import { jsConv2d } from './js';
+import { gpujsConv2d } from './gpujs';
+
+const kernelsByBackend: Record<BackendName, Conv2dKernels> = {
+  reference: referenceConv2d,
+  js: jsConv2d,
+  'gpu.js': gpujsConv2d,
+};
+
+export function conv2dKernels(): Conv2dKernels {
+  return kernelsByBackend[getBackend()];
+}
+
+export { conv2dGeometry, outputShape, forwardFlops } from './geometry';
+export type { Conv2dGeometry, Conv2dOptions, Pair } from './geometry';
+export type { Conv2dKernels } from './kernels';
