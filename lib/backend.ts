@@ -3,9 +3,19 @@
  *   'reference' — float64 plain loops, written to be read; the oracle for gradient checks;
  *   'js'        — fast TypeScript (im2col + blocked GEMM, …) in the tensor's own dtype;
  *   'gpu.js'    — gpu.js kernels (float32), worth it where a real WebGL/headless-gl context exists.
- * The choice comes from setBackend(), else the DROPGRAD_BACKEND environment variable, else 'js'.
- * (gpu.js is only chosen automatically when it reports a GPU context; see kernels/gpujs.)
+ * The choice comes from setBackend(), else the DROPGRAD_BACKEND environment variable, else 'gpu.js'
+ * when gpu.js has a real GPU context here (WebGL, WebGL2, headless-gl) and 'js' otherwise: on a
+ * CPU, gpu.js' cpu/webasm modes are about ten times slower than the 'js' kernels.
+ *
+ * The import of kernels/gpujs/context below does not load gpu.js: that module requires gpu.js on
+ * first use, so only the first getBackend() without an explicit choice (to probe for a GPU) or a
+ * gpu.js kernel pays for it, and a program that picks 'js' or 'reference' never loads it at all.
+ * A static `import 'gpu.js'` here would load it (about 1 MB in a browser bundle) for every user at
+ * import time; an injected probe would make the default depend on whether some other module had
+ * been imported first.
  */
+import { hasRealGpuContext } from '../kernels/gpujs/context';
+
 export type BackendName = 'reference' | 'js' | 'gpu.js';
 export const backendNames: readonly BackendName[] = ['reference', 'js', 'gpu.js'];
 
@@ -25,7 +35,7 @@ function fromEnvironment(): BackendName | undefined {
 let current: BackendName | undefined;
 
 export function getBackend(): BackendName {
-  if (current === undefined) current = fromEnvironment() ?? 'js';
+  if (current === undefined) current = fromEnvironment() ?? (hasRealGpuContext() ? 'gpu.js' : 'js');
   return current;
 }
 

@@ -8,6 +8,7 @@ import { jsBatchNorm } from '../kernels/batchnorm/js';
 import { referenceBatchNorm } from '../kernels/batchnorm/reference';
 import { expectAllClose } from './expect-close';
 import { transposedLeaf } from './helpers';
+import { gpujsBatchNorm } from '../kernels/batchnorm/gpujs';
 
 interface FixtureStep {
   input: number[];
@@ -48,7 +49,7 @@ describe('batchNorm', () => {
   it('selects a kernel table per backend (reference and js are different code)', () => {
     expect(withBackend('reference', batchNormKernels)).to.equal(referenceBatchNorm);
     expect(withBackend('js', batchNormKernels)).to.equal(jsBatchNorm);
-    expect(withBackend('gpu.js', batchNormKernels)).to.equal(jsBatchNorm);
+    expect(withBackend('gpu.js', batchNormKernels)).to.equal(gpujsBatchNorm);
   });
 
   describe(`matches PyTorch ${fixtures.torchVersion} (test/fixtures/batchnorm.json)`, () => {

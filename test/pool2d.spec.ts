@@ -6,6 +6,7 @@ import { jsPool2d } from '../kernels/pool2d/js';
 import { referencePool2d } from '../kernels/pool2d/reference';
 import { Generator } from '../lib/random/generator';
 import { expectAllClose } from './expect-close';
+import { gpujsPool2d } from '../kernels/pool2d/gpujs';
 
 const backends: readonly BackendName[] = ['reference', 'js'];
 
@@ -29,7 +30,7 @@ describe('pool2d ops', () => {
   it('selects a kernel table per backend (reference and js are different code)', () => {
     expect(withBackend('reference', pool2dKernels)).to.equal(referencePool2d);
     expect(withBackend('js', pool2dKernels)).to.equal(jsPool2d);
-    expect(withBackend('gpu.js', pool2dKernels)).to.equal(jsPool2d);
+    expect(withBackend('gpu.js', pool2dKernels)).to.equal(gpujsPool2d);
   });
 
   for (const backend of backends) {

@@ -3,12 +3,12 @@ import { BackendName, getBackend } from '../../lib/backend';
 import type { BatchNormKernels } from './kernels';
 import { referenceBatchNorm } from './reference';
 import { jsBatchNorm } from './js';
+import { gpujsBatchNorm } from './gpujs';
 
-// gpu.js maps to the js kernels until gpu.js implementations of BatchNormKernels exist.
 const kernelsByBackend: Record<BackendName, BatchNormKernels> = {
   reference: referenceBatchNorm,
   js: jsBatchNorm,
-  'gpu.js': jsBatchNorm,
+  'gpu.js': gpujsBatchNorm,
 };
 
 export function batchNormKernels(): BatchNormKernels {
