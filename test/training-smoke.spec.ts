@@ -9,7 +9,8 @@ import { randomErasing } from '../nn/drop/random-erasing';
 function fixedBatch(): { x: Tensor; y: Tensor } {
   manualSeed(100);
   const x = randn([16, 1, 8, 8]);
-  const labels = Array.from({ length: 16 }, (_, i) => (x.data.subarray(i * 64, i * 64 + 32).reduce((a, b) => a + b, 0) > 0 ? 1 : 0));
+  const data = x.data;
+  const labels = Array.from({ length: 16 }, (_, i) => (Array.from(data.subarray(i * 64, i * 64 + 32)).reduce((a, b) => a + b, 0) > 0 ? 1 : 0));
   return { x, y: tensor(labels) };
 }
 

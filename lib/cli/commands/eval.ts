@@ -1,0 +1,39 @@
+/** `dropgrad eval`: test accuracy and the confusion matrix of a saved model. */
+import { CommandSpec, Flags, UsageError } from '../args';
+import { dataFlags, loadData } from '../data-flags';
+import { buildExperiment } from '../experiment';
+import { CliIO } from '../io';
+import { DataLoader } from '../../data/data-loader';
+import { evaluate } from '../../training/evaluate';
+import { loadCheckpoint, readCheckpointConfig } from '../../serialization/checkpoint';
+
+export const evalSpec: CommandSpec = {
+  name: 'eval',
+  summary: 'Evaluate a checkpoint written by `dropgrad train --save`: test accuracy and confusion matrix.',
+  flags: {
+    load: { type: 'string', value: 'FILE', description: 'the checkpoint (safetensors) to evaluate' },
+    ...dataFlags,
+  },
+};
+
+export function formatConfusion(confusion: number[][]): string {
+  const width = Math.max(5, ...confusion.flat().map((v) => String(v).length + 1));
+  const header = `true\\pred${confusion.map((_, k) => String(k).padStart(width)).join('')}`;
+  const rows = confusion.map((row, t) => `${String(t).padStart(9)}${row.map((v) => String(v).padStart(width)).join('')}`);
+  return [header, ...rows].join('\n');
+}
+
+export function runEval(flags: Flags, io: CliIO): number {
+  if (flags.load === undefined) throw new UsageError('dropgrad eval: --load FILE is required');
+  const path = String(flags.load);
+  // The model is rebuilt from the flags it was trained with, stored in the checkpoint.
+  const config = readCheckpointConfig(path);
+  const data = loadData({ ...flags }, false);
+  const experiment = buildExperiment(config, data.test.shape, data.test.classes);
+  loadCheckpoint(path, experiment.model);
+  const dtype = config.dtype === 'float64' ? 'float64' : 'float32';
+  const result = evaluate(experiment.model, new DataLoader(data.test, { batchSize: 500, dtype, limit: data.testLimit }), data.test.classes);
+  io.out.write(`${path} on ${data.name} test set: accuracy ${(100 * result.accuracy).toFixed(2)}% (${result.examples} examples), loss ${result.loss.toFixed(4)}\n\n`);
+  io.out.write(`${formatConfusion(result.confusion)}\n`);
+  return 0;
+}

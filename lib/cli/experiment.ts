@@ -1,0 +1,101 @@
+/**
+ * What `train` and `compare` share: the regularizer flags, and turning them (plus the model and
+ * data flags) into a model, the input transforms and the DropBlock schedule.
+ */
+import type { Tensor } from '../tensor';
+import type { DType } from '../dtype';
+import { FlagSpecs, Flags, UsageError, parseChoice, parseNumber, parsePair } from './args';
+import type { Module } from '../../nn/module';
+import { smallCnn, SmallCnnRegularizers } from '../../nn/models/small-cnn';
+import { resnet } from '../../nn/models/resnet';
+import { DropBlock2d } from '../../nn/drop/dropblock';
+import { cutout } from '../../nn/drop/cutout';
+import { randomErasing } from '../../nn/drop/random-erasing';
+
+export const regularizerFlags: FlagSpecs = {
+  dropout: { type: 'string', value: 'P', description: 'Dropout before and after the hidden layer' },
+  dropout2d: { type: 'string', value: 'P', description: 'Dropout2d after each conv stage' },
+  gaussian: { type: 'string', value: 'P', description: 'Gaussian dropout N(1, p/(1-p)) in the classifier' },
+  uout: { type: 'string', value: 'BETA', description: 'Uout noise 1+U(-beta, beta) in the classifier' },
+  'alpha-dropout': { type: 'string', value: 'P', description: 'Alpha dropout in the classifier' },
+  dropconnect: { type: 'string', value: 'P', description: 'DropConnect on the hidden layer weights' },
+  dropblock: { type: 'string', value: 'KEEP:SIZE', description: 'DropBlock with target keep_prob and block size, linear schedule over training' },
+  'stochastic-depth': { type: 'string', value: 'PL', description: 'stochastic depth, survival of the last block (needs --model resnet)' },
+  cutout: { type: 'string', value: 'HOLES:LENGTH', description: 'Cutout squares on the input images' },
+  'random-erasing': { type: 'string', value: 'P', description: 'Random Erasing with probability P on the input images' },
+};
+
+export const modelFlags: FlagSpecs = {
+  model: { type: 'string', value: 'NAME', description: 'small-cnn or resnet', default: 'small-cnn' },
+  dtype: { type: 'string', value: 'DTYPE', description: 'float32 or float64', default: 'float32' },
+};
+
+export interface Experiment {
+  model: Module;
+  /** Input-level drops (Cutout, Random Erasing), applied to training batches only. */
+  transforms: Array<(x: Tensor) => Tensor>;
+  dropBlocks: DropBlock2d[];
+  /** DropBlock's target keep_prob, reached linearly over training (the paper's schedule). */
+  dropBlockTarget: number | null;
+  /** A short label such as "dropout 0.5, cutout 1:8". */
+  label: string;
+}
+
+const probability = { min: 0, max: 1 };
+const opt = (flags: Flags, name: string): string | undefined => flags[name] as string | undefined;
+
+export function buildExperiment(flags: Flags, imageShape: readonly [number, number, number], classes: number): Experiment {
+  const kind = parseChoice('model', String(flags.model ?? 'small-cnn'), ['small-cnn', 'resnet'] as const);
+  const dtype = parseChoice('dtype', String(flags.dtype ?? 'float32'), ['float32', 'float64'] as const) as DType;
+  const labels: string[] = [];
+  const number = (name: string, rule = probability): number | undefined => {
+    const value = opt(flags, name);
+    if (value === undefined) return undefined;
+    labels.push(`${name} ${value}`);
+    return parseNumber(name, value, rule);
+  };
+  const regularizers: SmallCnnRegularizers = {
+    dropout: number('dropout'),
+    dropout2d: number('dropout2d'),
+    gaussianDropout: number('gaussian', { min: 0, max: 0.99 }),
+    uout: number('uout', { min: 0, max: 1 }),
+    alphaDropout: number('alpha-dropout'),
+    dropConnect: number('dropconnect'),
+  };
+  let dropBlockTarget: number | null = null;
+  const dropBlockFlag = opt(flags, 'dropblock');
+  if (dropBlockFlag !== undefined) {
+    const [keep, size] = parsePair('dropblock', dropBlockFlag, 'KEEP:SIZE', probability, { integer: true, min: 1 });
+    regularizers.dropBlock = { keepProb: 1, blockSize: size };
+    dropBlockTarget = keep;
+    labels.push(`dropblock ${dropBlockFlag}`);
+  }
+  const pL = number('stochastic-depth');
+  if (pL !== undefined && kind !== 'resnet') throw new UsageError('--stochastic-depth: needs --model resnet (stochastic depth drops residual blocks)');
+  const [channels, height, width] = imageShape;
+  if (height !== width) throw new UsageError(`the models expect square images, got ${height}×${width}`);
+
+  const model =
+    kind === 'resnet'
+      ? resnet({
+          inChannels: channels,
+          numClasses: classes,
+          dtype,
+          stochasticDepth: pL !== undefined ? { pL } : undefined,
+          dropBlock: regularizers.dropBlock ? { ...regularizers.dropBlock, stages: [2, 3] } : undefined,
+        })
+      : smallCnn({ inChannels: channels, imageSize: height, numClasses: classes, dtype, regularizers });
+
+  const transforms: Array<(x: Tensor) => Tensor> = [];
+  const cutoutFlag = opt(flags, 'cutout');
+  if (cutoutFlag !== undefined) {
+    const [nHoles, length] = parsePair('cutout', cutoutFlag, 'HOLES:LENGTH', { integer: true, min: 1 }, { integer: true, min: 1 });
+    transforms.push((x) => cutout(x, { nHoles, length }));
+    labels.push(`cutout ${cutoutFlag}`);
+  }
+  const erasing = number('random-erasing');
+  if (erasing !== undefined) transforms.push((x) => randomErasing(x, { p: erasing }));
+
+  const dropBlocks = model.modules().filter((m): m is DropBlock2d => m instanceof DropBlock2d);
+  return { model, transforms, dropBlocks, dropBlockTarget, label: labels.join(', ') || 'none' };
+}

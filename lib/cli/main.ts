@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/** The `dropgrad` command: dispatches to a subcommand, turns usage errors into one clear line. */
+import '../../index';
+import { CommandSpec, Flags, UsageError, helpText, parseFlags } from './args';
+import { CliIO, processIO } from './io';
+import { runTrain, trainSpec } from './commands/train';
+import { evalSpec, runEval } from './commands/eval';
+import { gradcheckSpec, runGradcheck } from './commands/gradcheck';
+
+interface Command {
+  spec: CommandSpec;
+  run: (flags: Flags, io: CliIO) => number | Promise<number>;
+}
+
+const commands: Command[] = [
+  { spec: trainSpec, run: runTrain },
+  { spec: evalSpec, run: runEval },
+  { spec: gradcheckSpec, run: runGradcheck },
+];
+
+function overview(): string {
+  const rows = commands.map((c) => `  ${c.spec.name.padEnd(16)} ${c.spec.summary}`);
+  return ['Usage: dropgrad <command> [flags]', '', 'Commands:', ...rows, '', 'Run `dropgrad <command> --help` for its flags.'].join('\n');
+}
+
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out.write(`${overview()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.spec.name === name);
+  try {
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; expected one of ${commands.map((c) => c.spec.name).join(', ')}`);
+    const flags = parseFlags(command.spec, rest);
+    if (flags.help) {
+      io.out.write(`${helpText(command.spec)}\n`);
+      return 0;
+    }
+    return await command.run(flags, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err.write(`dropgrad: ${error.message}\n`);
+      return 2;
+    }
+    // Library errors already name the argument and value; print the message, not a stack.
+    if (error instanceof Error) {
+      io.err.write(`dropgrad ${name}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
