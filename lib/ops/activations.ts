@@ -2,12 +2,35 @@
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { mapBinary, mapUnary } from './elementwise';
+import { allocate } from '../dtype';
 
-/** y = max(x, 0);  dy/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch). */
+/**
+ * y = max(x, 0);  dy/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch).
+ * Written as its own loops rather than through mapUnary: relu runs after every conv, and a loop
+ * V8 can specialise is several times faster than one calling a shared callback.
+ */
 export const relu = defineOp({
   name: 'relu',
-  forward: (x: Tensor) => ({ output: mapUnary(x, (v) => Math.max(v, 0)), saved: x }),
-  backward: (x, g) => [mapBinary(g, x, (gv, xv) => (xv > 0 ? gv : 0), 'relu')],
+  forward: (x: Tensor) => {
+    const src = x.contiguousData();
+    const out = allocate(x.dtype, src.length);
+    // (v + |v|)/2 is max(v, 0) without a branch: half of all activations are negative, and a
+    // mispredicted branch per element costs ~5× this whole loop. NaN still propagates.
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i];
+      out[i] = (v + Math.abs(v)) * 0.5;
+    }
+    const output = Tensor.fromData(out, x.shape);
+    return { output, saved: output };
+  },
+  backward: (y, g) => {
+    // y > 0 exactly where x > 0, so the output serves as the mask and x need not be kept.
+    const mask = y.contiguousData();
+    const grad = g.contiguousData();
+    const out = allocate(g.dtype, grad.length);
+    for (let i = 0; i < grad.length; i++) out[i] = grad[i] * +(mask[i] > 0); // branchless, as above
+    return [Tensor.fromData(out, g.shape)];
+  },
 });
 
 /** y = x for x > 0, else s·x;  dy/dx = 1 for x > 0, else s (s at x = 0, as PyTorch). */

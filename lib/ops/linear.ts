@@ -7,8 +7,8 @@ import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { DType, allocate, promote } from '../dtype';
 import { Shape, formatShape, sameShape, sizeOf } from '../shape';
-import { gemmAccumulate } from './matmul';
-import { reshape, transpose } from './views';
+import { gemm } from '../../kernels/gemm';
+import { reshape } from './views';
 
 function checkOperands(x: Tensor, weight: Tensor, bias: Tensor | undefined): void {
   if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D [out, in], got shape ${formatShape(weight.shape)}`);
@@ -23,11 +23,11 @@ function checkOperands(x: Tensor, weight: Tensor, bias: Tensor | undefined): voi
   }
 }
 
-/** The row-major product of an m×k and a k×n matrix, as a tensor of `shape`. */
-function product(a: Tensor, b: Tensor, m: number, k: number, n: number, dtype: DType, shape: Shape): Tensor {
-  const out = allocate(dtype, m * n);
-  gemmAccumulate(a.contiguousData(), 0, b.contiguousData(), 0, out, 0, m, k, n);
-  return Tensor.fromData(out, shape);
+/** op(A)·op(B) for row-major operands (transposes are free: the GEMM packs them), as a tensor of `shape`. */
+function product(a: Tensor, transA: boolean, b: Tensor, transB: boolean, m: number, k: number, n: number, dtype: DType, shape: Shape): Tensor {
+  const c = allocate(dtype, m * n);
+  gemm({ m, n, k, a: a.contiguousData(), transA, b: b.contiguousData(), transB, c });
+  return Tensor.fromData(c, shape);
 }
 
 export const linear = defineOp({
@@ -41,8 +41,7 @@ export const linear = defineOp({
       const b = bias.contiguousData();
       for (let r = 0; r < rows; r++) out.set(b, r * outFeatures);
     }
-    // Wᵀ is copied once to row-major [in, out] so the GEMM's inner loop runs over contiguous memory.
-    gemmAccumulate(x.contiguousData(), 0, transpose(weight, 0, 1).contiguousData(), 0, out, 0, rows, inFeatures, outFeatures);
+    gemm({ m: rows, n: outFeatures, k: inFeatures, a: x.contiguousData(), b: weight.contiguousData(), transB: true, c: out, accumulate: true });
     return { output: Tensor.fromData(out, [...x.shape.slice(0, -1), outFeatures]), saved: { x, weight, rows } };
   },
   backward: ({ x, weight, rows }, g, needs) => {
@@ -55,8 +54,8 @@ export const linear = defineOp({
       return Tensor.fromData(out, [outFeatures]);
     };
     return [
-      needs[0] ? product(gradRows, weight, rows, outFeatures, inFeatures, g.dtype, x.shape) : null,
-      needs[1] ? product(transpose(gradRows, 0, 1), x, outFeatures, rows, inFeatures, g.dtype, weight.shape) : null,
+      needs[0] ? product(gradRows, false, weight, false, rows, outFeatures, inFeatures, g.dtype, x.shape) : null,
+      needs[1] ? product(gradRows, true, x, false, outFeatures, rows, inFeatures, g.dtype, weight.shape) : null,
       needs[2] ? biasGrad() : null,
     ];
   },

@@ -6,38 +6,11 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { TypedArray, allocate, promote } from '../dtype';
+import { allocate, promote } from '../dtype';
+import { gemm } from '../../kernels/gemm';
 import { broadcastShapes, formatShape, sizeOf } from '../shape';
 import { forEachBroadcast, sumToShape } from './elementwise';
 import { reshape, transpose, unsqueeze } from './views';
-
-/**
- * c[m×n at cAt] += a[m×k at aAt] · b[k×n at bAt], all row-major. i-k-j order, so the inner loop
- * streams rows of b into a row of c (both contiguous); k is unrolled by 4 so each pass over the
- * row of c does four multiply-adds per load/store of c (about twice as fast as one).
- */
-export function gemmAccumulate(
-  a: ArrayLike<number>, aAt: number,
-  b: ArrayLike<number>, bAt: number,
-  c: TypedArray, cAt: number,
-  m: number, k: number, n: number,
-): void {
-  for (let i = 0; i < m; i++) {
-    const cRow = cAt + i * n;
-    const aRow = aAt + i * k;
-    let p = 0;
-    for (; p + 3 < k; p += 4) {
-      const a0 = a[aRow + p], a1 = a[aRow + p + 1], a2 = a[aRow + p + 2], a3 = a[aRow + p + 3];
-      const b0 = bAt + p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
-      for (let j = 0; j < n; j++) c[cRow + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
-    }
-    for (; p < k; p++) {
-      const aip = a[aRow + p];
-      const bRow = bAt + p * n;
-      for (let j = 0; j < n; j++) c[cRow + j] += aip * b[bRow + j];
-    }
-  }
-}
 
 /** [...batchA, m, k] · [...batchB, k, n] → [...broadcast(batchA, batchB), m, n]. */
 function batchedProduct(a: Tensor, b: Tensor): Tensor {
@@ -49,7 +22,9 @@ function batchedProduct(a: Tensor, b: Tensor): Tensor {
   const dataA = a.contiguousData();
   const dataB = b.contiguousData();
   const out = allocate(promote(a.dtype, b.dtype), sizeOf(batch) * m * n);
-  forEachBroadcast(batchA, batchB, batch, (o, ia, ib) => gemmAccumulate(dataA, ia * m * k, dataB, ib * k * n, out, o * m * n, m, k, n));
+  forEachBroadcast(batchA, batchB, batch, (o, ia, ib) =>
+    gemm({ m, n, k, a: dataA, aOffset: ia * m * k, b: dataB, bOffset: ib * k * n, c: out, cOffset: o * m * n }),
+  );
   return Tensor.fromData(out, [...batch, m, n]);
 }
 
