@@ -1,0 +1,99 @@
+/**
+ * An in-memory image classification dataset: every image already normalised in one Float32Array,
+ * so that a DataLoader fills a batch by copying slices (no per-example objects, no JS number
+ * arrays). float32 halves the memory of float64 (MNIST's 60000 training images take 188 MB) and
+ * loses nothing: the pixels are 8-bit to begin with.
+ *
+ * This file is browser-safe; lib/data/node-loaders.ts reads the files in Node.
+ */
+import type { IdxArray } from './idx';
+
+export interface ImageDataset {
+  /** N·C·H·W values, image after image, each [C,H,W] row-major, normalised. */
+  images: Float32Array;
+  /** N class indices in 0..classes-1. */
+  labels: Uint8Array;
+  /** [C,H,W] of one image. */
+  shape: [number, number, number];
+  classes: number;
+}
+
+/**
+ * x ↦ (x/255 − mean)/std, per channel. A single number applies to every channel. mean 0, std 1
+ * only rescales the pixels to [0, 1].
+ */
+export interface Normalization {
+  mean: number | readonly number[];
+  std: number | readonly number[];
+}
+
+/** The customary MNIST statistics (mean and std of the training pixels scaled to [0, 1]). */
+export const mnistNormalization: Normalization = { mean: 0.1307, std: 0.3081 };
+
+/** Per-channel (R, G, B) statistics of the CIFAR-10 training images scaled to [0, 1]. */
+export const cifar10Normalization: Normalization = { mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616] };
+
+export interface ImageDatasetOptions {
+  /** Default: MNIST's customary statistics. */
+  normalization?: Normalization;
+  /** Number of classes (default: the largest label + 1). */
+  classes?: number;
+}
+
+function perChannel(where: string, name: string, value: number | readonly number[], channels: number): number[] {
+  const values = typeof value === 'number' ? new Array<number>(channels).fill(value) : [...value];
+  if (values.length !== channels || !values.every(Number.isFinite)) {
+    throw new RangeError(`${where}: normalization ${name} must be a finite number or ${channels} finite numbers (one per channel), got ${JSON.stringify(value)}`);
+  }
+  return values;
+}
+
+/**
+ * Builds a dataset from 8-bit pixels (N images of `shape`, [C,H,W] each) and labels, normalising
+ * every pixel.
+ */
+export function imageDataset(pixels: Uint8Array, labels: Uint8Array, shape: readonly [number, number, number], options: ImageDatasetOptions = {}): ImageDataset {
+  const where = 'imageDataset';
+  const [channels, height, width] = shape;
+  const planeSize = height * width;
+  const imageSize = channels * planeSize;
+  if (pixels.length !== labels.length * imageSize) {
+    throw new RangeError(`${where}: ${pixels.length} pixels do not make ${labels.length} images of shape [${shape.join(',')}] (${labels.length * imageSize} expected)`);
+  }
+  const { mean, std } = options.normalization ?? mnistNormalization;
+  const means = perChannel(where, 'mean', mean, channels);
+  const stds = perChannel(where, 'std', std, channels);
+  if (!stds.every((s) => s > 0)) throw new RangeError(`${where}: normalization std must be positive, got ${JSON.stringify(std)}`);
+  const largest = labels.reduce((m, label) => Math.max(m, label), -1);
+  const classes = options.classes ?? largest + 1;
+  if (!Number.isInteger(classes) || classes < 1 || largest >= classes) {
+    throw new RangeError(`${where}: classes must be a positive integer above every label (largest label ${largest}), got ${classes}`);
+  }
+  // One lookup table per channel: 256 possible pixel values, so normalising is a table read.
+  const tables = means.map((m, c) => Float32Array.from({ length: 256 }, (_, v) => (v / 255 - m) / stds[c]));
+  const images = new Float32Array(pixels.length);
+  for (let plane = 0; plane < pixels.length; plane += planeSize) {
+    const table = tables[(plane / planeSize) % channels];
+    for (let i = plane; i < plane + planeSize; i++) images[i] = table[pixels[i]];
+  }
+  return { images, labels, shape: [channels, height, width], classes };
+}
+
+/**
+ * A dataset from an IDX image array ([N,H,W] grey, or [N,C,H,W]) and an IDX label array [N], both
+ * uint8, as in MNIST and Fashion-MNIST. (Fashion-MNIST's statistics: mean 0.2860, std 0.3530.)
+ */
+export function idxImageDataset(images: IdxArray, labels: IdxArray, options: ImageDatasetOptions = {}): ImageDataset {
+  const where = 'idxImageDataset';
+  if (!(images.data instanceof Uint8Array) || !(labels.data instanceof Uint8Array)) {
+    throw new TypeError(`${where}: images and labels must both hold uint8 (IDX type 0x08), got ${images.data.constructor.name} and ${labels.data.constructor.name}`);
+  }
+  if ((images.shape.length !== 3 && images.shape.length !== 4) || labels.shape.length !== 1) {
+    throw new RangeError(`${where}: expected images [N,H,W] or [N,C,H,W] and labels [N], got [${images.shape.join(',')}] and [${labels.shape.join(',')}]`);
+  }
+  if (images.shape[0] !== labels.shape[0]) {
+    throw new RangeError(`${where}: ${images.shape[0]} images but ${labels.shape[0]} labels`);
+  }
+  const [channels, height, width] = images.shape.length === 4 ? images.shape.slice(1) : [1, ...images.shape.slice(1)];
+  return imageDataset(images.data, labels.data, [channels, height, width], options);
+}

@@ -1,0 +1,83 @@
+/**
+ * The IDX format of MNIST and Fashion-MNIST (LeCun & Cortes), parsed from bytes so that a browser
+ * bundle can use it (lib/data/node-loaders.ts reads the files in Node):
+ *
+ *   bytes 0–1  0x00 0x00
+ *   byte  2    element type: 0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64
+ *   byte  3    number of dimensions d
+ *   then d big-endian uint32 sizes, then the elements in row-major order, big-endian.
+ *
+ * Nothing is turned into JS number arrays: one-byte types come back as views over the input (no
+ * copy), wider types as typed arrays filled from a DataView (IDX is big-endian, typed arrays use
+ * the host's order).
+ */
+
+export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+
+export interface IdxArray {
+  shape: number[];
+  data: IdxData;
+}
+
+interface IdxElementType {
+  name: string;
+  bytes: number;
+  /** Reads `count` big-endian elements starting at `view`'s byte 0. */
+  read(view: DataView, count: number): IdxData;
+}
+
+function bigEndian<T extends Int16Array | Int32Array | Float32Array | Float64Array>(
+  ArrayType: new (n: number) => T,
+  get: (view: DataView, offset: number) => number,
+): (view: DataView, count: number) => T {
+  return (view, count) => {
+    const out = new ArrayType(count);
+    const step = out.BYTES_PER_ELEMENT;
+    for (let i = 0; i < count; i++) out[i] = get(view, i * step);
+    return out;
+  };
+}
+
+const elementTypes: ReadonlyMap<number, IdxElementType> = new Map([
+  [0x08, { name: 'uint8', bytes: 1, read: (v: DataView, n: number) => new Uint8Array(v.buffer, v.byteOffset, n) }],
+  [0x09, { name: 'int8', bytes: 1, read: (v: DataView, n: number) => new Int8Array(v.buffer, v.byteOffset, n) }],
+  [0x0b, { name: 'int16', bytes: 2, read: bigEndian(Int16Array, (v, o) => v.getInt16(o)) }],
+  [0x0c, { name: 'int32', bytes: 4, read: bigEndian(Int32Array, (v, o) => v.getInt32(o)) }],
+  [0x0d, { name: 'float32', bytes: 4, read: bigEndian(Float32Array, (v, o) => v.getFloat32(o)) }],
+  [0x0e, { name: 'float64', bytes: 8, read: bigEndian(Float64Array, (v, o) => v.getFloat64(o)) }],
+]);
+
+const hex = (byte: number): string => `0x${byte.toString(16).padStart(2, '0').toUpperCase()}`;
+
+/**
+ * Parses IDX bytes. `source` (a file path, a URL) names the data in error messages. One-byte
+ * element types are returned as views sharing memory with `bytes`.
+ */
+export function readIdx(bytes: Uint8Array, source = 'the IDX data'): IdxArray {
+  const invalid = (problem: string): Error => new Error(`readIdx: ${source} ${problem}`);
+  if (bytes.length < 4) throw invalid(`is truncated: ${bytes.length} bytes cannot hold the 4-byte IDX magic number`);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw invalid('is gzip-compressed; decompress it first (e.g. gunzip)');
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    throw invalid(`is not an IDX file: it must start with 0x00 0x00, got ${hex(bytes[0])} ${hex(bytes[1])}`);
+  }
+  const type = elementTypes.get(bytes[2]);
+  if (!type) throw invalid(`has unknown element type ${hex(bytes[2])} (expected 0x08, 0x09, 0x0B, 0x0C, 0x0D or 0x0E)`);
+  const { name, bytes: elementBytes, read } = type;
+  const ndim = bytes[3];
+  if (ndim === 0) throw invalid('declares 0 dimensions; an IDX array needs at least 1');
+  const headerBytes = 4 + 4 * ndim;
+  if (bytes.length < headerBytes) {
+    throw invalid(`is truncated: a ${ndim}-dimensional header needs ${headerBytes} bytes, the file holds ${bytes.length}`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i));
+  const count = shape.reduce((n, d) => n * d, 1);
+  const dataBytes = count * elementBytes;
+  const held = bytes.length - headerBytes;
+  if (held !== dataBytes) {
+    const elements = `${shape.join('×')}${elementBytes > 1 ? ` ${name} values` : ''}`;
+    const promise = `header promises ${elements === String(dataBytes) ? '' : `${elements} = `}${dataBytes} bytes of data, file holds ${held}`;
+    throw invalid(held < dataBytes ? `is truncated: ${promise}` : `has ${held - dataBytes} bytes too many: ${promise}`);
+  }
+  return { shape, data: read(new DataView(bytes.buffer, bytes.byteOffset + headerBytes, dataBytes), count) };
+}

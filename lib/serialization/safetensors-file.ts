@@ -1,0 +1,45 @@
+/**
+ * Node-only: safetensors files. `save` writes atomically (a crash never leaves a half-written
+ * checkpoint); `loadInto` validates the whole file, then hands it to Module.loadStateDict, which is
+ * itself all-or-nothing, so a module is never left half-updated.
+ *
+ * Checkpoint extras (epoch, optimizer.stateDict(), generator.getState()) go in the metadata as
+ * JSON strings:
+ *
+ *   save(model, 'ckpt.safetensors', { metadata: { epoch: '3', optimizer: JSON.stringify(opt.stateDict()) } });
+ *   const { metadata } = loadInto(model, 'ckpt.safetensors');
+ *   opt.loadStateDict(JSON.parse(metadata.optimizer));
+ */
+import { readFileSync } from 'node:fs';
+import type { LoadStateDictOptions, LoadStateDictResult, Module, StateDict } from '../../nn/module';
+import { SafetensorsContents, SafetensorsMetadata, decodeSafetensors, encodeSafetensors } from './safetensors';
+import { writeFileAtomic } from './atomic-write';
+
+export interface SaveOptions {
+  metadata?: SafetensorsMetadata;
+}
+
+/** Saves a module's state dict (or a state dict) to `path`, atomically. */
+export function save(source: Pick<Module, 'stateDict'> | StateDict, path: string, options: SaveOptions = {}): void {
+  const tensors = typeof source.stateDict === 'function' ? (source as Pick<Module, 'stateDict'>).stateDict() : (source as StateDict);
+  writeFileAtomic(path, encodeSafetensors(tensors, options.metadata));
+}
+
+/** The tensors and metadata of a safetensors file, fully validated. */
+export function readSafetensors(path: string): SafetensorsContents {
+  return decodeSafetensors(readFileSync(path), path);
+}
+
+/** The state dict stored in a safetensors file. */
+export function load(path: string): StateDict {
+  return readSafetensors(path).tensors;
+}
+
+/**
+ * Loads a safetensors file into `module` (keys and shapes checked as loadStateDict does) and
+ * returns the file's metadata with the key report. On any error the module is unchanged.
+ */
+export function loadInto(module: Pick<Module, 'loadStateDict'>, path: string, options: LoadStateDictOptions = {}): LoadStateDictResult & { metadata: SafetensorsMetadata } {
+  const { tensors, metadata } = readSafetensors(path);
+  return { ...module.loadStateDict(tensors, options), metadata };
+}

