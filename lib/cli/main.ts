@@ -6,6 +6,8 @@ import { CliIO, processIO } from './io';
 import { runTrain, trainSpec } from './commands/train';
 import { evalSpec, runEval } from './commands/eval';
 import { gradcheckSpec, runGradcheck } from './commands/gradcheck';
+import { compareSpec, runCompare } from './commands/compare';
+import { runVarianceShift, varianceShiftSpec } from './commands/variance-shift';
 
 interface Command {
   spec: CommandSpec;
@@ -16,6 +18,8 @@ const commands: Command[] = [
   { spec: trainSpec, run: runTrain },
   { spec: evalSpec, run: runEval },
   { spec: gradcheckSpec, run: runGradcheck },
+  { spec: compareSpec, run: runCompare },
+  { spec: varianceShiftSpec, run: runVarianceShift },
 ];
 
 function overview(): string {
