@@ -41,15 +41,17 @@ export function parseFlags(command: CommandSpec, args: readonly string[]): Flags
   for (const [name, spec] of Object.entries(command.flags)) options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
   try {
     const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
-    if (positionals.length > 0) throw new UsageError(`dropgrad ${command.name}: unexpected argument ${JSON.stringify(positionals[0])}`);
+    if (positionals.length > 0) throw new UsageError(`${command.name}: unexpected argument ${JSON.stringify(positionals[0])} (flags start with --)`);
     const flags: Flags = {};
     for (const [name, spec] of Object.entries(command.flags)) flags[name] = (values[name] as string | boolean | undefined) ?? spec.default;
     return { ...flags, help: values.help as boolean | undefined };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
+    const unknown = /Unknown option '([^']+)'/.exec(message);
     const known = Object.keys(command.flags).map((f) => `--${f}`).join(', ');
-    throw new UsageError(`dropgrad ${command.name}: ${message.split('\n')[0]}. Known flags: ${known} (see --help)`);
+    const problem = unknown ? `unknown flag ${unknown[1]}; expected one of ${known}` : message.split('. ')[0];
+    throw new UsageError(`${command.name}: ${problem} (see --help)`);
   }
 }
 

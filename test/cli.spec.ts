@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../lib/cli/main';
+import { CliIO } from '../lib/cli/io';
+
+interface Captured extends CliIO {
+  stdout: () => string;
+  stderr: () => string;
+}
+
+function capture(): Captured {
+  let out = '';
+  let err = '';
+  return {
+    out: { write: (t: string) => void (out += t), isTTY: false },
+    err: { write: (t: string) => void (err += t) },
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = capture();
+  const code = await main(argv, io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+describe('dropgrad CLI', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dropgrad-cli-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists the commands, and each has --help', async () => {
+    const overview = await run('--help');
+    expect(overview.code).to.equal(0);
+    for (const name of ['train', 'eval', 'gradcheck', 'compare', 'variance-shift']) {
+      expect(overview.out).to.contain(name);
+      const help = await run(name, '--help');
+      expect(help.code, name).to.equal(0);
+      expect(help.out).to.contain(`Usage: dropgrad ${name} [flags]`);
+    }
+  });
+
+  it('rejects unknown commands, unknown flags and bad values, saying what was expected', async () => {
+    expect(await run('fly')).to.include({ code: 2, err: 'dropgrad: unknown command "fly"; expected one of train, eval, gradcheck, compare, variance-shift\n' });
+    const unknown = await run('train', '--dropuot', '0.5');
+    expect(unknown.code).to.equal(2);
+    expect(unknown.err).to.contain('train: unknown flag --dropuot; expected one of --model').and.contain('--dropout');
+    expect((await run('train', '--dropout', '1.5')).err).to.equal('dropgrad: --dropout: expected a number in [0, 1], got "1.5"\n');
+    expect((await run('train', '--dropblock', '0.9')).err).to.equal('dropgrad: --dropblock: expected KEEP:SIZE, got "0.9"\n');
+    expect((await run('train', '--model', 'vgg')).err).to.equal('dropgrad: --model: expected one of small-cnn, resnet, got "vgg"\n');
+    expect((await run('train', '--stochastic-depth', '0.5')).err).to.contain('needs --model resnet');
+    expect((await run('eval')).err).to.contain('--load FILE is required');
+  });
+
+  it('trains end to end on a tiny MNIST subset, saves, evaluates and resumes', async () => {
+    const checkpoint = join(dir, 'model.safetensors');
+    const common = ['--limit', '128', '--test-limit', '100', '--batch-size', '32', '--dropout', '0.2', '--cutout', '1:6'];
+    const trained = await run('train', ...common, '--save', checkpoint);
+    expect(trained.code, trained.err).to.equal(0);
+    expect(trained.out).to.match(/epoch 1\/1: train loss [\d.]+, train acc [\d.]+%, test loss [\d.]+, test acc [\d.]+%/);
+    expect(trained.out).to.contain('regularizers: dropout 0.2, cutout 1:6');
+    expect(existsSync(checkpoint)).to.equal(true);
+
+    const evaluated = await run('eval', '--load', checkpoint, '--test-limit', '100');
+    expect(evaluated.code, evaluated.err).to.equal(0);
+    expect(evaluated.out).to.match(/accuracy [\d.]+% \(100 examples\)/).and.contain('true\\pred');
+
+    const resumed = await run('train', ...common, '--epochs', '2', '--resume', checkpoint);
+    expect(resumed.code, resumed.err).to.equal(0);
+    expect(resumed.out).to.contain('resumed from').and.contain('epoch 2/2:').and.not.contain('epoch 1/2:');
+  });
+
+  it('gradcheck --json reports every check as passed', async () => {
+    const result = await run('gradcheck', '--json', '--layer', 'drop');
+    expect(result.code).to.equal(0);
+    const report = JSON.parse(result.out) as { passed: boolean; checks: Array<{ name: string; passed: boolean; maxAbsError: number }> };
+    expect(report.passed).to.equal(true);
+    expect(report.checks.map((c) => c.name)).to.include.members(['Dropout (p 0.5)', 'DropBlock2d (block 3, drop 0.3)', 'DropPath (row)']);
+    expect(report.checks.every((c) => c.passed && c.maxAbsError < 1e-5)).to.equal(true);
+    expect((await run('gradcheck', '--layer', 'nothing-like-this')).code).to.equal(2);
+  });
+});
