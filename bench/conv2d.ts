@@ -4,7 +4,8 @@
  *
  *   npx tsx bench/conv2d.ts
  *
- * "fwd+bwd" computes the output and the gradients w.r.t. input and weight (3× the forward FLOPs).
+ * "fwd+bwd" computes the output and the gradients w.r.t. input and weight (3× the forward FLOPs);
+ * the reference path is timed forward only (it is the oracle, not a contender).
  * tfjs runs in its native NHWC layout with [kH, kW, inC, outC] filters.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -31,8 +32,12 @@ const cases: Case[] = [
   { name: 'MNIST conv2: N=64, 32→64 ch, 14×14, 3×3 pad 1', n: 64, inC: 32, size: 14, outC: 64, k: 3, pad: 1 },
 ];
 
-/** The reference loops take seconds per call on the big shapes: fewer runs, forward only. */
-const referenceTiming: TimingOptions = { warmup: 1, runs: 5 };
+/**
+ * For the implementations that take seconds per call (dropgrad's reference loops, tfjs-cpu's
+ * backward, ~1 min on the first shape): one warm-up call instead of two. Even so a full run
+ * takes about 8 minutes, most of it in tfjs-cpu's backward.
+ */
+const slowTiming: TimingOptions = { warmup: 1, runs: 5 };
 const peers = ['tfjs cpu', 'tfjs wasm'];
 
 function dropgrad(c: Case, backend: BackendName, withBackward: boolean): number {
@@ -42,7 +47,7 @@ function dropgrad(c: Case, backend: BackendName, withBackward: boolean): number 
     const y: Tensor = conv2d(x, w, null, { padding: c.pad });
     if (withBackward) y.backward(onesLike(y));
   };
-  return withBackend(backend, () => medianMs(step, backend === 'reference' ? referenceTiming : {}));
+  return withBackend(backend, () => medianMs(step, backend === 'reference' ? slowTiming : {}));
 }
 
 async function tfjs(c: Case, backend: 'cpu' | 'wasm', withBackward: boolean): Promise<number> {
@@ -61,7 +66,7 @@ async function tfjs(c: Case, backend: 'cpu' | 'wasm', withBackward: boolean): Pr
       const y = conv(x, w);
       for (const g of gradients([x, w], tf.onesLike(y))) g.dataSync();
     });
-  const ms = medianMs(step);
+  const ms = medianMs(step, backend === 'cpu' && withBackward ? slowTiming : {});
   tf.dispose([x, w]);
   return ms;
 }
