@@ -52,7 +52,7 @@ describe('dropgrad CLI', () => {
     expect(unknown.err).to.contain('train: unknown flag --dropuot; expected one of --model').and.contain('--dropout');
     expect((await run('train', '--dropout', '1.5')).err).to.equal('dropgrad: --dropout: expected a number in [0, 1], got "1.5"\n');
     expect((await run('train', '--dropblock', '0.9')).err).to.equal('dropgrad: --dropblock: expected KEEP:SIZE, got "0.9"\n');
-    expect((await run('train', '--model', 'vgg')).err).to.equal('dropgrad: --model: expected one of small-cnn, resnet, got "vgg"\n');
+    expect((await run('train', '--model', 'vgg')).err).to.equal('dropgrad: --model: expected one of small-cnn, resnet, resnet-small, got "vgg"\n');
     expect((await run('train', '--stochastic-depth', '0.5')).err).to.contain('needs --model resnet');
     expect((await run('eval')).err).to.contain('--load FILE is required');
   });

@@ -26,7 +26,7 @@ export const regularizerFlags: FlagSpecs = {
 };
 
 export const modelFlags: FlagSpecs = {
-  model: { type: 'string', value: 'NAME', description: 'small-cnn or resnet', default: 'small-cnn' },
+  model: { type: 'string', value: 'NAME', description: 'small-cnn, resnet (3 stages × 2 blocks, 16/32/64 wide) or resnet-small (3 × 1, 8/16/32)', default: 'small-cnn' },
   dtype: { type: 'string', value: 'DTYPE', description: 'float32 or float64', default: 'float32' },
 };
 
@@ -45,7 +45,7 @@ const probability = { min: 0, max: 1 };
 const opt = (flags: Flags, name: string): string | undefined => flags[name] as string | undefined;
 
 export function buildExperiment(flags: Flags, imageShape: readonly [number, number, number], classes: number): Experiment {
-  const kind = parseChoice('model', String(flags.model ?? 'small-cnn'), ['small-cnn', 'resnet'] as const);
+  const kind = parseChoice('model', String(flags.model ?? 'small-cnn'), ['small-cnn', 'resnet', 'resnet-small'] as const);
   const dtype = parseChoice('dtype', String(flags.dtype ?? 'float32'), ['float32', 'float64'] as const) as DType;
   const labels: string[] = [];
   const number = (name: string, rule = probability): number | undefined => {
@@ -71,13 +71,14 @@ export function buildExperiment(flags: Flags, imageShape: readonly [number, numb
     labels.push(`dropblock ${dropBlockFlag}`);
   }
   const pL = number('stochastic-depth');
-  if (pL !== undefined && kind !== 'resnet') throw new UsageError('--stochastic-depth: needs --model resnet (stochastic depth drops residual blocks)');
+  if (pL !== undefined && kind === 'small-cnn') throw new UsageError('--stochastic-depth: needs --model resnet or resnet-small (stochastic depth drops residual blocks)');
   const [channels, height, width] = imageShape;
   if (height !== width) throw new UsageError(`the models expect square images, got ${height}×${width}`);
 
   const model =
-    kind === 'resnet'
+    kind !== 'small-cnn'
       ? resnet({
+          ...(kind === 'resnet-small' ? { layers: [1, 1, 1], widths: [8, 16, 32] } : {}),
           inChannels: channels,
           numClasses: classes,
           dtype,

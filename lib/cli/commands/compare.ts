@@ -28,8 +28,9 @@ export const techniques: Readonly<Record<string, Flags>> = {
   dropblock: { dropblock: '0.9:3' },
   cutout: { cutout: '1:8' },
   'random-erasing': { 'random-erasing': '0.5' },
-  'resnet (none)': { model: 'resnet' },
-  'stochastic-depth': { model: 'resnet', 'stochastic-depth': '0.5' },
+  // Stochastic depth needs residual blocks: it is compared against the same small ResNet without it.
+  'resnet (none)': { model: 'resnet-small' },
+  'stochastic-depth': { model: 'resnet-small', 'stochastic-depth': '0.5' },
 };
 
 export const compareSpec: CommandSpec = {
