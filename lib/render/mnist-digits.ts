@@ -1,0 +1,16 @@
+/**
+ * Node-only: the first MNIST test digits as a batch for the mask pictures. The test split, so the
+ * pictures show the same digits whatever the training data; raw gray levels in [0, 1] (no
+ * normalisation), since they are drawn, not fed to a network.
+ */
+import { Tensor } from '../tensor';
+import { loadMnist } from '../data/node-loaders';
+
+/** Digits 0 … count−1 of the MNIST test set, [count,1,28,28], float64 in [0, 1]. */
+export function mnistTestDigits(count: number, dir?: string): Tensor {
+  const test = loadMnist('test', { dir, normalization: { mean: 0, std: 1 } });
+  const total = test.labels.length;
+  if (!Number.isInteger(count) || count < 1 || count > total) throw new RangeError(`mnistTestDigits: count must be an integer in [1, ${total}], got ${count}`);
+  const [channels, height, width] = test.shape;
+  return Tensor.fromData(Float64Array.from(test.images.subarray(0, count * channels * height * width)), [count, channels, height, width]);
+}

@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError, helpText, parseFlags } from '../lib/cli/args';
+import { CliIO } from '../lib/cli/io';
+import { runVisualize, visualizeSpec } from '../lib/cli/commands/visualize';
+import { maskTechniqueNames } from '../lib/render/mask-techniques';
+
+function bufferIO(): CliIO & { text: () => string } {
+  let text = '';
+  const write = (s: string): void => {
+    text += s;
+  };
+  return { out: { write }, err: { write }, text: () => text };
+}
+
+describe('dropgrad visualize', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dropgrad-visualize-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes a PNG of one technique and prints its size and legend', () => {
+    const out = join(dir, 'sub', 'cutout.png');
+    const io = bufferIO();
+    const flags = parseFlags(visualizeSpec, ['--technique', 'cutout', '--out', out, '--digits', '3', '--scale', '2', '--seed', '5']);
+    expect(runVisualize(flags, io)).to.equal(0);
+    const png = readFileSync(out);
+    expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).to.equal('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).to.deep.equal([2 + 3 * (56 + 2), 2 + 1 * (56 + 2)]);
+    expect(io.text()).to.contain(`wrote ${out}: 176×60 px`).and.contain('seed 5').and.contain('row  1: cutout nHoles=1 length=12');
+  });
+
+  it('draws every technique by default, reproducibly from the seed', () => {
+    const [a, b] = [join(dir, 'a.png'), join(dir, 'b.png')];
+    const io = bufferIO();
+    runVisualize(parseFlags(visualizeSpec, ['--out', a, '--digits', '2', '--scale', '1']), io);
+    runVisualize(parseFlags(visualizeSpec, ['--out', b, '--digits', '2', '--scale', '1']), bufferIO());
+    expect(readFileSync(a).equals(readFileSync(b))).to.equal(true);
+    for (const name of ['none', 'dropout', 'dropblock', 'uout', 'stochastic depth']) expect(io.text()).to.contain(name);
+  });
+
+  it('uses the spec defaults for flags a caller leaves out', () => {
+    const out = join(dir, 'defaults.png');
+    const io = bufferIO();
+    expect(runVisualize({ out, technique: 'none' }, io)).to.equal(0);
+    expect(io.text()).to.contain('MNIST test digits 0-7, seed 0');
+    expect(readFileSync(out).readUInt32BE(16)).to.equal(2 + 8 * (112 + 2));
+  });
+
+  it('names the valid techniques when given an unknown one', () => {
+    const flags = parseFlags(visualizeSpec, ['--technique', 'dropconect', '--out', join(dir, 'x.png')]);
+    expect(() => runVisualize(flags, bufferIO())).to.throw(UsageError, `--technique: expected one of all, ${maskTechniqueNames.join(', ')}, got "dropconect"`);
+  });
+
+  it('rejects bad numbers with the flag and range', () => {
+    expect(() => runVisualize(parseFlags(visualizeSpec, ['--digits', '0']), bufferIO())).to.throw(UsageError, '--digits: expected an integer in [1, 100], got "0"');
+    expect(() => runVisualize(parseFlags(visualizeSpec, ['--scale', '2.5']), bufferIO())).to.throw(UsageError, '--scale: expected an integer in [1, 16]');
+  });
+
+  it('has help text listing the techniques and defaults', () => {
+    const help = helpText(visualizeSpec);
+    expect(help).to.contain('Usage: dropgrad visualize').and.contain('--technique NAME').and.contain('dropblock').and.contain('(default masks.png)');
+  });
+});
