@@ -37,7 +37,7 @@ describe('dropgrad CLI', () => {
   it('lists the commands, and each has --help', async () => {
     const overview = await run('--help');
     expect(overview.code).to.equal(0);
-    for (const name of ['train', 'eval', 'gradcheck', 'compare', 'variance-shift']) {
+    for (const name of ['train', 'eval', 'gradcheck', 'compare', 'variance-shift', 'visualize']) {
       expect(overview.out).to.contain(name);
       const help = await run(name, '--help');
       expect(help.code, name).to.equal(0);
@@ -46,7 +46,7 @@ describe('dropgrad CLI', () => {
   });
 
   it('rejects unknown commands, unknown flags and bad values, saying what was expected', async () => {
-    expect(await run('fly')).to.include({ code: 2, err: 'dropgrad: unknown command "fly"; expected one of train, eval, gradcheck, compare, variance-shift\n' });
+    expect(await run('fly')).to.include({ code: 2, err: 'dropgrad: unknown command "fly"; expected one of train, eval, gradcheck, compare, variance-shift, visualize\n' });
     const unknown = await run('train', '--dropuot', '0.5');
     expect(unknown.code).to.equal(2);
     expect(unknown.err).to.contain('train: unknown flag --dropuot; expected one of --model').and.contain('--dropout');

@@ -8,6 +8,7 @@ import { evalSpec, runEval } from './commands/eval';
 import { gradcheckSpec, runGradcheck } from './commands/gradcheck';
 import { compareSpec, runCompare } from './commands/compare';
 import { runVarianceShift, varianceShiftSpec } from './commands/variance-shift';
+import { runVisualize, visualizeSpec } from './commands/visualize';
 
 interface Command {
   spec: CommandSpec;
@@ -20,6 +21,7 @@ const commands: Command[] = [
   { spec: gradcheckSpec, run: runGradcheck },
   { spec: compareSpec, run: runCompare },
   { spec: varianceShiftSpec, run: runVarianceShift },
+  { spec: visualizeSpec, run: runVisualize },
 ];
 
 function overview(): string {
