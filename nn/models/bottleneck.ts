@@ -6,14 +6,12 @@
  */
 import { Tensor } from '../../lib/tensor';
 import { relu } from '../../lib/ops/activations';
-import { Module } from '../module';
 import { Conv2d } from '../conv2d';
 import { BatchNorm2d } from '../batchnorm';
-import { ResidualDrop } from './residual-drop';
+import { BlockOptions, ResidualBlock } from './residual-block';
 import { ProjectionShortcut, shortcutFor } from './shortcut';
-import { BlockOptions } from './basic-block';
 
-export class Bottleneck extends Module {
+export class Bottleneck extends ResidualBlock {
   static readonly expansion = 4;
   conv1: Conv2d;
   bn1: BatchNorm2d;
@@ -21,15 +19,10 @@ export class Bottleneck extends Module {
   bn2: BatchNorm2d;
   conv3: Conv2d;
   bn3: BatchNorm2d;
-  downsample: ProjectionShortcut | null;
-  readonly depth: ResidualDrop;
+  declare downsample: ProjectionShortcut | null;
 
-  constructor(
-    readonly inChannels: number,
-    readonly planes: number,
-    options: BlockOptions = {},
-  ) {
-    super();
+  constructor(inChannels: number, planes: number, options: BlockOptions = {}) {
+    super(inChannels, planes, options);
     const stride = options.stride ?? 1;
     const layer = { dtype: options.dtype, generator: options.generator };
     const out = planes * Bottleneck.expansion;
@@ -40,18 +33,12 @@ export class Bottleneck extends Module {
     this.conv3 = new Conv2d(planes, out, 1, { bias: false, ...layer });
     this.bn3 = new BatchNorm2d(out, { dtype: options.dtype });
     this.downsample = shortcutFor(inChannels, out, stride, layer);
-    this.depth = new ResidualDrop(options.stochasticDepth);
   }
 
   branch(x: Tensor): Tensor {
     const a = relu(this.bn1.forward(this.conv1.forward(x)));
     const b = relu(this.bn2.forward(this.conv2.forward(a)));
     return this.bn3.forward(this.conv3.forward(b));
-  }
-
-  override forward(x: Tensor): Tensor {
-    const identity = this.downsample ? this.downsample.forward(x) : x;
-    return this.depth.combine(x, identity, (t) => this.branch(t), this.training);
   }
 
   protected override describe(): string {

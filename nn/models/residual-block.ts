@@ -1,0 +1,39 @@
+/**
+ * What BasicBlock and Bottleneck share: H = ReLU(b·f(x) + shortcut(x)), with the shortcut the
+ * identity unless a projection is needed, and stochastic depth deciding about f (residual-drop.ts).
+ * Subclasses define the branch f and create their layers, then the shortcut — in that order, so
+ * the state-dict keys follow PyTorch's (conv1, bn1, …, downsample).
+ */
+import { Tensor } from '../../lib/tensor';
+import { Module } from '../module';
+import { LayerOptions } from '../layer-options';
+import { ResidualDrop, StochasticDepthOptions } from './residual-drop';
+import { ProjectionShortcut } from './shortcut';
+
+export interface BlockOptions extends LayerOptions {
+  stride?: number;
+  stochasticDepth?: StochasticDepthOptions;
+}
+
+export abstract class ResidualBlock extends Module {
+  // Declared, not initialised here: the subclass assigns it after its convs (state-dict order).
+  declare downsample: ProjectionShortcut | null;
+  readonly depth: ResidualDrop;
+
+  constructor(
+    readonly inChannels: number,
+    readonly planes: number,
+    options: BlockOptions,
+  ) {
+    super();
+    this.depth = new ResidualDrop(options.stochasticDepth);
+  }
+
+  /** The residual branch f(x). */
+  abstract branch(x: Tensor): Tensor;
+
+  override forward(x: Tensor): Tensor {
+    const identity = this.downsample ? this.downsample.forward(x) : x;
+    return this.depth.combine(x, identity, (t) => this.branch(t), this.training);
+  }
+}
