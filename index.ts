@@ -1,58 +1,8 @@
-/** dropgrad: everything public is importable from here. */
-import './lib/tensor-methods';
-
-export { Tensor } from './lib/tensor';
-export type { NestedArray } from './lib/tensor';
-export type { DType, TypedArray } from './lib/dtype';
-export type { Shape } from './lib/shape';
-export { noGrad, isGradEnabled } from './lib/grad-mode';
-export { grad } from './lib/autograd';
-export type { BackwardOptions, GradFn } from './lib/autograd';
-export { defineOp } from './lib/define-op';
-export type { OpDefinition } from './lib/define-op';
-export { tensor, zeros, ones, full, arange, eye, rand, randn, uniform, bernoulli, zerosLike, onesLike, fullLike, randLike, randnLike } from './lib/creation';
-export type { TensorOptions, FromDataOptions, RandomOptions } from './lib/creation';
-export { Generator, manualSeed, defaultGenerator } from './lib/random/generator';
-export { gradcheck, GradcheckError } from './lib/gradcheck';
-export type { GradcheckOptions, GradcheckReport, GradcheckInputReport, GradcheckEntry, GradcheckFn } from './lib/gradcheck';
-export { setBackend, getBackend, withBackend } from './lib/backend';
-export type { BackendName } from './lib/backend';
-export type { TensorLike } from './lib/ops/elementwise';
-export { add, sub, mul, div, neg, pow } from './lib/ops/arithmetic';
-export { chaiGradcheck } from './lib/chai-gradcheck';
-export { abs, clamp, exp, log, sqrt } from './lib/ops/unary';
-export type { ClampBounds } from './lib/ops/unary';
-export { relu, leakyRelu, sigmoid, tanh } from './lib/ops/activations';
-export { sum, mean, max, min, variance } from './lib/ops/reductions';
-export type { Dims, VarOptions } from './lib/ops/reductions';
-export { softmax, logSoftmax } from './lib/ops/softmax';
-export { crossEntropy, mseLoss } from './lib/ops/losses';
-export type { CrossEntropyOptions, MseLossOptions, Reduction } from './lib/ops/losses';
-export { matmul } from './lib/ops/matmul';
-export { linear } from './lib/ops/linear';
-export { reshape, view, flatten, squeeze, unsqueeze, transpose, permute, expand, contiguous } from './lib/ops/views';
-export { concat, cat, stack } from './lib/ops/join';
-export { slice, narrow, select, indexSelect, gather } from './lib/ops/indexing';
-export { where } from './lib/ops/where';
-export { pad } from './lib/ops/pad';
-export type { PadMode, PadOptions } from './lib/ops/pad';
-export * as F from './nn/functional';
-export * as nn from './nn/index';
-export * as optim from './nn/optim/index';
-export { DataLoader } from './lib/data/data-loader';
-export type { DataLoaderOptions, Batch, BatchTransform } from './lib/data/data-loader';
-export { readIdx } from './lib/data/idx';
-export type { IdxArray, IdxData } from './lib/data/idx';
-export { readCifar10 } from './lib/data/cifar10';
-export { imageDataset, idxImageDataset, mnistNormalization, cifar10Normalization } from './lib/data/dataset';
-export type { ImageDataset, Normalization, ImageDatasetOptions } from './lib/data/dataset';
+/**
+ * dropgrad for Node: everything public is importable from here — the browser-safe API (browser.ts)
+ * plus the loaders and savers that use the file system.
+ */
+export * from './browser';
 export { loadMnist, loadIdxDataset, loadCifar10, readIdxFile } from './lib/data/node-loaders';
-export { encodeSafetensors, decodeSafetensors } from './lib/serialization/safetensors';
-export type { SafetensorsContents, SafetensorsMetadata } from './lib/serialization/safetensors';
 export { save, load, loadInto, readSafetensors } from './lib/serialization/safetensors-file';
 export { saveCheckpoint, loadCheckpoint } from './lib/serialization/checkpoint';
-export { trainEpoch } from './lib/training/train-epoch';
-export { evaluate } from './lib/training/evaluate';
-export { gradcheckSuite, runGradcheckSuite } from './lib/gradcheck-suite';
-export { configureGpuJs, gpuJsStatus } from './kernels/gpujs/context';
-export * as models from './nn/models/index';

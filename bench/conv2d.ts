@@ -15,22 +15,8 @@ import type { BackendName } from '../index';
 import { conv2d } from '../lib/ops/conv2d';
 import { conv2dGeometry, forwardFlops } from '../kernels/conv2d';
 import { Result, TimingOptions, machine, medianMs, printTable } from './harness';
+import { Conv2dCase as Case, conv2dCases as cases } from './conv2d-cases';
 
-interface Case {
-  name: string;
-  n: number;
-  inC: number;
-  size: number;
-  outC: number;
-  k: number;
-  pad: number;
-}
-
-const cases: Case[] = [
-  { name: 'N=8, 64→64 ch, 32×32, 3×3 pad 1', n: 8, inC: 64, size: 32, outC: 64, k: 3, pad: 1 },
-  { name: 'MNIST conv1: N=64, 1→32 ch, 28×28, 3×3 pad 1', n: 64, inC: 1, size: 28, outC: 32, k: 3, pad: 1 },
-  { name: 'MNIST conv2: N=64, 32→64 ch, 14×14, 3×3 pad 1', n: 64, inC: 32, size: 14, outC: 64, k: 3, pad: 1 },
-];
 
 /**
  * For the implementations that take seconds per call (dropgrad's reference loops, tfjs-cpu's

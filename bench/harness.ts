@@ -7,26 +7,8 @@
  */
 import os from 'node:os';
 
-export interface TimingOptions {
-  /** Untimed calls first, so the JIT has compiled the hot paths (default 2). */
-  warmup?: number;
-  /** Timed calls; the median is reported (default 5). */
-  runs?: number;
-}
-
-/** Median wall time of `fn` in milliseconds. */
-export function medianMs(fn: () => void, { warmup = 2, runs = 5 }: TimingOptions = {}): number {
-  for (let i = 0; i < warmup; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  return times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
-}
+export { medianMs } from './median';
+export type { TimingOptions } from './median';
 
 export interface Result {
   /** The implementation, e.g. "dropgrad js" or "tfjs cpu". */

@@ -94,10 +94,31 @@ export function gpuJsStatus(): GpuJsStatus {
   return 'gpu' in current ? { available: true, mode: current.mode } : { available: false, reason: current.failure };
 }
 
-/** True when gpu.js runs on WebGL, WebGL2 or headless-gl here: the only case where it beats 'js'. */
+/** Renderers that are WebGL implemented on the CPU: gpu.js on them runs 30–50× slower than 'js'. */
+const softwareRenderers = /SwiftShader|llvmpipe|softpipe|software/i;
+
+/** The page's (unmasked, when the browser allows) WebGL renderer name; null outside a browser. */
+export function webglRenderer(): string | null {
+  if (typeof document === 'undefined') return null;
+  try {
+    const canvas = document.createElement('canvas');
+    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when gpu.js runs on WebGL, WebGL2 or headless-gl here, on hardware: the only case where it
+ * beats 'js'. A browser's software WebGL (SwiftShader, llvmpipe) does not count. headless-gl only
+ * reports "ANGLE" as its renderer, so under Xvfb + Mesa it counts as real: select 'js' there.
+ */
 export function hasRealGpuContext(): boolean {
   const current = context();
-  return 'gpu' in current && gpuContextModes.includes(current.mode);
+  return 'gpu' in current && gpuContextModes.includes(current.mode) && !softwareRenderers.test(webglRenderer() ?? '');
 }
 
 /**
@@ -175,11 +196,14 @@ function context(): Context | { failure: string } {
   return state;
 }
 
+const glKernelModes: Record<string, GpuJsMode> = { HeadlessGLKernel: 'headlessgl', WebGL2Kernel: 'webgl2', WebGLKernel: 'webgl' };
+
 function create(): Context {
   const module = (options.load ?? loadGpuJs)();
   const mode = options.mode ?? modeFromEnvironment() ?? detectMode(module.GPU);
   const gpu = new module.GPU({ mode });
-  return { gpu, mode: gpu.Kernel.mode, kernels: new Map() };
+  // gpu.js reports every GL kernel's mode as 'gpu'; its class says which GL backend runs.
+  return { gpu, mode: glKernelModes[gpu.Kernel.name] ?? gpu.Kernel.mode, kernels: new Map() };
 }
 
 function modeFromEnvironment(): GpuJsMode | undefined {

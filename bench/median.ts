@@ -1,0 +1,23 @@
+/**
+ * medianMs without bench/harness.ts' Node-only parts (its machine() needs node:os), so a page can
+ * time with it too: the median wall time of `fn` after warm-up calls.
+ */
+export interface TimingOptions {
+  /** Untimed calls first, so the JIT (or the shader compiler) is done (default 2). */
+  warmup?: number;
+  /** Timed calls; the median is reported (default 5). */
+  runs?: number;
+}
+
+export function medianMs(fn: () => void, { warmup = 2, runs = 5 }: TimingOptions = {}): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  return times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+}

@@ -1,0 +1,49 @@
+/**
+ * A page site: a directory of static files (index.html, assets) plus TypeScript page scripts,
+ * built and served together the same way for the demo (npm run demo:web), the browser tests and
+ * the browser benchmark. URLs:
+ *   /                 the site's directory
+ *   /build/           the library module (dropgrad.mjs) and the page scripts as <name>.mjs
+ *   /gpu.js/          gpu.js' browser builds, for pages that use the 'gpu.js' backend
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { buildLibrary, buildPageScript, gpuJsBrowserBuild, libraryFile } from './browser-bundle';
+import { StaticServer, serveStatic } from './static-server';
+
+export interface WebSite {
+  /** Directory served at '/'. */
+  root: string;
+  /** Page script entries (TypeScript), each served as /build/<name>.mjs. */
+  scripts: readonly string[];
+}
+
+export interface ServedSite extends StaticServer {
+  /** The library build's metafile, for checks on what the page loaded. */
+  metafile: Metafile;
+}
+
+const buildPrefix = '/build/';
+
+/** Builds the site into a fresh temporary directory and serves it; close() also deletes the build. */
+export async function serveSite(site: WebSite, port?: number): Promise<ServedSite> {
+  const outdir = mkdtempSync(join(tmpdir(), 'dropgrad-web-'));
+  try {
+    const metafile = await buildLibrary(outdir);
+    for (const script of site.scripts) await buildPageScript(script, outdir, `${buildPrefix}${libraryFile}`);
+    const server = await serveStatic({ '/': site.root, [buildPrefix]: outdir, '/gpu.js/': dirname(gpuJsBrowserBuild) }, port);
+    return {
+      ...server,
+      metafile,
+      close: async () => {
+        await server.close();
+        rmSync(outdir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(outdir, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * dropgrad in a real browser: the browser bundle, served from 127.0.0.1, loaded by headless
+ * Chromium (test/browser/model-checks.ts runs in the page). WebGL there is Chromium's software
+ * renderer — these machines have no GPU — which is still the real WebGL code path of gpu.js.
+ */
+import { expect } from 'chai';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumUnavailable, launchChromium, openPage } from '../scripts/chromium';
+import { ServedSite, serveSite } from '../scripts/web-site';
+import type { ModelChecks } from './browser/model-checks';
+import { skipUnless } from './skip-unless';
+
+describe('in headless Chromium, the browser bundle', function () {
+  this.timeout(120000);
+  let site: ServedSite | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let errors: string[];
+
+  before(async function () {
+    skipUnless(this, chromiumUnavailable());
+    site = await serveSite({ root: join(__dirname, 'browser'), scripts: [join(__dirname, 'browser/model-checks.ts')] });
+    browser = await launchChromium();
+    ({ page, errors } = await openPage(browser, `${site.url}/model-checks.html`));
+    await page.waitForFunction('window.dropgradChecks !== undefined');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  afterEach(() => expect(errors, 'errors in the page').to.deep.equal([]));
+
+  /** Calls one of the page's checks; its result comes back as JSON. */
+  function call<K extends keyof ModelChecks>(name: K, ...args: Parameters<ModelChecks[K]>): Promise<ReturnType<ModelChecks[K]>> {
+    // A string, not a function: tsx would wrap a function's inner declarations in helpers the page lacks.
+    return page.evaluate<ReturnType<ModelChecks[K]>>(`window.dropgradChecks.${name}(...${JSON.stringify(args)})`);
+  }
+
+  it('gradient-checks conv → batch norm → DropBlock in float64 on the reference kernels', async () => {
+    const result = await call('checkModelGradient');
+    expect(result.passed, result.message).to.equal(true);
+    expect(result.dropped, 'DropBlock dropped nothing, so its mask went unchecked').to.be.greaterThan(0);
+  });
+
+  it("runs conv2d forward and backward on gpu.js' WebGL backend, matching the reference", async () => {
+    const result = await call('checkGpuJsConv');
+    console.log(`      gpu.js status in Chromium: ${JSON.stringify(result.status)}`);
+    expect(result.status).to.have.property('available', true);
+    expect(['webgl', 'webgl2']).to.include((result.status as { mode: string }).mode);
+    expect(result.statusAfter, 'gpu.js fell back to js during the run').to.deep.equal(result.status);
+    // This Chromium's WebGL is SwiftShader (software): gpu.js runs, but must not be the default.
+    console.log(`      WebGL renderer: ${result.renderer}; counted as a real GPU: ${result.realGpu}`);
+    if (/SwiftShader|llvmpipe/i.test(result.renderer ?? '')) expect(result.realGpu).to.equal(false);
+    for (const [what, { maxAbsError, scale }] of Object.entries(result.errors)) {
+      // float32 accuracy relative to the result's magnitude, as in the Node parity specs.
+      expect(maxAbsError, `${what}: max |gpu.js − reference| (scale ${scale})`).to.be.at.most(2e-4 * Math.max(1, scale));
+    }
+  });
+
+  it('trains a small conv net with DropBlock and dropout: the loss goes down', async () => {
+    const { losses } = await call('train', 30);
+    console.log(`      loss: ${losses[0].toFixed(3)} → ${losses[losses.length - 1].toFixed(3)} over ${losses.length} Adam steps`);
+    expect(losses.every(Number.isFinite)).to.equal(true);
+    expect(losses[losses.length - 1]).to.be.lessThan(0.5 * losses[0]);
+  });
+});
