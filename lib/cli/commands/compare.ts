@@ -103,7 +103,7 @@ export async function runCompare(flags: Flags, io: CliIO): Promise<number> {
       const losses: number[] = [];
       for (let epoch = 0; epoch < epochs; epoch++) {
         let [lossSum, examples] = [0, 0];
-        const epochResult = trainEpoch(experiment.model, loader, optimizer, {
+        const epochResult = await trainEpoch(experiment.model, loader, optimizer, {
           onStep: (p) => {
             schedule?.step();
             // p.loss is the epoch's running mean; this step's loss is the change in the running sum.

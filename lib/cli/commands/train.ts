@@ -91,7 +91,7 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
   try {
     for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
       const bar = new ProgressBar(io.out, `epoch ${epoch}/${epochs}`);
-      const result = trainEpoch(model, trainLoader, optimizer, {
+      const result = await trainEpoch(model, trainLoader, optimizer, {
         onStep: (p) => {
           schedule?.step();
           lrSchedule?.step();

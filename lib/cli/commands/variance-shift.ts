@@ -148,7 +148,7 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
   for (const v of variants) {
     const loader = new DataLoader(data.train, { batchSize: 64, shuffle: true, generator: new Generator(seed + 1), limit: data.trainLimit });
     const optimizer = new Adam(v.model.parameters(), { lr: 1e-3 });
-    for (let e = 0; e < epochs; e++) trainEpoch(v.model, loader, optimizer);
+    for (let e = 0; e < epochs; e++) await trainEpoch(v.model, loader, optimizer);
     const shift = measureShift(v, probeBatch);
     const accuracy = evaluate(v.model, testLoader, data.test.classes).accuracy;
     results.push({ ...shift, accuracy });

@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+describe('dropgrad train and Ctrl-C', function () {
+  this.timeout(120000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dropgrad-sigint-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops after the current step, saves the checkpoint, and exits with 130', async () => {
+    const checkpoint = join(dir, 'interrupted.safetensors');
+    const root = join(__dirname, '..');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'lib/cli/main.ts', 'train', '--limit', '20000', '--test-limit', '100', '--batch-size', '16', '--save', checkpoint],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        // The first progress line means training has started: interrupt it mid-epoch.
+        if (/epoch 1\/1 +\d+%/.test(out) && !child.killed) child.kill('SIGINT');
+      });
+      child.on('exit', resolve);
+    });
+    expect(code, `stdout:\n${out}\nstderr:\n${err}`).to.equal(130);
+    expect(out).to.contain('interrupted during epoch 1').and.contain(`saved ${checkpoint} (epoch 0)`);
+    // The atomic save leaves exactly the checkpoint: no temporary file behind.
+    expect(readdirSync(dir)).to.deep.equal(['interrupted.safetensors']);
+  });
+});
