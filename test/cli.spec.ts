@@ -3,26 +3,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../lib/cli/main';
-import { CliIO } from '../lib/cli/io';
-
-interface Captured extends CliIO {
-  stdout: () => string;
-  stderr: () => string;
-}
-
-function capture(): Captured {
-  let out = '';
-  let err = '';
-  return {
-    out: { write: (t: string) => void (out += t), isTTY: false },
-    err: { write: (t: string) => void (err += t) },
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+import { bufferIO } from './buffer-io';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = capture();
+  const io = bufferIO();
   const code = await main(argv, io);
   return { code, out: io.stdout(), err: io.stderr() };
 }

@@ -3,17 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, helpText, parseFlags } from '../lib/cli/args';
-import { CliIO } from '../lib/cli/io';
+import { bufferIO } from './buffer-io';
 import { runVisualize, visualizeSpec } from '../lib/cli/commands/visualize';
 import { maskTechniqueNames } from '../lib/render/mask-techniques';
-
-function bufferIO(): CliIO & { text: () => string } {
-  let text = '';
-  const write = (s: string): void => {
-    text += s;
-  };
-  return { out: { write }, err: { write }, text: () => text };
-}
 
 describe('dropgrad visualize', () => {
   let dir: string;
@@ -30,7 +22,7 @@ describe('dropgrad visualize', () => {
     const png = readFileSync(out);
     expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).to.equal('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).to.deep.equal([2 + 3 * (56 + 2), 2 + 1 * (56 + 2)]);
-    expect(io.text()).to.contain(`wrote ${out}: 176×60 px`).and.contain('seed 5').and.contain('row  1: cutout nHoles=1 length=12');
+    expect(io.stdout()).to.contain(`wrote ${out}: 176×60 px`).and.contain('seed 5').and.contain('row  1: cutout nHoles=1 length=12');
   });
 
   it('draws every technique by default, reproducibly from the seed', () => {
@@ -39,14 +31,14 @@ describe('dropgrad visualize', () => {
     runVisualize(parseFlags(visualizeSpec, ['--out', a, '--digits', '2', '--scale', '1']), io);
     runVisualize(parseFlags(visualizeSpec, ['--out', b, '--digits', '2', '--scale', '1']), bufferIO());
     expect(readFileSync(a).equals(readFileSync(b))).to.equal(true);
-    for (const name of ['none', 'dropout', 'dropblock', 'uout', 'stochastic depth']) expect(io.text()).to.contain(name);
+    for (const name of ['none', 'dropout', 'dropblock', 'uout', 'stochastic depth']) expect(io.stdout()).to.contain(name);
   });
 
   it('uses the spec defaults for flags a caller leaves out', () => {
     const out = join(dir, 'defaults.png');
     const io = bufferIO();
     expect(runVisualize({ out, technique: 'none' }, io)).to.equal(0);
-    expect(io.text()).to.contain('MNIST test digits 0-7, seed 0');
+    expect(io.stdout()).to.contain('MNIST test digits 0-7, seed 0');
     expect(readFileSync(out).readUInt32BE(16)).to.equal(2 + 8 * (112 + 2));
   });
 
