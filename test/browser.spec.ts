@@ -5,38 +5,21 @@
  */
 import { expect } from 'chai';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumUnavailable, launchChromium, openPage } from '../scripts/chromium';
-import { ServedSite, serveSite } from '../scripts/web-site';
 import type { ModelChecks } from './browser/model-checks';
-import { skipUnless } from './skip-unless';
+import { useChromiumPage } from './chromium-page';
 
 describe('in headless Chromium, the browser bundle', function () {
   this.timeout(120000);
-  let site: ServedSite | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-  let errors: string[];
-
-  before(async function () {
-    skipUnless(this, chromiumUnavailable());
-    site = await serveSite({ root: join(__dirname, 'browser'), scripts: [join(__dirname, 'browser/model-checks.ts')] });
-    browser = await launchChromium();
-    ({ page, errors } = await openPage(browser, `${site.url}/model-checks.html`));
-    await page.waitForFunction('window.dropgradChecks !== undefined');
-  });
-
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
-
-  afterEach(() => expect(errors, 'errors in the page').to.deep.equal([]));
+  const chromium = useChromiumPage(
+    { root: join(__dirname, 'browser'), scripts: [join(__dirname, 'browser/model-checks.ts')] },
+    '/model-checks.html',
+    (page) => page.waitForFunction('window.dropgradChecks !== undefined'),
+  );
 
   /** Calls one of the page's checks; its result comes back as JSON. */
   function call<K extends keyof ModelChecks>(name: K, ...args: Parameters<ModelChecks[K]>): Promise<ReturnType<ModelChecks[K]>> {
     // A string, not a function: tsx would wrap a function's inner declarations in helpers the page lacks.
-    return page.evaluate<ReturnType<ModelChecks[K]>>(`window.dropgradChecks.${name}(...${JSON.stringify(args)})`);
+    return chromium.page.evaluate<ReturnType<ModelChecks[K]>>(`window.dropgradChecks.${name}(...${JSON.stringify(args)})`);
   }
 
   it('gradient-checks conv → batch norm → DropBlock in float64 on the reference kernels', async () => {

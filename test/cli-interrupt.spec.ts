@@ -1,19 +1,15 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { useTempDir } from './data-files';
 
 describe('dropgrad train and Ctrl-C', function () {
   this.timeout(120000);
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'dropgrad-sigint-'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const tempDir = useTempDir();
 
   it('stops after the current step, saves the checkpoint, and exits with 130', async () => {
-    const checkpoint = join(dir, 'interrupted.safetensors');
+    const checkpoint = join(tempDir(), 'interrupted.safetensors');
     const root = join(__dirname, '..');
     const child = spawn(
       process.execPath,
@@ -34,6 +30,6 @@ describe('dropgrad train and Ctrl-C', function () {
     expect(code, `stdout:\n${out}\nstderr:\n${err}`).to.equal(130);
     expect(out).to.contain('interrupted during epoch 1').and.contain(`saved ${checkpoint} (epoch 0)`);
     // The atomic save leaves exactly the checkpoint: no temporary file behind.
-    expect(readdirSync(dir)).to.deep.equal(['interrupted.safetensors']);
+    expect(readdirSync(tempDir())).to.deep.equal(['interrupted.safetensors']);
   });
 });

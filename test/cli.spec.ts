@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../lib/cli/main';
 import { bufferIO } from './buffer-io';
+import { useTempDir } from './data-files';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = bufferIO();
@@ -12,11 +12,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('dropgrad CLI', () => {
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'dropgrad-cli-'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const tempDir = useTempDir();
 
   it('lists the commands, and each has --help', async () => {
     const overview = await run('--help');
@@ -42,7 +38,7 @@ describe('dropgrad CLI', () => {
   });
 
   it('trains end to end on a tiny MNIST subset, saves, evaluates and resumes', async () => {
-    const checkpoint = join(dir, 'model.safetensors');
+    const checkpoint = join(tempDir(), 'model.safetensors');
     const common = ['--limit', '128', '--test-limit', '100', '--batch-size', '32', '--dropout', '0.2', '--cutout', '1:6'];
     const trained = await run('train', ...common, '--save', checkpoint);
     expect(trained.code, trained.err).to.equal(0);

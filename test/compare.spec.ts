@@ -1,29 +1,25 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFlags } from '../lib/cli/args';
 import { compareSpec, runCompare, techniques } from '../lib/cli/commands/compare';
 import { bufferIO } from './buffer-io';
+import { useTempDir } from './data-files';
 
 describe('dropgrad compare', function () {
   this.timeout(120000);
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'dropgrad-compare-'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const tempDir = useTempDir();
 
   it('trains each technique for each seed and writes the table and the SVG loss curves', async () => {
     const io = bufferIO();
-    const out = join(dir, 'report.md');
+    const out = join(tempDir(), 'report.md');
     const flags = parseFlags(compareSpec, ['--techniques', 'none,dropout', '--seeds', '2', '--epochs', '1', '--limit', '96', '--test-limit', '100', '--batch-size', '32', '--out', out]);
     expect(await runCompare(flags, io)).to.equal(0);
     expect(io.stdout().match(/seed \d: test accuracy/g)).to.have.length(4);
     const report = readFileSync(out, 'utf8');
     expect(report).to.match(/\| none \| — \| [\d.]+ ± [\d.]+ \| [\d.]+ \|/);
     expect(report).to.match(/\| dropout \| --dropout 0\.5 \| [\d.]+ ± [\d.]+ \| [\d.]+ \|/);
-    const svg = readFileSync(join(dir, 'report-loss.svg'), 'utf8');
+    const svg = readFileSync(join(tempDir(), 'report-loss.svg'), 'utf8');
     expect(svg).to.contain('<svg').and.contain('>dropout</text>');
     expect(svg.match(/<polyline/g)).to.have.length(2);
   });

@@ -1,21 +1,17 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, helpText, parseFlags } from '../lib/cli/args';
 import { bufferIO } from './buffer-io';
 import { runVisualize, visualizeSpec } from '../lib/cli/commands/visualize';
 import { maskTechniqueNames } from '../lib/render/mask-techniques';
+import { useTempDir } from './data-files';
 
 describe('dropgrad visualize', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'dropgrad-visualize-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const tempDir = useTempDir();
 
   it('writes a PNG of one technique and prints its size and legend', () => {
-    const out = join(dir, 'sub', 'cutout.png');
+    const out = join(tempDir(), 'sub', 'cutout.png');
     const io = bufferIO();
     const flags = parseFlags(visualizeSpec, ['--technique', 'cutout', '--out', out, '--digits', '3', '--scale', '2', '--seed', '5']);
     expect(runVisualize(flags, io)).to.equal(0);
@@ -26,7 +22,7 @@ describe('dropgrad visualize', () => {
   });
 
   it('draws every technique by default, reproducibly from the seed', () => {
-    const [a, b] = [join(dir, 'a.png'), join(dir, 'b.png')];
+    const [a, b] = [join(tempDir(), 'a.png'), join(tempDir(), 'b.png')];
     const io = bufferIO();
     runVisualize(parseFlags(visualizeSpec, ['--out', a, '--digits', '2', '--scale', '1']), io);
     runVisualize(parseFlags(visualizeSpec, ['--out', b, '--digits', '2', '--scale', '1']), bufferIO());
@@ -35,7 +31,7 @@ describe('dropgrad visualize', () => {
   });
 
   it('uses the spec defaults for flags a caller leaves out', () => {
-    const out = join(dir, 'defaults.png');
+    const out = join(tempDir(), 'defaults.png');
     const io = bufferIO();
     expect(runVisualize({ out, technique: 'none' }, io)).to.equal(0);
     expect(io.stdout()).to.contain('MNIST test digits 0-7, seed 0');
@@ -43,7 +39,7 @@ describe('dropgrad visualize', () => {
   });
 
   it('names the valid techniques when given an unknown one', () => {
-    const flags = parseFlags(visualizeSpec, ['--technique', 'dropconect', '--out', join(dir, 'x.png')]);
+    const flags = parseFlags(visualizeSpec, ['--technique', 'dropconect', '--out', join(tempDir(), 'x.png')]);
     expect(() => runVisualize(flags, bufferIO())).to.throw(UsageError, `--technique: expected one of all, ${maskTechniqueNames.join(', ')}, got "dropconect"`);
   });
 
