@@ -3,7 +3,6 @@
  * those for Node). Nothing reachable from here may import a Node built-in — the browser bundle
  * (scripts/browser-bundle.ts) is built from this file, and test/browser-bundle.spec.ts checks it.
  */
-import './lib/tensor-methods';
 
 export { Tensor } from './lib/tensor';
 export type { NestedArray } from './lib/tensor';
@@ -19,8 +18,8 @@ export type { TensorOptions, FromDataOptions, RandomOptions } from './lib/creati
 export { Generator, manualSeed, defaultGenerator } from './lib/random/generator';
 export { gradcheck, GradcheckError } from './lib/gradcheck';
 export type { GradcheckOptions, GradcheckReport, GradcheckInputReport, GradcheckEntry, GradcheckFn } from './lib/gradcheck';
-export { setBackend, getBackend, withBackend } from './lib/backend';
-export type { BackendName } from './lib/backend';
+export { setBackend, getBackend, withBackend } from './kernels/backend';
+export type { BackendName } from './kernels/backend';
 export type { TensorLike } from './lib/ops/elementwise';
 export { add, sub, mul, div, neg, pow } from './lib/ops/arithmetic';
 export { chaiGradcheck } from './lib/chai-gradcheck';
@@ -43,18 +42,18 @@ export type { PadMode, PadOptions } from './lib/ops/pad';
 export * as F from './nn/functional';
 export * as nn from './nn/index';
 export * as optim from './nn/optim/index';
-export { DataLoader } from './lib/data/data-loader';
-export type { DataLoaderOptions, Batch, BatchTransform } from './lib/data/data-loader';
-export { readIdx } from './lib/data/idx';
-export type { IdxArray, IdxData } from './lib/data/idx';
-export { readCifar10 } from './lib/data/cifar10';
-export { imageDataset, idxImageDataset, mnistNormalization, cifar10Normalization } from './lib/data/dataset';
-export type { ImageDataset, Normalization, ImageDatasetOptions } from './lib/data/dataset';
-export { encodeSafetensors, decodeSafetensors } from './lib/serialization/safetensors';
-export type { SafetensorsContents, SafetensorsMetadata } from './lib/serialization/safetensors';
-export { trainEpoch } from './lib/training/train-epoch';
-export { evaluate } from './lib/training/evaluate';
-export { gradcheckSuite, runGradcheckSuite } from './lib/gradcheck-suite';
+export { DataLoader } from './app/data/data-loader';
+export type { DataLoaderOptions, Batch, BatchTransform } from './app/data/data-loader';
+export { readIdx } from './app/data/idx';
+export type { IdxArray, IdxData } from './app/data/idx';
+export { readCifar10 } from './app/data/cifar10';
+export { imageDataset, idxImageDataset, mnistNormalization, cifar10Normalization } from './app/data/dataset';
+export type { ImageDataset, Normalization, ImageDatasetOptions } from './app/data/dataset';
+export { encodeSafetensors, decodeSafetensors } from './app/serialization/safetensors';
+export type { SafetensorsContents, SafetensorsMetadata } from './app/serialization/safetensors';
+export { trainEpoch } from './app/training/train-epoch';
+export { evaluate } from './app/training/evaluate';
+export { gradcheckSuite, runGradcheckSuite } from './app/gradcheck-suite';
 export { configureGpuJs, gpuJsStatus, hasRealGpuContext, webglRenderer } from './kernels/gpujs/context';
 export type { GpuJsMode, GpuJsModule, GpuJsOptions, GpuJsStatus } from './kernels/gpujs/context';
 export * as models from './nn/models/index';

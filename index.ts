@@ -3,6 +3,6 @@
  * plus the loaders and savers that use the file system.
  */
 export * from './browser';
-export { loadMnist, loadIdxDataset, loadCifar10, readIdxFile } from './lib/data/node-loaders';
-export { save, load, loadInto, readSafetensors } from './lib/serialization/safetensors-file';
-export { saveCheckpoint, loadCheckpoint } from './lib/serialization/checkpoint';
+export { loadMnist, loadIdxDataset, loadCifar10, readIdxFile } from './app/data/node-loaders';
+export { save, load, loadInto, readSafetensors } from './app/serialization/safetensors-file';
+export { saveCheckpoint, loadCheckpoint } from './app/serialization/checkpoint';

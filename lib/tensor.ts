@@ -5,14 +5,25 @@
  * slicing are free views that share memory with their source. Ops read their inputs through
  * `contiguousData()` and write fresh row-major outputs.
  *
- * This file only holds the data structure. Arithmetic methods (`x.add(y)`, `y.backward()`, …) are
- * attached in tensor-methods.ts, so that ops can import Tensor without an import cycle.
+ * The method forms of the ops (`x.add(y)`, `x.sum(1)`, `loss.backward()`) are defined on the class,
+ * each calling the function of the same name with the tensor as first argument, so that any file
+ * importing Tensor has them. Ops import this file and this file imports the ops: the cycle is
+ * harmless because neither side touches the other at module load, only inside function bodies.
  */
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import { DType, TypedArray, allocate, dtypeOf } from './dtype';
 import { Shape, formatShape, rowMajorStrides, sizeOf } from './shape';
-import type { GradFn } from './autograd';
+import type { BackwardOptions, GradFn } from './autograd';
+import { runBackward } from './autograd';
+import type { TensorLike } from './ops/elementwise';
+import { add, div, mul, neg, pow, sub } from './ops/arithmetic';
+import { abs, clamp, type ClampBounds, exp, log, sqrt } from './ops/unary';
+import { leakyRelu, relu, sigmoid, tanh } from './ops/activations';
+import { type Dims, max, mean, min, sum, variance, type VarOptions } from './ops/reductions';
+import { logSoftmax, softmax } from './ops/softmax';
+import { matmul } from './ops/matmul';
+import { contiguous, expand, flatten, permute, reshape, squeeze, transpose, unsqueeze, view } from './ops/views';
 
 export type NdView = ndarray.NdArray<TypedArray>;
 export type NestedArray = number | readonly NestedArray[];
@@ -147,5 +158,138 @@ export class Tensor {
     const grad = this.gradFn ? `, gradFn=${this.gradFn.name}` : this.requiresGrad ? ', requiresGrad=true' : '';
     const body = this.numel <= 64 ? JSON.stringify(this.toArray()) : `<${this.numel} values>`;
     return `tensor(${body}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${grad})`;
+  }
+
+  /** Gradients of this tensor (a scalar, or with gradOutput) w.r.t. every leaf requiring grad. */
+  backward(gradOutput?: Tensor, options?: BackwardOptions): void {
+    runBackward(this, gradOutput, options);
+  }
+
+  add(other: TensorLike): Tensor {
+    return add(this, other);
+  }
+
+  sub(other: TensorLike): Tensor {
+    return sub(this, other);
+  }
+
+  mul(other: TensorLike): Tensor {
+    return mul(this, other);
+  }
+
+  div(other: TensorLike): Tensor {
+    return div(this, other);
+  }
+
+  pow(exponent: TensorLike): Tensor {
+    return pow(this, exponent);
+  }
+
+  neg(): Tensor {
+    return neg(this);
+  }
+
+  exp(): Tensor {
+    return exp(this);
+  }
+
+  log(): Tensor {
+    return log(this);
+  }
+
+  sqrt(): Tensor {
+    return sqrt(this);
+  }
+
+  abs(): Tensor {
+    return abs(this);
+  }
+
+  clamp(bounds: ClampBounds): Tensor {
+    return clamp(this, bounds);
+  }
+
+  relu(): Tensor {
+    return relu(this);
+  }
+
+  leakyRelu(negativeSlope?: number): Tensor {
+    return leakyRelu(this, negativeSlope);
+  }
+
+  sigmoid(): Tensor {
+    return sigmoid(this);
+  }
+
+  tanh(): Tensor {
+    return tanh(this);
+  }
+
+  sum(dim?: Dims, keepdim?: boolean): Tensor {
+    return sum(this, dim, keepdim);
+  }
+
+  mean(dim?: Dims, keepdim?: boolean): Tensor {
+    return mean(this, dim, keepdim);
+  }
+
+  max(dim?: Dims, keepdim?: boolean): Tensor {
+    return max(this, dim, keepdim);
+  }
+
+  min(dim?: Dims, keepdim?: boolean): Tensor {
+    return min(this, dim, keepdim);
+  }
+
+  var(dim?: Dims, options?: VarOptions): Tensor {
+    return variance(this, dim, options);
+  }
+
+  softmax(dim: number): Tensor {
+    return softmax(this, dim);
+  }
+
+  logSoftmax(dim: number): Tensor {
+    return logSoftmax(this, dim);
+  }
+
+  matmul(other: Tensor): Tensor {
+    return matmul(this, other);
+  }
+
+  reshape(shape: Shape): Tensor {
+    return reshape(this, shape);
+  }
+
+  view(shape: Shape): Tensor {
+    return view(this, shape);
+  }
+
+  flatten(startDim?: number, endDim?: number): Tensor {
+    return flatten(this, startDim, endDim);
+  }
+
+  squeeze(dim?: number | readonly number[]): Tensor {
+    return squeeze(this, dim);
+  }
+
+  unsqueeze(dim: number): Tensor {
+    return unsqueeze(this, dim);
+  }
+
+  transpose(dim0: number, dim1: number): Tensor {
+    return transpose(this, dim0, dim1);
+  }
+
+  permute(dims: readonly number[]): Tensor {
+    return permute(this, dims);
+  }
+
+  expand(shape: Shape): Tensor {
+    return expand(this, shape);
+  }
+
+  contiguous(): Tensor {
+    return contiguous(this);
   }
 }

@@ -15,7 +15,7 @@ const common = { entryPoints: ['index.ts'], bundle: true, packages: 'external', 
 const esmRequire = "import { createRequire as __dropgradCreateRequire } from 'node:module'; const require = __dropgradCreateRequire(import.meta.url);";
 await build({ ...common, format: 'esm', outfile: 'dist/esm/index.mjs', banner: { js: esmRequire } });
 await build({ ...common, format: 'cjs', outfile: 'dist/cjs/index.cjs' });
-await build({ ...common, entryPoints: ['lib/cli/main.ts'], format: 'cjs', outfile: 'dist/cli.cjs' });
+await build({ ...common, entryPoints: ['app/cli/main.ts'], format: 'cjs', outfile: 'dist/cli.cjs' });
 const metafile = await buildLibrary('dist/browser');
 const builtins = nodeBuiltinsIn(metafile);
 if (builtins.length > 0) throw new Error(`the browser build reached Node built-ins: ${builtins.join(', ')}`);

@@ -5,14 +5,14 @@
  *   npx tsx scripts/make-doc-images.ts
  *
  * Scale 2 and 8 digits keep every file under ~110 KB (the PNGs are uncompressed, see
- * lib/render/png.ts). Single-row techniques get the clean digits above them for comparison.
+ * app/render/png.ts). Single-row techniques get the clean digits above them for comparison.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { maskTechniques } from '../lib/render/mask-techniques';
-import { renderMaskGrid } from '../lib/render/mask-grid';
-import { mnistTestDigits } from '../lib/render/mnist-digits';
-import { encodePng } from '../lib/render/png';
+import { maskTechniques } from '../app/render/mask-techniques';
+import { renderMaskGrid } from '../app/render/mask-grid';
+import { mnistTestDigits } from '../app/render/mnist-digits';
+import { encodePng } from '../app/render/png';
 
 /** Image file (without .png) → the techniques it shows, top to bottom. */
 const pictures: Record<string, readonly string[]> = {

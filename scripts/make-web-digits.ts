@@ -8,7 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mnistDataDirectory, readIdxFile } from '../lib/data/node-loaders';
+import { mnistDataDirectory, readIdxFile } from '../app/data/node-loaders';
 
 const outDir = join(__dirname, '../examples/web/digits');
 const subsets = [

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, writeSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../lib/serialization/atomic-write';
+import { writeFileAtomic } from '../app/serialization/atomic-write';
 import { useTempDir } from './data-files';
 
 describe('writeFileAtomic', () => {

@@ -28,10 +28,10 @@ describe('browser bundle', function () {
   it('reaches no Node built-in (fs, path, worker_threads, child_process, …)', () => {
     expect(nodeBuiltinsIn(metafile)).to.deep.equal([]);
     const inputs = Object.keys(metafile.inputs);
-    for (const file of ['lib/data/node-loaders.ts', 'lib/serialization/safetensors-file.ts', 'lib/serialization/atomic-write.ts', 'lib/serialization/checkpoint.ts']) {
+    for (const file of ['app/data/node-loaders.ts', 'app/serialization/safetensors-file.ts', 'app/serialization/atomic-write.ts', 'app/serialization/checkpoint.ts']) {
       expect(inputs, file).not.to.include(file);
     }
-    expect(inputs.filter((path) => path.startsWith('lib/cli/'))).to.deep.equal([]);
+    expect(inputs.filter((path) => path.startsWith('app/cli/'))).to.deep.equal([]);
     expect(inputs.filter((path) => path.includes('node_modules/gpu.js/')), 'gpu.js is loaded by the page, not bundled').to.deep.equal([]);
   });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readCifar10 } from '../lib/data/cifar10';
+import { readCifar10 } from '../app/data/cifar10';
 import { cifarBytes } from './data-files';
 
 describe('readCifar10', () => {

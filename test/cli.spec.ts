@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../lib/cli/main';
+import { main } from '../app/cli/main';
 import { bufferIO } from './buffer-io';
 import { useTempDir } from './data-files';
 

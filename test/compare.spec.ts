@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFlags } from '../lib/cli/args';
-import { compareSpec, runCompare, techniques } from '../lib/cli/commands/compare';
+import { parseFlags } from '../app/cli/args';
+import { compareSpec, runCompare, techniques } from '../app/cli/commands/compare';
 import { bufferIO } from './buffer-io';
 import { useTempDir } from './data-files';
 

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import '../index';
-import { DataLoader } from '../lib/data/data-loader';
-import type { ImageDataset } from '../lib/data/dataset';
+import { DataLoader } from '../app/data/data-loader';
+import type { ImageDataset } from '../app/data/dataset';
 import { Generator } from '../lib/random/generator';
 import { cutout } from '../nn/drop/cutout';
 

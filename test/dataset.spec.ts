@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { idxImageDataset, imageDataset } from '../lib/data/dataset';
-import { readIdx } from '../lib/data/idx';
+import { idxImageDataset, imageDataset } from '../app/data/dataset';
+import { readIdx } from '../app/data/idx';
 import { idxBytes } from './data-files';
 
 describe('imageDataset', () => {

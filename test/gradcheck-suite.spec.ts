@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import '../index';
-import { gradcheckSuite, runGradcheckSuite } from '../lib/gradcheck-suite';
+import { gradcheckSuite, runGradcheckSuite } from '../app/gradcheck-suite';
 
 describe('gradcheck suite (dropgrad gradcheck)', () => {
   it('covers every drop technique and the kernels, with unique names', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readIdx } from '../lib/data/idx';
+import { readIdx } from '../app/data/idx';
 import { idxBytes, mnistDir } from './data-files';
 
 describe('readIdx', () => {

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { Tensor, ones, tensor, zeros } from '../index';
-import { MaskRow, maskedPixelColor, renderMaskGrid, renderMaskRows } from '../lib/render/mask-grid';
-import { maskTechniques } from '../lib/render/mask-techniques';
-import { RgbImage } from '../lib/render/rgb-image';
-import { mnistTestDigits } from '../lib/render/mnist-digits';
+import { MaskRow, maskedPixelColor, renderMaskGrid, renderMaskRows } from '../app/render/mask-grid';
+import { maskTechniques } from '../app/render/mask-techniques';
+import { RgbImage } from '../app/render/rgb-image';
+import { mnistTestDigits } from '../app/render/mnist-digits';
 
 /** The RGB bytes of cell (row, column) of a grid of 28×28 images. */
 function cell(image: RgbImage, row: number, column: number, scale: number, gutter: number): Uint8Array {

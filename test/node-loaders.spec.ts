@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCifar10, loadIdxDataset, loadMnist, mnistDataDirectory, readIdxFile } from '../lib/data/node-loaders';
+import { loadCifar10, loadIdxDataset, loadMnist, mnistDataDirectory, readIdxFile } from '../app/data/node-loaders';
 import { cifarBytes, idxBytes, mnistDir, useTempDir } from './data-files';
 import { mean, variance } from './stats';
 

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { crc32 as zlibCrc32, inflateSync } from 'node:zlib';
-import { crc32, encodePng, indexColours } from '../lib/render/png';
-import { adler32, zlibStore } from '../lib/render/zlib-store';
-import { RgbImage, createRgbImage } from '../lib/render/rgb-image';
+import { crc32, encodePng, indexColours } from '../app/render/png';
+import { adler32, zlibStore } from '../app/render/zlib-store';
+import { RgbImage, createRgbImage } from '../app/render/rgb-image';
 
 interface Chunk {
   type: string;

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Generator, nn, optim, randn, tensor, Tensor } from '../index';
-import { load, loadInto, readSafetensors, save } from '../lib/serialization/safetensors-file';
-import { encodeSafetensors } from '../lib/serialization/safetensors';
+import { load, loadInto, readSafetensors, save } from '../app/serialization/safetensors-file';
+import { encodeSafetensors } from '../app/serialization/safetensors';
 import { useTempDir } from './data-files';
 
 const model = (seed: number): nn.Sequential => {

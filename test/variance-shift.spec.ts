@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { parseFlags } from '../lib/cli/args';
-import { runVarianceShift, varianceShiftSpec } from '../lib/cli/commands/variance-shift';
+import { parseFlags } from '../app/cli/args';
+import { runVarianceShift, varianceShiftSpec } from '../app/cli/commands/variance-shift';
 import { bufferIO } from './buffer-io';
 
 describe('dropgrad variance-shift', function () {

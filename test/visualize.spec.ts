@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, helpText, parseFlags } from '../lib/cli/args';
+import { UsageError, helpText, parseFlags } from '../app/cli/args';
 import { bufferIO } from './buffer-io';
-import { runVisualize, visualizeSpec } from '../lib/cli/commands/visualize';
-import { maskTechniqueNames } from '../lib/render/mask-techniques';
+import { runVisualize, visualizeSpec } from '../app/cli/commands/visualize';
+import { maskTechniqueNames } from '../app/render/mask-techniques';
 import { useTempDir } from './data-files';
 
 describe('dropgrad visualize', () => {

@@ -1,5 +1,5 @@
-/** Picks the conv2d kernels for the current backend (lib/backend.ts). */
-import { BackendName, getBackend } from '../../lib/backend';
+/** Picks the conv2d kernels for the current backend (kernels/backend.ts). */
+import { BackendName, getBackend } from '../backend';
 import { Conv2dKernels } from './kernels';
 import { referenceConv2d } from './reference';
 import { jsConv2d } from './js';

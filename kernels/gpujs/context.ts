@@ -3,7 +3,7 @@
  * kernels, and the fallback to the 'js' kernels when gpu.js cannot run here.
  *
  * gpu.js is loaded on first use, not at import: importing dropgrad costs nothing for users who never
- * select gpu.js (lib/backend.ts only asks hasRealGpuContext() when no backend was chosen). It is
+ * select gpu.js (kernels/backend.ts only asks hasRealGpuContext() when no backend was chosen). It is
  * found, in order, through configureGpuJs({ load }), a page-global `GPU` left by a <script> tag of
  * gpu-browser.js, or require('gpu.js') (CommonJS, tsx, bundlers that resolve require). Native ES
  * module builds have no synchronous require; they pass the module in with configureGpuJs.

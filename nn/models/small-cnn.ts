@@ -7,7 +7,7 @@
  *
  * Spatial techniques act on feature maps, elementwise ones on the classifier's activations, and
  * DropConnect replaces the hidden linear layer. Input-level ones (Cutout, RandomErasing) are data
- * transforms (see lib/data), not layers.
+ * transforms (see app/data), not layers.
  */
 import { Module } from '../module';
 import { Sequential } from '../containers';

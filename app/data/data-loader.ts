@@ -10,9 +10,9 @@
  * image slices into one typed array; transforms (augmentations such as cutout) then run on the
  * whole batch, in order.
  */
-import { Tensor } from '../tensor';
-import { DType, allocate, isDType } from '../dtype';
-import { Generator, defaultGenerator } from '../random/generator';
+import { Tensor } from '../../lib/tensor';
+import { DType, allocate, isDType } from '../../lib/dtype';
+import { Generator, defaultGenerator } from '../../lib/random/generator';
 import type { ImageDataset } from './dataset';
 
 export type BatchTransform = (batch: Tensor) => Tensor;

@@ -1,6 +1,6 @@
 /** Evaluation: accuracy, mean loss and the confusion matrix over every batch, in eval mode. */
-import { crossEntropy } from '../ops/losses';
-import { noGrad } from '../grad-mode';
+import { crossEntropy } from '../../lib/ops/losses';
+import { noGrad } from '../../lib/grad-mode';
 import type { Module } from '../../nn/module';
 import { Batches } from './batches';
 import { argmaxRows, confusionMatrix } from './metrics';

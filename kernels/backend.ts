@@ -14,7 +14,7 @@
  * import time; an injected probe would make the default depend on whether some other module had
  * been imported first.
  */
-import { hasRealGpuContext } from '../kernels/gpujs/context';
+import { hasRealGpuContext } from './gpujs/context';
 
 export type BackendName = 'reference' | 'js' | 'gpu.js';
 export const backendNames: readonly BackendName[] = ['reference', 'js', 'gpu.js'];

@@ -1,5 +1,5 @@
 /** Classification metrics computed straight from logits and labels (no graph, no allocation per row). */
-import type { Tensor } from '../tensor';
+import type { Tensor } from '../../lib/tensor';
 
 /** The index of the largest logit in each row of [B, K] logits. */
 export function argmaxRows(logits: Tensor): Int32Array {

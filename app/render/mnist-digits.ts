@@ -3,7 +3,7 @@
  * pictures show the same digits whatever the training data; raw gray levels in [0, 1] (no
  * normalisation), since they are drawn, not fed to a network.
  */
-import { Tensor } from '../tensor';
+import { Tensor } from '../../lib/tensor';
 import { loadMnist } from '../data/node-loaders';
 
 /** Digits 0 … count−1 of the MNIST test set, [count,1,28,28], float64 in [0, 1]. */

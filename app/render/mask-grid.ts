@@ -9,10 +9,10 @@
  *
  * Browser-safe: it takes tensors and returns an RgbImage (encode it with png.ts).
  */
-import { Tensor } from '../tensor';
-import { formatShape } from '../shape';
-import { expand } from '../ops/views';
-import { Generator } from '../random/generator';
+import { Tensor } from '../../lib/tensor';
+import { formatShape } from '../../lib/shape';
+import { expand } from '../../lib/ops/views';
+import { Generator } from '../../lib/random/generator';
 import { Rgb, RgbImage, createRgbImage, fillRgbRect } from './rgb-image';
 import type { MaskTechnique } from './mask-techniques';
 

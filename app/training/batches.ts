@@ -1,5 +1,5 @@
 /** What the training loop consumes: batches of images and class labels, and how many there are. */
-import type { Tensor } from '../tensor';
+import type { Tensor } from '../../lib/tensor';
 
 export interface Batch {
   /** Inputs, e.g. [B, C, H, W]. */

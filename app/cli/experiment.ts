@@ -2,8 +2,8 @@
  * What `train` and `compare` share: the regularizer flags, and turning them (plus the model and
  * data flags) into a model, the input transforms and the DropBlock schedule.
  */
-import type { Tensor } from '../tensor';
-import type { DType } from '../dtype';
+import type { Tensor } from '../../lib/tensor';
+import type { DType } from '../../lib/dtype';
 import { FlagSpecs, Flags, UsageError, parseChoice, parseNumber, parsePair } from './args';
 import type { Module } from '../../nn/module';
 import { smallCnn, SmallCnnRegularizers } from '../../nn/models/small-cnn';

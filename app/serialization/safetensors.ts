@@ -1,6 +1,6 @@
 /**
  * The safetensors format (Hugging Face), encoded and decoded in memory so a browser bundle can use
- * it (lib/serialization/safetensors-file.ts reads and writes files in Node):
+ * it (app/serialization/safetensors-file.ts reads and writes files in Node):
  *
  *   8 bytes   N, the header length, unsigned little-endian
  *   N bytes   JSON: { "<name>": { "dtype": "F64", "shape": [2,3], "data_offsets": [begin, end] }, …,
@@ -19,8 +19,8 @@
  * num_batches_tracked as F64 because it *is* a float64 tensor here; PyTorch's load_state_dict
  * copies it into its int64 buffer with a cast, so nothing is lost for counts below 2^53.
  */
-import { Tensor } from '../tensor';
-import type { DType, TypedArray } from '../dtype';
+import { Tensor } from '../../lib/tensor';
+import type { DType, TypedArray } from '../../lib/dtype';
 import type { StateDict } from '../../nn/module';
 
 /** Free-form string pairs stored in the header (checkpoint extras: epoch, optimizer and generator state as JSON). */

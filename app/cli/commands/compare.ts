@@ -10,7 +10,7 @@ import { dataFlags, loadData } from '../data-flags';
 import { buildExperiment } from '../experiment';
 import { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
-import { Generator, manualSeed } from '../../random/generator';
+import { Generator, manualSeed } from '../../../lib/random/generator';
 import { trainEpoch } from '../../training/train-epoch';
 import { evaluate } from '../../training/evaluate';
 import { Adam } from '../../../nn/optim/adam';

@@ -4,13 +4,13 @@
  * label naming the settings. The settings are chosen to be visible on 28×28 digits, not the
  * papers' recommendations (those are in docs/).
  */
-import { Tensor } from '../tensor';
-import { Generator } from '../random/generator';
-import { ones } from '../creation';
-import { concat } from '../ops/join';
-import { flatten, reshape } from '../ops/views';
-import { narrow, select } from '../ops/indexing';
-import { pad } from '../ops/pad';
+import { Tensor } from '../../lib/tensor';
+import { Generator } from '../../lib/random/generator';
+import { ones } from '../../lib/creation';
+import { concat } from '../../lib/ops/join';
+import { flatten, reshape } from '../../lib/ops/views';
+import { narrow, select } from '../../lib/ops/indexing';
+import { pad } from '../../lib/ops/pad';
 import { dropoutMask } from '../../nn/drop/dropout';
 import { dropout2dMask } from '../../nn/drop/dropout2d';
 import { dropBlockMask } from '../../nn/drop/dropblock';

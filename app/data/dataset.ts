@@ -4,7 +4,7 @@
  * arrays). float32 halves the memory of float64 (MNIST's 60000 training images take 188 MB) and
  * loses nothing: the pixels are 8-bit to begin with.
  *
- * This file is browser-safe; lib/data/node-loaders.ts reads the files in Node.
+ * This file is browser-safe; app/data/node-loaders.ts reads the files in Node.
  */
 import type { IdxArray } from './idx';
 

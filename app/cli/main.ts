@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 /** The `dropgrad` command: dispatches to a subcommand, turns usage errors into one clear line. */
-import '../../index';
 import { CommandSpec, Flags, UsageError, helpText, parseFlags } from './args';
 import { CliIO, processIO } from './io';
 import { runTrain, trainSpec } from './commands/train';
