@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { Tensor, gradcheck, manualSeed, randn, tensor } from '../index';
 import { leakyRelu, relu, sigmoid, tanh } from '../lib/ops/activations';
-import { transposedLeaf } from './helpers';
-import { expectTensorClose, kinkFreeRandn } from './numeric';
+import { transposedLeaf } from './helpers/inputs';
+import { expectTensorClose } from './helpers/close';
+import { kinkFreeRandn } from './helpers/inputs';
 
 describe('activations', () => {
   beforeEach(() => manualSeed(5));

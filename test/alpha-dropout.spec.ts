@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, randn, Tensor } from '../index';
 import { AlphaDropout, alphaDropout } from '../nn/drop/alpha-dropout';
-import { expectWithinStandardErrors, mean, variance } from './stats';
+import { expectWithinStandardErrors, mean, variance } from './helpers/stats';
 
 describe('AlphaDropout', () => {
   beforeEach(() => manualSeed(5));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { add, div, gradcheck, mul, neg, pow, randn, rand, sub, tensor } from '../index';
 import { manualSeed } from '../index';
-import { transposedLeaf } from './helpers';
+import { transposedLeaf } from './helpers/inputs';
 
 describe('arithmetic ops', () => {
   beforeEach(() => manualSeed(7));

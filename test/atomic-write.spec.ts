@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, writeSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../app/serialization/atomic-write';
-import { useTempDir } from './data-files';
+import { useTempDir } from './helpers/data-files';
 
 describe('writeFileAtomic', () => {
   const tempDir = useTempDir();

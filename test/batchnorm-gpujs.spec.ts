@@ -5,7 +5,7 @@ import { gpujsBatchNorm } from '../kernels/batchnorm/gpujs';
 import { referenceBatchNorm } from '../kernels/batchnorm/reference';
 import type { BatchNormKernels, ChannelLayout } from '../kernels/batchnorm';
 import { configureGpuJs, gpuJsStatus } from '../kernels/gpujs/context';
-import { expectAllClose } from './expect-close';
+import { expectAllClose } from './helpers/close';
 
 // (N, C, S): 4-D inputs with odd H·W, (N, C) with S = 1, batch 1, a single channel.
 const layouts: ChannelLayout[] = [

@@ -6,8 +6,8 @@ import { batchNorm } from '../lib/ops/batchnorm';
 import { batchNormKernels } from '../kernels/batchnorm';
 import { jsBatchNorm } from '../kernels/batchnorm/js';
 import { referenceBatchNorm } from '../kernels/batchnorm/reference';
-import { expectAllClose } from './expect-close';
-import { transposedLeaf } from './helpers';
+import { expectAllClose } from './helpers/close';
+import { transposedLeaf } from './helpers/inputs';
 import { gpujsBatchNorm } from '../kernels/batchnorm/gpujs';
 
 interface FixtureStep {

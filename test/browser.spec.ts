@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import type { ModelChecks } from './browser/model-checks';
-import { useChromiumPage } from './chromium-page';
+import { useChromiumPage } from './helpers/chromium-page';
 
 describe('in headless Chromium, the browser bundle', function () {
   this.timeout(120000);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readCifar10 } from '../app/data/cifar10';
-import { cifarBytes } from './data-files';
+import { cifarBytes } from './helpers/data-files';
 
 describe('readCifar10', () => {
   it('splits records into labels and [3,32,32] pixels, keeping the channel planes in order', () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { useTempDir } from './data-files';
+import { useTempDir } from './helpers/data-files';
 
 describe('dropgrad train and Ctrl-C', function () {
   this.timeout(120000);

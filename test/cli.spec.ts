@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../app/cli/main';
-import { bufferIO } from './buffer-io';
-import { useTempDir } from './data-files';
+import { bufferIO } from './helpers/buffer-io';
+import { useTempDir } from './helpers/data-files';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = bufferIO();

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFlags } from '../app/cli/args';
 import { compareSpec, runCompare, techniques } from '../app/cli/commands/compare';
-import { bufferIO } from './buffer-io';
-import { useTempDir } from './data-files';
+import { bufferIO } from './helpers/buffer-io';
+import { useTempDir } from './helpers/data-files';
 
 describe('dropgrad compare', function () {
   this.timeout(120000);

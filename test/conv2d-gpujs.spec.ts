@@ -7,7 +7,7 @@ import { conv2dGeometry, outputShape } from '../kernels/conv2d';
 import type { Conv2dOptions } from '../kernels/conv2d';
 import { configureGpuJs, gpuJsStatus } from '../kernels/gpujs/context';
 import { sizeOf } from '../lib/shape';
-import { expectAllClose } from './expect-close';
+import { expectAllClose } from './helpers/close';
 
 // Small on purpose: this machine runs gpu.js in its 'cpu' mode, which interprets every thread.
 // Odd sizes, strides, padding (incl. asymmetric 'same'), dilation, groups (depthwise too), batch 1.

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Generator, gradcheck, manualSeed, ones, randn, Tensor } from '../index';
 import { Cutout, cutout, cutoutMask } from '../nn/drop/cutout';
-import { mean } from './stats';
+import { mean } from './helpers/stats';
 
 /** The bounding box of the zeros of an H×W plane, or null. */
 function zeroBox(plane: ArrayLike<number>, h: number, w: number): { rows: number; cols: number; count: number } | null {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { idxImageDataset, imageDataset } from '../app/data/dataset';
 import { readIdx } from '../app/data/idx';
-import { idxBytes } from './data-files';
+import { idxBytes } from './helpers/data-files';
 
 describe('imageDataset', () => {
   it("normalises pixels as (x/255 − mean)/std, with MNIST's 0.1307 / 0.3081 by default", () => {

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoSite } from '../scripts/demo-site';
-import { useChromiumPage } from './chromium-page';
+import { useChromiumPage } from './helpers/chromium-page';
 
 describe('the web demo in headless Chromium', function () {
   this.timeout(120000);

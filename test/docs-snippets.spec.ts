@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { extractSnippets, normalizeOutput, toRunnable } from './docs-snippets';
+import { extractSnippets, normalizeOutput, toRunnable } from './helpers/docs-snippets';
 
 /**
  * Runs the TypeScript examples of README.md and docs/*.md against this checkout, so the docs

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Generator, gradcheck, linear, manualSeed, nn, randn, Tensor } from '../index';
-import { expectRate, zeroFraction } from './stats';
+import { expectRate, zeroFraction } from './helpers/stats';
 
 describe('DropConnectLinear', () => {
   beforeEach(() => manualSeed(11));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, ones, randn, Tensor } from '../index';
 import { DropPath, dropPath, dropPathMask, linearSurvival, sampleSurvival } from '../nn/drop/drop-path';
-import { expectRate, zeroFraction } from './stats';
+import { expectRate, zeroFraction } from './helpers/stats';
 
 describe('DropPath / StochasticDepth', () => {
   beforeEach(() => manualSeed(7));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Generator, gradcheck, manualSeed, ones, randn, Tensor } from '../index';
 import { DropBlock2d, dropBlock2d, dropBlockGamma, dropBlockMask } from '../nn/drop/dropblock';
-import { mean, zeroFraction } from './stats';
+import { mean, zeroFraction } from './helpers/stats';
 
 /** True when the zero pixel (y, x) lies in some all-zero b×b window that fits inside the map. */
 function coveredByZeroBlock(plane: ArrayLike<number>, h: number, w: number, b: number, y: number, x: number): boolean {

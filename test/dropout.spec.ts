@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Generator, gradcheck, manualSeed, ones, randn, Tensor } from '../index';
 import { Dropout, dropout, dropoutMask } from '../nn/drop/dropout';
-import { expectRate, expectWithinStandardErrors, mean, zeroFraction } from './stats';
+import { expectRate, expectWithinStandardErrors, mean, zeroFraction } from './helpers/stats';
 
 describe('Dropout', () => {
   beforeEach(() => manualSeed(1));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, ones, randn, Tensor } from '../index';
 import { Dropout2d, dropout2d } from '../nn/drop/dropout2d';
-import { expectRate, zeroFraction } from './stats';
+import { expectRate, zeroFraction } from './helpers/stats';
 
 describe('Dropout2d', () => {
   beforeEach(() => manualSeed(2));

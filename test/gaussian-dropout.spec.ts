@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, ones, randn, Tensor } from '../index';
 import { GaussianDropout, gaussianDropout } from '../nn/drop/gaussian-dropout';
-import { expectWithinStandardErrors, mean, variance } from './stats';
+import { expectWithinStandardErrors, mean, variance } from './helpers/stats';
 
 describe('GaussianDropout', () => {
   beforeEach(() => manualSeed(3));

@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { statusPrefix } from './headlessgl/run-parity';
-import { skipUnless } from './skip-unless';
+import { skipUnless } from './helpers/skip-unless';
 
 function headlessGlUnavailable(): string | undefined {
   if (spawnSync('xvfb-run', ['--help'], { stdio: 'ignore' }).error !== undefined) return 'xvfb-run is not installed (apt-get install xvfb xauth)';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readIdx } from '../app/data/idx';
-import { idxBytes, mnistDir } from './data-files';
+import { idxBytes, mnistDir } from './helpers/data-files';
 
 describe('readIdx', () => {
   it('reads 1-D uint8 labels and 3-D uint8 images without copying them', () => {

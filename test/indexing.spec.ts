@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { arange, gradcheck, manualSeed, randn, tensor } from '../index';
 import { gather, indexSelect, narrow, select, slice } from '../lib/ops/indexing';
 import { reshape } from '../lib/ops/views';
-import { transposedLeaf } from './helpers';
+import { transposedLeaf } from './helpers/inputs';
 
 describe('indexing ops', () => {
   beforeEach(() => manualSeed(29));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, mul, randn, tensor } from '../index';
 import { cat, concat, stack } from '../lib/ops/join';
-import { transposedLeaf } from './helpers';
+import { transposedLeaf } from './helpers/inputs';
 
 describe('concat and stack', () => {
   beforeEach(() => manualSeed(19));

@@ -3,7 +3,7 @@ import { add, gradcheck, manualSeed, randn, tensor } from '../index';
 import { linear } from '../lib/ops/linear';
 import { matmul } from '../lib/ops/matmul';
 import { transpose } from '../lib/ops/views';
-import { transposedLeaf } from './helpers';
+import { transposedLeaf } from './helpers/inputs';
 
 describe('linear', () => {
   beforeEach(() => manualSeed(5));

@@ -4,8 +4,8 @@ import { join } from 'path';
 import { NestedArray, Tensor, gradcheck, manualSeed, rand, randn, tensor } from '../index';
 import { CrossEntropyOptions, Reduction, crossEntropy, mseLoss } from '../lib/ops/losses';
 import { softmax } from '../lib/ops/softmax';
-import { transposedLeaf } from './helpers';
-import { expectTensorClose } from './numeric';
+import { transposedLeaf } from './helpers/inputs';
+import { expectTensorClose } from './helpers/close';
 
 /** One F.cross_entropy call recorded by scripts/fixtures/losses.py. */
 interface TorchCase {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { gradcheck, manualSeed, randn, tensor } from '../index';
 import { matmul } from '../lib/ops/matmul';
 import { select } from '../lib/ops/indexing';
-import { transposedLeaf } from './helpers';
+import { transposedLeaf } from './helpers/inputs';
 
 describe('matmul', () => {
   beforeEach(() => manualSeed(11));

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCifar10, loadIdxDataset, loadMnist, mnistDataDirectory, readIdxFile } from '../app/data/node-loaders';
-import { cifarBytes, idxBytes, mnistDir, useTempDir } from './data-files';
-import { mean, variance } from './stats';
+import { cifarBytes, idxBytes, mnistDir, useTempDir } from './helpers/data-files';
+import { mean, variance } from './helpers/stats';
 
 describe('dataset file loaders (Node)', () => {
   const tempDir = useTempDir();

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, randn, tensor } from '../index';
 import { PadMode, pad } from '../lib/ops/pad';
-import { transposedLeaf } from './helpers';
+import { transposedLeaf } from './helpers/inputs';
 
 describe('pad', () => {
   beforeEach(() => manualSeed(31));

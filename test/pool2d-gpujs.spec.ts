@@ -6,7 +6,7 @@ import { referencePool2d } from '../kernels/pool2d/reference';
 import { adaptiveWindows, avgPoolWindows, pooledSize, withDivisor } from '../kernels/pool2d';
 import type { AvgPool2dGeometry, MaxPool2dGeometry } from '../kernels/pool2d';
 import { configureGpuJs, gpuJsStatus } from '../kernels/gpujs/context';
-import { expectAllClose } from './expect-close';
+import { expectAllClose } from './helpers/close';
 
 type Pool = { planes: number; inH: number; inW: number; k: [number, number]; s: [number, number]; p: [number, number]; d: [number, number]; ceil: boolean };
 

@@ -5,7 +5,7 @@ import { pool2dKernels } from '../kernels/pool2d';
 import { jsPool2d } from '../kernels/pool2d/js';
 import { referencePool2d } from '../kernels/pool2d/reference';
 import { Generator } from '../lib/random/generator';
-import { expectAllClose } from './expect-close';
+import { expectAllClose } from './helpers/close';
 import { gpujsPool2d } from '../kernels/pool2d/gpujs';
 
 const backends: readonly BackendName[] = ['reference', 'js'];

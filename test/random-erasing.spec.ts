@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, ones, randn, Tensor } from '../index';
 import { RandomErasing, randomErasing, randomErasingMasks } from '../nn/drop/random-erasing';
-import { expectRate } from './stats';
+import { expectRate } from './helpers/stats';
 
 describe('RandomErasing', () => {
   beforeEach(() => manualSeed(9));

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { arange, gradcheck, manualSeed, randn, tensor, zeros } from '../index';
 import { Dims, max, mean, min, sum, var as varAlias, variance } from '../lib/ops/reductions';
-import { transposedLeaf } from './helpers';
-import { expectTensorClose } from './numeric';
+import { transposedLeaf } from './helpers/inputs';
+import { expectTensorClose } from './helpers/close';
 
 describe('reductions', () => {
   beforeEach(() => manualSeed(3));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Generator, nn, optim, randn, tensor, Tensor } from '../index';
 import { load, loadInto, readSafetensors, save } from '../app/serialization/safetensors-file';
 import { encodeSafetensors } from '../app/serialization/safetensors';
-import { useTempDir } from './data-files';
+import { useTempDir } from './helpers/data-files';
 
 const model = (seed: number): nn.Sequential => {
   const generator = new Generator(seed);

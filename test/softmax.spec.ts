@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, randn, tensor } from '../index';
 import { logSoftmax, softmax } from '../lib/ops/softmax';
-import { transposedLeaf } from './helpers';
-import { expectTensorClose } from './numeric';
+import { transposedLeaf } from './helpers/inputs';
+import { expectTensorClose } from './helpers/close';
 
 describe('softmax and logSoftmax', () => {
   beforeEach(() => manualSeed(13));

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Tensor, tensor, zeros, ones, full, arange, eye, randn, zerosLike } from '../index';
-import { transposedLeaf } from './helpers';
+import { transposedLeaf } from './helpers/inputs';
 
 describe('Tensor', () => {
   it('holds shape, strides, dtype and data', () => {

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, rand, randn, tensor } from '../index';
 import { abs, clamp, exp, log, sqrt } from '../lib/ops/unary';
-import { transposedLeaf } from './helpers';
-import { expectTensorClose, kinkFreeRandn } from './numeric';
+import { transposedLeaf } from './helpers/inputs';
+import { expectTensorClose } from './helpers/close';
+import { kinkFreeRandn } from './helpers/inputs';
 
 describe('unary ops', () => {
   beforeEach(() => manualSeed(11));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, ones, randn, Tensor } from '../index';
 import { Uout, uout } from '../nn/drop/uout';
-import { expectWithinStandardErrors, mean, variance } from './stats';
+import { expectWithinStandardErrors, mean, variance } from './helpers/stats';
 
 describe('Uout', () => {
   beforeEach(() => manualSeed(4));

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parseFlags } from '../app/cli/args';
 import { runVarianceShift, varianceShiftSpec } from '../app/cli/commands/variance-shift';
-import { bufferIO } from './buffer-io';
+import { bufferIO } from './helpers/buffer-io';
 
 describe('dropgrad variance-shift', function () {
   this.timeout(120000);

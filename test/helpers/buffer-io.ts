@@ -1,5 +1,5 @@
 /** A CliIO that collects what a command writes, for the CLI specs. */
-import { CliIO } from '../app/cli/io';
+import { CliIO } from '../../app/cli/io';
 
 export interface BufferIO extends CliIO {
   stdout: () => string;
