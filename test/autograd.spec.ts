@@ -101,4 +101,17 @@ describe('autograd engine', () => {
     y.backward();
     expect(x.grad!.item()).to.equal(1);
   });
+
+  it("gives a leaf a gradient of the leaf's own dtype in mixed float32/float64 ops, as PyTorch", () => {
+    const small = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
+    const wide = tensor([3, 4], { requiresGrad: true });
+    const y = add(mul(small, wide), small).sum();
+    expect(y.dtype).to.equal('float64');
+    y.backward();
+    expect(small.grad!.dtype).to.equal('float32');
+    expect(Array.from(small.grad!.data)).to.deep.equal([4, 5]);
+    expect(wide.grad!.dtype).to.equal('float64');
+    const [g] = grad(mul(small, wide).sum(), [small]);
+    expect(g!.dtype, 'grad() too').to.equal('float32');
+  });
 });
