@@ -3,14 +3,16 @@
  * differences, (f(x + eps) − f(x − eps)) / 2eps, for every input that requires grad and every
  * output, in float64. An entry passes when |analytical − numerical| ≤ atol + rtol·|numerical|.
  *
- * Stochastic functions must draw the same mask on every evaluation: pass `seed` (the default
- * generator is reseeded before each call of fn) or build a fresh seeded Generator inside fn.
+ * Stochastic functions must draw the same mask on every evaluation: pass `seed`. The default
+ * generator is seeded with it, every generator fn draws from during the first evaluation (the
+ * default one, a layer's own `new Generator(s)`, …) has its state noted, and all of them are put
+ * back before each later evaluation; afterwards they are left where the first evaluation left them.
  */
 import { Tensor } from './tensor';
 import { grad } from './autograd';
 import { noGrad } from './grad-mode';
 import { formatShape, rowMajorStrides } from './shape';
-import { Generator, manualSeed } from './random/generator';
+import { DrawStates, Generator, manualSeed, recordDraws, replayDraws } from './random/generator';
 import { allocate } from './dtype';
 
 export interface GradcheckOptions {
@@ -24,7 +26,7 @@ export interface GradcheckOptions {
   raiseException?: boolean;
   /** Compare random projections v·J·u instead of whole Jacobians (default false): for large inputs. */
   fastMode?: boolean;
-  /** Reseed the default generator with this before every evaluation of fn, so masks repeat. */
+  /** Seed the default generator with this and replay every generator fn draws from, so masks repeat. */
   seed?: number;
 }
 
@@ -67,7 +69,22 @@ export class GradcheckError extends Error {
 
 export type GradcheckFn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
-const asList = (out: Tensor | readonly Tensor[]): readonly Tensor[] => (out instanceof Tensor ? [out] : out);
+/** A value for an error message: short, with its type. */
+function shown(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  const text = (JSON.stringify(value) ?? String(value)).slice(0, 60);
+  return `${text} (${typeof value === 'object' ? 'an object' : `a ${typeof value}`})`;
+}
+
+/** fn's result as a list of output tensors, or a TypeError saying what fn returned instead. */
+function outputsOf(out: unknown): readonly Tensor[] {
+  if (out instanceof Tensor) return [out];
+  const expected = 'gradcheck: fn must return a Tensor or an array of Tensors, got';
+  if (!Array.isArray(out)) throw new TypeError(`${expected} ${shown(out)}`);
+  const bad = out.findIndex((o) => !(o instanceof Tensor));
+  if (bad >= 0) throw new TypeError(`${expected} an array whose item ${bad} is ${shown(out[bad])}`);
+  return out as Tensor[];
+}
 
 function unravel(flat: number, shape: readonly number[]): number[] {
   const strides = rowMajorStrides(shape);
@@ -162,6 +179,8 @@ function describe(report: GradcheckInputReport, fastMode: boolean): string {
 /** Checks fn's backward against finite differences for every input with requiresGrad. */
 export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true, fastMode = false, seed } = options;
+  const notTensor = inputs.findIndex((t) => !(t instanceof Tensor));
+  if (notTensor >= 0) throw new TypeError(`gradcheck: inputs must be Tensors, got ${shown(inputs[notTensor])} at index ${notTensor}`);
   const checked = inputs.map((t, i) => ({ t, i })).filter(({ t }) => t.requiresGrad);
   if (checked.length === 0) throw new Error('gradcheck: no input has requiresGrad: true, so there is nothing to check');
   for (const { t, i } of checked) {
@@ -169,84 +188,98 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
       throw new TypeError(`gradcheck: input ${i} (shape ${formatShape(t.shape)}) is ${t.dtype}; finite differences need float64 inputs`);
     }
   }
-  const call = (): readonly Tensor[] => {
-    if (seed !== undefined) manualSeed(seed);
-    return asList(fn(...inputs));
-  };
-  const evaluate = (): Float64Array[] => noGrad(call).map((o) => Float64Array.from(o.contiguousData()));
-
-  const outputs = call();
-  const outputShapes = outputs.map((o) => o.shape);
-  const tallies = checked.map(() => new InputTally(atol, rtol));
-  const offsetsOf = checked.map(({ t }) => storageOffsets(t));
-
-  /** (f(x + eps·u) − f(x − eps·u)) / 2eps for input c, where u is `direction` on the listed elements. */
-  const centralDifference = (c: number, elements: ArrayLike<number>, direction: ArrayLike<number>): Float64Array[] => {
-    const store = checked[c].t.nd.data;
-    const offsets = Array.from(elements, (k) => offsetsOf[c][k]);
-    const saved = offsets.map((o) => store[o]);
-    const shifted = (sign: number): Float64Array[] => {
-      offsets.forEach((o, m) => (store[o] = saved[m] + sign * eps * direction[m]));
-      return evaluate();
-    };
-    try {
-      const plus = shifted(1);
-      const minus = shifted(-1);
-      return plus.map((p, j) => p.map((v, k) => (v - minus[j][k]) / (2 * eps)));
-    } finally {
-      offsets.forEach((o, m) => (store[o] = saved[m]));
-    }
-  };
-
-  if (fastMode) {
-    const rng = new Generator(1234);
-    outputs.forEach((out, j) => {
-      if (!out.requiresGrad) return;
-      const v = Tensor.fromData(Float64Array.from({ length: out.numel }, () => rng.uniform(-1, 1)), out.shape);
-      const vJ = grad(out, checked.map(({ t }) => t), v, { retainGraph: true });
-      checked.forEach(({ t }, c) => {
-        const u = Float64Array.from({ length: t.numel }, () => rng.uniform(-1, 1));
-        const analytical = vJ[c] ? dot(vJ[c]!.contiguousData(), u) : 0;
-        const everyElement = Array.from({ length: t.numel }, (_, k) => k);
-        const numerical = dot(centralDifference(c, everyElement, u)[j], v.contiguousData());
-        tallies[c].add({ analytical, numerical, output: j, outputFlat: 0, inputFlat: 0 });
-      });
-    });
-  } else {
-    // Analytical rows: one backward pass per output element, with a one-hot gradOutput.
-    const analytical = checked.map(() => outputs.map(() => [] as Float64Array[]));
-    outputs.forEach((out, j) => {
-      for (let r = 0; r < out.numel; r++) {
-        const rows = out.requiresGrad
-          ? (() => {
-              const oneHot = allocate('float64', out.numel);
-              oneHot[r] = 1;
-              return grad(out, checked.map(({ t }) => t), Tensor.fromData(oneHot, out.shape), { retainGraph: true });
-            })()
-          : checked.map(() => null);
-        rows.forEach((g, c) => analytical[c][j].push(g ? Float64Array.from(g.contiguousData()) : new Float64Array(checked[c].t.numel)));
-      }
-    });
-    // Numerical columns: one pair of evaluations per input element.
-    checked.forEach(({ t }, c) => {
-      for (let k = 0; k < t.numel; k++) {
-        const column = centralDifference(c, [k], [1]);
-        column.forEach((values, j) =>
-          values.forEach((numerical, r) =>
-            tallies[c].add({ analytical: analytical[c][j][r][k], numerical, output: j, outputFlat: r, inputFlat: k }),
-          ),
-        );
-      }
-    });
+  // The first evaluation (which also builds the graph for the analytical Jacobian) notes the
+  // generators it draws from; every later one starts them from the same states.
+  if (seed !== undefined) manualSeed(seed);
+  const nothingDrawn: DrawStates = new Map();
+  const first = seed === undefined ? { result: fn(...inputs), states: nothingDrawn } : recordDraws(() => fn(...inputs));
+  const outputs = outputsOf(first.result);
+  const drawn = first.states;
+  const afterFirst = new Map([...drawn.keys()].map((g) => [g, g.getState()]));
+  const evaluate = (): Float64Array[] =>
+    noGrad(() => {
+      replayDraws(drawn);
+      return outputsOf(fn(...inputs));
+    }).map((o) => Float64Array.from(o.contiguousData()));
+  try {
+    return compareJacobians();
+  } finally {
+    replayDraws(afterFirst);
   }
 
-  const reports = tallies.map((tally, c) => tally.report(checked[c].i, checked[c].t.shape, outputShapes));
-  const passed = reports.every((r) => r.passed);
-  const failing = reports.filter((r) => !r.passed);
-  const message = passed
-    ? `gradcheck passed for ${reports.length} input(s)`
-    : `gradcheck failed (eps ${eps}, atol ${atol}, rtol ${rtol}): ${failing.map((r) => describe(r, fastMode)).join('; ')}`;
-  const report = { passed, inputs: reports, message };
-  if (!passed && raiseException) throw new GradcheckError(report);
-  return report;
+  function compareJacobians(): GradcheckReport {
+    const outputShapes = outputs.map((o) => o.shape);
+    const tallies = checked.map(() => new InputTally(atol, rtol));
+    const offsetsOf = checked.map(({ t }) => storageOffsets(t));
+
+    /** (f(x + eps·u) − f(x − eps·u)) / 2eps for input c, where u is `direction` on the listed elements. */
+    const centralDifference = (c: number, elements: ArrayLike<number>, direction: ArrayLike<number>): Float64Array[] => {
+      const store = checked[c].t.nd.data;
+      const offsets = Array.from(elements, (k) => offsetsOf[c][k]);
+      const saved = offsets.map((o) => store[o]);
+      const shifted = (sign: number): Float64Array[] => {
+        offsets.forEach((o, m) => (store[o] = saved[m] + sign * eps * direction[m]));
+        return evaluate();
+      };
+      try {
+        const plus = shifted(1);
+        const minus = shifted(-1);
+        return plus.map((p, j) => p.map((v, k) => (v - minus[j][k]) / (2 * eps)));
+      } finally {
+        offsets.forEach((o, m) => (store[o] = saved[m]));
+      }
+    };
+
+    if (fastMode) {
+      const rng = new Generator(1234);
+      outputs.forEach((out, j) => {
+        if (!out.requiresGrad) return;
+        const v = Tensor.fromData(Float64Array.from({ length: out.numel }, () => rng.uniform(-1, 1)), out.shape);
+        const vJ = grad(out, checked.map(({ t }) => t), v, { retainGraph: true });
+        checked.forEach(({ t }, c) => {
+          const u = Float64Array.from({ length: t.numel }, () => rng.uniform(-1, 1));
+          const analytical = vJ[c] ? dot(vJ[c]!.contiguousData(), u) : 0;
+          const everyElement = Array.from({ length: t.numel }, (_, k) => k);
+          const numerical = dot(centralDifference(c, everyElement, u)[j], v.contiguousData());
+          tallies[c].add({ analytical, numerical, output: j, outputFlat: 0, inputFlat: 0 });
+        });
+      });
+    } else {
+      // Analytical rows: one backward pass per output element, with a one-hot gradOutput.
+      const analytical = checked.map(() => outputs.map(() => [] as Float64Array[]));
+      outputs.forEach((out, j) => {
+        for (let r = 0; r < out.numel; r++) {
+          const rows = out.requiresGrad
+            ? (() => {
+                const oneHot = allocate('float64', out.numel);
+                oneHot[r] = 1;
+                return grad(out, checked.map(({ t }) => t), Tensor.fromData(oneHot, out.shape), { retainGraph: true });
+              })()
+            : checked.map(() => null);
+          rows.forEach((g, c) => analytical[c][j].push(g ? Float64Array.from(g.contiguousData()) : new Float64Array(checked[c].t.numel)));
+        }
+      });
+      // Numerical columns: one pair of evaluations per input element.
+      checked.forEach(({ t }, c) => {
+        for (let k = 0; k < t.numel; k++) {
+          const column = centralDifference(c, [k], [1]);
+          column.forEach((values, j) =>
+            values.forEach((numerical, r) =>
+              tallies[c].add({ analytical: analytical[c][j][r][k], numerical, output: j, outputFlat: r, inputFlat: k }),
+            ),
+          );
+        }
+      });
+    }
+
+    const reports = tallies.map((tally, c) => tally.report(checked[c].i, checked[c].t.shape, outputShapes));
+    const passed = reports.every((r) => r.passed);
+    const failing = reports.filter((r) => !r.passed);
+    const message = passed
+      ? `gradcheck passed for ${reports.length} input(s)`
+      : `gradcheck failed (eps ${eps}, atol ${atol}, rtol ${rtol}): ${failing.map((r) => describe(r, fastMode)).join('; ')}`;
+    const report = { passed, inputs: reports, message };
+    if (!passed && raiseException) throw new GradcheckError(report);
+    return report;
+  }
 }
