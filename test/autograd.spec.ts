@@ -114,4 +114,12 @@ describe('autograd engine', () => {
     const [g] = grad(mul(small, wide).sum(), [small]);
     expect(g!.dtype, 'grad() too').to.equal('float32');
   });
+
+  it('is first order only, as docs/autograd.md says: a gradient carries no graph to differentiate again', () => {
+    const x = randn([3], { requiresGrad: true });
+    mul(x, x).sum().backward();
+    expect(x.grad!.gradFn).to.equal(null);
+    expect(x.grad!.requiresGrad).to.equal(false);
+    expect(() => x.grad!.sum().backward()).to.throw('backward: this tensor does not require grad and has no gradFn');
+  });
 });
