@@ -11,7 +11,7 @@
 import { Tensor } from './tensor';
 import { grad } from './autograd';
 import { noGrad } from './grad-mode';
-import { formatShape, rowMajorStrides } from './shape';
+import { formatShape, formatValue, rowMajorStrides } from './shape';
 import { DrawStates, Generator, manualSeed, recordDraws, replayDraws } from './random/generator';
 import { allocate } from './dtype';
 
@@ -69,20 +69,13 @@ export class GradcheckError extends Error {
 
 export type GradcheckFn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
-/** A value for an error message: short, with its type. */
-function shown(value: unknown): string {
-  if (value === undefined || value === null) return String(value);
-  const text = (JSON.stringify(value) ?? String(value)).slice(0, 60);
-  return `${text} (${typeof value === 'object' ? 'an object' : `a ${typeof value}`})`;
-}
-
 /** fn's result as a list of output tensors, or a TypeError saying what fn returned instead. */
 function outputsOf(out: unknown): readonly Tensor[] {
   if (out instanceof Tensor) return [out];
   const expected = 'gradcheck: fn must return a Tensor or an array of Tensors, got';
-  if (!Array.isArray(out)) throw new TypeError(`${expected} ${shown(out)}`);
+  if (!Array.isArray(out)) throw new TypeError(`${expected} ${formatValue(out)}`);
   const bad = out.findIndex((o) => !(o instanceof Tensor));
-  if (bad >= 0) throw new TypeError(`${expected} an array whose item ${bad} is ${shown(out[bad])}`);
+  if (bad >= 0) throw new TypeError(`${expected} an array whose item ${bad} is ${formatValue(out[bad])}`);
   return out as Tensor[];
 }
 
@@ -180,7 +173,7 @@ function describe(report: GradcheckInputReport, fastMode: boolean): string {
 export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true, fastMode = false, seed } = options;
   const notTensor = inputs.findIndex((t) => !(t instanceof Tensor));
-  if (notTensor >= 0) throw new TypeError(`gradcheck: inputs must be Tensors, got ${shown(inputs[notTensor])} at index ${notTensor}`);
+  if (notTensor >= 0) throw new TypeError(`gradcheck: inputs must be Tensors, got ${formatValue(inputs[notTensor])} at index ${notTensor}`);
   const checked = inputs.map((t, i) => ({ t, i })).filter(({ t }) => t.requiresGrad);
   if (checked.length === 0) throw new Error('gradcheck: no input has requiresGrad: true, so there is nothing to check');
   for (const { t, i } of checked) {

@@ -5,6 +5,18 @@ export function formatShape(shape: Shape): string {
   return `[${shape.join(',')}]`;
 }
 
+/**
+ * A caller's argument as an error message shows it: numbers as JS writes them (NaN and Infinity
+ * stay visible, where JSON.stringify would print null), arrays element by element, strings
+ * quoted, anything else as JSON, cut at 60 characters.
+ */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(',')}]`;
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -35,8 +47,6 @@ export interface ShapeRules {
   wildcards?: number;
 }
 
-const describeValue = (value: unknown): string => (typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value));
-
 /**
  * Checks a shape given by a caller — an array of non-negative integer sizes (and, where `rules`
  * allow, -1) holding at most MAX_ELEMENTS elements — and returns a copy. Every path that takes a
@@ -44,13 +54,13 @@ const describeValue = (value: unknown): string => (typeof value === 'number' ? S
  */
 export function checkShape(shape: unknown, where: string, rules: ShapeRules = {}): number[] {
   const { argument = 'shape', wildcards = 0 } = rules;
-  if (!Array.isArray(shape)) throw new TypeError(`${where}: ${argument} must be an array of sizes, got ${describeValue(shape)}`);
+  if (!Array.isArray(shape)) throw new TypeError(`${where}: ${argument} must be an array of sizes, got ${formatValue(shape)}`);
   const sizes = shape as unknown[];
   const shown = `${argument} [${sizes.map(String).join(',')}]`;
   const bad = sizes.findIndex((d) => !(typeof d === 'number' && Number.isInteger(d) && (d >= 0 || (d === -1 && wildcards > 0))));
   if (bad >= 0) {
     const expected = wildcards > 0 ? 'non-negative integers or -1' : 'non-negative integers';
-    throw new RangeError(`${where}: ${shown} must hold ${expected}, got ${describeValue(sizes[bad])} at dim ${bad}`);
+    throw new RangeError(`${where}: ${shown} must hold ${expected}, got ${formatValue(sizes[bad])} at dim ${bad}`);
   }
   const checked = sizes as number[];
   const inferred = checked.filter((d) => d === -1).length;

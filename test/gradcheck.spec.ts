@@ -94,9 +94,9 @@ describe('gradcheck', () => {
 
   it('refuses a fn that does not return a Tensor or a list of them, saying what it got', () => {
     const x = randn([2], { requiresGrad: true });
-    expect(() => gradcheck((() => 3) as unknown as GradcheckFn, [x])).to.throw(TypeError, 'gradcheck: fn must return a Tensor or an array of Tensors, got 3 (a number)');
-    expect(() => gradcheck((() => [x, 'y']) as unknown as GradcheckFn, [x])).to.throw(TypeError, 'gradcheck: fn must return a Tensor or an array of Tensors, got an array whose item 1 is "y" (a string)');
-    expect(() => gradcheck((t) => mul(t, 2), [x, 5 as unknown as Tensor])).to.throw(TypeError, 'gradcheck: inputs must be Tensors, got 5 (a number) at index 1');
+    expect(() => gradcheck((() => 3) as unknown as GradcheckFn, [x])).to.throw(TypeError, 'gradcheck: fn must return a Tensor or an array of Tensors, got 3');
+    expect(() => gradcheck((() => [x, 'y']) as unknown as GradcheckFn, [x])).to.throw(TypeError, 'gradcheck: fn must return a Tensor or an array of Tensors, got an array whose item 1 is "y"');
+    expect(() => gradcheck((t) => mul(t, 2), [x, 5 as unknown as Tensor])).to.throw(TypeError, 'gradcheck: inputs must be Tensors, got 5 at index 1');
   });
 
   it('handles several outputs and leaves inputs unchanged', () => {

@@ -250,6 +250,8 @@ describe('pool2d ops', () => {
       );
       expect(() => avgPool2d(randn([1, 1, 4, 4]), 5)).to.throw('avgPool2d: input size 4×4 gives output size 0×0, which is too small');
       expect(() => maxPool2d(randn([1, 1, 4, 4]), 1.5)).to.throw('maxPool2d: kernelSize must be an integer ≥ 1 or a pair of them, got 1.5');
+      expect(() => maxPool2d(randn([1, 1, 4, 4]), NaN)).to.throw('maxPool2d: kernelSize must be an integer ≥ 1 or a pair of them, got NaN');
+      expect(() => avgPool2d(randn([1, 1, 4, 4]), 2, { padding: [0, NaN] })).to.throw('avgPool2d: padding must be an integer ≥ 0 or a pair of them, got [0,NaN]');
       expect(() => maxPool2d(randn([1, 1, 4, 4]), 2, { stride: 0 })).to.throw('maxPool2d: stride must be an integer ≥ 1');
       expect(() => avgPool2d(randn([1, 1, 4, 4]), 2, { divisorOverride: 0 })).to.throw('avgPool2d: divisorOverride must be a finite non-zero number, got 0');
       expect(() => adaptiveAvgPool2d(randn([1, 1, 4, 4]), [2, 0])).to.throw('adaptiveAvgPool2d: outputSize must be an integer ≥ 1 or a pair of them, got [2,0]');

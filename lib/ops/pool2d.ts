@@ -8,7 +8,7 @@
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { DType, allocate } from '../dtype';
-import { formatShape, sizeOf } from '../shape';
+import { formatShape, formatValue, sizeOf } from '../shape';
 import {
   AvgPool2dGeometry,
   MaxPool2dGeometry,
@@ -78,7 +78,7 @@ function planeLayout(x: Tensor, op: string, empty: EmptyDims): PlaneLayout {
 function pairOf(value: IntPair, name: string, op: string, min: number): [number, number] {
   const pair: [number, number] = typeof value === 'number' ? [value, value] : [value[0], value[1]];
   if (pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= min)) {
-    throw new RangeError(`${op}: ${name} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(value)}`);
+    throw new RangeError(`${op}: ${name} must be an integer ≥ ${min} or a pair of them, got ${formatValue(value)}`);
   }
   return pair;
 }
