@@ -189,90 +189,87 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
   const outputs = outputsOf(first.result);
   const drawn = first.states;
   const afterFirst = new Map([...drawn.keys()].map((g) => [g, g.getState()]));
-  const evaluate = (): Float64Array[] =>
-    noGrad(() => {
-      replayDraws(drawn);
-      return outputsOf(fn(...inputs));
-    }).map((o) => Float64Array.from(o.contiguousData()));
-  try {
-    return compareJacobians();
-  } finally {
-    replayDraws(afterFirst);
-  }
-
-  function compareJacobians(): GradcheckReport {
-    const outputShapes = outputs.map((o) => o.shape);
-    const tallies = checked.map(() => new InputTally(atol, rtol));
-    const offsetsOf = checked.map(({ t }) => storageOffsets(t));
-
-    /** (f(x + eps·u) − f(x − eps·u)) / 2eps for input c, where u is `direction` on the listed elements. */
-    const centralDifference = (c: number, elements: ArrayLike<number>, direction: ArrayLike<number>): Float64Array[] => {
-      const store = checked[c].t.nd.data;
-      const offsets = Array.from(elements, (k) => offsetsOf[c][k]);
-      const saved = offsets.map((o) => store[o]);
-      const shifted = (sign: number): Float64Array[] => {
-        offsets.forEach((o, m) => (store[o] = saved[m] + sign * eps * direction[m]));
-        return evaluate();
-      };
-      try {
-        const plus = shifted(1);
-        const minus = shifted(-1);
-        return plus.map((p, j) => p.map((v, k) => (v - minus[j][k]) / (2 * eps)));
-      } finally {
-        offsets.forEach((o, m) => (store[o] = saved[m]));
-      }
-    };
-
-    if (fastMode) {
-      const rng = new Generator(1234);
-      outputs.forEach((out, j) => {
-        if (!out.requiresGrad) return;
-        const v = Tensor.fromData(Float64Array.from({ length: out.numel }, () => rng.uniform(-1, 1)), out.shape);
-        const vJ = grad(out, checked.map(({ t }) => t), v, { retainGraph: true });
-        checked.forEach(({ t }, c) => {
-          const u = Float64Array.from({ length: t.numel }, () => rng.uniform(-1, 1));
-          const analytical = vJ[c] ? dot(vJ[c]!.contiguousData(), u) : 0;
-          const everyElement = Array.from({ length: t.numel }, (_, k) => k);
-          const numerical = dot(centralDifference(c, everyElement, u)[j], v.contiguousData());
-          tallies[c].add({ analytical, numerical, output: j, outputFlat: 0, inputFlat: 0 });
-        });
-      });
-    } else {
-      // Analytical rows: one backward pass per output element, with a one-hot gradOutput.
-      const analytical = checked.map(() => outputs.map(() => [] as Float64Array[]));
-      outputs.forEach((out, j) => {
-        for (let r = 0; r < out.numel; r++) {
-          const rows = out.requiresGrad
-            ? (() => {
-                const oneHot = allocate('float64', out.numel);
-                oneHot[r] = 1;
-                return grad(out, checked.map(({ t }) => t), Tensor.fromData(oneHot, out.shape), { retainGraph: true });
-              })()
-            : checked.map(() => null);
-          rows.forEach((g, c) => analytical[c][j].push(g ? Float64Array.from(g.contiguousData()) : new Float64Array(checked[c].t.numel)));
-        }
-      });
-      // Numerical columns: one pair of evaluations per input element.
-      checked.forEach(({ t }, c) => {
-        for (let k = 0; k < t.numel; k++) {
-          const column = centralDifference(c, [k], [1]);
-          column.forEach((values, j) =>
-            values.forEach((numerical, r) =>
-              tallies[c].add({ analytical: analytical[c][j][r][k], numerical, output: j, outputFlat: r, inputFlat: k }),
-            ),
-          );
-        }
-      });
+  /** Re-runs fn from the noted generator states, then leaves them where the first evaluation did. */
+  const evaluate = (): Float64Array[] => {
+    replayDraws(drawn);
+    try {
+      return noGrad(() => outputsOf(fn(...inputs))).map((o) => Float64Array.from(o.contiguousData()));
+    } finally {
+      replayDraws(afterFirst);
     }
+  };
 
-    const reports = tallies.map((tally, c) => tally.report(checked[c].i, checked[c].t.shape, outputShapes));
-    const passed = reports.every((r) => r.passed);
-    const failing = reports.filter((r) => !r.passed);
-    const message = passed
-      ? `gradcheck passed for ${reports.length} input(s)`
-      : `gradcheck failed (eps ${eps}, atol ${atol}, rtol ${rtol}): ${failing.map((r) => describe(r, fastMode)).join('; ')}`;
-    const report = { passed, inputs: reports, message };
-    if (!passed && raiseException) throw new GradcheckError(report);
-    return report;
+  const outputShapes = outputs.map((o) => o.shape);
+  const tallies = checked.map(() => new InputTally(atol, rtol));
+  const offsetsOf = checked.map(({ t }) => storageOffsets(t));
+
+  /** (f(x + eps·u) − f(x − eps·u)) / 2eps for input c, where u is `direction` on the listed elements. */
+  const centralDifference = (c: number, elements: ArrayLike<number>, direction: ArrayLike<number>): Float64Array[] => {
+    const store = checked[c].t.nd.data;
+    const offsets = Array.from(elements, (k) => offsetsOf[c][k]);
+    const saved = offsets.map((o) => store[o]);
+    const shifted = (sign: number): Float64Array[] => {
+      offsets.forEach((o, m) => (store[o] = saved[m] + sign * eps * direction[m]));
+      return evaluate();
+    };
+    try {
+      const plus = shifted(1);
+      const minus = shifted(-1);
+      return plus.map((p, j) => p.map((v, k) => (v - minus[j][k]) / (2 * eps)));
+    } finally {
+      offsets.forEach((o, m) => (store[o] = saved[m]));
+    }
+  };
+
+  if (fastMode) {
+    const rng = new Generator(1234);
+    outputs.forEach((out, j) => {
+      if (!out.requiresGrad) return;
+      const v = Tensor.fromData(Float64Array.from({ length: out.numel }, () => rng.uniform(-1, 1)), out.shape);
+      const vJ = grad(out, checked.map(({ t }) => t), v, { retainGraph: true });
+      checked.forEach(({ t }, c) => {
+        const u = Float64Array.from({ length: t.numel }, () => rng.uniform(-1, 1));
+        const analytical = vJ[c] ? dot(vJ[c]!.contiguousData(), u) : 0;
+        const everyElement = Array.from({ length: t.numel }, (_, k) => k);
+        const numerical = dot(centralDifference(c, everyElement, u)[j], v.contiguousData());
+        tallies[c].add({ analytical, numerical, output: j, outputFlat: 0, inputFlat: 0 });
+      });
+    });
+  } else {
+    // Analytical rows: one backward pass per output element, with a one-hot gradOutput.
+    const analytical = checked.map(() => outputs.map(() => [] as Float64Array[]));
+    outputs.forEach((out, j) => {
+      for (let r = 0; r < out.numel; r++) {
+        const rows = out.requiresGrad
+          ? (() => {
+              const oneHot = allocate('float64', out.numel);
+              oneHot[r] = 1;
+              return grad(out, checked.map(({ t }) => t), Tensor.fromData(oneHot, out.shape), { retainGraph: true });
+            })()
+          : checked.map(() => null);
+        rows.forEach((g, c) => analytical[c][j].push(g ? Float64Array.from(g.contiguousData()) : new Float64Array(checked[c].t.numel)));
+      }
+    });
+    // Numerical columns: one pair of evaluations per input element.
+    checked.forEach(({ t }, c) => {
+      for (let k = 0; k < t.numel; k++) {
+        const column = centralDifference(c, [k], [1]);
+        column.forEach((values, j) =>
+          values.forEach((numerical, r) =>
+            tallies[c].add({ analytical: analytical[c][j][r][k], numerical, output: j, outputFlat: r, inputFlat: k }),
+          ),
+        );
+      }
+    });
   }
+
+  const reports = tallies.map((tally, c) => tally.report(checked[c].i, checked[c].t.shape, outputShapes));
+  const passed = reports.every((r) => r.passed);
+  const failing = reports.filter((r) => !r.passed);
+  const message = passed
+    ? `gradcheck passed for ${reports.length} input(s)`
+    : `gradcheck failed (eps ${eps}, atol ${atol}, rtol ${rtol}): ${failing.map((r) => describe(r, fastMode)).join('; ')}`;
+  const report = { passed, inputs: reports, message };
+  if (!passed && raiseException) throw new GradcheckError(report);
+  return report;
 }
