@@ -28,7 +28,7 @@ import { batchNorm } from '../lib/ops/batchnorm';
 import { Module } from '../nn/module';
 import { Linear } from '../nn/linear';
 import { Conv2d } from '../nn/conv2d';
-import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm';
+import { BatchNorm1d, BatchNorm2d, BatchNorm3d } from '../nn/batchnorm';
 import { Dropout } from '../nn/drop/dropout';
 import { Dropout2d } from '../nn/drop/dropout2d';
 import { GaussianDropout } from '../nn/drop/gaussian-dropout';
@@ -145,6 +145,7 @@ export const gradcheckSuite: readonly SuiteCheck[] = [
   layer('Conv2d', () => new Conv2d(2, 3, 3, { padding: 1 }), [2, 2, 4, 4]),
   layer('BatchNorm1d (training)', () => new BatchNorm1d(3), [4, 3]),
   layer('BatchNorm2d (training)', () => new BatchNorm2d(2), [3, 2, 3, 3]),
+  layer('BatchNorm3d (training)', () => new BatchNorm3d(2), [2, 2, 2, 3, 2]),
   layer('Dropout (p 0.5)', () => new Dropout(0.5), [4, 5]),
   layer('Dropout2d (p 0.5)', () => new Dropout2d(0.5), [2, 3, 3, 3]),
   layer('GaussianDropout (p 0.3)', () => new GaussianDropout(0.3), [3, 4]),

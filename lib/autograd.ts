@@ -54,6 +54,17 @@ function addInto(target: Tensor, extra: Tensor): Tensor {
   return Tensor.fromData(out, target.shape);
 }
 
+/**
+ * The gradient in the dtype of the tensor it is for (PyTorch's engine does the same): a float32
+ * tensor used in a float64 op gets a float32 gradient, not the op's promoted float64 one.
+ */
+function inDTypeOf(tensor: Tensor, g: Tensor): Tensor {
+  if (g.dtype === tensor.dtype) return g;
+  const out = allocate(tensor.dtype, g.numel);
+  out.set(g.contiguousData());
+  return Tensor.fromData(out, g.shape);
+}
+
 function onesLikeScalar(root: Tensor): Tensor {
   const ones = allocate(root.dtype, 1);
   ones[0] = 1;
@@ -101,7 +112,8 @@ function propagate(root: Tensor, seed: Tensor, retainGraph: boolean, receive: (t
           );
         }
         const previous = grads.get(input);
-        grads.set(input, previous ? addInto(previous, g) : g);
+        const own = inDTypeOf(input, g);
+        grads.set(input, previous ? addInto(previous, own) : own);
       });
     }
   });

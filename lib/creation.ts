@@ -1,6 +1,6 @@
 /** Functions that make new leaf tensors: from JS data, constants, ranges and random draws. */
 import { DType, TypedArray, allocate, dtypeOf, isDType } from './dtype';
-import { Shape, assertValidShape, formatShape, sizeOf } from './shape';
+import { Shape, checkShape, formatShape, sizeOf } from './shape';
 import { NestedArray, Tensor } from './tensor';
 import { Generator, defaultGenerator } from './random/generator';
 
@@ -59,12 +59,12 @@ function flatten(value: NestedArray, out: TypedArray, at = { i: 0 }): void {
 export function tensor(data: NestedArray | TypedArray, options: FromDataOptions = {}): Tensor {
   const isTyped = data instanceof Float64Array || data instanceof Float32Array;
   const dtype = checkDType(options.dtype ?? (isTyped ? dtypeOf(data as TypedArray) : 'float64'), 'tensor');
+  const wanted = options.shape === undefined ? undefined : checkShape(options.shape, 'tensor');
   let shape: number[];
   let storage: TypedArray;
-  if (isTyped || (options.shape && Array.isArray(data) && data.every((v) => typeof v === 'number'))) {
+  if (isTyped || (wanted && Array.isArray(data) && data.every((v) => typeof v === 'number'))) {
     const flat = data as ArrayLike<number>;
-    shape = options.shape ? options.shape.slice() : [flat.length];
-    assertValidShape(shape, 'tensor');
+    shape = wanted ?? [flat.length];
     if (sizeOf(shape) !== flat.length) {
       throw new RangeError(`tensor: ${flat.length} values cannot take shape ${formatShape(shape)} (${sizeOf(shape)} needed)`);
     }
@@ -72,21 +72,21 @@ export function tensor(data: NestedArray | TypedArray, options: FromDataOptions 
     storage.set(flat);
   } else {
     shape = inferShape(data as NestedArray, 'tensor');
-    if (options.shape && sizeOf(options.shape) !== sizeOf(shape)) {
-      throw new RangeError(`tensor: data of shape ${formatShape(shape)} cannot take shape ${formatShape(options.shape)}`);
+    if (wanted && sizeOf(wanted) !== sizeOf(shape)) {
+      throw new RangeError(`tensor: data of shape ${formatShape(shape)} cannot take shape ${formatShape(wanted)}`);
     }
     storage = allocate(dtype, sizeOf(shape));
     flatten(data as NestedArray, storage);
-    if (options.shape) shape = options.shape.slice();
+    if (wanted) shape = wanted;
   }
   return Tensor.fromData(storage, shape, options.requiresGrad ?? false);
 }
 
 function filled(shape: Shape, options: TensorOptions, where: string, fill: (out: TypedArray) => void): Tensor {
-  assertValidShape(shape, where);
-  const out = allocate(checkDType(options.dtype ?? 'float64', where), sizeOf(shape));
+  const sizes = checkShape(shape, where);
+  const out = allocate(checkDType(options.dtype ?? 'float64', where), sizeOf(sizes));
   fill(out);
-  return Tensor.fromData(out, shape, options.requiresGrad ?? false);
+  return Tensor.fromData(out, sizes, options.requiresGrad ?? false);
 }
 
 export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
@@ -98,7 +98,7 @@ export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
 }
 
 export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled(shape, options, 'ones', (out) => out.fill(1));
 }
 
 /** Values start, start+step, … below end (PyTorch's arange). */
@@ -112,6 +112,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
 }
 
 export function eye(n: number, options: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`eye: n must be a non-negative integer, got ${n}`);
   return filled([n, n], options, 'eye', (out) => {
     for (let i = 0; i < n; i++) out[i * n + i] = 1;
   });

@@ -3,14 +3,16 @@
  * differences, (f(x + eps) − f(x − eps)) / 2eps, for every input that requires grad and every
  * output, in float64. An entry passes when |analytical − numerical| ≤ atol + rtol·|numerical|.
  *
- * Stochastic functions must draw the same mask on every evaluation: pass `seed` (the default
- * generator is reseeded before each call of fn) or build a fresh seeded Generator inside fn.
+ * Stochastic functions must draw the same mask on every evaluation: pass `seed`. The default
+ * generator is seeded with it, every generator fn draws from during the first evaluation (the
+ * default one, a layer's own `new Generator(s)`, …) has its state noted, and all of them are put
+ * back before each later evaluation; afterwards they are left where the first evaluation left them.
  */
 import { Tensor } from './tensor';
 import { grad } from './autograd';
 import { noGrad } from './grad-mode';
-import { formatShape, rowMajorStrides } from './shape';
-import { Generator, manualSeed } from './random/generator';
+import { formatShape, formatValue, rowMajorStrides } from './shape';
+import { DrawStates, Generator, manualSeed, recordDraws, replayDraws } from './random/generator';
 import { allocate } from './dtype';
 
 export interface GradcheckOptions {
@@ -24,7 +26,7 @@ export interface GradcheckOptions {
   raiseException?: boolean;
   /** Compare random projections v·J·u instead of whole Jacobians (default false): for large inputs. */
   fastMode?: boolean;
-  /** Reseed the default generator with this before every evaluation of fn, so masks repeat. */
+  /** Seed the default generator with this and replay every generator fn draws from, so masks repeat. */
   seed?: number;
 }
 
@@ -67,7 +69,15 @@ export class GradcheckError extends Error {
 
 export type GradcheckFn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
-const asList = (out: Tensor | readonly Tensor[]): readonly Tensor[] => (out instanceof Tensor ? [out] : out);
+/** fn's result as a list of output tensors, or a TypeError saying what fn returned instead. */
+function outputsOf(out: unknown): readonly Tensor[] {
+  if (out instanceof Tensor) return [out];
+  const expected = 'gradcheck: fn must return a Tensor or an array of Tensors, got';
+  if (!Array.isArray(out)) throw new TypeError(`${expected} ${formatValue(out)}`);
+  const bad = out.findIndex((o) => !(o instanceof Tensor));
+  if (bad >= 0) throw new TypeError(`${expected} an array whose item ${bad} is ${formatValue(out[bad])}`);
+  return out as Tensor[];
+}
 
 function unravel(flat: number, shape: readonly number[]): number[] {
   const strides = rowMajorStrides(shape);
@@ -162,6 +172,8 @@ function describe(report: GradcheckInputReport, fastMode: boolean): string {
 /** Checks fn's backward against finite differences for every input with requiresGrad. */
 export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true, fastMode = false, seed } = options;
+  const notTensor = inputs.findIndex((t) => !(t instanceof Tensor));
+  if (notTensor >= 0) throw new TypeError(`gradcheck: inputs must be Tensors, got ${formatValue(inputs[notTensor])} at index ${notTensor}`);
   const checked = inputs.map((t, i) => ({ t, i })).filter(({ t }) => t.requiresGrad);
   if (checked.length === 0) throw new Error('gradcheck: no input has requiresGrad: true, so there is nothing to check');
   for (const { t, i } of checked) {
@@ -169,13 +181,24 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
       throw new TypeError(`gradcheck: input ${i} (shape ${formatShape(t.shape)}) is ${t.dtype}; finite differences need float64 inputs`);
     }
   }
-  const call = (): readonly Tensor[] => {
-    if (seed !== undefined) manualSeed(seed);
-    return asList(fn(...inputs));
+  // The first evaluation (which also builds the graph for the analytical Jacobian) notes the
+  // generators it draws from; every later one starts them from the same states.
+  if (seed !== undefined) manualSeed(seed);
+  const nothingDrawn: DrawStates = new Map();
+  const first = seed === undefined ? { result: fn(...inputs), states: nothingDrawn } : recordDraws(() => fn(...inputs));
+  const outputs = outputsOf(first.result);
+  const drawn = first.states;
+  const afterFirst = new Map([...drawn.keys()].map((g) => [g, g.getState()]));
+  /** Re-runs fn from the noted generator states, then leaves them where the first evaluation did. */
+  const evaluate = (): Float64Array[] => {
+    replayDraws(drawn);
+    try {
+      return noGrad(() => outputsOf(fn(...inputs))).map((o) => Float64Array.from(o.contiguousData()));
+    } finally {
+      replayDraws(afterFirst);
+    }
   };
-  const evaluate = (): Float64Array[] => noGrad(call).map((o) => Float64Array.from(o.contiguousData()));
 
-  const outputs = call();
   const outputShapes = outputs.map((o) => o.shape);
   const tallies = checked.map(() => new InputTally(atol, rtol));
   const offsetsOf = checked.map(({ t }) => storageOffsets(t));

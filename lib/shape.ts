@@ -5,6 +5,18 @@ export function formatShape(shape: Shape): string {
   return `[${shape.join(',')}]`;
 }
 
+/**
+ * A caller's argument as an error message shows it: numbers as JS writes them (NaN and Infinity
+ * stay visible, where JSON.stringify would print null), arrays element by element, strings
+ * quoted, anything else as JSON, cut at 60 characters.
+ */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(',')}]`;
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -25,12 +37,39 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-export function assertValidShape(shape: Shape, where: string): void {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
-      throw new RangeError(`${where}: shape ${formatShape(shape)} must hold non-negative integers`);
-    }
+/** The most elements one typed array holds (V8's limit; a shape beyond it cannot be allocated). */
+export const MAX_ELEMENTS = 2 ** 32;
+
+export interface ShapeRules {
+  /** The argument's name in messages (default 'shape'). */
+  argument?: string;
+  /** How many -1 entries may stand for a size to infer or keep: 1 for reshape, any for expand (default 0). */
+  wildcards?: number;
+}
+
+/**
+ * Checks a shape given by a caller — an array of non-negative integer sizes (and, where `rules`
+ * allow, -1) holding at most MAX_ELEMENTS elements — and returns a copy. Every path that takes a
+ * shape uses it, so a bad one fails early with the function, the argument and the value named.
+ */
+export function checkShape(shape: unknown, where: string, rules: ShapeRules = {}): number[] {
+  const { argument = 'shape', wildcards = 0 } = rules;
+  if (!Array.isArray(shape)) throw new TypeError(`${where}: ${argument} must be an array of sizes, got ${formatValue(shape)}`);
+  const sizes = shape as unknown[];
+  const shown = `${argument} [${sizes.map(String).join(',')}]`;
+  const bad = sizes.findIndex((d) => !(typeof d === 'number' && Number.isInteger(d) && (d >= 0 || (d === -1 && wildcards > 0))));
+  if (bad >= 0) {
+    const expected = wildcards > 0 ? 'non-negative integers or -1' : 'non-negative integers';
+    throw new RangeError(`${where}: ${shown} must hold ${expected}, got ${formatValue(sizes[bad])} at dim ${bad}`);
   }
+  const checked = sizes as number[];
+  const inferred = checked.filter((d) => d === -1).length;
+  if (inferred > wildcards) throw new RangeError(`${where}: ${shown} may infer at most ${wildcards} size (-1), got ${inferred}`);
+  const count = sizeOf(checked.filter((d) => d !== -1));
+  if (count > MAX_ELEMENTS) {
+    throw new RangeError(`${where}: ${shown} has ${count} elements, more than the ${MAX_ELEMENTS} one typed array can hold`);
+  }
+  return checked.slice();
 }
 
 /** NumPy/PyTorch broadcasting: align from the right; each pair of dims must match or be 1. */

@@ -13,7 +13,7 @@
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import { DType, TypedArray, allocate, dtypeOf } from './dtype';
-import { Shape, formatShape, rowMajorStrides, sizeOf } from './shape';
+import { Shape, checkShape, formatShape, rowMajorStrides, sizeOf } from './shape';
 import type { BackwardOptions, GradFn } from './autograd';
 import { runBackward } from './autograd';
 import type { TensorLike } from './ops/elementwise';
@@ -52,10 +52,11 @@ export class Tensor {
 
   /** A contiguous tensor over `data` (not copied) with the given shape. */
   static fromData(data: TypedArray, shape: Shape, requiresGrad = false): Tensor {
-    if (data.length !== sizeOf(shape)) {
-      throw new RangeError(`Tensor: ${data.length} values do not fill shape ${formatShape(shape)} (${sizeOf(shape)} expected)`);
+    const sizes = checkShape(shape, 'Tensor.fromData');
+    if (data.length !== sizeOf(sizes)) {
+      throw new RangeError(`Tensor: ${data.length} values do not fill shape ${formatShape(sizes)} (${sizeOf(sizes)} expected)`);
     }
-    return new Tensor(ndarray(data, shape.slice()), requiresGrad);
+    return new Tensor(ndarray(data, sizes), requiresGrad);
   }
 
   get requiresGrad(): boolean {

@@ -1,5 +1,5 @@
 /**
- * nn.BatchNorm1d / nn.BatchNorm2d with exactly PyTorch's semantics and state-dict keys
+ * nn.BatchNorm1d / nn.BatchNorm2d / nn.BatchNorm3d with exactly PyTorch's semantics and state-dict keys
  * (weight, bias, running_mean, running_var, num_batches_tracked); the math is in
  * lib/ops/batchnorm.ts and docs/batchnorm.md.
  *
@@ -9,7 +9,7 @@
  * - trackRunningStats: false keeps no buffers and uses batch statistics in eval too.
  */
 import { Tensor } from '../lib/tensor';
-import { batchNorm } from '../lib/ops/batchnorm';
+import { batchNorm, checkEps } from '../lib/ops/batchnorm';
 import { formatShape } from '../lib/shape';
 import { full, zeros } from '../lib/creation';
 import { Module } from './module';
@@ -18,7 +18,7 @@ import { checkPositiveInteger } from './drop/validate';
 import type { DType } from '../lib/dtype';
 
 export interface BatchNormOptions {
-  /** Added to the variance before the square root so σ is never 0 (default 1e-5). */
+  /** Added to the variance before the square root so σ is never 0; finite, ≥ 0 (default 1e-5). */
   eps?: number;
   /** Weight of the newest batch in the running averages; null = cumulative average (default 0.1). */
   momentum?: number | null;
@@ -49,8 +49,7 @@ abstract class BatchNorm extends Module {
     super();
     const where = new.target.name;
     checkPositiveInteger(where, 'numFeatures', numFeatures);
-    this.eps = options.eps ?? 1e-5;
-    if (!(this.eps > 0)) throw new RangeError(`${where}: eps must be > 0, got ${this.eps}`);
+    this.eps = checkEps(options.eps ?? 1e-5, where);
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
     if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) {
       throw new RangeError(`${where}: momentum must be in [0, 1] or null, got ${this.momentum}`);
@@ -104,4 +103,9 @@ export class BatchNorm1d extends BatchNorm {
 /** Batch norm over (N, C, H, W) inputs. */
 export class BatchNorm2d extends BatchNorm {
   protected readonly ranks = [4];
+}
+
+/** Batch norm over (N, C, D, H, W) inputs (volumes, video): statistics over N·D·H·W per channel. */
+export class BatchNorm3d extends BatchNorm {
+  protected readonly ranks = [5];
 }

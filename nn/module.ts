@@ -10,7 +10,7 @@
  */
 import { Tensor } from '../lib/tensor';
 import { Parameter } from './parameter';
-import { formatShape, sameShape } from '../lib/shape';
+import { formatShape, formatValue, sameShape } from '../lib/shape';
 import { noGrad } from '../lib/grad-mode';
 
 export type StateDict = Record<string, Tensor>;
@@ -143,11 +143,14 @@ export abstract class Module {
    */
   loadStateDict(state: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = options.strict ?? true;
+    if (typeof state !== 'object' || state === null) {
+      throw new TypeError(`loadStateDict: state must be an object of named Tensors, got ${formatValue(state)}`);
+    }
     const targets = new Map<string, Tensor>();
     for (const [path, module] of this.namedModules()) {
       for (const [name, t] of [...module.ownParameters(), ...module.ownBuffers()]) targets.set(path ? `${path}.${name}` : name, t);
     }
-    const missingKeys = [...targets.keys()].filter((k) => !(k in state));
+    const missingKeys = [...targets.keys()].filter((k) => !Object.prototype.hasOwnProperty.call(state, k));
     const unexpectedKeys = Object.keys(state).filter((k) => !targets.has(k));
     if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
       throw new Error(
@@ -156,8 +159,11 @@ export abstract class Module {
     }
     const copies: Array<[Tensor, Tensor]> = [];
     for (const [key, target] of targets) {
-      const source = state[key];
-      if (!source) continue;
+      if (!Object.prototype.hasOwnProperty.call(state, key)) continue;
+      const source: unknown = state[key];
+      if (!(source instanceof Tensor)) {
+        throw new TypeError(`loadStateDict: ${key} must be a Tensor of shape ${formatShape(target.shape)}, got ${formatValue(source)}`);
+      }
       if (!sameShape(source.shape, target.shape)) {
         throw new RangeError(`loadStateDict: ${key} has shape ${formatShape(source.shape)} in the state dict, ${formatShape(target.shape)} in the module`);
       }

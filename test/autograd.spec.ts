@@ -101,4 +101,25 @@ describe('autograd engine', () => {
     y.backward();
     expect(x.grad!.item()).to.equal(1);
   });
+
+  it("gives a leaf a gradient of the leaf's own dtype in mixed float32/float64 ops, as PyTorch", () => {
+    const small = tensor([1, 2], { dtype: 'float32', requiresGrad: true });
+    const wide = tensor([3, 4], { requiresGrad: true });
+    const y = add(mul(small, wide), small).sum();
+    expect(y.dtype).to.equal('float64');
+    y.backward();
+    expect(small.grad!.dtype).to.equal('float32');
+    expect(Array.from(small.grad!.data)).to.deep.equal([4, 5]);
+    expect(wide.grad!.dtype).to.equal('float64');
+    const [g] = grad(mul(small, wide).sum(), [small]);
+    expect(g!.dtype, 'grad() too').to.equal('float32');
+  });
+
+  it('is first order only, as docs/autograd.md says: a gradient carries no graph to differentiate again', () => {
+    const x = randn([3], { requiresGrad: true });
+    mul(x, x).sum().backward();
+    expect(x.grad!.gradFn).to.equal(null);
+    expect(x.grad!.requiresGrad).to.equal(false);
+    expect(() => x.grad!.sum().backward()).to.throw('backward: this tensor does not require grad and has no gradFn');
+  });
 });

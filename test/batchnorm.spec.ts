@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { BackendName, DType, Tensor, gradcheck, manualSeed, ones, rand, randn, tensor, withBackend, zeros } from '../index';
+import { BackendName, DType, Tensor, gradcheck, manualSeed, nn, ones, rand, randn, tensor, withBackend, zeros } from '../index';
 import { batchNorm } from '../lib/ops/batchnorm';
 import { batchNormKernels } from '../kernels/batchnorm';
 import { jsBatchNorm } from '../kernels/batchnorm/js';
@@ -23,6 +23,8 @@ interface FixtureStep {
 }
 
 interface FixtureScenario {
+  /** The PyTorch layer that made it: BatchNorm1d, BatchNorm2d or BatchNorm3d. */
+  layer: 'BatchNorm1d' | 'BatchNorm2d' | 'BatchNorm3d';
   shape: number[];
   momentum: number | null;
   eps: number;
@@ -34,7 +36,7 @@ interface FixtureScenario {
   evalOutput: number[];
 }
 
-/** Produced by scripts/fixtures/batchnorm.py with PyTorch's nn.BatchNorm1d/2d in float64. */
+/** Produced by scripts/fixtures/batchnorm.py with PyTorch's nn.BatchNorm1d/2d/3d in float64. */
 const fixtures = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'batchnorm.json'), 'utf8')) as {
   torchVersion: string;
   scenarios: Record<string, FixtureScenario>;
@@ -85,10 +87,39 @@ describe('batchNorm', () => {
         });
       }
     }
+
+    for (const [name, s] of Object.entries(fixtures.scenarios)) {
+      it(`${name}: through nn.${s.layer}, with PyTorch's state-dict keys and values`, () => {
+        const layer = new nn[s.layer](s.shape[1], { momentum: s.momentum, eps: s.eps, trackRunningStats: s.trackRunningStats });
+        layer.weight!.data.set(s.weight);
+        layer.bias!.data.set(s.bias);
+        for (const [k, step] of s.steps.entries()) {
+          const x = tensor(step.input, { shape: s.shape, requiresGrad: true });
+          layer.zeroGrad();
+          const y = layer.forward(x);
+          y.backward(tensor(step.upstream, { shape: s.shape }));
+          expectAllClose(y.data, step.output, exact, `step ${k} output`);
+          expectAllClose(x.grad!.data, step.dx, exact, `step ${k} dx`);
+          expectAllClose(layer.weight!.grad!.data, step.dweight, exact, `step ${k} dweight`);
+        }
+        const state = layer.stateDict();
+        const last = s.steps[s.steps.length - 1];
+        if (s.trackRunningStats) {
+          expect(Object.keys(state)).to.deep.equal(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
+          expectAllClose(state.running_mean.data, last.runningMean!, exact, 'running_mean');
+          expectAllClose(state.running_var.data, last.runningVar!, exact, 'running_var');
+          expect(state.num_batches_tracked.item()).to.equal(last.numBatchesTracked);
+        } else {
+          expect(Object.keys(state)).to.deep.equal(['weight', 'bias']);
+        }
+        layer.eval();
+        expectAllClose(layer.forward(tensor(s.evalInput, { shape: s.shape })).data, s.evalOutput, exact, 'eval output');
+      });
+    }
   });
 
   describe('gradcheck (float64, reference backend)', () => {
-    const shapes = [[6, 3], [3, 2, 4], [2, 3, 3, 2]];
+    const shapes = [[6, 3], [3, 2, 4], [2, 3, 3, 2], [2, 3, 2, 1, 3]];
     for (const shape of shapes) {
       const channels = shape[1];
       const leaves = () => [randn(shape, { requiresGrad: true }), rand([channels]).add(0.5).requiresGrad_(), randn([channels], { requiresGrad: true })];
@@ -116,7 +147,7 @@ describe('batchNorm', () => {
       float64: { rtol: 1e-11, atol: 1e-12 },
       float32: { rtol: 1e-5, atol: 1e-5 },
     };
-    const shapes = [[16, 10], [7, 5, 9], [8, 4, 6, 6], [3, 16, 5, 7]];
+    const shapes = [[16, 10], [7, 5, 9], [8, 4, 6, 6], [3, 16, 5, 7], [3, 4, 3, 2, 5]];
     for (const dtype of ['float64', 'float32'] as const) {
       for (const shape of shapes) {
         for (const training of [true, false]) {
@@ -164,6 +195,16 @@ describe('batchNorm', () => {
     it('eps keeps a constant channel finite: y = β', () => {
       const y = batchNorm(tensor([[2, 1], [2, 3]]), null, null, null, tensor([0.5, 0]), true);
       expect(Array.from(y.data)).to.deep.equal([0.5, -0.9999950000374997, 0.5, 0.9999950000374997]);
+    });
+
+    it('eps = 0 on a constant channel in training: y = β and zero gradients, as PyTorch (1/σ taken as 0)', () => {
+      const x = tensor([[2, 1], [2, 3]], { requiresGrad: true });
+      const weight = tensor([1.5, 1], { requiresGrad: true });
+      const y = batchNorm(x, null, null, weight, tensor([0.5, 0]), true, 0.1, 0);
+      expect(Array.from(y.data)).to.deep.equal([0.5, -1, 0.5, 1]);
+      y.backward(tensor([[1, 2], [3, 4]]));
+      expect(Array.from(x.grad!.data, (v) => v + 0), '±0').to.deep.equal([0, 0, 0, 0]);
+      expect(weight.grad!.data[0]).to.equal(0);
     });
 
     it('uses batch statistics in eval when there are no running buffers (trackRunningStats = false)', () => {
@@ -214,9 +255,29 @@ describe('batchNorm', () => {
       expect(batchNorm(randn([1, 3]), zeros([3]), ones([3]), null, null, false).shape).to.deep.equal([1, 3]);
     });
 
-    it('rejects inputs that are not 2-D, 3-D or 4-D', () => {
-      expect(() => batchNorm(randn([5]), null, null, null, null, true)).to.throw('batchNorm: expected a 2-D (N,C), 3-D (N,C,L) or 4-D (N,C,H,W) input, got shape [5]');
-      expect(() => batchNorm(randn([2, 2, 2, 2, 2]), null, null, null, null, true)).to.throw('got shape [2,2,2,2,2]');
+    it('rejects inputs that are not 2-D to 5-D', () => {
+      expect(() => batchNorm(randn([5]), null, null, null, null, true)).to.throw(
+        'batchNorm: expected a 2-D (N,C), 3-D (N,C,L), 4-D (N,C,H,W) or 5-D (N,C,D,H,W) input, got shape [5]',
+      );
+      expect(() => batchNorm(randn([2, 2, 2, 2, 2, 2]), null, null, null, null, true)).to.throw('got shape [2,2,2,2,2,2]');
+    });
+
+    it('one eps rule for F.batchNorm and the layers: finite and ≥ 0 (0 allowed, as PyTorch)', () => {
+      for (const eps of [-1, NaN, Infinity]) {
+        expect(() => batchNorm(randn([4, 2]), null, null, null, null, true, 0.1, eps), `F ${eps}`).to.throw(RangeError, `batchNorm: eps must be a finite number ≥ 0, got ${eps}`);
+        for (const Layer of [nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d]) {
+          expect(() => new Layer(2, { eps }), `${Layer.name} ${eps}`).to.throw(RangeError, `${Layer.name}: eps must be a finite number ≥ 0, got ${eps}`);
+        }
+      }
+      expect(new nn.BatchNorm2d(2, { eps: 0 }).eps).to.equal(0);
+      expect(batchNorm(randn([4, 2]), null, null, null, null, true, 0.1, 0).shape).to.deep.equal([4, 2]);
+    });
+
+    it('each layer takes only its own ranks, as PyTorch', () => {
+      expect(() => new nn.BatchNorm3d(3).forward(randn([2, 3, 4, 4]))).to.throw('BatchNorm3d: expected a 5-D input, got shape [2,3,4,4]');
+      expect(() => new nn.BatchNorm2d(3).forward(randn([2, 3, 2, 2, 2]))).to.throw('BatchNorm2d: expected a 4-D input, got shape [2,3,2,2,2]');
+      expect(new nn.BatchNorm3d(3).forward(randn([2, 3, 2, 2, 2])).shape).to.deep.equal([2, 3, 2, 2, 2]);
+      expect(String(new nn.BatchNorm3d(3))).to.equal('BatchNorm3d(3, eps=0.00001, momentum=0.1, affine=true, trackRunningStats=true)');
     });
 
     it('rejects inconsistent buffers and momentum null without a batch count', () => {

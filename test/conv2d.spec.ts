@@ -139,6 +139,8 @@ describe('conv2d', () => {
       expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { stride: [1, 1.5] })).to.throw('conv2d: stride must be a positive integer or a pair of them, got [1,1.5]');
       expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { dilation: -1 })).to.throw('conv2d: dilation must be a positive integer or a pair of them, got -1');
       expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { padding: -1 })).to.throw("conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got -1");
+      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { padding: NaN })).to.throw("conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got NaN");
+      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { stride: [1, Infinity] })).to.throw('conv2d: stride must be a positive integer or a pair of them, got [1,Infinity]');
     });
     it("'same' padding with a stride other than 1", () => {
       expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { padding: 'same', stride: [2, 1] })).to.throw(

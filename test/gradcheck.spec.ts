@@ -1,5 +1,6 @@
 import chai, { expect } from 'chai';
-import { GradcheckError, Tensor, chaiGradcheck, defineOp, div, gradcheck, manualSeed, mul, rand, randn, tensor } from '../index';
+import { Generator, GradcheckError, Tensor, chaiGradcheck, defineOp, div, gradcheck, manualSeed, mul, nn, rand, randn, tensor } from '../index';
+import type { GradcheckFn } from '../lib/gradcheck';
 
 chai.use(chaiGradcheck);
 
@@ -64,6 +65,38 @@ describe('gradcheck', () => {
     const x = randn([3, 3], { requiresGrad: true });
     expect(gradcheck((t) => noisyScale(t), [x], { seed: 11 }).passed).to.equal(true);
     expect(gradcheck((t) => noisyScale(t), [x], { raiseException: false }).passed).to.equal(false);
+  });
+
+  it('with a seed, replays every generator fn draws from: a layer with its own Generator passes', () => {
+    const x = randn([4, 5], { requiresGrad: true });
+    const own = new nn.Dropout(0.5, { generator: new Generator(7) });
+    expect(gradcheck((t) => own.forward(t), [x], { seed: 0, raiseException: false }).passed, 'own generator').to.equal(true);
+    // Two generators, one of them also drawing normals (Box–Muller keeps a spare between calls).
+    const a = new Generator(1);
+    const b = new Generator(2);
+    a.normal();
+    const twoStreams = (t: Tensor): Tensor => mul(mul(noisyScale(t), rand(t.shape, { generator: a })), randn(t.shape, { generator: b }));
+    expect(gradcheck(twoStreams, [x], { seed: 3, raiseException: false }).passed, 'two generators and the default').to.equal(true);
+    // Without a seed nothing is replayed, so a stochastic fn fails (the check can fail).
+    expect(gradcheck((t) => own.forward(t), [x], { raiseException: false }).passed, 'no seed').to.equal(false);
+  });
+
+  it('leaves the generators it replayed where the first evaluation left them', () => {
+    const g = new Generator(5);
+    const x = randn([3], { requiresGrad: true });
+    const expected = new Generator(5);
+    expected.random();
+    expected.random();
+    expected.random();
+    gradcheck((t) => mul(t, rand([3], { generator: g })), [x], { seed: 0 });
+    expect(g.getState()).to.deep.equal(expected.getState());
+  });
+
+  it('refuses a fn that does not return a Tensor or a list of them, saying what it got', () => {
+    const x = randn([2], { requiresGrad: true });
+    expect(() => gradcheck((() => 3) as unknown as GradcheckFn, [x])).to.throw(TypeError, 'gradcheck: fn must return a Tensor or an array of Tensors, got 3');
+    expect(() => gradcheck((() => [x, 'y']) as unknown as GradcheckFn, [x])).to.throw(TypeError, 'gradcheck: fn must return a Tensor or an array of Tensors, got an array whose item 1 is "y"');
+    expect(() => gradcheck((t) => mul(t, 2), [x, 5 as unknown as Tensor])).to.throw(TypeError, 'gradcheck: inputs must be Tensors, got 5 at index 1');
   });
 
   it('handles several outputs and leaves inputs unchanged', () => {

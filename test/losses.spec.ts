@@ -95,6 +95,16 @@ describe('crossEntropy', () => {
     gradcheck((x, t) => crossEntropy(x, t, { reduction: 'sum' }), [logits, softmax(randn([2, 3, 4]), 1).requiresGrad_()]);
   });
 
+  it('every target ignored, mean reduction: loss NaN (0/0) but gradient 0, as PyTorch 1.13', () => {
+    for (const labelSmoothing of [0, 0.1]) {
+      const logits = randn([3, 5], { requiresGrad: true });
+      const loss = crossEntropy(logits, tensor([-100, -100, -100]), { labelSmoothing });
+      expect(Number.isNaN(loss.item()), `loss, smoothing ${labelSmoothing}`).to.equal(true);
+      loss.backward();
+      expect(Array.from(logits.grad!.data), `gradient, smoothing ${labelSmoothing}`).to.deep.equal(new Array(15).fill(0));
+    }
+  });
+
   it('validates targets: range, integrality, shape', () => {
     const logits = randn([3, 5]);
     expect(() => crossEntropy(logits, tensor([0, 5, 1]))).to.throw('crossEntropy: target 5 at index 1 is out of range for 5 classes (expected 0..4)');

@@ -75,6 +75,21 @@ describe('Module', () => {
     expect(net.head.scale.toArray()).to.deep.equal([9, 9, 9]);
   });
 
+  it('refuses a value that is not a Tensor, naming the key and what was expected, without changing anything', () => {
+    const net = new Net();
+    const state = net.stateDict();
+    state['head.scale'] = ones([3]).mul(9);
+    const bad = { ...state, 'layer1.0.shift': 5 as unknown as Tensor };
+    expect(() => net.loadStateDict(bad)).to.throw(TypeError, 'loadStateDict: layer1.0.shift must be a Tensor of shape [3], got 5');
+    expect(() => net.loadStateDict({ ...state, 'head.shift': null as unknown as Tensor }, { strict: false })).to.throw(
+      TypeError,
+      'loadStateDict: head.shift must be a Tensor of shape [3], got null',
+    );
+    expect(net.head.scale.toArray()).to.deep.equal([1, 1, 1]);
+    expect(() => new Affine().loadStateDict({ weight: 5 } as unknown as Record<string, Tensor>)).to.throw('unexpected keys: weight');
+    expect(() => net.loadStateDict(null as unknown as Record<string, Tensor>)).to.throw(TypeError, 'loadStateDict: state must be an object of named Tensors, got null');
+  });
+
   it('trains end to end: gradients reach every parameter, zeroGrad clears them', () => {
     const net = new Net();
     const y = net.forward(randn([4, 3]));

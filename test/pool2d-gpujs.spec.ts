@@ -126,4 +126,14 @@ describe('pool2d gpu.js kernels match the reference', () => {
     expect([Array.from(out), Array.from(argmax)]).to.deep.equal([Array.from(want), Array.from(wantArgmax)]);
     expect(Array.from(wantArgmax)).to.include(-1);
   });
+
+  it('an empty batch (planes 0): max and avg passes write nothing and keep gpu.js in use', () => {
+    const g: MaxPool2dGeometry = { ...maxGeometry(pools[0]), planes: 0 };
+    const empty = new Float64Array(0);
+    gpujsPool2d.maxPool2dForward(empty, g, empty, new Int32Array(0));
+    gpujsPool2d.maxPool2dBackward(empty, new Int32Array(0), g, empty);
+    const avg: AvgPool2dGeometry = { ...avgGeometry(pools[0], 'include'), planes: 0 };
+    gpujsPool2d.avgPool2dForward(empty, avg, empty);
+    gpujsPool2d.avgPool2dBackward(empty, avg, empty);
+  });
 });

@@ -207,11 +207,41 @@ describe('pool2d ops', () => {
     }
   });
 
+  describe('empty batch (PyTorch returns an empty output of the pooled shape)', () => {
+    const cases: Array<[string, (x: Tensor) => Tensor, number[]]> = [
+      ['maxPool2d', (x) => maxPool2d(x, 3, { stride: 2 }), [0, 16, 9, 15]],
+      ['avgPool2d', (x) => avgPool2d(x, 3, { stride: 2 }), [0, 16, 9, 15]],
+      ['adaptiveAvgPool2d', (x) => adaptiveAvgPool2d(x, [9, 15]), [0, 16, 9, 15]],
+    ];
+    for (const backend of ['reference', 'js', 'gpu.js'] as const) {
+      for (const [name, pool, expected] of cases) {
+        it(`${name} on [0,16,20,32] (${backend}): forward [0,16,9,15], backward an empty gradient`, () => {
+          withBackend(backend, () => {
+            const x = randn([0, 16, 20, 32], { requiresGrad: true });
+            const y = pool(x);
+            expect(y.shape).to.deep.equal(expected);
+            y.sum().backward();
+            expect(x.grad!.shape).to.deep.equal([0, 16, 20, 32]);
+          });
+        });
+      }
+    }
+    it('adaptiveAvgPool2d also takes zero channels, as PyTorch', () => {
+      expect(adaptiveAvgPool2d(randn([2, 0, 4, 4]), 2).shape).to.deep.equal([2, 0, 2, 2]);
+      expect(adaptiveAvgPool2d(randn([0, 4, 4]), 2).shape).to.deep.equal([0, 2, 2]);
+    });
+  });
+
   describe('errors', () => {
     it('rejects inputs that are not 3-D or 4-D', () => {
-      expect(() => maxPool2d(randn([4, 4]), 2)).to.throw('maxPool2d: expected a non-empty 3-D (C,H,W) or 4-D (N,C,H,W) input, got shape [4,4]');
-      expect(() => adaptiveAvgPool2d(randn([1, 1, 1, 4, 4]), 2)).to.throw('adaptiveAvgPool2d: expected a non-empty 3-D');
-      expect(() => avgPool2d(randn([1, 0, 4, 4]), 2)).to.throw('avgPool2d: expected a non-empty');
+      expect(() => maxPool2d(randn([4, 4]), 2)).to.throw('maxPool2d: expected a 3-D (C,H,W) or 4-D (N,C,H,W) input, got shape [4,4]');
+      expect(() => adaptiveAvgPool2d(randn([1, 1, 1, 4, 4]), 2)).to.throw('adaptiveAvgPool2d: expected a 3-D');
+    });
+
+    it('rejects empty non-batch dims as PyTorch does (only the batch dim of a 4-D input may be 0)', () => {
+      expect(() => avgPool2d(randn([1, 0, 4, 4]), 2)).to.throw('avgPool2d: input of shape [1,0,4,4] has an empty non-batch dim (only N of (N,C,H,W) may be 0)');
+      expect(() => maxPool2d(randn([0, 4, 4]), 2)).to.throw('maxPool2d: input of shape [0,4,4] has an empty non-batch dim');
+      expect(() => adaptiveAvgPool2d(randn([1, 1, 4, 0]), 2)).to.throw('adaptiveAvgPool2d: input of shape [1,1,4,0] has an empty spatial dim (H and W must be ≥ 1)');
     });
 
     it('rejects padding over half the kernel, outputs that would be empty, and bad sizes', () => {
@@ -220,6 +250,8 @@ describe('pool2d ops', () => {
       );
       expect(() => avgPool2d(randn([1, 1, 4, 4]), 5)).to.throw('avgPool2d: input size 4×4 gives output size 0×0, which is too small');
       expect(() => maxPool2d(randn([1, 1, 4, 4]), 1.5)).to.throw('maxPool2d: kernelSize must be an integer ≥ 1 or a pair of them, got 1.5');
+      expect(() => maxPool2d(randn([1, 1, 4, 4]), NaN)).to.throw('maxPool2d: kernelSize must be an integer ≥ 1 or a pair of them, got NaN');
+      expect(() => avgPool2d(randn([1, 1, 4, 4]), 2, { padding: [0, NaN] })).to.throw('avgPool2d: padding must be an integer ≥ 0 or a pair of them, got [0,NaN]');
       expect(() => maxPool2d(randn([1, 1, 4, 4]), 2, { stride: 0 })).to.throw('maxPool2d: stride must be an integer ≥ 1');
       expect(() => avgPool2d(randn([1, 1, 4, 4]), 2, { divisorOverride: 0 })).to.throw('avgPool2d: divisorOverride must be a finite non-zero number, got 0');
       expect(() => adaptiveAvgPool2d(randn([1, 1, 4, 4]), [2, 0])).to.throw('adaptiveAvgPool2d: outputSize must be an integer ≥ 1 or a pair of them, got [2,0]');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Tensor, tensor, zeros, ones, full, arange, eye, randn, zerosLike } from '../index';
+import { Tensor, tensor, zeros, ones, full, arange, eye, rand, randn, zerosLike } from '../index';
 import { transposedLeaf } from './helpers/inputs';
 
 describe('Tensor', () => {
@@ -62,5 +62,41 @@ describe('Tensor', () => {
   it('prints a readable summary', () => {
     expect(String(tensor([1, 2], { requiresGrad: true }))).to.equal('tensor([1,2], shape=[2], dtype=float64, requiresGrad=true)');
     expect(new Tensor(zeros([100]).nd).toString()).to.contain('<100 values>');
+  });
+});
+
+describe('shape validation (one rule for every path that takes a shape)', () => {
+  const square = [[1, 2], [3, 4]];
+  it('refuses negative, fractional and non-finite sizes, naming the function, the argument and the value', () => {
+    expect(() => tensor(square, { shape: [-2, -2] })).to.throw(RangeError, 'tensor: shape [-2,-2] must hold non-negative integers, got -2 at dim 0');
+    expect(() => tensor(square, { shape: [0.5, 8] })).to.throw(RangeError, 'tensor: shape [0.5,8] must hold non-negative integers, got 0.5 at dim 0');
+    expect(() => tensor([1, 2, 3, 4], { shape: [4, NaN] })).to.throw(RangeError, 'tensor: shape [4,NaN] must hold non-negative integers, got NaN at dim 1');
+    expect(() => Tensor.fromData(new Float64Array(4), [-1, -4])).to.throw(RangeError, 'Tensor.fromData: shape [-1,-4] must hold non-negative integers, got -1 at dim 0');
+    expect(() => zeros([2, -1])).to.throw(RangeError, 'zeros: shape [2,-1] must hold non-negative integers, got -1 at dim 1');
+    expect(() => ones([1.5])).to.throw(RangeError, 'ones: shape [1.5] must hold');
+    expect(() => full([Infinity], 1)).to.throw(RangeError, 'full: shape [Infinity] must hold');
+    expect(() => rand([2, 0.5])).to.throw(RangeError, 'rand: shape [2,0.5] must hold');
+    expect(() => randn([-1])).to.throw(RangeError, 'randn: shape [-1] must hold');
+  });
+
+  it('refuses a shape that is not an array of numbers', () => {
+    expect(() => zeros(3 as unknown as number[])).to.throw(TypeError, 'zeros: shape must be an array of sizes, got 3');
+    expect(() => tensor(square, { shape: '2,2' as unknown as number[] })).to.throw(TypeError, 'tensor: shape must be an array of sizes, got "2,2"');
+    expect(() => randn([2, '3'] as unknown as number[])).to.throw(RangeError, 'randn: shape [2,3] must hold non-negative integers, got "3" at dim 1');
+  });
+
+  it('refuses reshape/view/expand targets with bad sizes, allowing -1 only where it means something', () => {
+    const x = randn([4]);
+    expect(() => x.reshape([-2, -2])).to.throw(RangeError, 'reshape: shape [-2,-2] must hold non-negative integers or -1, got -2 at dim 0');
+    expect(() => x.view([0.5, 8])).to.throw(RangeError, 'reshape: shape [0.5,8] must hold non-negative integers or -1, got 0.5 at dim 0');
+    expect(() => x.reshape([-1, -1])).to.throw(RangeError, 'reshape: shape [-1,-1] may infer at most 1 size (-1), got 2');
+    expect(() => randn([1, 2]).expand([1.5, 2])).to.throw(RangeError, 'expand: shape [1.5,2] must hold non-negative integers or -1, got 1.5 at dim 0');
+    expect(x.reshape([2, -1]).shape).to.deep.equal([2, 2]);
+    expect(randn([1, 2]).expand([3, -1]).shape).to.deep.equal([3, 2]);
+  });
+
+  it('refuses a size too large for one typed array before allocating, naming the size', () => {
+    expect(() => randn([1e10])).to.throw(RangeError, 'randn: shape [10000000000] has 10000000000 elements, more than the 4294967296 one typed array can hold');
+    expect(() => zeros([65536, 65536, 2])).to.throw(RangeError, 'zeros: shape [65536,65536,2] has 8589934592 elements');
   });
 });

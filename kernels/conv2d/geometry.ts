@@ -9,7 +9,7 @@
  * amounts matter only through outH/outW. They differ only for 'same' with an even dilated
  * kernel, where, as in PyTorch, the extra row/column of padding goes at the bottom/right.
  */
-import { Shape, formatShape } from '../../lib/shape';
+import { Shape, formatShape, formatValue } from '../../lib/shape';
 
 export type Pair = readonly [number, number];
 
@@ -58,7 +58,7 @@ export const forwardFlops = (g: Conv2dGeometry): number => 2 * g.n * g.outC * g.
 function positivePair(value: number | Pair | undefined, name: string): Pair {
   const pair: Pair = value === undefined ? [1, 1] : typeof value === 'number' ? [value, value] : value;
   if (pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v > 0)) {
-    throw new RangeError(`conv2d: ${name} must be a positive integer or a pair of them, got ${JSON.stringify(value)}`);
+    throw new RangeError(`conv2d: ${name} must be a positive integer or a pair of them, got ${formatValue(value)}`);
   }
   return pair;
 }
@@ -79,7 +79,7 @@ function resolvePadding(padding: Conv2dOptions['padding'], kernel: Pair, dilatio
   if (padding === 'valid') return [0, 0, 0, 0];
   const pair: Pair = padding === undefined ? [0, 0] : typeof padding === 'number' ? [padding, padding] : padding;
   if (pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new RangeError(`conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got ${JSON.stringify(padding)}`);
+    throw new RangeError(`conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got ${formatValue(padding)}`);
   }
   return [pair[0], pair[0], pair[1], pair[1]];
 }

@@ -1,5 +1,6 @@
 /**
- * batchNorm over the channel dim of (N,C), (N,C,L) or (N,C,H,W) inputs, with PyTorch's semantics.
+ * batchNorm over the channel dim of (N,C), (N,C,L), (N,C,H,W) or (N,C,D,H,W) inputs, with PyTorch's
+ * semantics.
  *
  *   forward:  x̂ = (x − μ) / σ,  σ = sqrt(var + eps),  y = γ·x̂ + β
  *             (μ, var: biased batch statistics per channel when using batch stats, else the
@@ -7,6 +8,8 @@
  *   backward, batch statistics (M = N·S values per channel; derivation in docs/batchnorm.md):
  *             dx = γ/(M·σ) · (M·dy − Σdy − x̂·Σ(dy·x̂)),  dγ = Σ dy·x̂,  dβ = Σ dy
  *   backward, running statistics (μ and σ are constants):  dx = γ/σ · dy
+ *   With eps = 0 a constant channel has var = 0: with batch statistics 1/σ is taken as 0 there, as
+ *   PyTorch's CPU kernel does, so y = β and every gradient through it is 0 (not 0·∞ = NaN).
  *
  * Running statistics (training, buffers given), after all arguments are validated:
  *   running_mean ← (1 − f)·running_mean + f·μ
@@ -35,8 +38,8 @@ interface BatchNormSaved {
 }
 
 function channelLayout(x: Tensor): ChannelLayout {
-  if (x.ndim < 2 || x.ndim > 4) {
-    throw new RangeError(`batchNorm: expected a 2-D (N,C), 3-D (N,C,L) or 4-D (N,C,H,W) input, got shape ${formatShape(x.shape)}`);
+  if (x.ndim < 2 || x.ndim > 5) {
+    throw new RangeError(`batchNorm: expected a 2-D (N,C), 3-D (N,C,L), 4-D (N,C,H,W) or 5-D (N,C,D,H,W) input, got shape ${formatShape(x.shape)}`);
   }
   const [batch, channels, ...rest] = x.shape;
   return { batch, channels, spatial: rest.reduce((a, b) => a * b, 1) };
@@ -47,6 +50,15 @@ function checkPerChannel(t: Tensor | null, name: string, x: Tensor, channels: nu
   if (t !== null && (t.ndim !== 1 || t.shape[0] !== channels)) {
     throw new RangeError(`batchNorm: ${name} has shape ${formatShape(t.shape)} but the input ${formatShape(x.shape)} has ${channels} channels (expected [${channels}])`);
   }
+}
+
+/**
+ * The one eps rule of F.batchNorm and nn.BatchNorm1d/2d/3d: finite and ≥ 0. PyTorch accepts 0 too
+ * (and, with NaN outputs, negative values, which we refuse).
+ */
+export function checkEps(eps: number, where: string): number {
+  if (!(eps >= 0 && Number.isFinite(eps))) throw new RangeError(`${where}: eps must be a finite number ≥ 0, got ${eps}`);
+  return eps;
 }
 
 function checkBuffer(t: Tensor | null, name: string): void {
@@ -88,7 +100,8 @@ function updateRunningStats(
  *   `numBatchesTracked` (a one-element tensor, the layer's num_batches_tracked buffer) is
  *   incremented when given, and is required when `momentum` is null.
  * - `weight`/`bias` null means γ = 1, β = 0 (affine = false).
- * - `eps` is added to the variance before the square root, so σ is never 0.
+ * - `eps` (finite, ≥ 0) is added to the variance before the square root, so σ is never 0 unless
+ *   eps = 0 (see the file comment for that case).
  */
 export const batchNorm = defineOp({
   name: 'batchNorm',
@@ -120,7 +133,7 @@ export const batchNorm = defineOp({
       throw new RangeError(`batchNorm: numBatchesTracked must hold one count, got shape ${formatShape(numBatchesTracked.shape)}`);
     }
     if (momentum !== null && !Number.isFinite(momentum)) throw new RangeError(`batchNorm: momentum must be a finite number or null, got ${momentum}`);
-    if (!(eps >= 0 && Number.isFinite(eps))) throw new RangeError(`batchNorm: eps must be a finite number ≥ 0, got ${eps}`);
+    checkEps(eps, 'batchNorm');
     const useBatchStats = training || runningMean === null;
     const count = valuesPerChannel(layout);
     if (useBatchStats && count <= 1) {
@@ -143,7 +156,7 @@ export const batchNorm = defineOp({
       mean = perChannel(runningMean, channels, 0);
       variance = perChannel(runningVar, channels, 1);
     }
-    const invStd = variance.map((v) => 1 / Math.sqrt(v + eps));
+    const invStd = variance.map((v) => (useBatchStats && v + eps === 0 ? 0 : 1 / Math.sqrt(v + eps)));
     const gamma = perChannel(weight, channels, 1);
     const scale = gamma.map((g, c) => g * invStd[c]);
     const y = allocate(x.dtype, data.length);

@@ -71,15 +71,19 @@ function probabilityTargets(t: TypedArray, { lanes, smoothing, classWeight }: Ta
 }
 
 /**
- * Class-index targets: q = (1 − ε)·w_y·onehot(y) + (ε/C)·w, and q = 0 for ignored items. Returns
- * the 'mean' divisor, Σ w_y over the items kept (their count when unweighted), as PyTorch.
+ * Class-index targets: q = (1 − ε)·w_y·onehot(y) + (ε/C)·w, and q = 0 for ignored items, which are
+ * marked in `ignored`. Returns the 'mean' divisor, Σ w_y over the items kept (their count when
+ * unweighted), as PyTorch.
  */
-function indexTargets(t: TypedArray, { lanes, smoothing, classWeight }: TargetSpec, ignoreIndex: number, q: Float64Array): number {
+function indexTargets(t: TypedArray, { lanes, smoothing, classWeight }: TargetSpec, ignoreIndex: number, q: Float64Array, ignored: Uint8Array): number {
   const classes = lanes.size;
   let divisor = 0;
   forEachLane(lanes, (item, first, stride, end) => {
     const y = t[item];
-    if (y === ignoreIndex) return;
+    if (y === ignoreIndex) {
+      ignored[item] = 1;
+      return;
+    }
     if (!Number.isInteger(y)) throw new RangeError(`crossEntropy: target ${y} at index ${item} is not an integer class index`);
     if (y < 0 || y >= classes) {
       throw new RangeError(`crossEntropy: target ${y} at index ${item} is out of range for ${classes} classes (expected 0..${classes - 1})`);
@@ -123,7 +127,8 @@ export const crossEntropy = defineOp({
     const spec: TargetSpec = { lanes, smoothing: labelSmoothing, classWeight: weights ? (c) => weights[c] : () => 1 };
     const q = new Float64Array(logits.numel);
     const t = targets.contiguousData();
-    const divisor = soft ? probabilityTargets(t, spec, q) : indexTargets(t, spec, ignoreIndex, q);
+    const ignored = new Uint8Array(lanes.outer * lanes.inner);
+    const divisor = soft ? probabilityTargets(t, spec, q) : indexTargets(t, spec, ignoreIndex, q, ignored);
 
     const logp = new Float64Array(logits.numel);
     logSoftmaxInto(logits.contiguousData(), logp, lanes);
@@ -142,16 +147,19 @@ export const crossEntropy = defineOp({
       mass[item] = total;
     });
     const output = reduceItems(losses, itemShape, reduction, divisor, logits.dtype);
-    const saved = { logp, q, mass, lanes, reduction, divisor, spec, soft, shape: logits.shape, dtypes: [logits.dtype, targets.dtype] };
+    const saved = { logp, q, mass, ignored, lanes, reduction, divisor, spec, soft, shape: logits.shape, dtypes: [logits.dtype, targets.dtype] };
     return { output, saved };
   },
   backward: (s, g, needsGrad) => {
     const scale = itemGradients(g, s.mass.length, s.reduction, s.divisor);
-    const { logp, q, mass, lanes, spec, shape, dtypes } = s;
+    const { logp, q, mass, ignored, lanes, spec, shape, dtypes } = s;
     let dLogits: Tensor | null = null;
     if (needsGrad[0]) {
       const dx = allocate(dtypes[0], logp.length);
       forEachLane(lanes, (item, first, stride, end) => {
+        // An ignored item's gradient is 0, as PyTorch, even when every item is ignored and the
+        // 'mean' scale 1/0 is infinite (0·∞ would be NaN).
+        if (ignored[item]) return;
         for (let i = first; i < end; i += stride) dx[i] = scale[item] * (mass[item] * Math.exp(logp[i]) - q[i]);
       });
       dLogits = Tensor.fromData(dx, shape);

@@ -8,7 +8,7 @@
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { DType, allocate } from '../dtype';
-import { formatShape, sizeOf } from '../shape';
+import { formatShape, formatValue, sizeOf } from '../shape';
 import {
   AvgPool2dGeometry,
   MaxPool2dGeometry,
@@ -53,19 +53,32 @@ interface PlaneLayout {
   leading: number[];
 }
 
-function planeLayout(x: Tensor, op: string): PlaneLayout {
-  if ((x.ndim !== 3 && x.ndim !== 4) || x.numel === 0) {
-    throw new RangeError(`${op}: expected a non-empty 3-D (C,H,W) or 4-D (N,C,H,W) input, got shape ${formatShape(x.shape)}`);
+/**
+ * Which dims may be 0, as PyTorch 1.13: max and average pooling accept only an empty batch (N of a
+ * 4-D input); adaptive pooling accepts any empty leading dim but needs H and W. An empty input
+ * gives an empty output of the pooled shape and an empty gradient.
+ */
+type EmptyDims = 'batch' | 'leading';
+
+function planeLayout(x: Tensor, op: string, empty: EmptyDims): PlaneLayout {
+  if (x.ndim !== 3 && x.ndim !== 4) {
+    throw new RangeError(`${op}: expected a 3-D (C,H,W) or 4-D (N,C,H,W) input, got shape ${formatShape(x.shape)}`);
   }
   const leading = x.shape.slice(0, -2);
   const [inH, inW] = x.shape.slice(-2);
+  if (empty === 'batch' && x.shape.some((d, i) => d === 0 && !(i === 0 && x.ndim === 4))) {
+    throw new RangeError(`${op}: input of shape ${formatShape(x.shape)} has an empty non-batch dim (only N of (N,C,H,W) may be 0)`);
+  }
+  if (inH === 0 || inW === 0) {
+    throw new RangeError(`${op}: input of shape ${formatShape(x.shape)} has an empty spatial dim (H and W must be ≥ 1)`);
+  }
   return { planes: sizeOf(leading), inH, inW, leading };
 }
 
 function pairOf(value: IntPair, name: string, op: string, min: number): [number, number] {
   const pair: [number, number] = typeof value === 'number' ? [value, value] : [value[0], value[1]];
   if (pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= min)) {
-    throw new RangeError(`${op}: ${name} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(value)}`);
+    throw new RangeError(`${op}: ${name} must be an integer ≥ ${min} or a pair of them, got ${formatValue(value)}`);
   }
   return pair;
 }
@@ -104,7 +117,7 @@ const outputShape = (layout: PlaneLayout, outH: number, outW: number): number[] 
 export const maxPool2d = defineOp({
   name: 'maxPool2d',
   forward: (x: Tensor, kernelSize: IntPair, options: MaxPool2dOptions = {}) => {
-    const layout = planeLayout(x, 'maxPool2d');
+    const layout = planeLayout(x, 'maxPool2d', 'batch');
     const { kernel, stride, padding, dilation, out } = windowParams(layout, 'maxPool2d', kernelSize, options);
     const geometry: MaxPool2dGeometry = {
       planes: layout.planes,
@@ -162,7 +175,7 @@ function averagePoolBackward({ geometry, inputShape, dtype }: AveragingSaved, gr
 export const avgPool2d = defineOp({
   name: 'avgPool2d',
   forward: (x: Tensor, kernelSize: IntPair, options: AvgPool2dOptions = {}) => {
-    const layout = planeLayout(x, 'avgPool2d');
+    const layout = planeLayout(x, 'avgPool2d', 'batch');
     const { kernel, stride, padding, out } = windowParams(layout, 'avgPool2d', kernelSize, options);
     const countIncludePad = options.countIncludePad ?? true;
     const rows = avgPoolWindows(layout.inH, out[0], kernel[0], stride[0], padding[0], countIncludePad);
@@ -187,7 +200,7 @@ export const avgPool2d = defineOp({
 export const adaptiveAvgPool2d = defineOp({
   name: 'adaptiveAvgPool2d',
   forward: (x: Tensor, outputSize: IntPair) => {
-    const layout = planeLayout(x, 'adaptiveAvgPool2d');
+    const layout = planeLayout(x, 'adaptiveAvgPool2d', 'leading');
     const [outH, outW] = pairOf(outputSize, 'outputSize', 'adaptiveAvgPool2d', 1);
     const geometry: AvgPool2dGeometry = {
       planes: layout.planes,

@@ -13,7 +13,7 @@
 import ndarray from 'ndarray';
 import { NdView, Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { Shape, formatShape, normalizeDim, normalizeDims, rowMajorStrides, sizeOf } from '../shape';
+import { Shape, checkShape, formatShape, normalizeDim, normalizeDims, rowMajorStrides, sizeOf } from '../shape';
 import { sumToShape } from './elementwise';
 
 /** A tensor reading x's storage through the given shape, strides and offset (no copy). */
@@ -22,12 +22,9 @@ export function stridedView(x: Tensor, shape: number[], stride: number[], offset
 }
 
 /** Resolves one -1 in `shape` and checks the element count against x's. */
-function resolveShape(x: Tensor, shape: Shape): number[] {
-  const bad = shape.find((d) => !Number.isInteger(d) || d < -1);
+function resolveShape(x: Tensor, requested: Shape): number[] {
+  const shape = checkShape(requested, 'reshape', { wildcards: 1 });
   const inferred = shape.filter((d) => d === -1).length;
-  if (bad !== undefined || inferred > 1) {
-    throw new RangeError(`reshape: shape ${formatShape(shape)} must hold non-negative integers and at most one -1`);
-  }
   const known = sizeOf(shape.filter((d) => d !== -1));
   const resolved = shape.map((d) => (d === -1 && known > 0 ? x.numel / known : d));
   const fits = inferred === 0 ? known === x.numel : known > 0 && Number.isInteger(x.numel / known);
@@ -144,7 +141,8 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 }
 
 /** The target of expand: new leading dims, -1 keeps a dim, only size-1 dims may grow. */
-function expandedShape(x: Tensor, shape: Shape): number[] {
+function expandedShape(x: Tensor, requested: Shape): number[] {
+  const shape = checkShape(requested, 'expand', { wildcards: Infinity });
   const lead = shape.length - x.ndim;
   const fail = (why: string): never => {
     throw new RangeError(`expand: cannot expand a tensor of shape ${formatShape(x.shape)} to ${formatShape(shape)} (${why})`);

@@ -58,6 +58,7 @@ export class Generator {
 
   /** The next 32 random bits as an unsigned integer. */
   nextUint32(): number {
+    if (recorders.length > 0) this.recordDraw();
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
     const t = this.s1 << 9;
     this.s2 ^= this.s0;
@@ -84,6 +85,7 @@ export class Generator {
   /** Standard normal by the Box–Muller transform (both values of each pair are used). */
   normal(mean = 0, std = 1): number {
     if (this.spareNormal !== null) {
+      if (recorders.length > 0) this.recordDraw();
       const z = this.spareNormal;
       this.spareNormal = null;
       return mean + std * z;
@@ -100,10 +102,42 @@ export class Generator {
     return this.random() < p ? 1 : 0;
   }
 
+  /** Notes this generator's state before its first draw in each open recordDraws scope. */
+  private recordDraw(): void {
+    for (const states of recorders) if (!states.has(this)) states.set(this, this.getState());
+  }
+
   /** A uniform integer in [low, high). */
   integer(low: number, high: number): number {
     return low + Math.floor(this.random() * (high - low));
   }
+}
+
+/** The open recordDraws scopes, innermost last; every generator drawn from is noted in each. */
+const recorders: Array<Map<Generator, number[]>> = [];
+
+/** The state every generator had before it was first drawn from inside a recordDraws scope. */
+export type DrawStates = ReadonlyMap<Generator, readonly number[]>;
+
+/**
+ * Runs `fn` and returns what it returned together with the state each Generator had just before
+ * fn's first draw from it — whichever generators those are (the default one, a layer's own, one
+ * made inside fn). replayDraws(states) then puts them all back, so fn draws the same numbers again:
+ * this is how gradcheck replays a stochastic function's masks.
+ */
+export function recordDraws<T>(fn: () => T): { result: T; states: DrawStates } {
+  const states = new Map<Generator, number[]>();
+  recorders.push(states);
+  try {
+    return { result: fn(), states };
+  } finally {
+    recorders.splice(recorders.lastIndexOf(states), 1);
+  }
+}
+
+/** Restores every generator in `states` to its recorded state. */
+export function replayDraws(states: DrawStates): void {
+  for (const [generator, state] of states) generator.setState(state);
 }
 
 function rotl(x: number, k: number): number {
