@@ -3,6 +3,7 @@
  * errors rewritten to say what was expected, typed value parsing, and generated --help text.
  */
 import { parseArgs } from 'node:util';
+import { whyNotWritable } from '../serialization/atomic-write';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -25,6 +26,8 @@ export interface CommandSpec {
   name: string;
   summary: string;
   flags: FlagSpecs;
+  /** A paragraph after the flags in --help (e.g. where the data comes from). */
+  notes?: string;
 }
 
 export function helpText(command: CommandSpec): string {
@@ -33,7 +36,8 @@ export function helpText(command: CommandSpec): string {
     const def = spec.default !== undefined ? ` (default ${spec.default})` : '';
     return `${left.padEnd(30)} ${spec.description}${def}`;
   });
-  return [`Usage: dropgrad ${command.name} [flags]`, '', command.summary, '', 'Flags:', ...rows, `  ${'--help'.padEnd(28)} show this help`].join('\n');
+  const notes = command.notes !== undefined ? ['', command.notes] : [];
+  return [`Usage: dropgrad ${command.name} [flags]`, '', command.summary, '', 'Flags:', ...rows, `  ${'--help'.padEnd(28)} show this help`, ...notes].join('\n');
 }
 
 /**
@@ -110,4 +114,11 @@ export function parseChoice<T extends string>(flag: string, value: string, choic
     throw new UsageError(`--${flag}: expected one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
   }
   return value as T;
+}
+
+/** An output file, checked before any work starts: its directory exists and takes new files. */
+export function parseOutputPath(flag: string, value: string): string {
+  const problem = whyNotWritable(value);
+  if (problem !== undefined) throw new UsageError(`--${flag}: cannot write ${JSON.stringify(value)}: ${problem}`);
+  return value;
 }

@@ -116,6 +116,16 @@ export function readCheckpointConfig(path: string): CheckpointConfig {
   return readConfig(path, metadata);
 }
 
+/** Reads and validates a checkpoint's metadata without loading it into anything. */
+export function inspectCheckpoint(path: string): LoadedCheckpoint {
+  return readMetadata(path, readSafetensors(path).metadata);
+}
+
+function readMetadata(path: string, metadata: Metadata): LoadedCheckpoint & { optimizerState: OptimizerState } {
+  checkFormat(path, metadata);
+  return { epoch: readEpoch(path, metadata), shuffleState: readShuffleState(path, metadata), config: readConfig(path, metadata), optimizerState: readOptimizerState(path, metadata) };
+}
+
 /**
  * Loads the weights into `model` and, when given, the optimizer state. Every metadata field is
  * validated first; then either both change or neither: the optimizer (which checks its state
@@ -123,11 +133,7 @@ export function readCheckpointConfig(path: string): CheckpointConfig {
  */
 export function loadCheckpoint(path: string, model: Module, optimizer?: Optimizer): LoadedCheckpoint {
   const { tensors, metadata } = readSafetensors(path);
-  checkFormat(path, metadata);
-  const epoch = readEpoch(path, metadata);
-  const shuffleState = readShuffleState(path, metadata);
-  const config = readConfig(path, metadata);
-  const optimizerState = readOptimizerState(path, metadata);
+  const { optimizerState, ...loaded } = readMetadata(path, metadata);
   const previous = optimizer?.stateDict();
   try {
     optimizer?.loadStateDict(optimizerState);
@@ -140,5 +146,5 @@ export function loadCheckpoint(path: string, model: Module, optimizer?: Optimize
     if (optimizer && previous) optimizer.loadStateDict(previous);
     throw error;
   }
-  return { epoch, shuffleState, config };
+  return loaded;
 }
