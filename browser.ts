@@ -52,8 +52,12 @@ export type { ImageDataset, Normalization, ImageDatasetOptions } from './app/dat
 export { encodeSafetensors, decodeSafetensors } from './app/serialization/safetensors';
 export type { SafetensorsContents, SafetensorsMetadata } from './app/serialization/safetensors';
 export { trainEpoch } from './app/training/train-epoch';
+export type { TrainEpochOptions, TrainProgress, EpochResult } from './app/training/train-epoch';
+export type { Batches } from './app/training/batches';
 export { evaluate } from './app/training/evaluate';
+export type { Evaluation } from './app/training/evaluate';
 export { gradcheckSuite, runGradcheckSuite } from './app/gradcheck-suite';
+export type { SuiteCheck, SuiteResult } from './app/gradcheck-suite';
 export { configureGpuJs, gpuJsStatus, hasRealGpuContext, webglRenderer } from './kernels/gpujs/context';
 export type { GpuJsMode, GpuJsModule, GpuJsOptions, GpuJsStatus } from './kernels/gpujs/context';
 export * as models from './nn/models/index';

@@ -4,5 +4,8 @@
  */
 export * from './browser';
 export { loadMnist, loadIdxDataset, loadCifar10, readIdxFile } from './app/data/node-loaders';
+export type { LoadMnistOptions, MnistSplit } from './app/data/node-loaders';
 export { save, load, loadInto, readSafetensors } from './app/serialization/safetensors-file';
-export { saveCheckpoint, loadCheckpoint } from './app/serialization/checkpoint';
+export type { SaveOptions } from './app/serialization/safetensors-file';
+export { saveCheckpoint, loadCheckpoint, inspectCheckpoint } from './app/serialization/checkpoint';
+export type { CheckpointConfig, CheckpointContents, LoadedCheckpoint } from './app/serialization/checkpoint';

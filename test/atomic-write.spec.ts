@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, writeSync, openSync, closeSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync, writeSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../app/serialization/atomic-write';
+import { whyNotWritable, writeFileAtomic } from '../app/serialization/atomic-write';
 import { useTempDir } from './helpers/data-files';
 
 describe('writeFileAtomic', () => {
@@ -38,5 +38,52 @@ describe('writeFileAtomic', () => {
     writeFileSync(join(path, 'inside'), 'x');
     expect(() => writeFileAtomic(path, new Uint8Array([1]))).to.throw(/EISDIR|ENOTEMPTY|EEXIST/);
     expect(readdirSync(tempDir())).to.deep.equal(['taken']);
+  });
+
+  it('names the target, not the temporary file, when the directory is missing', () => {
+    const path = join(tempDir(), 'missing', 'ckpt.bin');
+    expect(() => writeFileAtomic(path, new Uint8Array([1]))).to.throw(Error, path).with.property('message').that.does.not.contain('.tmp-');
+  });
+
+  it('reports the original error when cleaning up after it fails too', () => {
+    const path = join(tempDir(), 'ckpt.bin');
+    // The failed write leaves a non-empty directory where the temporary file was: rmSync cannot remove it.
+    const failBadly = (tmp: string): void => {
+      mkdirSync(tmp);
+      writeFileSync(join(tmp, 'x'), 'x');
+      throw new Error('disk full');
+    };
+    expect(() => writeFileAtomic(path, new Uint8Array([1]), failBadly)).to.throw('disk full');
+  });
+
+  it('removes stale temporary files of the same target left by a killed writer, and nothing else', () => {
+    const path = join(tempDir(), 'ckpt.bin');
+    const deadPid = 2 ** 22 + 12345; // above Linux's pid_max default: no such process
+    const names = [`ckpt.bin.tmp-${deadPid}-abc123de`, `ckpt.bin.tmp-${process.ppid}-abc123de`, `other.bin.tmp-${deadPid}-abc123de`, 'ckpt.bin.tmp-notes'];
+    for (const name of names) writeFileSync(join(tempDir(), name), 'leftover');
+    writeFileAtomic(path, 'new');
+    expect(readdirSync(tempDir()).sort()).to.deep.equal(['ckpt.bin', ...names.slice(1)].sort());
+  });
+
+  it('replaces a symlink at the path instead of writing through it', () => {
+    const target = join(tempDir(), 'elsewhere.txt');
+    writeFileSync(target, 'keep me');
+    const link = join(tempDir(), 'out.txt');
+    symlinkSync(target, link);
+    writeFileAtomic(link, 'report');
+    expect(readFileSync(target, 'utf8')).to.equal('keep me');
+    expect(readFileSync(link, 'utf8')).to.equal('report');
+  });
+
+  it('whyNotWritable says what is wrong with an output path before any work', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(whyNotWritable(join(dir, 'ok.bin'))).to.equal(undefined);
+    expect(whyNotWritable('')).to.equal('expected a file name, got an empty path');
+    expect(whyNotWritable(dir)).to.equal(`${dir} is a directory`);
+    expect(whyNotWritable(join(dir, 'nope', 'a.bin'))).to.equal(`the directory ${join(dir, 'nope')} does not exist`);
+    expect(whyNotWritable(join(dir, 'file', 'a.bin'))).to.equal(`${join(dir, 'file')} is not a directory`);
+    expect(whyNotWritable('/proc/dropgrad-test.bin')).to.match(/^cannot create files in \/proc \(E[A-Z]+\)$/);
+    expect(readdirSync(dir).sort()).to.deep.equal(['file']);
   });
 });

@@ -12,7 +12,7 @@ import * as browser from '../browser';
 import * as root from '../index';
 import { buildLibrary, describeSize, fileSize, libraryFile, nodeBuiltinsIn } from '../scripts/browser-bundle';
 
-const nodeOnly = ['load', 'loadCheckpoint', 'loadCifar10', 'loadIdxDataset', 'loadInto', 'loadMnist', 'readIdxFile', 'readSafetensors', 'save', 'saveCheckpoint'];
+const nodeOnly = ['inspectCheckpoint', 'load', 'loadCheckpoint', 'loadCifar10', 'loadIdxDataset', 'loadInto', 'loadMnist', 'readIdxFile', 'readSafetensors', 'save', 'saveCheckpoint'];
 
 describe('browser bundle', function () {
   this.timeout(60000);

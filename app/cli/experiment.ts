@@ -30,21 +30,31 @@ export const modelFlags: FlagSpecs = {
   dtype: { type: 'string', value: 'DTYPE', description: 'float32 or float64', default: 'float32' },
 };
 
-export interface Experiment {
-  model: Module;
+/** What the flags ask for, every value checked; the model waits for the data's image shape. */
+export interface ExperimentPlan {
+  kind: 'small-cnn' | 'resnet' | 'resnet-small';
+  dtype: DType;
+  regularizers: SmallCnnRegularizers;
+  /** Stochastic depth's survival probability of the last block (resnets only). */
+  pL?: number;
   /** Input-level drops (Cutout, Random Erasing), applied to training batches only. */
   transforms: Array<(x: Tensor) => Tensor>;
-  dropBlocks: DropBlock2d[];
   /** DropBlock's target keep_prob, reached linearly over training (the paper's schedule). */
   dropBlockTarget: number | null;
   /** A short label such as "dropout 0.5, cutout 1:8". */
   label: string;
 }
 
+export interface Experiment extends ExperimentPlan {
+  model: Module;
+  dropBlocks: DropBlock2d[];
+}
+
 const probability = { min: 0, max: 1 };
 const opt = (flags: Flags, name: string): string | undefined => flags[name] as string | undefined;
 
-export function buildExperiment(flags: Flags, imageShape: readonly [number, number, number], classes: number): Experiment {
+/** Parses and checks the model and regularizer flags, before any data is read. */
+export function planExperiment(flags: Flags): ExperimentPlan {
   const kind = parseChoice('model', String(flags.model ?? 'small-cnn'), ['small-cnn', 'resnet', 'resnet-small'] as const);
   const dtype = parseChoice('dtype', String(flags.dtype ?? 'float32'), ['float32', 'float64'] as const) as DType;
   const labels: string[] = [];
@@ -72,6 +82,22 @@ export function buildExperiment(flags: Flags, imageShape: readonly [number, numb
   }
   const pL = number('stochastic-depth');
   if (pL !== undefined && kind === 'small-cnn') throw new UsageError('--stochastic-depth: needs --model resnet or resnet-small (stochastic depth drops residual blocks)');
+
+  const transforms: Array<(x: Tensor) => Tensor> = [];
+  const cutoutFlag = opt(flags, 'cutout');
+  if (cutoutFlag !== undefined) {
+    const [nHoles, length] = parsePair('cutout', cutoutFlag, 'HOLES:LENGTH', { integer: true, min: 1 }, { integer: true, min: 1 });
+    transforms.push((x) => cutout(x, { nHoles, length }));
+    labels.push(`cutout ${cutoutFlag}`);
+  }
+  const erasing = number('random-erasing');
+  if (erasing !== undefined) transforms.push((x) => randomErasing(x, { p: erasing }));
+  return { kind, dtype, regularizers, pL, transforms, dropBlockTarget, label: labels.join(', ') || 'none' };
+}
+
+/** Builds the planned model for images of `imageShape` ([C,H,W]) in `classes` classes. */
+export function buildExperiment(plan: ExperimentPlan, imageShape: readonly [number, number, number], classes: number): Experiment {
+  const { kind, dtype, regularizers, pL } = plan;
   const [channels, height, width] = imageShape;
   if (height !== width) throw new UsageError(`the models expect square images, got ${height}×${width}`);
 
@@ -87,16 +113,6 @@ export function buildExperiment(flags: Flags, imageShape: readonly [number, numb
         })
       : smallCnn({ inChannels: channels, imageSize: height, numClasses: classes, dtype, regularizers });
 
-  const transforms: Array<(x: Tensor) => Tensor> = [];
-  const cutoutFlag = opt(flags, 'cutout');
-  if (cutoutFlag !== undefined) {
-    const [nHoles, length] = parsePair('cutout', cutoutFlag, 'HOLES:LENGTH', { integer: true, min: 1 }, { integer: true, min: 1 });
-    transforms.push((x) => cutout(x, { nHoles, length }));
-    labels.push(`cutout ${cutoutFlag}`);
-  }
-  const erasing = number('random-erasing');
-  if (erasing !== undefined) transforms.push((x) => randomErasing(x, { p: erasing }));
-
   const dropBlocks = model.modules().filter((m): m is DropBlock2d => m instanceof DropBlock2d);
-  return { model, transforms, dropBlocks, dropBlockTarget, label: labels.join(', ') || 'none' };
+  return { ...plan, model, dropBlocks };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `dropgrad` command: dispatches to a subcommand, turns usage errors into one clear line. */
 import { CommandSpec, Flags, UsageError, helpText, parseFlags } from './args';
-import { CliIO, processIO } from './io';
+import { CliIO, endQuietlyWhenThePipeCloses, processIO } from './io';
 import { runTrain, trainSpec } from './commands/train';
 import { evalSpec, runEval } from './commands/eval';
 import { gradcheckSpec, runGradcheck } from './commands/gradcheck';
@@ -58,6 +58,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 }
 
 if (require.main === module) {
+  endQuietlyWhenThePipeCloses(process.stdout);
+  endQuietlyWhenThePipeCloses(process.stderr);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -14,6 +14,9 @@ import { Tensor } from '../../lib/tensor';
 import { DType, allocate, isDType } from '../../lib/dtype';
 import { Generator, defaultGenerator } from '../../lib/random/generator';
 import type { ImageDataset } from './dataset';
+import type { Batch } from '../training/batches';
+
+export type { Batch };
 
 export type BatchTransform = (batch: Tensor) => Tensor;
 
@@ -32,11 +35,6 @@ export interface DataLoaderOptions {
   dtype?: DType;
   /** Use only the first `limit` examples (quick runs); default all. */
   limit?: number;
-}
-
-export interface Batch {
-  x: Tensor;
-  y: Tensor;
 }
 
 function checkPositiveInteger(name: string, value: number): number {

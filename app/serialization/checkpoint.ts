@@ -40,48 +40,111 @@ export function saveCheckpoint(path: string, c: CheckpointContents): void {
   });
 }
 
-function parseJson<T>(path: string, metadata: SafetensorsMetadata, key: string): T {
+type Metadata = SafetensorsMetadata;
+
+/** Refuses a checkpoint field, naming the file, the field, what it holds and what was expected. */
+function invalid(path: string, key: string, value: unknown, expected: string): never {
+  const shown = JSON.stringify(value) ?? String(value);
+  throw new Error(`loadCheckpoint: ${path} has an invalid "${key}" in its metadata: expected ${expected}, got ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`);
+}
+
+function parseJson(path: string, metadata: Metadata, key: string): unknown {
   const text = metadata[key];
   if (text === undefined) throw new Error(`loadCheckpoint: ${path} has no "${key}" in its metadata (not a dropgrad checkpoint?)`);
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(text) as unknown;
   } catch {
-    throw new Error(`loadCheckpoint: ${path} has unreadable "${key}" metadata`);
+    return invalid(path, key, text, 'JSON');
   }
 }
 
-function checkFormat(path: string, metadata: SafetensorsMetadata): void {
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function checkFormat(path: string, metadata: Metadata): void {
   if (metadata.format !== FORMAT) {
     throw new Error(`loadCheckpoint: ${path} is not a dropgrad checkpoint (metadata format ${JSON.stringify(metadata.format)}, expected "${FORMAT}"); plain safetensors files load with load()/loadInto()`);
   }
+}
+
+/** Epochs completed: decimal digits only ("1e300", "", " 3" and "-1" are refused), a safe integer. */
+function readEpoch(path: string, metadata: Metadata): number {
+  const text = metadata.epoch;
+  if (text === undefined) throw new Error(`loadCheckpoint: ${path} has no "epoch" in its metadata (not a dropgrad checkpoint?)`);
+  const epoch = Number(text);
+  if (!/^(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(epoch)) invalid(path, 'epoch', text, 'the number of completed epochs, an integer ≥ 0 in decimal digits');
+  return epoch;
+}
+
+function readConfig(path: string, metadata: Metadata): CheckpointConfig {
+  const config = parseJson(path, metadata, 'config');
+  if (!isObject(config) || !Object.values(config).every((v) => typeof v === 'string' || typeof v === 'boolean')) {
+    invalid(path, 'config', config, 'an object of flag values (strings or booleans)');
+  }
+  return config as CheckpointConfig;
+}
+
+const int32Min = -(2 ** 31);
+const uint32Max = 2 ** 32 - 1;
+
+/**
+ * A Generator.getState(): four xoshiro128** words (32-bit integers, not all zero — the all-zero
+ * state is the generator's fixed point, it would return 0 forever), the seed, and the spare normal
+ * (NaN, which JSON stores as null, when there is none).
+ */
+function readShuffleState(path: string, metadata: Metadata): number[] {
+  const state = parseJson(path, metadata, 'shuffle');
+  const expected = 'a generator state [4 32-bit integers not all 0, the integer seed, a number or null]';
+  if (!Array.isArray(state) || state.length !== 6) return invalid(path, 'shuffle', state, expected);
+  const words = state.slice(0, 4);
+  const isWord = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= int32Min && (v as number) <= uint32Max;
+  if (!words.every(isWord) || words.every((w) => w === 0) || !Number.isSafeInteger(state[4]) || !(state[5] === null || Number.isFinite(state[5]))) {
+    invalid(path, 'shuffle', state, expected);
+  }
+  return state.map((v: number | null) => v ?? NaN);
+}
+
+function readOptimizerState(path: string, metadata: Metadata): OptimizerState {
+  const state = parseJson(path, metadata, 'optimizer');
+  if (!isObject(state)) invalid(path, 'optimizer', state, 'an optimizer state object { step, lr, buffers }');
+  return state as OptimizerState;
 }
 
 /** The flags a checkpoint's model was trained with. */
 export function readCheckpointConfig(path: string): CheckpointConfig {
   const { metadata } = readSafetensors(path);
   checkFormat(path, metadata);
-  return parseJson<CheckpointConfig>(path, metadata, 'config');
+  return readConfig(path, metadata);
+}
+
+/** Reads and validates a checkpoint's metadata without loading it into anything. */
+export function inspectCheckpoint(path: string): LoadedCheckpoint {
+  return readMetadata(path, readSafetensors(path).metadata);
+}
+
+function readMetadata(path: string, metadata: Metadata): LoadedCheckpoint & { optimizerState: OptimizerState } {
+  checkFormat(path, metadata);
+  return { epoch: readEpoch(path, metadata), shuffleState: readShuffleState(path, metadata), config: readConfig(path, metadata), optimizerState: readOptimizerState(path, metadata) };
 }
 
 /**
- * Loads the weights into `model` and, when given, the optimizer state. Either both change or
- * neither: the optimizer is restored to its previous state if the model refuses the weights.
+ * Loads the weights into `model` and, when given, the optimizer state. Every metadata field is
+ * validated first; then either both change or neither: the optimizer (which checks its state
+ * before changing) is restored to its previous state if the model refuses the weights.
  */
 export function loadCheckpoint(path: string, model: Module, optimizer?: Optimizer): LoadedCheckpoint {
   const { tensors, metadata } = readSafetensors(path);
-  checkFormat(path, metadata);
-  const epoch = Number(metadata.epoch);
-  if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`loadCheckpoint: ${path} has an invalid epoch ${JSON.stringify(metadata.epoch)}`);
-  const shuffleState = parseJson<number[]>(path, metadata, 'shuffle');
-  const config = parseJson<CheckpointConfig>(path, metadata, 'config');
-  const optimizerState = parseJson<OptimizerState>(path, metadata, 'optimizer');
+  const { optimizerState, ...loaded } = readMetadata(path, metadata);
   const previous = optimizer?.stateDict();
-  optimizer?.loadStateDict(optimizerState);
+  try {
+    optimizer?.loadStateDict(optimizerState);
+  } catch (error) {
+    throw new Error(`loadCheckpoint: ${path} has an invalid "optimizer" in its metadata: ${error instanceof Error ? error.message : String(error)}`);
+  }
   try {
     model.loadStateDict(tensors);
   } catch (error) {
     if (optimizer && previous) optimizer.loadStateDict(previous);
     throw error;
   }
-  return { epoch, shuffleState, config };
+  return loaded;
 }

@@ -27,7 +27,14 @@ export function save(source: Pick<Module, 'stateDict'> | StateDict, path: string
 
 /** The tensors and metadata of a safetensors file, fully validated. */
 export function readSafetensors(path: string): SafetensorsContents {
-  return decodeSafetensors(readFileSync(path), path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    // Node's EISDIR and some other read errors do not name the path.
+    throw new Error(`readSafetensors: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return decodeSafetensors(bytes, path);
 }
 
 /** The state dict stored in a safetensors file. */

@@ -73,7 +73,9 @@ const storedNameOf: Record<DType, string> = { float64: 'F64', float32: 'F32' };
 
 /** The bytes of a safetensors file holding `tensors` (in their insertion order) and `metadata`. */
 export function encodeSafetensors(tensors: StateDict, metadata?: SafetensorsMetadata): Uint8Array {
-  const header: Record<string, unknown> = {};
+  // No prototype: assigning header["__proto__"] on a plain object would set its prototype and the
+  // tensor would vanish from the JSON. On a null-prototype object every name is an own property.
+  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (metadata !== undefined) header[metadataKey] = checkMetadata('encodeSafetensors', metadata);
   const entries = Object.entries(tensors);
   for (const [name, t] of entries) {

@@ -1,4 +1,7 @@
-/** Evaluation: accuracy, mean loss and the confusion matrix over every batch, in eval mode. */
+/**
+ * Evaluation: accuracy, mean loss and the confusion matrix over every batch, in eval mode. A
+ * non-finite loss is an error, as in trainEpoch.
+ */
 import { crossEntropy } from '../../lib/ops/losses';
 import { noGrad } from '../../lib/grad-mode';
 import type { Module } from '../../nn/module';
@@ -23,7 +26,12 @@ export function evaluate(model: Module, batches: Batches, classes = 10): Evaluat
     noGrad(() => {
       for (const { x, y } of batches) {
         const logits = model.forward(x);
-        lossSum += crossEntropy(logits, y).item() * y.numel;
+        const loss = crossEntropy(logits, y).item();
+        if (!Number.isFinite(loss)) {
+          // An accuracy computed from NaN logits means nothing: refuse it instead of reporting it.
+          throw new RangeError(`evaluate: the loss is ${loss} on examples ${truth.length + 1}-${truth.length + y.numel}: the model's outputs are not finite (NaN or infinite weights, a negative running_var?)`);
+        }
+        lossSum += loss * y.numel;
         predicted.push(...argmaxRows(logits));
         truth.push(...y.contiguousData());
       }

@@ -22,6 +22,7 @@ export class Adam extends Optimizer {
   readonly weightDecay: number;
   /** AdamW decays the weights directly instead of through the gradient. */
   protected readonly decoupledDecay: boolean = false;
+  protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
     super(params, options.lr ?? 1e-3);

@@ -15,6 +15,8 @@ export abstract class Optimizer {
   stepCount = 0;
   /** Named per-parameter buffers, created lazily in each parameter's dtype. */
   protected readonly buffers = new Map<string, TypedArray[]>();
+  /** The names of the buffers the update rule keeps (what loadStateDict accepts). */
+  protected abstract readonly bufferNames: readonly string[];
 
   constructor(params: Iterable<Tensor>, lr: number) {
     this.params = [...params];
@@ -66,18 +68,44 @@ export abstract class Optimizer {
     return { step: this.stepCount, lr: this.lr, buffers };
   }
 
+  /**
+   * Restores a stateDict(), typically parsed from a checkpoint's JSON: every field is checked
+   * (types, integer step, finite lr ≥ 0, known buffer names, one finite number per parameter
+   * element) before anything changes, so a bad state leaves the optimizer as it was.
+   */
   loadStateDict(state: OptimizerState): void {
     const where = `${this.constructor.name}.loadStateDict`;
+    const refuse = (what: string, value: unknown, expected: string): never => {
+      throw new TypeError(`${where}: ${what} must be ${expected}, got ${describeValue(value)}`);
+    };
+    if (!isRecord(state)) refuse('the state', state, 'an object { step, lr, buffers } from stateDict()');
+    if (!Number.isSafeInteger(state.step) || state.step < 0) refuse('step', state.step, 'an integer ≥ 0');
+    if (typeof state.lr !== 'number' || !Number.isFinite(state.lr) || state.lr < 0) refuse('lr', state.lr, 'a finite number ≥ 0');
+    if (!isRecord(state.buffers)) refuse('buffers', state.buffers, 'an object of named per-parameter buffers');
     for (const [name, list] of Object.entries(state.buffers)) {
-      if (list.length !== this.params.length || list.some((b, i) => b.length !== this.params[i].numel)) {
-        throw new RangeError(`${where}: buffer ${name} does not match the ${this.params.length} parameters' sizes`);
-      }
+      if (!this.bufferNames.includes(name)) refuse('a buffer name', name, `one of ${this.bufferNames.join(', ') || '(none: this optimizer keeps no buffers)'}`);
+      if (!Array.isArray(list) || list.length !== this.params.length) refuse(`buffer ${name}`, list, `a list of ${this.params.length} arrays, one per parameter`);
+      list.forEach((values: unknown, i) => {
+        const numel = this.params[i].numel;
+        const finite = Array.isArray(values) && values.length === numel && values.every((v) => typeof v === 'number' && Number.isFinite(v));
+        if (!finite) refuse(`buffer ${name}[${i}]`, values, `${numel} finite numbers (parameter ${i}'s size)`);
+      });
     }
     this.stepCount = state.step;
     this.lr = state.lr;
     this.buffers.clear();
     for (const [name, list] of Object.entries(state.buffers)) list.forEach((values, i) => this.buffer(name, i).set(values));
   }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> & OptimizerState =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A value for an error message: short, whatever its size. */
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 export function checkNonNegative(where: string, name: string, value: number): number {

@@ -22,6 +22,7 @@ export class SGD extends Optimizer {
   readonly dampening: number;
   readonly nesterov: boolean;
   readonly weightDecay: number;
+  protected readonly bufferNames = ['momentum'];
 
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
     super(params, options.lr);

@@ -1,5 +1,6 @@
-/** A CliIO that collects what a command writes, for the CLI specs. */
+/** A CliIO that collects what a command writes, for the CLI specs; runCli runs a command with one. */
 import { CliIO } from '../../app/cli/io';
+import { main } from '../../app/cli/main';
 
 export interface BufferIO extends CliIO {
   stdout: () => string;
@@ -15,4 +16,11 @@ export function bufferIO(): BufferIO {
     stdout: () => out,
     stderr: () => err,
   };
+}
+
+/** Runs `dropgrad <argv…>` in this process: its exit status and what it wrote. */
+export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = bufferIO();
+  const code = await main(argv, io);
+  return { code, out: io.stdout(), err: io.stderr() };
 }

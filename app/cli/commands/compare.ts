@@ -3,11 +3,10 @@
  * the same model once per technique and seed on a (small, configurable) training subset and
  * reports test accuracy mean ± std and time per epoch; `--out` adds SVG learning curves.
  */
-import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CommandSpec, Flags, UsageError, parseNumber } from '../args';
-import { dataFlags, loadData } from '../data-flags';
-import { buildExperiment } from '../experiment';
+import { CommandSpec, Flags, UsageError, parseNumber, parseOutputPath } from '../args';
+import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
+import { buildExperiment, planExperiment } from '../experiment';
 import { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
@@ -16,6 +15,7 @@ import { evaluate } from '../../training/evaluate';
 import { Adam } from '../../../nn/optim/adam';
 import { DropBlockScheduler } from '../../../nn/drop/dropblock-scheduler';
 import { lineChart } from '../../render/svg-chart';
+import { writeFileAtomic } from '../../serialization/atomic-write';
 
 /** Each technique as the `train` flags that switch it on, at settings suited to 28×28 digits. */
 export const techniques: Readonly<Record<string, Flags>> = {
@@ -47,6 +47,7 @@ export const compareSpec: CommandSpec = {
     limit: { type: 'string', value: 'N', description: 'training examples used', default: '2000' },
     'test-limit': { type: 'string', value: 'N', description: 'test examples used', default: '2000' },
   },
+  notes: dataNotes,
 };
 
 export interface TechniqueResult {
@@ -86,7 +87,13 @@ export async function runCompare(flags: Flags, io: CliIO): Promise<number> {
   for (const name of names) {
     if (!(name in techniques)) throw new UsageError(`--techniques: unknown technique ${JSON.stringify(name)}; expected some of ${Object.keys(techniques).join(', ')}`);
   }
-  const data = loadData(flags);
+  const plans = new Map(names.map((name) => [name, planExperiment({ model: 'small-cnn', ...techniques[name] })]));
+  const dataRequest = parseDataFlags(flags);
+  // The report and its chart go side by side; both are checked before hours of training.
+  const out = flags.out !== undefined ? parseOutputPath('out', String(flags.out)) : undefined;
+  const chartName = out !== undefined ? `${basename(out, '.md')}-loss.svg` : '';
+  if (out !== undefined) parseOutputPath('out (its chart)', join(dirname(out), chartName));
+  const data = loadData(dataRequest);
   io.out.write(`comparing ${names.length} techniques × ${seeds} seeds on ${data.name} (${data.trainLimit ?? data.train.labels.length} training / ${data.testLimit ?? data.test.labels.length} test examples, ${epochs} epochs)\n`);
 
   const results: TechniqueResult[] = [];
@@ -96,7 +103,7 @@ export async function runCompare(flags: Flags, io: CliIO): Promise<number> {
     const curves: number[][] = [];
     for (let seed = 0; seed < seeds; seed++) {
       manualSeed(seed);
-      const experiment = buildExperiment({ model: 'small-cnn', ...techniques[technique] }, data.train.shape, data.train.classes);
+      const experiment = buildExperiment(plans.get(technique)!, data.train.shape, data.train.classes);
       const loader = new DataLoader(data.train, { batchSize, shuffle: true, generator: new Generator(seed + 1), transforms: experiment.transforms, limit: data.trainLimit });
       const optimizer = new Adam(experiment.model.parameters(), { lr });
       const schedule = experiment.dropBlockTarget !== null ? new DropBlockScheduler(experiment.dropBlocks, { targetKeepProb: experiment.dropBlockTarget, steps: epochs * loader.length }) : null;
@@ -124,12 +131,10 @@ export async function runCompare(flags: Flags, io: CliIO): Promise<number> {
 
   const table = formatCompareTable(results, seeds);
   io.out.write(`\n${table}\n`);
-  if (flags.out !== undefined) {
-    const out = String(flags.out);
-    const chartName = `${basename(out, '.md')}-loss.svg`;
-    writeFileSync(join(dirname(out), chartName), lineChart('Training loss (mean over seeds)', 'training progress (20ths)', 'cross-entropy', results.map((r) => ({ label: r.technique, values: r.lossCurve }))));
+  if (out !== undefined) {
+    writeFileAtomic(join(dirname(out), chartName), lineChart('Training loss (mean over seeds)', 'training progress (20ths)', 'cross-entropy', results.map((r) => ({ label: r.technique, values: r.lossCurve }))));
     const command = `dropgrad compare ${process.argv.slice(3).join(' ')}`.trim();
-    writeFileSync(out, `# Drop techniques compared\n\nProduced by \`${command}\` on ${data.name}.\n\n${table}\n\n![training loss](${chartName})\n`);
+    writeFileAtomic(out, `# Drop techniques compared\n\nProduced by \`${command}\` on ${data.name}.\n\n${table}\n\n![training loss](${chartName})\n`);
     io.out.write(`wrote ${out} and ${chartName}\n`);
   }
   return 0;

@@ -1,11 +1,11 @@
 /** `dropgrad eval`: test accuracy and the confusion matrix of a saved model. */
 import { CommandSpec, Flags, UsageError } from '../args';
-import { dataFlags, loadData } from '../data-flags';
-import { buildExperiment } from '../experiment';
+import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
+import { ExperimentPlan, buildExperiment, planExperiment } from '../experiment';
 import { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { evaluate } from '../../training/evaluate';
-import { loadCheckpoint, readCheckpointConfig } from '../../serialization/checkpoint';
+import { CheckpointConfig, loadCheckpoint, readCheckpointConfig } from '../../serialization/checkpoint';
 
 export const evalSpec: CommandSpec = {
   name: 'eval',
@@ -14,6 +14,7 @@ export const evalSpec: CommandSpec = {
     load: { type: 'string', value: 'FILE', description: 'the checkpoint (safetensors) to evaluate' },
     ...dataFlags,
   },
+  notes: dataNotes,
 };
 
 export function formatConfusion(confusion: number[][]): string {
@@ -23,16 +24,26 @@ export function formatConfusion(confusion: number[][]): string {
   return [header, ...rows].join('\n');
 }
 
+/** The model a checkpoint was trained with; a bad stored value is the file's fault, not a flag's. */
+function planFromCheckpoint(path: string, config: CheckpointConfig): ExperimentPlan {
+  try {
+    return planExperiment(config);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new Error(`${path} stores a model configuration this dropgrad cannot rebuild (in its "config" metadata, not a flag you passed): ${error.message.replace(/^--/, '')}`);
+  }
+}
+
 export function runEval(flags: Flags, io: CliIO): number {
-  if (flags.load === undefined) throw new UsageError('dropgrad eval: --load FILE is required');
+  if (flags.load === undefined) throw new UsageError('eval: --load FILE is required (a checkpoint written by `dropgrad train --save`)');
   const path = String(flags.load);
+  const dataRequest = parseDataFlags(flags);
   // The model is rebuilt from the flags it was trained with, stored in the checkpoint.
-  const config = readCheckpointConfig(path);
-  const data = loadData({ ...flags }, false);
-  const experiment = buildExperiment(config, data.test.shape, data.test.classes);
+  const plan = planFromCheckpoint(path, readCheckpointConfig(path));
+  const data = loadData(dataRequest, false);
+  const experiment = buildExperiment(plan, data.test.shape, data.test.classes);
   loadCheckpoint(path, experiment.model);
-  const dtype = config.dtype === 'float64' ? 'float64' : 'float32';
-  const result = evaluate(experiment.model, new DataLoader(data.test, { batchSize: 500, dtype, limit: data.testLimit }), data.test.classes);
+  const result = evaluate(experiment.model, new DataLoader(data.test, { batchSize: 500, dtype: plan.dtype, limit: data.testLimit }), data.test.classes);
   io.out.write(`${path} on ${data.name} test set: accuracy ${(100 * result.accuracy).toFixed(2)}% (${result.examples} examples), loss ${result.loss.toFixed(4)}\n\n`);
   io.out.write(`${formatConfusion(result.confusion)}\n`);
   return 0;

@@ -10,10 +10,9 @@
  * exactly 1 − p (dropout) and 1/(1 + β²/3) (Uout). We measure it at the BN that follows the noise,
  * next to the prediction from the formula above, for three placements, then report accuracy.
  */
-import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CommandSpec, Flags, parseNumber } from '../args';
-import { dataFlags, loadData } from '../data-flags';
+import { CommandSpec, Flags, parseNumber, parseOutputPath } from '../args';
+import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
@@ -32,6 +31,7 @@ import { Dropout } from '../../../nn/drop/dropout';
 import { Uout } from '../../../nn/drop/uout';
 import { NoiseLayer } from '../../../nn/drop/noise-layer';
 import { barChart } from '../../render/svg-chart';
+import { writeFileAtomic } from '../../serialization/atomic-write';
 
 export const varianceShiftSpec: CommandSpec = {
   name: 'variance-shift',
@@ -46,6 +46,7 @@ export const varianceShiftSpec: CommandSpec = {
     limit: { type: 'string', value: 'N', description: 'training examples used', default: '10000' },
     'test-limit': { type: 'string', value: 'N', description: 'test examples used', default: '2000' },
   },
+  notes: dataNotes,
 };
 
 interface Variant {
@@ -135,7 +136,11 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
   const beta = parseNumber('beta', String(flags.beta), { min: 0, max: 1 });
   const epochs = parseNumber('epochs', String(flags.epochs), { integer: true, min: 1 });
   const seed = parseNumber('seed', String(flags.seed), { integer: true });
-  const data = loadData(flags);
+  const dataRequest = parseDataFlags(flags);
+  const out = flags.out !== undefined ? parseOutputPath('out', String(flags.out)) : undefined;
+  const chartName = out !== undefined ? `${basename(out, '.md')}-ratios.svg` : '';
+  if (out !== undefined) parseOutputPath('out (its chart)', join(dirname(out), chartName));
+  const data = loadData(dataRequest);
   const [c, h, w] = data.train.shape;
   manualSeed(seed);
   const variants = buildVariants(c * h * w, data.train.classes, p, beta);
@@ -161,17 +166,15 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
     ...rows,
   ].join('\n');
   io.out.write(`\n${table}\n`);
-  if (flags.out !== undefined) {
-    const out = String(flags.out);
-    const chartName = `${basename(out, '.md')}-ratios.svg`;
+  if (out !== undefined) {
     const chart = barChart('Variance shift at the BatchNorm after the noise', 'Var_test / Var_train', variants.map((v) => v.name), [
       { label: 'measured', values: results.map((r) => r.measured) },
       { label: 'predicted', values: results.map((r) => r.predicted) },
       { label: 'zero-mean formula', values: results.map((r) => r.zeroMean) },
     ]);
-    writeFileSync(join(dirname(out), chartName), chart);
+    writeFileAtomic(join(dirname(out), chartName), chart);
     const command = `dropgrad variance-shift ${process.argv.slice(3).join(' ')}`.trim();
-    writeFileSync(out, `# The Dropout / BatchNorm variance shift\n\nProduced by \`${command}\` on ${data.name}.\n\n${table}\n\n![variance ratios](${chartName})\n`);
+    writeFileAtomic(out, `# The Dropout / BatchNorm variance shift\n\nProduced by \`${command}\` on ${data.name}.\n\n${table}\n\n![variance ratios](${chartName})\n`);
     io.out.write(`wrote ${out} and ${chartName}\n`);
   }
   return 0;

