@@ -35,6 +35,16 @@ describe('Generator', () => {
     expect([g.setState(state).normal(), g.random(), g.normal()]).to.deep.equal(next);
   });
 
+  it('refuses a state it could not continue from: all-zero words (a fixed point), wrong length, non-integers', () => {
+    const g = new Generator(3);
+    const before = g.getState();
+    expect(() => g.setState([0, 0, 0, 0, 5, NaN])).to.throw(RangeError, /setState: expected .*not all 0.*got \[0,0,0,0,5,null\]/);
+    expect(() => g.setState([1, 2, 3])).to.throw(RangeError, /setState/);
+    expect(() => g.setState([1.5, 2, 3, 4, 0, NaN])).to.throw(RangeError, /setState/);
+    expect(() => g.setState([1, 2, 3, 4, 0, Infinity])).to.throw(RangeError, /setState/);
+    expect(g.getState()).to.deep.equal(before);
+  });
+
   it('samples with the right moments', () => {
     const g = new Generator(1);
     const n = 200000;

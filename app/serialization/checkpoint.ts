@@ -8,6 +8,7 @@ import type { Module } from '../../nn/module';
 import type { Optimizer, OptimizerState } from '../../nn/optim/optimizer';
 import { readSafetensors, save } from './safetensors-file';
 import { SafetensorsMetadata } from './safetensors';
+import { generatorStateDescription, isGeneratorState } from '../../lib/random/generator';
 
 const FORMAT = 'dropgrad-checkpoint/1';
 
@@ -83,24 +84,11 @@ function readConfig(path: string, metadata: Metadata): CheckpointConfig {
   return config as CheckpointConfig;
 }
 
-const int32Min = -(2 ** 31);
-const uint32Max = 2 ** 32 - 1;
-
-/**
- * A Generator.getState(): four xoshiro128** words (32-bit integers, not all zero — the all-zero
- * state is the generator's fixed point, it would return 0 forever), the seed, and the spare normal
- * (NaN, which JSON stores as null, when there is none).
- */
+/** A Generator.getState() as JSON stores it (the spare normal's NaN as null). */
 function readShuffleState(path: string, metadata: Metadata): number[] {
   const state = parseJson(path, metadata, 'shuffle');
-  const expected = 'a generator state [4 32-bit integers not all 0, the integer seed, a number or null]';
-  if (!Array.isArray(state) || state.length !== 6) return invalid(path, 'shuffle', state, expected);
-  const words = state.slice(0, 4);
-  const isWord = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= int32Min && (v as number) <= uint32Max;
-  if (!words.every(isWord) || words.every((w) => w === 0) || !Number.isSafeInteger(state[4]) || !(state[5] === null || Number.isFinite(state[5]))) {
-    invalid(path, 'shuffle', state, expected);
-  }
-  return state.map((v: number | null) => v ?? NaN);
+  if (!isGeneratorState(state)) return invalid(path, 'shuffle', state, generatorStateDescription);
+  return state.map((v) => v ?? NaN);
 }
 
 function readOptimizerState(path: string, metadata: Metadata): OptimizerState {

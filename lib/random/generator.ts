@@ -49,10 +49,12 @@ export class Generator {
     return [this.s0, this.s1, this.s2, this.s3, this.seedValue, this.spareNormal ?? NaN];
   }
 
-  setState(state: readonly number[]): this {
-    if (state.length !== 6) throw new RangeError(`setState: expected 6 numbers from getState(), got ${state.length}`);
-    [this.s0, this.s1, this.s2, this.s3, this.seedValue] = state;
-    this.spareNormal = Number.isNaN(state[5]) ? null : state[5];
+  setState(state: readonly (number | null)[]): this {
+    if (!isGeneratorState(state)) {
+      throw new RangeError(`setState: expected ${generatorStateDescription} (from getState()), got ${JSON.stringify(state)}`);
+    }
+    [this.s0, this.s1, this.s2, this.s3, this.seedValue] = state as number[];
+    this.spareNormal = state[5] === null || Number.isNaN(state[5]) ? null : state[5];
     return this;
   }
 
@@ -138,6 +140,20 @@ export function recordDraws<T>(fn: () => T): { result: T; states: DrawStates } {
 /** Restores every generator in `states` to its recorded state. */
 export function replayDraws(states: DrawStates): void {
   for (const [generator, state] of states) generator.setState(state);
+}
+
+export const generatorStateDescription = 'a generator state [4 32-bit integers not all 0, the integer seed, a number, NaN or null]';
+
+/**
+ * A Generator.getState(): four xoshiro128** words (32-bit integers, not all zero — the all-zero
+ * state is the generator's fixed point, it would return 0 forever), the seed, and the spare normal
+ * (NaN — or null, as JSON stores NaN — when there is none).
+ */
+export function isGeneratorState(state: unknown): state is Array<number | null> {
+  if (!Array.isArray(state) || state.length !== 6) return false;
+  const words = state.slice(0, 4);
+  const isWord = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) <= 2 ** 32 - 1;
+  return words.every(isWord) && !words.every((w) => w === 0) && Number.isSafeInteger(state[4]) && (state[5] === null || Number.isFinite(state[5]) || Number.isNaN(state[5]));
 }
 
 function rotl(x: number, k: number): number {
