@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ticks } from '../examples/web/chart';
 import { demoSite } from '../scripts/demo-site';
 import { useChromiumPage } from './helpers/chromium-page';
 
@@ -98,5 +99,15 @@ describe('the web demo in headless Chromium', function () {
     console.log(`      screenshot: ${file}`);
     expect(png.subarray(1, 4).toString('latin1')).to.equal('PNG');
     expect(await chromium.page.locator('#chart polyline').count()).to.equal(2);
+  });
+});
+
+describe("the demo chart's tick values", () => {
+  it('are round steps from 0, whole numbers on the step axis even for a run of a few steps', () => {
+    expect(ticks(2.5)).to.deep.equal([0, 0.5, 1, 1.5, 2, 2.5]);
+    expect(ticks(3.7)).to.deep.equal([0, 1, 2, 3]);
+    expect(ticks(150, { minStep: 1 })).to.deep.equal([0, 50, 100, 150]);
+    expect(ticks(3, { minStep: 1 })).to.deep.equal([0, 1, 2, 3]);
+    expect(ticks(1, { minStep: 1 })).to.deep.equal([0, 1]);
   });
 });

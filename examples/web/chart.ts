@@ -17,11 +17,14 @@ function element<K extends keyof SVGElementTagNameMap>(name: K, attributes: Reco
   return node;
 }
 
-/** Tick values from 0 to `max` a round step apart (1, 2 or 5 times a power of ten), about `count` of them. */
-export function ticks(max: number, count = 5): number[] {
+/**
+ * Tick values from 0 to `max` a round step apart (1, 2 or 5 times a power of ten, at least
+ * `minStep`: 1 for step counts), about `count` of them.
+ */
+export function ticks(max: number, { count = 5, minStep = 0 } = {}): number[] {
   const rough = max / count;
   const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
+  const step = Math.max(minStep, [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power);
   return Array.from({ length: Math.floor(max / step + 1e-9) + 1 }, (_, i) => Number((i * step).toPrecision(12)));
 }
 
@@ -53,7 +56,7 @@ export function drawChart(svg: SVGSVGElement, losses: readonly number[], accurac
     const y = yAccuracy(value);
     svg.append(tick('accuracy', width - margin, y, width - margin + 4, y, `${100 * value} %`, 'start', width - margin + 6, y + 3));
   }
-  for (const value of ticks(steps)) {
+  for (const value of ticks(steps, { minStep: 1 })) {
     const at = x(value);
     svg.append(tick('step', at, height - margin, at, height - margin + 4, String(value), 'middle', at, height - margin + 15));
   }
