@@ -5,7 +5,7 @@
  */
 
 export { Tensor } from './lib/tensor';
-export type { NestedArray } from './lib/tensor';
+export type { NestedArray, StridedView } from './lib/tensor';
 export type { DType, TypedArray } from './lib/dtype';
 export type { Shape } from './lib/shape';
 export { noGrad, isGradEnabled } from './lib/grad-mode';

@@ -3,7 +3,9 @@
  *
  * Storage is an `ndarray` view (typed array + shape + strides + offset), so transpose, permute and
  * slicing are free views that share memory with their source. Ops read their inputs through
- * `contiguousData()` and write fresh row-major outputs.
+ * `contiguousData()` and write fresh row-major outputs. The ndarray view (`nd`) is the core's own
+ * business: it is marked @internal, so the published declarations (built with stripInternal) never
+ * name ndarray's types, and code outside the core writes a tensor's numbers through `storage`.
  *
  * The method forms of the ops (`x.add(y)`, `x.sum(1)`, `loss.backward()`) are defined on the class,
  * each calling the function of the same name with the tensor as first argument, so that any file
@@ -25,13 +27,25 @@ import { logSoftmax, softmax } from './ops/softmax';
 import { matmul } from './ops/matmul';
 import { contiguous, expand, flatten, permute, reshape, squeeze, transpose, unsqueeze, view } from './ops/views';
 
+/** @internal The core's view type. */
 export type NdView = ndarray.NdArray<TypedArray>;
 export type NestedArray = number | readonly NestedArray[];
+
+/**
+ * Where a tensor's numbers are: element (i, j, …) is `data[offset + i·stride[0] + j·stride[1] + …]`.
+ * Every ndarray is one.
+ */
+export interface StridedView {
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  readonly stride: readonly number[];
+  readonly offset: number;
+}
 
 let nextId = 0;
 
 export class Tensor {
-  /** The ndarray view holding this tensor's numbers. */
+  /** @internal The ndarray view holding this tensor's numbers. */
   readonly nd: NdView;
   readonly dtype: DType;
   /** Accumulated gradient after backward(); only kept for leaves (and tensors that `retainGrad()`). */
@@ -44,9 +58,10 @@ export class Tensor {
   readonly id = nextId++;
   private requiresGradFlag = false;
 
-  constructor(nd: NdView, requiresGrad = false) {
-    this.nd = nd;
-    this.dtype = dtypeOf(nd.data);
+  /** A tensor over `view`'s numbers, not copied (Tensor.fromData is the usual way to make one). */
+  constructor(view: StridedView, requiresGrad = false) {
+    this.nd = ndarray(view.data, [...view.shape], [...view.stride], view.offset);
+    this.dtype = dtypeOf(view.data);
     if (requiresGrad) this.requiresGrad = true;
   }
 
@@ -104,6 +119,19 @@ export class Tensor {
    */
   get data(): TypedArray {
     return this.contiguousData();
+  }
+
+  /**
+   * The typed array holding this tensor's numbers in row-major order, to write them in place
+   * (optimizers, initializers, loading weights): a write changes this tensor and every view of it.
+   * Only a contiguous tensor has such an array, so a view throws: its numbers are spread through
+   * the array it shares (`data` reads any tensor; `contiguous()` makes a copy that has storage).
+   */
+  get storage(): TypedArray {
+    if (!this.isContiguous) {
+      throw new Error(`storage: a view (shape ${formatShape(this.shape)}, strides ${formatShape(this.strides)}) has no storage of its own; use contiguous() for a copy`);
+    }
+    return this.nd.data;
   }
 
   contiguousData(): TypedArray {

@@ -85,9 +85,9 @@ abstract class BatchNorm extends Module {
 
   /** Resets the running statistics to their initial values (mean 0, variance 1, count 0). */
   resetRunningStats(): void {
-    this.runningMean?.nd.data.fill(0);
-    this.runningVar?.nd.data.fill(1);
-    this.numBatchesTracked?.nd.data.fill(0);
+    this.runningMean?.storage.fill(0);
+    this.runningVar?.storage.fill(1);
+    this.numBatchesTracked?.storage.fill(0);
   }
 
   protected override describe(): string {

@@ -15,7 +15,7 @@ export function fanIn(weight: Tensor): number {
 
 /** Fills `t` in place with U(low, high) and returns it. */
 export function uniform_(t: Tensor, low: number, high: number, generator: Generator = defaultGenerator): Tensor {
-  const data = t.nd.data;
+  const data = t.storage;
   for (let i = 0; i < data.length; i++) data[i] = generator.uniform(low, high);
   return t;
 }

@@ -170,7 +170,7 @@ export abstract class Module {
       copies.push([target, source]);
     }
     noGrad(() => {
-      for (const [target, source] of copies) target.nd.data.set(source.contiguousData());
+      for (const [target, source] of copies) target.storage.set(source.contiguousData());
     });
     return { missingKeys, unexpectedKeys };
   }

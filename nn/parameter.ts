@@ -1,8 +1,14 @@
 /** A Parameter is a Tensor that a Module owns and an optimizer updates; it requires grad by default. */
-import { Tensor } from '../lib/tensor';
+import { StridedView, Tensor } from '../lib/tensor';
 
 export class Parameter extends Tensor {
+  /** A parameter over `data`'s numbers: shared when `data` is contiguous, else a row-major copy. */
   constructor(data: Tensor, requiresGrad = true) {
-    super(data.contiguousStorage().nd, requiresGrad);
+    super(rowMajor(data), requiresGrad);
   }
+}
+
+function rowMajor(data: Tensor): StridedView {
+  const values = data.contiguousStorage();
+  return { data: values.storage, shape: values.shape, stride: values.strides, offset: 0 };
 }

@@ -27,8 +27,13 @@ export const libraryFile = 'dropgrad.mjs';
 
 const target = ['chrome100', 'firefox100', 'safari15'];
 
-/** Builds the library into `outdir`/dropgrad.mjs (with a source map); returns esbuild's metafile. */
-export async function buildLibrary(outdir: string): Promise<Metafile> {
+/**
+ * Builds the library into `outdir`/dropgrad.mjs; returns esbuild's metafile. Names are kept
+ * (esbuild's keepNames): error messages say `${this.constructor.name}`, which minification would
+ * turn into a one-letter name. A source map is for the test and demo pages; the published build has
+ * none (see scripts/build.mjs).
+ */
+export async function buildLibrary(outdir: string, { sourcemap = true } = {}): Promise<Metafile> {
   const result = await build({
     entryPoints: [browserEntry],
     outfile: join(outdir, libraryFile),
@@ -37,7 +42,8 @@ export async function buildLibrary(outdir: string): Promise<Metafile> {
     platform: 'browser',
     target,
     minify: true,
-    sourcemap: true,
+    keepNames: true,
+    sourcemap,
     external: ['gpu.js'],
     metafile: true,
     logLevel: 'warning',

@@ -1,24 +1,41 @@
 // Builds the package (run with tsx, so it can share scripts/browser-bundle.ts with the tests):
-//   dist/esm/index.mjs, dist/cjs/index.cjs  the library for Node (index.ts; dependencies external)
+//   dist/cjs/index.cjs                      the library for Node (index.ts; dependencies external)
+//   dist/esm/index.mjs                      its ES module entry: `export *` of the CommonJS build, whose
+//                                           names Node reads from esbuild's export annotation; so Node
+//                                           holds one copy of dropgrad (one Tensor class, one backend
+//                                           setting) whether it was imported or required, and the
+//                                           package ships the library once for Node, not twice
 //   dist/cli.cjs                            the CLI
 //   dist/browser/dropgrad.mjs               the browser module (browser.ts; see browser-bundle.ts)
-//   dist/types/                             declarations for index.ts and browser.ts
+//   dist/types/                             declarations for index.ts and browser.ts (CommonJS ones:
+//                                           package.json has no "type"), without @internal members
+//   dist/esm/index.d.mts, dist/browser/dropgrad.d.mts
+//                                           the ES module builds' declarations, re-exporting those
+//                                           (so that TypeScript does not offer an ES consumer a
+//                                           CommonJS default export that the .mjs files lack)
+// npm runs it before packing (prepack); package.json's `files` lists exactly these outputs.
+//
+// No source maps in dist: the Node builds are not minified (esbuild heads each file's code with a
+// `// lib/tensor.ts` comment, so a stack trace reads as it is), and a map of the minified browser
+// build would either inline every source (~0.6 MB, most of the tarball) or point at .ts files the
+// package does not ship. Names are kept in every build (keepNames): esbuild renames clashing
+// identifiers when it bundles, and error messages print `this.constructor.name`.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { buildLibrary, describeSize, fileSize, libraryFile, nodeBuiltinsIn } from './browser-bundle.ts';
 
 rmSync('dist', { recursive: true, force: true });
-const common = { entryPoints: ['index.ts'], bundle: true, packages: 'external', platform: 'node', target: 'node18', sourcemap: true };
-// An ES module has no `require`; kernels/gpujs/context.ts loads gpu.js with one on first use, so
-// the ESM build gets a real one instead of esbuild's throwing stand-in.
-const esmRequire = "import { createRequire as __dropgradCreateRequire } from 'node:module'; const require = __dropgradCreateRequire(import.meta.url);";
-await build({ ...common, format: 'esm', outfile: 'dist/esm/index.mjs', banner: { js: esmRequire } });
-await build({ ...common, format: 'cjs', outfile: 'dist/cjs/index.cjs' });
-await build({ ...common, entryPoints: ['app/cli/main.ts'], format: 'cjs', outfile: 'dist/cli.cjs' });
-const metafile = await buildLibrary('dist/browser');
+const common = { bundle: true, packages: 'external', platform: 'node', target: 'node18', format: 'cjs', keepNames: true };
+await build({ ...common, entryPoints: ['index.ts'], outfile: 'dist/cjs/index.cjs' });
+await build({ ...common, entryPoints: ['app/cli/main.ts'], outfile: 'dist/cli.cjs' });
+mkdirSync('dist/esm');
+writeFileSync('dist/esm/index.mjs', "export * from '../cjs/index.cjs';\n");
+const metafile = await buildLibrary('dist/browser', { sourcemap: false });
 const builtins = nodeBuiltinsIn(metafile);
 if (builtins.length > 0) throw new Error(`the browser build reached Node built-ins: ${builtins.join(', ')}`);
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-console.log('built dist/esm/index.mjs, dist/cjs/index.cjs, dist/cli.cjs, dist/browser/dropgrad.mjs, dist/types/');
+writeFileSync('dist/esm/index.d.mts', "export * from '../types/index.js';\n");
+writeFileSync('dist/browser/dropgrad.d.mts', "export * from '../types/browser.js';\n");
+console.log('built dist/cjs/index.cjs, dist/esm/index.mjs, dist/cli.cjs, dist/browser/dropgrad.mjs and their declarations');
 console.log(describeSize(`dist/browser/${libraryFile}`, fileSize(`dist/browser/${libraryFile}`)));

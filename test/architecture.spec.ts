@@ -56,4 +56,11 @@ describe('architecture: four floors', () => {
     );
     expect(bare.map((file) => relative(root, file))).to.deep.equal([]);
   });
+
+  it("leaves a tensor's ndarray view (.nd, @internal) to the core: nn/ and app/ use the public storage and data", () => {
+    const reading = ['nn', 'app'].flatMap((floor) =>
+      sourceFiles(join(root, floor)).filter((file) => /\.nd\b(?!-)/.test(readFileSync(file, 'utf8'))),
+    );
+    expect(reading.map((file) => relative(root, file))).to.deep.equal([]);
+  });
 });

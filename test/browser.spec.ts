@@ -43,6 +43,10 @@ describe('in headless Chromium, the browser bundle', function () {
     }
   });
 
+  it("names the layer's class in its error messages: the minified bundle keeps class names", async () => {
+    expect(await call('layerErrorMessage')).to.match(/^BatchNorm2d: expected a 4-D input/);
+  });
+
   it('trains a small conv net with DropBlock and dropout: the loss goes down', async () => {
     const { losses } = await call('train', 30);
     console.log(`      loss: ${losses[0].toFixed(3)} → ${losses[losses.length - 1].toFixed(3)} over ${losses.length} Adam steps`);

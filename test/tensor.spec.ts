@@ -27,6 +27,23 @@ describe('Tensor', () => {
     expect(t.toArray()).to.deep.equal([[1, 4], [20, 5], [3, 6]]);
   });
 
+  it('storage is the live typed array of a contiguous tensor, and a view refuses it', () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    x.storage[4] = -5;
+    expect(x.toArray()).to.deep.equal([[1, 2, 3], [4, -5, 6]]);
+    expect(() => transposedLeaf(x).storage).to.throw('storage: a view (shape [3,2], strides [1,3]) has no storage of its own; use contiguous() for a copy');
+    expect(transposedLeaf(x).contiguous().storage).to.deep.equal(Float64Array.of(1, 4, 2, -5, 3, 6));
+  });
+
+  it('is made over any strided view of a typed array, sharing it', () => {
+    const data = Float32Array.of(0, 1, 2, 3, 4, 5, 6);
+    const x = new Tensor({ data, shape: [2, 3], stride: [1, 2], offset: 1 });
+    expect(x.toArray()).to.deep.equal([[1, 3, 5], [2, 4, 6]]);
+    expect(x.dtype).to.equal('float32');
+    data[1] = 10;
+    expect(x.toArray()).to.deep.equal([[10, 3, 5], [2, 4, 6]]);
+  });
+
   it('item() returns the single value and names the shape otherwise', () => {
     expect(tensor(3.5).item()).to.equal(3.5);
     expect(tensor([[7]]).item()).to.equal(7);

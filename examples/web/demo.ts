@@ -82,12 +82,21 @@ async function main(): Promise<void> {
       running = false;
       return;
     }
+    const steps = Number(stepsInput.value);
+    if (stepsInput.value.trim() === '' || !Number.isInteger(steps) || steps < 1) {
+      // Refused, not clamped: a run of some other length than the one asked for would mislead.
+      status.dataset.state = 'invalid';
+      status.textContent = `steps must be a whole number of at least 1, got ${JSON.stringify(stepsInput.value)}`;
+      return;
+    }
     running = true;
     trainButton.textContent = 'Stop';
-    const steps = Math.max(1, Number(stepsInput.value) || 1);
     const losses: number[] = [];
     const accuracies: AccuracyPoint[] = [];
+    /** The latest loss and accuracy, for the running line and the closing one. */
+    let latest = 'no step ran';
     status.dataset.state = 'running';
+    status.textContent = 'training…';
     train({
       train: trainSet.normalized,
       test: test.normalized,
@@ -101,12 +110,17 @@ async function main(): Promise<void> {
         losses.push(loss);
         if (accuracy !== undefined) accuracies.push({ step, accuracy });
         const last = accuracies[accuracies.length - 1];
-        status.textContent = `step ${step}/${steps}, loss ${loss.toFixed(3)}${last ? `, test accuracy ${(100 * last.accuracy).toFixed(0)} %` : ''}`;
+        latest = `loss ${loss.toFixed(3)}${last ? `, test accuracy ${(100 * last.accuracy).toFixed(0)} %` : ''}`;
+        status.textContent = `step ${step}/${steps}, ${latest}`;
         Object.assign(status.dataset, { step: String(step), losses: JSON.stringify(losses), accuracy: last ? String(last.accuracy) : '' });
         drawChart(chart, losses, accuracies, steps);
       },
     })
-      .then(() => (status.dataset.state = 'done'))
+      .then(() => {
+        const done = losses.length === steps;
+        status.dataset.state = done ? 'done' : 'stopped';
+        status.textContent = done ? `done, ${steps} steps: ${latest}` : `stopped at step ${losses.length} of ${steps}: ${latest}`;
+      })
       .catch((error: unknown) => {
         status.dataset.state = 'failed';
         status.textContent = `training failed: ${error instanceof Error ? error.message : String(error)}`;

@@ -21,7 +21,7 @@
  * twin instead, after one console warning naming the reason. Nothing throws to the caller.
  */
 import type { TypedArray } from '../../lib/dtype';
-import type { GPU, IGPUSettings, IKernelRunShortcut, KernelOutput, KernelVariable } from 'gpu.js';
+import type { GPU, IKernelRunShortcut, KernelOutput, KernelVariable } from 'gpu.js';
 
 export type GpuJsMode = 'gpu' | 'webgl' | 'webgl2' | 'headlessgl' | 'cpu';
 export const gpuJsModes: readonly GpuJsMode[] = ['gpu', 'webgl', 'webgl2', 'headlessgl', 'cpu'];
@@ -29,10 +29,14 @@ export const gpuJsModes: readonly GpuJsMode[] = ['gpu', 'webgl', 'webgl2', 'head
 /** gpu.js backends that run on a real GPU context (the others — cpu, webasm — run on the CPU). */
 const gpuContextModes: readonly string[] = ['webgl', 'webgl2', 'headlessgl'];
 
-/** The part of the gpu.js module this backend uses; narrow so that tests can pass a stand-in. */
+/**
+ * The part of the gpu.js module this backend uses; narrow so that tests can pass a stand-in. Its
+ * instances are typed `object`, not gpu.js' GPU: gpu.js is an optional peer dependency, so the
+ * published declarations must not need its types (create() takes the instance as gpu.js' GPU).
+ */
 export interface GpuJsModule {
   GPU: {
-    new (settings?: IGPUSettings): GPU;
+    new (settings: { mode: GpuJsMode }): object;
     readonly isHeadlessGLSupported: boolean;
     readonly isWebGL2Supported: boolean;
     readonly isWebGLSupported: boolean;
@@ -52,6 +56,7 @@ export type GpuJsStatus = { available: true; mode: string } | { available: false
 export type GpuJsKernelFunction<Constants> = (this: { thread: { x: number }; constants: Constants }, ...args: Float32Array[]) => number;
 
 /** A compiled kernel: takes Float32Arrays or the pipelined outputs of other kernels. */
+/** @internal */
 export type CompiledKernel = (...args: KernelVariable[]) => KernelOutput;
 
 interface Context {
@@ -125,6 +130,7 @@ export function hasRealGpuContext(): boolean {
  * Runs a gpu.js implementation, or `fallback` (the 'js' kernel) when gpu.js is unavailable or fails
  * here; a failure disables gpu.js and warns once. `gpuPath` must write its results only after its
  * last kernel call, so a failure never leaves a half-written destination.
+ * @internal Like the other helpers typed with gpu.js' own types: the published declarations leave them out.
  */
 export function withGpuJs<T>(gpuPath: (compile: KernelCompiler) => T, fallback: () => T): T {
   const current = context();
@@ -142,6 +148,7 @@ export function withGpuJs<T>(gpuPath: (compile: KernelCompiler) => T, fallback: 
 /**
  * Looks up (compiling on first use) the kernel running `fn` over a flat output of `size` elements.
  * With pipeline, outputs stay on the device (textures on GL) so the next kernel reads them in place.
+ * @internal
  */
 export type KernelCompiler = <Constants extends Record<string, number>>(
   fn: GpuJsKernelFunction<Constants>,
@@ -155,7 +162,7 @@ export function toFloat32(array: TypedArray | Int32Array): Float32Array {
   return array instanceof Float32Array ? array : Float32Array.from(array);
 }
 
-/** The first `length` values of a kernel result, read back from the device if they are still there. */
+/** @internal The first `length` values of a kernel result, read back from the device if they are still there. */
 export function readBack(result: KernelOutput, length: number): Float32Array {
   const array = typeof result === 'object' && result !== null && 'toArray' in result ? result.toArray() : result;
   if (!(array instanceof Float32Array) || array.length < length) {
@@ -201,7 +208,8 @@ const glKernelModes: Record<string, GpuJsMode> = { HeadlessGLKernel: 'headlessgl
 function create(): Context {
   const module = (options.load ?? loadGpuJs)();
   const mode = options.mode ?? modeFromEnvironment() ?? detectMode(module.GPU);
-  const gpu = new module.GPU({ mode });
+  // `module` came from a load() function or a page global; it is trusted to be gpu.js.
+  const gpu = new module.GPU({ mode }) as GPU;
   // gpu.js reports every GL kernel's mode as 'gpu'; its class says which GL backend runs.
   return { gpu, mode: glKernelModes[gpu.Kernel.name] ?? gpu.Kernel.mode, kernels: new Map() };
 }
@@ -226,6 +234,8 @@ function loadGpuJs(): GpuJsModule {
   try {
     return require('gpu.js') as GpuJsModule;
   } catch (error) {
+    // gpu.js is an optional peer dependency: not installed is the usual case, and says what to do.
+    if ((error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND') throw new Error('gpu.js is not installed (npm install gpu.js) nor passed in with configureGpuJs({ load })');
     throw new Error(`cannot load gpu.js: ${describe(error)}; pass it in with configureGpuJs({ load })`);
   }
 }

@@ -16,7 +16,7 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
   const scale = maxNorm / (norm + 1e-6);
   if (scale < 1) {
     for (const g of grads) {
-      const data = g.nd.data; // leaf grads are fresh contiguous tensors, safe to scale in place
+      const data = g.storage; // leaf grads are fresh contiguous tensors, safe to scale in place
       for (let k = 0; k < data.length; k++) data[k] *= scale;
     }
   }

@@ -4,7 +4,7 @@
  * checkpoint. Updates write into the parameters' storage in place, so modules see them at once.
  */
 import { Tensor } from '../../lib/tensor';
-import { TypedArray } from '../../lib/dtype';
+import { TypedArray, allocate } from '../../lib/dtype';
 
 export type OptimizerState = { step: number; lr: number; buffers: Record<string, number[][]> };
 
@@ -33,7 +33,7 @@ export abstract class Optimizer {
   protected buffer(name: string, i: number): TypedArray {
     let list = this.buffers.get(name);
     if (!list) {
-      list = this.params.map((p) => new (p.nd.data.constructor as new (n: number) => TypedArray)(p.numel));
+      list = this.params.map((p) => allocate(p.dtype, p.numel));
       this.buffers.set(name, list);
     }
     return list[i];
@@ -50,7 +50,7 @@ export abstract class Optimizer {
     });
     this.stepCount++;
     grads.forEach((grad, i) => {
-      if (grad) this.update(this.params[i].nd.data, grad, i);
+      if (grad) this.update(this.params[i].storage, grad, i);
     });
   }
 

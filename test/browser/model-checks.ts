@@ -107,6 +107,16 @@ function train(steps: number): TrainingResult {
   return { losses };
 }
 
-const checks = { checkModelGradient, checkGpuJsConv, train };
+/** The message of an error that names its layer's class (`${this.constructor.name}`), as the bundle throws it. */
+function layerErrorMessage(): string {
+  try {
+    new nn.BatchNorm2d(3).forward(randn([2, 3]));
+    return 'no error';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+const checks = { checkModelGradient, checkGpuJsConv, train, layerErrorMessage };
 export type ModelChecks = typeof checks;
 (globalThis as { dropgradChecks?: ModelChecks }).dropgradChecks = checks;
