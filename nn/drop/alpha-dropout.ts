@@ -68,8 +68,9 @@ function applyAlphaDropout(x: Tensor, p: number, options: DropOptions): Noise {
 }
 
 export function alphaDropout(x: Tensor, p = 0.5, options: DropOptions = {}): Tensor {
+  const training = isTraining('alphaDropout', options);
   checkProbability('alphaDropout', 'p', p);
-  return isTraining('alphaDropout', options) && p > 0 ? applyAlphaDropout(x, p, options).output : x;
+  return training && p > 0 ? applyAlphaDropout(x, p, options).output : x;
 }
 
 /** lastMask is the 0/1 keep mask M of the last training forward. */

@@ -73,9 +73,10 @@ function applyCutout(x: Tensor, length: number, options: CutoutOptions): Noise {
 }
 
 export function cutout(x: Tensor, length = 16, options: CutoutOptions = {}): Tensor {
+  const training = isTraining('cutout', options);
   checkArguments('cutout', length, options);
   imageBatchShape('cutout', x);
-  return isTraining('cutout', options) ? applyCutout(x, length, options).output : x;
+  return training ? applyCutout(x, length, options).output : x;
 }
 
 /** Cutout as a layer: applied in training, the identity in eval. */

@@ -80,10 +80,11 @@ function applyDropPath(x: Tensor, p: number, options: DropPathOptions): Noise {
 }
 
 export function dropPath(x: Tensor, p = 0.1, options: DropPathOptions = {}): Tensor {
+  const training = isTraining('dropPath', options);
   checkProbability('dropPath', 'p', p);
   checkDropPathMode('dropPath', options.mode ?? 'row');
   checkInput(x);
-  return isTraining('dropPath', options) && p > 0 ? applyDropPath(x, p, options).output : x;
+  return training && p > 0 ? applyDropPath(x, p, options).output : x;
 }
 
 /** Layer form of dropPath (also exported as StochasticDepth). */

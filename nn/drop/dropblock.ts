@@ -15,7 +15,7 @@
  * zeros: count/count_ones is taken as 0.
  * One mask per (sample, channel) by default, as in the authors' code and torchvision's
  * drop_block2d; `sharedAcrossChannels` draws one per sample for all its channels (the tutorial's
- * code) and `batchwise` one for the whole batch.
+ * code) and `batchwise` the same mask(s) for every sample of the batch.
  */
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
@@ -32,7 +32,7 @@ export interface DropBlock2dOptions extends DropOptions {
   blockSize?: number;
   /** One mask per sample shared by all its channels, instead of one per (sample, channel) (default false). */
   sharedAcrossChannels?: boolean;
-  /** One mask for the whole batch instead of one per sample (default false). */
+  /** The same mask(s) for every sample of the batch instead of new ones per sample (default false). */
   batchwise?: boolean;
 }
 
@@ -94,10 +94,11 @@ function applyDropBlock2d(x: Tensor, p: number, options: DropBlock2dOptions): No
 }
 
 export function dropBlock2d(x: Tensor, p = 0.1, options: DropBlock2dOptions = {}): Tensor {
+  const training = isTraining('dropBlock2d', options);
   checkProbability('dropBlock2d', 'p', p);
   checkBlockSize('dropBlock2d', options);
   checkInput(x);
-  return isTraining('dropBlock2d', options) && p > 0 ? applyDropBlock2d(x, p, options).output : x;
+  return training && p > 0 ? applyDropBlock2d(x, p, options).output : x;
 }
 
 export class DropBlock2d extends NoiseLayer {

@@ -41,8 +41,9 @@ function applyDropout(x: Tensor, p: number, options: DropOptions): Noise {
 }
 
 export function dropout(x: Tensor, p = 0.5, options: DropOptions = {}): Tensor {
+  const training = isTraining('dropout', options);
   checkProbability('dropout', 'p', p);
-  return isTraining('dropout', options) && p > 0 ? applyDropout(x, p, options).output : x;
+  return training && p > 0 ? applyDropout(x, p, options).output : x;
 }
 
 export class Dropout extends RateNoiseLayer {

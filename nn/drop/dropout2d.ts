@@ -57,9 +57,10 @@ function applyDropout2d(x: Tensor, p: number, options: DropOptions): Noise {
 }
 
 export function dropout2d(x: Tensor, p = 0.5, options: DropOptions = {}): Tensor {
+  const training = isTraining('dropout2d', options);
   checkProbability('dropout2d', 'p', p);
   checkInput(x);
-  return isTraining('dropout2d', options) && p > 0 ? applyDropout2d(x, p, options).output : x;
+  return training && p > 0 ? applyDropout2d(x, p, options).output : x;
 }
 
 export class Dropout2d extends RateNoiseLayer {

@@ -37,8 +37,9 @@ function applyGaussianDropout(x: Tensor, p: number, options: DropOptions): Noise
 }
 
 export function gaussianDropout(x: Tensor, p = 0.5, options: DropOptions = {}): Tensor {
+  const training = isTraining('gaussianDropout', options);
   checkProbability('gaussianDropout', 'p', p, { allowOne: false });
-  return isTraining('gaussianDropout', options) && p > 0 ? applyGaussianDropout(x, p, options).output : x;
+  return training && p > 0 ? applyGaussianDropout(x, p, options).output : x;
 }
 
 export class GaussianDropout extends RateNoiseLayer {

@@ -111,9 +111,10 @@ function applyRandomErasing(x: Tensor, p: number, options: RandomErasingOptions)
 }
 
 export function randomErasing(x: Tensor, p = 0.5, options: RandomErasingOptions = {}): Tensor {
+  const training = isTraining('randomErasing', options);
   validate(p, options);
   imageBatchShape('randomErasing', x);
-  return isTraining('randomErasing', options) && p > 0 ? applyRandomErasing(x, p, options).output : x;
+  return training && p > 0 ? applyRandomErasing(x, p, options).output : x;
 }
 
 /** RandomErasing as a layer: applied in training, the identity in eval. `lastMask` is the keep mask. */

@@ -39,8 +39,9 @@ function applyUout(x: Tensor, beta: number, options: DropOptions): Noise {
 }
 
 export function uout(x: Tensor, beta = 0.1, options: DropOptions = {}): Tensor {
+  const training = isTraining('uout', options);
   checkBeta('uout', beta);
-  return isTraining('uout', options) && beta > 0 ? applyUout(x, beta, options).output : x;
+  return training && beta > 0 ? applyUout(x, beta, options).output : x;
 }
 
 export class Uout extends NoiseLayer {
