@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { defineOp, Generator, gradcheck, manualSeed, randn, Tensor } from '../index';
+import { defineOp, F, Generator, gradcheck, manualSeed, randn, Tensor } from '../index';
 import { dropoutMask, dropoutOp } from '../nn/drop/dropout';
 import { dropout2dMask, dropout2dOp } from '../nn/drop/dropout2d';
 import { gaussianDropoutMask, gaussianDropoutOp } from '../nn/drop/gaussian-dropout';
@@ -70,6 +70,25 @@ describe('drop technique ops', () => {
       });
     });
   }
+
+  it('every technique in F follows F.<technique>(x, main, options) and { training: false } is the identity', () => {
+    const x = randn([2, 3, 6, 6]);
+    const calls: Array<[string, (options: { training: boolean }) => Tensor]> = [
+      ['dropout', (o) => F.dropout(x, 0.5, o)],
+      ['dropout2d', (o) => F.dropout2d(x, 0.5, o)],
+      ['gaussianDropout', (o) => F.gaussianDropout(x, 0.5, o)],
+      ['alphaDropout', (o) => F.alphaDropout(x, 0.5, o)],
+      ['uout', (o) => F.uout(x, 0.5, o)],
+      ['dropBlock2d', (o) => F.dropBlock2d(x, 0.5, { blockSize: 3, ...o })],
+      ['dropPath', (o) => F.dropPath(x, 0.5, o)],
+      ['cutout', (o) => F.cutout(x, 3, o)],
+      ['randomErasing', (o) => F.randomErasing(x, 1, o)],
+    ];
+    for (const [name, call] of calls) {
+      expect(call({ training: false }), name).to.equal(x);
+      expect(call({ training: true }), name).to.not.equal(x);
+    }
+  });
 
   it('name the technique when a mask does not fit the input', () => {
     expect(() => dropoutOp(randn([2, 1]), randn([2, 3]))).to.throw("dropout: mask of shape [2,3] does not broadcast to the input's shape [2,1]");
