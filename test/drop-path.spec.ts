@@ -50,6 +50,7 @@ describe('DropPath / StochasticDepth', () => {
     expect(dropPath(x, 0.5, { training: false })).to.equal(x);
     expect(() => dropPath(tensor(3), 0.5)).to.throw('dropPath: input must have a batch dimension (at least 1-D, [N, …]), got a 0-d tensor');
     expect(() => dropPath(tensor(3), 0.5, { training: false, mode: 'batch' })).to.throw('dropPath: input must have a batch dimension');
+    expect(() => new DropPath(0.5).eval().forward(tensor(3))).to.throw('dropPath: input must have a batch dimension');
     expect(dropPath(x, 1).data.every((v) => v === 0)).to.equal(true);
     expect(() => dropPath(x, 0.5, { mode: 'column' as 'row' })).to.throw(`dropPath: mode must be 'row' or 'batch', got "column"`);
     expect(() => new DropPath(-1)).to.throw('DropPath: p must be a probability in [0, 1], got -1');

@@ -56,6 +56,7 @@ describe('Dropout2d', () => {
     );
     expect(() => dropout2d(randn([1, 2, 2, 2, 2]), 0.5, { training: false })).to.throw('dropout2d: input must be 4-D (N,C,H,W) or 3-D (N,C,L), got a 5-D input');
     expect(() => dropout2d(randn([1, 1, 2, 2]), 2)).to.throw('dropout2d: p must be a probability in [0, 1], got 2');
+    expect(() => new Dropout2d(0.5).eval().forward(randn([3, 4]))).to.throw('dropout2d: input must be 4-D (N,C,H,W) or 3-D (N,C,L), got a 2-D input');
   });
 
   it('is the identity in eval mode', () => {

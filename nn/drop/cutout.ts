@@ -89,6 +89,10 @@ export class Cutout extends NoiseLayer {
     checkArguments('Cutout', length, options);
   }
 
+  protected override checkInput(x: Tensor): void {
+    imageBatchShape('Cutout', x);
+  }
+
   protected applyNoise(x: Tensor): Noise {
     return applyCutout(x, this.length, this.options);
   }

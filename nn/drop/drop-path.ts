@@ -97,6 +97,10 @@ export class DropPath extends RateNoiseLayer {
     checkDropPathMode('DropPath', options.mode ?? 'row');
   }
 
+  protected override checkInput(x: Tensor): void {
+    checkInput(x);
+  }
+
   protected applyNoise(x: Tensor): Noise {
     return applyDropPath(x, this.p, this.options);
   }

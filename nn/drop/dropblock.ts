@@ -123,6 +123,10 @@ export class DropBlock2d extends NoiseLayer {
     this.dropProbability = checkProbability('DropBlock2d', 'p', value);
   }
 
+  protected override checkInput(x: Tensor): void {
+    checkInput(x);
+  }
+
   protected applyNoise(x: Tensor): Noise {
     return applyDropBlock2d(x, this.p, this.options);
   }

@@ -64,6 +64,10 @@ export function dropout2d(x: Tensor, p = 0.5, options: DropOptions = {}): Tensor
 }
 
 export class Dropout2d extends RateNoiseLayer {
+  protected override checkInput(x: Tensor): void {
+    checkInput(x);
+  }
+
   protected applyNoise(x: Tensor): Noise {
     return applyDropout2d(x, this.p, this.options);
   }

@@ -52,7 +52,14 @@ export abstract class NoiseLayer extends Module {
   /** True when the layer would not change its input (e.g. p = 0). */
   protected abstract isIdentity(): boolean;
 
+  /**
+   * Refuses an input the technique cannot take, in eval too (as the functional form does with
+   * training: false). Most techniques take any shape.
+   */
+  protected checkInput(_x: Tensor): void {}
+
   override forward(x: Tensor): Tensor {
+    this.checkInput(x);
     if (!this.training || this.isIdentity()) return x;
     const { output, mask } = this.applyNoise(x);
     this.lastMask = mask;

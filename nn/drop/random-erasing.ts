@@ -127,6 +127,10 @@ export class RandomErasing extends NoiseLayer {
     validate(p, options);
   }
 
+  protected override checkInput(x: Tensor): void {
+    imageBatchShape('RandomErasing', x);
+  }
+
   protected applyNoise(x: Tensor): Noise {
     return applyRandomErasing(x, this.p, this.options);
   }
