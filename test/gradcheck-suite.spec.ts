@@ -19,7 +19,7 @@ describe('gradcheck suite (dropgrad gradcheck)', () => {
     expect(runGradcheckSuite('dropblock').map((r) => r.name)).to.deep.equal([
       'dropBlock2d (p 0.3, block 3)',
       'DropBlock2d (p 0.3, block 3)',
-      'DropBlock2d (p 0.3, block 2, shared across channels)',
+      'DropBlock2d (p 0.3, block 2, shared mask)',
     ]);
   });
 });
