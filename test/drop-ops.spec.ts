@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { defineOp, F, Generator, gradcheck, manualSeed, randn, Tensor } from '../index';
+import { defineOp, F, Generator, gradcheck, manualSeed, nn, randn, Tensor } from '../index';
 import { dropoutMask, dropoutOp } from '../nn/drop/dropout';
 import { dropout2dMask, dropout2dOp } from '../nn/drop/dropout2d';
 import { gaussianDropoutMask, gaussianDropoutOp } from '../nn/drop/gaussian-dropout';
@@ -88,6 +88,23 @@ describe('drop technique ops', () => {
       expect(call({ training: false }), name).to.equal(x);
       expect(call({ training: true }), name).to.not.equal(x);
     }
+  });
+
+  it('every drop layer refuses options that are not an object, by name, when it is built', () => {
+    const bad = null as unknown as object;
+    const builds: Array<[string, () => unknown]> = [
+      ['Dropout', () => new nn.Dropout(0.5, bad)],
+      ['Dropout2d', () => new nn.Dropout2d(0.5, bad)],
+      ['GaussianDropout', () => new nn.GaussianDropout(0.5, bad)],
+      ['AlphaDropout', () => new nn.AlphaDropout(0.5, bad)],
+      ['Uout', () => new nn.Uout(0.5, bad)],
+      ['DropBlock2d', () => new nn.DropBlock2d(0.1, bad)],
+      ['DropPath', () => new nn.DropPath(0.1, bad)],
+      ['Cutout', () => new nn.Cutout(8, bad)],
+      ['RandomErasing', () => new nn.RandomErasing(0.5, bad)],
+      ['DropConnectLinear', () => new nn.DropConnectLinear(2, 2, 0.5, bad)],
+    ];
+    for (const [name, build] of builds) expect(build, name).to.throw(TypeError, `${name}: options must be an object, got null`);
   });
 
   it('name the technique when a mask does not fit the input', () => {

@@ -17,7 +17,7 @@ import { formatShape } from '../../lib/shape';
 import { defaultGenerator } from '../../lib/random/generator';
 import { defineOp } from '../../lib/define-op';
 import { checkPositiveInteger } from '../../lib/validate';
-import { DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
+import { checkLayerOptions, DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 
 export interface CutoutOptions extends DropOptions {
@@ -86,6 +86,7 @@ export class Cutout extends NoiseLayer {
     readonly options: DropLayerOptions<CutoutOptions> = {},
   ) {
     super();
+    checkLayerOptions('Cutout', options);
     checkArguments('Cutout', length, options);
   }
 

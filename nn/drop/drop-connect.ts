@@ -25,7 +25,7 @@ import { formatShape, sameShape } from '../../lib/shape';
 import { checkProbability } from '../../lib/validate';
 import { Linear } from '../linear';
 import { LayerOptions } from '../layer-options';
-import { DropLayerOptions } from './noise-layer';
+import { checkLayerOptions, DropLayerOptions } from './noise-layer';
 import { bernoulliKeepMask } from './dropout';
 import { multiplyByMask } from './mask-product';
 
@@ -66,6 +66,7 @@ export class DropConnectLinear extends Linear {
     readonly p = 0.5,
     readonly dropOptions: DropConnectLinearOptions = {},
   ) {
+    checkLayerOptions('DropConnectLinear', dropOptions);
     super(inFeatures, outFeatures, dropOptions);
     checkProbability('DropConnectLinear', 'p', p);
   }

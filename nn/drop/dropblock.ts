@@ -24,7 +24,7 @@ import { formatShape, sizeOf } from '../../lib/shape';
 import { defaultGenerator } from '../../lib/random/generator';
 import { checkPositiveInteger, checkProbability } from '../../lib/validate';
 import { expandSeedsToBlocks } from '../../kernels/dropblock-mask';
-import { DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
+import { checkLayerOptions, DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 
 export interface DropBlock2dOptions extends DropOptions {
@@ -110,6 +110,7 @@ export class DropBlock2d extends NoiseLayer {
     readonly options: DropLayerOptions<DropBlock2dOptions> = {},
   ) {
     super();
+    checkLayerOptions('DropBlock2d', options);
     this.dropProbability = checkProbability('DropBlock2d', 'p', p);
     this.blockSize = checkBlockSize('DropBlock2d', options);
   }

@@ -33,6 +33,11 @@ export function isTraining(technique: string, options: DropOptions): boolean {
   return training;
 }
 
+/** A layer's options must be an object (checked before they are stored and read at forward time). */
+export function checkLayerOptions(layer: string, options: object): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${layer}: options must be an object, got ${String(options)}`);
+}
+
 /** A layer's options: its functional form's, without `training` (the module's mode decides). */
 export type DropLayerOptions<Options extends DropOptions = DropOptions> = Omit<Options, 'training'>;
 
@@ -75,6 +80,7 @@ export abstract class RateNoiseLayer extends NoiseLayer {
   ) {
     super();
     checkProbability(new.target.name, 'p', p, { allowOne: new.target.allowsCertainDrop });
+    checkLayerOptions(new.target.name, options);
   }
 
   /** Whether p = 1 is meaningful (it is for Bernoulli masks; not for Gaussian noise). */

@@ -14,7 +14,7 @@ import { defineOp } from '../../lib/define-op';
 import { mapBinary } from '../../lib/ops/elementwise';
 import { defaultGenerator, Generator } from '../../lib/random/generator';
 import { checkProbability } from '../../lib/validate';
-import { DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
+import { checkLayerOptions, DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 import { fillRect, imageBatchShape } from './cutout';
 
@@ -124,6 +124,7 @@ export class RandomErasing extends NoiseLayer {
     readonly options: DropLayerOptions<RandomErasingOptions> = {},
   ) {
     super();
+    checkLayerOptions('RandomErasing', options);
     validate(p, options);
   }
 

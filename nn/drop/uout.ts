@@ -10,7 +10,7 @@ import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
 import { defaultGenerator } from '../../lib/random/generator';
-import { DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
+import { checkLayerOptions, DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 
 function checkBeta(where: string, beta: number): number {
@@ -50,6 +50,7 @@ export class Uout extends NoiseLayer {
     readonly options: DropLayerOptions = {},
   ) {
     super();
+    checkLayerOptions('Uout', options);
     checkBeta('Uout', beta);
   }
 
