@@ -25,9 +25,7 @@ export interface DropOptions {
  * rather than a silently applied mask.
  */
 export function isTraining(technique: string, options: DropOptions): boolean {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${technique}: options must be an object such as { training: false }, got ${String(options)}`);
-  }
+  checkObject(technique, options, ' such as { training: false }');
   const training = options.training ?? true;
   if (typeof training !== 'boolean') throw new TypeError(`${technique}: options.training must be a boolean, got ${String(training)}`);
   return training;
@@ -35,7 +33,11 @@ export function isTraining(technique: string, options: DropOptions): boolean {
 
 /** A layer's options must be an object (checked before they are stored and read at forward time). */
 export function checkLayerOptions(layer: string, options: object): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${layer}: options must be an object, got ${String(options)}`);
+  checkObject(layer, options, '');
+}
+
+function checkObject(where: string, options: object, example: string): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object${example}, got ${String(options)}`);
 }
 
 /** A layer's options: its functional form's, without `training` (the module's mode decides). */
