@@ -41,6 +41,15 @@ export { pad } from './lib/ops/pad';
 export type { PadMode, PadOptions } from './lib/ops/pad';
 export * as F from './nn/functional';
 export * as nn from './nn/index';
+// The option types the drop techniques take, F.<technique>(x, main, options) and their layers.
+export type { DropOptions, DropLayerOptions } from './nn/drop/noise-layer';
+export type { DropBlock2dOptions } from './nn/drop/dropblock';
+export type { DropBlockScheduleOptions } from './nn/drop/dropblock-scheduler';
+export type { DropPathOptions, DropPathMode } from './nn/drop/drop-path';
+export type { CutoutOptions } from './nn/drop/cutout';
+export type { RandomErasingOptions } from './nn/drop/random-erasing';
+export type { DropConnectLinearOptions } from './nn/drop/drop-connect';
+export type { StochasticDepthOptions, DepthConvention } from './nn/models/residual-drop';
 export * as optim from './nn/optim/index';
 export { DataLoader } from './app/data/data-loader';
 export type { DataLoaderOptions, Batch, BatchTransform } from './app/data/data-loader';

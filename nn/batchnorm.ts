@@ -14,7 +14,7 @@ import { formatShape } from '../lib/shape';
 import { full, zeros } from '../lib/creation';
 import { Module } from './module';
 import { Parameter } from './parameter';
-import { checkPositiveInteger } from './drop/validate';
+import { checkPositiveInteger } from '../lib/validate';
 import type { DType } from '../lib/dtype';
 
 export interface BatchNormOptions {

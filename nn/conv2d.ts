@@ -6,7 +6,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { empty } from './empty';
 import { fanIn, kaimingUniform_, uniform_ } from './init';
-import { checkPositiveInteger } from './drop/validate';
+import { checkPositiveInteger } from '../lib/validate';
 import { LayerOptions } from './layer-options';
 
 export interface Conv2dLayerOptions extends Conv2dOptions, LayerOptions {

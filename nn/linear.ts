@@ -5,7 +5,7 @@ import { linear } from '../lib/ops/linear';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { kaimingUniform_, uniform_ } from './init';
-import { checkPositiveInteger } from './drop/validate';
+import { checkPositiveInteger } from '../lib/validate';
 import { LayerOptions } from './layer-options';
 
 export class Linear extends Module {

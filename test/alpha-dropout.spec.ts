@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { gradcheck, manualSeed, randn, Tensor } from '../index';
+import { Generator, gradcheck, manualSeed, randn, Tensor } from '../index';
 import { AlphaDropout, alphaDropout } from '../nn/drop/alpha-dropout';
 import { expectWithinStandardErrors, mean, variance } from './helpers/stats';
 
@@ -23,7 +23,14 @@ describe('AlphaDropout', () => {
   it('is the identity in eval mode; p = 1 gives zeros', () => {
     const x = randn([4]);
     expect(new AlphaDropout(0.5).eval().forward(x)).to.equal(x);
+    expect(alphaDropout(x, 0.5, { training: false })).to.equal(x);
     expect(alphaDropout(x, 1).data.every((v) => v === 0)).to.equal(true);
+  });
+
+  it('the layer computes what the functional form computes', () => {
+    const x = randn([3, 7]);
+    const y = new AlphaDropout(0.4, { generator: new Generator(2) }).forward(x);
+    expect(Array.from(y.data)).to.deep.equal(Array.from(alphaDropout(x, 0.4, { generator: new Generator(2) }).data));
   });
 
   it('gradcheck in training mode with a fixed seed', () => {

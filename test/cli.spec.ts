@@ -55,7 +55,7 @@ describe('dropgrad CLI', () => {
     expect(result.code).to.equal(0);
     const report = JSON.parse(result.out) as { passed: boolean; checks: Array<{ name: string; passed: boolean; maxAbsError: number }> };
     expect(report.passed).to.equal(true);
-    expect(report.checks.map((c) => c.name)).to.include.members(['Dropout (p 0.5)', 'DropBlock2d (block 3, drop 0.3)', 'DropPath (row)']);
+    expect(report.checks.map((c) => c.name)).to.include.members(['Dropout (p 0.5)', 'dropout (p 0.5)', 'DropBlock2d (p 0.3, block 3)', 'DropPath (row)']);
     expect(report.checks.every((c) => c.passed && c.maxAbsError < 1e-5)).to.equal(true);
     expect((await run('gradcheck', '--layer', 'nothing-like-this')).code).to.equal(2);
   });

@@ -82,7 +82,7 @@ describe('DataLoader', () => {
     const images = new Float32Array(4 * 16).fill(1);
     const dataset: ImageDataset = { images, labels: new Uint8Array(4), shape: [1, 4, 4], classes: 1 };
     const generator = new Generator(5);
-    const [{ x }] = new DataLoader(dataset, { batchSize: 4, transforms: [(t) => cutout(t, { nHoles: 1, length: 2, generator })] });
+    const [{ x }] = new DataLoader(dataset, { batchSize: 4, transforms: [(t) => cutout(t, 2, { holes: 1, generator })] });
     expect(x.shape).to.deep.equal([4, 1, 4, 4]);
     // Every image loses between 1 (a corner-clipped square) and 4 pixels.
     for (let image = 0; image < 4; image++) {

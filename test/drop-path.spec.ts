@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { gradcheck, manualSeed, ones, randn, Tensor } from '../index';
+import { gradcheck, manualSeed, ones, randn, tensor, Tensor } from '../index';
 import { DropPath, dropPath, dropPathMask, linearSurvival, sampleSurvival } from '../nn/drop/drop-path';
 import { expectRate, zeroFraction } from './helpers/stats';
 
@@ -47,14 +47,18 @@ describe('DropPath / StochasticDepth', () => {
   it('is the identity in eval; p = 1 gives zeros; bad mode and p are named', () => {
     const x = randn([4, 3]);
     expect(new DropPath(0.5).eval().forward(x)).to.equal(x);
+    expect(dropPath(x, 0.5, { training: false })).to.equal(x);
+    expect(() => dropPath(tensor(3), 0.5)).to.throw('dropPath: input must have a batch dimension (at least 1-D, [N, …]), got a 0-d tensor');
+    expect(() => dropPath(tensor(3), 0.5, { training: false, mode: 'batch' })).to.throw('dropPath: input must have a batch dimension');
+    expect(() => new DropPath(0.5).eval().forward(tensor(3))).to.throw('dropPath: input must have a batch dimension');
     expect(dropPath(x, 1).data.every((v) => v === 0)).to.equal(true);
-    expect(() => dropPath(x, 0.5, true, { mode: 'column' as 'row' })).to.throw(`dropPath: mode must be 'row' or 'batch', got "column"`);
+    expect(() => dropPath(x, 0.5, { mode: 'column' as 'row' })).to.throw(`dropPath: mode must be 'row' or 'batch', got "column"`);
     expect(() => new DropPath(-1)).to.throw('DropPath: p must be a probability in [0, 1], got -1');
   });
 
   it('gradcheck in both modes with a fixed seed', () => {
     const x = randn([4, 2, 2], { requiresGrad: true });
-    gradcheck((t: Tensor) => dropPath(t, 0.5, true, { mode: 'row' }), [x], { seed: 3 });
+    gradcheck((t: Tensor) => dropPath(t, 0.5, { mode: 'row' }), [x], { seed: 3 });
     gradcheck((t: Tensor) => new DropPath(0.5, { mode: 'batch' }).forward(t), [x], { seed: 3 });
   });
 });

@@ -3,16 +3,16 @@ import { DropBlock2d } from '../nn/drop/dropblock';
 import { DropBlockScheduler } from '../nn/drop/dropblock-scheduler';
 
 describe('DropBlockScheduler', () => {
-  it('moves keep_prob linearly from 1 to the target over the given steps, then holds it', () => {
-    const layers = [new DropBlock2d({ keepProb: 0.9, blockSize: 3 }), new DropBlock2d({ keepProb: 0.9, blockSize: 5 })];
+  it('moves keep_prob linearly from 1 to the target over the given steps, then holds it (layers see p = 1 − keep_prob)', () => {
+    const layers = [new DropBlock2d(0.1, { blockSize: 3 }), new DropBlock2d(0.1, { blockSize: 5 })];
     const schedule = new DropBlockScheduler(layers, { targetKeepProb: 0.9, steps: 4 });
-    const seen = [layers[0].keepProb];
+    const seen = [1 - layers[0].p];
     for (let i = 0; i < 6; i++) {
       schedule.step();
-      seen.push(layers[0].keepProb);
+      seen.push(1 - layers[0].p);
     }
     [1, 0.975, 0.95, 0.925, 0.9, 0.9, 0.9].forEach((v, i) => expect(seen[i]).to.be.closeTo(v, 1e-12));
-    expect(layers[1].keepProb).to.be.closeTo(0.9, 1e-12);
+    expect(layers[1].p).to.be.closeTo(0.1, 1e-12);
   });
 
   it('validates its options', () => {

@@ -22,11 +22,17 @@ describe('Dropout', () => {
 
   it('is the identity in eval mode and at p = 0; p = 1 gives zeros, not NaN', () => {
     const x = randn([3, 4]);
-    expect(dropout(x, 0.5, false)).to.equal(x);
+    expect(dropout(x, 0.5, { training: false })).to.equal(x);
     expect(dropout(x, 0)).to.equal(x);
     const layer = new Dropout(0.5).eval();
     expect(layer.forward(x)).to.equal(x);
     expect(dropout(x, 1).data.every((v) => v === 0)).to.equal(true);
+  });
+
+  it('refuses the old positional training flag instead of silently applying the mask', () => {
+    const oldCall = dropout as unknown as (x: Tensor, p: number, training: boolean) => Tensor;
+    expect(() => oldCall(randn([2]), 0.5, false)).to.throw('dropout: options must be an object such as { training: false }, got false');
+    expect(() => dropout(randn([2]), 0.5, { training: 'no' as unknown as boolean })).to.throw('dropout: options.training must be a boolean, got no');
   });
 
   it('rejects p outside [0, 1] naming the value', () => {
@@ -46,6 +52,6 @@ describe('Dropout', () => {
     const x = randn([4, 5], { requiresGrad: true });
     const layer = new Dropout(0.4);
     gradcheck((t: Tensor) => layer.forward(t), [x], { seed: 9 });
-    gradcheck((t: Tensor) => dropout(t, 0.4, true, { generator: new Generator(2) }), [x]);
+    gradcheck((t: Tensor) => dropout(t, 0.4, { generator: new Generator(2) }), [x]);
   });
 });

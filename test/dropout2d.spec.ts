@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, ones, randn, Tensor } from '../index';
-import { Dropout2d, dropout2d } from '../nn/drop/dropout2d';
+import { DROPOUT2D_3D_WARNING, Dropout2d, dropout2d } from '../nn/drop/dropout2d';
+import { resetWarning } from '../lib/warn-once';
 import { expectRate, zeroFraction } from './helpers/stats';
 
 describe('Dropout2d', () => {
@@ -19,16 +20,49 @@ describe('Dropout2d', () => {
     expectRate(zeroFraction(layer.lastMask!.data), 0.25, n * c, 'channel drop rate');
   });
 
-  it('accepts unbatched [C,H,W] and refuses other ranks with the shape', () => {
-    expect(new Dropout2d(0.5).forward(randn([3, 2, 2])).shape).to.deep.equal([3, 2, 2]);
-    expect(() => dropout2d(randn([3, 4]), 0.5)).to.throw('dropout2d: input must be [N,C,H,W] or [C,H,W], got [3,4]');
+  describe('3-D input: PyTorch 1.12 – 2.x reads it as (N,C,L), with a warning shown once', () => {
+    let warnings: unknown[][];
+    const originalWarn = console.warn;
+    beforeEach(() => {
+      resetWarning('dropout2d-3d');
+      warnings = [];
+      console.warn = (...args: unknown[]) => warnings.push(args);
+    });
+    afterEach(() => {
+      console.warn = originalWarn;
+    });
+
+    it('draws one mask value per (sample, channel) of an (N,C,L) input, not per channel of a (C,H,W) image', () => {
+      const layer = new Dropout2d(0.5);
+      const y = layer.forward(ones([4, 3, 5]));
+      expect(layer.lastMask!.shape).to.deep.equal([4, 3, 1]);
+      for (let row = 0; row < 12; row++) expect(new Set(y.data.subarray(row * 5, row * 5 + 5)).size).to.equal(1);
+    });
+
+    it("emits PyTorch's warning, word for word, once per process", () => {
+      dropout2d(randn([2, 3, 4]), 0.5);
+      dropout2d(randn([2, 3, 4]), 0.5);
+      new Dropout2d(0.5).forward(randn([2, 3, 4]));
+      expect(warnings).to.deep.equal([[DROPOUT2D_3D_WARNING]]);
+      expect(DROPOUT2D_3D_WARNING).to.match(/^dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired/);
+      dropout2d(randn([2, 3, 4, 4]), 0.5);
+      expect(warnings).to.have.length(1);
+    });
+  });
+
+  it('refuses 2-D and 5-D input, which PyTorch deprecates, with the reason', () => {
+    expect(() => dropout2d(randn([3, 4]), 0.5)).to.throw(
+      'dropout2d: input must be 4-D (N,C,H,W) or 3-D (N,C,L), got a 2-D input [3,4] (PyTorch deprecates other ranks: use dropout for elementwise dropout, or reshape to (N,C,H,W))',
+    );
+    expect(() => dropout2d(randn([1, 2, 2, 2, 2]), 0.5, { training: false })).to.throw('dropout2d: input must be 4-D (N,C,H,W) or 3-D (N,C,L), got a 5-D input');
     expect(() => dropout2d(randn([1, 1, 2, 2]), 2)).to.throw('dropout2d: p must be a probability in [0, 1], got 2');
+    expect(() => new Dropout2d(0.5).eval().forward(randn([3, 4]))).to.throw('dropout2d: input must be 4-D (N,C,H,W) or 3-D (N,C,L), got a 2-D input');
   });
 
   it('is the identity in eval mode', () => {
     const x = randn([2, 3, 4, 4]);
     expect(new Dropout2d(0.5).eval().forward(x)).to.equal(x);
-    expect(dropout2d(x, 0.5, false)).to.equal(x);
+    expect(dropout2d(x, 0.5, { training: false })).to.equal(x);
   });
 
   it('gradcheck in training mode with a fixed seed', () => {

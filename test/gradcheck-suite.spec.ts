@@ -16,6 +16,10 @@ describe('gradcheck suite (dropgrad gradcheck)', () => {
   });
 
   it('filters by name', () => {
-    expect(runGradcheckSuite('dropblock').map((r) => r.name)).to.deep.equal(['DropBlock2d (block 3, drop 0.3)', 'DropBlock2d (block 2, per channel)']);
+    expect(runGradcheckSuite('dropblock').map((r) => r.name)).to.deep.equal([
+      'dropBlock2d (p 0.3, block 3)',
+      'DropBlock2d (p 0.3, block 3)',
+      'DropBlock2d (p 0.3, block 2, shared mask)',
+    ]);
   });
 });

@@ -21,7 +21,7 @@ describe('resnet()', () => {
   });
 
   it('builds bottleneck stages with 4× expansion and optional DropBlock after chosen stages', () => {
-    const model = resnet({ block: 'bottleneck', layers: [1, 1], widths: [4, 8], dropBlock: { stages: [2], keepProb: 0.9, blockSize: 3 } });
+    const model = resnet({ block: 'bottleneck', layers: [1, 1], widths: [4, 8], dropBlock: { stages: [2], p: 0.1, blockSize: 3 } });
     expect(model.modules().filter((m) => m instanceof Bottleneck)).to.have.length(2);
     expect(model.fc.inFeatures).to.equal(32);
     expect(model.dropBlocks()).to.have.length(1);

@@ -16,7 +16,7 @@ describe('smallCnn()', () => {
       'Conv2d', 'BatchNorm2d', 'ReLU', 'Dropout2d', 'MaxPool2d',
       'Flatten', 'Dropout', 'Linear', 'ReLU', 'Dropout', 'Linear',
     ]);
-    expect(kinds(smallCnn({ regularizers: { dropBlock: { keepProb: 0.9, blockSize: 3 }, dropConnect: 0.5, uout: 0.1 } }))).to.include.members(['DropBlock2d', 'DropConnectLinear', 'Uout']);
+    expect(kinds(smallCnn({ regularizers: { dropBlock: { p: 0.1, blockSize: 3 }, dropConnect: 0.5, uout: 0.1 } }))).to.include.members(['DropBlock2d', 'DropConnectLinear', 'Uout']);
   });
 
   it('refuses an image size the two pools cannot halve', () => {

@@ -18,7 +18,7 @@ describe('dropgrad visualize', () => {
     const png = readFileSync(out);
     expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).to.equal('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).to.deep.equal([2 + 3 * (56 + 2), 2 + 1 * (56 + 2)]);
-    expect(io.stdout()).to.contain(`wrote ${out}: 176×60 px`).and.contain('seed 5').and.contain('row  1: cutout nHoles=1 length=12');
+    expect(io.stdout()).to.contain(`wrote ${out}: 176×60 px`).and.contain('seed 5').and.contain('row  1: cutout length=12 holes=1');
   });
 
   it('draws every technique by default, reproducibly from the seed', () => {

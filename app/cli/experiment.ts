@@ -13,16 +13,16 @@ import { cutout } from '../../nn/drop/cutout';
 import { randomErasing } from '../../nn/drop/random-erasing';
 
 export const regularizerFlags: FlagSpecs = {
-  dropout: { type: 'string', value: 'P', description: 'Dropout before and after the hidden layer' },
-  dropout2d: { type: 'string', value: 'P', description: 'Dropout2d after each conv stage' },
-  gaussian: { type: 'string', value: 'P', description: 'Gaussian dropout N(1, p/(1-p)) in the classifier' },
+  dropout: { type: 'string', value: 'P', description: 'Dropout (P: probability of dropping a unit) before and after the hidden layer' },
+  dropout2d: { type: 'string', value: 'P', description: 'Dropout2d (P: probability of dropping a channel) after each conv stage' },
+  gaussian: { type: 'string', value: 'P', description: 'Gaussian dropout N(1, P/(1-P)) in the classifier (P < 1, as for dropout)' },
   uout: { type: 'string', value: 'BETA', description: 'Uout noise 1+U(-beta, beta) in the classifier' },
   'alpha-dropout': { type: 'string', value: 'P', description: 'Alpha dropout in the classifier' },
-  dropconnect: { type: 'string', value: 'P', description: 'DropConnect on the hidden layer weights' },
-  dropblock: { type: 'string', value: 'KEEP:SIZE', description: 'DropBlock with target keep_prob and block size, linear schedule over training' },
-  'stochastic-depth': { type: 'string', value: 'PL', description: 'stochastic depth, survival of the last block (needs --model resnet)' },
-  cutout: { type: 'string', value: 'HOLES:LENGTH', description: 'Cutout squares on the input images' },
-  'random-erasing': { type: 'string', value: 'P', description: 'Random Erasing with probability P on the input images' },
+  dropconnect: { type: 'string', value: 'P', description: 'DropConnect (P: probability of dropping a weight) on the hidden layer' },
+  dropblock: { type: 'string', value: 'KEEP:SIZE', description: "DropBlock in the paper's notation: keep_prob falls linearly from 1 to KEEP (p = 1 - KEEP), blocks of SIZE" },
+  'stochastic-depth': { type: 'string', value: 'PL', description: "stochastic depth in the paper's notation: survival probability PL of the last block (needs --model resnet)" },
+  cutout: { type: 'string', value: 'HOLES:LENGTH', description: 'Cutout: HOLES squares of side LENGTH on each input image' },
+  'random-erasing': { type: 'string', value: 'P', description: 'Random Erasing: erase each input image with probability P' },
 };
 
 export const modelFlags: FlagSpecs = {
@@ -76,7 +76,7 @@ export function planExperiment(flags: Flags): ExperimentPlan {
   const dropBlockFlag = opt(flags, 'dropblock');
   if (dropBlockFlag !== undefined) {
     const [keep, size] = parsePair('dropblock', dropBlockFlag, 'KEEP:SIZE', probability, { integer: true, min: 1 });
-    regularizers.dropBlock = { keepProb: 1, blockSize: size };
+    regularizers.dropBlock = { p: 0, blockSize: size }; // the schedule takes p from 0 to 1 − KEEP
     dropBlockTarget = keep;
     labels.push(`dropblock ${dropBlockFlag}`);
   }
@@ -86,12 +86,12 @@ export function planExperiment(flags: Flags): ExperimentPlan {
   const transforms: Array<(x: Tensor) => Tensor> = [];
   const cutoutFlag = opt(flags, 'cutout');
   if (cutoutFlag !== undefined) {
-    const [nHoles, length] = parsePair('cutout', cutoutFlag, 'HOLES:LENGTH', { integer: true, min: 1 }, { integer: true, min: 1 });
-    transforms.push((x) => cutout(x, { nHoles, length }));
+    const [holes, length] = parsePair('cutout', cutoutFlag, 'HOLES:LENGTH', { integer: true, min: 1 }, { integer: true, min: 1 });
+    transforms.push((x) => cutout(x, length, { holes }));
     labels.push(`cutout ${cutoutFlag}`);
   }
   const erasing = number('random-erasing');
-  if (erasing !== undefined) transforms.push((x) => randomErasing(x, { p: erasing }));
+  if (erasing !== undefined) transforms.push((x) => randomErasing(x, erasing));
   return { kind, dtype, regularizers, pL, transforms, dropBlockTarget, label: labels.join(', ') || 'none' };
 }
 

@@ -15,6 +15,7 @@ import { DType, allocate, isDType } from '../../lib/dtype';
 import { Generator, defaultGenerator } from '../../lib/random/generator';
 import type { ImageDataset } from './dataset';
 import type { Batch } from '../training/batches';
+import { checkPositiveInteger } from '../../lib/validate';
 
 export type { Batch };
 
@@ -37,11 +38,6 @@ export interface DataLoaderOptions {
   limit?: number;
 }
 
-function checkPositiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`DataLoader: ${name} must be a positive integer, got ${value}`);
-  return value;
-}
-
 export class DataLoader implements Iterable<Batch> {
   readonly batchSize: number;
   readonly shuffle: boolean;
@@ -53,7 +49,7 @@ export class DataLoader implements Iterable<Batch> {
   private readonly transforms: readonly BatchTransform[];
 
   constructor(readonly dataset: ImageDataset, options: DataLoaderOptions = {}) {
-    this.batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 1);
+    this.batchSize = checkPositiveInteger('DataLoader', 'batchSize', options.batchSize ?? 1);
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;
     this.dtype = options.dtype ?? 'float32';
@@ -61,7 +57,7 @@ export class DataLoader implements Iterable<Batch> {
     this.generator = options.generator ?? defaultGenerator;
     this.transforms = options.transforms ?? [];
     const available = dataset.labels.length;
-    this.size = options.limit === undefined ? available : Math.min(available, checkPositiveInteger('limit', options.limit));
+    this.size = options.limit === undefined ? available : Math.min(available, checkPositiveInteger('DataLoader', 'limit', options.limit));
   }
 
   /** Batches per epoch. */

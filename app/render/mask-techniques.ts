@@ -67,10 +67,10 @@ export const maskTechniques: readonly MaskTechnique[] = [
       }));
     },
   },
-  oneRow('dropblock', 'dropblock keepProb=0.85 blockSize=7 (kept ×count/kept)', (digits, generator) => dropBlockMask(digits, { keepProb: 0.85, blockSize: 7, generator })),
-  oneRow('cutout', 'cutout nHoles=1 length=12', (digits, generator) => cutoutMask(digits, { nHoles: 1, length: 12, generator })),
+  oneRow('dropblock', 'dropblock p=0.15 blockSize=7 (kept ×count/kept)', (digits, generator) => dropBlockMask(digits, 0.15, { blockSize: 7, generator })),
+  oneRow('cutout', 'cutout length=12 holes=1', (digits, generator) => cutoutMask(digits, 12, { holes: 1, generator })),
   // p = 1 so that every digit shows a rectangle (the default, 0.5, leaves about half untouched).
-  oneRow('random-erasing', 'random erasing p=1 scale=[0.02,0.33] ratio=[0.3,3.3] value=0', (digits, generator) => randomErasingMasks(digits, { p: 1, generator }).keep),
+  oneRow('random-erasing', 'random erasing p=1 scale=[0.02,0.33] ratio=[0.3,3.3] value=0', (digits, generator) => randomErasingMasks(digits, 1, { generator }).keep),
   oneRow('gaussian-dropout', 'gaussian dropout p=0.2 (noise N(1, σ²=0.25))', (digits, generator) => gaussianDropoutMask(digits, 0.2, { generator })),
   oneRow('uout', 'uout beta=0.5 (noise 1+U(−0.5, 0.5))', (digits, generator) => uoutMask(digits, 0.5, { generator })),
   oneRow('alpha-dropout', "alpha dropout p=0.1 (red: set to SELU's saturation α′, then the affine a·y+b)", (digits, generator) => alphaDropoutMask(digits, 0.1, { generator })),

@@ -5,19 +5,18 @@
  *
  *   a = ((1 − p)(1 + p·α'²))^(−1/2),   b = −a·α'·p
  *   forward:  y = a·(x ⊙ M + α'·(1 − M)) + b,   M ~ Bernoulli(1 − p)
- *   backward: dX = dY ⊙ a·M
+ *   backward: dX = a·M ⊙ dY   (the offset a·α'·(1 − M) + b does not depend on x)
  *
  * p = 1 keeps nothing: every output is the constant a·α' + b, which is 0 in the limit; we return
  * zeros, as PyTorch does.
  */
 import { Tensor } from '../../lib/tensor';
+import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
 import { defaultGenerator } from '../../lib/random/generator';
-import { add } from '../../lib/ops/arithmetic';
-import { zerosLike } from '../../lib/creation';
-import { maskedScale } from './masked-scale';
-import { DropOptions, RateNoiseLayer } from './noise-layer';
-import { checkProbability } from './validate';
+import { formatShape, sameShape } from '../../lib/shape';
+import { checkProbability } from '../../lib/validate';
+import { DropOptions, isTraining, Noise, RateNoiseLayer } from './noise-layer';
 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
@@ -32,31 +31,51 @@ export function alphaDropoutMask(x: Tensor, p: number, options: DropOptions = {}
   return Tensor.fromData(mask, x.shape);
 }
 
-/** y = a·(x ⊙ M) + (a·α'·(1 − M) + b): a masked scale plus a constant offset. */
-export function applyAlphaDropout(x: Tensor, keep: Tensor, p: number): Tensor {
-  if (p === 1) return maskedScale(x, zerosLike(keep));
+/** The affine constants (a, b) for drop probability p ((0, 0) at p = 1: the output is zeros). */
+function affine(p: number): { a: number; b: number } {
+  if (p === 1) return { a: 0, b: 0 };
   const a = 1 / Math.sqrt((1 - p) * (1 + p * SATURATION * SATURATION));
-  const b = -a * SATURATION * p;
-  const scaledKeep = Tensor.fromData(keep.contiguousData().map((m) => a * m), keep.shape);
-  const offset = Tensor.fromData(keep.contiguousData().map((m) => a * SATURATION * (1 - m) + b), keep.shape);
-  return add(maskedScale(x, scaledKeep), offset);
+  return { a, b: -a * SATURATION * p };
 }
 
-export function alphaDropout(x: Tensor, p = 0.5, training = true, options: DropOptions = {}): Tensor {
+/** y = a·(x ⊙ M + α'·(1 − M)) + b for a drawn 0/1 keep mask M; dX = a·M ⊙ dY. */
+export const alphaDropoutOp = defineOp({
+  name: 'alphaDropout',
+  forward: (x: Tensor, keep: Tensor, p: number) => {
+    checkProbability('alphaDropout', 'p', p);
+    if (!sameShape(x.shape, keep.shape)) {
+      throw new RangeError(`alphaDropout: keep mask of shape ${formatShape(keep.shape)} must match the input's shape ${formatShape(x.shape)}`);
+    }
+    const { a, b } = affine(p);
+    const xs = x.contiguousData();
+    const ms = keep.contiguousData();
+    const out = allocate(x.dtype, x.numel);
+    for (let i = 0; i < out.length; i++) out[i] = p === 1 ? 0 : a * (ms[i] * xs[i] + SATURATION * (1 - ms[i])) + b;
+    return { output: Tensor.fromData(out, x.shape), saved: { keep, a } };
+  },
+  backward: ({ keep, a }, gradOutput) => {
+    const gs = gradOutput.contiguousData();
+    const ms = keep.contiguousData();
+    const dx = allocate(gradOutput.dtype, gradOutput.numel);
+    for (let i = 0; i < dx.length; i++) dx[i] = a * ms[i] * gs[i];
+    return [Tensor.fromData(dx, gradOutput.shape), null, null];
+  },
+});
+
+function applyAlphaDropout(x: Tensor, p: number, options: DropOptions): Noise {
+  const mask = alphaDropoutMask(x, p, options);
+  return { output: alphaDropoutOp(x, mask, p), mask };
+}
+
+export function alphaDropout(x: Tensor, p = 0.5, options: DropOptions = {}): Tensor {
+  const training = isTraining('alphaDropout', options);
   checkProbability('alphaDropout', 'p', p);
-  if (!training || p === 0) return x;
-  return applyAlphaDropout(x, alphaDropoutMask(x, p, options), p);
+  return training && p > 0 ? applyAlphaDropout(x, p, options).output : x;
 }
 
+/** lastMask is the 0/1 keep mask M of the last training forward. */
 export class AlphaDropout extends RateNoiseLayer {
-  /** The 0/1 keep mask M of the last training forward. */
-  sampleMask(x: Tensor): Tensor {
-    return alphaDropoutMask(x, this.p, this.options);
-  }
-
-  override forward(x: Tensor): Tensor {
-    if (!this.training || this.isIdentity()) return x;
-    this.lastMask = this.sampleMask(x);
-    return applyAlphaDropout(x, this.lastMask, this.p);
+  protected applyNoise(x: Tensor): Noise {
+    return applyAlphaDropout(x, this.p, this.options);
   }
 }

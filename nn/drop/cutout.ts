@@ -1,12 +1,12 @@
 /**
- * Cutout (DeVries & Taylor 2017): zero `nHoles` squares of side `length` in each input image, so
+ * Cutout (DeVries & Taylor 2017): zero `holes` squares of side `length` in each input image, so
  * the network must use the whole object, not its single most telling patch. It works on the input
  * (as data augmentation), the same square in every channel.
  *
  *   centre (cy, cx) ~ uniform over all H×W pixels (so squares may hang over the border)
  *   rows cy − ⌊length/2⌋ … cy − ⌊length/2⌋ + length − 1, likewise columns, clipped to the image
  *   forward:  y = x ⊙ M   (M = 0 inside the holes, 1 elsewhere; no rescaling, as in the paper)
- *   backward: dX = dY ⊙ M
+ *   backward: dX = dY ⊙ M   (the holes are drawn, not functions of x)
  *
  * Our squares are exactly `length` pixels wide before clipping, odd or even; the reference code's
  * `centre ± length // 2` gives odd lengths one pixel less. The paper's CIFAR-10 choice: 1 hole of 16.
@@ -15,15 +15,18 @@ import { Tensor } from '../../lib/tensor';
 import { allocate } from '../../lib/dtype';
 import { formatShape } from '../../lib/shape';
 import { defaultGenerator } from '../../lib/random/generator';
-import { DropOptions, NoiseLayer } from './noise-layer';
-import { maskedScale } from './masked-scale';
-import { checkPositiveInteger } from './validate';
+import { defineOp } from '../../lib/define-op';
+import { checkPositiveInteger } from '../../lib/validate';
+import { checkLayerOptions, DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
+import { multiplyByMask } from './mask-product';
 
 export interface CutoutOptions extends DropOptions {
   /** Squares per image (default 1). */
-  nHoles?: number;
-  /** Side of each square in pixels (default 16, the paper's CIFAR-10 value). */
-  length?: number;
+  holes?: number;
+}
+
+function checkArguments(where: string, length: number, options: CutoutOptions): { length: number; holes: number } {
+  return { length: checkPositiveInteger(where, 'length', length), holes: checkPositiveInteger(where, 'holes', options.holes ?? 1) };
 }
 
 /** Splits an image or a batch shape into (images, height, width); the mask is [N,1,H,W] or [1,H,W]. */
@@ -41,15 +44,14 @@ export function fillRect(mask: { [i: number]: number }, image: number, height: n
   }
 }
 
-export function cutoutMask(x: Tensor, options: CutoutOptions = {}): Tensor {
-  const nHoles = checkPositiveInteger('cutout', 'nHoles', options.nHoles ?? 1);
-  const length = checkPositiveInteger('cutout', 'length', options.length ?? 16);
+export function cutoutMask(x: Tensor, length: number, options: CutoutOptions = {}): Tensor {
+  const { holes } = checkArguments('cutout', length, options);
   const { images, height, width, maskShape } = imageBatchShape('cutout', x);
   const generator = options.generator ?? defaultGenerator;
   const mask = allocate(x.dtype, images * height * width).fill(1);
   const half = Math.floor(length / 2);
   for (let image = 0; image < images; image++) {
-    for (let hole = 0; hole < nHoles; hole++) {
+    for (let hole = 0; hole < holes; hole++) {
       const cy = generator.integer(0, height);
       const cx = generator.integer(0, width);
       fillRect(mask, image, height, width, cy - half, cx - half, length, length, 0);
@@ -58,20 +60,42 @@ export function cutoutMask(x: Tensor, options: CutoutOptions = {}): Tensor {
   return Tensor.fromData(mask, maskShape);
 }
 
-export function cutout(x: Tensor, options: CutoutOptions = {}): Tensor {
-  return maskedScale(x, cutoutMask(x, options));
+/** y = x ⊙ M for a drawn 0/1 hole mask M shared by the channels; dX = dY ⊙ M. */
+export const cutoutOp = defineOp({
+  name: 'cutout',
+  forward: (x: Tensor, mask: Tensor) => ({ output: multiplyByMask('cutout', x, mask), saved: mask }),
+  backward: (mask, gradOutput) => [multiplyByMask('cutout', gradOutput, mask), null],
+});
+
+function applyCutout(x: Tensor, length: number, options: CutoutOptions): Noise {
+  const mask = cutoutMask(x, length, options);
+  return { output: cutoutOp(x, mask), mask };
+}
+
+export function cutout(x: Tensor, length = 16, options: CutoutOptions = {}): Tensor {
+  const training = isTraining('cutout', options);
+  checkArguments('cutout', length, options);
+  imageBatchShape('cutout', x);
+  return training ? applyCutout(x, length, options).output : x;
 }
 
 /** Cutout as a layer: applied in training, the identity in eval. */
 export class Cutout extends NoiseLayer {
-  constructor(readonly options: CutoutOptions = {}) {
+  constructor(
+    readonly length = 16,
+    readonly options: DropLayerOptions<CutoutOptions> = {},
+  ) {
     super();
-    checkPositiveInteger('Cutout', 'nHoles', options.nHoles ?? 1);
-    checkPositiveInteger('Cutout', 'length', options.length ?? 16);
+    checkLayerOptions('Cutout', options);
+    checkArguments('Cutout', length, options);
   }
 
-  sampleMask(x: Tensor): Tensor {
-    return cutoutMask(x, this.options);
+  protected override checkInput(x: Tensor): void {
+    imageBatchShape('Cutout', x);
+  }
+
+  protected applyNoise(x: Tensor): Noise {
+    return applyCutout(x, this.length, this.options);
   }
 
   protected isIdentity(): boolean {
@@ -79,6 +103,6 @@ export class Cutout extends NoiseLayer {
   }
 
   protected override describe(): string {
-    return `nHoles=${this.options.nHoles ?? 1}, length=${this.options.length ?? 16}`;
+    return `length=${this.length}, holes=${this.options.holes ?? 1}`;
   }
 }

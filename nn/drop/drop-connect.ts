@@ -5,9 +5,10 @@
  * batch is the common, much cheaper variant), with inverted scaling:
  *
  *   forward:  W' = W ⊙ M / (1 − p),  y = x·W'ᵀ + b,   M ~ Bernoulli(1 − p) per weight
- *   backward: dX = dY·W',   dW = (dYᵀ·X) ⊙ M / (1 − p),   db = Σ dY
+ *   backward: dX = dY·(W ⊙ M)/(1 − p),   dW = (dYᵀ·X) ⊙ M / (1 − p),   db = Σ_rows dY
  *
- * (dW follows from the chain rule through W' = W ⊙ m: the mask's backward, dW = dW' ⊙ m.)
+ * One fused op: y = x·W'ᵀ + b gives dX = dY·W' and dW' = dYᵀ·X (rows of x and dY stacked),
+ * and W' = W ⊙ m (m = M/(1 − p), drawn) gives dW = dW' ⊙ m.
  *
  * Inference: the paper approximates the average over masks by moment-matching a Gaussian per
  * unit and sampling; we use the mean network instead — with inverted scaling E[W'] = W, so eval
@@ -15,13 +16,45 @@
  * implementations do; the paper reports it slightly behind its sampling scheme.
  */
 import { Tensor } from '../../lib/tensor';
+import { defineOp } from '../../lib/define-op';
 import { linear } from '../../lib/ops/linear';
+import { matmul } from '../../lib/ops/matmul';
+import { reshape, transpose } from '../../lib/ops/views';
+import { sum } from '../../lib/ops/reductions';
+import { formatShape, sameShape } from '../../lib/shape';
+import { checkProbability } from '../../lib/validate';
 import { Linear } from '../linear';
 import { LayerOptions } from '../layer-options';
-import { maskedScale } from './masked-scale';
-import { DropOptions } from './noise-layer';
+import { checkLayerOptions, DropLayerOptions } from './noise-layer';
 import { bernoulliKeepMask } from './dropout';
-import { checkProbability } from './validate';
+import { multiplyByMask } from './mask-product';
+
+/** y = x·(W ⊙ m)ᵀ + b for a drawn scaled weight mask m = M/(1 − p). */
+export const dropConnectOp = defineOp({
+  name: 'dropConnect',
+  forward: (x: Tensor, weight: Tensor, bias: Tensor | null, mask: Tensor) => {
+    if (!sameShape(mask.shape, weight.shape)) {
+      throw new RangeError(`dropConnect: mask of shape ${formatShape(mask.shape)} must match the weight's shape ${formatShape(weight.shape)}`);
+    }
+    const maskedWeight = multiplyByMask('dropConnect', weight, mask);
+    return { output: linear(x, maskedWeight, bias ?? undefined), saved: { x, maskedWeight, mask } };
+  },
+  backward: ({ x, maskedWeight, mask }, gradOutput, needs) => {
+    const [outFeatures, inFeatures] = maskedWeight.shape;
+    const gradRows = reshape(gradOutput, [-1, outFeatures]);
+    return [
+      needs[0] ? matmul(gradOutput, maskedWeight) : null, // dX = dY·W'
+      needs[1] ? multiplyByMask('dropConnect', matmul(transpose(gradRows, 0, 1), reshape(x, [-1, inFeatures])), mask) : null, // dW = (dYᵀX) ⊙ m
+      needs[2] ? sum(gradRows, 0) : null, // db = Σ_rows dY
+      null,
+    ];
+  },
+});
+
+export interface DropConnectLinearOptions extends DropLayerOptions, LayerOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+}
 
 export class DropConnectLinear extends Linear {
   /** The scaled weight mask M/(1 − p) of the last training forward. */
@@ -31,8 +64,9 @@ export class DropConnectLinear extends Linear {
     inFeatures: number,
     outFeatures: number,
     readonly p = 0.5,
-    readonly dropOptions: DropOptions & LayerOptions & { bias?: boolean } = {},
+    readonly dropOptions: DropConnectLinearOptions = {},
   ) {
+    checkLayerOptions('DropConnectLinear', dropOptions);
     super(inFeatures, outFeatures, dropOptions);
     checkProbability('DropConnectLinear', 'p', p);
   }
@@ -40,7 +74,7 @@ export class DropConnectLinear extends Linear {
   override forward(x: Tensor): Tensor {
     if (!this.training || this.p === 0) return super.forward(x);
     this.lastMask = bernoulliKeepMask(this.weight.shape, this.p, this.weight.dtype, this.dropOptions.generator);
-    return linear(x, maskedScale(this.weight, this.lastMask), this.bias ?? undefined);
+    return dropConnectOp(x, this.weight, this.bias, this.lastMask);
   }
 
   protected override describe(): string {

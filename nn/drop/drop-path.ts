@@ -6,7 +6,7 @@
  *   'row' mode (per sample, as timm/torchvision):  y[n] = f(x)[n] · b[n] / s,  b[n] ~ Bernoulli(1 − p)
  *   'batch' mode (the paper: one draw per step):   y = f(x) · b / s,           b ~ Bernoulli(1 − p)
  *   with s = 1 − p when scaleByKeep (inverted: identity at test), else s = 1
- *   backward: dX = dY · b / s
+ *   backward: dX = dY · b / s   (b is drawn, not a function of x)
  *
  * The paper's own convention (no scaling in training, branch multiplied by its survival
  * probability at test) is `scaleByKeep: false` here plus the test-time scaling the ResNet blocks
@@ -14,10 +14,12 @@
  * `sampleSurvival` to decide before running it.
  */
 import { Tensor } from '../../lib/tensor';
+import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
 import { defaultGenerator, Generator } from '../../lib/random/generator';
-import { DropOptions, RateNoiseLayer, applyNoise } from './noise-layer';
-import { checkProbability } from './validate';
+import { checkProbability } from '../../lib/validate';
+import { DropLayerOptions, DropOptions, isTraining, Noise, RateNoiseLayer } from './noise-layer';
+import { multiplyByMask } from './mask-product';
 
 export type DropPathMode = 'row' | 'batch';
 
@@ -42,15 +44,21 @@ export function sampleSurvival(survivalProb: number, generator: Generator = defa
   return generator.random() < survivalProb;
 }
 
-function checkMode(where: string, mode: string): DropPathMode {
+/** The one check of a drop-path mode, for dropPath, nn.DropPath and the residual blocks. */
+export function checkDropPathMode(where: string, mode: string): DropPathMode {
   if (mode !== 'row' && mode !== 'batch') throw new RangeError(`${where}: mode must be 'row' or 'batch', got ${JSON.stringify(mode)}`);
   return mode;
+}
+
+function checkInput(x: Tensor): void {
+  if (x.ndim === 0) throw new RangeError('dropPath: input must have a batch dimension (at least 1-D, [N, …]), got a 0-d tensor');
 }
 
 /** The scaled keep mask: shape [N,1,…,1] in 'row' mode, [1,…,1] in 'batch' mode. */
 export function dropPathMask(x: Tensor, p: number, options: DropPathOptions = {}): Tensor {
   checkProbability('dropPath', 'p', p);
-  const mode = checkMode('dropPath', options.mode ?? 'row');
+  const mode = checkDropPathMode('dropPath', options.mode ?? 'row');
+  checkInput(x);
   const generator = options.generator ?? defaultGenerator;
   const scale = (options.scaleByKeep ?? true) ? (p === 1 ? 0 : 1 / (1 - p)) : 1;
   const shape = x.shape.map((d, i) => (i === 0 && mode === 'row' ? d : 1));
@@ -59,24 +67,42 @@ export function dropPathMask(x: Tensor, p: number, options: DropPathOptions = {}
   return Tensor.fromData(mask, shape);
 }
 
-export function dropPath(x: Tensor, p = 0.1, training = true, options: DropPathOptions = {}): Tensor {
+/** y = x ⊙ m for a drawn per-sample (or per-batch) mask m = b/s; dX = dY ⊙ m. */
+export const dropPathOp = defineOp({
+  name: 'dropPath',
+  forward: (x: Tensor, mask: Tensor) => ({ output: multiplyByMask('dropPath', x, mask), saved: mask }),
+  backward: (mask, gradOutput) => [multiplyByMask('dropPath', gradOutput, mask), null],
+});
+
+function applyDropPath(x: Tensor, p: number, options: DropPathOptions): Noise {
+  const mask = dropPathMask(x, p, options);
+  return { output: dropPathOp(x, mask), mask };
+}
+
+export function dropPath(x: Tensor, p = 0.1, options: DropPathOptions = {}): Tensor {
+  const training = isTraining('dropPath', options);
   checkProbability('dropPath', 'p', p);
-  checkMode('dropPath', options.mode ?? 'row');
-  return applyNoise(x, training && p > 0, (t) => dropPathMask(t, p, options));
+  checkDropPathMode('dropPath', options.mode ?? 'row');
+  checkInput(x);
+  return training && p > 0 ? applyDropPath(x, p, options).output : x;
 }
 
 /** Layer form of dropPath (also exported as StochasticDepth). */
 export class DropPath extends RateNoiseLayer {
   constructor(
     p = 0.1,
-    override readonly options: DropPathOptions = {},
+    override readonly options: DropLayerOptions<DropPathOptions> = {},
   ) {
     super(p, options);
-    checkMode('DropPath', options.mode ?? 'row');
+    checkDropPathMode('DropPath', options.mode ?? 'row');
   }
 
-  sampleMask(x: Tensor): Tensor {
-    return dropPathMask(x, this.p, this.options);
+  protected override checkInput(x: Tensor): void {
+    checkInput(x);
+  }
+
+  protected applyNoise(x: Tensor): Noise {
+    return applyDropPath(x, this.p, this.options);
   }
 
   protected override describe(): string {

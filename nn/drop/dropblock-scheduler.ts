@@ -1,10 +1,11 @@
 /**
  * The paper trains DropBlock with keep_prob decreasing linearly from 1 to its target: dropping
  * big blocks from the first step hurts learning, and a fixed keep_prob was found less robust.
- * Call step() once per training step (or epoch, matching `steps`).
+ * The schedule is written in the paper's keep_prob; it sets each layer's drop probability
+ * p = 1 − keep_prob. Call step() once per training step (or epoch, matching `steps`).
  */
 import { DropBlock2d } from './dropblock';
-import { checkPositiveInteger, checkProbability } from './validate';
+import { checkPositiveInteger, checkProbability } from '../../lib/validate';
 
 export interface DropBlockScheduleOptions {
   /** keep_prob at the end of the schedule (the paper: 0.9). */
@@ -45,6 +46,6 @@ export class DropBlockScheduler {
   }
 
   private apply(): void {
-    for (const layer of this.layers) layer.keepProb = this.currentKeepProb;
+    for (const layer of this.layers) layer.p = 1 - this.currentKeepProb;
   }
 }

@@ -1,83 +1,67 @@
 /**
  * DropBlock (Ghiasi, Lin & Le 2018): drops contiguous block_size × block_size regions of a
  * feature map, so a conv net cannot route around the loss of one pixel through its neighbours.
+ * With p the probability of dropping a unit (the paper's 1 − keep_prob):
  *
- *   γ = (1 − keep_prob) / block_size² · (H·W) / ((H − block_size + 1)(W − block_size + 1))
+ *   γ = p / block_size² · (H·W) / ((H − block_size + 1)(W − block_size + 1))
  *   seeds ~ Bernoulli(γ) at the (H − b + 1)(W − b + 1) positions where a whole block fits
  *   M = 1 − maxpool_b(seeds)                 (kernels/dropblock-mask.ts)
  *   forward:  y = x ⊙ M · count(M) / count_ones(M)
- *   backward: dX = dY ⊙ M · count(M) / count_ones(M)
+ *   backward: dX = dY ⊙ M · count(M) / count_ones(M)   (M and the count are drawn, not functions of x)
  *
  * γ's first factor turns the drop rate per unit into a rate per block; the second corrects for
  * seeds only being placed in the valid region. A block larger than the map is clipped to the map
- * (as timm does). When every unit is dropped (always at dropProb = 1, by chance otherwise) the
- * output is zeros: count/count_ones is taken as 0.
- * The mask is shared across channels by default (the paper's choice); `perChannel` draws one per
- * channel and `batchwise` one for the whole batch.
+ * (as timm does). When every unit is dropped (always at p = 1, by chance otherwise) the output is
+ * zeros: count/count_ones is taken as 0.
+ * One mask per (sample, channel) by default, as in the authors' code and torchvision's
+ * drop_block2d; `sharedAcrossChannels` draws one per sample for all its channels (the tutorial's
+ * code) and `batchwise` the same mask(s) for every sample of the batch.
  */
 import { Tensor } from '../../lib/tensor';
+import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
 import { formatShape, sizeOf } from '../../lib/shape';
 import { defaultGenerator } from '../../lib/random/generator';
+import { checkPositiveInteger, checkProbability } from '../../lib/validate';
 import { expandSeedsToBlocks } from '../../kernels/dropblock-mask';
-import { DropOptions, NoiseLayer, applyNoise } from './noise-layer';
-import { checkPositiveInteger, checkProbability } from './validate';
+import { checkLayerOptions, DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
+import { multiplyByMask } from './mask-product';
 
-export interface DropBlockConfig extends DropOptions {
-  /** Probability of dropping a unit (give this or keepProb; default 0.1). */
-  dropProb?: number;
-  /** 1 − dropProb, the paper's parameter (0.9 recommended, with a linear schedule). */
-  keepProb?: number;
+export interface DropBlock2dOptions extends DropOptions {
   /** Side of the square blocks (default 7, the paper's choice on ImageNet). */
   blockSize?: number;
-  /** One mask per channel instead of one shared by all channels of a sample (default false). */
-  perChannel?: boolean;
-  /** One mask for the whole batch instead of one per sample (default false). */
+  /** One mask per sample shared by all its channels, instead of one per (sample, channel) (default false). */
+  sharedAcrossChannels?: boolean;
+  /** The same mask(s) for every sample of the batch instead of new ones per sample (default false). */
   batchwise?: boolean;
 }
 
-export interface DropBlockFunctionalOptions extends DropBlockConfig {
-  /** Apply the mask (default true); false is the identity, as in evaluation. */
-  training?: boolean;
+function checkBlockSize(where: string, options: DropBlock2dOptions): number {
+  return checkPositiveInteger(where, 'blockSize', options.blockSize ?? 7);
 }
 
-interface ResolvedConfig {
-  dropProb: number;
-  blockSize: number;
-  perChannel: boolean;
-  batchwise: boolean;
-}
-
-function resolve(where: string, config: DropBlockConfig): ResolvedConfig {
-  if (config.dropProb !== undefined && config.keepProb !== undefined && Math.abs(config.dropProb + config.keepProb - 1) > 1e-12) {
-    throw new RangeError(`${where}: dropProb ${config.dropProb} and keepProb ${config.keepProb} disagree (give one of them)`);
-  }
-  const dropProb = config.dropProb ?? (config.keepProb !== undefined ? 1 - checkProbability(where, 'keepProb', config.keepProb) : 0.1);
-  return {
-    dropProb: checkProbability(where, 'dropProb', dropProb),
-    blockSize: checkPositiveInteger(where, 'blockSize', config.blockSize ?? 7),
-    perChannel: config.perChannel ?? false,
-    batchwise: config.batchwise ?? false,
-  };
+function checkInput(x: Tensor): void {
+  if (x.ndim !== 4) throw new RangeError(`dropBlock2d: input must be [N,C,H,W], got ${formatShape(x.shape)}`);
 }
 
 /** The paper's seed rate γ for a map of H×W, with the block clipped to the map. */
-export function dropBlockGamma(dropProb: number, blockSize: number, height: number, width: number): number {
+export function dropBlockGamma(p: number, blockSize: number, height: number, width: number): number {
   const b = Math.min(blockSize, height, width);
-  return (dropProb / (b * b)) * ((height * width) / ((height - b + 1) * (width - b + 1)));
+  return (p / (b * b)) * ((height * width) / ((height - b + 1) * (width - b + 1)));
 }
 
 /** Draws the scaled DropBlock mask for a [N,C,H,W] input (shape [N|1, C|1, H, W]). */
-export function dropBlockMask(x: Tensor, config: DropBlockConfig = {}): Tensor {
-  const { dropProb, blockSize, perChannel, batchwise } = resolve('dropBlock2d', config);
-  if (x.ndim !== 4) throw new RangeError(`dropBlock2d: input must be [N,C,H,W], got ${formatShape(x.shape)}`);
+export function dropBlockMask(x: Tensor, p: number, options: DropBlock2dOptions = {}): Tensor {
+  checkProbability('dropBlock2d', 'p', p);
+  const blockSize = checkBlockSize('dropBlock2d', options);
+  checkInput(x);
   const [n, c, height, width] = x.shape;
   const b = Math.min(blockSize, height, width);
-  // dropProb = 1 means "drop everything"; the paper's γ would still leave gaps, so say it directly.
-  const gamma = dropProb === 1 ? 1 : Math.min(1, dropBlockGamma(dropProb, blockSize, height, width));
-  const shape = [batchwise ? 1 : n, perChannel ? c : 1, height, width];
+  // p = 1 means "drop everything"; the paper's γ would still leave gaps, so say it directly.
+  const gamma = p === 1 ? 1 : Math.min(1, dropBlockGamma(p, blockSize, height, width));
+  const shape = [options.batchwise ? 1 : n, options.sharedAcrossChannels ? 1 : c, height, width];
   const planes = shape[0] * shape[1];
-  const generator = config.generator ?? defaultGenerator;
+  const generator = options.generator ?? defaultGenerator;
 
   const seeds = new Uint8Array(sizeOf(shape));
   for (let plane = 0; plane < planes; plane++) {
@@ -97,42 +81,62 @@ export function dropBlockMask(x: Tensor, config: DropBlockConfig = {}): Tensor {
   return Tensor.fromData(mask, shape);
 }
 
-export function dropBlock2d(x: Tensor, options: DropBlockFunctionalOptions = {}): Tensor {
-  const { dropProb } = resolve('dropBlock2d', options);
-  return applyNoise(x, (options.training ?? true) && dropProb > 0, (t) => dropBlockMask(t, options));
+/** y = x ⊙ m for a drawn block mask m = M·count/kept; dX = dY ⊙ m. */
+export const dropBlock2dOp = defineOp({
+  name: 'dropBlock2d',
+  forward: (x: Tensor, mask: Tensor) => ({ output: multiplyByMask('dropBlock2d', x, mask), saved: mask }),
+  backward: (mask, gradOutput) => [multiplyByMask('dropBlock2d', gradOutput, mask), null],
+});
+
+function applyDropBlock2d(x: Tensor, p: number, options: DropBlock2dOptions): Noise {
+  const mask = dropBlockMask(x, p, options);
+  return { output: dropBlock2dOp(x, mask), mask };
+}
+
+export function dropBlock2d(x: Tensor, p = 0.1, options: DropBlock2dOptions = {}): Tensor {
+  const training = isTraining('dropBlock2d', options);
+  checkProbability('dropBlock2d', 'p', p);
+  checkBlockSize('dropBlock2d', options);
+  checkInput(x);
+  return training && p > 0 ? applyDropBlock2d(x, p, options).output : x;
 }
 
 export class DropBlock2d extends NoiseLayer {
-  /** Current drop probability; a DropBlockScheduler moves it during training. */
-  dropProb: number;
+  private dropProbability: number;
   readonly blockSize: number;
-  readonly config: DropBlockConfig;
 
-  constructor(config: DropBlockConfig = {}) {
+  constructor(
+    p = 0.1,
+    readonly options: DropLayerOptions<DropBlock2dOptions> = {},
+  ) {
     super();
-    const resolved = resolve('DropBlock2d', config);
-    this.dropProb = resolved.dropProb;
-    this.blockSize = resolved.blockSize;
-    this.config = config;
+    checkLayerOptions('DropBlock2d', options);
+    this.dropProbability = checkProbability('DropBlock2d', 'p', p);
+    this.blockSize = checkBlockSize('DropBlock2d', options);
   }
 
-  get keepProb(): number {
-    return 1 - this.dropProb;
+  /** Current drop probability; a DropBlockScheduler moves it during training (as 1 − keep_prob). */
+  get p(): number {
+    return this.dropProbability;
   }
 
-  set keepProb(value: number) {
-    this.dropProb = 1 - checkProbability('DropBlock2d', 'keepProb', value);
+  set p(value: number) {
+    this.dropProbability = checkProbability('DropBlock2d', 'p', value);
   }
 
-  sampleMask(x: Tensor): Tensor {
-    return dropBlockMask(x, { ...this.config, keepProb: undefined, dropProb: this.dropProb, blockSize: this.blockSize });
+  protected override checkInput(x: Tensor): void {
+    checkInput(x);
+  }
+
+  protected applyNoise(x: Tensor): Noise {
+    return applyDropBlock2d(x, this.p, this.options);
   }
 
   protected isIdentity(): boolean {
-    return this.dropProb === 0;
+    return this.p === 0;
   }
 
   protected override describe(): string {
-    return `dropProb=${this.dropProb}, blockSize=${this.blockSize}`;
+    return `p=${this.p}, blockSize=${this.blockSize}${this.options.sharedAcrossChannels ? ', sharedAcrossChannels' : ''}`;
   }
 }

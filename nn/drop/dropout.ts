@@ -3,17 +3,18 @@
  * 1 − p and scaled by 1/(1 − p), so E[y] = x and evaluation needs no rescaling (identity).
  *
  *   forward:  y = x ⊙ M / (1 − p),   M ~ Bernoulli(1 − p) elementwise
- *   backward: dX = dY ⊙ M / (1 − p)
+ *   backward: dX = dY ⊙ M / (1 − p)  (the mask does not depend on x, so ∂yᵢ/∂xᵢ = Mᵢ/(1 − p))
  *
  * p = 1 drops everything and returns zeros (the scale is taken as 0, never 1/0 = NaN).
  */
 import { Tensor } from '../../lib/tensor';
+import { defineOp } from '../../lib/define-op';
 import { allocate, DType } from '../../lib/dtype';
 import { Shape, sizeOf } from '../../lib/shape';
 import { Generator, defaultGenerator } from '../../lib/random/generator';
-export type { DropOptions } from './noise-layer';
-import { DropOptions, RateNoiseLayer, applyNoise } from './noise-layer';
-import { checkProbability } from './validate';
+import { checkProbability } from '../../lib/validate';
+import { DropOptions, isTraining, Noise, RateNoiseLayer } from './noise-layer';
+import { multiplyByMask } from './mask-product';
 
 /** A Bernoulli(1 − p) keep mask already scaled by 1/(1 − p) (all zeros when p = 1). */
 export function bernoulliKeepMask(shape: Shape, p: number, dtype: DType, generator: Generator = defaultGenerator): Tensor {
@@ -27,13 +28,26 @@ export function dropoutMask(x: Tensor, p: number, options: DropOptions = {}): Te
   return bernoulliKeepMask(x.shape, checkProbability('dropout', 'p', p), x.dtype, options.generator);
 }
 
-export function dropout(x: Tensor, p = 0.5, training = true, options: DropOptions = {}): Tensor {
+/** y = x ⊙ m for a drawn scaled mask m = M/(1 − p); dX = dY ⊙ m. */
+export const dropoutOp = defineOp({
+  name: 'dropout',
+  forward: (x: Tensor, mask: Tensor) => ({ output: multiplyByMask('dropout', x, mask), saved: mask }),
+  backward: (mask, gradOutput) => [multiplyByMask('dropout', gradOutput, mask), null],
+});
+
+function applyDropout(x: Tensor, p: number, options: DropOptions): Noise {
+  const mask = dropoutMask(x, p, options);
+  return { output: dropoutOp(x, mask), mask };
+}
+
+export function dropout(x: Tensor, p = 0.5, options: DropOptions = {}): Tensor {
+  const training = isTraining('dropout', options);
   checkProbability('dropout', 'p', p);
-  return applyNoise(x, training && p > 0, (t) => dropoutMask(t, p, options));
+  return training && p > 0 ? applyDropout(x, p, options).output : x;
 }
 
 export class Dropout extends RateNoiseLayer {
-  sampleMask(x: Tensor): Tensor {
-    return dropoutMask(x, this.p, this.options);
+  protected applyNoise(x: Tensor): Noise {
+    return applyDropout(x, this.p, this.options);
   }
 }

@@ -3,15 +3,17 @@
  * variance match Bernoulli dropout's scaled mask M/(1 − p): mean 1, variance p/(1 − p).
  *
  *   forward:  y = x ⊙ m,   m ~ N(1, σ² = p / (1 − p)) elementwise
- *   backward: dX = dY ⊙ m
+ *   backward: dX = dY ⊙ m   (the noise is drawn independently of x)
  *
  * p = 1 would need infinite variance, so p must be in [0, 1).
  */
 import { Tensor } from '../../lib/tensor';
+import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
 import { defaultGenerator } from '../../lib/random/generator';
-import { DropOptions, RateNoiseLayer, applyNoise } from './noise-layer';
-import { checkProbability } from './validate';
+import { checkProbability } from '../../lib/validate';
+import { DropOptions, isTraining, Noise, RateNoiseLayer } from './noise-layer';
+import { multiplyByMask } from './mask-product';
 
 export function gaussianDropoutMask(x: Tensor, p: number, options: DropOptions = {}): Tensor {
   checkProbability('gaussianDropout', 'p', p, { allowOne: false });
@@ -22,15 +24,28 @@ export function gaussianDropoutMask(x: Tensor, p: number, options: DropOptions =
   return Tensor.fromData(mask, x.shape);
 }
 
-export function gaussianDropout(x: Tensor, p = 0.5, training = true, options: DropOptions = {}): Tensor {
+/** y = x ⊙ m for drawn noise m ~ N(1, p/(1 − p)); dX = dY ⊙ m. */
+export const gaussianDropoutOp = defineOp({
+  name: 'gaussianDropout',
+  forward: (x: Tensor, noise: Tensor) => ({ output: multiplyByMask('gaussianDropout', x, noise), saved: noise }),
+  backward: (noise, gradOutput) => [multiplyByMask('gaussianDropout', gradOutput, noise), null],
+});
+
+function applyGaussianDropout(x: Tensor, p: number, options: DropOptions): Noise {
+  const mask = gaussianDropoutMask(x, p, options);
+  return { output: gaussianDropoutOp(x, mask), mask };
+}
+
+export function gaussianDropout(x: Tensor, p = 0.5, options: DropOptions = {}): Tensor {
+  const training = isTraining('gaussianDropout', options);
   checkProbability('gaussianDropout', 'p', p, { allowOne: false });
-  return applyNoise(x, training && p > 0, (t) => gaussianDropoutMask(t, p, options));
+  return training && p > 0 ? applyGaussianDropout(x, p, options).output : x;
 }
 
 export class GaussianDropout extends RateNoiseLayer {
   static override allowsCertainDrop = false;
 
-  sampleMask(x: Tensor): Tensor {
-    return gaussianDropoutMask(x, this.p, this.options);
+  protected applyNoise(x: Tensor): Noise {
+    return applyGaussianDropout(x, this.p, this.options);
   }
 }

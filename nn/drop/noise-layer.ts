@@ -1,33 +1,76 @@
 /**
- * The layer shape shared by every multiplicative-noise technique: in training, draw a mask, keep
- * it in `lastMask` for inspection, and return x ⊙ mask; in evaluation (or at zero strength), the
- * identity. Subclasses say how the mask is drawn.
+ * What every drop technique shares. Functional forms follow one rule,
+ *
+ *   F.<technique>(x, <main hyper-parameter>, { training = true, generator, ...the rest })
+ *
+ * and `{ training: false }` is the identity. Layers take the same first argument and options
+ * (minus `training`: a layer follows module.train() / module.eval()), and call the same function
+ * their functional form calls, keeping the mask it drew in `lastMask` for inspection.
  */
 import { Tensor } from '../../lib/tensor';
 import { Module } from '../module';
-import { maskedScale } from './masked-scale';
-import { checkProbability } from './validate';
+import { checkProbability } from '../../lib/validate';
 import type { Generator } from '../../lib/random/generator';
 
 export interface DropOptions {
+  /** Apply the technique (default true); false is the identity, as in evaluation. */
+  training?: boolean;
   /** Where the mask's randomness comes from (default: the global generator, seeded by manualSeed). */
   generator?: Generator;
 }
 
+/**
+ * Whether a functional form applies its technique: options.training, default true. Checks that
+ * options is an object, so a caller of the old positional `dropout(x, p, false)` gets an error
+ * rather than a silently applied mask.
+ */
+export function isTraining(technique: string, options: DropOptions): boolean {
+  checkObject(technique, options, ' such as { training: false }');
+  const training = options.training ?? true;
+  if (typeof training !== 'boolean') throw new TypeError(`${technique}: options.training must be a boolean, got ${String(training)}`);
+  return training;
+}
+
+/** A layer's options must be an object (checked before they are stored and read at forward time). */
+export function checkLayerOptions(layer: string, options: object): void {
+  checkObject(layer, options, '');
+}
+
+function checkObject(where: string, options: object, example: string): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object${example}, got ${String(options)}`);
+}
+
+/** A layer's options: its functional form's, without `training` (the module's mode decides). */
+export type DropLayerOptions<Options extends DropOptions = DropOptions> = Omit<Options, 'training'>;
+
+/** One training-mode application of a technique: its output and the mask it drew. */
+export interface Noise {
+  output: Tensor;
+  mask: Tensor;
+}
+
 export abstract class NoiseLayer extends Module {
-  /** The (scaled) mask of the last training forward; null before the first one. */
+  /** The mask of the last training forward (scaling included, as the technique applies it); null before. */
   lastMask: Tensor | null = null;
 
-  /** Draws the mask for input x (broadcastable to x's shape, scaling included). */
-  abstract sampleMask(x: Tensor): Tensor;
+  /** The technique in training mode: the function its functional form calls. */
+  protected abstract applyNoise(x: Tensor): Noise;
 
   /** True when the layer would not change its input (e.g. p = 0). */
   protected abstract isIdentity(): boolean;
 
+  /**
+   * Refuses an input the technique cannot take, in eval too (as the functional form does with
+   * training: false). Most techniques take any shape.
+   */
+  protected checkInput(_x: Tensor): void {}
+
   override forward(x: Tensor): Tensor {
+    this.checkInput(x);
     if (!this.training || this.isIdentity()) return x;
-    this.lastMask = this.sampleMask(x);
-    return maskedScale(x, this.lastMask);
+    const { output, mask } = this.applyNoise(x);
+    this.lastMask = mask;
+    return output;
   }
 }
 
@@ -35,10 +78,11 @@ export abstract class NoiseLayer extends Module {
 export abstract class RateNoiseLayer extends NoiseLayer {
   constructor(
     readonly p = 0.5,
-    readonly options: DropOptions = {},
+    readonly options: DropLayerOptions = {},
   ) {
     super();
     checkProbability(new.target.name, 'p', p, { allowOne: new.target.allowsCertainDrop });
+    checkLayerOptions(new.target.name, options);
   }
 
   /** Whether p = 1 is meaningful (it is for Bernoulli masks; not for Gaussian noise). */
@@ -51,9 +95,4 @@ export abstract class RateNoiseLayer extends NoiseLayer {
   protected override describe(): string {
     return `p=${this.p}`;
   }
-}
-
-/** The functional form of the same rule: x ⊙ sample(x) in training, x otherwise. */
-export function applyNoise(x: Tensor, active: boolean, sample: (x: Tensor) => Tensor): Tensor {
-  return active ? maskedScale(x, sample(x)) : x;
 }

@@ -5,21 +5,20 @@
  * for standard normal noise). Up to 10 tries to find a rectangle that fits; else the image is
  * left unchanged.
  *
- *   forward:  y = x ⊙ M + v ⊙ (1 − M)     (M = 0 inside the rectangle)
- *   backward: dX = dY ⊙ M
+ *   forward:  y = x ⊙ M + v ⊙ (1 − M)     (M = 0 inside the rectangle: the keep mask)
+ *   backward: dX = dY ⊙ M                 (the fill v ⊙ (1 − M) does not depend on x)
  */
 import { Tensor } from '../../lib/tensor';
 import { allocate } from '../../lib/dtype';
-import { add } from '../../lib/ops/arithmetic';
+import { defineOp } from '../../lib/define-op';
+import { mapBinary } from '../../lib/ops/elementwise';
 import { defaultGenerator, Generator } from '../../lib/random/generator';
-import { DropOptions, NoiseLayer } from './noise-layer';
-import { maskedScale } from './masked-scale';
-import { checkProbability } from './validate';
+import { checkProbability } from '../../lib/validate';
+import { checkLayerOptions, DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
+import { multiplyByMask } from './mask-product';
 import { fillRect, imageBatchShape } from './cutout';
 
 export interface RandomErasingOptions extends DropOptions {
-  /** Probability of erasing each image (default 0.5). */
-  p?: number;
   /** Range of the erased area as a fraction of the image (default [0.02, 0.33]). */
   scale?: readonly [number, number];
   /** Range of the rectangle's aspect ratio h/w (default [0.3, 3.3]). */
@@ -42,8 +41,14 @@ function checkRange(name: string, range: readonly [number, number], positive: bo
   }
 }
 
-function validate(options: RandomErasingOptions): Required<Omit<RandomErasingOptions, 'generator'>> {
-  const p = checkProbability('randomErasing', 'p', options.p ?? 0.5);
+interface Checked {
+  scale: readonly [number, number];
+  ratio: readonly [number, number];
+  value: number | 'random';
+}
+
+function validate(p: number, options: RandomErasingOptions): Checked {
+  checkProbability('randomErasing', 'p', p);
   const scale = options.scale ?? [0.02, 0.33];
   const ratio = options.ratio ?? [0.3, 3.3];
   checkRange('scale', scale, false);
@@ -51,7 +56,7 @@ function validate(options: RandomErasingOptions): Required<Omit<RandomErasingOpt
   checkRange('ratio', ratio, true);
   const value = options.value ?? 0;
   if (value !== 'random' && !Number.isFinite(value)) throw new RangeError(`randomErasing: value must be a finite number or 'random', got ${String(value)}`);
-  return { p, scale, ratio, value };
+  return { scale, ratio, value };
 }
 
 /** torchvision's RandomErasing.get_params: a rectangle that fits, or null after 10 tries. */
@@ -70,8 +75,8 @@ function sampleRect(height: number, width: number, scale: readonly [number, numb
 }
 
 /** The keep mask M ([N,1,H,W] or [1,H,W]) and the fill v ⊙ (1 − M) (x's shape), for one draw. */
-export function randomErasingMasks(x: Tensor, options: RandomErasingOptions = {}): { keep: Tensor; fill: Tensor } {
-  const { p, scale, ratio, value } = validate(options);
+export function randomErasingMasks(x: Tensor, p: number, options: RandomErasingOptions = {}): { keep: Tensor; fill: Tensor } {
+  const { scale, ratio, value } = validate(p, options);
   const { images, height, width, maskShape } = imageBatchShape('randomErasing', x);
   const g = options.generator ?? defaultGenerator;
   const keep = allocate(x.dtype, images * height * width).fill(1);
@@ -90,30 +95,52 @@ export function randomErasingMasks(x: Tensor, options: RandomErasingOptions = {}
   return { keep: Tensor.fromData(keep, maskShape), fill: Tensor.fromData(fill, x.shape) };
 }
 
-export function randomErasing(x: Tensor, options: RandomErasingOptions = {}): Tensor {
-  const { keep, fill } = randomErasingMasks(x, options);
-  return add(maskedScale(x, keep), fill);
+/** y = x ⊙ M + fill for a drawn keep mask M and fill v ⊙ (1 − M); dX = dY ⊙ M. */
+export const randomErasingOp = defineOp({
+  name: 'randomErasing',
+  forward: (x: Tensor, keep: Tensor, fill: Tensor) => {
+    const kept = multiplyByMask('randomErasing', x, keep);
+    return { output: mapBinary(kept, fill, (k, f) => k + f, 'randomErasing'), saved: keep };
+  },
+  backward: (keep, gradOutput) => [multiplyByMask('randomErasing', gradOutput, keep), null, null],
+});
+
+function applyRandomErasing(x: Tensor, p: number, options: RandomErasingOptions): Noise {
+  const { keep, fill } = randomErasingMasks(x, p, options);
+  return { output: randomErasingOp(x, keep, fill), mask: keep };
+}
+
+export function randomErasing(x: Tensor, p = 0.5, options: RandomErasingOptions = {}): Tensor {
+  const training = isTraining('randomErasing', options);
+  validate(p, options);
+  imageBatchShape('randomErasing', x);
+  return training && p > 0 ? applyRandomErasing(x, p, options).output : x;
 }
 
 /** RandomErasing as a layer: applied in training, the identity in eval. `lastMask` is the keep mask. */
 export class RandomErasing extends NoiseLayer {
-  constructor(readonly options: RandomErasingOptions = {}) {
+  constructor(
+    readonly p = 0.5,
+    readonly options: DropLayerOptions<RandomErasingOptions> = {},
+  ) {
     super();
-    validate(options);
+    checkLayerOptions('RandomErasing', options);
+    validate(p, options);
   }
 
-  sampleMask(x: Tensor): Tensor {
-    return randomErasingMasks(x, this.options).keep;
+  protected override checkInput(x: Tensor): void {
+    imageBatchShape('RandomErasing', x);
   }
 
-  override forward(x: Tensor): Tensor {
-    if (!this.training) return x;
-    const { keep, fill } = randomErasingMasks(x, this.options);
-    this.lastMask = keep;
-    return add(maskedScale(x, keep), fill);
+  protected applyNoise(x: Tensor): Noise {
+    return applyRandomErasing(x, this.p, this.options);
   }
 
   protected isIdentity(): boolean {
-    return false;
+    return this.p === 0;
+  }
+
+  protected override describe(): string {
+    return `p=${this.p}`;
   }
 }

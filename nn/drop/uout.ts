@@ -4,12 +4,14 @@
  * training and test is far smaller than dropout's, so it can sit before BatchNorm.
  *
  *   forward:  y = x ⊙ (1 + u),   u ~ U(−β, β) elementwise      (E[1 + u] = 1, Var[u] = β²/3)
- *   backward: dX = dY ⊙ (1 + u)
+ *   backward: dX = dY ⊙ (1 + u)   (u is drawn independently of x)
  */
 import { Tensor } from '../../lib/tensor';
+import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
 import { defaultGenerator } from '../../lib/random/generator';
-import { DropOptions, NoiseLayer, applyNoise } from './noise-layer';
+import { checkLayerOptions, DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
+import { multiplyByMask } from './mask-product';
 
 function checkBeta(where: string, beta: number): number {
   if (!(beta >= 0) || !Number.isFinite(beta)) throw new RangeError(`${where}: beta must be a finite number ≥ 0, got ${beta}`);
@@ -24,22 +26,36 @@ export function uoutMask(x: Tensor, beta: number, options: DropOptions = {}): Te
   return Tensor.fromData(mask, x.shape);
 }
 
-export function uout(x: Tensor, beta = 0.1, training = true, options: DropOptions = {}): Tensor {
+/** y = x ⊙ m for drawn noise m = 1 + u; dX = dY ⊙ m. */
+export const uoutOp = defineOp({
+  name: 'uout',
+  forward: (x: Tensor, noise: Tensor) => ({ output: multiplyByMask('uout', x, noise), saved: noise }),
+  backward: (noise, gradOutput) => [multiplyByMask('uout', gradOutput, noise), null],
+});
+
+function applyUout(x: Tensor, beta: number, options: DropOptions): Noise {
+  const mask = uoutMask(x, beta, options);
+  return { output: uoutOp(x, mask), mask };
+}
+
+export function uout(x: Tensor, beta = 0.1, options: DropOptions = {}): Tensor {
+  const training = isTraining('uout', options);
   checkBeta('uout', beta);
-  return applyNoise(x, training && beta > 0, (t) => uoutMask(t, beta, options));
+  return training && beta > 0 ? applyUout(x, beta, options).output : x;
 }
 
 export class Uout extends NoiseLayer {
   constructor(
     readonly beta = 0.1,
-    readonly options: DropOptions = {},
+    readonly options: DropLayerOptions = {},
   ) {
     super();
+    checkLayerOptions('Uout', options);
     checkBeta('Uout', beta);
   }
 
-  sampleMask(x: Tensor): Tensor {
-    return uoutMask(x, this.beta, this.options);
+  protected applyNoise(x: Tensor): Noise {
+    return applyUout(x, this.beta, this.options);
   }
 
   protected isIdentity(): boolean {

@@ -12,9 +12,8 @@ import { Tensor } from '../../lib/tensor';
 import { add, mul } from '../../lib/ops/arithmetic';
 import { relu } from '../../lib/ops/activations';
 import { Generator, defaultGenerator } from '../../lib/random/generator';
-import { DropPathMode, dropPathMask, sampleSurvival } from '../drop/drop-path';
-import { maskedScale } from '../drop/masked-scale';
-import { checkProbability } from '../drop/validate';
+import { DropPathMode, checkDropPathMode, dropPath, sampleSurvival } from '../drop/drop-path';
+import { checkProbability } from '../../lib/validate';
 
 export type DepthConvention = 'inverted' | 'paper';
 
@@ -38,8 +37,7 @@ export class ResidualDrop {
 
   constructor(options: StochasticDepthOptions = {}) {
     this.survivalProb = checkProbability('stochastic depth', 'survivalProb', options.survivalProb ?? 1);
-    this.mode = options.mode ?? 'batch';
-    if (this.mode !== 'batch' && this.mode !== 'row') throw new RangeError(`stochastic depth: mode must be 'row' or 'batch', got ${JSON.stringify(this.mode)}`);
+    this.mode = checkDropPathMode('stochastic depth', options.mode ?? 'batch');
     this.convention = options.convention ?? 'inverted';
     if (this.convention !== 'inverted' && this.convention !== 'paper') {
       throw new RangeError(`stochastic depth: convention must be 'inverted' or 'paper', got ${JSON.stringify(this.convention)}`);
@@ -65,8 +63,7 @@ export class ResidualDrop {
       return relu(add(scaleByKeep ? mul(residual, 1 / p) : residual, identity));
     }
     const residual = branch(x);
-    const mask = dropPathMask(residual, 1 - p, { mode: 'row', scaleByKeep, generator: this.generator });
-    return relu(add(maskedScale(residual, mask), identity));
+    return relu(add(dropPath(residual, 1 - p, { mode: 'row', scaleByKeep, generator: this.generator }), identity));
   }
 
   describe(): string {

@@ -14,9 +14,10 @@ import { Linear } from '../linear';
 import { Sequential } from '../containers';
 import { AdaptiveAvgPool2d } from '../pooling';
 import { LayerOptions } from '../layer-options';
-import { DropBlock2d, DropBlockConfig } from '../drop/dropblock';
+import { DropBlock2d, DropBlock2dOptions } from '../drop/dropblock';
+import { DropLayerOptions } from '../drop/noise-layer';
 import { linearSurvival } from '../drop/drop-path';
-import { checkPositiveInteger } from '../drop/validate';
+import { checkPositiveInteger } from '../../lib/validate';
 import { BasicBlock } from './basic-block';
 import { Bottleneck } from './bottleneck';
 import { StochasticDepthOptions } from './residual-drop';
@@ -31,8 +32,8 @@ export interface ResNetOptions extends LayerOptions {
   numClasses?: number;
   /** Survival probability of the last block, p_L (the paper: 0.5); omitted = no stochastic depth. */
   stochasticDepth?: Omit<StochasticDepthOptions, 'survivalProb'> & { pL: number };
-  /** DropBlock after the listed stages (1-based), e.g. { stages: [2, 3], keepProb: 0.9, blockSize: 3 }. */
-  dropBlock?: DropBlockConfig & { stages: readonly number[] };
+  /** DropBlock after the listed stages (1-based), e.g. { stages: [2, 3], p: 0.1, blockSize: 3 } (p = 1 − keep_prob). */
+  dropBlock?: DropLayerOptions<DropBlock2dOptions> & { p: number; stages: readonly number[] };
 }
 
 export class ResNet extends Module {
@@ -68,7 +69,7 @@ export class ResNet extends Module {
         stage.append(new Block(channels, widths[s], { stride: i === 0 && s > 0 ? 2 : 1, stochasticDepth, ...layer }));
         channels = widths[s] * Block.expansion;
       }
-      if (options.dropBlock?.stages.includes(s + 1)) stage.append(new DropBlock2d(options.dropBlock));
+      if (options.dropBlock?.stages.includes(s + 1)) stage.append(new DropBlock2d(options.dropBlock.p, options.dropBlock));
       this.stages.append(stage);
     });
     this.fc = new Linear(channels, options.numClasses ?? 10, layer);

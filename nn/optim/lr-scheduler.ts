@@ -5,7 +5,7 @@
  *                      tMax it rises again, so set tMax to the length of training)
  */
 import { Optimizer } from './optimizer';
-import { checkPositiveInteger } from '../drop/validate';
+import { checkPositiveInteger } from '../../lib/validate';
 import { checkNonNegative } from './optimizer';
 
 export abstract class LRScheduler {

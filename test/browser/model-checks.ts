@@ -33,7 +33,7 @@ export interface TrainingResult {
 function checkModelGradient(): GradcheckResult {
   manualSeed(3);
   const conv = new nn.Conv2d(2, 3, 3, { padding: 1, dtype: 'float64' });
-  const model = new nn.Sequential(conv, new nn.BatchNorm2d(3, { dtype: 'float64' }), new nn.DropBlock2d({ dropProb: 0.3, blockSize: 3 }));
+  const model = new nn.Sequential(conv, new nn.BatchNorm2d(3, { dtype: 'float64' }), new nn.DropBlock2d(0.3, { blockSize: 3 }));
   const x = randn([2, 2, 6, 6], { dtype: 'float64', requiresGrad: true });
   // seed: the default generator is reseeded before every evaluation, so DropBlock draws the same mask.
   const report = withBackend('reference', () => gradcheck((input: Tensor) => model.forward(input), [x, conv.weight], { seed: 11, raiseException: false }));
@@ -89,7 +89,7 @@ function train(steps: number): TrainingResult {
     new nn.Conv2d(1, 4, 3, { padding: 1 }),
     new nn.BatchNorm2d(4),
     new nn.ReLU(),
-    new nn.DropBlock2d({ dropProb: 0.1, blockSize: 3 }),
+    new nn.DropBlock2d(0.1, { blockSize: 3 }),
     new nn.MaxPool2d(2),
     new nn.Flatten(),
     new nn.Dropout(0.1),

@@ -1,4 +1,7 @@
-/** Argument checks shared by the drop techniques: they run before any random draw or state change. */
+/**
+ * Argument checks for the whole project (core, nn and the application): each names the caller, the
+ * argument and the value, and runs before any random draw or state change.
+ */
 export function checkProbability(where: string, name: string, value: number, options: { allowOne?: boolean } = {}): number {
   const allowOne = options.allowOne ?? true;
   const ok = typeof value === 'number' && value >= 0 && (allowOne ? value <= 1 : value < 1);
