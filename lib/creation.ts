@@ -40,7 +40,7 @@ function inferShape(value: NestedArray, where: string): number[] {
     if (!Array.isArray(v) || v.length !== shape[dim]) {
       throw new RangeError(`${where}: ragged nested array at ${path || 'the top level'} (expected length ${shape[dim]} as in ${formatShape(shape)})`);
     }
-    v.forEach((child: NestedArray, i: number) => check(child, dim + 1, `${path}[${i}]`));
+    v.forEach((child: NestedArray, i: number) => { check(child, dim + 1, `${path}[${i}]`); });
   };
   check(value, 0, '');
   return shape;

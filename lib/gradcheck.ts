@@ -209,7 +209,7 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
     const offsets = Array.from(elements, (k) => offsetsOf[c][k]);
     const saved = offsets.map((o) => store[o]);
     const shifted = (sign: number): Float64Array[] => {
-      offsets.forEach((o, m) => (store[o] = saved[m] + sign * eps * direction[m]));
+      offsets.forEach((o, m) => { store[o] = saved[m] + sign * eps * direction[m]; });
       return evaluate();
     };
     try {
@@ -217,7 +217,7 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
       const minus = shifted(-1);
       return plus.map((p, j) => p.map((v, k) => (v - minus[j][k]) / (2 * eps)));
     } finally {
-      offsets.forEach((o, m) => (store[o] = saved[m]));
+      offsets.forEach((o, m) => { store[o] = saved[m]; });
     }
   };
 
@@ -247,18 +247,18 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
               return grad(out, checked.map(({ t }) => t), Tensor.fromData(oneHot, out.shape), { retainGraph: true });
             })()
           : checked.map(() => null);
-        rows.forEach((g, c) => analytical[c][j].push(g ? Float64Array.from(g.contiguousData()) : new Float64Array(checked[c].t.numel)));
+        rows.forEach((g, c) => { analytical[c][j].push(g ? Float64Array.from(g.contiguousData()) : new Float64Array(checked[c].t.numel)); });
       }
     });
     // Numerical columns: one pair of evaluations per input element.
     checked.forEach(({ t }, c) => {
       for (let k = 0; k < t.numel; k++) {
         const column = centralDifference(c, [k], [1]);
-        column.forEach((values, j) =>
-          values.forEach((numerical, r) =>
-            tallies[c].add({ analytical: analytical[c][j][r][k], numerical, output: j, outputFlat: r, inputFlat: k }),
-          ),
-        );
+        column.forEach((values, j) => {
+          values.forEach((numerical, r) => {
+            tallies[c].add({ analytical: analytical[c][j][r][k], numerical, output: j, outputFlat: r, inputFlat: k });
+          });
+        });
       }
     });
   }

@@ -35,7 +35,7 @@ export class Conv2d extends Module {
       throw new RangeError(`Conv2d: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`);
     }
     this.kernelSize = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
-    this.kernelSize.forEach((k) => checkPositiveInteger('Conv2d', 'kernelSize', k));
+    this.kernelSize.forEach((k) => { checkPositiveInteger('Conv2d', 'kernelSize', k); });
     this.conv = { stride, padding, dilation, groups };
     const dtype = options.dtype ?? 'float64';
     const weight = empty([outChannels, inChannels / groups, ...this.kernelSize], dtype);

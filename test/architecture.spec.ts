@@ -19,7 +19,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Relative imports (static, dynamic and re-exports) of one file, resolved to repo paths. */
-export function relativeImports(file: string): string[] {
+function relativeImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)'(\.{1,2}\/[^']*)'/g)].map((m) => m[1]);
   return specifiers.map((spec) => relative(root, resolve(dirname(file), spec)));

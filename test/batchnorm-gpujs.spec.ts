@@ -88,7 +88,7 @@ describe('batchnorm gpu.js kernels match the reference', () => {
         });
       const [gpu, reference] = [run('gpu.js'), run('reference')];
       const names = ['output', 'dx', 'dweight', 'dbias', 'running_mean', 'running_var'];
-      gpu.forEach((values, i) => expectFloat32Close(values, reference[i], names[i]));
+      gpu.forEach((values, i) => { expectFloat32Close(values, reference[i], names[i]); });
     });
   }
 });

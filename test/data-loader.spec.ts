@@ -55,7 +55,7 @@ describe('DataLoader', () => {
     expect(second).to.not.deep.equal(first);
     expect([...second].sort((p, q) => p - q)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i));
     // Labels travel with their images.
-    for (const { x, y } of a) rows(x).forEach((example, row) => expect(y.data[row]).to.equal(example % 3));
+    for (const { x, y } of a) rows(x).forEach((example, row) => { expect(y.data[row]).to.equal(example % 3); });
   });
 
   it('draws every permutation equally often (an unbiased Fisher–Yates)', () => {

@@ -11,7 +11,7 @@ describe('DropBlockScheduler', () => {
       schedule.step();
       seen.push(1 - layers[0].p);
     }
-    [1, 0.975, 0.95, 0.925, 0.9, 0.9, 0.9].forEach((v, i) => expect(seen[i]).to.be.closeTo(v, 1e-12));
+    [1, 0.975, 0.95, 0.925, 0.9, 0.9, 0.9].forEach((v, i) => { expect(seen[i]).to.be.closeTo(v, 1e-12); });
     expect(layers[1].p).to.be.closeTo(0.1, 1e-12);
   });
 

@@ -71,7 +71,7 @@ describe('gemm', () => {
     gemm({ m, n, k, a, aOffset: 5, b, bOffset: 7, c, cOffset: 2, accumulate: true });
     const product = naive(m, n, k, a.subarray(5), false, b.subarray(7), false);
     const expected = Float64Array.from(before);
-    product.forEach((v, i) => (expected[2 + i] += v));
+    product.forEach((v, i) => { expected[2 + i] += v; });
     expect(relativeError(c, expected)).to.be.below(1e-12);
     expect([c[0], c[1], c[c.length - 1]]).to.deep.equal([before[0], before[1], before[before.length - 1]]);
   });

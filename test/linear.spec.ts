@@ -23,7 +23,7 @@ describe('linear', () => {
     const expected = (add(matmul(x, transpose(w, 0, 1)), b).toArray() as number[][][]).flat(2);
     const actual = (linear(x, w, b).toArray() as number[][][]).flat(2);
     expect(linear(x, w, b).shape).to.deep.equal([2, 3, 5]);
-    actual.forEach((v, i) => expect(v).to.be.closeTo(expected[i], 1e-12));
+    actual.forEach((v, i) => { expect(v).to.be.closeTo(expected[i], 1e-12); });
   });
 
   it('gradcheck: 2-D input with bias, and without bias', () => {

@@ -58,7 +58,7 @@ describe('mask techniques', () => {
   it('draws from the generator it is given: the same seed, the same masks', () => {
     for (const name of maskTechniqueNames) {
       const [a, b] = [rowsOf(name, 3), rowsOf(name, 3)];
-      a.forEach((row, i) => expect(Array.from(row.mask.contiguousData()), name).to.deep.equal(Array.from(b[i].mask.contiguousData())));
+      a.forEach((row, i) => { expect(Array.from(row.mask.contiguousData()), name).to.deep.equal(Array.from(b[i].mask.contiguousData())); });
     }
   });
 });

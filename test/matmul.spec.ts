@@ -44,7 +44,7 @@ describe('matmul', () => {
       for (let j = 0; j < 4; j++) {
         const expected = matmul(select(select(a, 0, i), 0, 0), select(b, 0, j)).toArray() as number[][];
         const actual = select(select(c, 0, i), 0, j).toArray() as number[][];
-        actual.flat().forEach((v, k) => expect(v).to.be.closeTo(expected.flat()[k], 1e-12));
+        actual.flat().forEach((v, k) => { expect(v).to.be.closeTo(expected.flat()[k], 1e-12); });
       }
     }
   });

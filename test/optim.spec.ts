@@ -31,7 +31,7 @@ describe('optimizers (against torch.optim trajectories)', () => {
       fixture.grads.forEach((g, step) => {
         p.grad = tensor(g);
         opt.step();
-        Array.from(p.data).forEach((v, i) => expect(v, `step ${step + 1}, entry ${i}`).to.be.closeTo(c.trajectory[step][i], 1e-12));
+        Array.from(p.data).forEach((v, i) => { expect(v, `step ${step + 1}, entry ${i}`).to.be.closeTo(c.trajectory[step][i], 1e-12); });
       });
     });
   }

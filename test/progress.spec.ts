@@ -5,7 +5,10 @@ import type { TrainProgress } from '../app/training/train-epoch';
 /** A terminal `columns` wide (undefined: unknown width) that records what is written. */
 function terminal(columns: number | undefined, isTTY = true): { write: (t: string) => void; isTTY: boolean; columns?: number; text: () => string } {
   let text = '';
-  return { write: (t) => void (text += t), isTTY, columns, text: () => text };
+  const write = (t: string): void => {
+    text += t;
+  };
+  return { write, isTTY, columns, text: () => text };
 }
 
 const halfway: TrainProgress = { batch: 469, batches: 938, examples: 30016, loss: 0.16204, accuracy: 0.95, seconds: 126.1 };

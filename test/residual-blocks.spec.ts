@@ -87,7 +87,7 @@ describe('ResNet blocks with stochastic depth', () => {
         const identity = block.downsample ? block.downsample.forward(x) : x;
         const y = firstSurvivingForward(block, x);
         const expected = relu(add(mul(block.branch(x), 1 / 0.8), identity)).data;
-        Array.from(y.data).forEach((v, i) => expect(v).to.be.closeTo(expected[i], 1e-12));
+        Array.from(y.data).forEach((v, i) => { expect(v).to.be.closeTo(expected[i], 1e-12); });
         block.eval();
         expect(Array.from(block.forward(x).data)).to.deep.equal(Array.from(relu(add(block.branch(x), identity)).data));
       });

@@ -52,8 +52,9 @@ describe('safetensors encoding', () => {
       expect(Object.keys(JSON.parse(headerOf(bytes).text)), `shape [${shape}]`).to.have.members(['__proto__', 'constructor', 'toString', 'a.b']);
       const { tensors } = decodeSafetensors(bytes);
       expect(Object.keys(tensors)).to.deep.equal(['__proto__', 'constructor', 'toString', 'a.b']);
-      expect(Object.getOwnPropertyDescriptor(tensors, '__proto__')?.value).to.be.instanceOf(Tensor);
-      expect(tensors.__proto__.shape).to.deep.equal(shape);
+      const protoNamed: unknown = Object.getOwnPropertyDescriptor(tensors, '__proto__')?.value;
+      expect(protoNamed).to.be.instanceOf(Tensor);
+      expect((protoNamed as Tensor).shape).to.deep.equal(shape);
       expect(values(tensors.constructor as unknown as Tensor)).to.deep.equal(new Array(shape[0] * (shape[1] ?? 1)).fill(1.5));
     }
   });

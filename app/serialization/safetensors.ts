@@ -105,8 +105,8 @@ export function encodeSafetensors(tensors: StateDict, metadata?: SafetensorsMeta
   for (const { name, dtype, data } of layout) {
     const at = 8 + headerLength + offsets.get(name)![0];
     // Through a DataView: the file is little-endian whatever the host's byte order.
-    if (dtype === 'float64') data.forEach((value, i) => view.setFloat64(at + 8 * i, value, true));
-    else data.forEach((value, i) => view.setFloat32(at + 4 * i, value, true));
+    if (dtype === 'float64') data.forEach((value, i) => { view.setFloat64(at + 8 * i, value, true); });
+    else data.forEach((value, i) => { view.setFloat32(at + 4 * i, value, true); });
   }
   return out;
 }

@@ -73,7 +73,11 @@ function inputGradientValue(this: This, dy: Float32Array, x: Float32Array, coeff
 /** Per-channel vectors side by side in one array, one kernel argument instead of several. */
 function packed(...vectors: Float64Array[]): Float32Array {
   const out = new Float32Array(vectors.reduce((n, v) => n + v.length, 0));
-  vectors.reduce((at, v) => (out.set(v, at), at + v.length), 0);
+  let at = 0;
+  for (const v of vectors) {
+    out.set(v, at);
+    at += v.length;
+  }
   return out;
 }
 

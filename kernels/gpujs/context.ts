@@ -184,7 +184,10 @@ export function runKernel<Constants extends Record<string, number>>(
   fallback: () => void,
   { accumulate = false } = {},
 ): void {
-  if (out.length === 0 || inputs.some((input) => input.length === 0)) return fallback();
+  if (out.length === 0 || inputs.some((input) => input.length === 0)) {
+    fallback();
+    return;
+  }
   withGpuJs((compile) => {
     const result = readBack(compile(fn, out.length, constants)(...inputs.map(toFloat32)), out.length);
     if (!accumulate) return out.set(result);
@@ -249,7 +252,10 @@ function compiled<Constants extends Record<string, number>>(
 ): CompiledKernel {
   const body = fn as GpuJsKernelFunction<never>;
   let bySettings = current.kernels.get(body);
-  if (bySettings === undefined) current.kernels.set(body, (bySettings = new Map()));
+  if (bySettings === undefined) {
+    bySettings = new Map();
+    current.kernels.set(body, bySettings);
+  }
   const key = `${size}|${pipeline}|${JSON.stringify(constants)}`;
   let kernel = bySettings.get(key);
   if (kernel === undefined) {

@@ -43,6 +43,7 @@ function maxPoolArgmax(this: MaxThis, x: Float32Array): number {
         if (iw >= 0 && iw < this.constants.inW) {
           const value = x[(p * this.constants.inH + ih) * this.constants.inW + iw];
           // As the reference: the first in-bounds tap starts, ">" keeps the first tie, a NaN wins.
+          // biome-ignore lint/suspicious/noSelfCompare: gpu.js compiles this body to GLSL, which has no Number.isNaN; x !== x is the NaN test there.
           if (bestIndex < 0 || value > best || value !== value) {
             best = value;
             bestIndex = ih * this.constants.inW + iw;

@@ -48,8 +48,8 @@ function maxPool2dForward(x: TypedArray, g: MaxPool2dGeometry, out: TypedArray, 
           for (let kw = kwFirst; kw < kwLast; kw++) {
             const index = rowIndex + kw * dW;
             const value = x[base + index];
-            // value !== value is the NaN test: a NaN wins, as in PyTorch; ">" keeps the first tie.
-            if (value > best || value !== value) {
+            // A NaN wins, as in PyTorch; ">" keeps the first tie.
+            if (value > best || Number.isNaN(value)) {
               best = value;
               bestIndex = index;
             }

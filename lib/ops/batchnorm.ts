@@ -62,7 +62,7 @@ export function checkEps(eps: number, where: string): number {
 }
 
 function checkBuffer(t: Tensor | null, name: string): void {
-  if (t !== null && t.requiresGrad) {
+  if (t?.requiresGrad) {
     throw new Error(`batchNorm: ${name} is a buffer updated in place and must not require grad`);
   }
 }

@@ -126,7 +126,7 @@ export const permute: (x: Tensor, dims: readonly number[]) => Tensor = defineOp(
   forward: (x: Tensor, dims: readonly number[]) => {
     const order = checkPermutation(dims, x);
     const inverse = new Array<number>(order.length);
-    order.forEach((source, i) => (inverse[source] = i));
+    order.forEach((source, i) => { inverse[source] = i; });
     return { output: new Tensor(x.nd.transpose(...order)), saved: inverse };
   },
   backward: (inverse, g) => [permute(g, inverse)],

@@ -50,7 +50,7 @@ export class ResNet extends Module {
     if (layers.length !== widths.length || layers.length === 0) {
       throw new RangeError(`resnet: layers [${layers}] and widths [${widths}] must be non-empty and of the same length`);
     }
-    layers.forEach((n) => checkPositiveInteger('resnet', 'layers[i]', n));
+    layers.forEach((n) => { checkPositiveInteger('resnet', 'layers[i]', n); });
     const Block = options.block === 'bottleneck' ? Bottleneck : BasicBlock;
     const layer = { dtype: options.dtype, generator: options.generator };
     this.conv1 = new Conv2d(options.inChannels ?? 1, widths[0], 3, { padding: 1, bias: false, ...layer });

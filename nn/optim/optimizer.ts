@@ -94,7 +94,7 @@ export abstract class Optimizer {
     this.stepCount = state.step;
     this.lr = state.lr;
     this.buffers.clear();
-    for (const [name, list] of Object.entries(state.buffers)) list.forEach((values, i) => this.buffer(name, i).set(values));
+    for (const [name, list] of Object.entries(state.buffers)) list.forEach((values, i) => { this.buffer(name, i).set(values); });
   }
 }
 

@@ -11,8 +11,17 @@ export function bufferIO(): BufferIO {
   let out = '';
   let err = '';
   return {
-    out: { write: (t: string) => void (out += t), isTTY: false },
-    err: { write: (t: string) => void (err += t) },
+    out: {
+      write: (t: string) => {
+        out += t;
+      },
+      isTTY: false,
+    },
+    err: {
+      write: (t: string) => {
+        err += t;
+      },
+    },
     stdout: () => out,
     stderr: () => err,
   };

@@ -20,7 +20,7 @@ export function idxBytes(type: number, shape: readonly number[], values: ArrayLi
   const out = new Uint8Array(header + values.length * bytes);
   const view = new DataView(out.buffer);
   out.set([0, 0, type, shape.length]);
-  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  shape.forEach((d, i) => { view.setUint32(4 + 4 * i, d); });
   for (let i = 0; i < values.length; i++) set(view, header + i * bytes, values[i]);
   return out;
 }

@@ -9,7 +9,7 @@ import { Generator, manualSeed } from '../../../lib/random/generator';
 import { setBackend, BackendName, backendNames } from '../../../kernels/backend';
 import { gpuJsStatus } from '../../../kernels/gpujs/context';
 import { trainEpoch } from '../../training/train-epoch';
-import { evaluate } from '../../training/evaluate';
+import { type Evaluation, evaluate } from '../../training/evaluate';
 import { Adam } from '../../../nn/optim/adam';
 import { SGD } from '../../../nn/optim/sgd';
 import { Optimizer } from '../../../nn/optim/optimizer';
@@ -135,7 +135,7 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
         return 130;
       }
       bar.evaluating();
-      let test;
+      let test: Evaluation;
       try {
         test = evaluate(model, testLoader, data.test.classes);
       } finally {
