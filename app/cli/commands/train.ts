@@ -1,7 +1,7 @@
 /** `dropgrad train`: train a model on MNIST (or other data) with any mix of drop techniques. */
 import { CommandSpec, Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
-import { buildExperiment, modelFlags, planExperiment, regularizerFlags } from '../experiment';
+import { buildExperiment, loadCheckpointFor, modelFlags, planExperiment, regularizerFlags } from '../experiment';
 import { ProgressBar, formatDuration } from '../progress';
 import { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
@@ -15,7 +15,7 @@ import { SGD } from '../../../nn/optim/sgd';
 import { Optimizer } from '../../../nn/optim/optimizer';
 import { DropBlockScheduler } from '../../../nn/drop/dropblock-scheduler';
 import { CosineAnnealingLR } from '../../../nn/optim/lr-scheduler';
-import { inspectCheckpoint, loadCheckpoint, saveCheckpoint } from '../../serialization/checkpoint';
+import { inspectCheckpoint, saveCheckpoint } from '../../serialization/checkpoint';
 
 export const trainSpec: CommandSpec = {
   name: 'train',
@@ -90,7 +90,7 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
 
   let firstEpoch = 1;
   if (resumePath !== undefined) {
-    const state = loadCheckpoint(resumePath, model, optimizer);
+    const state = loadCheckpointFor(resumePath, experiment, { name: data.name, shape: data.train.shape, classes: data.train.classes }, ' or with another --model', optimizer);
     firstEpoch = state.epoch + 1;
     shuffle.setState(state.shuffleState);
     // state.epoch < epochs (checked above), so this is at most the run's own number of steps.
