@@ -147,6 +147,10 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     const done = await run('train', '--resume', negativeVar, '--epochs', '1', ...data);
     expect(done).to.include({ code: 0, err: '' });
     expect(done.out).to.equal(`${negativeVar} has already completed 1 epoch, and --epochs is 1: nothing to train (raise --epochs to continue)\n`);
+    // NaN weights in the checkpoint are named, not blamed on the learning rate at "batch 1".
+    const nanWeights = checkpoint(dir, (s) => s['9.weight'].fill(NaN, 3));
+    const fromNan = await run('train', '--resume', nanWeights, '--epochs', '2', ...data);
+    expect(fromNan).to.include({ code: 1, err: `dropgrad train: ${nanWeights} holds non-finite weights (9.weight is NaN at index 3): training cannot continue from it\n` });
   });
 
   it('eval: names the path it cannot read, blames the checkpoint for a bad stored model, and needs --load', async () => {
