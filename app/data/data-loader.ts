@@ -13,7 +13,7 @@
 import { Tensor } from '../../lib/tensor';
 import { DType, allocate, isDType } from '../../lib/dtype';
 import { Generator, defaultGenerator } from '../../lib/random/generator';
-import type { ImageDataset } from './dataset';
+import { ImageDataset, checkImageDataset } from './dataset';
 import type { Batch } from '../training/batches';
 
 export type { Batch };
@@ -53,6 +53,7 @@ export class DataLoader implements Iterable<Batch> {
   private readonly transforms: readonly BatchTransform[];
 
   constructor(readonly dataset: ImageDataset, options: DataLoaderOptions = {}) {
+    checkImageDataset(dataset, 'DataLoader');
     this.batchSize = checkPositiveInteger('batchSize', options.batchSize ?? 1);
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;
