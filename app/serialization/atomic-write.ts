@@ -94,6 +94,7 @@ function kind(path: string): 'missing' | 'directory' | 'file' {
 /** Atomically replaces (or creates) `path` with `bytes`; `write` is replaceable to test failures. */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string, write: TemporaryFileWriter = writeDurably): void {
   const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+  if (path === '') throw new Error('cannot write "": expected a file name, got an empty path');
   // Checked first: the rename would fail only after a temporary file was written beside the directory.
   if (kind(path) === 'directory') throw new Error(`cannot write ${path}: it is a directory, expected a file name`);
   removeStaleTemporaries(path);
