@@ -60,5 +60,9 @@ describe('pad', () => {
     expect(() => pad(x, [1, 1], { mode: 'wrap' as PadMode })).to.throw(
       'pad: mode must be one of constant, reflect, replicate, circular, got "wrap"',
     );
+    // Names on every object's prototype are not modes ('toString' padded with garbage, 'constructor' with NaN).
+    for (const mode of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(() => pad(x, [1, 1], { mode: mode as PadMode }), mode).to.throw(`pad: mode must be one of constant, reflect, replicate, circular, got "${mode}"`);
+    }
   });
 });

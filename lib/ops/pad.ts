@@ -37,7 +37,8 @@ const maxPad: Record<PadMode, (n: number) => number> = {
 };
 
 function checkPadding(x: Tensor, padding: readonly number[], mode: PadMode): void {
-  if (!(mode in sourceIndex)) {
+  // Own keys only: `in` would also accept 'toString' or 'constructor' from the prototype.
+  if (!Object.prototype.hasOwnProperty.call(sourceIndex, mode)) {
     throw new RangeError(`pad: mode must be one of ${Object.keys(sourceIndex).join(', ')}, got ${JSON.stringify(mode)}`);
   }
   if (padding.length % 2 !== 0 || padding.length > 2 * x.ndim || !padding.every(Number.isInteger)) {
