@@ -1,6 +1,6 @@
 /** Functions that make new leaf tensors: from JS data, constants, ranges and random draws. */
 import { DType, TypedArray, allocate, dtypeOf, isDType } from './dtype';
-import { Shape, checkShape, formatShape, sizeOf } from './shape';
+import { Shape, checkShape, formatShape, formatValue, sizeOf } from './shape';
 import { NestedArray, Tensor } from './tensor';
 import { Generator, defaultGenerator } from './random/generator';
 
@@ -118,9 +118,16 @@ export function eye(n: number, options: TensorOptions = {}): Tensor {
   });
 }
 
+/** The generator to draw from; anything else passed as one would fail mid-fill with an engine message. */
+function generatorOf(options: RandomOptions, where: string): Generator {
+  const g = options.generator ?? defaultGenerator;
+  if (!(g instanceof Generator)) throw new TypeError(`${where}: generator must be a Generator, got ${formatValue(g)}`);
+  return g;
+}
+
 /** Uniform samples in [0, 1). */
 export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
-  const g = options.generator ?? defaultGenerator;
+  const g = generatorOf(options, 'rand');
   return filled(shape, options, 'rand', (out) => {
     for (let i = 0; i < out.length; i++) out[i] = g.random();
   });
@@ -128,15 +135,18 @@ export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
 
 /** Standard normal samples. */
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
-  const g = options.generator ?? defaultGenerator;
+  const g = generatorOf(options, 'randn');
   return filled(shape, options, 'randn', (out) => {
     for (let i = 0; i < out.length; i++) out[i] = g.normal();
   });
 }
 
-/** Uniform samples in [low, high). */
+/** Uniform samples in [low, high); low = high gives that value (PyTorch's uniform_ refuses low > high too). */
 export function uniform(shape: Shape, low: number, high: number, options: RandomOptions = {}): Tensor {
-  const g = options.generator ?? defaultGenerator;
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
+    throw new RangeError(`uniform: expected finite low ≤ high, got low ${formatValue(low)}, high ${formatValue(high)}`);
+  }
+  const g = generatorOf(options, 'uniform');
   return filled(shape, options, 'uniform', (out) => {
     for (let i = 0; i < out.length; i++) out[i] = g.uniform(low, high);
   });
@@ -145,7 +155,7 @@ export function uniform(shape: Shape, low: number, high: number, options: Random
 /** 1 with probability p, else 0, elementwise. */
 export function bernoulli(shape: Shape, p: number, options: RandomOptions = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli: p must be in [0, 1], got ${p}`);
-  const g = options.generator ?? defaultGenerator;
+  const g = generatorOf(options, 'bernoulli');
   return filled(shape, options, 'bernoulli', (out) => {
     for (let i = 0; i < out.length; i++) out[i] = g.bernoulli(p);
   });

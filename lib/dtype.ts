@@ -6,8 +6,11 @@ export function isDType(value: unknown): value is DType {
   return value === 'float64' || value === 'float32';
 }
 
+/** A zero-filled array of `dtype`; an unknown dtype is refused here, where every layer and op allocates (not silently float32). */
 export function allocate(dtype: DType, size: number): TypedArray {
-  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+  if (dtype === 'float64') return new Float64Array(size);
+  if (dtype === 'float32') return new Float32Array(size);
+  throw new TypeError(`dtype must be 'float64' or 'float32', got ${JSON.stringify(dtype) ?? String(dtype)}`);
 }
 
 export function dtypeOf(array: TypedArray): DType {

@@ -124,10 +124,11 @@ class InputTally {
   add(c: Comparison): void {
     const err = Math.abs(c.analytical - c.numerical);
     const finite = Number.isFinite(c.analytical) && Number.isFinite(c.numerical);
-    const score = finite ? err / (this.atol + this.rtol * Math.abs(c.numerical)) : Infinity;
+    // An exact match passes whatever the tolerances: with atol = 0, a zero entry would score 0/0.
+    const score = !finite ? Infinity : err === 0 ? 0 : err / (this.atol + this.rtol * Math.abs(c.numerical));
     if (!finite) this.nonFinite = true;
     if (!(score <= 1)) this.passed = false;
-    if (finite) {
+    if (finite && err > 0) {
       this.maxAbsError = Math.max(this.maxAbsError, err);
       this.maxRelError = Math.max(this.maxRelError, err / Math.max(Math.abs(c.numerical), this.atol));
     }
@@ -172,6 +173,12 @@ function describe(report: GradcheckInputReport, fastMode: boolean): string {
 /** Checks fn's backward against finite differences for every input with requiresGrad. */
 export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true, fastMode = false, seed } = options;
+  // Checked first: eps = 0 would divide by zero and report a NaN "numerical" gradient as the op's failure.
+  if (!(eps > 0 && Number.isFinite(eps))) throw new RangeError(`gradcheck: eps must be a finite number > 0, got ${formatValue(eps)}`);
+  for (const [name, value] of [['atol', atol], ['rtol', rtol]] as const) {
+    if (!(value >= 0 && Number.isFinite(value))) throw new RangeError(`gradcheck: ${name} must be a finite number ≥ 0, got ${formatValue(value)}`);
+  }
+  if (seed !== undefined && !Number.isInteger(seed)) throw new RangeError(`gradcheck: seed must be an integer, got ${formatValue(seed)}`);
   const notTensor = inputs.findIndex((t) => !(t instanceof Tensor));
   if (notTensor >= 0) throw new TypeError(`gradcheck: inputs must be Tensors, got ${formatValue(inputs[notTensor])} at index ${notTensor}`);
   const checked = inputs.map((t, i) => ({ t, i })).filter(({ t }) => t.requiresGrad);

@@ -9,7 +9,7 @@
  * - trackRunningStats: false keeps no buffers and uses batch statistics in eval too.
  */
 import { Tensor } from '../lib/tensor';
-import { batchNorm, checkEps } from '../lib/ops/batchnorm';
+import { batchNorm, checkEps, checkMomentum } from '../lib/ops/batchnorm';
 import { formatShape } from '../lib/shape';
 import { full, zeros } from '../lib/creation';
 import { Module } from './module';
@@ -50,10 +50,7 @@ abstract class BatchNorm extends Module {
     const where = new.target.name;
     checkPositiveInteger(where, 'numFeatures', numFeatures);
     this.eps = checkEps(options.eps ?? 1e-5, where);
-    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) {
-      throw new RangeError(`${where}: momentum must be in [0, 1] or null, got ${this.momentum}`);
-    }
+    this.momentum = checkMomentum(options.momentum === undefined ? 0.1 : options.momentum, where);
     this.trackRunningStats = options.trackRunningStats ?? true;
     const dtype = options.dtype ?? 'float64';
     const affine = options.affine ?? true;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync, writeSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { whyNotWritable, writeFileAtomic } from '../app/serialization/atomic-write';
+import { whyNotWritable, writeDurably, writeFileAtomic } from '../app/serialization/atomic-write';
 import { useTempDir } from './helpers/data-files';
 
 describe('writeFileAtomic', () => {
@@ -34,10 +34,22 @@ describe('writeFileAtomic', () => {
 
   it('removes the temporary file when the final rename fails', () => {
     const path = join(tempDir(), 'taken');
-    mkdirSync(path);
-    writeFileSync(join(path, 'inside'), 'x');
-    expect(() => writeFileAtomic(path, new Uint8Array([1]))).to.throw(/EISDIR|ENOTEMPTY|EEXIST/);
+    // Another process makes a directory at the target between our write and our rename.
+    const raced = (tmp: string, bytes: Uint8Array): void => {
+      writeDurably(tmp, bytes);
+      mkdirSync(path);
+      writeFileSync(join(path, 'inside'), 'x');
+    };
+    expect(() => writeFileAtomic(path, new Uint8Array([1]), raced)).to.throw(/EISDIR|ENOTEMPTY|EEXIST/);
     expect(readdirSync(tempDir())).to.deep.equal(['taken']);
+  });
+
+  it('refuses a directory as the target before writing anything, naming it (save(state, "/tmp") wrote /tmp.tmp-… in /)', () => {
+    const path = join(tempDir(), 'out');
+    mkdirSync(path);
+    expect(() => writeFileAtomic(path, new Uint8Array([1]))).to.throw(Error, `cannot write ${path}: it is a directory, expected a file name`);
+    expect(readdirSync(tempDir())).to.deep.equal(['out']);
+    expect(readdirSync(path)).to.deep.equal([]);
   });
 
   it('names the target, not the temporary file, when the directory is missing', () => {

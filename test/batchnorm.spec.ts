@@ -273,6 +273,19 @@ describe('batchNorm', () => {
       expect(batchNorm(randn([4, 2]), null, null, null, null, true, 0.1, 0).shape).to.deep.equal([4, 2]);
     });
 
+    it('one momentum rule for F.batchNorm and the layers: in [0, 1] or null (a running average, not an extrapolation)', () => {
+      for (const momentum of [-0.1, 2, NaN, Infinity]) {
+        expect(() => batchNorm(randn([4, 2]), zeros([2]), ones([2]), null, null, true, momentum, 1e-5), `F ${momentum}`).to.throw(
+          RangeError,
+          `batchNorm: momentum must be in [0, 1] or null, got ${momentum}`,
+        );
+        for (const Layer of [nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d]) {
+          expect(() => new Layer(2, { momentum }), `${Layer.name} ${momentum}`).to.throw(RangeError, `${Layer.name}: momentum must be in [0, 1] or null, got ${momentum}`);
+        }
+      }
+      expect(batchNorm(randn([4, 2]), zeros([2]), ones([2]), null, null, true, 1, 1e-5).shape).to.deep.equal([4, 2]);
+    });
+
     it('each layer takes only its own ranks, as PyTorch', () => {
       expect(() => new nn.BatchNorm3d(3).forward(randn([2, 3, 4, 4]))).to.throw('BatchNorm3d: expected a 5-D input, got shape [2,3,4,4]');
       expect(() => new nn.BatchNorm2d(3).forward(randn([2, 3, 2, 2, 2]))).to.throw('BatchNorm2d: expected a 4-D input, got shape [2,3,2,2,2]');

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Generator, nn, optim, tensor } from '../index';
 import { loadCheckpoint, readCheckpointConfig, saveCheckpoint } from '../app/serialization/checkpoint';
@@ -81,5 +82,23 @@ describe('checkpoints', () => {
     expect(() => sgd.loadStateDict({ step: 3, lr: Infinity, buffers: {} })).to.throw('lr must be a finite number ≥ 0, got Infinity');
     expect(() => sgd.loadStateDict(null as never)).to.throw('the state must be an object { step, lr, buffers } from stateDict(), got null');
     expect(sgd.stateDict()).to.deep.equal(state);
+  });
+
+  it('saveCheckpoint refuses to write what loadCheckpoint would refuse (a run could not be resumed from it), before writing', () => {
+    const path = join(tempDir(), 'ckpt.safetensors');
+    const { model, optimizer } = trainedPair(0.5);
+    const good = { model, optimizer, epoch: 1, shuffleState: new Generator(1).getState(), config: { model: 'small-cnn' } };
+    const bad: Array<[Partial<typeof good>, string]> = [
+      [{ epoch: -1 }, 'saveCheckpoint: epoch must be the number of completed epochs, an integer ≥ 0, got -1'],
+      [{ epoch: NaN }, 'saveCheckpoint: epoch must be the number of completed epochs, an integer ≥ 0, got NaN'],
+      [{ shuffleState: [0, 0, 0, 0, 0, NaN] }, 'saveCheckpoint: shuffleState must be a generator state'],
+      [{ config: { lr: 5 } as unknown as typeof good.config }, 'saveCheckpoint: config must be an object of flag values (strings or booleans), got {"lr":5}'],
+    ];
+    for (const [change, message] of bad) {
+      expect(() => saveCheckpoint(path, { ...good, ...change }), message).to.throw(RangeError, message);
+      expect(readdirSync(tempDir())).to.deep.equal([]);
+    }
+    saveCheckpoint(path, good);
+    expect(loadCheckpoint(path, model, optimizer).epoch).to.equal(1);
   });
 });

@@ -28,14 +28,17 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     for (const bad of ['0x1', ' 0.5 ', '0.5 ', '', 'Infinity', '1_000', '0b1', '.']) {
       expect(() => parseNumber('dropout', bad, { min: 0, max: 1 }), JSON.stringify(bad)).to.throw(`--dropout: expected a number in [0, 1], got ${JSON.stringify(bad)}`);
     }
-    expect(() => parseNumber('epochs', '1e300', { integer: true, min: 1 })).to.throw('--epochs: expected an integer in [1, ∞], got "1e300"');
+    expect(() => parseNumber('epochs', '1e300', { integer: true, min: 1 })).to.throw('--epochs: expected an integer in [1, ∞), got "1e300"');
+    // ∞ itself is outside the range: the interval is open there ("[0, ∞]" read as if Infinity were allowed).
+    expect(() => parseNumber('lr', 'Infinity', { min: 0 })).to.throw('--lr: expected a number in [0, ∞), got "Infinity"');
+    expect(() => parseNumber('x', '2', { max: 1 })).to.throw('--x: expected a number in (-∞, 1], got "2"');
     expect([' ', '-.5', '+2', '1e-3', '5.', '.25'].slice(1).map((v) => parseNumber('x', v))).to.deep.equal([-0.5, 2, 0.001, 5, 0.25]);
   });
 
   it('lets negative values reach the range checks instead of "argument is ambiguous"', async () => {
-    expect(await run('train', '--lr', '-1')).to.include({ code: 2, err: 'dropgrad: --lr: expected a number in [0, ∞], got "-1"\n' });
-    expect(await run('train', '--epochs', '-1')).to.include({ code: 2, err: 'dropgrad: --epochs: expected an integer in [1, ∞], got "-1"\n' });
-    expect(await run('compare', '--seeds', '-3')).to.include({ code: 2, err: 'dropgrad: --seeds: expected an integer in [1, ∞], got "-3"\n' });
+    expect(await run('train', '--lr', '-1')).to.include({ code: 2, err: 'dropgrad: --lr: expected a number in [0, ∞), got "-1"\n' });
+    expect(await run('train', '--epochs', '-1')).to.include({ code: 2, err: 'dropgrad: --epochs: expected an integer in [1, ∞), got "-1"\n' });
+    expect(await run('compare', '--seeds', '-3')).to.include({ code: 2, err: 'dropgrad: --seeds: expected an integer in [1, ∞), got "-3"\n' });
     expect(await run('train', '--seed', '-1', '--dropout', '0x1')).to.include({ code: 2, err: 'dropgrad: --dropout: expected a number in [0, 1], got "0x1"\n' });
     // A flag after a flag that needs a value is still a missing value, not a value.
     expect((await run('train', '--save', '--resume', 'x')).err).to.equal('dropgrad: --save: expected FILE, got the flag --resume\n');
@@ -44,8 +47,8 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
   it('checks every flag before reading any data: a bad flag is reported, not the missing data set', async () => {
     const missing = join(tempDir(), 'no-such-dir');
     expect(await run('train', '--data', missing, '--dropout', '2')).to.include({ code: 2, err: 'dropgrad: --dropout: expected a number in [0, 1], got "2"\n' });
-    expect(await run('train', '--data', missing, '--limit', '0')).to.include({ code: 2, err: 'dropgrad: --limit: expected an integer in [1, ∞], got "0"\n' });
-    expect(await run('eval', '--load', 'x', '--data', missing, '--test-limit', 'all')).to.include({ code: 2, err: 'dropgrad: --test-limit: expected an integer in [1, ∞], got "all"\n' });
+    expect(await run('train', '--data', missing, '--limit', '0')).to.include({ code: 2, err: 'dropgrad: --limit: expected an integer in [1, ∞), got "0"\n' });
+    expect(await run('eval', '--load', 'x', '--data', missing, '--test-limit', 'all')).to.include({ code: 2, err: 'dropgrad: --test-limit: expected an integer in [1, ∞), got "all"\n' });
     expect(await run('compare', '--data', missing, '--lr', 'fast')).to.include({ code: 2 });
     expect(await run('variance-shift', '--data', missing, '--p', '1')).to.include({ code: 2, err: 'dropgrad: --p: expected a number in [0, 0.99], got "1"\n' });
     expect((await run('train', '--data', missing, '--cifar', missing)).err).to.equal('dropgrad: give one data source, got --cifar and --data\n');
@@ -116,6 +119,24 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     expect((await run('eval', '--load', negativeVar, ...data)).err).to.contain('the loss is NaN');
   });
 
+  it('eval and train --resume: a checkpoint made for other data says so, naming the data and the first weight that does not fit', async () => {
+    const dir = tempDir();
+    const path = checkpoint(dir, () => undefined);
+    const smaller = [...idxSplit(dir, 'train', 10, 16, (i) => i), ...idxSplit(dir, 'test', 10, 16, (i) => i)];
+    const evaluated = await run('eval', '--load', path, ...smaller);
+    expect(evaluated).to.include({ code: 1, out: '' });
+    expect(evaluated.err).to.equal(
+      `dropgrad eval: ${path} does not fit IDX files (1×16×16 images, 10 classes): its 9.weight has shape [128,1568], ` +
+        'a small-cnn for this data needs [128,512] (the checkpoint was trained on other data)\n',
+    );
+    const resumed = await run('train', '--resume', path, '--epochs', '2', ...smaller);
+    expect(resumed.code).to.equal(1);
+    expect(resumed.err).to.equal(
+      `dropgrad train: ${path} does not fit IDX files (1×16×16 images, 10 classes): its 9.weight has shape [128,1568], ` +
+        'a small-cnn for this data needs [128,512] (the checkpoint was trained on other data or with another --model)\n',
+    );
+  });
+
   it('train --resume: a NaN test loss is an error exit; a checkpoint already at --epochs says so', async () => {
     const dir = tempDir();
     const data = [...idxSplit(dir, 'train', 10, 28, (i) => i), ...idxSplit(dir, 'test', 10, 28, (i) => i), '--batch-size', '5'];
@@ -126,6 +147,10 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     const done = await run('train', '--resume', negativeVar, '--epochs', '1', ...data);
     expect(done).to.include({ code: 0, err: '' });
     expect(done.out).to.equal(`${negativeVar} has already completed 1 epoch, and --epochs is 1: nothing to train (raise --epochs to continue)\n`);
+    // NaN weights in the checkpoint are named, not blamed on the learning rate at "batch 1".
+    const nanWeights = checkpoint(dir, (s) => s['9.weight'].fill(NaN, 3));
+    const fromNan = await run('train', '--resume', nanWeights, '--epochs', '2', ...data);
+    expect(fromNan).to.include({ code: 1, err: `dropgrad train: ${nanWeights} holds non-finite weights (9.weight is NaN at index 3): training cannot continue from it\n` });
   });
 
   it('eval: names the path it cannot read, blames the checkpoint for a bad stored model, and needs --load', async () => {

@@ -30,4 +30,16 @@ describe('dropgrad compare', function () {
     await runCompare(flags, bufferIO()).catch((e: Error) => (message = e.message));
     expect(message).to.equal(`--techniques: unknown technique "dropot"; expected some of ${Object.keys(techniques).join(', ')}`);
   });
+
+  it('takes only its own technique names (toString, __proto__ ran as techniques) and refuses one listed twice', async () => {
+    const messageOf = async (list: string): Promise<string> => {
+      let message = '';
+      await runCompare(parseFlags(compareSpec, ['--techniques', list]), bufferIO()).catch((e: Error) => (message = e.message));
+      return message;
+    };
+    for (const name of ['toString', '__proto__', 'constructor']) {
+      expect(await messageOf(`none,${name}`)).to.equal(`--techniques: unknown technique "${name}"; expected some of ${Object.keys(techniques).join(', ')}`);
+    }
+    expect(await messageOf('dropout,none,dropout')).to.equal('--techniques: "dropout" is listed twice');
+  });
 });

@@ -140,6 +140,10 @@ describe('conv2d', () => {
       expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { dilation: -1 })).to.throw('conv2d: dilation must be a positive integer or a pair of them, got -1');
       expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { padding: -1 })).to.throw("conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got -1");
       expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { padding: NaN })).to.throw("conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got NaN");
+      expect(() => conv2d(randn([2, 3, 8, 8]), randn([4, 3, 3, 3]), null, { padding: 1e9 })).to.throw(
+        RangeError,
+        'conv2d: output shape [2,4,2000000006,2000000006] has 32000000192000000000 elements, more than the 4294967296 one typed array can hold',
+      );
       expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { stride: [1, Infinity] })).to.throw('conv2d: stride must be a positive integer or a pair of them, got [1,Infinity]');
     });
     it("'same' padding with a stride other than 1", () => {

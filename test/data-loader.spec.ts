@@ -103,4 +103,17 @@ describe('DataLoader', () => {
     expect(() => new DataLoader(numbered(3), { batchSize: 0 })).to.throw('DataLoader: batchSize must be a positive integer, got 0');
     expect(() => new DataLoader(numbered(3), { limit: 1.5 })).to.throw('DataLoader: limit must be a positive integer, got 1.5');
   });
+
+  it('refuses what is not an ImageDataset, or one whose images and labels disagree, before the first batch', () => {
+    expect(() => new DataLoader(5 as unknown as ImageDataset)).to.throw(TypeError, 'DataLoader: dataset must be an ImageDataset { images, labels, shape, classes }, got 5');
+    const data = numbered(3);
+    expect(() => new DataLoader({ ...data, images: [0, 1] } as unknown as ImageDataset)).to.throw(TypeError, 'DataLoader: dataset.images must be a Float32Array, got [0,1]');
+    expect(() => new DataLoader({ ...data, labels: [0, 1, 2] } as unknown as ImageDataset)).to.throw(TypeError, 'DataLoader: dataset.labels must be a Uint8Array, got [0,1,2]');
+    expect(() => new DataLoader({ ...data, shape: [1, 2] } as unknown as ImageDataset)).to.throw(RangeError, 'DataLoader: dataset.shape must be [C,H,W] of positive integers, got [1,2]');
+    // Three labels but images for two: the third batch row would be read past the end, silently.
+    expect(() => new DataLoader({ ...data, images: data.images.slice(0, 8) })).to.throw(
+      RangeError,
+      'DataLoader: dataset.images holds 8 values, but 3 labels of [1,2,2] images need 12',
+    );
+  });
 });

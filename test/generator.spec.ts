@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Generator, defaultGenerator, manualSeed, rand, randn, bernoulli } from '../index';
+import { Generator, defaultGenerator, manualSeed, rand, randn, bernoulli, uniform } from '../index';
 
 const draw = (g: Generator, n: number): number[] => Array.from({ length: n }, () => g.nextUint32());
 
@@ -66,6 +66,18 @@ describe('Generator', () => {
   it('rejects bad seeds and probabilities with the value', () => {
     expect(() => manualSeed(1.5)).to.throw('manualSeed: seed must be an integer, got 1.5');
     expect(() => bernoulli([2], 1.2)).to.throw('bernoulli: p must be in [0, 1], got 1.2');
+  });
+
+  it('random creation refuses a generator that is not a Generator, and uniform an empty or infinite range (as PyTorch)', () => {
+    const notAGenerator = { generator: 5 } as unknown as { generator: Generator };
+    expect(() => rand([2], notAGenerator)).to.throw(TypeError, 'rand: generator must be a Generator, got 5');
+    expect(() => randn([2], notAGenerator)).to.throw(TypeError, 'randn: generator must be a Generator, got 5');
+    expect(() => bernoulli([2], 0.5, notAGenerator)).to.throw(TypeError, 'bernoulli: generator must be a Generator, got 5');
+    expect(() => uniform([2], 3, 1)).to.throw(RangeError, 'uniform: expected finite low ≤ high, got low 3, high 1');
+    expect(() => uniform([2], 0, Infinity)).to.throw(RangeError, 'uniform: expected finite low ≤ high, got low 0, high Infinity');
+    expect(() => uniform([2], NaN, 1)).to.throw(RangeError, 'uniform: expected finite low ≤ high, got low NaN, high 1');
+    expect(Array.from(uniform([3], 2, 2).data)).to.deep.equal([2, 2, 2]);
+    expect(() => new Generator('a' as unknown as number)).to.throw(RangeError, 'manualSeed: seed must be an integer, got "a"');
   });
 });
 

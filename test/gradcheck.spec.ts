@@ -61,6 +61,21 @@ describe('gradcheck', () => {
     expect(() => gradcheck((t) => mul(t, 2), [randn([2])])).to.throw('no input has requiresGrad');
   });
 
+  it('refuses a step or tolerance that cannot make a check (eps 0 divided by zero and blamed the op), naming it', () => {
+    const x = randn([2], { requiresGrad: true });
+    for (const eps of [0, -1e-6, NaN, Infinity]) {
+      expect(() => gradcheck((t) => mul(t, t), [x], { eps }), `eps ${eps}`).to.throw(RangeError, `gradcheck: eps must be a finite number > 0, got ${eps}`);
+    }
+    for (const name of ['atol', 'rtol'] as const) {
+      for (const value of [-1, NaN, Infinity]) {
+        expect(() => gradcheck((t) => mul(t, t), [x], { [name]: value }), `${name} ${value}`).to.throw(RangeError, `gradcheck: ${name} must be a finite number ≥ 0, got ${value}`);
+      }
+    }
+    expect(() => gradcheck((t) => mul(t, t), [x], { seed: 1.5 })).to.throw(RangeError, 'gradcheck: seed must be an integer, got 1.5');
+    // atol 0 is a valid choice: the exact zeros off the diagonal pass (they scored 0/0 = NaN and failed).
+    expect(gradcheck((t) => mul(t, t), [x], { atol: 0, rtol: 0.01 }).passed).to.equal(true);
+  });
+
   it('replays a stochastic op with the same mask when given a seed, and fails without one', () => {
     const x = randn([3, 3], { requiresGrad: true });
     expect(gradcheck((t) => noisyScale(t), [x], { seed: 11 }).passed).to.equal(true);

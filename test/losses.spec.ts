@@ -123,6 +123,9 @@ describe('crossEntropy', () => {
     expect(() => crossEntropy(logits, targets, { weight: tensor([1, 2]) })).to.throw('crossEntropy: weight has shape [2], expected [5] (one per class)');
     expect(() => crossEntropy(logits, targets, { reduction: 'avg' as Reduction })).to.throw(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got "avg"`);
     expect(() => crossEntropy(logits, targets, { labelSmoothing: 1.5 })).to.throw('crossEntropy: labelSmoothing must be in [0, 1], got 1.5');
+    for (const ignoreIndex of [1.5, NaN, Infinity]) {
+      expect(() => crossEntropy(logits, targets, { ignoreIndex }), `${ignoreIndex}`).to.throw(RangeError, `crossEntropy: ignoreIndex must be an integer, got ${ignoreIndex}`);
+    }
     expect(() => crossEntropy(logits, softmax(randn([3, 5]), 1), { ignoreIndex: 0 })).to.throw(
       'crossEntropy: ignoreIndex 0 applies only to class-index targets, not to probability targets',
     );

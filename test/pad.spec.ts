@@ -20,6 +20,10 @@ describe('pad', () => {
     expect(pad(x, [1, -2, 0, -1]).toArray()).to.deep.equal([[0, 1]]);
   });
 
+  it('names an output too large to allocate instead of failing in the engine', () => {
+    expect(() => pad(randn([2, 2]), [3e9, 3e9])).to.throw(RangeError, 'pad: output shape [2,6000000002] has 12000000004 elements, more than the 4294967296 one typed array can hold');
+  });
+
   it('reflects, replicates and wraps around as PyTorch does', () => {
     const x = tensor([1, 2, 3, 4]);
     expect(pad(x, [2, 1], { mode: 'reflect' }).toArray()).to.deep.equal([3, 2, 1, 2, 3, 4, 3]);
@@ -56,5 +60,9 @@ describe('pad', () => {
     expect(() => pad(x, [1, 1], { mode: 'wrap' as PadMode })).to.throw(
       'pad: mode must be one of constant, reflect, replicate, circular, got "wrap"',
     );
+    // Names on every object's prototype are not modes ('toString' padded with garbage, 'constructor' with NaN).
+    for (const mode of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(() => pad(x, [1, 1], { mode: mode as PadMode }), mode).to.throw(`pad: mode must be one of constant, reflect, replicate, circular, got "${mode}"`);
+    }
   });
 });

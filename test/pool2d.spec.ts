@@ -244,6 +244,13 @@ describe('pool2d ops', () => {
       expect(() => adaptiveAvgPool2d(randn([1, 1, 4, 0]), 2)).to.throw('adaptiveAvgPool2d: input of shape [1,1,4,0] has an empty spatial dim (H and W must be ≥ 1)');
     });
 
+    it('names an output too large to allocate instead of failing in the engine', () => {
+      expect(() => adaptiveAvgPool2d(randn([2, 3, 8, 8]), 1e5)).to.throw(
+        RangeError,
+        'adaptiveAvgPool2d: output shape [2,3,100000,100000] has 60000000000 elements, more than the 4294967296 one typed array can hold',
+      );
+    });
+
     it('rejects padding over half the kernel, outputs that would be empty, and bad sizes', () => {
       expect(() => maxPool2d(randn([1, 1, 4, 4]), 3, { padding: 2 })).to.throw(
         'maxPool2d: padding should be at most half of kernel size, but got padding=[2,2] and kernelSize=[3,3]',

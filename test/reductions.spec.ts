@@ -45,6 +45,12 @@ describe('reductions', () => {
     expect(varAlias).to.equal(variance);
   });
 
+  it('var with a correction ≥ the count divides by 0, as PyTorch (max(0, n − c)): never a negative variance', () => {
+    expect(variance(tensor([1, 2, 3]), undefined, { correction: 5 }).item()).to.equal(Infinity);
+    expect(variance(tensor([1, 2, 3]), undefined, { correction: 3 }).item()).to.equal(Infinity);
+    expect(variance(tensor([2, 2, 2]), undefined, { correction: 4 }).item()).to.be.NaN;
+  });
+
   it('keeps the input dtype', () => {
     const f32 = tensor([[1, 2], [3, 4]], { dtype: 'float32' });
     for (const out of [sum(f32), mean(f32, 0), max(f32, 1), min(f32), variance(f32)]) expect(out.dtype).to.equal('float32');

@@ -87,4 +87,11 @@ describe('safetensors files', () => {
     expect(readSafetensors(path).tensors['0.weight'].shape).to.deep.equal([4, 3]);
     expect(readdirSync(tempDir())).to.deep.equal(['model.safetensors']);
   });
+
+  it('names a bad path or a bad module instead of an engine message (rename \'\' -> \'\', loadStateDict is not a function)', () => {
+    expect(() => save(model(1), '')).to.throw(Error, 'cannot write "": expected a file name, got an empty path');
+    const path = join(tempDir(), 'model.safetensors');
+    save(model(1), path);
+    expect(() => loadInto(5 as unknown as nn.Module, path)).to.throw(TypeError, 'loadInto: module must be a Module (with loadStateDict), got 5');
+  });
 });

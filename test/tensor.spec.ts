@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Tensor, tensor, zeros, ones, full, arange, eye, rand, randn, zerosLike } from '../index';
+import { Tensor, nn, tensor, zeros, ones, full, arange, eye, rand, randn, zerosLike } from '../index';
 import { transposedLeaf } from './helpers/inputs';
 
 describe('Tensor', () => {
@@ -63,6 +63,12 @@ describe('Tensor', () => {
     expect(() => tensor(new Float64Array(5), { shape: [2, 2] })).to.throw('tensor: 5 values cannot take shape [2,2] (4 needed)');
     expect(() => zeros([2], { dtype: 'int8' as 'float32' })).to.throw(`zeros: dtype must be 'float64' or 'float32', got "int8"`);
     expect(() => zeros([2, -1])).to.throw('zeros: shape [2,-1] must hold non-negative integers');
+  });
+
+  it('refuses an unknown dtype on every path that allocates, not only in the creation functions (Linear took float16 as float32)', () => {
+    const float16 = { dtype: 'float16' as 'float32' };
+    expect(() => new nn.Linear(2, 2, float16)).to.throw(TypeError, `dtype must be 'float64' or 'float32', got "float16"`);
+    expect(() => new nn.Conv2d(1, 1, 3, float16)).to.throw(TypeError, `dtype must be 'float64' or 'float32', got "float16"`);
   });
 
   it('creates constants and ranges', () => {

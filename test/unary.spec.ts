@@ -28,6 +28,12 @@ describe('unary ops', () => {
     expect(clamp(x, { min: 1, max: 0 }).toArray()).to.deep.equal([0, 0, 0, 0, 0]);
   });
 
+  it('refuses a bound that is not a number (a Tensor bound gave all NaN)', () => {
+    const x = tensor([1, 2]);
+    expect(() => clamp(x, { min: tensor([0]) as unknown as number })).to.throw(TypeError, 'clamp: bounds.min must be a number, got a Tensor');
+    expect(() => clamp(x, { max: '1' as unknown as number })).to.throw(TypeError, 'clamp: bounds.max must be a number, got "1"');
+  });
+
   it('passes clamp gradients inside and on the bounds, not outside (as PyTorch)', () => {
     const x = tensor([-2, -1, 0, 1, 2], { requiresGrad: true });
     clamp(x, { min: -1, max: 1 }).backward(tensor([1, 2, 3, 4, 5]));

@@ -93,7 +93,8 @@ const decimal = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 export function parseNumber(flag: string, value: string, rule: NumberRule = {}): number {
   const n = Number(value);
   const kind = rule.integer ? 'an integer' : 'a number';
-  const range = rule.min !== undefined || rule.max !== undefined ? ` in [${rule.min ?? '-∞'}, ${rule.max ?? '∞'}]` : '';
+  // Open at an infinite end: Infinity is never accepted.
+  const range = rule.min !== undefined || rule.max !== undefined ? ` in ${rule.min === undefined ? '(-∞' : `[${rule.min}`}, ${rule.max === undefined ? '∞)' : `${rule.max}]`}` : '';
   const outOfRange = (rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max);
   if (!decimal.test(value) || !Number.isFinite(n) || (rule.integer && !Number.isSafeInteger(n)) || outOfRange) {
     throw new UsageError(`--${flag}: expected ${kind}${range}, got ${JSON.stringify(value)}`);

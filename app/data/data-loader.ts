@@ -13,7 +13,7 @@
 import { Tensor } from '../../lib/tensor';
 import { DType, allocate, isDType } from '../../lib/dtype';
 import { Generator, defaultGenerator } from '../../lib/random/generator';
-import type { ImageDataset } from './dataset';
+import { type ImageDataset, checkImageDataset } from './dataset';
 import type { Batch } from '../training/batches';
 import { checkPositiveInteger } from '../../lib/validate';
 
@@ -49,6 +49,7 @@ export class DataLoader implements Iterable<Batch> {
   private readonly transforms: readonly BatchTransform[];
 
   constructor(readonly dataset: ImageDataset, options: DataLoaderOptions = {}) {
+    checkImageDataset(dataset, 'DataLoader');
     this.batchSize = checkPositiveInteger('DataLoader', 'batchSize', options.batchSize ?? 1);
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;

@@ -7,6 +7,7 @@
  * This file is browser-safe; app/data/node-loaders.ts reads the files in Node.
  */
 import type { IdxArray } from './idx';
+import { formatValue } from '../../lib/shape';
 
 export interface ImageDataset {
   /** N·C·H·W values, image after image, each [C,H,W] row-major, normalised. */
@@ -16,6 +17,27 @@ export interface ImageDataset {
   /** [C,H,W] of one image. */
   shape: [number, number, number];
   classes: number;
+}
+
+/**
+ * Checks that `dataset` is an ImageDataset whose images and labels agree: a short images array
+ * would otherwise be read past its end, batch rows silently left 0, with no error anywhere.
+ */
+export function checkImageDataset(dataset: unknown, where: string): ImageDataset {
+  const d = dataset as Partial<ImageDataset> | null;
+  if (typeof d !== 'object' || d === null) throw new TypeError(`${where}: dataset must be an ImageDataset { images, labels, shape, classes }, got ${formatValue(dataset)}`);
+  if (!(d.images instanceof Float32Array)) throw new TypeError(`${where}: dataset.images must be a Float32Array, got ${formatValue(d.images)}`);
+  if (!(d.labels instanceof Uint8Array)) throw new TypeError(`${where}: dataset.labels must be a Uint8Array, got ${formatValue(d.labels)}`);
+  const shape = d.shape;
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((n) => Number.isInteger(n) && n > 0)) {
+    throw new RangeError(`${where}: dataset.shape must be [C,H,W] of positive integers, got ${formatValue(shape)}`);
+  }
+  const needed = d.labels.length * shape[0] * shape[1] * shape[2];
+  if (d.images.length !== needed) {
+    throw new RangeError(`${where}: dataset.images holds ${d.images.length} values, but ${d.labels.length} labels of [${shape.join(',')}] images need ${needed}`);
+  }
+  if (!(Number.isInteger(d.classes) && (d.classes as number) > 0)) throw new RangeError(`${where}: dataset.classes must be a positive integer, got ${formatValue(d.classes)}`);
+  return d as ImageDataset;
 }
 
 /**

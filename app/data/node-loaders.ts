@@ -25,7 +25,14 @@ export function readIdxFile(path: string): IdxArray {
 
 /** A dataset from an IDX images file and an IDX labels file (MNIST, Fashion-MNIST, KMNIST…). */
 export function loadIdxDataset(imagesPath: string, labelsPath: string, options: ImageDatasetOptions = {}): ImageDataset {
-  return idxImageDataset(readIdxFile(imagesPath), readIdxFile(labelsPath), options);
+  const [images, labels] = [readIdxFile(imagesPath), readIdxFile(labelsPath)];
+  try {
+    return idxImageDataset(images, labels, options);
+  } catch (error) {
+    // The arrays' shapes alone do not say which files were swapped or short: name both.
+    if (error instanceof Error) error.message = `loadIdxDataset (images ${imagesPath}, labels ${labelsPath}): ${error.message}`;
+    throw error;
+  }
 }
 
 export type MnistSplit = 'train' | 'test';

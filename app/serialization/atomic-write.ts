@@ -83,9 +83,20 @@ function naming(path: string, temporary: string, error: unknown): Error {
   return message.includes(path) ? Object.assign(error, { message }) : Object.assign(error, { message: `cannot write ${path}: ${message}` });
 }
 
+function kind(path: string): 'missing' | 'directory' | 'file' {
+  try {
+    return statSync(path).isDirectory() ? 'directory' : 'file';
+  } catch {
+    return 'missing';
+  }
+}
+
 /** Atomically replaces (or creates) `path` with `bytes`; `write` is replaceable to test failures. */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string, write: TemporaryFileWriter = writeDurably): void {
   const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+  if (path === '') throw new Error('cannot write "": expected a file name, got an empty path');
+  // Checked first: the rename would fail only after a temporary file was written beside the directory.
+  if (kind(path) === 'directory') throw new Error(`cannot write ${path}: it is a directory, expected a file name`);
   removeStaleTemporaries(path);
   const temporary = temporaryName(path);
   try {
@@ -110,13 +121,6 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, write:
 export function whyNotWritable(path: string): string | undefined {
   if (path === '') return 'expected a file name, got an empty path';
   const dir = dirname(path);
-  const kind = (p: string): 'missing' | 'directory' | 'file' => {
-    try {
-      return statSync(p).isDirectory() ? 'directory' : 'file';
-    } catch {
-      return 'missing';
-    }
-  };
   if (kind(path) === 'directory') return `${path} is a directory`;
   if (kind(dir) === 'missing') return `the directory ${dir} does not exist`;
   if (kind(dir) === 'file') return `${dir} is not a directory`;

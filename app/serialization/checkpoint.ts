@@ -9,6 +9,7 @@ import type { Optimizer, OptimizerState } from '../../nn/optim/optimizer';
 import { readSafetensors, save } from './safetensors-file';
 import { SafetensorsMetadata } from './safetensors';
 import { generatorStateDescription, isGeneratorState } from '../../lib/random/generator';
+import { formatValue } from '../../lib/shape';
 
 const FORMAT = 'dropgrad-checkpoint/1';
 
@@ -29,7 +30,17 @@ export interface LoadedCheckpoint {
   config: CheckpointConfig;
 }
 
+/** Flag values as the CLI records them; loadCheckpoint refuses anything else. */
+const isConfig = (value: unknown): value is CheckpointConfig =>
+  isObject(value) && Object.values(value).every((v) => typeof v === 'string' || typeof v === 'boolean' || v === undefined);
+
+/** Writes a checkpoint; refuses (before writing) contents loadCheckpoint would refuse, so every saved run can be resumed. */
 export function saveCheckpoint(path: string, c: CheckpointContents): void {
+  if (!(Number.isSafeInteger(c.epoch) && c.epoch >= 0)) throw new RangeError(`saveCheckpoint: epoch must be the number of completed epochs, an integer ≥ 0, got ${c.epoch}`);
+  if (!isGeneratorState(c.shuffleState)) {
+    throw new RangeError(`saveCheckpoint: shuffleState must be ${generatorStateDescription} (Generator.getState()), got ${formatValue(c.shuffleState)}`);
+  }
+  if (!isConfig(c.config)) throw new RangeError(`saveCheckpoint: config must be an object of flag values (strings or booleans), got ${formatValue(c.config)}`);
   save(c.model, path, {
     metadata: {
       format: FORMAT,
@@ -78,10 +89,8 @@ function readEpoch(path: string, metadata: Metadata): number {
 
 function readConfig(path: string, metadata: Metadata): CheckpointConfig {
   const config = parseJson(path, metadata, 'config');
-  if (!isObject(config) || !Object.values(config).every((v) => typeof v === 'string' || typeof v === 'boolean')) {
-    invalid(path, 'config', config, 'an object of flag values (strings or booleans)');
-  }
-  return config as CheckpointConfig;
+  if (!isConfig(config)) invalid(path, 'config', config, 'an object of flag values (strings or booleans)');
+  return config;
 }
 
 /** A Generator.getState() as JSON stores it (the spare normal's NaN as null). */

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { LoadStateDictOptions, LoadStateDictResult, Module, StateDict } from '../../nn/module';
 import { SafetensorsContents, SafetensorsMetadata, decodeSafetensors, encodeSafetensors } from './safetensors';
 import { writeFileAtomic } from './atomic-write';
+import { formatValue } from '../../lib/shape';
 
 export interface SaveOptions {
   metadata?: SafetensorsMetadata;
@@ -47,6 +48,9 @@ export function load(path: string): StateDict {
  * returns the file's metadata with the key report. On any error the module is unchanged.
  */
 export function loadInto(module: Pick<Module, 'loadStateDict'>, path: string, options: LoadStateDictOptions = {}): LoadStateDictResult & { metadata: SafetensorsMetadata } {
+  if (typeof (module as Partial<Module> | null)?.loadStateDict !== 'function') {
+    throw new TypeError(`loadInto: module must be a Module (with loadStateDict), got ${formatValue(module)}`);
+  }
   const { tensors, metadata } = readSafetensors(path);
   return { ...module.loadStateDict(tensors, options), metadata };
 }

@@ -61,6 +61,15 @@ export function checkEps(eps: number, where: string): number {
   return eps;
 }
 
+/**
+ * The one momentum rule of F.batchNorm and the layers: a running average's weight, in [0, 1], or
+ * null for the cumulative average. PyTorch takes any number; above 1 the running stats extrapolate.
+ */
+export function checkMomentum(momentum: number | null, where: string): number | null {
+  if (momentum !== null && !(momentum >= 0 && momentum <= 1)) throw new RangeError(`${where}: momentum must be in [0, 1] or null, got ${momentum}`);
+  return momentum;
+}
+
 function checkBuffer(t: Tensor | null, name: string): void {
   if (t?.requiresGrad) {
     throw new Error(`batchNorm: ${name} is a buffer updated in place and must not require grad`);
@@ -132,7 +141,7 @@ export const batchNorm = defineOp({
     if (numBatchesTracked !== null && numBatchesTracked.numel !== 1) {
       throw new RangeError(`batchNorm: numBatchesTracked must hold one count, got shape ${formatShape(numBatchesTracked.shape)}`);
     }
-    if (momentum !== null && !Number.isFinite(momentum)) throw new RangeError(`batchNorm: momentum must be a finite number or null, got ${momentum}`);
+    checkMomentum(momentum, 'batchNorm');
     checkEps(eps, 'batchNorm');
     const useBatchStats = training || runningMean === null;
     const count = valuesPerChannel(layout);

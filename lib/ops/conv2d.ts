@@ -17,7 +17,7 @@
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { DType, TypedArray, allocate, dtypeOf } from '../dtype';
-import { sizeOf } from '../shape';
+import { checkShape, sizeOf } from '../shape';
 import { Conv2dGeometry, Conv2dOptions, conv2dGeometry, conv2dKernels, outputShape } from '../../kernels/conv2d';
 
 export type { Conv2dOptions } from '../../kernels/conv2d';
@@ -60,7 +60,8 @@ export const conv2d = defineOp({
     const dtype = x.dtype;
     const xData = x.contiguousData();
     const weightData = inDType(weight.contiguousData(), dtype);
-    const shape = outputShape(geo);
+    // A huge padding or batch asks for more than one typed array holds: named here, not by the engine.
+    const shape = checkShape(outputShape(geo), 'conv2d', { argument: 'output shape' });
     const out = allocate(dtype, sizeOf(shape));
     conv2dKernels().forward(xData, weightData, bias ? inDType(bias.contiguousData(), dtype) : null, geo, out);
     const saved: Saved = {

@@ -104,6 +104,8 @@ export const crossEntropy = defineOp({
     if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
       throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
     }
+    // A fractional ignoreIndex would never equal a (validated, integer) target: refuse it rather than ignore nothing.
+    if (!Number.isInteger(ignoreIndex)) throw new RangeError(`crossEntropy: ignoreIndex must be an integer, got ${ignoreIndex}`);
     if (logits.ndim < 2) {
       throw new RangeError(`crossEntropy: logits must have shape [N,C] or [N,C,d1,...], got ${formatShape(logits.shape)}`);
     }

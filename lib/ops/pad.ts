@@ -8,7 +8,7 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { formatShape } from '../shape';
+import { checkShape, formatShape } from '../shape';
 import { gatherByOffsets, offsetsFromDimMaps, scatterBackward } from './gather-scatter';
 
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
@@ -37,7 +37,8 @@ const maxPad: Record<PadMode, (n: number) => number> = {
 };
 
 function checkPadding(x: Tensor, padding: readonly number[], mode: PadMode): void {
-  if (!(mode in sourceIndex)) {
+  // Own keys only: `in` would also accept 'toString' or 'constructor' from the prototype.
+  if (!Object.prototype.hasOwnProperty.call(sourceIndex, mode)) {
     throw new RangeError(`pad: mode must be one of ${Object.keys(sourceIndex).join(', ')}, got ${JSON.stringify(mode)}`);
   }
   if (padding.length % 2 !== 0 || padding.length > 2 * x.ndim || !padding.every(Number.isInteger)) {
@@ -66,12 +67,10 @@ export const pad = defineOp({
     const { mode = 'constant', value = 0 } = options;
     checkPadding(x, padding, mode);
     const sourceShape = x.shape;
-    const maps = sourceShape.map((size, dim) => {
-      const pair = x.ndim - 1 - dim;
-      const before = padding[2 * pair] ?? 0;
-      const length = size + before + (padding[2 * pair + 1] ?? 0);
-      return Int32Array.from({ length }, (_, i) => sourceIndex[mode](i - before, size));
-    });
+    const before = (dim: number): number => padding[2 * (x.ndim - 1 - dim)] ?? 0;
+    const after = (dim: number): number => padding[2 * (x.ndim - 1 - dim) + 1] ?? 0;
+    const shape = checkShape(sourceShape.map((size, dim) => size + before(dim) + after(dim)), 'pad', { argument: 'output shape' });
+    const maps = sourceShape.map((size, dim) => Int32Array.from({ length: shape[dim] }, (_, i) => sourceIndex[mode](i - before(dim), size)));
     const offsets = offsetsFromDimMaps(maps, sourceShape);
     const output = gatherByOffsets(x, offsets, maps.map((m) => m.length), value);
     return { output, saved: { offsets, sourceShape } };

@@ -8,7 +8,7 @@
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { DType, allocate } from '../dtype';
-import { formatShape, formatValue, sizeOf } from '../shape';
+import { checkShape, formatShape, formatValue, sizeOf } from '../shape';
 import {
   AvgPool2dGeometry,
   MaxPool2dGeometry,
@@ -202,6 +202,8 @@ export const adaptiveAvgPool2d = defineOp({
   forward: (x: Tensor, outputSize: IntPair) => {
     const layout = planeLayout(x, 'adaptiveAvgPool2d', 'leading');
     const [outH, outW] = pairOf(outputSize, 'outputSize', 'adaptiveAvgPool2d', 1);
+    // outputSize is the one pooling argument that can ask for more cells than memory holds: say so before the windows are built.
+    checkShape(outputShape(layout, outH, outW), 'adaptiveAvgPool2d', { argument: 'output shape' });
     const geometry: AvgPool2dGeometry = {
       planes: layout.planes,
       inH: layout.inH,

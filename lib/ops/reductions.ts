@@ -156,7 +156,8 @@ export const variance = defineOp({
       const d = xd[i] - means[outIndex[i]];
       squares[outIndex[i]] += d * d;
     }
-    const divisor = plan.count - correction;
+    // PyTorch's max(0, n − c): a correction ≥ n gives inf (or 0/0 = NaN), never a negative variance.
+    const divisor = Math.max(0, plan.count - correction);
     const output = fromFloat64(squares.map((s) => s / divisor), x.dtype, plan.outShape);
     return { output, saved: { plan, xd, means, divisor, dtype: x.dtype } };
   },

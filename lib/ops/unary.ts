@@ -5,6 +5,7 @@
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { mapBinary, mapUnary } from './elementwise';
+import { formatValue } from '../shape';
 
 /** y = exp(x);  dy/dx = y. */
 export const exp = defineOp({
@@ -55,6 +56,10 @@ export const clamp = defineOp({
     const { min = -Infinity, max = Infinity } = bounds;
     if (bounds.min === undefined && bounds.max === undefined) {
       throw new TypeError('clamp: at least one of bounds.min and bounds.max must be given');
+    }
+    for (const [name, value] of [['min', min], ['max', max]] as const) {
+      // Math.min/max would silently make a Tensor bound NaN everywhere (and coerce a string).
+      if (typeof value !== 'number') throw new TypeError(`clamp: bounds.${name} must be a number, got ${(value as unknown) instanceof Tensor ? 'a Tensor' : formatValue(value)}`);
     }
     return { output: mapUnary(x, (v) => Math.min(Math.max(v, min), max)), saved: { x, min, max } };
   },

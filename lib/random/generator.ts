@@ -1,3 +1,5 @@
+import { formatValue } from '../shape';
+
 /**
  * Seeded randomness. One Generator type drives every mask in dropgrad, so a run is reproducible
  * from its seed and a gradient check can replay a stochastic layer with the same mask.
@@ -20,7 +22,7 @@ export class Generator {
   /** Restarts the stream from `seed` (an integer; only its low 32 bits and sign matter). */
   manualSeed(seed: number): this {
     if (!Number.isFinite(seed) || !Number.isInteger(seed)) {
-      throw new RangeError(`manualSeed: seed must be an integer, got ${seed}`);
+      throw new RangeError(`manualSeed: seed must be an integer, got ${formatValue(seed)}`);
     }
     this.seedValue = seed;
     let x = seed >>> 0;

@@ -84,8 +84,12 @@ export async function runCompare(flags: Flags, io: CliIO): Promise<number> {
   const batchSize = parseNumber('batch-size', String(flags['batch-size']), { integer: true, min: 1 });
   const lr = parseNumber('lr', String(flags.lr), { min: 0 });
   const names = flags.techniques === 'all' ? Object.keys(techniques) : String(flags.techniques).split(',').map((s) => s.trim());
-  for (const name of names) {
-    if (!(name in techniques)) throw new UsageError(`--techniques: unknown technique ${JSON.stringify(name)}; expected some of ${Object.keys(techniques).join(', ')}`);
+  for (const [i, name] of names.entries()) {
+    // Own names only: `in` also finds toString and __proto__ on the object's prototype.
+    if (!Object.prototype.hasOwnProperty.call(techniques, name)) {
+      throw new UsageError(`--techniques: unknown technique ${JSON.stringify(name)}; expected some of ${Object.keys(techniques).join(', ')}`);
+    }
+    if (names.indexOf(name) !== i) throw new UsageError(`--techniques: ${JSON.stringify(name)} is listed twice`);
   }
   const plans = new Map(names.map((name) => [name, planExperiment({ model: 'small-cnn', ...techniques[name] })]));
   const dataRequest = parseDataFlags(flags);

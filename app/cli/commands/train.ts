@@ -1,7 +1,7 @@
 /** `dropgrad train`: train a model on MNIST (or other data) with any mix of drop techniques. */
 import { CommandSpec, Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
-import { buildExperiment, modelFlags, planExperiment, regularizerFlags } from '../experiment';
+import { buildExperiment, loadCheckpointFor, modelFlags, planExperiment, regularizerFlags } from '../experiment';
 import { ProgressBar, formatDuration } from '../progress';
 import { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
@@ -13,9 +13,10 @@ import { type Evaluation, evaluate } from '../../training/evaluate';
 import { Adam } from '../../../nn/optim/adam';
 import { SGD } from '../../../nn/optim/sgd';
 import { Optimizer } from '../../../nn/optim/optimizer';
+import type { Module } from '../../../nn/module';
 import { DropBlockScheduler } from '../../../nn/drop/dropblock-scheduler';
 import { CosineAnnealingLR } from '../../../nn/optim/lr-scheduler';
-import { inspectCheckpoint, loadCheckpoint, saveCheckpoint } from '../../serialization/checkpoint';
+import { inspectCheckpoint, saveCheckpoint } from '../../serialization/checkpoint';
 
 export const trainSpec: CommandSpec = {
   name: 'train',
@@ -47,6 +48,14 @@ function describeGpuJs(io: CliIO): void {
   else if (status.mode === 'cpu' || status.mode === 'webasm') {
     io.err.write(`dropgrad: gpu.js is running in its ${status.mode} mode (no GPU context here): a small-CNN training step runs 2-5× slower than with --backend js\n`);
   } else io.out.write(`gpu.js is running in its ${status.mode} mode\n`);
+}
+
+/** A checkpoint with NaN or infinite weights would fail at "batch 1" as if the learning rate were too high: name the weight instead. */
+function refuseNonFiniteWeights(path: string, model: Module): void {
+  for (const [key, t] of Object.entries(model.stateDict())) {
+    const at = t.data.findIndex((v) => !Number.isFinite(v));
+    if (at >= 0) throw new Error(`${path} holds non-finite weights (${key} is ${t.data[at]} at index ${at}): training cannot continue from it`);
+  }
 }
 
 export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
@@ -90,7 +99,8 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
 
   let firstEpoch = 1;
   if (resumePath !== undefined) {
-    const state = loadCheckpoint(resumePath, model, optimizer);
+    const state = loadCheckpointFor(resumePath, experiment, { name: data.name, shape: data.train.shape, classes: data.train.classes }, ' or with another --model', optimizer);
+    refuseNonFiniteWeights(resumePath, model);
     firstEpoch = state.epoch + 1;
     shuffle.setState(state.shuffleState);
     // state.epoch < epochs (checked above), so this is at most the run's own number of steps.
