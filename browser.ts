@@ -13,7 +13,23 @@ export { grad } from './lib/autograd';
 export type { BackwardOptions, GradFn } from './lib/autograd';
 export { defineOp } from './lib/define-op';
 export type { OpDefinition } from './lib/define-op';
-export { tensor, zeros, ones, full, arange, eye, rand, randn, uniform, bernoulli, zerosLike, onesLike, fullLike, randLike, randnLike } from './lib/creation';
+export {
+  tensor,
+  zeros,
+  ones,
+  full,
+  arange,
+  eye,
+  rand,
+  randn,
+  uniform,
+  bernoulli,
+  zerosLike,
+  onesLike,
+  fullLike,
+  randLike,
+  randnLike,
+} from './lib/creation';
 export type { TensorOptions, FromDataOptions, RandomOptions } from './lib/creation';
 export { Generator, manualSeed, defaultGenerator } from './lib/random/generator';
 export { gradcheck, GradcheckError } from './lib/gradcheck';

@@ -11,7 +11,7 @@ import { chromiumUnavailable, launchChromium, openPage } from '../scripts/chromi
 import { serveSite } from '../scripts/web-site';
 import { conv2dGeometry, forwardFlops } from '../kernels/conv2d';
 import { conv2dCases } from './conv2d-cases';
-import { Result, machine, printTable } from './harness';
+import { type Result, machine, printTable } from './harness';
 import type { Conv2dBenchPage, PageTimings } from './browser/conv2d-page';
 
 const names: Record<string, string> = { js: 'dropgrad js (browser)', 'gpu.js': 'dropgrad gpu.js WebGL (browser)' };
@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     for (const [index, c] of conv2dCases.entries()) {
       const flops = forwardFlops(conv2dGeometry([c.n, c.inC, c.size, c.size], [c.outC, c.inC, c.k, c.k], null, { padding: c.pad }));
       const timings: PageTimings = await call('runCase', index);
-      const rows = (ms: Record<string, number>, scale: number): Result[] => Object.entries(ms).map(([name, value]) => ({ name: names[name], ms: value, flops: scale * flops }));
+      const rows = (ms: Record<string, number>, scale: number): Result[] =>
+        Object.entries(ms).map(([name, value]) => ({ name: names[name], ms: value, flops: scale * flops }));
       printTable(`${c.name} — forward`, rows(timings.forward, 1), [names.js]);
       printTable(`${c.name} — fwd+bwd (input and weight grads)`, rows(timings.both, 3), [names.js]);
     }

@@ -10,13 +10,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { Tensor, onesLike, randn, withBackend } from '../index';
+import { type Tensor, onesLike, randn, withBackend } from '../index';
 import type { BackendName } from '../index';
 import { conv2d } from '../lib/ops/conv2d';
 import { conv2dGeometry, forwardFlops } from '../kernels/conv2d';
-import { Result, TimingOptions, machine, medianMs, printTable } from './harness';
-import { Conv2dCase as Case, conv2dCases as cases } from './conv2d-cases';
-
+import { type Result, type TimingOptions, machine, medianMs, printTable } from './harness';
+import { type Conv2dCase as Case, conv2dCases as cases } from './conv2d-cases';
 
 /**
  * For the implementations that take seconds per call (dropgrad's reference loops, tfjs-cpu's

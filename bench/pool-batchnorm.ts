@@ -12,11 +12,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { Tensor, ones, randn, withBackend, zeros } from '../index';
+import { type Tensor, ones, randn, withBackend, zeros } from '../index';
 import type { BackendName } from '../index';
 import { maxPool2d } from '../lib/ops/pool2d';
 import { batchNorm } from '../lib/ops/batchnorm';
-import { Result, TimingOptions, machine, medianMs, printTable } from './harness';
+import { type Result, type TimingOptions, machine, medianMs, printTable } from './harness';
 
 interface Case {
   name: string;
@@ -84,7 +84,9 @@ function nominalOps(layer: Layer, c: Case, withBackward: boolean): number {
 }
 
 async function main(): Promise<void> {
-  console.log(`maxPool2d (2×2, stride 2) and batchNorm (training) benchmark (float32, median of ${timing.runs} runs after ${timing.warmup} warm-up) — ${machine()}`);
+  console.log(
+    `maxPool2d (2×2, stride 2) and batchNorm (training) benchmark (float32, median of ${timing.runs} runs after ${timing.warmup} warm-up) — ${machine()}`,
+  );
   for (const c of cases) {
     for (const layer of ['maxPool2d', 'batchNorm'] as const) {
       const forwardOps = nominalOps(layer, c, false);

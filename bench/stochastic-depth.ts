@@ -24,7 +24,10 @@ function stepTime(stochasticDepth?: { pL: number; mode: 'batch' | 'row' }): numb
   const model = resnet({ layers, widths: [16, 32, 64], dtype: 'float32', stochasticDepth });
   const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
   const x = randn([32, 1, 28, 28], { dtype: 'float32' });
-  const y = tensor(Array.from({ length: 32 }, (_, i) => i % 10), { dtype: 'float32' });
+  const y = tensor(
+    Array.from({ length: 32 }, (_, i) => i % 10),
+    { dtype: 'float32' },
+  );
   return medianMs(
     () => {
       opt.zeroGrad();
@@ -37,7 +40,9 @@ function stepTime(stochasticDepth?: { pL: number; mode: 'batch' | 'row' }): numb
 
 const meanSurvival = Array.from({ length: blocks }, (_, l) => linearSurvival(l + 1, blocks, pL)).reduce((a, b) => a + b) / blocks;
 console.log(machine());
-console.log(`ResNet ${layers.join('-')} (widths 16/32/64), batch 32, 28×28, float32, js backend; p_L = ${pL}, mean survival ${meanSurvival.toFixed(3)}`);
+console.log(
+  `ResNet ${layers.join('-')} (widths 16/32/64), batch 32, 28×28, float32, js backend; p_L = ${pL}, mean survival ${meanSurvival.toFixed(3)}`,
+);
 const base = stepTime();
 const batchMode = stepTime({ pL, mode: 'batch' });
 const rowMode = stepTime({ pL, mode: 'row' });

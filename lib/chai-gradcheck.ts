@@ -8,8 +8,8 @@
  *
  * It needs no import of chai itself: chai hands the plugin its Assertion class.
  */
-import { Tensor } from './tensor';
-import { GradcheckFn, GradcheckOptions, gradcheck } from './gradcheck';
+import type { Tensor } from './tensor';
+import { type GradcheckFn, type GradcheckOptions, gradcheck } from './gradcheck';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

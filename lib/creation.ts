@@ -1,7 +1,7 @@
 /** Functions that make new leaf tensors: from JS data, constants, ranges and random draws. */
-import { DType, TypedArray, allocate, dtypeOf, isDType } from './dtype';
-import { Shape, checkShape, formatShape, formatValue, sizeOf } from './shape';
-import { NestedArray, Tensor } from './tensor';
+import { type DType, type TypedArray, allocate, dtypeOf, isDType } from './dtype';
+import { type Shape, checkShape, formatShape, formatValue, sizeOf } from './shape';
+import { type NestedArray, Tensor } from './tensor';
 import { Generator, defaultGenerator } from './random/generator';
 
 export interface TensorOptions {
@@ -38,9 +38,13 @@ function inferShape(value: NestedArray, where: string): number[] {
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw new RangeError(`${where}: ragged nested array at ${path || 'the top level'} (expected length ${shape[dim]} as in ${formatShape(shape)})`);
+      throw new RangeError(
+        `${where}: ragged nested array at ${path || 'the top level'} (expected length ${shape[dim]} as in ${formatShape(shape)})`,
+      );
     }
-    v.forEach((child: NestedArray, i: number) => { check(child, dim + 1, `${path}[${i}]`); });
+    v.forEach((child: NestedArray, i: number) => {
+      check(child, dim + 1, `${path}[${i}]`);
+    });
   };
   check(value, 0, '');
   return shape;

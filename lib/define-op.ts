@@ -12,7 +12,7 @@
  * ignored); `needsGrad[i]` says whether argument i wants one, so expensive gradients can be skipped.
  */
 import { Tensor } from './tensor';
-import { GradFn } from './autograd';
+import type { GradFn } from './autograd';
 import { isGradEnabled, noGrad } from './grad-mode';
 
 export interface OpDefinition<Args extends unknown[], Saved> {
@@ -40,7 +40,11 @@ class OpNode<Saved> implements GradFn {
         `${this.name} backward: trying to backward through the graph a second time; pass { retainGraph: true } to the first backward()`,
       );
     }
-    return this.backwardFn(this.saved as Saved, gradOutput, this.inputs.map((t) => t !== null));
+    return this.backwardFn(
+      this.saved as Saved,
+      gradOutput,
+      this.inputs.map((t) => t !== null),
+    );
   }
 
   release(): void {

@@ -12,7 +12,7 @@ import { Tensor } from './tensor';
 import { grad } from './autograd';
 import { noGrad } from './grad-mode';
 import { formatShape, formatValue, rowMajorStrides } from './shape';
-import { DrawStates, Generator, manualSeed, recordDraws, replayDraws } from './random/generator';
+import { type DrawStates, Generator, manualSeed, recordDraws, replayDraws } from './random/generator';
 import { allocate } from './dtype';
 
 export interface GradcheckOptions {
@@ -175,8 +175,12 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true, fastMode = false, seed } = options;
   // Checked first: eps = 0 would divide by zero and report a NaN "numerical" gradient as the op's failure.
   if (!(eps > 0 && Number.isFinite(eps))) throw new RangeError(`gradcheck: eps must be a finite number > 0, got ${formatValue(eps)}`);
-  for (const [name, value] of [['atol', atol], ['rtol', rtol]] as const) {
-    if (!(value >= 0 && Number.isFinite(value))) throw new RangeError(`gradcheck: ${name} must be a finite number ≥ 0, got ${formatValue(value)}`);
+  for (const [name, value] of [
+    ['atol', atol],
+    ['rtol', rtol],
+  ] as const) {
+    if (!(value >= 0 && Number.isFinite(value)))
+      throw new RangeError(`gradcheck: ${name} must be a finite number ≥ 0, got ${formatValue(value)}`);
   }
   if (seed !== undefined && !Number.isInteger(seed)) throw new RangeError(`gradcheck: seed must be an integer, got ${formatValue(seed)}`);
   const notTensor = inputs.findIndex((t) => !(t instanceof Tensor));
@@ -216,7 +220,9 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
     const offsets = Array.from(elements, (k) => offsetsOf[c][k]);
     const saved = offsets.map((o) => store[o]);
     const shifted = (sign: number): Float64Array[] => {
-      offsets.forEach((o, m) => { store[o] = saved[m] + sign * eps * direction[m]; });
+      offsets.forEach((o, m) => {
+        store[o] = saved[m] + sign * eps * direction[m];
+      });
       return evaluate();
     };
     try {
@@ -224,7 +230,9 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
       const minus = shifted(-1);
       return plus.map((p, j) => p.map((v, k) => (v - minus[j][k]) / (2 * eps)));
     } finally {
-      offsets.forEach((o, m) => { store[o] = saved[m]; });
+      offsets.forEach((o, m) => {
+        store[o] = saved[m];
+      });
     }
   };
 
@@ -232,8 +240,16 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
     const rng = new Generator(1234);
     outputs.forEach((out, j) => {
       if (!out.requiresGrad) return;
-      const v = Tensor.fromData(Float64Array.from({ length: out.numel }, () => rng.uniform(-1, 1)), out.shape);
-      const vJ = grad(out, checked.map(({ t }) => t), v, { retainGraph: true });
+      const v = Tensor.fromData(
+        Float64Array.from({ length: out.numel }, () => rng.uniform(-1, 1)),
+        out.shape,
+      );
+      const vJ = grad(
+        out,
+        checked.map(({ t }) => t),
+        v,
+        { retainGraph: true },
+      );
       checked.forEach(({ t }, c) => {
         const u = Float64Array.from({ length: t.numel }, () => rng.uniform(-1, 1));
         const analytical = vJ[c] ? dot(vJ[c]!.contiguousData(), u) : 0;
@@ -251,10 +267,17 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
           ? (() => {
               const oneHot = allocate('float64', out.numel);
               oneHot[r] = 1;
-              return grad(out, checked.map(({ t }) => t), Tensor.fromData(oneHot, out.shape), { retainGraph: true });
+              return grad(
+                out,
+                checked.map(({ t }) => t),
+                Tensor.fromData(oneHot, out.shape),
+                { retainGraph: true },
+              );
             })()
           : checked.map(() => null);
-        rows.forEach((g, c) => { analytical[c][j].push(g ? Float64Array.from(g.contiguousData()) : new Float64Array(checked[c].t.numel)); });
+        rows.forEach((g, c) => {
+          analytical[c][j].push(g ? Float64Array.from(g.contiguousData()) : new Float64Array(checked[c].t.numel));
+        });
       }
     });
     // Numerical columns: one pair of evaluations per input element.

@@ -14,8 +14,8 @@
  */
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
-import { DType, TypedArray, allocate, dtypeOf } from './dtype';
-import { Shape, checkShape, formatShape, rowMajorStrides, sizeOf } from './shape';
+import { type DType, type TypedArray, allocate, dtypeOf } from './dtype';
+import { type Shape, checkShape, formatShape, rowMajorStrides, sizeOf } from './shape';
 import type { BackwardOptions, GradFn } from './autograd';
 import { runBackward } from './autograd';
 import type { TensorLike } from './ops/elementwise';
@@ -129,7 +129,9 @@ export class Tensor {
    */
   get storage(): TypedArray {
     if (!this.isContiguous) {
-      throw new Error(`storage: a view (shape ${formatShape(this.shape)}, strides ${formatShape(this.strides)}) has no storage of its own; use contiguous() for a copy`);
+      throw new Error(
+        `storage: a view (shape ${formatShape(this.shape)}, strides ${formatShape(this.strides)}) has no storage of its own; use contiguous() for a copy`,
+      );
     }
     return this.nd.data;
   }

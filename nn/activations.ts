@@ -1,5 +1,5 @@
 /** Activation layers: thin Module wrappers so activations can sit in a Sequential. */
-import { Tensor } from '../lib/tensor';
+import type { Tensor } from '../lib/tensor';
 import { leakyRelu, relu, sigmoid, tanh } from '../lib/ops/activations';
 import { Module } from './module';
 

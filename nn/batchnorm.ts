@@ -8,7 +8,7 @@
  * - eval: normalise with the running statistics;
  * - trackRunningStats: false keeps no buffers and uses batch statistics in eval too.
  */
-import { Tensor } from '../lib/tensor';
+import type { Tensor } from '../lib/tensor';
 import { batchNorm, checkEps, checkMomentum } from '../lib/ops/batchnorm';
 import { formatShape } from '../lib/shape';
 import { full, zeros } from '../lib/creation';

@@ -1,5 +1,5 @@
 /** Sequential and ModuleList: modules held by position, named '0', '1', … in the state dict. */
-import { Tensor } from '../lib/tensor';
+import type { Tensor } from '../lib/tensor';
 import { Module } from './module';
 
 /** An ordered list of modules, registered as children but not called (PyTorch's nn.ModuleList). */

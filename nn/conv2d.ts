@@ -1,5 +1,5 @@
 /** nn.Conv2d: PyTorch's constructor options; weight [out, in/groups, kH, kW], init U(±1/√fanIn). */
-import { Tensor } from '../lib/tensor';
+import type { Tensor } from '../lib/tensor';
 import { conv2d } from '../lib/ops/conv2d';
 import type { Conv2dOptions } from '../kernels/conv2d/geometry';
 import { Module } from './module';
@@ -7,7 +7,7 @@ import { Parameter } from './parameter';
 import { empty } from './empty';
 import { fanIn, kaimingUniform_, uniform_ } from './init';
 import { checkPositiveInteger } from '../lib/validate';
-import { LayerOptions } from './layer-options';
+import type { LayerOptions } from './layer-options';
 
 export interface Conv2dLayerOptions extends Conv2dOptions, LayerOptions {
   /** Learn an additive bias per output channel (default true). */
@@ -35,7 +35,9 @@ export class Conv2d extends Module {
       throw new RangeError(`Conv2d: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`);
     }
     this.kernelSize = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
-    this.kernelSize.forEach((k) => { checkPositiveInteger('Conv2d', 'kernelSize', k); });
+    this.kernelSize.forEach((k) => {
+      checkPositiveInteger('Conv2d', 'kernelSize', k);
+    });
     this.conv = { stride, padding, dilation, groups };
     const dtype = options.dtype ?? 'float64';
     const weight = empty([outChannels, inChannels / groups, ...this.kernelSize], dtype);

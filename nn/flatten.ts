@@ -1,5 +1,5 @@
 /** nn.Flatten: merges dims startDim..endDim (default 1..-1, keeping the batch dim), as PyTorch's. */
-import { Tensor } from '../lib/tensor';
+import type { Tensor } from '../lib/tensor';
 import { flatten } from '../lib/ops/views';
 import { Module } from './module';
 

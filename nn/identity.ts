@@ -1,5 +1,5 @@
 /** nn.Identity: returns its input; a placeholder where a layer is optional (e.g. a shortcut). */
-import { Tensor } from '../lib/tensor';
+import type { Tensor } from '../lib/tensor';
 import { Module } from './module';
 
 export class Identity extends Module {

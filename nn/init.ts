@@ -3,8 +3,8 @@
  * reproducible from its seed. Linear and Conv2d use kaiming_uniform_(a = √5) for the weight, which
  * works out to U(−1/√fanIn, 1/√fanIn), and the same bound for the bias.
  */
-import { Tensor } from '../lib/tensor';
-import { Generator, defaultGenerator } from '../lib/random/generator';
+import type { Tensor } from '../lib/tensor';
+import { type Generator, defaultGenerator } from '../lib/random/generator';
 import { formatShape } from '../lib/shape';
 
 /** Fan-in of a weight: in-features for [out, in], inC/groups·kH·kW for [out, in, kH, kW]. */

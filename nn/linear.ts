@@ -1,12 +1,12 @@
 /** nn.Linear: y = x·Wᵀ + b with weight [out, in], initialised as PyTorch does (U(±1/√in)). */
-import { Tensor } from '../lib/tensor';
+import type { Tensor } from '../lib/tensor';
 import { empty } from './empty';
 import { linear } from '../lib/ops/linear';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { kaimingUniform_, uniform_ } from './init';
 import { checkPositiveInteger } from '../lib/validate';
-import { LayerOptions } from './layer-options';
+import type { LayerOptions } from './layer-options';
 
 export class Linear extends Module {
   weight: Parameter;
@@ -21,7 +21,9 @@ export class Linear extends Module {
     checkPositiveInteger('Linear', 'inFeatures', inFeatures);
     checkPositiveInteger('Linear', 'outFeatures', outFeatures);
     const dtype = options.dtype ?? 'float64';
-    this.weight = new Parameter(kaimingUniform_(empty([outFeatures, inFeatures], dtype), { a: Math.sqrt(5), generator: options.generator }));
+    this.weight = new Parameter(
+      kaimingUniform_(empty([outFeatures, inFeatures], dtype), { a: Math.sqrt(5), generator: options.generator }),
+    );
     const bound = 1 / Math.sqrt(inFeatures);
     this.bias = (options.bias ?? true) ? new Parameter(uniform_(empty([outFeatures], dtype), -bound, bound, options.generator)) : null;
   }

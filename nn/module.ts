@@ -150,7 +150,7 @@ export abstract class Module {
     for (const [path, module] of this.namedModules()) {
       for (const [name, t] of [...module.ownParameters(), ...module.ownBuffers()]) targets.set(path ? `${path}.${name}` : name, t);
     }
-    const missingKeys = [...targets.keys()].filter((k) => !Object.prototype.hasOwnProperty.call(state, k));
+    const missingKeys = [...targets.keys()].filter((k) => !Object.hasOwn(state, k));
     const unexpectedKeys = Object.keys(state).filter((k) => !targets.has(k));
     if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
       throw new Error(
@@ -159,13 +159,15 @@ export abstract class Module {
     }
     const copies: Array<[Tensor, Tensor]> = [];
     for (const [key, target] of targets) {
-      if (!Object.prototype.hasOwnProperty.call(state, key)) continue;
+      if (!Object.hasOwn(state, key)) continue;
       const source: unknown = state[key];
       if (!(source instanceof Tensor)) {
         throw new TypeError(`loadStateDict: ${key} must be a Tensor of shape ${formatShape(target.shape)}, got ${formatValue(source)}`);
       }
       if (!sameShape(source.shape, target.shape)) {
-        throw new RangeError(`loadStateDict: ${key} has shape ${formatShape(source.shape)} in the state dict, ${formatShape(target.shape)} in the module`);
+        throw new RangeError(
+          `loadStateDict: ${key} has shape ${formatShape(source.shape)} in the state dict, ${formatShape(target.shape)} in the module`,
+        );
       }
       copies.push([target, source]);
     }

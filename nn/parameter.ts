@@ -1,5 +1,5 @@
 /** A Parameter is a Tensor that a Module owns and an optimizer updates; it requires grad by default. */
-import { StridedView, Tensor } from '../lib/tensor';
+import { type StridedView, Tensor } from '../lib/tensor';
 
 export class Parameter extends Tensor {
   /** A parameter over `data`'s numbers: shared when `data` is contiguous, else a row-major copy. */

@@ -1,6 +1,6 @@
 /** Pooling layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d (PyTorch's options; math in lib/ops/pool2d.ts). */
-import { Tensor } from '../lib/tensor';
-import { AvgPool2dOptions, IntPair, MaxPool2dOptions, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../lib/ops/pool2d';
+import type { Tensor } from '../lib/tensor';
+import { type AvgPool2dOptions, type IntPair, type MaxPool2dOptions, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../lib/ops/pool2d';
 import { Module } from './module';
 
 const describeOptions = (kernel: IntPair, options: object): string =>

@@ -21,7 +21,9 @@ function idxBytes(shape: readonly number[], data: Uint8Array): Uint8Array {
   const header = new DataView(new ArrayBuffer(4 + 4 * shape.length));
   header.setUint8(2, 0x08);
   header.setUint8(3, shape.length);
-  shape.forEach((size, i) => { header.setUint32(4 + 4 * i, size); });
+  shape.forEach((size, i) => {
+    header.setUint32(4 + 4 * i, size);
+  });
   const out = new Uint8Array(header.byteLength + data.length);
   out.set(new Uint8Array(header.buffer));
   out.set(data, header.byteLength);
@@ -33,7 +35,10 @@ for (const { split, prefix, count } of subsets) {
   for (const kind of ['images', 'labels'] as const) {
     const source = readIdxFile(join(mnistDataDirectory(), `${prefix}-${kind}-idx${kind === 'images' ? 3 : 1}-ubyte`));
     const shape = [count, ...source.shape.slice(1)];
-    const data = source.data.subarray(0, shape.reduce((a, b) => a * b, 1));
+    const data = source.data.subarray(
+      0,
+      shape.reduce((a, b) => a * b, 1),
+    );
     if (!(data instanceof Uint8Array)) throw new Error(`${prefix}-${kind}: expected unsigned bytes`);
     const file = join(outDir, `${split}-${kind}.idx`);
     writeFileSync(file, idxBytes(shape, data));

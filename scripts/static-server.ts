@@ -42,7 +42,10 @@ export async function serveStatic(mounts: Mounts, port = 0): Promise<StaticServe
     stat(file)
       .then((info) => (info.isFile() ? readFile(file) : Promise.reject(new Error('not a file'))))
       .then(
-        (body) => response.writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body),
+        (body) =>
+          response
+            .writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
+            .end(body),
         () => response.writeHead(404).end(),
       );
   });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { buildLibrary, buildPageScript, gpuJsBrowserBuild, libraryFile } from './browser-bundle';
-import { StaticServer, serveStatic } from './static-server';
+import { type StaticServer, serveStatic } from './static-server';
 
 export interface WebSite {
   /** Directory served at '/'. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Tensor, gradcheck, manualSeed, randn, tensor } from '../index';
+import { type Tensor, gradcheck, manualSeed, randn, tensor } from '../index';
 import { leakyRelu, relu, sigmoid, tanh } from '../lib/ops/activations';
 import { transposedLeaf } from './helpers/inputs';
 import { expectTensorClose } from './helpers/close';

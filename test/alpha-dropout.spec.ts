@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Generator, gradcheck, manualSeed, randn, Tensor } from '../index';
+import { Generator, gradcheck, manualSeed, randn, type Tensor } from '../index';
 import { AlphaDropout, alphaDropout } from '../nn/drop/alpha-dropout';
 import { expectWithinStandardErrors, mean, variance } from './helpers/stats';
 
@@ -16,7 +16,11 @@ describe('AlphaDropout', () => {
   it('sets dropped units to the same constant a·α′ + b', () => {
     const layer = new AlphaDropout(0.5);
     const y = layer.forward(randn([1000])).data;
-    const dropped = new Set(Array.from(y).filter((_, i) => layer.lastMask!.data[i] === 0).map((v) => v.toFixed(12)));
+    const dropped = new Set(
+      Array.from(y)
+        .filter((_, i) => layer.lastMask!.data[i] === 0)
+        .map((v) => v.toFixed(12)),
+    );
     expect(dropped.size).to.equal(1);
   });
 

@@ -24,21 +24,45 @@ describe('the option and result types of the application functions, from the pac
 
   it('type the calls an embedder writes: trainEpoch, evaluate, saveCheckpoint', async () => {
     const model = new nn.Sequential(new nn.Linear(2, 2));
-    const batches: Batches = Object.assign([{ x: tensor([[1, 0], [0, 1]]), y: tensor([0, 1]) }], { length: 1 });
+    const batches: Batches = Object.assign(
+      [
+        {
+          x: tensor([
+            [1, 0],
+            [0, 1],
+          ]),
+          y: tensor([0, 1]),
+        },
+      ],
+      { length: 1 },
+    );
     const steps: TrainProgress[] = [];
     const options: TrainEpochOptions = { onStep: (p) => steps.push(p) };
     const result: EpochResult = await trainEpoch(model, batches, new optim.SGD(model.parameters(), { lr: 0.1 }), options);
     const evaluation: Evaluation = evaluate(model, batches, 2);
     const config: CheckpointConfig = { model: 'custom', verbose: true };
-    const contents: CheckpointContents = { model, optimizer: new optim.Adam(model.parameters()), epoch: 1, shuffleState: new Generator(3).getState(), config };
+    const contents: CheckpointContents = {
+      model,
+      optimizer: new optim.Adam(model.parameters()),
+      epoch: 1,
+      shuffleState: new Generator(3).getState(),
+      config,
+    };
     const path = join(tempDir(), 'c.safetensors');
     saveCheckpoint(path, contents);
     const loaded: LoadedCheckpoint = inspectCheckpoint(path);
     const save: SaveOptions = { metadata: { note: 'x' } };
     const mnist: LoadMnistOptions & { split?: MnistSplit } = { dir: tempDir(), split: 'test' };
     const suite: Array<SuiteCheck | SuiteResult> = [];
-    expect([result.completed, steps.length, evaluation.examples, loaded.epoch, loaded.config, save.metadata?.note, mnist.split, suite.length]).to.deep.equal([
-      true, 1, 2, 1, config, 'x', 'test', 0,
-    ]);
+    expect([
+      result.completed,
+      steps.length,
+      evaluation.examples,
+      loaded.epoch,
+      loaded.config,
+      save.metadata?.note,
+      mnist.split,
+      suite.length,
+    ]).to.deep.equal([true, 1, 2, 1, config, 'x', 'test', 0]);
   });
 });

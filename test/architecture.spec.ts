@@ -42,7 +42,8 @@ describe('architecture: four floors', () => {
       for (const file of sourceFiles(join(root, floor))) {
         for (const target of relativeImports(file)) {
           const targetFloor = floorOf(target);
-          const allowed = targetFloor === -1 ? false : targetFloor <= level || (floor === 'kernels' && kernelsMayImportFromLib.has(`${target}.ts`));
+          const allowed =
+            targetFloor === -1 ? false : targetFloor <= level || (floor === 'kernels' && kernelsMayImportFromLib.has(`${target}.ts`));
           if (!allowed) upward.push(`${relative(root, file)} → ${target}`);
         }
       }

@@ -7,12 +7,24 @@ describe('arithmetic ops', () => {
   beforeEach(() => manualSeed(7));
 
   it('computes elementwise results with broadcasting and number operands', () => {
-    const a = tensor([[1, 2, 3], [4, 5, 6]]);
+    const a = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const b = tensor([10, 20, 30]);
-    expect(add(a, b).toArray()).to.deep.equal([[11, 22, 33], [14, 25, 36]]);
-    expect(sub(a, 1).toArray()).to.deep.equal([[0, 1, 2], [3, 4, 5]]);
+    expect(add(a, b).toArray()).to.deep.equal([
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
+    expect(sub(a, 1).toArray()).to.deep.equal([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     expect(mul(2, b).toArray()).to.deep.equal([20, 40, 60]);
-    expect(div(b, tensor([[10], [5]])).toArray()).to.deep.equal([[1, 2, 3], [2, 4, 6]]);
+    expect(div(b, tensor([[10], [5]])).toArray()).to.deep.equal([
+      [1, 2, 3],
+      [2, 4, 6],
+    ]);
     expect(pow(b, 2).toArray()).to.deep.equal([100, 400, 900]);
     expect(neg(b).toArray()).to.deep.equal([-10, -20, -30]);
   });
@@ -21,7 +33,12 @@ describe('arithmetic ops', () => {
     expect(() => add(randn([2, 3]), randn([4]))).to.throw('add: shapes [2,3] and [4] cannot be broadcast together');
   });
 
-  for (const [name, op] of [['add', add], ['sub', sub], ['mul', mul], ['div', div]] as const) {
+  for (const [name, op] of [
+    ['add', add],
+    ['sub', sub],
+    ['mul', mul],
+    ['div', div],
+  ] as const) {
     it(`${name}: gradcheck with broadcasting`, () => {
       const a = randn([3, 4], { requiresGrad: true });
       const b = rand([4]).add(0.5).requiresGrad_();

@@ -47,14 +47,20 @@ describe('writeFileAtomic', () => {
   it('refuses a directory as the target before writing anything, naming it (save(state, "/tmp") wrote /tmp.tmp-… in /)', () => {
     const path = join(tempDir(), 'out');
     mkdirSync(path);
-    expect(() => writeFileAtomic(path, new Uint8Array([1]))).to.throw(Error, `cannot write ${path}: it is a directory, expected a file name`);
+    expect(() => writeFileAtomic(path, new Uint8Array([1]))).to.throw(
+      Error,
+      `cannot write ${path}: it is a directory, expected a file name`,
+    );
     expect(readdirSync(tempDir())).to.deep.equal(['out']);
     expect(readdirSync(path)).to.deep.equal([]);
   });
 
   it('names the target, not the temporary file, when the directory is missing', () => {
     const path = join(tempDir(), 'missing', 'ckpt.bin');
-    expect(() => writeFileAtomic(path, new Uint8Array([1]))).to.throw(Error, path).with.property('message').that.does.not.contain('.tmp-');
+    expect(() => writeFileAtomic(path, new Uint8Array([1])))
+      .to.throw(Error, path)
+      .with.property('message')
+      .that.does.not.contain('.tmp-');
   });
 
   it('reports the original error when cleaning up after it fails too', () => {
@@ -71,7 +77,12 @@ describe('writeFileAtomic', () => {
   it('removes stale temporary files of the same target left by a killed writer, and nothing else', () => {
     const path = join(tempDir(), 'ckpt.bin');
     const deadPid = 2 ** 22 + 12345; // above Linux's pid_max default: no such process
-    const names = [`ckpt.bin.tmp-${deadPid}-abc123de`, `ckpt.bin.tmp-${process.ppid}-abc123de`, `other.bin.tmp-${deadPid}-abc123de`, 'ckpt.bin.tmp-notes'];
+    const names = [
+      `ckpt.bin.tmp-${deadPid}-abc123de`,
+      `ckpt.bin.tmp-${process.ppid}-abc123de`,
+      `other.bin.tmp-${deadPid}-abc123de`,
+      'ckpt.bin.tmp-notes',
+    ];
     for (const name of names) writeFileSync(join(tempDir(), name), 'leftover');
     writeFileAtomic(path, 'new');
     expect(readdirSync(tempDir()).sort()).to.deep.equal(['ckpt.bin', ...names.slice(1)].sort());

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Tensor, defineOp, grad, mul, noGrad, randn, tensor, add, sub } from '../index';
+import { type Tensor, defineOp, grad, mul, noGrad, randn, tensor, add, sub } from '../index';
 
 describe('autograd engine', () => {
   it('accumulates gradients into .grad over two backward calls', () => {
@@ -24,7 +24,11 @@ describe('autograd engine', () => {
     expect(y.requiresGrad).to.equal(false);
     expect(y.gradFn).to.equal(null);
     expect(mul(x, 2).requiresGrad).to.equal(true);
-    expect(() => noGrad(() => { throw new Error('boom'); })).to.throw('boom');
+    expect(() =>
+      noGrad(() => {
+        throw new Error('boom');
+      }),
+    ).to.throw('boom');
     expect(mul(x, 2).requiresGrad).to.equal(true);
   });
 
@@ -89,7 +93,11 @@ describe('autograd engine', () => {
   });
 
   it('checks that a custom backward returns gradients of the input shapes', () => {
-    const wrong = defineOp({ name: 'wrongShape', forward: (t: Tensor) => ({ output: mul(t, 1), saved: null }), backward: () => [tensor([1])] });
+    const wrong = defineOp({
+      name: 'wrongShape',
+      forward: (t: Tensor) => ({ output: mul(t, 1), saved: null }),
+      backward: () => [tensor([1])],
+    });
     const x = randn([2, 2], { requiresGrad: true });
     expect(() => wrong(x).backward(randn([2, 2]))).to.throw('wrongShape backward: gradient for input 0 has shape [1], expected [2,2]');
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BackendName, Generator, nn, randn, withBackend } from '../index';
+import { type BackendName, Generator, nn, randn, withBackend } from '../index';
 import type { TypedArray } from '../index';
 import { gpujsBatchNorm } from '../kernels/batchnorm/gpujs';
 import { referenceBatchNorm } from '../kernels/batchnorm/reference';
@@ -25,7 +25,8 @@ function random(Type: Float32ArrayConstructor | Float64ArrayConstructor, size: n
   return out;
 }
 
-const vector = (size: number, rng: Generator, low: number, high: number): Float64Array => Float64Array.from({ length: size }, () => rng.uniform(low, high));
+const vector = (size: number, rng: Generator, low: number, high: number): Float64Array =>
+  Float64Array.from({ length: size }, () => rng.uniform(low, high));
 
 function expectFloat32Close(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   const scale = Math.max(1, ...Array.from(expected, Math.abs));
@@ -33,7 +34,11 @@ function expectFloat32Close(actual: ArrayLike<number>, expected: ArrayLike<numbe
 }
 
 /** Runs the same pass on gpu.js and on the reference and compares every output. */
-function compare(what: string, pass: (k: BatchNormKernels, outputs: Array<TypedArray | Float64Array>) => void, outputs: () => Array<TypedArray | Float64Array>): void {
+function compare(
+  what: string,
+  pass: (k: BatchNormKernels, outputs: Array<TypedArray | Float64Array>) => void,
+  outputs: () => Array<TypedArray | Float64Array>,
+): void {
   const actual = outputs();
   const expected = outputs();
   pass(gpujsBatchNorm, actual);
@@ -60,13 +65,29 @@ describe('batchnorm gpu.js kernels match the reference', () => {
         const mean = vector(c, rng, 2, 4);
         const like = (): TypedArray => new Type(size).fill(Number.NaN);
         const perChannel = (): Float64Array => new Float64Array(c).fill(Number.NaN);
-        compare('channelMoments', (k, [m, v]) => k.channelMoments(x, layout, m as Float64Array, v as Float64Array), () => [perChannel(), perChannel()]);
+        compare(
+          'channelMoments',
+          (k, [m, v]) => k.channelMoments(x, layout, m as Float64Array, v as Float64Array),
+          () => [perChannel(), perChannel()],
+        );
         const scale = vector(c, rng, 0.5, 2);
         const shift = vector(c, rng, -1, 1);
-        compare('normalize', (k, [y]) => k.normalize(x, layout, mean, scale, shift, y), () => [like()]);
-        compare('gradientSums', (k, [s, sc]) => k.gradientSums(dy, x, layout, mean, s as Float64Array, sc as Float64Array), () => [perChannel(), perChannel()]);
+        compare(
+          'normalize',
+          (k, [y]) => k.normalize(x, layout, mean, scale, shift, y),
+          () => [like()],
+        );
+        compare(
+          'gradientSums',
+          (k, [s, sc]) => k.gradientSums(dy, x, layout, mean, s as Float64Array, sc as Float64Array),
+          () => [perChannel(), perChannel()],
+        );
         const coefficients = { mean, gain: vector(c, rng, 0.5, 2), offset: vector(c, rng, -0.2, 0.2), slope: vector(c, rng, -0.5, 0.5) };
-        compare('inputGradient', (k, [dx]) => k.inputGradient(dy, x, layout, coefficients, dx), () => [like()]);
+        compare(
+          'inputGradient',
+          (k, [dx]) => k.inputGradient(dy, x, layout, coefficients, dx),
+          () => [like()],
+        );
       });
     }
   });
@@ -88,7 +109,9 @@ describe('batchnorm gpu.js kernels match the reference', () => {
         });
       const [gpu, reference] = [run('gpu.js'), run('reference')];
       const names = ['output', 'dx', 'dweight', 'dbias', 'running_mean', 'running_var'];
-      gpu.forEach((values, i) => { expectFloat32Close(values, reference[i], names[i]); });
+      gpu.forEach((values, i) => {
+        expectFloat32Close(values, reference[i], names[i]);
+      });
     });
   }
 });

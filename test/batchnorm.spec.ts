@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { readFileSync } from 'fs';
-import { join } from 'path';
-import { BackendName, DType, Tensor, gradcheck, manualSeed, nn, ones, rand, randn, tensor, withBackend, zeros } from '../index';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BackendName, type DType, gradcheck, manualSeed, nn, ones, rand, randn, tensor, withBackend, zeros } from '../index';
 import { batchNorm } from '../lib/ops/batchnorm';
 import { batchNormKernels } from '../kernels/batchnorm';
 import { jsBatchNorm } from '../kernels/batchnorm/js';
@@ -81,7 +81,16 @@ describe('batchNorm', () => {
                 expect(numBatchesTracked!.item(), `step ${k} num_batches_tracked`).to.equal(step.numBatchesTracked);
               }
             });
-            const evalOutput = batchNorm(tensor(s.evalInput, { shape: s.shape }), runningMean, runningVar, weight, bias, false, s.momentum, s.eps);
+            const evalOutput = batchNorm(
+              tensor(s.evalInput, { shape: s.shape }),
+              runningMean,
+              runningVar,
+              weight,
+              bias,
+              false,
+              s.momentum,
+              s.eps,
+            );
             expectAllClose(evalOutput.data, s.evalOutput, exact, 'eval output');
           });
         });
@@ -119,10 +128,19 @@ describe('batchNorm', () => {
   });
 
   describe('gradcheck (float64, reference backend)', () => {
-    const shapes = [[6, 3], [3, 2, 4], [2, 3, 3, 2], [2, 3, 2, 1, 3]];
+    const shapes = [
+      [6, 3],
+      [3, 2, 4],
+      [2, 3, 3, 2],
+      [2, 3, 2, 1, 3],
+    ];
     for (const shape of shapes) {
       const channels = shape[1];
-      const leaves = () => [randn(shape, { requiresGrad: true }), rand([channels]).add(0.5).requiresGrad_(), randn([channels], { requiresGrad: true })];
+      const leaves = () => [
+        randn(shape, { requiresGrad: true }),
+        rand([channels]).add(0.5).requiresGrad_(),
+        randn([channels], { requiresGrad: true }),
+      ];
       it(`training ${JSON.stringify(shape)}: w.r.t. input, weight and bias`, () => {
         const runningMean = zeros([channels]);
         const runningVar = ones([channels]);
@@ -147,7 +165,13 @@ describe('batchNorm', () => {
       float64: { rtol: 1e-11, atol: 1e-12 },
       float32: { rtol: 1e-5, atol: 1e-5 },
     };
-    const shapes = [[16, 10], [7, 5, 9], [8, 4, 6, 6], [3, 16, 5, 7], [3, 4, 3, 2, 5]];
+    const shapes = [
+      [16, 10],
+      [7, 5, 9],
+      [8, 4, 6, 6],
+      [3, 16, 5, 7],
+      [3, 4, 3, 2, 5],
+    ];
     for (const dtype of ['float64', 'float32'] as const) {
       for (const shape of shapes) {
         for (const training of [true, false]) {
@@ -160,7 +184,10 @@ describe('batchNorm', () => {
             const run = (backend: BackendName) =>
               withBackend(backend, () => {
                 const leaves = [x, weight, bias].map((t) => t.detach().requiresGrad_());
-                const runningMean = tensor([...Array(channels).keys()].map((c) => c / 10), { dtype });
+                const runningMean = tensor(
+                  [...Array(channels).keys()].map((c) => c / 10),
+                  { dtype },
+                );
                 const runningVar = ones([channels], { dtype }).mul(1.5);
                 const y = batchNorm(leaves[0], runningMean, runningVar, leaves[1], leaves[2], training, 0.2);
                 y.backward(upstream);
@@ -181,29 +208,62 @@ describe('batchNorm', () => {
 
   describe('semantics', () => {
     it('normalizes with biased batch statistics and stores the unbiased variance', () => {
-      const x = tensor([[1, 10], [3, 20], [5, 60]]);
+      const x = tensor([
+        [1, 10],
+        [3, 20],
+        [5, 60],
+      ]);
       const runningMean = zeros([2]);
       const runningVar = ones([2]);
       const y = batchNorm(x, runningMean, runningVar, null, null, true, 1, 0);
       // Channel 0: μ = 3, biased var = 8/3, unbiased var = 4.
       const sigma = Math.sqrt(8 / 3);
-      expectAllClose(y.data.filter((_, i) => i % 2 === 0), [-2 / sigma, 0, 2 / sigma], exact, 'channel 0');
+      expectAllClose(
+        y.data.filter((_, i) => i % 2 === 0),
+        [-2 / sigma, 0, 2 / sigma],
+        exact,
+        'channel 0',
+      );
       expectAllClose(runningMean.data, [3, 30], exact, 'running_mean (momentum 1)');
       expectAllClose(runningVar.data, [4, 700], exact, 'running_var (momentum 1)');
     });
 
     it('eps keeps a constant channel finite: y = β', () => {
-      const y = batchNorm(tensor([[2, 1], [2, 3]]), null, null, null, tensor([0.5, 0]), true);
+      const y = batchNorm(
+        tensor([
+          [2, 1],
+          [2, 3],
+        ]),
+        null,
+        null,
+        null,
+        tensor([0.5, 0]),
+        true,
+      );
       expect(Array.from(y.data)).to.deep.equal([0.5, -0.9999950000374997, 0.5, 0.9999950000374997]);
     });
 
     it('eps = 0 on a constant channel in training: y = β and zero gradients, as PyTorch (1/σ taken as 0)', () => {
-      const x = tensor([[2, 1], [2, 3]], { requiresGrad: true });
+      const x = tensor(
+        [
+          [2, 1],
+          [2, 3],
+        ],
+        { requiresGrad: true },
+      );
       const weight = tensor([1.5, 1], { requiresGrad: true });
       const y = batchNorm(x, null, null, weight, tensor([0.5, 0]), true, 0.1, 0);
       expect(Array.from(y.data)).to.deep.equal([0.5, -1, 0.5, 1]);
-      y.backward(tensor([[1, 2], [3, 4]]));
-      expect(Array.from(x.grad!.data, (v) => v + 0), '±0').to.deep.equal([0, 0, 0, 0]);
+      y.backward(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      );
+      expect(
+        Array.from(x.grad!.data, (v) => v + 0),
+        '±0',
+      ).to.deep.equal([0, 0, 0, 0]);
       expect(weight.grad!.data[0]).to.equal(0);
     });
 
@@ -220,7 +280,11 @@ describe('batchNorm', () => {
       const runningMean = zeros([1]);
       const runningVar = ones([1]);
       const count = zeros([]);
-      const batches = [[[1], [3]], [[10], [20]], [[-4], [0]]];
+      const batches = [
+        [[1], [3]],
+        [[10], [20]],
+        [[-4], [0]],
+      ];
       for (const b of batches) batchNorm(tensor(b), runningMean, runningVar, null, null, true, null, 1e-5, count);
       expect(count.item()).to.equal(3);
       expectAllClose(runningMean.data, [(2 + 15 - 2) / 3], exact, 'cumulative running_mean');
@@ -243,7 +307,9 @@ describe('batchNorm', () => {
       expect(() => batchNorm(x, zeros([3]), ones([3]), ones([4]), null, true)).to.throw(
         'batchNorm: weight has shape [4] but the input [2,3,4,4] has 3 channels (expected [3])',
       );
-      expect(() => batchNorm(x, zeros([2]), ones([3]), null, null, true)).to.throw('batchNorm: runningMean has shape [2] but the input [2,3,4,4] has 3 channels');
+      expect(() => batchNorm(x, zeros([2]), ones([3]), null, null, true)).to.throw(
+        'batchNorm: runningMean has shape [2] but the input [2,3,4,4] has 3 channels',
+      );
       expect(() => batchNorm(x, zeros([3]), ones([3, 1]), null, null, false)).to.throw('batchNorm: runningVar has shape [3,1]');
     });
 
@@ -264,9 +330,15 @@ describe('batchNorm', () => {
 
     it('one eps rule for F.batchNorm and the layers: finite and ≥ 0 (0 allowed, as PyTorch)', () => {
       for (const eps of [-1, NaN, Infinity]) {
-        expect(() => batchNorm(randn([4, 2]), null, null, null, null, true, 0.1, eps), `F ${eps}`).to.throw(RangeError, `batchNorm: eps must be a finite number ≥ 0, got ${eps}`);
+        expect(() => batchNorm(randn([4, 2]), null, null, null, null, true, 0.1, eps), `F ${eps}`).to.throw(
+          RangeError,
+          `batchNorm: eps must be a finite number ≥ 0, got ${eps}`,
+        );
         for (const Layer of [nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d]) {
-          expect(() => new Layer(2, { eps }), `${Layer.name} ${eps}`).to.throw(RangeError, `${Layer.name}: eps must be a finite number ≥ 0, got ${eps}`);
+          expect(() => new Layer(2, { eps }), `${Layer.name} ${eps}`).to.throw(
+            RangeError,
+            `${Layer.name}: eps must be a finite number ≥ 0, got ${eps}`,
+          );
         }
       }
       expect(new nn.BatchNorm2d(2, { eps: 0 }).eps).to.equal(0);
@@ -280,7 +352,10 @@ describe('batchNorm', () => {
           `batchNorm: momentum must be in [0, 1] or null, got ${momentum}`,
         );
         for (const Layer of [nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d]) {
-          expect(() => new Layer(2, { momentum }), `${Layer.name} ${momentum}`).to.throw(RangeError, `${Layer.name}: momentum must be in [0, 1] or null, got ${momentum}`);
+          expect(() => new Layer(2, { momentum }), `${Layer.name} ${momentum}`).to.throw(
+            RangeError,
+            `${Layer.name}: momentum must be in [0, 1] or null, got ${momentum}`,
+          );
         }
       }
       expect(batchNorm(randn([4, 2]), zeros([2]), ones([2]), null, null, true, 1, 1e-5).shape).to.deep.equal([4, 2]);
@@ -288,22 +363,32 @@ describe('batchNorm', () => {
 
     it('each layer takes only its own ranks, as PyTorch', () => {
       expect(() => new nn.BatchNorm3d(3).forward(randn([2, 3, 4, 4]))).to.throw('BatchNorm3d: expected a 5-D input, got shape [2,3,4,4]');
-      expect(() => new nn.BatchNorm2d(3).forward(randn([2, 3, 2, 2, 2]))).to.throw('BatchNorm2d: expected a 4-D input, got shape [2,3,2,2,2]');
+      expect(() => new nn.BatchNorm2d(3).forward(randn([2, 3, 2, 2, 2]))).to.throw(
+        'BatchNorm2d: expected a 4-D input, got shape [2,3,2,2,2]',
+      );
       expect(new nn.BatchNorm3d(3).forward(randn([2, 3, 2, 2, 2])).shape).to.deep.equal([2, 3, 2, 2, 2]);
       expect(String(new nn.BatchNorm3d(3))).to.equal('BatchNorm3d(3, eps=0.00001, momentum=0.1, affine=true, trackRunningStats=true)');
     });
 
     it('rejects inconsistent buffers and momentum null without a batch count', () => {
-      expect(() => batchNorm(randn([4, 2]), zeros([2]), null, null, null, true)).to.throw('batchNorm: runningMean and runningVar must both be given or both be null');
-      expect(() => batchNorm(randn([4, 2]), zeros([2]), ones([2]), null, null, true, null)).to.throw('batchNorm: momentum null (cumulative moving average) needs numBatchesTracked');
-      expect(() => batchNorm(randn([4, 2]), zeros([2], { requiresGrad: true }), ones([2]), null, null, true)).to.throw('batchNorm: runningMean is a buffer');
+      expect(() => batchNorm(randn([4, 2]), zeros([2]), null, null, null, true)).to.throw(
+        'batchNorm: runningMean and runningVar must both be given or both be null',
+      );
+      expect(() => batchNorm(randn([4, 2]), zeros([2]), ones([2]), null, null, true, null)).to.throw(
+        'batchNorm: momentum null (cumulative moving average) needs numBatchesTracked',
+      );
+      expect(() => batchNorm(randn([4, 2]), zeros([2], { requiresGrad: true }), ones([2]), null, null, true)).to.throw(
+        'batchNorm: runningMean is a buffer',
+      );
     });
 
     it('never half-updates the buffers when an argument is invalid', () => {
       const runningMean = tensor([1, 2]);
       const runningVar = tensor([3, 4]);
       const count = tensor(5);
-      expect(() => batchNorm(randn([4, 2]), runningMean, runningVar, ones([2]), ones([3]), true, 0.1, 1e-5, count)).to.throw('bias has shape [3]');
+      expect(() => batchNorm(randn([4, 2]), runningMean, runningVar, ones([2]), ones([3]), true, 0.1, 1e-5, count)).to.throw(
+        'bias has shape [3]',
+      );
       expect(() => batchNorm(randn([4, 2]), runningMean, runningVar, ones([2]), ones([2]), true, 0.1, -1, count)).to.throw('eps must be');
       expect(runningMean.toArray()).to.deep.equal([1, 2]);
       expect(runningVar.toArray()).to.deep.equal([3, 4]);

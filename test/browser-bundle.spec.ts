@@ -12,7 +12,19 @@ import * as browser from '../browser';
 import * as root from '../index';
 import { buildLibrary, describeSize, fileSize, libraryFile, nodeBuiltinsIn } from '../scripts/browser-bundle';
 
-const nodeOnly = ['inspectCheckpoint', 'load', 'loadCheckpoint', 'loadCifar10', 'loadIdxDataset', 'loadInto', 'loadMnist', 'readIdxFile', 'readSafetensors', 'save', 'saveCheckpoint'];
+const nodeOnly = [
+  'inspectCheckpoint',
+  'load',
+  'loadCheckpoint',
+  'loadCifar10',
+  'loadIdxDataset',
+  'loadInto',
+  'loadMnist',
+  'readIdxFile',
+  'readSafetensors',
+  'save',
+  'saveCheckpoint',
+];
 
 describe('browser bundle', function () {
   this.timeout(60000);
@@ -28,21 +40,36 @@ describe('browser bundle', function () {
   it('reaches no Node built-in (fs, path, worker_threads, child_process, …)', () => {
     expect(nodeBuiltinsIn(metafile)).to.deep.equal([]);
     const inputs = Object.keys(metafile.inputs);
-    for (const file of ['app/data/node-loaders.ts', 'app/serialization/safetensors-file.ts', 'app/serialization/atomic-write.ts', 'app/serialization/checkpoint.ts']) {
+    for (const file of [
+      'app/data/node-loaders.ts',
+      'app/serialization/safetensors-file.ts',
+      'app/serialization/atomic-write.ts',
+      'app/serialization/checkpoint.ts',
+    ]) {
       expect(inputs, file).not.to.include(file);
     }
     expect(inputs.filter((path) => path.startsWith('app/cli/'))).to.deep.equal([]);
-    expect(inputs.filter((path) => path.includes('node_modules/gpu.js/')), 'gpu.js is loaded by the page, not bundled').to.deep.equal([]);
+    expect(
+      inputs.filter((path) => path.includes('node_modules/gpu.js/')),
+      'gpu.js is loaded by the page, not bundled',
+    ).to.deep.equal([]);
   });
 
   it('would notice one: built-ins among inputs or external imports are reported', () => {
-    const input = (path: string): Metafile['inputs'][string] => ({ bytes: 1, imports: [{ path, kind: 'import-statement', external: true }] });
+    const input = (path: string): Metafile['inputs'][string] => ({
+      bytes: 1,
+      imports: [{ path, kind: 'import-statement', external: true }],
+    });
     const fake: Metafile = { inputs: { 'a.ts': input('node:fs'), fs: input('worker_threads'), 'b.ts': input('./a') }, outputs: {} };
     expect(nodeBuiltinsIn(fake)).to.deep.equal(['fs', 'node:fs', 'worker_threads']);
   });
 
   it('exports the root API minus exactly the file-system helpers, which Node still gets from the root', () => {
-    expect(Object.keys(root).filter((name) => !(name in browser)).sort()).to.deep.equal(nodeOnly);
+    expect(
+      Object.keys(root)
+        .filter((name) => !(name in browser))
+        .sort(),
+    ).to.deep.equal(nodeOnly);
     for (const name of Object.keys(browser)) expect(root, name).to.have.property(name);
   });
 

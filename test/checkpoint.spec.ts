@@ -11,7 +11,10 @@ function trainedPair(seed: number): { model: nn.Linear; optimizer: optim.Adam } 
   const model = new nn.Linear(3, 2);
   for (const p of model.parameters()) p.data.fill(seed);
   const optimizer = new optim.Adam(model.parameters(), { lr: 0.01 });
-  model.forward(tensor([[1, 2, 3]])).sum().backward();
+  model
+    .forward(tensor([[1, 2, 3]]))
+    .sum()
+    .backward();
   optimizer.step();
   return { model, optimizer };
 }
@@ -23,7 +26,13 @@ describe('checkpoints', () => {
   function checkpointWith(changes: Record<string, string>): string {
     const path = join(tempDir(), 'ckpt.safetensors');
     const { model, optimizer } = trainedPair(0.5);
-    saveCheckpoint(path, { model, optimizer, epoch: 2, shuffleState: new Generator(7).getState(), config: { model: 'small-cnn', dropout: '0.5', help: false } });
+    saveCheckpoint(path, {
+      model,
+      optimizer,
+      epoch: 2,
+      shuffleState: new Generator(7).getState(),
+      config: { model: 'small-cnn', dropout: '0.5', help: false },
+    });
     const { tensors, metadata } = readSafetensors(path);
     save(tensors, path, { metadata: { ...metadata, ...changes } });
     return path;
@@ -50,13 +59,29 @@ describe('checkpoints', () => {
     ['config null', { config: 'null' }, /invalid "config".*expected an object of flag values.*got null/],
     ['config with a number', { config: '{"lr":5}' }, /invalid "config"/],
     ['optimizer that is not JSON', { optimizer: '{' }, /invalid "optimizer".*expected JSON/],
-    ['lr "abc"', { optimizer: '{"step":1,"lr":"abc","buffers":{}}' }, /invalid "optimizer".*Adam.loadStateDict: lr must be a finite number ≥ 0, got "abc"/],
+    [
+      'lr "abc"',
+      { optimizer: '{"step":1,"lr":"abc","buffers":{}}' },
+      /invalid "optimizer".*Adam.loadStateDict: lr must be a finite number ≥ 0, got "abc"/,
+    ],
     ['step -5', { optimizer: '{"step":-5,"lr":0.1,"buffers":{}}' }, /step must be an integer ≥ 0, got -5/],
     ['step 1.5', { optimizer: '{"step":1.5,"lr":0.1,"buffers":{}}' }, /step must be an integer ≥ 0, got 1.5/],
-    ['buffer "abc"', { optimizer: '{"step":1,"lr":0.1,"buffers":{"exp_avg":"abc"}}' }, /buffer exp_avg must be a list of 2 arrays, one per parameter, got "abc"/],
+    [
+      'buffer "abc"',
+      { optimizer: '{"step":1,"lr":0.1,"buffers":{"exp_avg":"abc"}}' },
+      /buffer exp_avg must be a list of 2 arrays, one per parameter, got "abc"/,
+    ],
     ['buffers "abc"', { optimizer: '{"step":1,"lr":0.1,"buffers":"abc"}' }, /buffers must be an object/],
-    ['a buffer holding a string', { optimizer: '{"step":1,"lr":0.1,"buffers":{"exp_avg":[[1,2,3,4,5,"x"],[1,2]]}}' }, /buffer exp_avg\[0\] must be 6 finite numbers/],
-    ['an unknown buffer name', { optimizer: '{"step":1,"lr":0.1,"buffers":{"momentum":[[1,2,3,4,5,6],[1,2]]}}' }, /a buffer name must be one of exp_avg, exp_avg_sq, got "momentum"/],
+    [
+      'a buffer holding a string',
+      { optimizer: '{"step":1,"lr":0.1,"buffers":{"exp_avg":[[1,2,3,4,5,"x"],[1,2]]}}' },
+      /buffer exp_avg\[0\] must be 6 finite numbers/,
+    ],
+    [
+      'an unknown buffer name',
+      { optimizer: '{"step":1,"lr":0.1,"buffers":{"momentum":[[1,2,3,4,5,6],[1,2]]}}' },
+      /a buffer name must be one of exp_avg, exp_avg_sq, got "momentum"/,
+    ],
     ['shuffle [0,0,0,0,0,null]', { shuffle: '[0,0,0,0,0,null]' }, /invalid "shuffle".*not all 0/],
     ['shuffle with 5 numbers', { shuffle: '[1,2,3,4,5]' }, /invalid "shuffle"/],
     ['shuffle with a fraction', { shuffle: '[1.5,2,3,4,5,null]' }, /invalid "shuffle"/],
@@ -78,7 +103,10 @@ describe('checkpoints', () => {
     const model = new nn.Linear(2, 1);
     const sgd = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
     const state = sgd.stateDict();
-    expect(() => sgd.loadStateDict({ step: 3, lr: 0.5, buffers: { exp_avg: [[0, 0], [0]] } })).to.throw(TypeError, 'a buffer name must be one of momentum, got "exp_avg"');
+    expect(() => sgd.loadStateDict({ step: 3, lr: 0.5, buffers: { exp_avg: [[0, 0], [0]] } })).to.throw(
+      TypeError,
+      'a buffer name must be one of momentum, got "exp_avg"',
+    );
     expect(() => sgd.loadStateDict({ step: 3, lr: Infinity, buffers: {} })).to.throw('lr must be a finite number ≥ 0, got Infinity');
     expect(() => sgd.loadStateDict(null as never)).to.throw('the state must be an object { step, lr, buffers } from stateDict(), got null');
     expect(sgd.stateDict()).to.deep.equal(state);
@@ -92,7 +120,10 @@ describe('checkpoints', () => {
       [{ epoch: -1 }, 'saveCheckpoint: epoch must be the number of completed epochs, an integer ≥ 0, got -1'],
       [{ epoch: NaN }, 'saveCheckpoint: epoch must be the number of completed epochs, an integer ≥ 0, got NaN'],
       [{ shuffleState: [0, 0, 0, 0, 0, NaN] }, 'saveCheckpoint: shuffleState must be a generator state'],
-      [{ config: { lr: 5 } as unknown as typeof good.config }, 'saveCheckpoint: config must be an object of flag values (strings or booleans), got {"lr":5}'],
+      [
+        { config: { lr: 5 } as unknown as typeof good.config },
+        'saveCheckpoint: config must be an object of flag values (strings or booleans), got {"lr":5}',
+      ],
     ];
     for (const [change, message] of bad) {
       expect(() => saveCheckpoint(path, { ...good, ...change }), message).to.throw(RangeError, message);

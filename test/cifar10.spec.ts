@@ -22,6 +22,11 @@ describe('readCifar10', () => {
   });
 
   it('refuses a label outside 0..9, naming the record', () => {
-    expect(() => readCifar10(cifarBytes([1, 10], () => 0), 'b.bin')).to.throw('readCifar10: b.bin record 1 (byte 3073) has label 10; CIFAR-10 labels are 0..9');
+    expect(() =>
+      readCifar10(
+        cifarBytes([1, 10], () => 0),
+        'b.bin',
+      ),
+    ).to.throw('readCifar10: b.bin record 1 (byte 3073) has label 10; CIFAR-10 labels are 0..9');
   });
 });

@@ -13,7 +13,20 @@ describe('dropgrad train and Ctrl-C', function () {
     const root = join(__dirname, '..');
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'app/cli/main.ts', 'train', '--limit', '20000', '--test-limit', '100', '--batch-size', '16', '--save', checkpoint],
+      [
+        '--import',
+        'tsx',
+        'app/cli/main.ts',
+        'train',
+        '--limit',
+        '20000',
+        '--test-limit',
+        '100',
+        '--batch-size',
+        '16',
+        '--save',
+        checkpoint,
+      ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

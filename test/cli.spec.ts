@@ -21,13 +21,18 @@ describe('dropgrad CLI', () => {
   });
 
   it('rejects unknown commands, unknown flags and bad values, saying what was expected', async () => {
-    expect(await run('fly')).to.include({ code: 2, err: 'dropgrad: unknown command "fly"; expected one of train, eval, gradcheck, compare, variance-shift, visualize\n' });
+    expect(await run('fly')).to.include({
+      code: 2,
+      err: 'dropgrad: unknown command "fly"; expected one of train, eval, gradcheck, compare, variance-shift, visualize\n',
+    });
     const unknown = await run('train', '--dropuot', '0.5');
     expect(unknown.code).to.equal(2);
     expect(unknown.err).to.contain('train: unknown flag --dropuot; expected one of --model').and.contain('--dropout');
     expect((await run('train', '--dropout', '1.5')).err).to.equal('dropgrad: --dropout: expected a number in [0, 1], got "1.5"\n');
     expect((await run('train', '--dropblock', '0.9')).err).to.equal('dropgrad: --dropblock: expected KEEP:SIZE, got "0.9"\n');
-    expect((await run('train', '--model', 'vgg')).err).to.equal('dropgrad: --model: expected one of small-cnn, resnet, resnet-small, got "vgg"\n');
+    expect((await run('train', '--model', 'vgg')).err).to.equal(
+      'dropgrad: --model: expected one of small-cnn, resnet, resnet-small, got "vgg"\n',
+    );
     expect((await run('train', '--stochastic-depth', '0.5')).err).to.contain('needs --model resnet');
     expect((await run('eval')).err).to.contain('--load FILE is required');
   });
@@ -43,7 +48,9 @@ describe('dropgrad CLI', () => {
 
     const evaluated = await run('eval', '--load', checkpoint, '--test-limit', '100');
     expect(evaluated.code, evaluated.err).to.equal(0);
-    expect(evaluated.out).to.match(/accuracy [\d.]+% \(100 examples\)/).and.contain('true\\pred');
+    expect(evaluated.out)
+      .to.match(/accuracy [\d.]+% \(100 examples\)/)
+      .and.contain('true\\pred');
 
     const resumed = await run('train', ...common, '--epochs', '2', '--resume', checkpoint);
     expect(resumed.code, resumed.err).to.equal(0);
@@ -55,7 +62,12 @@ describe('dropgrad CLI', () => {
     expect(result.code).to.equal(0);
     const report = JSON.parse(result.out) as { passed: boolean; checks: Array<{ name: string; passed: boolean; maxAbsError: number }> };
     expect(report.passed).to.equal(true);
-    expect(report.checks.map((c) => c.name)).to.include.members(['Dropout (p 0.5)', 'dropout (p 0.5)', 'DropBlock2d (p 0.3, block 3)', 'DropPath (row)']);
+    expect(report.checks.map((c) => c.name)).to.include.members([
+      'Dropout (p 0.5)',
+      'dropout (p 0.5)',
+      'DropBlock2d (p 0.3, block 3)',
+      'DropPath (row)',
+    ]);
     expect(report.checks.every((c) => c.passed && c.maxAbsError < 1e-5)).to.equal(true);
     expect((await run('gradcheck', '--layer', 'nothing-like-this')).code).to.equal(2);
   });

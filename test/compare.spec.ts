@@ -13,7 +13,22 @@ describe('dropgrad compare', function () {
   it('trains each technique for each seed and writes the table and the SVG loss curves', async () => {
     const io = bufferIO();
     const out = join(tempDir(), 'report.md');
-    const flags = parseFlags(compareSpec, ['--techniques', 'none,dropout', '--seeds', '2', '--epochs', '1', '--limit', '96', '--test-limit', '100', '--batch-size', '32', '--out', out]);
+    const flags = parseFlags(compareSpec, [
+      '--techniques',
+      'none,dropout',
+      '--seeds',
+      '2',
+      '--epochs',
+      '1',
+      '--limit',
+      '96',
+      '--test-limit',
+      '100',
+      '--batch-size',
+      '32',
+      '--out',
+      out,
+    ]);
     expect(await runCompare(flags, io)).to.equal(0);
     expect(io.stdout().match(/seed \d: test accuracy/g)).to.have.length(4);
     const report = readFileSync(out, 'utf8');
@@ -38,7 +53,9 @@ describe('dropgrad compare', function () {
       return message;
     };
     for (const name of ['toString', '__proto__', 'constructor']) {
-      expect(await messageOf(`none,${name}`)).to.equal(`--techniques: unknown technique "${name}"; expected some of ${Object.keys(techniques).join(', ')}`);
+      expect(await messageOf(`none,${name}`)).to.equal(
+        `--techniques: unknown technique "${name}"; expected some of ${Object.keys(techniques).join(', ')}`,
+      );
     }
     expect(await messageOf('dropout,none,dropout')).to.equal('--techniques: "dropout" is listed twice');
   });

@@ -56,18 +56,41 @@ function run(like: TypedArray, size: number, kernel: (out: TypedArray) => void):
   return out;
 }
 
-function compare(kernels: { js: Conv2dKernels; reference: Conv2dKernels }, geo: Conv2dGeometry, x: TypedArray, w: TypedArray, b: TypedArray, gy: TypedArray, tolerance: number): void {
+function compare(
+  kernels: { js: Conv2dKernels; reference: Conv2dKernels },
+  geo: Conv2dGeometry,
+  x: TypedArray,
+  w: TypedArray,
+  b: TypedArray,
+  gy: TypedArray,
+  tolerance: number,
+): void {
   const both = (fn: (k: Conv2dKernels) => (out: TypedArray) => void, size: number): number =>
     relativeError(run(x, size, fn(kernels.js)), run(x, size, fn(kernels.reference)));
-  expect(both((k) => (out) => k.forward(x, w, b, geo, out), gy.length), 'forward').to.be.below(tolerance);
-  expect(both((k) => (out) => k.forward(x, w, null, geo, out), gy.length), 'forward without bias').to.be.below(tolerance);
-  expect(both((k) => (out) => k.backwardInput(gy, w, geo, out), x.length), 'backwardInput').to.be.below(tolerance);
-  expect(both((k) => (out) => k.backwardWeight(gy, x, geo, out), w.length), 'backwardWeight').to.be.below(tolerance);
+  expect(
+    both((k) => (out) => k.forward(x, w, b, geo, out), gy.length),
+    'forward',
+  ).to.be.below(tolerance);
+  expect(
+    both((k) => (out) => k.forward(x, w, null, geo, out), gy.length),
+    'forward without bias',
+  ).to.be.below(tolerance);
+  expect(
+    both((k) => (out) => k.backwardInput(gy, w, geo, out), x.length),
+    'backwardInput',
+  ).to.be.below(tolerance);
+  expect(
+    both((k) => (out) => k.backwardWeight(gy, x, geo, out), w.length),
+    'backwardWeight',
+  ).to.be.below(tolerance);
 }
 
 describe('conv2d js kernels match the reference', () => {
   cases.forEach(({ x: xShape, w: wShape, options }, index) => {
-    for (const [Type, tolerance] of [[Float32Array, 1e-4], [Float64Array, 1e-10]] as const) {
+    for (const [Type, tolerance] of [
+      [Float32Array, 1e-4],
+      [Float64Array, 1e-10],
+    ] as const) {
       it(`x ${JSON.stringify(xShape)}, w ${JSON.stringify(wShape)}, ${JSON.stringify(options)}, ${Type === Float32Array ? 'float32' : 'float64'}`, () => {
         const rng = new Generator(100 + index);
         const geo = conv2dGeometry(xShape, wShape, [wShape[0]], options);

@@ -6,8 +6,25 @@ import type { Conv2dOptions } from '../lib/ops/conv2d';
 import { jsConv2d } from '../kernels/conv2d/js';
 
 /** x = 1…9 as a 3×3 image, w = [[1,2],[3,4]]: small enough to convolve by hand. */
-const image3x3 = (): Tensor => tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]);
-const kernel2x2 = (): Tensor => tensor([[[[1, 2], [3, 4]]]]);
+const image3x3 = (): Tensor =>
+  tensor([
+    [
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+      ],
+    ],
+  ]);
+const kernel2x2 = (): Tensor =>
+  tensor([
+    [
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ],
+  ]);
 const backwardFromOnes = (y: Tensor): void => y.backward(onesLike(y));
 
 describe('conv2d', () => {
@@ -19,16 +36,38 @@ describe('conv2d', () => {
 
       it('valid, with a bias', () => {
         // y[0,0] = 1·1 + 2·2 + 4·3 + 5·4 = 37, and so on across the image.
-        expect(run(image3x3(), kernel2x2(), tensor([0.5]))).to.deep.equal([[[[37.5, 47.5], [67.5, 77.5]]]]);
+        expect(run(image3x3(), kernel2x2(), tensor([0.5]))).to.deep.equal([
+          [
+            [
+              [37.5, 47.5],
+              [67.5, 77.5],
+            ],
+          ],
+        ]);
       });
 
       it('padding 1 and stride 2 read zeros outside the image', () => {
         // Top-left window covers rows −1..0, cols −1..0: only x[0,0]·w[1,1] = 1·4.
-        expect(run(image3x3(), kernel2x2(), null, { padding: 1, stride: 2 })).to.deep.equal([[[[4, 18], [36, 77]]]]);
+        expect(run(image3x3(), kernel2x2(), null, { padding: 1, stride: 2 })).to.deep.equal([
+          [
+            [
+              [4, 18],
+              [36, 77],
+            ],
+          ],
+        ]);
       });
 
       it("'same' with an even kernel pads the extra row and column at the bottom/right, as PyTorch", () => {
-        expect(run(image3x3(), kernel2x2(), undefined, { padding: 'same' })).to.deep.equal([[[[37, 47, 21], [67, 77, 33], [23, 26, 9]]]]);
+        expect(run(image3x3(), kernel2x2(), undefined, { padding: 'same' })).to.deep.equal([
+          [
+            [
+              [37, 47, 21],
+              [67, 77, 33],
+              [23, 26, 9],
+            ],
+          ],
+        ]);
       });
 
       it('dilation 2 spreads the taps over the corners', () => {
@@ -36,9 +75,31 @@ describe('conv2d', () => {
       });
 
       it('groups keep channels apart', () => {
-        const x = tensor([[[[1, 1], [1, 1]], [[2, 2], [2, 2]]]]);
+        const x = tensor([
+          [
+            [
+              [1, 1],
+              [1, 1],
+            ],
+            [
+              [2, 2],
+              [2, 2],
+            ],
+          ],
+        ]);
         const w = tensor([[[[3]]], [[[5]]]]);
-        expect(run(x, w, null, { groups: 2 })).to.deep.equal([[[[3, 3], [3, 3]], [[10, 10], [10, 10]]]]);
+        expect(run(x, w, null, { groups: 2 })).to.deep.equal([
+          [
+            [
+              [3, 3],
+              [3, 3],
+            ],
+            [
+              [10, 10],
+              [10, 10],
+            ],
+          ],
+        ]);
       });
     });
   }
@@ -135,16 +196,28 @@ describe('conv2d', () => {
       );
     });
     it('non-positive or fractional stride and dilation, negative padding', () => {
-      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { stride: 0 })).to.throw('conv2d: stride must be a positive integer or a pair of them, got 0');
-      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { stride: [1, 1.5] })).to.throw('conv2d: stride must be a positive integer or a pair of them, got [1,1.5]');
-      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { dilation: -1 })).to.throw('conv2d: dilation must be a positive integer or a pair of them, got -1');
-      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { padding: -1 })).to.throw("conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got -1");
-      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { padding: NaN })).to.throw("conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got NaN");
+      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { stride: 0 })).to.throw(
+        'conv2d: stride must be a positive integer or a pair of them, got 0',
+      );
+      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { stride: [1, 1.5] })).to.throw(
+        'conv2d: stride must be a positive integer or a pair of them, got [1,1.5]',
+      );
+      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { dilation: -1 })).to.throw(
+        'conv2d: dilation must be a positive integer or a pair of them, got -1',
+      );
+      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { padding: -1 })).to.throw(
+        "conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got -1",
+      );
+      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { padding: NaN })).to.throw(
+        "conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got NaN",
+      );
       expect(() => conv2d(randn([2, 3, 8, 8]), randn([4, 3, 3, 3]), null, { padding: 1e9 })).to.throw(
         RangeError,
         'conv2d: output shape [2,4,2000000006,2000000006] has 32000000192000000000 elements, more than the 4294967296 one typed array can hold',
       );
-      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { stride: [1, Infinity] })).to.throw('conv2d: stride must be a positive integer or a pair of them, got [1,Infinity]');
+      expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { stride: [1, Infinity] })).to.throw(
+        'conv2d: stride must be a positive integer or a pair of them, got [1,Infinity]',
+      );
     });
     it("'same' padding with a stride other than 1", () => {
       expect(() => conv2d(x(), randn([2, 3, 3, 3]), null, { padding: 'same', stride: [2, 1] })).to.throw(

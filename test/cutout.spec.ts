@@ -1,16 +1,17 @@
 import { expect } from 'chai';
-import { Generator, gradcheck, manualSeed, ones, randn, Tensor } from '../index';
+import { Generator, gradcheck, manualSeed, ones, randn, type Tensor } from '../index';
 import { Cutout, cutout, cutoutMask } from '../nn/drop/cutout';
 import { mean } from './helpers/stats';
 
 /** The bounding box of the zeros of an H×W plane, or null. */
 function zeroBox(plane: ArrayLike<number>, h: number, w: number): { rows: number; cols: number; count: number } | null {
   let [top, bottom, left, right, count] = [h, -1, w, -1, 0];
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    if (plane[y * w + x] !== 0) continue;
-    count++;
-    [top, bottom, left, right] = [Math.min(top, y), Math.max(bottom, y), Math.min(left, x), Math.max(right, x)];
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      if (plane[y * w + x] !== 0) continue;
+      count++;
+      [top, bottom, left, right] = [Math.min(top, y), Math.max(bottom, y), Math.min(left, x), Math.max(right, x)];
+    }
   return count === 0 ? null : { rows: bottom - top + 1, cols: right - left + 1, count };
 }
 

@@ -21,7 +21,11 @@ describe('DataLoader', () => {
     const loader = new DataLoader(numbered(10), { batchSize: 4 });
     expect(loader.length).to.equal(3);
     const batches = [...loader];
-    expect(batches.map(({ x }) => x.shape)).to.deep.equal([[4, 1, 2, 2], [4, 1, 2, 2], [2, 1, 2, 2]]);
+    expect(batches.map(({ x }) => x.shape)).to.deep.equal([
+      [4, 1, 2, 2],
+      [4, 1, 2, 2],
+      [2, 1, 2, 2],
+    ]);
     expect(batches.map(({ y }) => y.shape)).to.deep.equal([[4], [4], [2]]);
     expect(Array.from(batches[2].x.data)).to.deep.equal([8, 8, 8, 8, 9, 9, 9, 9]);
     expect(batches.flatMap(({ y }) => Array.from(y.data))).to.deep.equal([0, 1, 2, 0, 1, 2, 0, 1, 2, 0]);
@@ -43,7 +47,8 @@ describe('DataLoader', () => {
   });
 
   it('shuffles reproducibly from a seed, visiting every example once per epoch, with a new order each epoch', () => {
-    const make = (seed: number): DataLoader => new DataLoader(numbered(50), { batchSize: 8, shuffle: true, generator: new Generator(seed) });
+    const make = (seed: number): DataLoader =>
+      new DataLoader(numbered(50), { batchSize: 8, shuffle: true, generator: new Generator(seed) });
     const a = make(7);
     const b = make(7);
     const first = epoch(a);
@@ -55,7 +60,10 @@ describe('DataLoader', () => {
     expect(second).to.not.deep.equal(first);
     expect([...second].sort((p, q) => p - q)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i));
     // Labels travel with their images.
-    for (const { x, y } of a) rows(x).forEach((example, row) => { expect(y.data[row]).to.equal(example % 3); });
+    for (const { x, y } of a)
+      rows(x).forEach((example, row) => {
+        expect(y.data[row]).to.equal(example % 3);
+      });
   });
 
   it('draws every permutation equally often (an unbiased Fisher–Yates)', () => {
@@ -105,11 +113,23 @@ describe('DataLoader', () => {
   });
 
   it('refuses what is not an ImageDataset, or one whose images and labels disagree, before the first batch', () => {
-    expect(() => new DataLoader(5 as unknown as ImageDataset)).to.throw(TypeError, 'DataLoader: dataset must be an ImageDataset { images, labels, shape, classes }, got 5');
+    expect(() => new DataLoader(5 as unknown as ImageDataset)).to.throw(
+      TypeError,
+      'DataLoader: dataset must be an ImageDataset { images, labels, shape, classes }, got 5',
+    );
     const data = numbered(3);
-    expect(() => new DataLoader({ ...data, images: [0, 1] } as unknown as ImageDataset)).to.throw(TypeError, 'DataLoader: dataset.images must be a Float32Array, got [0,1]');
-    expect(() => new DataLoader({ ...data, labels: [0, 1, 2] } as unknown as ImageDataset)).to.throw(TypeError, 'DataLoader: dataset.labels must be a Uint8Array, got [0,1,2]');
-    expect(() => new DataLoader({ ...data, shape: [1, 2] } as unknown as ImageDataset)).to.throw(RangeError, 'DataLoader: dataset.shape must be [C,H,W] of positive integers, got [1,2]');
+    expect(() => new DataLoader({ ...data, images: [0, 1] } as unknown as ImageDataset)).to.throw(
+      TypeError,
+      'DataLoader: dataset.images must be a Float32Array, got [0,1]',
+    );
+    expect(() => new DataLoader({ ...data, labels: [0, 1, 2] } as unknown as ImageDataset)).to.throw(
+      TypeError,
+      'DataLoader: dataset.labels must be a Uint8Array, got [0,1,2]',
+    );
+    expect(() => new DataLoader({ ...data, shape: [1, 2] } as unknown as ImageDataset)).to.throw(
+      RangeError,
+      'DataLoader: dataset.shape must be [C,H,W] of positive integers, got [1,2]',
+    );
     // Three labels but images for two: the third batch row would be read past the end, silently.
     expect(() => new DataLoader({ ...data, images: data.images.slice(0, 8) })).to.throw(
       RangeError,

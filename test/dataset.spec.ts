@@ -14,18 +14,26 @@ describe('imageDataset', () => {
 
   it('normalises each channel with its own statistics', () => {
     // Two images of 2 channels of 1×2 pixels: every pixel 255.
-    const ds = imageDataset(new Uint8Array(8).fill(255), new Uint8Array([0, 1]), [2, 1, 2], { normalization: { mean: [0.5, 0], std: [0.5, 2] } });
+    const ds = imageDataset(new Uint8Array(8).fill(255), new Uint8Array([0, 1]), [2, 1, 2], {
+      normalization: { mean: [0.5, 0], std: [0.5, 2] },
+    });
     expect(Array.from(ds.images)).to.deep.equal([1, 1, 0.5, 0.5, 1, 1, 0.5, 0.5]);
   });
 
   it('refuses pixels that do not fill the images, bad statistics and too few classes', () => {
     const labels = new Uint8Array([0, 3]);
-    expect(() => imageDataset(new Uint8Array(7), labels, [1, 2, 2])).to.throw('imageDataset: 7 pixels do not make 2 images of shape [1,2,2] (8 expected)');
-    expect(() => imageDataset(new Uint8Array(8), labels, [1, 2, 2], { normalization: { mean: 0, std: 0 } })).to.throw('imageDataset: normalization std must be positive, got 0');
+    expect(() => imageDataset(new Uint8Array(7), labels, [1, 2, 2])).to.throw(
+      'imageDataset: 7 pixels do not make 2 images of shape [1,2,2] (8 expected)',
+    );
+    expect(() => imageDataset(new Uint8Array(8), labels, [1, 2, 2], { normalization: { mean: 0, std: 0 } })).to.throw(
+      'imageDataset: normalization std must be positive, got 0',
+    );
     expect(() => imageDataset(new Uint8Array(8), labels, [1, 2, 2], { normalization: { mean: [0, 0], std: 1 } })).to.throw(
       'imageDataset: normalization mean must be a finite number or 1 finite numbers (one per channel), got [0,0]',
     );
-    expect(() => imageDataset(new Uint8Array(8), labels, [1, 2, 2], { classes: 3 })).to.throw('imageDataset: classes must be a positive integer above every label (largest label 3), got 3');
+    expect(() => imageDataset(new Uint8Array(8), labels, [1, 2, 2], { classes: 3 })).to.throw(
+      'imageDataset: classes must be a positive integer above every label (largest label 3), got 3',
+    );
   });
 });
 
@@ -46,7 +54,9 @@ describe('idxImageDataset', () => {
     expect(() => idxImageDataset(readIdx(idxBytes(0x0b, [2, 1, 1], [0, 1])), labels)).to.throw(
       'idxImageDataset: images and labels must both hold uint8 (IDX type 0x08), got Int16Array and Uint8Array',
     );
-    expect(() => idxImageDataset(readIdx(idxBytes(0x08, [2, 4], new Array(8).fill(0))), labels)).to.throw('idxImageDataset: expected images [N,H,W] or [N,C,H,W] and labels [N], got [2,4] and [2]');
+    expect(() => idxImageDataset(readIdx(idxBytes(0x08, [2, 4], new Array(8).fill(0))), labels)).to.throw(
+      'idxImageDataset: expected images [N,H,W] or [N,C,H,W] and labels [N], got [2,4] and [2]',
+    );
     expect(() => idxImageDataset(readIdx(idxBytes(0x08, [3, 1, 1], [0, 0, 0])), labels)).to.throw('idxImageDataset: 3 images but 2 labels');
   });
 });

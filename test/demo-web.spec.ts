@@ -54,7 +54,9 @@ describe('the web demo in headless Chromium', function () {
     await chromium.page.waitForSelector('#status[data-state=done]', { timeout: 100000 });
     const losses = JSON.parse((await chromium.page.getAttribute('#status', 'data-losses')) ?? '[]') as number[];
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-    console.log(`      loss ${losses[0].toFixed(3)} → ${losses[losses.length - 1].toFixed(3)} over ${losses.length} steps; test accuracy ${await chromium.page.getAttribute('#status', 'data-accuracy')}`);
+    console.log(
+      `      loss ${losses[0].toFixed(3)} → ${losses[losses.length - 1].toFixed(3)} over ${losses.length} steps; test accuracy ${await chromium.page.getAttribute('#status', 'data-accuracy')}`,
+    );
     expect(losses).to.have.length(40);
     expect(mean(losses.slice(-5))).to.be.lessThan(0.7 * mean(losses.slice(0, 5)));
     expect(await chromium.page.textContent('#status')).to.match(/^done, 40 steps: loss \d\.\d{3}, test accuracy \d+ %$/);

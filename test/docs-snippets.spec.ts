@@ -18,7 +18,10 @@ const run = promisify(execFile);
 const repoRoot = resolve(__dirname, '..');
 const pages = [
   'README.md',
-  ...readdirSync(join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`),
+  ...readdirSync(join(repoRoot, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
 ];
 
 // The rules are what decide whether a docs example is checked at all, so pin them down: a rule
@@ -28,9 +31,28 @@ describe('docs snippet extraction', () => {
 
   it('takes an output fence directly after, or after one "prints" line, or inline "prints `…`"', () => {
     const page = [
-      ts('a'), '', '```', 'out a', '```', '',
-      ts('b'), '', 'prints (a caption):', '', '```text', 'out b', '```', '',
-      '- item', '', '  ```ts', "  import { F } from 'dropgrad';", '  c', '  ```', '', '  prints `out c`.',
+      ts('a'),
+      '',
+      '```',
+      'out a',
+      '```',
+      '',
+      ts('b'),
+      '',
+      'prints (a caption):',
+      '',
+      '```text',
+      'out b',
+      '```',
+      '',
+      '- item',
+      '',
+      '  ```ts',
+      "  import { F } from 'dropgrad';",
+      '  c',
+      '  ```',
+      '',
+      '  prints `out c`.',
     ].join('\n');
     const snippets = extractSnippets(page);
     expect(snippets.map((s) => s.expectedOutput)).to.deep.equal(['out a', 'out b', 'out c']);
@@ -39,18 +61,41 @@ describe('docs snippet extraction', () => {
 
   it('shows no output for other fences or longer prose, and skips fragments and <!-- not-run -->', () => {
     const page = [
-      ts('a'), '', '```sh', 'npm test', '```', '',
-      ts('b'), '', 'This prints', 'nothing we compare.', '', '```', 'not output', '```', '',
-      '```ts', 'gradcheck(f, [x]);', '```', '',
-      '<!-- not-run -->', ts('d'), '',
+      ts('a'),
+      '',
+      '```sh',
+      'npm test',
+      '```',
+      '',
+      ts('b'),
+      '',
+      'This prints',
+      'nothing we compare.',
+      '',
+      '```',
+      'not output',
+      '```',
+      '',
+      '```ts',
+      'gradcheck(f, [x]);',
+      '```',
+      '',
+      '<!-- not-run -->',
+      ts('d'),
+      '',
       ts('e'),
     ].join('\n');
-    expect(extractSnippets(page).map((s) => [s.index, s.expectedOutput])).to.deep.equal([[0, null], [1, null], [4, null]]);
+    expect(extractSnippets(page).map((s) => [s.index, s.expectedOutput])).to.deep.equal([
+      [0, null],
+      [1, null],
+      [4, null],
+    ]);
   });
 
   it("points 'dropgrad' and './…' imports at the repository", () => {
-    expect(toRunnable("import { F } from 'dropgrad';\nimport { b } from './lib/ops/b';", '/repo/'))
-      .to.equal('import { F } from "/repo/index.ts";\nimport { b } from "/repo/lib/ops/b";');
+    expect(toRunnable("import { F } from 'dropgrad';\nimport { b } from './lib/ops/b';", '/repo/')).to.equal(
+      'import { F } from "/repo/index.ts";\nimport { b } from "/repo/lib/ops/b";',
+    );
   });
 });
 
@@ -60,7 +105,9 @@ describe('docs snippets', function () {
   this.timeout(60000);
 
   let dir: string;
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'dropgrad-docs-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dropgrad-docs-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const page of pages) {
@@ -70,11 +117,14 @@ describe('docs snippets', function () {
         const file = join(dir, `${page.replace(/[/.]/g, '-')}-${snippet.index}.ts`);
         writeFileSync(file, toRunnable(snippet.code, repoRoot));
         // cwd = repository root: snippets that load data find the bundled MNIST where the docs say.
-        const result = await run(process.execPath, ['--import', 'tsx', file], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 16 << 20 })
-          .catch((err: Error & { stdout?: string }) => {
-            // execFile's message already ends with the child's stderr; add what it printed before failing.
-            throw new Error(`${name} failed: ${err.message}\n--- stdout\n${err.stdout ?? ''}`);
-          });
+        const result = await run(process.execPath, ['--import', 'tsx', file], {
+          cwd: repoRoot,
+          encoding: 'utf8',
+          maxBuffer: 16 << 20,
+        }).catch((err: Error & { stdout?: string }) => {
+          // execFile's message already ends with the child's stderr; add what it printed before failing.
+          throw new Error(`${name} failed: ${err.message}\n--- stdout\n${err.stdout ?? ''}`);
+        });
         if (snippet.expectedOutput !== null) {
           expect(normalizeOutput(result.stdout), `stdout of ${name}`).to.equal(normalizeOutput(snippet.expectedOutput));
         }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Generator, gradcheck, linear, manualSeed, nn, randn, Tensor } from '../index';
+import { Generator, gradcheck, linear, manualSeed, nn, randn, type Tensor } from '../index';
 import { expectRate, zeroFraction } from './helpers/stats';
 
 describe('DropConnectLinear', () => {
@@ -31,7 +31,9 @@ describe('DropConnectLinear', () => {
     };
     gradcheck((x: Tensor) => seeded(x), [randn([2, 4], { requiresGrad: true }), layer.weight, layer.bias!]);
     layer.zeroGrad();
-    seeded(randn([2, 4])).sum().backward();
+    seeded(randn([2, 4]))
+      .sum()
+      .backward();
     layer.weight.grad!.data.forEach((g, i) => {
       if (layer.lastMask!.data[i] === 0) expect(g).to.equal(0);
     });

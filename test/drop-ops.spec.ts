@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { defineOp, F, Generator, gradcheck, manualSeed, nn, randn, Tensor } from '../index';
+import { defineOp, F, Generator, gradcheck, manualSeed, nn, randn, type Tensor } from '../index';
 import { dropoutMask, dropoutOp } from '../nn/drop/dropout';
 import { dropout2dMask, dropout2dOp } from '../nn/drop/dropout2d';
 import { gaussianDropoutMask, gaussianDropoutOp } from '../nn/drop/gaussian-dropout';
@@ -25,14 +25,70 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'dropout', shape: [3, 4], bind: (x, g) => { const m = dropoutMask(x, 0.5, { generator: g }); return (t) => dropoutOp(t, m); } },
-  { name: 'dropout2d', shape: [2, 3, 2, 2], bind: (x, g) => { const m = dropout2dMask(x, 0.5, { generator: g }); return (t) => dropout2dOp(t, m); } },
-  { name: 'gaussianDropout', shape: [3, 4], bind: (x, g) => { const m = gaussianDropoutMask(x, 0.3, { generator: g }); return (t) => gaussianDropoutOp(t, m); } },
-  { name: 'uout', shape: [3, 4], bind: (x, g) => { const m = uoutMask(x, 0.5, { generator: g }); return (t) => uoutOp(t, m); } },
-  { name: 'alphaDropout', shape: [3, 4], bind: (x, g) => { const m = alphaDropoutMask(x, 0.3, { generator: g }); return (t) => alphaDropoutOp(t, m, 0.3); } },
-  { name: 'dropBlock2d', shape: [2, 2, 5, 5], bind: (x, g) => { const m = dropBlockMask(x, 0.3, { blockSize: 2, generator: g }); return (t) => dropBlock2dOp(t, m); } },
-  { name: 'dropPath', shape: [4, 2, 2], bind: (x, g) => { const m = dropPathMask(x, 0.5, { generator: g }); return (t) => dropPathOp(t, m); } },
-  { name: 'cutout', shape: [2, 1, 5, 5], bind: (x, g) => { const m = cutoutMask(x, 3, { holes: 2, generator: g }); return (t) => cutoutOp(t, m); } },
+  {
+    name: 'dropout',
+    shape: [3, 4],
+    bind: (x, g) => {
+      const m = dropoutMask(x, 0.5, { generator: g });
+      return (t) => dropoutOp(t, m);
+    },
+  },
+  {
+    name: 'dropout2d',
+    shape: [2, 3, 2, 2],
+    bind: (x, g) => {
+      const m = dropout2dMask(x, 0.5, { generator: g });
+      return (t) => dropout2dOp(t, m);
+    },
+  },
+  {
+    name: 'gaussianDropout',
+    shape: [3, 4],
+    bind: (x, g) => {
+      const m = gaussianDropoutMask(x, 0.3, { generator: g });
+      return (t) => gaussianDropoutOp(t, m);
+    },
+  },
+  {
+    name: 'uout',
+    shape: [3, 4],
+    bind: (x, g) => {
+      const m = uoutMask(x, 0.5, { generator: g });
+      return (t) => uoutOp(t, m);
+    },
+  },
+  {
+    name: 'alphaDropout',
+    shape: [3, 4],
+    bind: (x, g) => {
+      const m = alphaDropoutMask(x, 0.3, { generator: g });
+      return (t) => alphaDropoutOp(t, m, 0.3);
+    },
+  },
+  {
+    name: 'dropBlock2d',
+    shape: [2, 2, 5, 5],
+    bind: (x, g) => {
+      const m = dropBlockMask(x, 0.3, { blockSize: 2, generator: g });
+      return (t) => dropBlock2dOp(t, m);
+    },
+  },
+  {
+    name: 'dropPath',
+    shape: [4, 2, 2],
+    bind: (x, g) => {
+      const m = dropPathMask(x, 0.5, { generator: g });
+      return (t) => dropPathOp(t, m);
+    },
+  },
+  {
+    name: 'cutout',
+    shape: [2, 1, 5, 5],
+    bind: (x, g) => {
+      const m = cutoutMask(x, 3, { holes: 2, generator: g });
+      return (t) => cutoutOp(t, m);
+    },
+  },
   {
     name: 'randomErasing',
     shape: [1, 2, 6, 6],
@@ -108,13 +164,19 @@ describe('drop technique ops', () => {
   });
 
   it('name the technique when a mask does not fit the input', () => {
-    expect(() => dropoutOp(randn([2, 1]), randn([2, 3]))).to.throw("dropout: mask of shape [2,3] does not broadcast to the input's shape [2,1]");
+    expect(() => dropoutOp(randn([2, 1]), randn([2, 3]))).to.throw(
+      "dropout: mask of shape [2,3] does not broadcast to the input's shape [2,1]",
+    );
     expect(() => dropPathOp(randn([2, 1]), randn([3, 1]))).to.throw(/^dropPath: shapes \[2,1\] and \[3,1\]/);
     expect(() => alphaDropoutOp(randn([2, 2]), randn([2, 1]), 0.5)).to.throw(/^alphaDropout: keep mask of shape \[2,1\] must match/);
   });
 
   describe('dropConnect (one fused op)', () => {
-    const inputs = (): Tensor[] => [randn([3, 4], { requiresGrad: true }), randn([2, 4], { requiresGrad: true }), randn([2], { requiresGrad: true })];
+    const inputs = (): Tensor[] => [
+      randn([3, 4], { requiresGrad: true }),
+      randn([2, 4], { requiresGrad: true }),
+      randn([2], { requiresGrad: true }),
+    ];
     const mask = (): Tensor => bernoulliKeepMask([2, 4], 0.5, 'float64', new Generator(3));
 
     it("records a graph node named 'dropConnect' and passes gradcheck for x, W and b with the mask replayed", () => {
@@ -122,7 +184,9 @@ describe('drop technique ops', () => {
       const m = mask();
       expect(dropConnectOp(x, w, b, m).gradFn!.name).to.equal('dropConnect');
       expect(gradcheck((a: Tensor, c: Tensor, d: Tensor) => dropConnectOp(a, c, d, m), [x, w, b]).passed).to.equal(true);
-      expect(gradcheck((a: Tensor, c: Tensor) => dropConnectOp(a, c, null, m), [randn([2, 3, 4], { requiresGrad: true }), w]).passed).to.equal(true);
+      expect(
+        gradcheck((a: Tensor, c: Tensor) => dropConnectOp(a, c, null, m), [randn([2, 3, 4], { requiresGrad: true }), w]).passed,
+      ).to.equal(true);
     });
 
     it('would catch a backward that forgets the mask in dW', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { gradcheck, manualSeed, ones, randn, tensor, Tensor } from '../index';
+import { gradcheck, manualSeed, ones, randn, tensor, type Tensor } from '../index';
 import { DropPath, dropPath, dropPathMask, linearSurvival, sampleSurvival } from '../nn/drop/drop-path';
 import { expectRate, zeroFraction } from './helpers/stats';
 

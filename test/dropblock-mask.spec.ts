@@ -13,21 +13,17 @@ describe('expandSeedsToBlocks', () => {
     seeds[1 * 5 + 1] = 1;
     for (const b of [2, 3]) {
       const out = expand(seeds, 5, 5, b);
-      for (let y = 0; y < 5; y++) for (let x = 0; x < 5; x++) {
-        const inside = y >= 1 && y < 1 + b && x >= 1 && x < 1 + b;
-        expect(out[y * 5 + x], `b=${b} (${y},${x})`).to.equal(inside ? 1 : 0);
-      }
+      for (let y = 0; y < 5; y++)
+        for (let x = 0; x < 5; x++) {
+          const inside = y >= 1 && y < 1 + b && x >= 1 && x < 1 + b;
+          expect(out[y * 5 + x], `b=${b} (${y},${x})`).to.equal(inside ? 1 : 0);
+        }
     }
   });
 
   it('takes the union of overlapping blocks and keeps planes independent', () => {
     // 2 planes of 3×4; plane 0 has seeds at (0,0) and (1,2); plane 1 has none.
     const seeds = [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, ...new Array(12).fill(0)];
-    expect(expand(seeds, 3, 4, 2, 2)).to.deep.equal([
-      1, 1, 0, 0,
-      1, 1, 1, 1,
-      0, 0, 1, 1,
-      ...new Array(12).fill(0),
-    ]);
+    expect(expand(seeds, 3, 4, 2, 2)).to.deep.equal([1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, ...new Array(12).fill(0)]);
   });
 });

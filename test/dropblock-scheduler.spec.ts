@@ -11,13 +11,19 @@ describe('DropBlockScheduler', () => {
       schedule.step();
       seen.push(1 - layers[0].p);
     }
-    [1, 0.975, 0.95, 0.925, 0.9, 0.9, 0.9].forEach((v, i) => { expect(seen[i]).to.be.closeTo(v, 1e-12); });
+    [1, 0.975, 0.95, 0.925, 0.9, 0.9, 0.9].forEach((v, i) => {
+      expect(seen[i]).to.be.closeTo(v, 1e-12);
+    });
     expect(layers[1].p).to.be.closeTo(0.1, 1e-12);
   });
 
   it('validates its options', () => {
     const layer = new DropBlock2d();
-    expect(() => new DropBlockScheduler(layer, { targetKeepProb: 1.1, steps: 3 })).to.throw('DropBlockScheduler: targetKeepProb must be a probability in [0, 1], got 1.1');
-    expect(() => new DropBlockScheduler(layer, { targetKeepProb: 0.9, steps: 0 })).to.throw('DropBlockScheduler: steps must be a positive integer, got 0');
+    expect(() => new DropBlockScheduler(layer, { targetKeepProb: 1.1, steps: 3 })).to.throw(
+      'DropBlockScheduler: targetKeepProb must be a probability in [0, 1], got 1.1',
+    );
+    expect(() => new DropBlockScheduler(layer, { targetKeepProb: 0.9, steps: 0 })).to.throw(
+      'DropBlockScheduler: steps must be a positive integer, got 0',
+    );
   });
 });

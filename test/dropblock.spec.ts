@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Generator, gradcheck, manualSeed, ones, randn, Tensor } from '../index';
+import { Generator, gradcheck, manualSeed, ones, randn, type Tensor } from '../index';
 import { DropBlock2d, dropBlock2d, dropBlockGamma, dropBlockMask } from '../nn/drop/dropblock';
 import { mean, zeroFraction } from './helpers/stats';
 
@@ -123,10 +123,13 @@ describe('DropBlock2d', () => {
       const generator = new Generator(0);
       const layer = new DropBlock2d(0.3, { blockSize, generator });
       const x = randn([2, 2, 5, 5], { requiresGrad: true });
-      gradcheck((t: Tensor) => {
-        generator.manualSeed(13);
-        return layer.forward(t);
-      }, [x]);
+      gradcheck(
+        (t: Tensor) => {
+          generator.manualSeed(13);
+          return layer.forward(t);
+        },
+        [x],
+      );
       expect(layer.lastMask!.data.some((v) => v === 0)).to.equal(true);
     }
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Generator, gradcheck, manualSeed, ones, randn, Tensor } from '../index';
+import { Generator, gradcheck, manualSeed, ones, randn, type Tensor } from '../index';
 import { Dropout, dropout, dropoutMask } from '../nn/drop/dropout';
 import { expectRate, expectWithinStandardErrors, mean, zeroFraction } from './helpers/stats';
 
@@ -32,7 +32,9 @@ describe('Dropout', () => {
   it('refuses the old positional training flag instead of silently applying the mask', () => {
     const oldCall = dropout as unknown as (x: Tensor, p: number, training: boolean) => Tensor;
     expect(() => oldCall(randn([2]), 0.5, false)).to.throw('dropout: options must be an object such as { training: false }, got false');
-    expect(() => dropout(randn([2]), 0.5, { training: 'no' as unknown as boolean })).to.throw('dropout: options.training must be a boolean, got no');
+    expect(() => dropout(randn([2]), 0.5, { training: 'no' as unknown as boolean })).to.throw(
+      'dropout: options.training must be a boolean, got no',
+    );
   });
 
   it('rejects p outside [0, 1] naming the value', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { gradcheck, manualSeed, ones, randn, Tensor } from '../index';
+import { gradcheck, manualSeed, ones, randn, type Tensor } from '../index';
 import { DROPOUT2D_3D_WARNING, Dropout2d, dropout2d } from '../nn/drop/dropout2d';
 import { resetWarning } from '../lib/warn-once';
 import { expectRate, zeroFraction } from './helpers/stats';
@@ -44,7 +44,9 @@ describe('Dropout2d', () => {
       dropout2d(randn([2, 3, 4]), 0.5);
       new Dropout2d(0.5).forward(randn([2, 3, 4]));
       expect(warnings).to.deep.equal([[DROPOUT2D_3D_WARNING]]);
-      expect(DROPOUT2D_3D_WARNING).to.match(/^dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired/);
+      expect(DROPOUT2D_3D_WARNING).to.match(
+        /^dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired/,
+      );
       dropout2d(randn([2, 3, 4, 4]), 0.5);
       expect(warnings).to.have.length(1);
     });
@@ -54,9 +56,13 @@ describe('Dropout2d', () => {
     expect(() => dropout2d(randn([3, 4]), 0.5)).to.throw(
       'dropout2d: input must be 4-D (N,C,H,W) or 3-D (N,C,L), got a 2-D input [3,4] (PyTorch deprecates other ranks: use dropout for elementwise dropout, or reshape to (N,C,H,W))',
     );
-    expect(() => dropout2d(randn([1, 2, 2, 2, 2]), 0.5, { training: false })).to.throw('dropout2d: input must be 4-D (N,C,H,W) or 3-D (N,C,L), got a 5-D input');
+    expect(() => dropout2d(randn([1, 2, 2, 2, 2]), 0.5, { training: false })).to.throw(
+      'dropout2d: input must be 4-D (N,C,H,W) or 3-D (N,C,L), got a 5-D input',
+    );
     expect(() => dropout2d(randn([1, 1, 2, 2]), 2)).to.throw('dropout2d: p must be a probability in [0, 1], got 2');
-    expect(() => new Dropout2d(0.5).eval().forward(randn([3, 4]))).to.throw('dropout2d: input must be 4-D (N,C,H,W) or 3-D (N,C,L), got a 2-D input');
+    expect(() => new Dropout2d(0.5).eval().forward(randn([3, 4]))).to.throw(
+      'dropout2d: input must be 4-D (N,C,H,W) or 3-D (N,C,L), got a 2-D input',
+    );
   });
 
   it('is the identity in eval mode', () => {

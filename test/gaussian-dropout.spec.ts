@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { gradcheck, manualSeed, ones, randn, Tensor } from '../index';
+import { gradcheck, manualSeed, ones, randn, type Tensor } from '../index';
 import { GaussianDropout, gaussianDropout } from '../nn/drop/gaussian-dropout';
 import { expectWithinStandardErrors, mean, variance } from './helpers/stats';
 

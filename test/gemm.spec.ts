@@ -49,7 +49,10 @@ describe('gemm', () => {
       for (const transB of [false, true]) {
         it(`${m}×${k} · ${k}×${n}, transA=${transA}, transB=${transB}, float64 and float32`, () => {
           const rng = new Generator(m * 1000 + n * 10 + k);
-          for (const [Type, tol] of [[Float64Array, 1e-12], [Float32Array, 1e-5]] as const) {
+          for (const [Type, tol] of [
+            [Float64Array, 1e-12],
+            [Float32Array, 1e-5],
+          ] as const) {
             const a = filled(new Type(m * k), rng);
             const b = filled(new Type(k * n), rng);
             const c = new Type(m * n).fill(Number.NaN); // overwritten entirely, or NaN shows through
@@ -71,7 +74,9 @@ describe('gemm', () => {
     gemm({ m, n, k, a, aOffset: 5, b, bOffset: 7, c, cOffset: 2, accumulate: true });
     const product = naive(m, n, k, a.subarray(5), false, b.subarray(7), false);
     const expected = Float64Array.from(before);
-    product.forEach((v, i) => { expected[2 + i] += v; });
+    product.forEach((v, i) => {
+      expected[2 + i] += v;
+    });
     expect(relativeError(c, expected)).to.be.below(1e-12);
     expect([c[0], c[1], c[c.length - 1]]).to.deep.equal([before[0], before[1], before[before.length - 1]]);
   });

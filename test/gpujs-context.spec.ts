@@ -10,7 +10,11 @@ type GpuClass = GpuJsModule['GPU'];
 
 /** A stand-in for gpu.js' GPU class with the given support flags. */
 function fakeGpu(flags: { headlessgl?: boolean; webgl2?: boolean; webgl?: boolean }): GpuClass {
-  return { isHeadlessGLSupported: !!flags.headlessgl, isWebGL2Supported: !!flags.webgl2, isWebGLSupported: !!flags.webgl } as unknown as GpuClass;
+  return {
+    isHeadlessGLSupported: !!flags.headlessgl,
+    isWebGL2Supported: !!flags.webgl2,
+    isWebGLSupported: !!flags.webgl,
+  } as unknown as GpuClass;
 }
 
 /** Calls fn with console.warn recorded instead of printed; returns the messages. */
@@ -108,12 +112,16 @@ describe('gpu.js context', () => {
   });
 
   it('falls back to js with one warning when creating the GPU throws', () => {
-    const Failing = Object.assign(
-      function () {
+    /** gpu.js' GPU class is constructed with `new`; this one fails there, as a missing WebGL does. */
+    class FailingGpu {
+      static isHeadlessGLSupported = true;
+      static isWebGL2Supported = false;
+      static isWebGLSupported = false;
+      constructor() {
         throw new Error('cannot create a WebGL context');
-      },
-      { isHeadlessGLSupported: true, isWebGL2Supported: false, isWebGLSupported: false },
-    ) as unknown as GpuClass;
+      }
+    }
+    const Failing = FailingGpu as unknown as GpuClass;
     configureGpuJs({ load: () => ({ GPU: Failing }) });
     const seen = warnings(() => {
       convBothWays();
@@ -146,7 +154,11 @@ describe('gpu.js context', () => {
   });
 
   it('warns again after configureGpuJs starts over', () => {
-    const failing = { load: (): GpuJsModule => { throw new Error('still no gpu.js'); } };
+    const failing = {
+      load: (): GpuJsModule => {
+        throw new Error('still no gpu.js');
+      },
+    };
     configureGpuJs(failing);
     const first = warnings(convBothWays);
     configureGpuJs(failing);

@@ -17,7 +17,9 @@ const covered = new Set(gradcheckSuite.map((check) => check.name.split(' ')[0]))
 
 describe('gradcheck suite coverage', () => {
   it('has an entry for every function in F', () => {
-    const ops = Object.entries(F).filter(([, value]) => typeof value === 'function').map(([name]) => name);
+    const ops = Object.entries(F)
+      .filter(([, value]) => typeof value === 'function')
+      .map(([name]) => name);
     expect(ops).to.include.members(['dropout', 'dropBlock2d', 'conv2d']);
     expect(ops.filter((name) => !covered.has(name))).to.deep.equal([]);
   });

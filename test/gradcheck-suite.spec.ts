@@ -5,8 +5,28 @@ describe('gradcheck suite (dropgrad gradcheck)', () => {
   it('covers every drop technique and the kernels, with unique names', () => {
     const names = gradcheckSuite.map((c) => c.name);
     expect(new Set(names).size).to.equal(names.length);
-    for (const required of ['Dropout', 'Dropout2d', 'GaussianDropout', 'Uout', 'AlphaDropout', 'DropConnectLinear', 'DropBlock2d', 'DropPath', 'Cutout', 'RandomErasing', 'BasicBlock', 'Bottleneck', 'conv2d', 'maxPool2d', 'avgPool2d', 'batchNorm']) {
-      expect(names.some((n) => n.startsWith(required)), required).to.equal(true);
+    for (const required of [
+      'Dropout',
+      'Dropout2d',
+      'GaussianDropout',
+      'Uout',
+      'AlphaDropout',
+      'DropConnectLinear',
+      'DropBlock2d',
+      'DropPath',
+      'Cutout',
+      'RandomErasing',
+      'BasicBlock',
+      'Bottleneck',
+      'conv2d',
+      'maxPool2d',
+      'avgPool2d',
+      'batchNorm',
+    ]) {
+      expect(
+        names.some((n) => n.startsWith(required)),
+        required,
+      ).to.equal(true);
     }
   });
 

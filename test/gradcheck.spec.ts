@@ -1,5 +1,19 @@
 import chai, { expect } from 'chai';
-import { Generator, GradcheckError, Tensor, chaiGradcheck, defineOp, div, gradcheck, manualSeed, mul, nn, rand, randn, tensor } from '../index';
+import {
+  Generator,
+  GradcheckError,
+  type Tensor,
+  chaiGradcheck,
+  defineOp,
+  div,
+  gradcheck,
+  manualSeed,
+  mul,
+  nn,
+  rand,
+  randn,
+  tensor,
+} from '../index';
 import type { GradcheckFn } from '../lib/gradcheck';
 
 chai.use(chaiGradcheck);
@@ -34,8 +48,17 @@ describe('gradcheck', () => {
   });
 
   it('fails on a deliberately wrong backward, naming the input and worst entry', () => {
-    const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
-    expect(() => gradcheck((t) => wrongSquare(t), [x])).to.throw(GradcheckError, /input 0 \(shape \[2,2\]\): Jacobian mismatch at output 0\[1,1\], input index \[1,1\]: analytical 4, numerical 8/);
+    const x = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
+    expect(() => gradcheck((t) => wrongSquare(t), [x])).to.throw(
+      GradcheckError,
+      /input 0 \(shape \[2,2\]\): Jacobian mismatch at output 0\[1,1\], input index \[1,1\]: analytical 4, numerical 8/,
+    );
     const report = gradcheck((t) => wrongSquare(t), [x], { raiseException: false });
     expect(report.passed).to.equal(false);
     expect(report.inputs[0].worst!.inputIndex).to.deep.equal([1, 1]);
@@ -57,18 +80,26 @@ describe('gradcheck', () => {
 
   it('refuses float32 inputs and calls with nothing to check', () => {
     const x = randn([2], { dtype: 'float32', requiresGrad: true });
-    expect(() => gradcheck((t) => mul(t, 2), [x])).to.throw('gradcheck: input 0 (shape [2]) is float32; finite differences need float64 inputs');
+    expect(() => gradcheck((t) => mul(t, 2), [x])).to.throw(
+      'gradcheck: input 0 (shape [2]) is float32; finite differences need float64 inputs',
+    );
     expect(() => gradcheck((t) => mul(t, 2), [randn([2])])).to.throw('no input has requiresGrad');
   });
 
   it('refuses a step or tolerance that cannot make a check (eps 0 divided by zero and blamed the op), naming it', () => {
     const x = randn([2], { requiresGrad: true });
     for (const eps of [0, -1e-6, NaN, Infinity]) {
-      expect(() => gradcheck((t) => mul(t, t), [x], { eps }), `eps ${eps}`).to.throw(RangeError, `gradcheck: eps must be a finite number > 0, got ${eps}`);
+      expect(() => gradcheck((t) => mul(t, t), [x], { eps }), `eps ${eps}`).to.throw(
+        RangeError,
+        `gradcheck: eps must be a finite number > 0, got ${eps}`,
+      );
     }
     for (const name of ['atol', 'rtol'] as const) {
       for (const value of [-1, NaN, Infinity]) {
-        expect(() => gradcheck((t) => mul(t, t), [x], { [name]: value }), `${name} ${value}`).to.throw(RangeError, `gradcheck: ${name} must be a finite number ≥ 0, got ${value}`);
+        expect(() => gradcheck((t) => mul(t, t), [x], { [name]: value }), `${name} ${value}`).to.throw(
+          RangeError,
+          `gradcheck: ${name} must be a finite number ≥ 0, got ${value}`,
+        );
       }
     }
     expect(() => gradcheck((t) => mul(t, t), [x], { seed: 1.5 })).to.throw(RangeError, 'gradcheck: seed must be an integer, got 1.5');
@@ -109,9 +140,18 @@ describe('gradcheck', () => {
 
   it('refuses a fn that does not return a Tensor or a list of them, saying what it got', () => {
     const x = randn([2], { requiresGrad: true });
-    expect(() => gradcheck((() => 3) as unknown as GradcheckFn, [x])).to.throw(TypeError, 'gradcheck: fn must return a Tensor or an array of Tensors, got 3');
-    expect(() => gradcheck((() => [x, 'y']) as unknown as GradcheckFn, [x])).to.throw(TypeError, 'gradcheck: fn must return a Tensor or an array of Tensors, got an array whose item 1 is "y"');
-    expect(() => gradcheck((t) => mul(t, 2), [x, 5 as unknown as Tensor])).to.throw(TypeError, 'gradcheck: inputs must be Tensors, got 5 at index 1');
+    expect(() => gradcheck((() => 3) as unknown as GradcheckFn, [x])).to.throw(
+      TypeError,
+      'gradcheck: fn must return a Tensor or an array of Tensors, got 3',
+    );
+    expect(() => gradcheck((() => [x, 'y']) as unknown as GradcheckFn, [x])).to.throw(
+      TypeError,
+      'gradcheck: fn must return a Tensor or an array of Tensors, got an array whose item 1 is "y"',
+    );
+    expect(() => gradcheck((t) => mul(t, 2), [x, 5 as unknown as Tensor])).to.throw(
+      TypeError,
+      'gradcheck: inputs must be Tensors, got 5 at index 1',
+    );
   });
 
   it('handles several outputs and leaves inputs unchanged', () => {

@@ -14,7 +14,8 @@ import { statusPrefix } from './headlessgl/run-parity';
 import { skipUnless } from './helpers/skip-unless';
 
 function headlessGlUnavailable(): string | undefined {
-  if (spawnSync('xvfb-run', ['--help'], { stdio: 'ignore' }).error !== undefined) return 'xvfb-run is not installed (apt-get install xvfb xauth)';
+  if (spawnSync('xvfb-run', ['--help'], { stdio: 'ignore' }).error !== undefined)
+    return 'xvfb-run is not installed (apt-get install xvfb xauth)';
   try {
     require('gl');
     return undefined;

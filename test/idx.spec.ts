@@ -45,7 +45,9 @@ describe('readIdx', () => {
   it('refuses a wrong magic number, an unknown type, gzip and zero dimensions, naming the source', () => {
     const good = idxBytes(0x08, [2], [1, 2]);
     const withByte = (index: number, value: number): Uint8Array => Object.assign(good.slice(), { [index]: value });
-    expect(() => readIdx(withByte(0, 1), '/data/x.idx')).to.throw('readIdx: /data/x.idx is not an IDX file: it must start with 0x00 0x00, got 0x01 0x00');
+    expect(() => readIdx(withByte(0, 1), '/data/x.idx')).to.throw(
+      'readIdx: /data/x.idx is not an IDX file: it must start with 0x00 0x00, got 0x01 0x00',
+    );
     expect(() => readIdx(withByte(2, 0x0a), 'x')).to.throw('readIdx: x has unknown element type 0x0A');
     expect(() => readIdx(new Uint8Array([0x1f, 0x8b, 8, 0]), 'x.gz')).to.throw('readIdx: x.gz is gzip-compressed');
     expect(() => readIdx(new Uint8Array([0, 0, 8, 0]), 'x')).to.throw('readIdx: x declares 0 dimensions');
@@ -60,8 +62,12 @@ describe('readIdx', () => {
     expect(() => readIdx(images.subarray(0, 21), '/p/x.idx')).to.throw(
       'readIdx: /p/x.idx is truncated: header promises 2×2×3 = 12 bytes of data, file holds 5',
     );
-    expect(() => readIdx(idxBytes(0x0b, [4], [1, 2, 3]), 'x')).to.throw('readIdx: x is truncated: header promises 4 int16 values = 8 bytes of data, file holds 6');
-    expect(() => readIdx(idxBytes(0x08, [2, 2], [1, 2, 3, 4, 5]), 'x')).to.throw('readIdx: x has 1 bytes too many: header promises 2×2 = 4 bytes of data, file holds 5');
+    expect(() => readIdx(idxBytes(0x0b, [4], [1, 2, 3]), 'x')).to.throw(
+      'readIdx: x is truncated: header promises 4 int16 values = 8 bytes of data, file holds 6',
+    );
+    expect(() => readIdx(idxBytes(0x08, [2, 2], [1, 2, 3, 4, 5]), 'x')).to.throw(
+      'readIdx: x has 1 bytes too many: header promises 2×2 = 4 bytes of data, file holds 5',
+    );
   });
 
   it('reads the real MNIST test set header and its first labels', () => {

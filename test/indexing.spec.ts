@@ -15,7 +15,11 @@ describe('indexing ops', () => {
     expect(slice(x, 0, -100, -1, 3).toArray()).to.deep.equal([0, 3]);
     expect(slice(x, 0, 4, 2).shape).to.deep.equal([0]);
     const m = reshape(arange(12), [3, 4]);
-    expect(slice(m, 1, 1, 4, 2).toArray()).to.deep.equal([[1, 3], [5, 7], [9, 11]]);
+    expect(slice(m, 1, 1, 4, 2).toArray()).to.deep.equal([
+      [1, 3],
+      [5, 7],
+      [9, 11],
+    ]);
     expect(slice(m, -2, 2).toArray()).to.deep.equal([[8, 9, 10, 11]]);
   });
 
@@ -26,17 +30,39 @@ describe('indexing ops', () => {
     const row = select(m, 0, -1);
     expect([s, n, row].every((v) => v.nd.data === m.nd.data)).to.equal(true);
     m.nd.data[9] = -9;
-    expect(s.toArray()).to.deep.equal([[1, 3], [5, 7], [-9, 11]]);
-    expect(n.toArray()).to.deep.equal([[4, 5, 6, 7], [8, -9, 10, 11]]);
+    expect(s.toArray()).to.deep.equal([
+      [1, 3],
+      [5, 7],
+      [-9, 11],
+    ]);
+    expect(n.toArray()).to.deep.equal([
+      [4, 5, 6, 7],
+      [8, -9, 10, 11],
+    ]);
     expect(row.toArray()).to.deep.equal([8, -9, 10, 11]);
     expect(select(m, 1, 2).toArray()).to.deep.equal([2, 6, 10]);
   });
 
   it('indexSelect and gather copy the chosen entries', () => {
     const m = reshape(arange(6), [2, 3]);
-    expect(indexSelect(m, 1, [2, 0, 2]).toArray()).to.deep.equal([[2, 0, 2], [5, 3, 5]]);
+    expect(indexSelect(m, 1, [2, 0, 2]).toArray()).to.deep.equal([
+      [2, 0, 2],
+      [5, 3, 5],
+    ]);
     expect(indexSelect(m, 0, tensor([1])).toArray()).to.deep.equal([[3, 4, 5]]);
-    expect(gather(m, 1, tensor([[0, 0], [2, 1]])).toArray()).to.deep.equal([[0, 0], [5, 4]]);
+    expect(
+      gather(
+        m,
+        1,
+        tensor([
+          [0, 0],
+          [2, 1],
+        ]),
+      ).toArray(),
+    ).to.deep.equal([
+      [0, 0],
+      [5, 4],
+    ]);
     expect(gather(m, 0, tensor([[1, 0, 1]])).toArray()).to.deep.equal([[3, 1, 5]]);
   });
 
@@ -47,9 +73,30 @@ describe('indexing ops', () => {
     const y = tensor([1, 2, 3], { requiresGrad: true });
     indexSelect(y, 0, [2, 0, 2, 2]).backward(tensor([1, 10, 100, 1000]));
     expect(y.grad!.toArray()).to.deep.equal([10, 0, 1101]);
-    const z = tensor([[1, 2], [3, 4]], { requiresGrad: true });
-    gather(z, 1, tensor([[1, 1, 1], [0, 1, 0]])).backward(tensor([[1, 2, 3], [4, 5, 6]]));
-    expect(z.grad!.toArray()).to.deep.equal([[0, 6], [10, 5]]);
+    const z = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
+    gather(
+      z,
+      1,
+      tensor([
+        [1, 1, 1],
+        [0, 1, 0],
+      ]),
+    ).backward(
+      tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    );
+    expect(z.grad!.toArray()).to.deep.equal([
+      [0, 6],
+      [10, 5],
+    ]);
   });
 
   it('gradcheck: slice with steps and negative bounds, narrow, select', () => {
@@ -67,7 +114,19 @@ describe('indexing ops', () => {
     for (const x of [randn([3, 4], { requiresGrad: true }), transposedLeaf(randn([4, 3]))]) {
       gradcheck((t) => indexSelect(t, 1, [3, 0, 3]), [x]);
       gradcheck((t) => indexSelect(t, 0, tensor([2, 2, 1])), [x]);
-      gradcheck((t) => gather(t, 1, tensor([[0, 0], [3, 1], [2, 2]])), [x]);
+      gradcheck(
+        (t) =>
+          gather(
+            t,
+            1,
+            tensor([
+              [0, 0],
+              [3, 1],
+              [2, 2],
+            ]),
+          ),
+        [x],
+      );
       gradcheck((t) => gather(t, 0, tensor([[2, 0, 2, 1]])), [x]);
     }
   });
@@ -85,6 +144,8 @@ describe('indexing ops', () => {
     expect(() => indexSelect(x, 0, tensor([[0]]))).to.throw('indexSelect: indices must be 1-D, got shape [1,1]');
     expect(() => gather(x, 1, tensor([[0, 5]]))).to.throw('gather: index 5 (at position 1) is out of range for dim 1 of size 4');
     expect(() => gather(x, 1, tensor([0]))).to.throw('gather: index of shape [1] must have the rank of input [3,4]');
-    expect(() => gather(x, 1, tensor([[0], [0], [0], [0]]))).to.throw('gather: index of shape [4,1] must have the rank of input [3,4] and no larger size outside dim 1');
+    expect(() => gather(x, 1, tensor([[0], [0], [0], [0]]))).to.throw(
+      'gather: index of shape [4,1] must have the rank of input [3,4] and no larger size outside dim 1',
+    );
   });
 });

@@ -7,21 +7,43 @@ describe('concat and stack', () => {
   beforeEach(() => manualSeed(19));
 
   it('concatenates along any dim, negative dims included', () => {
-    const a = tensor([[1, 2], [3, 4]]);
+    const a = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const b = tensor([[5, 6]]);
     const c = tensor([[7], [8]]);
-    expect(concat([a, b]).toArray()).to.deep.equal([[1, 2], [3, 4], [5, 6]]);
-    expect(concat([a, c, a], 1).toArray()).to.deep.equal([[1, 2, 7, 1, 2], [3, 4, 8, 3, 4]]);
-    expect(cat([c, a], -1).toArray()).to.deep.equal([[7, 1, 2], [8, 3, 4]]);
+    expect(concat([a, b]).toArray()).to.deep.equal([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    expect(concat([a, c, a], 1).toArray()).to.deep.equal([
+      [1, 2, 7, 1, 2],
+      [3, 4, 8, 3, 4],
+    ]);
+    expect(cat([c, a], -1).toArray()).to.deep.equal([
+      [7, 1, 2],
+      [8, 3, 4],
+    ]);
     expect(cat).to.equal(concat);
   });
 
   it('stacks along a new dim', () => {
     const a = tensor([1, 2]);
     const b = tensor([3, 4]);
-    expect(stack([a, b]).toArray()).to.deep.equal([[1, 2], [3, 4]]);
-    expect(stack([a, b], 1).toArray()).to.deep.equal([[1, 3], [2, 4]]);
-    expect(stack([a, b], -1).toArray()).to.deep.equal([[1, 3], [2, 4]]);
+    expect(stack([a, b]).toArray()).to.deep.equal([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(stack([a, b], 1).toArray()).to.deep.equal([
+      [1, 3],
+      [2, 4],
+    ]);
+    expect(stack([a, b], -1).toArray()).to.deep.equal([
+      [1, 3],
+      [2, 4],
+    ]);
     expect(stack([tensor(1), tensor(2)]).toArray()).to.deep.equal([1, 2]);
   });
 

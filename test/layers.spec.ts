@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Generator, gradcheck, manualSeed, nn, randn, Tensor } from '../index';
+import { Generator, gradcheck, manualSeed, nn, randn, type Tensor } from '../index';
 
 describe('basic layers (Linear, activations, Flatten, Identity)', () => {
   beforeEach(() => manualSeed(10));

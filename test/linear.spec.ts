@@ -9,10 +9,23 @@ describe('linear', () => {
   beforeEach(() => manualSeed(5));
 
   it('computes x·Wᵀ + b with weight laid out [out, in]', () => {
-    const x = tensor([[1, 2], [3, 4]]);
-    const w = tensor([[1, 0], [0, 1], [1, 1]]);
-    expect(linear(x, w, tensor([10, 20, 30])).toArray()).to.deep.equal([[11, 22, 33], [13, 24, 37]]);
-    expect(linear(x, w).toArray()).to.deep.equal([[1, 2, 3], [3, 4, 7]]);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const w = tensor([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]);
+    expect(linear(x, w, tensor([10, 20, 30])).toArray()).to.deep.equal([
+      [11, 22, 33],
+      [13, 24, 37],
+    ]);
+    expect(linear(x, w).toArray()).to.deep.equal([
+      [1, 2, 3],
+      [3, 4, 7],
+    ]);
     expect(linear(tensor([1, 2]), w).toArray()).to.deep.equal([1, 2, 3]);
   });
 
@@ -23,7 +36,9 @@ describe('linear', () => {
     const expected = (add(matmul(x, transpose(w, 0, 1)), b).toArray() as number[][][]).flat(2);
     const actual = (linear(x, w, b).toArray() as number[][][]).flat(2);
     expect(linear(x, w, b).shape).to.deep.equal([2, 3, 5]);
-    actual.forEach((v, i) => { expect(v).to.be.closeTo(expected[i], 1e-12); });
+    actual.forEach((v, i) => {
+      expect(v).to.be.closeTo(expected[i], 1e-12);
+    });
   });
 
   it('gradcheck: 2-D input with bias, and without bias', () => {
@@ -34,7 +49,11 @@ describe('linear', () => {
   });
 
   it('gradcheck: 3-D input (weight and bias gradients summed over every leading dim)', () => {
-    gradcheck(linear, [randn([2, 3, 4], { requiresGrad: true }), randn([3, 4], { requiresGrad: true }), randn([3], { requiresGrad: true })]);
+    gradcheck(linear, [
+      randn([2, 3, 4], { requiresGrad: true }),
+      randn([3, 4], { requiresGrad: true }),
+      randn([3], { requiresGrad: true }),
+    ]);
   });
 
   it('gradcheck: 1-D input and transposed (non-contiguous) input and weight', () => {
@@ -50,8 +69,6 @@ describe('linear', () => {
     expect(() => linear(randn([2, 3]), randn([4, 5]))).to.throw(
       'linear: input of shape [2,3] must end in 5 features to match weight [4,5] ([out, in])',
     );
-    expect(() => linear(randn([2, 3]), randn([4, 3]), randn([3]))).to.throw(
-      'linear: bias of shape [3] must be [4] to match weight [4,3]',
-    );
+    expect(() => linear(randn([2, 3]), randn([4, 3]), randn([3]))).to.throw('linear: bias of shape [3] must be [4] to match weight [4,3]');
   });
 });

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { readFileSync } from 'fs';
-import { join } from 'path';
-import { NestedArray, Tensor, gradcheck, manualSeed, rand, randn, tensor } from '../index';
-import { CrossEntropyOptions, Reduction, crossEntropy, mseLoss } from '../lib/ops/losses';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type NestedArray, gradcheck, manualSeed, randn, tensor } from '../index';
+import { type CrossEntropyOptions, type Reduction, crossEntropy, mseLoss } from '../lib/ops/losses';
 import { softmax } from '../lib/ops/softmax';
 import { transposedLeaf } from './helpers/inputs';
 import { expectTensorClose } from './helpers/close';
@@ -21,13 +21,15 @@ interface TorchCase {
 
 const fixture: { cases: TorchCase[] } = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'losses.json'), 'utf8'));
 
-
 describe('crossEntropy', () => {
   beforeEach(() => manualSeed(17));
 
   it('is ln 2 for two equal logits, and −log p of the target in general', () => {
     expectTensorClose(crossEntropy(tensor([[0, 0]]), tensor([0])), Math.LN2);
-    const logits = tensor([[1, 2, 3], [0, 0, Math.log(2)]]);
+    const logits = tensor([
+      [1, 2, 3],
+      [0, 0, Math.log(2)],
+    ]);
     const p0 = Math.exp(2) / (Math.exp(1) + Math.exp(2) + Math.exp(3));
     expectTensorClose(crossEntropy(logits, tensor([1, 2]), { reduction: 'none' }), [-Math.log(p0), -Math.log(0.5)]);
     expectTensorClose(crossEntropy(logits, tensor([1, 2]), { reduction: 'sum' }), -Math.log(p0) - Math.log(0.5));
@@ -49,10 +51,19 @@ describe('crossEntropy', () => {
   }
 
   it('computes its fused gradient (softmax − onehot)/N', () => {
-    const logits = tensor([[1, 2, 3], [0, 0, 0]], { requiresGrad: true });
+    const logits = tensor(
+      [
+        [1, 2, 3],
+        [0, 0, 0],
+      ],
+      { requiresGrad: true },
+    );
     crossEntropy(logits, tensor([2, 0])).backward();
     const p = softmax(logits.detach(), 1).toArray() as number[][];
-    expectTensorClose(logits.grad!, [[p[0][0] / 2, p[0][1] / 2, (p[0][2] - 1) / 2], [(p[1][0] - 1) / 2, p[1][1] / 2, p[1][2] / 2]]);
+    expectTensorClose(logits.grad!, [
+      [p[0][0] / 2, p[0][1] / 2, (p[0][2] - 1) / 2],
+      [(p[1][0] - 1) / 2, p[1][1] / 2, p[1][2] / 2],
+    ]);
   });
 
   it('keeps logits of −∞ for untargeted classes finite in loss and gradient', () => {
@@ -83,15 +94,26 @@ describe('crossEntropy', () => {
   it('gradcheck with soft targets, w.r.t. logits and targets', () => {
     const targets = softmax(randn([3, 4]), 1).requiresGrad_();
     gradcheck((x, t) => crossEntropy(x, t), [randn([3, 4], { requiresGrad: true }), targets]);
-    gradcheck((x, t) => crossEntropy(x, t, { reduction: 'none', labelSmoothing: 0.1, weight: tensor([1, 2, 0.5, 1]) }), [
-      transposedLeaf(randn([4, 3])),
-      targets,
-    ]);
+    gradcheck(
+      (x, t) => crossEntropy(x, t, { reduction: 'none', labelSmoothing: 0.1, weight: tensor([1, 2, 0.5, 1]) }),
+      [transposedLeaf(randn([4, 3])), targets],
+    );
   });
 
   it('gradcheck on [N, C, d] logits, with indices and with soft targets', () => {
     const logits = randn([2, 3, 4], { requiresGrad: true });
-    gradcheck((x) => crossEntropy(x, tensor([[0, 2, 1, 1], [2, 0, 1, 2]]), { labelSmoothing: 0.1 }), [logits]);
+    gradcheck(
+      (x) =>
+        crossEntropy(
+          x,
+          tensor([
+            [0, 2, 1, 1],
+            [2, 0, 1, 2],
+          ]),
+          { labelSmoothing: 0.1 },
+        ),
+      [logits],
+    );
     gradcheck((x, t) => crossEntropy(x, t, { reduction: 'sum' }), [logits, softmax(randn([2, 3, 4]), 1).requiresGrad_()]);
   });
 
@@ -107,8 +129,12 @@ describe('crossEntropy', () => {
 
   it('validates targets: range, integrality, shape', () => {
     const logits = randn([3, 5]);
-    expect(() => crossEntropy(logits, tensor([0, 5, 1]))).to.throw('crossEntropy: target 5 at index 1 is out of range for 5 classes (expected 0..4)');
-    expect(() => crossEntropy(logits, tensor([0, 1, -1]))).to.throw('crossEntropy: target -1 at index 2 is out of range for 5 classes (expected 0..4)');
+    expect(() => crossEntropy(logits, tensor([0, 5, 1]))).to.throw(
+      'crossEntropy: target 5 at index 1 is out of range for 5 classes (expected 0..4)',
+    );
+    expect(() => crossEntropy(logits, tensor([0, 1, -1]))).to.throw(
+      'crossEntropy: target -1 at index 2 is out of range for 5 classes (expected 0..4)',
+    );
     expect(() => crossEntropy(logits, tensor([1.5, 1, 1]))).to.throw('crossEntropy: target 1.5 at index 0 is not an integer class index');
     expect(() => crossEntropy(logits, tensor([0, 1]))).to.throw(
       'crossEntropy: targets of shape [2] fit logits of shape [3,5] neither as class indices (expected [3]) nor as probabilities (expected [3,5])',
@@ -120,11 +146,20 @@ describe('crossEntropy', () => {
     const logits = randn([3, 5]);
     const targets = tensor([0, 1, 2]);
     expect(() => crossEntropy(randn([5]), tensor(1))).to.throw('crossEntropy: logits must have shape [N,C] or [N,C,d1,...], got [5]');
-    expect(() => crossEntropy(logits, targets, { weight: tensor([1, 2]) })).to.throw('crossEntropy: weight has shape [2], expected [5] (one per class)');
-    expect(() => crossEntropy(logits, targets, { reduction: 'avg' as Reduction })).to.throw(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got "avg"`);
-    expect(() => crossEntropy(logits, targets, { labelSmoothing: 1.5 })).to.throw('crossEntropy: labelSmoothing must be in [0, 1], got 1.5');
+    expect(() => crossEntropy(logits, targets, { weight: tensor([1, 2]) })).to.throw(
+      'crossEntropy: weight has shape [2], expected [5] (one per class)',
+    );
+    expect(() => crossEntropy(logits, targets, { reduction: 'avg' as Reduction })).to.throw(
+      `crossEntropy: reduction must be 'mean', 'sum' or 'none', got "avg"`,
+    );
+    expect(() => crossEntropy(logits, targets, { labelSmoothing: 1.5 })).to.throw(
+      'crossEntropy: labelSmoothing must be in [0, 1], got 1.5',
+    );
     for (const ignoreIndex of [1.5, NaN, Infinity]) {
-      expect(() => crossEntropy(logits, targets, { ignoreIndex }), `${ignoreIndex}`).to.throw(RangeError, `crossEntropy: ignoreIndex must be an integer, got ${ignoreIndex}`);
+      expect(() => crossEntropy(logits, targets, { ignoreIndex }), `${ignoreIndex}`).to.throw(
+        RangeError,
+        `crossEntropy: ignoreIndex must be an integer, got ${ignoreIndex}`,
+      );
     }
     expect(() => crossEntropy(logits, softmax(randn([3, 5]), 1), { ignoreIndex: 0 })).to.throw(
       'crossEntropy: ignoreIndex 0 applies only to class-index targets, not to probability targets',
@@ -136,11 +171,20 @@ describe('mseLoss', () => {
   beforeEach(() => manualSeed(19));
 
   it('averages, sums or keeps the squared errors', () => {
-    const input = tensor([[1, 2], [3, 4]]);
-    const target = tensor([[1, 0], [0, 4]]);
+    const input = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const target = tensor([
+      [1, 0],
+      [0, 4],
+    ]);
     expect(mseLoss(input, target).item()).to.equal(13 / 4);
     expect(mseLoss(input, target, { reduction: 'sum' }).item()).to.equal(13);
-    expect(mseLoss(input, target, { reduction: 'none' }).toArray()).to.deep.equal([[0, 4], [9, 0]]);
+    expect(mseLoss(input, target, { reduction: 'none' }).toArray()).to.deep.equal([
+      [0, 4],
+      [9, 0],
+    ]);
   });
 
   it('gives 2(x − t)/n to the input and its negative to the target', () => {
@@ -160,6 +204,8 @@ describe('mseLoss', () => {
 
   it('names both shapes when they differ, and a bad reduction', () => {
     expect(() => mseLoss(randn([2, 3]), randn([3]))).to.throw('mseLoss: input shape [2,3] and target shape [3] differ');
-    expect(() => mseLoss(randn([2]), randn([2]), { reduction: 'max' as Reduction })).to.throw(`mseLoss: reduction must be 'mean', 'sum' or 'none', got "max"`);
+    expect(() => mseLoss(randn([2]), randn([2]), { reduction: 'max' as Reduction })).to.throw(
+      `mseLoss: reduction must be 'mean', 'sum' or 'none', got "max"`,
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { Tensor, ones, tensor, zeros } from '../index';
-import { MaskRow, maskedPixelColor, renderMaskGrid, renderMaskRows } from '../app/render/mask-grid';
+import { type MaskRow, maskedPixelColor, renderMaskGrid, renderMaskRows } from '../app/render/mask-grid';
 import { maskTechniques } from '../app/render/mask-techniques';
-import { RgbImage } from '../app/render/rgb-image';
+import type { RgbImage } from '../app/render/rgb-image';
 import { mnistTestDigits } from '../app/render/mnist-digits';
 
 /** The RGB bytes of cell (row, column) of a grid of 28×28 images. */
@@ -10,7 +10,8 @@ function cell(image: RgbImage, row: number, column: number, scale: number, gutte
   const side = 28 * scale;
   const out = new Uint8Array(side * side * 3);
   const [left, top] = [gutter + column * (side + gutter), gutter + row * (side + gutter)];
-  for (let y = 0; y < side; y++) out.set(image.data.subarray(((top + y) * image.width + left) * 3, ((top + y) * image.width + left + side) * 3), y * side * 3);
+  for (let y = 0; y < side; y++)
+    out.set(image.data.subarray(((top + y) * image.width + left) * 3, ((top + y) * image.width + left + side) * 3), y * side * 3);
   return out;
 }
 
@@ -33,7 +34,10 @@ describe('mask grid', () => {
       expect(Buffer.from(clean).equals(Buffer.from(cut)), `digit ${n}`).to.equal(false);
       const reds = Array.from({ length: clean.length / 3 }, (_, p) => cut[3 * p] > cut[3 * p + 1] + 50).filter(Boolean).length;
       expect(reds, `red pixels of digit ${n}`).to.be.within(1, 144); // at most one 12×12 hole
-      const grays = Array.from({ length: clean.length / 3 }, (_, p) => clean[3 * p] === clean[3 * p + 1] && clean[3 * p + 1] === clean[3 * p + 2]).every(Boolean);
+      const grays = Array.from(
+        { length: clean.length / 3 },
+        (_, p) => clean[3 * p] === clean[3 * p + 1] && clean[3 * p + 1] === clean[3 * p + 2],
+      ).every(Boolean);
       expect(grays, 'the clean row is all gray').to.equal(true);
     }
   });

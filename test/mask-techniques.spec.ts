@@ -49,7 +49,7 @@ describe('mask techniques', () => {
     expect(Array.from(rows[0].mask.contiguousData())).not.to.deep.equal(Array.from(rows[1].mask.contiguousData()));
   });
 
-  it("stochastic-depth: one row per block, survival decaying to 0.5, one draw per digit", () => {
+  it('stochastic-depth: one row per block, survival decaying to 0.5, one draw per digit', () => {
     const rows = rowsOf('stochastic-depth');
     expect(rows.map((r) => r.label.match(/p_l=([\d.]+)/)![1])).to.deep.equal(['0.875', '0.75', '0.625', '0.5']);
     for (const row of rows) expect(row.mask.shape).to.deep.equal([4, 1, 1, 1]);
@@ -58,7 +58,9 @@ describe('mask techniques', () => {
   it('draws from the generator it is given: the same seed, the same masks', () => {
     for (const name of maskTechniqueNames) {
       const [a, b] = [rowsOf(name, 3), rowsOf(name, 3)];
-      a.forEach((row, i) => { expect(Array.from(row.mask.contiguousData()), name).to.deep.equal(Array.from(b[i].mask.contiguousData())); });
+      a.forEach((row, i) => {
+        expect(Array.from(row.mask.contiguousData()), name).to.deep.equal(Array.from(b[i].mask.contiguousData()));
+      });
     }
   });
 });

@@ -8,8 +8,20 @@ describe('matmul', () => {
   beforeEach(() => manualSeed(11));
 
   it('multiplies 2-D matrices', () => {
-    const c = matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]]));
-    expect(c.toArray()).to.deep.equal([[19, 22], [43, 50]]);
+    const c = matmul(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      tensor([
+        [5, 6],
+        [7, 8],
+      ]),
+    );
+    expect(c.toArray()).to.deep.equal([
+      [19, 22],
+      [43, 50],
+    ]);
   });
 
   it('agrees with a naive triple loop when the inner dim is not a multiple of the unrolling', () => {
@@ -29,8 +41,24 @@ describe('matmul', () => {
     const dot = matmul(tensor([1, 2, 3]), tensor([4, 5, 6]));
     expect(dot.shape).to.deep.equal([]);
     expect(dot.item()).to.equal(32);
-    expect(matmul(tensor([1, 2]), tensor([[1, 2, 3], [4, 5, 6]])).toArray()).to.deep.equal([9, 12, 15]);
-    expect(matmul(tensor([[1, 2, 3], [4, 5, 6]]), tensor([1, 0, -1])).toArray()).to.deep.equal([-2, -2]);
+    expect(
+      matmul(
+        tensor([1, 2]),
+        tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      ).toArray(),
+    ).to.deep.equal([9, 12, 15]);
+    expect(
+      matmul(
+        tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+        tensor([1, 0, -1]),
+      ).toArray(),
+    ).to.deep.equal([-2, -2]);
     expect(matmul(tensor([1, 1]), randn([3, 2, 4])).shape).to.deep.equal([3, 4]);
     expect(matmul(randn([3, 2, 4]), tensor([1, 1, 1, 1])).shape).to.deep.equal([3, 2]);
   });
@@ -44,7 +72,9 @@ describe('matmul', () => {
       for (let j = 0; j < 4; j++) {
         const expected = matmul(select(select(a, 0, i), 0, 0), select(b, 0, j)).toArray() as number[][];
         const actual = select(select(c, 0, i), 0, j).toArray() as number[][];
-        actual.flat().forEach((v, k) => { expect(v).to.be.closeTo(expected.flat()[k], 1e-12); });
+        actual.flat().forEach((v, k) => {
+          expect(v).to.be.closeTo(expected.flat()[k], 1e-12);
+        });
       }
     }
   });

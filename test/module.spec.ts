@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Tensor, mul, add, ones, zeros, randn } from '../index';
+import { type Tensor, mul, add, ones, zeros, randn } from '../index';
 import { Module, snakeCase } from '../nn/module';
 import { Parameter } from '../nn/parameter';
 import { ModuleList, Sequential } from '../nn/containers';
@@ -32,13 +32,24 @@ describe('Module', () => {
   it('names parameters and buffers with dotted snake_case keys, in PyTorch order', () => {
     const net = new Net();
     expect(net.namedParameters().map(([n]) => n)).to.deep.equal([
-      'layer1.0.scale', 'layer1.0.shift', 'layer1.1.scale', 'layer1.1.shift', 'head.scale', 'head.shift',
+      'layer1.0.scale',
+      'layer1.0.shift',
+      'layer1.1.scale',
+      'layer1.1.shift',
+      'head.scale',
+      'head.shift',
     ]);
     expect(net.namedBuffers().map(([n]) => n)).to.deep.equal(['layer1.0.call_count', 'layer1.1.call_count', 'head.call_count']);
     expect(Object.keys(net.stateDict())).to.deep.equal([
-      'layer1.0.scale', 'layer1.0.shift', 'layer1.0.call_count',
-      'layer1.1.scale', 'layer1.1.shift', 'layer1.1.call_count',
-      'head.scale', 'head.shift', 'head.call_count',
+      'layer1.0.scale',
+      'layer1.0.shift',
+      'layer1.0.call_count',
+      'layer1.1.scale',
+      'layer1.1.shift',
+      'layer1.1.call_count',
+      'head.scale',
+      'head.shift',
+      'head.call_count',
     ]);
     expect(snakeCase('numBatchesTracked')).to.equal('num_batches_tracked');
   });
@@ -87,7 +98,10 @@ describe('Module', () => {
     );
     expect(net.head.scale.toArray()).to.deep.equal([1, 1, 1]);
     expect(() => new Affine().loadStateDict({ weight: 5 } as unknown as Record<string, Tensor>)).to.throw('unexpected keys: weight');
-    expect(() => net.loadStateDict(null as unknown as Record<string, Tensor>)).to.throw(TypeError, 'loadStateDict: state must be an object of named Tensors, got null');
+    expect(() => net.loadStateDict(null as unknown as Record<string, Tensor>)).to.throw(
+      TypeError,
+      'loadStateDict: state must be an object of named Tensors, got null',
+    );
   });
 
   it('trains end to end: gradients reach every parameter, zeroGrad clears them', () => {

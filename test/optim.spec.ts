@@ -1,13 +1,16 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { optim, tensor, Tensor } from '../index';
-import { Optimizer } from '../nn/optim/optimizer';
+import { optim, tensor, type Tensor } from '../index';
+import type { Optimizer } from '../nn/optim/optimizer';
 
 interface Fixture {
   start: number[];
   grads: number[][];
-  cases: Record<string, { optimizer: 'SGD' | 'Adam' | 'AdamW'; options: Record<string, number | boolean | number[]>; trajectory: number[][] }>;
+  cases: Record<
+    string,
+    { optimizer: 'SGD' | 'Adam' | 'AdamW'; options: Record<string, number | boolean | number[]>; trajectory: number[][] }
+  >;
   step_lr: number[];
   cosine_lr: number[];
 }
@@ -17,7 +20,12 @@ const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures/optim.json'), 
 function make(kind: string, params: Tensor[], o: Record<string, number | boolean | number[]>): Optimizer {
   const common = { lr: o.lr as number, weightDecay: o.weight_decay as number | undefined };
   if (kind === 'SGD') {
-    return new optim.SGD(params, { ...common, momentum: o.momentum as number, dampening: o.dampening as number, nesterov: o.nesterov as boolean });
+    return new optim.SGD(params, {
+      ...common,
+      momentum: o.momentum as number,
+      dampening: o.dampening as number,
+      nesterov: o.nesterov as boolean,
+    });
   }
   const adam = { ...common, betas: o.betas as [number, number] | undefined, eps: o.eps as number | undefined };
   return kind === 'Adam' ? new optim.Adam(params, adam) : new optim.AdamW(params, adam);
@@ -31,7 +39,9 @@ describe('optimizers (against torch.optim trajectories)', () => {
       fixture.grads.forEach((g, step) => {
         p.grad = tensor(g);
         opt.step();
-        Array.from(p.data).forEach((v, i) => { expect(v, `step ${step + 1}, entry ${i}`).to.be.closeTo(c.trajectory[step][i], 1e-12); });
+        Array.from(p.data).forEach((v, i) => {
+          expect(v, `step ${step + 1}, entry ${i}`).to.be.closeTo(c.trajectory[step][i], 1e-12);
+        });
       });
     });
   }
@@ -63,7 +73,9 @@ describe('optimizers (against torch.optim trajectories)', () => {
   it('validates options with the values', () => {
     const p = [tensor([1], { requiresGrad: true })];
     expect(() => new optim.SGD(p, { lr: -1 })).to.throw('SGD: lr must be a finite number ≥ 0, got -1');
-    expect(() => new optim.SGD(p, { lr: 0.1, nesterov: true })).to.throw('SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum 0, dampening 0');
+    expect(() => new optim.SGD(p, { lr: 0.1, nesterov: true })).to.throw(
+      'SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum 0, dampening 0',
+    );
     expect(() => new optim.Adam(p, { betas: [0.9, 1] })).to.throw('Adam: betas[1] must be in [0, 1), got 1');
     expect(() => new optim.Adam([])).to.throw('Adam: got an empty parameter list');
   });

@@ -69,8 +69,12 @@ const resolutions = {
 
 /** Our lockfile's entries for the packages a production install needs (not dev, not peer). */
 function runtimeLockEntries(): Record<string, unknown> {
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean; peer?: boolean }> };
-  return Object.fromEntries(Object.entries(lock.packages).filter(([path, entry]) => path !== '' && !entry.dev && !entry.devOptional && !entry.peer));
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; devOptional?: boolean; peer?: boolean }>;
+  };
+  return Object.fromEntries(
+    Object.entries(lock.packages).filter(([path, entry]) => path !== '' && !entry.dev && !entry.devOptional && !entry.peer),
+  );
 }
 
 function duBytes(path: string): number {
@@ -95,11 +99,21 @@ describe('the packed package, installed into an empty project', function () {
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'dropgrad-consumer-'));
-    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     // prepack's build prints its own lines first; npm's JSON report is what starts a line with '['.
     [pack] = JSON.parse(packed.slice(packed.search(/^\[/m))) as PackResult[];
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    const lockfile = { name: 'consumer', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'consumer', version: '1.0.0' }, ...runtimeLockEntries() } };
+    const lockfile = {
+      name: 'consumer',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': { name: 'consumer', version: '1.0.0' }, ...runtimeLockEntries() },
+    };
     writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lockfile));
     const started = Date.now();
     const { stdout, stderr } = run('npm', ['install', '--offline', '--no-audit', '--no-fund', `./${pack.filename}`]);
@@ -114,16 +128,29 @@ describe('the packed package, installed into an empty project', function () {
     expect(pack.size).to.be.at.most(budget.packedBytes);
     const unexpected = pack.files.map((f) => f.path).filter((path) => !shipped.some((pattern) => pattern.test(path)));
     expect(unexpected, 'files the package should not ship').to.deep.equal([]);
-    for (const entry of ['dist/esm/index.mjs', 'dist/cjs/index.cjs', 'dist/cli.cjs', 'dist/browser/dropgrad.mjs', 'dist/types/index.d.ts']) {
-      expect(pack.files.map((f) => f.path), entry).to.include(entry);
+    for (const entry of [
+      'dist/esm/index.mjs',
+      'dist/cjs/index.cjs',
+      'dist/cli.cjs',
+      'dist/browser/dropgrad.mjs',
+      'dist/types/index.d.ts',
+    ]) {
+      expect(
+        pack.files.map((f) => f.path),
+        entry,
+      ).to.include(entry);
     }
   });
 
   it(`installs without a warning in at most ${budget.installedBytes / 1024 / 1024} MB of node_modules: the CPU dependencies, no gpu.js`, () => {
     expect(installOutput).not.to.match(/warn/i);
     const bytes = duBytes(join(dir, 'node_modules'));
-    const installed = readdirSync(join(dir, 'node_modules')).filter((name) => !name.startsWith('.')).sort();
-    console.log(`      node_modules: ${(bytes / 1024 / 1024).toFixed(2)} MB, ${installed.length} packages; offline install ${installSeconds.toFixed(1)} s`);
+    const installed = readdirSync(join(dir, 'node_modules'))
+      .filter((name) => !name.startsWith('.'))
+      .sort();
+    console.log(
+      `      node_modules: ${(bytes / 1024 / 1024).toFixed(2)} MB, ${installed.length} packages; offline install ${installSeconds.toFixed(1)} s`,
+    );
     expect(bytes).to.be.at.most(budget.installedBytes);
     expect(installed).to.deep.equal(['cwise-compiler', 'dropgrad', 'iota-array', 'is-buffer', 'ndarray', 'ndarray-ops', 'uniq']);
   });
@@ -144,7 +171,9 @@ for (let i = 0; i < 2; i++) F.conv2d(randn([1, 2, 5, 5]), randn([3, 2, 3, 3]));
 console.log('ran');`;
     const { stdout, stderr } = run(process.execPath, ['-e', script]);
     expect(stdout).to.equal('ran\n');
-    expect(stderr).to.equal("dropgrad: gpu.js backend unavailable (gpu.js is not installed (npm install gpu.js) nor passed in with configureGpuJs({ load })); using 'js'\n");
+    expect(stderr).to.equal(
+      "dropgrad: gpu.js backend unavailable (gpu.js is not installed (npm install gpu.js) nor passed in with configureGpuJs({ load })); using 'js'\n",
+    );
   });
 
   it('works from import (ES module), the same copy as require() gets, and from its browser entry', () => {

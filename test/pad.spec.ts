@@ -1,27 +1,49 @@
 import { expect } from 'chai';
 import { gradcheck, manualSeed, randn, tensor } from '../index';
-import { PadMode, pad } from '../lib/ops/pad';
+import { type PadMode, pad } from '../lib/ops/pad';
 import { transposedLeaf } from './helpers/inputs';
 
 describe('pad', () => {
   beforeEach(() => manualSeed(31));
 
   it('pads with a constant, pairs counted from the last dim backwards', () => {
-    const x = tensor([[1, 2], [3, 4]]);
-    expect(pad(x, [1, 2]).toArray()).to.deep.equal([[0, 1, 2, 0, 0], [0, 3, 4, 0, 0]]);
-    expect(pad(x, [0, 0, 1, 0], { value: 9 }).toArray()).to.deep.equal([[9, 9], [1, 2], [3, 4]]);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(pad(x, [1, 2]).toArray()).to.deep.equal([
+      [0, 1, 2, 0, 0],
+      [0, 3, 4, 0, 0],
+    ]);
+    expect(pad(x, [0, 0, 1, 0], { value: 9 }).toArray()).to.deep.equal([
+      [9, 9],
+      [1, 2],
+      [3, 4],
+    ]);
     expect(pad(x, [1, 1, 1, 1]).shape).to.deep.equal([4, 4]);
-    expect(pad(x, []).toArray()).to.deep.equal([[1, 2], [3, 4]]);
+    expect(pad(x, []).toArray()).to.deep.equal([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('crops with negative padding', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(pad(x, [-1, 0]).toArray()).to.deep.equal([[2, 3], [5, 6]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(pad(x, [-1, 0]).toArray()).to.deep.equal([
+      [2, 3],
+      [5, 6],
+    ]);
     expect(pad(x, [1, -2, 0, -1]).toArray()).to.deep.equal([[0, 1]]);
   });
 
   it('names an output too large to allocate instead of failing in the engine', () => {
-    expect(() => pad(randn([2, 2]), [3e9, 3e9])).to.throw(RangeError, 'pad: output shape [2,6000000002] has 12000000004 elements, more than the 4294967296 one typed array can hold');
+    expect(() => pad(randn([2, 2]), [3e9, 3e9])).to.throw(
+      RangeError,
+      'pad: output shape [2,6000000002] has 12000000004 elements, more than the 4294967296 one typed array can hold',
+    );
   });
 
   it('reflects, replicates and wraps around as PyTorch does', () => {
@@ -29,7 +51,20 @@ describe('pad', () => {
     expect(pad(x, [2, 1], { mode: 'reflect' }).toArray()).to.deep.equal([3, 2, 1, 2, 3, 4, 3]);
     expect(pad(x, [2, 1], { mode: 'replicate' }).toArray()).to.deep.equal([1, 1, 1, 2, 3, 4, 4]);
     expect(pad(x, [2, 1], { mode: 'circular' }).toArray()).to.deep.equal([3, 4, 1, 2, 3, 4, 1]);
-    expect(pad(tensor([[1, 2], [3, 4]]), [0, 1, 1, 0], { mode: 'reflect' }).toArray()).to.deep.equal([[3, 4, 3], [1, 2, 1], [3, 4, 3]]);
+    expect(
+      pad(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        [0, 1, 1, 0],
+        { mode: 'reflect' },
+      ).toArray(),
+    ).to.deep.equal([
+      [3, 4, 3],
+      [1, 2, 1],
+      [3, 4, 3],
+    ]);
   });
 
   it('gives each input element the sum of the gradients of the outputs copied from it', () => {
@@ -62,7 +97,9 @@ describe('pad', () => {
     );
     // Names on every object's prototype are not modes ('toString' padded with garbage, 'constructor' with NaN).
     for (const mode of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
-      expect(() => pad(x, [1, 1], { mode: mode as PadMode }), mode).to.throw(`pad: mode must be one of constant, reflect, replicate, circular, got "${mode}"`);
+      expect(() => pad(x, [1, 1], { mode: mode as PadMode }), mode).to.throw(
+        `pad: mode must be one of constant, reflect, replicate, circular, got "${mode}"`,
+      );
     }
   });
 });

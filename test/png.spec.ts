@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { crc32 as zlibCrc32, inflateSync } from 'node:zlib';
 import { crc32, encodePng, indexColours } from '../app/render/png';
 import { adler32, zlibStore } from '../app/render/zlib-store';
-import { RgbImage, createRgbImage } from '../app/render/rgb-image';
+import { type RgbImage, createRgbImage } from '../app/render/rgb-image';
 
 interface Chunk {
   type: string;
@@ -18,7 +18,12 @@ function readChunks(png: Uint8Array): Chunk[] {
   for (let at = 8; at < png.length; ) {
     const length = view.getUint32(at);
     const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
-    chunks.push({ type, data: png.subarray(at + 8, at + 8 + length), crc: view.getUint32(at + 8 + length), crcOver: png.subarray(at + 4, at + 8 + length) });
+    chunks.push({
+      type,
+      data: png.subarray(at + 8, at + 8 + length),
+      crc: view.getUint32(at + 8 + length),
+      crcOver: png.subarray(at + 4, at + 8 + length),
+    });
     at += 12 + length;
   }
   return chunks;

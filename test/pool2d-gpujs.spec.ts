@@ -8,7 +8,16 @@ import type { AvgPool2dGeometry, MaxPool2dGeometry } from '../kernels/pool2d';
 import { configureGpuJs, gpuJsStatus } from '../kernels/gpujs/context';
 import { expectAllClose } from './helpers/close';
 
-type Pool = { planes: number; inH: number; inW: number; k: [number, number]; s: [number, number]; p: [number, number]; d: [number, number]; ceil: boolean };
+type Pool = {
+  planes: number;
+  inH: number;
+  inW: number;
+  k: [number, number];
+  s: [number, number];
+  p: [number, number];
+  d: [number, number];
+  ceil: boolean;
+};
 
 // Small (gpu.js' cpu mode interprets every thread); odd sizes, strides, padding, dilation, ceil
 // mode, a single plane, windows that overlap (stride < kernel) and ones that skip (stride > kernel).
@@ -24,10 +33,19 @@ const pools: Pool[] = [
 ];
 
 const maxGeometry = (c: Pool): MaxPool2dGeometry => ({
-  planes: c.planes, inH: c.inH, inW: c.inW,
+  planes: c.planes,
+  inH: c.inH,
+  inW: c.inW,
   outH: pooledSize(c.inH, c.k[0], c.s[0], c.p[0], c.d[0], c.ceil),
   outW: pooledSize(c.inW, c.k[1], c.s[1], c.p[1], c.d[1], c.ceil),
-  kH: c.k[0], kW: c.k[1], sH: c.s[0], sW: c.s[1], pH: c.p[0], pW: c.p[1], dH: c.d[0], dW: c.d[1],
+  kH: c.k[0],
+  kW: c.k[1],
+  sH: c.s[0],
+  sW: c.s[1],
+  pH: c.p[0],
+  pW: c.p[1],
+  dH: c.d[0],
+  dW: c.d[1],
 });
 
 /** avg pooling (no dilation) with count-include-pad on or off, or a divisor override. */

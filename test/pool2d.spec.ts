@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { BackendName, DType, Tensor, gradcheck, manualSeed, randn, tensor, withBackend } from '../index';
-import { AvgPool2dOptions, MaxPool2dOptions, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../lib/ops/pool2d';
+import { type BackendName, type DType, type Tensor, gradcheck, manualSeed, randn, tensor, withBackend } from '../index';
+import { type AvgPool2dOptions, type MaxPool2dOptions, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../lib/ops/pool2d';
 import { pool2dKernels } from '../kernels/pool2d';
 import { jsPool2d } from '../kernels/pool2d/js';
 import { referencePool2d } from '../kernels/pool2d/reference';
@@ -11,7 +11,11 @@ import { gpujsPool2d } from '../kernels/pool2d/gpujs';
 const backends: readonly BackendName[] = ['reference', 'js'];
 
 /** 0, 1, …, n−1 laid out row-major in `shape`. */
-const iota = (shape: number[]): Tensor => tensor(Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i), { shape });
+const iota = (shape: number[]): Tensor =>
+  tensor(
+    Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i),
+    { shape },
+  );
 
 /** Distinct values (a shuffled 0.1-spaced ramp): max pooling has no ties, so it is differentiable. */
 function distinct(shape: number[], generator: Generator): Tensor {
@@ -39,44 +43,134 @@ describe('pool2d ops', () => {
 
       it('maxPool2d: floor and ceil mode, dilation', () => {
         run(() => {
-          expect(maxPool2d(iota([1, 1, 4, 4]), 2).toArray()).to.deep.equal([[[[5, 7], [13, 15]]]]);
-          expect(maxPool2d(iota([1, 1, 5, 5]), 2).toArray()).to.deep.equal([[[[6, 8], [16, 18]]]]);
-          expect(maxPool2d(iota([1, 1, 5, 5]), 2, { ceilMode: true }).toArray()).to.deep.equal([[[[6, 8, 9], [16, 18, 19], [21, 23, 24]]]]);
-          expect(maxPool2d(iota([1, 1, 4, 4]), 2, { stride: 1, dilation: 2 }).toArray()).to.deep.equal([[[[10, 11], [14, 15]]]]);
+          expect(maxPool2d(iota([1, 1, 4, 4]), 2).toArray()).to.deep.equal([
+            [
+              [
+                [5, 7],
+                [13, 15],
+              ],
+            ],
+          ]);
+          expect(maxPool2d(iota([1, 1, 5, 5]), 2).toArray()).to.deep.equal([
+            [
+              [
+                [6, 8],
+                [16, 18],
+              ],
+            ],
+          ]);
+          expect(maxPool2d(iota([1, 1, 5, 5]), 2, { ceilMode: true }).toArray()).to.deep.equal([
+            [
+              [
+                [6, 8, 9],
+                [16, 18, 19],
+                [21, 23, 24],
+              ],
+            ],
+          ]);
+          expect(maxPool2d(iota([1, 1, 4, 4]), 2, { stride: 1, dilation: 2 }).toArray()).to.deep.equal([
+            [
+              [
+                [10, 11],
+                [14, 15],
+              ],
+            ],
+          ]);
         });
       });
 
       it('maxPool2d pads with −∞, not 0', () => {
         run(() => {
-          const x = tensor([[[[-1, -2], [-3, -4]]]]);
-          expect(maxPool2d(x, 2, { stride: 1, padding: 1 }).toArray()).to.deep.equal([[[[-1, -1, -2], [-1, -1, -2], [-3, -3, -4]]]]);
+          const x = tensor([
+            [
+              [
+                [-1, -2],
+                [-3, -4],
+              ],
+            ],
+          ]);
+          expect(maxPool2d(x, 2, { stride: 1, padding: 1 }).toArray()).to.deep.equal([
+            [
+              [
+                [-1, -1, -2],
+                [-1, -1, -2],
+                [-3, -3, -4],
+              ],
+            ],
+          ]);
         });
       });
 
       it('maxPool2d sends the gradient of tied maxima to the first one, and sums overlapping windows', () => {
         run(() => {
-          const x = tensor([[[[1, 3, 0], [3, 3, 2]]]], { requiresGrad: true });
+          const x = tensor(
+            [
+              [
+                [
+                  [1, 3, 0],
+                  [3, 3, 2],
+                ],
+              ],
+            ],
+            { requiresGrad: true },
+          );
           const y = maxPool2d(x, 2, { stride: 1 });
           expect(y.toArray()).to.deep.equal([[[[3, 3]]]]);
           y.backward(tensor([[[[10, 100]]]]));
           // Window 1 ties at (0,1), (1,0), (1,1): first is (0,1). Window 2 ties at (0,1), (1,1).
-          expect(x.grad!.toArray()).to.deep.equal([[[[0, 110, 0], [0, 0, 0]]]]);
+          expect(x.grad!.toArray()).to.deep.equal([
+            [
+              [
+                [0, 110, 0],
+                [0, 0, 0],
+              ],
+            ],
+          ]);
         });
       });
 
       it('maxPool2d propagates NaN', () => {
         run(() => {
-          expect(maxPool2d(tensor([[[[1, NaN], [5, 2]]]]), 2).item()).to.be.NaN;
+          expect(
+            maxPool2d(
+              tensor([
+                [
+                  [
+                    [1, NaN],
+                    [5, 2],
+                  ],
+                ],
+              ]),
+              2,
+            ).item(),
+          ).to.be.NaN;
         });
       });
 
       it('maxPool2d: a window with no tap inside the input gives −∞ and no gradient', () => {
         run(() => {
-          const x = tensor([[[[1, 2], [3, 4]]]], { requiresGrad: true });
+          const x = tensor(
+            [
+              [
+                [
+                  [1, 2],
+                  [3, 4],
+                ],
+              ],
+            ],
+            { requiresGrad: true },
+          );
           const y = maxPool2d(x, 2, { stride: 2, padding: 1, dilation: 3 });
           expect(y.toArray()).to.deep.equal([[[[-Infinity]]]]);
           y.backward(tensor([[[[1]]]]));
-          expect(x.grad!.toArray()).to.deep.equal([[[[0, 0], [0, 0]]]]);
+          expect(x.grad!.toArray()).to.deep.equal([
+            [
+              [
+                [0, 0],
+                [0, 0],
+              ],
+            ],
+          ]);
         });
       });
 
@@ -91,12 +185,32 @@ describe('pool2d ops', () => {
             'countIncludePad',
           );
           expect(avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }).toArray()).to.deep.equal([
-            [[[3, 4.5, 6], [10.5, 12, 13.5], [18, 19.5, 21]]],
+            [
+              [
+                [3, 4.5, 6],
+                [10.5, 12, 13.5],
+                [18, 19.5, 21],
+              ],
+            ],
           ]);
           // The ceil-mode window starting at column 4 runs past the (unpadded) edge: divisor 2·1, not 2·2.
-          expect(avgPool2d(x, 2, { ceilMode: true }).toArray()).to.deep.equal([[[[3, 5, 6.5], [13, 15, 16.5], [20.5, 22.5, 24]]]]);
+          expect(avgPool2d(x, 2, { ceilMode: true }).toArray()).to.deep.equal([
+            [
+              [
+                [3, 5, 6.5],
+                [13, 15, 16.5],
+                [20.5, 22.5, 24],
+              ],
+            ],
+          ]);
           expect(avgPool2d(x, 3, { stride: 2, padding: 1, divisorOverride: 2 }).toArray()).to.deep.equal([
-            [[[6, 13.5, 12], [31.5, 54, 40.5], [36, 58.5, 42]]],
+            [
+              [
+                [6, 13.5, 12],
+                [31.5, 54, 40.5],
+                [36, 58.5, 42],
+              ],
+            ],
           ]);
         });
       });
@@ -111,7 +225,15 @@ describe('pool2d ops', () => {
 
       it('adaptiveAvgPool2d: PyTorch bins, and global average pooling', () => {
         run(() => {
-          expect(adaptiveAvgPool2d(iota([1, 1, 5, 5]), [3, 2]).toArray()).to.deep.equal([[[[3.5, 5.5], [11, 13], [18.5, 20.5]]]]);
+          expect(adaptiveAvgPool2d(iota([1, 1, 5, 5]), [3, 2]).toArray()).to.deep.equal([
+            [
+              [
+                [3.5, 5.5],
+                [11, 13],
+                [18.5, 20.5],
+              ],
+            ],
+          ]);
           const x = randn([2, 3, 4, 5]);
           const global = adaptiveAvgPool2d(x, 1);
           expect(global.shape).to.deep.equal([2, 3, 1, 1]);
@@ -119,7 +241,27 @@ describe('pool2d ops', () => {
           const means = Array.from({ length: 6 }, (_, p) => values.slice(p * 20, p * 20 + 20).reduce((a, b) => a + b, 0) / 20);
           expectAllClose(global.data, means, { rtol: 1e-14, atol: 1e-15 }, 'global average');
           // An output larger than the input repeats input cells, as PyTorch does.
-          expect(adaptiveAvgPool2d(tensor([[[[1, 2], [3, 4]]]]), [3, 3]).toArray()).to.deep.equal([[[[1, 1.5, 2], [2, 2.5, 3], [3, 3.5, 4]]]]);
+          expect(
+            adaptiveAvgPool2d(
+              tensor([
+                [
+                  [
+                    [1, 2],
+                    [3, 4],
+                  ],
+                ],
+              ]),
+              [3, 3],
+            ).toArray(),
+          ).to.deep.equal([
+            [
+              [
+                [1, 1.5, 2],
+                [2, 2.5, 3],
+                [3, 3.5, 4],
+              ],
+            ],
+          ]);
         });
       });
     });
@@ -154,9 +296,15 @@ describe('pool2d ops', () => {
     }
 
     const adaptiveCases: Array<[number[], number | [number, number]]> = [
-      [[1, 2, 5, 7], [3, 4]],
+      [
+        [1, 2, 5, 7],
+        [3, 4],
+      ],
       [[2, 1, 4, 4], 1],
-      [[1, 1, 3, 2], [4, 5]],
+      [
+        [1, 1, 3, 2],
+        [4, 5],
+      ],
     ];
     for (const [shape, size] of adaptiveCases) {
       it(`adaptiveAvgPool2d ${JSON.stringify(shape)} → ${JSON.stringify(size)}`, () => {
@@ -239,9 +387,13 @@ describe('pool2d ops', () => {
     });
 
     it('rejects empty non-batch dims as PyTorch does (only the batch dim of a 4-D input may be 0)', () => {
-      expect(() => avgPool2d(randn([1, 0, 4, 4]), 2)).to.throw('avgPool2d: input of shape [1,0,4,4] has an empty non-batch dim (only N of (N,C,H,W) may be 0)');
+      expect(() => avgPool2d(randn([1, 0, 4, 4]), 2)).to.throw(
+        'avgPool2d: input of shape [1,0,4,4] has an empty non-batch dim (only N of (N,C,H,W) may be 0)',
+      );
       expect(() => maxPool2d(randn([0, 4, 4]), 2)).to.throw('maxPool2d: input of shape [0,4,4] has an empty non-batch dim');
-      expect(() => adaptiveAvgPool2d(randn([1, 1, 4, 0]), 2)).to.throw('adaptiveAvgPool2d: input of shape [1,1,4,0] has an empty spatial dim (H and W must be ≥ 1)');
+      expect(() => adaptiveAvgPool2d(randn([1, 1, 4, 0]), 2)).to.throw(
+        'adaptiveAvgPool2d: input of shape [1,1,4,0] has an empty spatial dim (H and W must be ≥ 1)',
+      );
     });
 
     it('names an output too large to allocate instead of failing in the engine', () => {
@@ -258,10 +410,16 @@ describe('pool2d ops', () => {
       expect(() => avgPool2d(randn([1, 1, 4, 4]), 5)).to.throw('avgPool2d: input size 4×4 gives output size 0×0, which is too small');
       expect(() => maxPool2d(randn([1, 1, 4, 4]), 1.5)).to.throw('maxPool2d: kernelSize must be an integer ≥ 1 or a pair of them, got 1.5');
       expect(() => maxPool2d(randn([1, 1, 4, 4]), NaN)).to.throw('maxPool2d: kernelSize must be an integer ≥ 1 or a pair of them, got NaN');
-      expect(() => avgPool2d(randn([1, 1, 4, 4]), 2, { padding: [0, NaN] })).to.throw('avgPool2d: padding must be an integer ≥ 0 or a pair of them, got [0,NaN]');
+      expect(() => avgPool2d(randn([1, 1, 4, 4]), 2, { padding: [0, NaN] })).to.throw(
+        'avgPool2d: padding must be an integer ≥ 0 or a pair of them, got [0,NaN]',
+      );
       expect(() => maxPool2d(randn([1, 1, 4, 4]), 2, { stride: 0 })).to.throw('maxPool2d: stride must be an integer ≥ 1');
-      expect(() => avgPool2d(randn([1, 1, 4, 4]), 2, { divisorOverride: 0 })).to.throw('avgPool2d: divisorOverride must be a finite non-zero number, got 0');
-      expect(() => adaptiveAvgPool2d(randn([1, 1, 4, 4]), [2, 0])).to.throw('adaptiveAvgPool2d: outputSize must be an integer ≥ 1 or a pair of them, got [2,0]');
+      expect(() => avgPool2d(randn([1, 1, 4, 4]), 2, { divisorOverride: 0 })).to.throw(
+        'avgPool2d: divisorOverride must be a finite non-zero number, got 0',
+      );
+      expect(() => adaptiveAvgPool2d(randn([1, 1, 4, 4]), [2, 0])).to.throw(
+        'adaptiveAvgPool2d: outputSize must be an integer ≥ 1 or a pair of them, got [2,0]',
+      );
     });
   });
 });

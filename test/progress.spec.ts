@@ -3,7 +3,10 @@ import { ProgressBar } from '../app/cli/progress';
 import type { TrainProgress } from '../app/training/train-epoch';
 
 /** A terminal `columns` wide (undefined: unknown width) that records what is written. */
-function terminal(columns: number | undefined, isTTY = true): { write: (t: string) => void; isTTY: boolean; columns?: number; text: () => string } {
+function terminal(
+  columns: number | undefined,
+  isTTY = true,
+): { write: (t: string) => void; isTTY: boolean; columns?: number; text: () => string } {
   let text = '';
   const write = (t: string): void => {
     text += t;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Generator, gradcheck, manualSeed, ones, randn, Tensor } from '../index';
+import { Generator, gradcheck, manualSeed, ones, randn, type Tensor } from '../index';
 import { RandomErasing, randomErasing, randomErasingMasks } from '../nn/drop/random-erasing';
 import { expectRate } from './helpers/stats';
 
@@ -22,7 +22,9 @@ describe('RandomErasing', () => {
 
   it('fills with the value in every channel, or with random noise', () => {
     const y = randomErasing(ones([1, 3, 8, 8]), 1, { value: 5 }).data;
-    const fives = Array.from(y).map((v, i) => (v === 5 ? i % 64 : -1)).filter((i) => i >= 0);
+    const fives = Array.from(y)
+      .map((v, i) => (v === 5 ? i % 64 : -1))
+      .filter((i) => i >= 0);
     expect(fives.length % 3).to.equal(0);
     expect(fives.length).to.be.greaterThan(0);
     const noisy = randomErasing(ones([1, 1, 8, 8]), 1, { value: 'random' }).data;
@@ -31,8 +33,12 @@ describe('RandomErasing', () => {
 
   it('validates its options and is the identity in eval', () => {
     expect(() => randomErasing(randn([1, 4, 4]), 2)).to.throw('randomErasing: p must be a probability in [0, 1], got 2');
-    expect(() => randomErasing(randn([1, 4, 4]), 0.5, { scale: [0.5, 0.1] })).to.throw('randomErasing: scale must be an ordered pair in [0, 1], got [0.5, 0.1]');
-    expect(() => new RandomErasing(0.5, { ratio: [0, 1] })).to.throw('randomErasing: ratio must be an ordered pair of positive numbers, got [0, 1]');
+    expect(() => randomErasing(randn([1, 4, 4]), 0.5, { scale: [0.5, 0.1] })).to.throw(
+      'randomErasing: scale must be an ordered pair in [0, 1], got [0.5, 0.1]',
+    );
+    expect(() => new RandomErasing(0.5, { ratio: [0, 1] })).to.throw(
+      'randomErasing: ratio must be an ordered pair of positive numbers, got [0, 1]',
+    );
     const x = randn([1, 4, 4]);
     expect(new RandomErasing().eval().forward(x)).to.equal(x);
     expect(randomErasing(x, 1, { training: false })).to.equal(x);

@@ -1,12 +1,16 @@
 import { expect } from 'chai';
 import { arange, gradcheck, manualSeed, randn, tensor, zeros } from '../index';
-import { Dims, max, mean, min, sum, var as varAlias, variance } from '../lib/ops/reductions';
+import { type Dims, max, mean, min, sum, var as varAlias, variance } from '../lib/ops/reductions';
 import { transposedLeaf } from './helpers/inputs';
 import { expectTensorClose } from './helpers/close';
 
 describe('reductions', () => {
   beforeEach(() => manualSeed(3));
-  const x23 = () => tensor([[1, 2, 3], [4, 5, 6]]);
+  const x23 = () =>
+    tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
 
   it('sums over all dims, one dim, negative dims and several dims', () => {
     const s = sum(x23());
@@ -52,29 +56,62 @@ describe('reductions', () => {
   });
 
   it('keeps the input dtype', () => {
-    const f32 = tensor([[1, 2], [3, 4]], { dtype: 'float32' });
+    const f32 = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: 'float32' },
+    );
     for (const out of [sum(f32), mean(f32, 0), max(f32, 1), min(f32), variance(f32)]) expect(out.dtype).to.equal('float32');
   });
 
   it('broadcasts gradients back over the reduced dims', () => {
     const x = x23().requiresGrad_();
     mean(x, 1).backward(tensor([3, 6]));
-    expect(x.grad!.toArray()).to.deep.equal([[1, 1, 1], [2, 2, 2]]);
+    expect(x.grad!.toArray()).to.deep.equal([
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
     x.grad = null;
     sum(x, 0, true).backward(tensor([[1, 2, 3]]));
-    expect(x.grad!.toArray()).to.deep.equal([[1, 2, 3], [1, 2, 3]]);
+    expect(x.grad!.toArray()).to.deep.equal([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
   });
 
   it('sends the max/min gradient to the first extreme element among ties', () => {
-    const x = tensor([[1, 3, 3], [2, 0, 0]], { requiresGrad: true });
+    const x = tensor(
+      [
+        [1, 3, 3],
+        [2, 0, 0],
+      ],
+      { requiresGrad: true },
+    );
     max(x, 1).backward(tensor([10, 20]));
-    expect(x.grad!.toArray()).to.deep.equal([[0, 10, 0], [20, 0, 0]]);
+    expect(x.grad!.toArray()).to.deep.equal([
+      [0, 10, 0],
+      [20, 0, 0],
+    ]);
     x.grad = null;
     min(x, 1).backward(tensor([10, 20]));
-    expect(x.grad!.toArray()).to.deep.equal([[10, 0, 0], [0, 20, 0]]);
-    const full = tensor([[5, 1], [5, 0]], { requiresGrad: true });
+    expect(x.grad!.toArray()).to.deep.equal([
+      [10, 0, 0],
+      [0, 20, 0],
+    ]);
+    const full = tensor(
+      [
+        [5, 1],
+        [5, 0],
+      ],
+      { requiresGrad: true },
+    );
     max(full).backward();
-    expect(full.grad!.toArray()).to.deep.equal([[1, 0], [0, 0]]);
+    expect(full.grad!.toArray()).to.deep.equal([
+      [1, 0],
+      [0, 0],
+    ]);
   });
 
   const dimCases: Array<[Dims | undefined, boolean]> = [

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Generator, gradcheck, manualSeed, randn, Tensor, withBackend } from '../index';
+import { Generator, gradcheck, manualSeed, randn, type Tensor, withBackend } from '../index';
 import { BasicBlock } from '../nn/models/basic-block';
 import { Bottleneck } from '../nn/models/bottleneck';
 import { add, mul } from '../lib/ops/arithmetic';
@@ -42,7 +42,12 @@ describe('ResNet blocks with stochastic depth', () => {
     expect(new Bottleneck(16, 4).downsample).to.equal(null);
     expect(new Bottleneck(8, 4).downsample).to.not.equal(null);
     expect(new BasicBlock(4, 8, { stride: 2 }).forward(randn([1, 4, 6, 6])).shape).to.deep.equal([1, 8, 3, 3]);
-    expect(Object.keys(new BasicBlock(2, 4).stateDict())).to.include.members(['conv1.weight', 'bn1.running_mean', 'downsample.conv.weight', 'downsample.bn.num_batches_tracked']);
+    expect(Object.keys(new BasicBlock(2, 4).stateDict())).to.include.members([
+      'conv1.weight',
+      'bn1.running_mean',
+      'downsample.conv.weight',
+      'downsample.bn.num_batches_tracked',
+    ]);
   });
 
   for (const [name, build, shape] of builders) {
@@ -68,7 +73,7 @@ describe('ResNet blocks with stochastic depth', () => {
         expect(counter.calls).to.equal(40 - dropped);
       });
 
-      it("paper convention: no scaling in training, branch scaled by p_l at test", () => {
+      it('paper convention: no scaling in training, branch scaled by p_l at test', () => {
         const block = build({ stochasticDepth: { survivalProb: 0.7, convention: 'paper', generator: new Generator(3) } });
         const x = randn(shape);
         const identity = block.downsample ? block.downsample.forward(x) : x;
@@ -87,7 +92,9 @@ describe('ResNet blocks with stochastic depth', () => {
         const identity = block.downsample ? block.downsample.forward(x) : x;
         const y = firstSurvivingForward(block, x);
         const expected = relu(add(mul(block.branch(x), 1 / 0.8), identity)).data;
-        Array.from(y.data).forEach((v, i) => { expect(v).to.be.closeTo(expected[i], 1e-12); });
+        Array.from(y.data).forEach((v, i) => {
+          expect(v).to.be.closeTo(expected[i], 1e-12);
+        });
         block.eval();
         expect(Array.from(block.forward(x).data)).to.deep.equal(Array.from(relu(add(block.branch(x), identity)).data));
       });
@@ -98,10 +105,14 @@ describe('ResNet blocks with stochastic depth', () => {
             for (const seed of [0, 1, 2, 3]) {
               const block = build({ stochasticDepth: { survivalProb: 0.5, mode, generator: new Generator(0) } });
               const x = randn(shape, { requiresGrad: true });
-              gradcheck((t: Tensor) => {
-                block.depth.generator.manualSeed(seed);
-                return block.forward(t);
-              }, [x, block.conv1.weight], { fastMode: true });
+              gradcheck(
+                (t: Tensor) => {
+                  block.depth.generator.manualSeed(seed);
+                  return block.forward(t);
+                },
+                [x, block.conv1.weight],
+                { fastMode: true },
+              );
             }
           }
         });
@@ -115,10 +126,13 @@ describe('ResNet blocks with stochastic depth', () => {
       for (const seed of [0, 1, 2, 3, 4, 5]) {
         const block = new BasicBlock(1, 1, { stochasticDepth: { survivalProb: 0.5, generator: new Generator(0) } });
         const x = randn([2, 1, 3, 3], { requiresGrad: true });
-        gradcheck((t: Tensor) => {
-          block.depth.generator.manualSeed(seed);
-          return block.forward(t);
-        }, [x, block.conv2.weight]);
+        gradcheck(
+          (t: Tensor) => {
+            block.depth.generator.manualSeed(seed);
+            return block.forward(t);
+          },
+          [x, block.conv2.weight],
+        );
         outcomes.add(block.depth.lastDropped);
       }
       expect([...outcomes].sort()).to.deep.equal([false, true]);

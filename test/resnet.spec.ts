@@ -11,7 +11,12 @@ describe('resnet()', () => {
   it('builds stages that halve the resolution and classify', () => {
     const model = resnet({ layers: [1, 1, 1], widths: [4, 8, 16] });
     expect(model.forward(randn([2, 1, 12, 12])).shape).to.deep.equal([2, 10]);
-    expect(Object.keys(model.stateDict())).to.include.members(['conv1.weight', 'stages.0.0.conv1.weight', 'stages.1.0.downsample.conv.weight', 'fc.bias']);
+    expect(Object.keys(model.stateDict())).to.include.members([
+      'conv1.weight',
+      'stages.0.0.conv1.weight',
+      'stages.1.0.downsample.conv.weight',
+      'fc.bias',
+    ]);
   });
 
   it("assigns the paper's linearly decaying survival probabilities over all blocks", () => {
@@ -30,6 +35,8 @@ describe('resnet()', () => {
   });
 
   it('refuses mismatched stage lists', () => {
-    expect(() => resnet({ layers: [1, 1], widths: [4] })).to.throw('resnet: layers [1,1] and widths [4] must be non-empty and of the same length');
+    expect(() => resnet({ layers: [1, 1], widths: [4] })).to.throw(
+      'resnet: layers [1,1] and widths [4] must be non-empty and of the same length',
+    );
   });
 });

@@ -11,7 +11,8 @@ const model = (seed: number): nn.Sequential => {
   return new nn.Sequential(new nn.Linear(3, 4, { generator }), new nn.BatchNorm1d(4), new nn.ReLU(), new nn.Linear(4, 2, { generator }));
 };
 
-const snapshot = (m: nn.Module): Record<string, number[]> => Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, Array.from(t.data)]));
+const snapshot = (m: nn.Module): Record<string, number[]> =>
+  Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, Array.from(t.data)]));
 
 describe('safetensors files', () => {
   const tempDir = useTempDir();
@@ -23,7 +24,15 @@ describe('safetensors files', () => {
     save(source, path);
     expect(readdirSync(tempDir())).to.deep.equal(['model.safetensors']);
     expect(Object.keys(load(path))).to.deep.equal([
-      '0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked', '3.weight', '3.bias',
+      '0.weight',
+      '0.bias',
+      '1.weight',
+      '1.bias',
+      '1.running_mean',
+      '1.running_var',
+      '1.num_batches_tracked',
+      '3.weight',
+      '3.bias',
     ]);
     const target = model(2);
     expect(snapshot(target)).to.not.deep.equal(snapshot(source));
@@ -59,7 +68,16 @@ describe('safetensors files', () => {
     const net = model(5);
     const before = snapshot(net);
     const wrongShape = join(tempDir(), 'wide.safetensors');
-    save({ ...net.stateDict(), '3.weight': tensor([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]) }, wrongShape);
+    save(
+      {
+        ...net.stateDict(),
+        '3.weight': tensor([
+          [1, 2, 3, 4, 5],
+          [6, 7, 8, 9, 10],
+        ]),
+      },
+      wrongShape,
+    );
     expect(() => loadInto(net, wrongShape)).to.throw('loadStateDict: 3.weight has shape [2,5] in the state dict, [2,4] in the module');
     const missing = join(tempDir(), 'missing.safetensors');
     const { '1.running_var': _dropped, ...partial } = model(6).stateDict();
@@ -88,10 +106,13 @@ describe('safetensors files', () => {
     expect(readdirSync(tempDir())).to.deep.equal(['model.safetensors']);
   });
 
-  it('names a bad path or a bad module instead of an engine message (rename \'\' -> \'\', loadStateDict is not a function)', () => {
+  it("names a bad path or a bad module instead of an engine message (rename '' -> '', loadStateDict is not a function)", () => {
     expect(() => save(model(1), '')).to.throw(Error, 'cannot write "": expected a file name, got an empty path');
     const path = join(tempDir(), 'model.safetensors');
     save(model(1), path);
-    expect(() => loadInto(5 as unknown as nn.Module, path)).to.throw(TypeError, 'loadInto: module must be a Module (with loadStateDict), got 5');
+    expect(() => loadInto(5 as unknown as nn.Module, path)).to.throw(
+      TypeError,
+      'loadInto: module must be a Module (with loadStateDict), got 5',
+    );
   });
 });

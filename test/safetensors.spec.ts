@@ -46,10 +46,18 @@ describe('safetensors encoding', () => {
       const state = JSON.parse('{}') as Record<string, Tensor>;
       // Defined as own properties: a plain assignment to "__proto__" would set the prototype.
       for (const name of ['__proto__', 'constructor', 'toString', 'a.b']) {
-        Object.defineProperty(state, name, { value: Tensor.fromData(new Float64Array(shape[0] * (shape[1] ?? 1)).fill(1.5), shape), enumerable: true });
+        Object.defineProperty(state, name, {
+          value: Tensor.fromData(new Float64Array(shape[0] * (shape[1] ?? 1)).fill(1.5), shape),
+          enumerable: true,
+        });
       }
       const bytes = encodeSafetensors(state);
-      expect(Object.keys(JSON.parse(headerOf(bytes).text)), `shape [${shape}]`).to.have.members(['__proto__', 'constructor', 'toString', 'a.b']);
+      expect(Object.keys(JSON.parse(headerOf(bytes).text)), `shape [${shape}]`).to.have.members([
+        '__proto__',
+        'constructor',
+        'toString',
+        'a.b',
+      ]);
       const { tensors } = decodeSafetensors(bytes);
       expect(Object.keys(tensors)).to.deep.equal(['__proto__', 'constructor', 'toString', 'a.b']);
       const protoNamed: unknown = Object.getOwnPropertyDescriptor(tensors, '__proto__')?.value;
@@ -79,7 +87,10 @@ describe('safetensors encoding', () => {
   });
 
   it('reads non-contiguous tensors in row-major order', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]).transpose(0, 1);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]).transpose(0, 1);
     expect(values(decodeSafetensors(encodeSafetensors({ t })).tensors.t)).to.deep.equal([1, 4, 2, 5, 3, 6]);
   });
 
@@ -115,13 +126,16 @@ describe('safetensors encoding', () => {
 
   it('refuses a name reserved for metadata and non-string metadata', () => {
     expect(() => encodeSafetensors({ __metadata__: tensor([1]) })).to.throw('encodeSafetensors: __metadata__ is reserved for metadata');
-    expect(() => encodeSafetensors({}, { epoch: 3 } as unknown as Record<string, string>)).to.throw('encodeSafetensors: __metadata__.epoch must be a string');
+    expect(() => encodeSafetensors({}, { epoch: 3 } as unknown as Record<string, string>)).to.throw(
+      'encodeSafetensors: __metadata__.epoch must be a string',
+    );
   });
 });
 
 describe('safetensors decoding refuses corrupted files', () => {
   const f64 = (shape: number[], begin: number, end: number): object => ({ dtype: 'F64', shape, data_offsets: [begin, end] });
-  const refuse = (bytes: Uint8Array, message: string | RegExp): Chai.Assertion => expect(() => decodeSafetensors(bytes, 'm.safetensors')).to.throw(message);
+  const refuse = (bytes: Uint8Array, message: string | RegExp): Chai.Assertion =>
+    expect(() => decodeSafetensors(bytes, 'm.safetensors')).to.throw(message);
 
   it('a header length larger than the file, or no room for it', () => {
     const bytes = fileWith({});
@@ -142,25 +156,46 @@ describe('safetensors decoding refuses corrupted files', () => {
   });
 
   it('an unknown dtype, a bad shape, or malformed offsets', () => {
-    refuse(fileWith({ w: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)), 'decodeSafetensors: m.safetensors: tensor "w" has unsupported dtype "C64" (dropgrad reads F64, F32, F16, I64, I32, I16, I8, U8, BOOL)');
+    refuse(
+      fileWith({ w: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)),
+      'decodeSafetensors: m.safetensors: tensor "w" has unsupported dtype "C64" (dropgrad reads F64, F32, F16, I64, I32, I16, I8, U8, BOOL)',
+    );
     refuse(fileWith({ w: f64([-1], 0, 8) }, new Uint8Array(8)), 'tensor "w" has shape [-1], expected a list of non-negative integers');
-    refuse(fileWith({ w: f64([1], 8, 0) }, new Uint8Array(8)), 'tensor "w" has data_offsets [8,0], expected [begin, end] with 0 ≤ begin ≤ end');
+    refuse(
+      fileWith({ w: f64([1], 8, 0) }, new Uint8Array(8)),
+      'tensor "w" has data_offsets [8,0], expected [begin, end] with 0 ≤ begin ≤ end',
+    );
     refuse(fileWith({ w: 5 }), 'tensor "w" has header entry 5, expected { dtype, shape, data_offsets }');
   });
 
   it('a header that lies about sizes: offsets that do not span shape × dtype bytes', () => {
-    refuse(fileWith({ w: f64([2, 3], 0, 40) }, new Uint8Array(40)), 'decodeSafetensors: m.safetensors: tensor "w" spans 40 bytes, but shape [2,3] of F64 needs 48');
+    refuse(
+      fileWith({ w: f64([2, 3], 0, 40) }, new Uint8Array(40)),
+      'decodeSafetensors: m.safetensors: tensor "w" spans 40 bytes, but shape [2,3] of F64 needs 48',
+    );
   });
 
   it('a truncated file: offsets past the end of the data', () => {
     const whole = encodeSafetensors({ a: tensor([1, 2]), b: tensor([3, 4]) });
-    refuse(whole.subarray(0, whole.length - 8), 'tensor "b" has data_offsets [16, 32] past the end of the 24-byte data buffer (file truncated?)');
+    refuse(
+      whole.subarray(0, whole.length - 8),
+      'tensor "b" has data_offsets [16, 32] past the end of the 24-byte data buffer (file truncated?)',
+    );
   });
 
   it('overlapping tensors, holes between them and trailing bytes', () => {
     refuse(fileWith({ a: f64([2], 0, 16), b: f64([1], 8, 16) }, new Uint8Array(16)), 'tensor "b" at bytes [8, 16) overlaps tensor "a"');
-    refuse(fileWith({ a: f64([1], 0, 8), b: f64([1], 16, 24) }, new Uint8Array(24)), 'bytes [8, 16) of the data belong to no tensor (a hole after tensor "a")');
-    refuse(fileWith({ a: f64([1], 8, 16) }, new Uint8Array(16)), 'bytes [0, 8) of the data belong to no tensor (a hole after the start of the data)');
-    refuse(fileWith({ a: f64([1], 0, 8) }, new Uint8Array(12)), 'decodeSafetensors: m.safetensors has 4 trailing bytes after the last tensor');
+    refuse(
+      fileWith({ a: f64([1], 0, 8), b: f64([1], 16, 24) }, new Uint8Array(24)),
+      'bytes [8, 16) of the data belong to no tensor (a hole after tensor "a")',
+    );
+    refuse(
+      fileWith({ a: f64([1], 8, 16) }, new Uint8Array(16)),
+      'bytes [0, 8) of the data belong to no tensor (a hole after the start of the data)',
+    );
+    refuse(
+      fileWith({ a: f64([1], 0, 8) }, new Uint8Array(12)),
+      'decodeSafetensors: m.safetensors has 4 trailing bytes after the last tensor',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { manualSeed, nn, randn } from '../index';
+import { manualSeed, type nn, randn } from '../index';
 import { smallCnn } from '../nn/models/small-cnn';
 
 describe('smallCnn()', () => {
@@ -12,11 +12,28 @@ describe('smallCnn()', () => {
   it('puts each regularizer in its slot', () => {
     const kinds = (model: nn.Module): string[] => model.children().map((m) => m.constructor.name);
     expect(kinds(smallCnn({ regularizers: { dropout2d: 0.1, dropout: 0.5 } }))).to.deep.equal([
-      'Conv2d', 'BatchNorm2d', 'ReLU', 'Dropout2d', 'MaxPool2d',
-      'Conv2d', 'BatchNorm2d', 'ReLU', 'Dropout2d', 'MaxPool2d',
-      'Flatten', 'Dropout', 'Linear', 'ReLU', 'Dropout', 'Linear',
+      'Conv2d',
+      'BatchNorm2d',
+      'ReLU',
+      'Dropout2d',
+      'MaxPool2d',
+      'Conv2d',
+      'BatchNorm2d',
+      'ReLU',
+      'Dropout2d',
+      'MaxPool2d',
+      'Flatten',
+      'Dropout',
+      'Linear',
+      'ReLU',
+      'Dropout',
+      'Linear',
     ]);
-    expect(kinds(smallCnn({ regularizers: { dropBlock: { p: 0.1, blockSize: 3 }, dropConnect: 0.5, uout: 0.1 } }))).to.include.members(['DropBlock2d', 'DropConnectLinear', 'Uout']);
+    expect(kinds(smallCnn({ regularizers: { dropBlock: { p: 0.1, blockSize: 3 }, dropConnect: 0.5, uout: 0.1 } }))).to.include.members([
+      'DropBlock2d',
+      'DropConnectLinear',
+      'Uout',
+    ]);
   });
 
   it('refuses an image size the two pools cannot halve', () => {

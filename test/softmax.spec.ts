@@ -8,15 +8,51 @@ describe('softmax and logSoftmax', () => {
   beforeEach(() => manualSeed(13));
 
   it('normalizes along the last dim and along dim 0', () => {
-    expectTensorClose(softmax(tensor([[0, Math.log(3)], [1, 1]]), -1), [[0.25, 0.75], [0.5, 0.5]]);
+    expectTensorClose(
+      softmax(
+        tensor([
+          [0, Math.log(3)],
+          [1, 1],
+        ]),
+        -1,
+      ),
+      [
+        [0.25, 0.75],
+        [0.5, 0.5],
+      ],
+    );
     expectTensorClose(logSoftmax(tensor([0, Math.log(3)]), 0), [Math.log(0.25), Math.log(0.75)]);
-    expectTensorClose(softmax(tensor([[0, 2], [Math.log(3), 2]]), 0), [[0.25, 0.5], [0.75, 0.5]]);
+    expectTensorClose(
+      softmax(
+        tensor([
+          [0, 2],
+          [Math.log(3), 2],
+        ]),
+        0,
+      ),
+      [
+        [0.25, 0.5],
+        [0.75, 0.5],
+      ],
+    );
   });
 
   it('normalizes along a middle dim of a 3-d tensor', () => {
     // Each [i, :, k] lane is (0, ln 3): probabilities (1/4, 3/4) whatever i and k.
-    const lane = [[0, 0, 0], [Math.log(3), Math.log(3), Math.log(3)]];
-    expectTensorClose(softmax(tensor([lane, lane]), 1), [[[0.25, 0.25, 0.25], [0.75, 0.75, 0.75]], [[0.25, 0.25, 0.25], [0.75, 0.75, 0.75]]]);
+    const lane = [
+      [0, 0, 0],
+      [Math.log(3), Math.log(3), Math.log(3)],
+    ];
+    expectTensorClose(softmax(tensor([lane, lane]), 1), [
+      [
+        [0.25, 0.25, 0.25],
+        [0.75, 0.75, 0.75],
+      ],
+      [
+        [0.25, 0.25, 0.25],
+        [0.75, 0.75, 0.75],
+      ],
+    ]);
   });
 
   it('stays finite for huge logits (shifts by the max)', () => {
@@ -30,7 +66,10 @@ describe('softmax and logSoftmax', () => {
     expect(logSoftmax(tensor([1, 2], { dtype: 'float32' }), 0).dtype).to.equal('float32');
   });
 
-  for (const [name, op] of [['softmax', softmax], ['logSoftmax', logSoftmax]] as const) {
+  for (const [name, op] of [
+    ['softmax', softmax],
+    ['logSoftmax', logSoftmax],
+  ] as const) {
     it(`${name}: gradcheck along every dim of 2-d and 3-d inputs`, () => {
       for (const dim of [0, 1, -1]) gradcheck((t) => op(t, dim), [randn([3, 4], { requiresGrad: true })]);
       for (const dim of [0, 1, 2]) gradcheck((t) => op(t, dim), [randn([2, 3, 4], { requiresGrad: true })]);

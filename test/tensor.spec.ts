@@ -4,7 +4,10 @@ import { transposedLeaf } from './helpers/inputs';
 
 describe('Tensor', () => {
   it('holds shape, strides, dtype and data', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(x.shape).to.deep.equal([2, 3]);
     expect(x.strides).to.deep.equal([3, 1]);
     expect(x.dtype).to.equal('float64');
@@ -16,32 +19,57 @@ describe('Tensor', () => {
   });
 
   it('reads a transposed view in row-major order and copies it contiguously', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const t = transposedLeaf(x);
     expect(t.shape).to.deep.equal([3, 2]);
     expect(t.isContiguous).to.equal(false);
     expect(Array.from(t.data)).to.deep.equal([1, 4, 2, 5, 3, 6]);
-    expect(t.toArray()).to.deep.equal([[1, 4], [2, 5], [3, 6]]);
+    expect(t.toArray()).to.deep.equal([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
     expect(t.contiguousStorage().isContiguous).to.equal(true);
     x.data[1] = 20; // the view shares storage
-    expect(t.toArray()).to.deep.equal([[1, 4], [20, 5], [3, 6]]);
+    expect(t.toArray()).to.deep.equal([
+      [1, 4],
+      [20, 5],
+      [3, 6],
+    ]);
   });
 
   it('storage is the live typed array of a contiguous tensor, and a view refuses it', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     x.storage[4] = -5;
-    expect(x.toArray()).to.deep.equal([[1, 2, 3], [4, -5, 6]]);
-    expect(() => transposedLeaf(x).storage).to.throw('storage: a view (shape [3,2], strides [1,3]) has no storage of its own; use contiguous() for a copy');
+    expect(x.toArray()).to.deep.equal([
+      [1, 2, 3],
+      [4, -5, 6],
+    ]);
+    expect(() => transposedLeaf(x).storage).to.throw(
+      'storage: a view (shape [3,2], strides [1,3]) has no storage of its own; use contiguous() for a copy',
+    );
     expect(transposedLeaf(x).contiguous().storage).to.deep.equal(Float64Array.of(1, 4, 2, -5, 3, 6));
   });
 
   it('is made over any strided view of a typed array, sharing it', () => {
     const data = Float32Array.of(0, 1, 2, 3, 4, 5, 6);
     const x = new Tensor({ data, shape: [2, 3], stride: [1, 2], offset: 1 });
-    expect(x.toArray()).to.deep.equal([[1, 3, 5], [2, 4, 6]]);
+    expect(x.toArray()).to.deep.equal([
+      [1, 3, 5],
+      [2, 4, 6],
+    ]);
     expect(x.dtype).to.equal('float32');
     data[1] = 10;
-    expect(x.toArray()).to.deep.equal([[10, 3, 5], [2, 4, 6]]);
+    expect(x.toArray()).to.deep.equal([
+      [10, 3, 5],
+      [2, 4, 6],
+    ]);
   });
 
   it('item() returns the single value and names the shape otherwise', () => {
@@ -53,8 +81,15 @@ describe('Tensor', () => {
   it('converts typed arrays and flat lists with a shape, and keeps float32', () => {
     const f = tensor(new Float32Array([1, 2, 3, 4]), { shape: [2, 2] });
     expect(f.dtype).to.equal('float32');
-    expect(f.toArray()).to.deep.equal([[1, 2], [3, 4]]);
-    expect(tensor([1, 2, 3, 4, 5, 6], { shape: [3, 2] }).toArray()).to.deep.equal([[1, 2], [3, 4], [5, 6]]);
+    expect(f.toArray()).to.deep.equal([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(tensor([1, 2, 3, 4, 5, 6], { shape: [3, 2] }).toArray()).to.deep.equal([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(tensor([1, 2], { dtype: 'float32' }).data).to.be.instanceOf(Float32Array);
   });
 
@@ -77,7 +112,10 @@ describe('Tensor', () => {
     expect(full([2], 7, { dtype: 'float32' }).toArray()).to.deep.equal([7, 7]);
     expect(arange(4).toArray()).to.deep.equal([0, 1, 2, 3]);
     expect(arange(1, 2, 0.25).toArray()).to.deep.equal([1, 1.25, 1.5, 1.75]);
-    expect(eye(2).toArray()).to.deep.equal([[1, 0], [0, 1]]);
+    expect(eye(2).toArray()).to.deep.equal([
+      [1, 0],
+      [0, 1],
+    ]);
     expect(zerosLike(randn([2, 3], { dtype: 'float32' })).dtype).to.equal('float32');
     expect(() => arange(0, 1, 0)).to.throw('arange: step must be finite and non-zero, got 0');
   });
@@ -89,12 +127,27 @@ describe('Tensor', () => {
 });
 
 describe('shape validation (one rule for every path that takes a shape)', () => {
-  const square = [[1, 2], [3, 4]];
+  const square = [
+    [1, 2],
+    [3, 4],
+  ];
   it('refuses negative, fractional and non-finite sizes, naming the function, the argument and the value', () => {
-    expect(() => tensor(square, { shape: [-2, -2] })).to.throw(RangeError, 'tensor: shape [-2,-2] must hold non-negative integers, got -2 at dim 0');
-    expect(() => tensor(square, { shape: [0.5, 8] })).to.throw(RangeError, 'tensor: shape [0.5,8] must hold non-negative integers, got 0.5 at dim 0');
-    expect(() => tensor([1, 2, 3, 4], { shape: [4, NaN] })).to.throw(RangeError, 'tensor: shape [4,NaN] must hold non-negative integers, got NaN at dim 1');
-    expect(() => Tensor.fromData(new Float64Array(4), [-1, -4])).to.throw(RangeError, 'Tensor.fromData: shape [-1,-4] must hold non-negative integers, got -1 at dim 0');
+    expect(() => tensor(square, { shape: [-2, -2] })).to.throw(
+      RangeError,
+      'tensor: shape [-2,-2] must hold non-negative integers, got -2 at dim 0',
+    );
+    expect(() => tensor(square, { shape: [0.5, 8] })).to.throw(
+      RangeError,
+      'tensor: shape [0.5,8] must hold non-negative integers, got 0.5 at dim 0',
+    );
+    expect(() => tensor([1, 2, 3, 4], { shape: [4, NaN] })).to.throw(
+      RangeError,
+      'tensor: shape [4,NaN] must hold non-negative integers, got NaN at dim 1',
+    );
+    expect(() => Tensor.fromData(new Float64Array(4), [-1, -4])).to.throw(
+      RangeError,
+      'Tensor.fromData: shape [-1,-4] must hold non-negative integers, got -1 at dim 0',
+    );
     expect(() => zeros([2, -1])).to.throw(RangeError, 'zeros: shape [2,-1] must hold non-negative integers, got -1 at dim 1');
     expect(() => ones([1.5])).to.throw(RangeError, 'ones: shape [1.5] must hold');
     expect(() => full([Infinity], 1)).to.throw(RangeError, 'full: shape [Infinity] must hold');
@@ -104,8 +157,14 @@ describe('shape validation (one rule for every path that takes a shape)', () => 
 
   it('refuses a shape that is not an array of numbers', () => {
     expect(() => zeros(3 as unknown as number[])).to.throw(TypeError, 'zeros: shape must be an array of sizes, got 3');
-    expect(() => tensor(square, { shape: '2,2' as unknown as number[] })).to.throw(TypeError, 'tensor: shape must be an array of sizes, got "2,2"');
-    expect(() => randn([2, '3'] as unknown as number[])).to.throw(RangeError, 'randn: shape [2,3] must hold non-negative integers, got "3" at dim 1');
+    expect(() => tensor(square, { shape: '2,2' as unknown as number[] })).to.throw(
+      TypeError,
+      'tensor: shape must be an array of sizes, got "2,2"',
+    );
+    expect(() => randn([2, '3'] as unknown as number[])).to.throw(
+      RangeError,
+      'randn: shape [2,3] must hold non-negative integers, got "3" at dim 1',
+    );
   });
 
   it('refuses reshape/view/expand targets with bad sizes, allowing -1 only where it means something', () => {
@@ -113,13 +172,19 @@ describe('shape validation (one rule for every path that takes a shape)', () => 
     expect(() => x.reshape([-2, -2])).to.throw(RangeError, 'reshape: shape [-2,-2] must hold non-negative integers or -1, got -2 at dim 0');
     expect(() => x.view([0.5, 8])).to.throw(RangeError, 'reshape: shape [0.5,8] must hold non-negative integers or -1, got 0.5 at dim 0');
     expect(() => x.reshape([-1, -1])).to.throw(RangeError, 'reshape: shape [-1,-1] may infer at most 1 size (-1), got 2');
-    expect(() => randn([1, 2]).expand([1.5, 2])).to.throw(RangeError, 'expand: shape [1.5,2] must hold non-negative integers or -1, got 1.5 at dim 0');
+    expect(() => randn([1, 2]).expand([1.5, 2])).to.throw(
+      RangeError,
+      'expand: shape [1.5,2] must hold non-negative integers or -1, got 1.5 at dim 0',
+    );
     expect(x.reshape([2, -1]).shape).to.deep.equal([2, 2]);
     expect(randn([1, 2]).expand([3, -1]).shape).to.deep.equal([3, 2]);
   });
 
   it('refuses a size too large for one typed array before allocating, naming the size', () => {
-    expect(() => randn([1e10])).to.throw(RangeError, 'randn: shape [10000000000] has 10000000000 elements, more than the 4294967296 one typed array can hold');
+    expect(() => randn([1e10])).to.throw(
+      RangeError,
+      'randn: shape [10000000000] has 10000000000 elements, more than the 4294967296 one typed array can hold',
+    );
     expect(() => zeros([65536, 65536, 2])).to.throw(RangeError, 'zeros: shape [65536,65536,2] has 8589934592 elements');
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { crossEntropy, manualSeed, nn, optim, randn, tensor, Tensor } from '../index';
-import { smallCnn, SmallCnnRegularizers } from '../nn/models/small-cnn';
+import { crossEntropy, manualSeed, type nn, optim, randn, tensor, type Tensor } from '../index';
+import { smallCnn, type SmallCnnRegularizers } from '../nn/models/small-cnn';
 import { resnet } from '../nn/models/resnet';
 import { cutout } from '../nn/drop/cutout';
 import { randomErasing } from '../nn/drop/random-erasing';
@@ -10,7 +10,9 @@ function fixedBatch(): { x: Tensor; y: Tensor } {
   manualSeed(100);
   const x = randn([16, 1, 8, 8]);
   const data = x.data;
-  const labels = Array.from({ length: 16 }, (_, i) => (Array.from(data.subarray(i * 64, i * 64 + 32)).reduce((a, b) => a + b, 0) > 0 ? 1 : 0));
+  const labels = Array.from({ length: 16 }, (_, i) =>
+    Array.from(data.subarray(i * 64, i * 64 + 32)).reduce((a, b) => a + b, 0) > 0 ? 1 : 0,
+  );
   return { x, y: tensor(labels) };
 }
 
@@ -46,10 +48,13 @@ const variants: Array<[string, () => nn.Module, ((x: Tensor) => Tensor)?]> = [
   ['dropblock', () => cnn({ dropBlock: { p: 0.1, blockSize: 2 } })],
   ['cutout', () => cnn({}), (x) => cutout(x, 3)],
   ['random erasing', () => cnn({}), (x) => randomErasing(x, 0.5)],
-  ['stochastic depth resnet', () => {
-    manualSeed(1);
-    return resnet({ layers: [1, 1], widths: [4, 8], numClasses: 2, stochasticDepth: { pL: 0.5 } });
-  }],
+  [
+    'stochastic depth resnet',
+    () => {
+      manualSeed(1);
+      return resnet({ layers: [1, 1], widths: [4, 8], numClasses: 2, stochasticDepth: { pL: 0.5 } });
+    },
+  ],
 ];
 
 describe('training smoke test: every technique drives the loss down on a fixed batch', () => {

@@ -10,7 +10,18 @@ describe('unary ops', () => {
 
   it('computes exp, log, sqrt and abs', () => {
     expectTensorClose(exp(tensor([0, 1, -1])), [1, Math.E, 1 / Math.E]);
-    expectTensorClose(log(tensor([[1, Math.E], [Math.E ** 2, 0.5]])), [[0, 1], [2, -Math.LN2]]);
+    expectTensorClose(
+      log(
+        tensor([
+          [1, Math.E],
+          [Math.E ** 2, 0.5],
+        ]),
+      ),
+      [
+        [0, 1],
+        [2, -Math.LN2],
+      ],
+    );
     expect(sqrt(tensor([4, 9, 0.25])).toArray()).to.deep.equal([2, 3, 0.5]);
     expect(abs(tensor([-2, 0, 3.5])).toArray()).to.deep.equal([2, 0, 3.5]);
   });
@@ -30,7 +41,10 @@ describe('unary ops', () => {
 
   it('refuses a bound that is not a number (a Tensor bound gave all NaN)', () => {
     const x = tensor([1, 2]);
-    expect(() => clamp(x, { min: tensor([0]) as unknown as number })).to.throw(TypeError, 'clamp: bounds.min must be a number, got a Tensor');
+    expect(() => clamp(x, { min: tensor([0]) as unknown as number })).to.throw(
+      TypeError,
+      'clamp: bounds.min must be a number, got a Tensor',
+    );
     expect(() => clamp(x, { max: '1' as unknown as number })).to.throw(TypeError, 'clamp: bounds.max must be a number, got "1"');
   });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { gradcheck, manualSeed, ones, randn, Tensor } from '../index';
+import { gradcheck, manualSeed, ones, randn, type Tensor } from '../index';
 import { Uout, uout } from '../nn/drop/uout';
 import { expectWithinStandardErrors, mean, variance } from './helpers/stats';
 

@@ -10,7 +10,9 @@ describe('dropgrad variance-shift', function () {
     const io = bufferIO();
     const flags = parseFlags(varianceShiftSpec, ['--limit', '512', '--test-limit', '400', '--p', '0.5', '--beta', '0.5']);
     expect(await runVarianceShift(flags, io)).to.equal(0);
-    const rows = [...io.stdout().matchAll(/^(.+): Var_test\/Var_train measured ([\d.]+), predicted ([\d.]+), zero-mean formula ([\d.]+)/gm)];
+    const rows = [
+      ...io.stdout().matchAll(/^(.+): Var_test\/Var_train measured ([\d.]+), predicted ([\d.]+), zero-mean formula ([\d.]+)/gm),
+    ];
     const byName = new Map(rows.map((m) => [m[1], { measured: Number(m[2]), predicted: Number(m[3]), zeroMean: Number(m[4]) }]));
     const before = byName.get('dropout 0.5 before BN')!;
     const after = byName.get('dropout 0.5 after the last BN')!;

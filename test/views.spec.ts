@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Tensor, arange, gradcheck, manualSeed, mul, randn, tensor } from '../index';
+import { type Tensor, arange, gradcheck, manualSeed, mul, randn, tensor } from '../index';
 import { contiguous, expand, flatten, permute, reshape, squeeze, transpose, unsqueeze, view } from '../lib/ops/views';
 import { slice } from '../lib/ops/indexing';
 import { transposedLeaf } from './helpers/inputs';
@@ -11,8 +11,15 @@ describe('view ops', () => {
 
   it('reshape infers one -1 and keeps the row-major order', () => {
     const x = arange(6);
-    expect(reshape(x, [2, 3]).toArray()).to.deep.equal([[0, 1, 2], [3, 4, 5]]);
-    expect(reshape(x, [-1, 2]).toArray()).to.deep.equal([[0, 1], [2, 3], [4, 5]]);
+    expect(reshape(x, [2, 3]).toArray()).to.deep.equal([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
+    expect(reshape(x, [-1, 2]).toArray()).to.deep.equal([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
     expect(reshape(x, [3, -1]).shape).to.deep.equal([3, 2]);
     expect(view(tensor(7), [1, 1]).toArray()).to.deep.equal([[7]]);
     expect(view).to.equal(reshape);
@@ -32,7 +39,16 @@ describe('view ops', () => {
     // Splitting a dim of a transposed tensor needs no copy: [4,3] (transposed) → [2,2,3].
     const split = reshape(t, [2, 2, 3]);
     expect(sharesStorage(split, x)).to.equal(true);
-    expect(split.toArray()).to.deep.equal([[[0, 4, 8], [1, 5, 9]], [[2, 6, 10], [3, 7, 11]]]);
+    expect(split.toArray()).to.deep.equal([
+      [
+        [0, 4, 8],
+        [1, 5, 9],
+      ],
+      [
+        [2, 6, 10],
+        [3, 7, 11],
+      ],
+    ]);
   });
 
   it('flatten, squeeze and unsqueeze reshape as in PyTorch', () => {
@@ -68,12 +84,18 @@ describe('view ops', () => {
     const e = expand(x, [3, 2, -1]);
     expect(e.shape).to.deep.equal([3, 2, 1]);
     const wide = expand(x, [2, 3]);
-    expect(wide.toArray()).to.deep.equal([[1, 1, 1], [2, 2, 2]]);
+    expect(wide.toArray()).to.deep.equal([
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
     expect(sharesStorage(wide, x)).to.equal(true);
     expect(wide.strides).to.deep.equal([1, 0]);
     const c = contiguous(wide);
     expect(c.isContiguous && !sharesStorage(c, x)).to.equal(true);
-    expect(c.toArray()).to.deep.equal([[1, 1, 1], [2, 2, 2]]);
+    expect(c.toArray()).to.deep.equal([
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
     expect(contiguous(x)).to.equal(x);
   });
 
@@ -102,7 +124,12 @@ describe('view ops', () => {
     expect(y.shape).to.deep.equal([4, 2, 2]);
     expect(sharesStorage(y, x)).to.equal(true);
     const w = randn([4, 2, 2]);
-    mul(y, w).backward(tensor(Array.from({ length: 16 }, () => 1), { shape: [4, 2, 2] }));
+    mul(y, w).backward(
+      tensor(
+        Array.from({ length: 16 }, () => 1),
+        { shape: [4, 2, 2] },
+      ),
+    );
     const gw = w.toArray() as number[][][];
     const expected = [0, 1].map((b) => [0, 1, 2].map((c1) => [0, 1, 2, 3].map((a) => (c1 >= 1 ? gw[a][c1 - 1][b] : 0))));
     expect(x.grad!.toArray()).to.deep.equal(expected);
@@ -120,8 +147,12 @@ describe('view ops', () => {
     expect(() => transpose(x, 0, 2)).to.throw('transpose: dim 2 is out of range for a tensor of rank 2');
     expect(() => permute(x, [0, 0])).to.throw('permute: dims [0,0] is not a permutation of the 2 dims of a tensor of shape [2,3]');
     expect(() => permute(x, [0])).to.throw('permute: dims [0] is not a permutation');
-    expect(() => expand(x, [2, 4])).to.throw('expand: cannot expand a tensor of shape [2,3] to [2,4] (dim 1 has size 3, so it can only stay 3 or be -1)');
-    expect(() => expand(x, [3])).to.throw('expand: cannot expand a tensor of shape [2,3] to [3] (the target has fewer dims than the tensor)');
+    expect(() => expand(x, [2, 4])).to.throw(
+      'expand: cannot expand a tensor of shape [2,3] to [2,4] (dim 1 has size 3, so it can only stay 3 or be -1)',
+    );
+    expect(() => expand(x, [3])).to.throw(
+      'expand: cannot expand a tensor of shape [2,3] to [3] (the target has fewer dims than the tensor)',
+    );
     expect(() => expand(x, [-1, 2, 3])).to.throw('new leading dim 0 must be a non-negative integer, got -1');
   });
 });

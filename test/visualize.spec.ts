@@ -40,16 +40,29 @@ describe('dropgrad visualize', () => {
 
   it('names the valid techniques when given an unknown one', () => {
     const flags = parseFlags(visualizeSpec, ['--technique', 'dropconect', '--out', join(tempDir(), 'x.png')]);
-    expect(() => runVisualize(flags, bufferIO())).to.throw(UsageError, `--technique: expected one of all, ${maskTechniqueNames.join(', ')}, got "dropconect"`);
+    expect(() => runVisualize(flags, bufferIO())).to.throw(
+      UsageError,
+      `--technique: expected one of all, ${maskTechniqueNames.join(', ')}, got "dropconect"`,
+    );
   });
 
   it('rejects bad numbers with the flag and range', () => {
-    expect(() => runVisualize(parseFlags(visualizeSpec, ['--digits', '0']), bufferIO())).to.throw(UsageError, '--digits: expected an integer in [1, 100], got "0"');
-    expect(() => runVisualize(parseFlags(visualizeSpec, ['--scale', '2.5']), bufferIO())).to.throw(UsageError, '--scale: expected an integer in [1, 16]');
+    expect(() => runVisualize(parseFlags(visualizeSpec, ['--digits', '0']), bufferIO())).to.throw(
+      UsageError,
+      '--digits: expected an integer in [1, 100], got "0"',
+    );
+    expect(() => runVisualize(parseFlags(visualizeSpec, ['--scale', '2.5']), bufferIO())).to.throw(
+      UsageError,
+      '--scale: expected an integer in [1, 16]',
+    );
   });
 
   it('has help text listing the techniques and defaults', () => {
     const help = helpText(visualizeSpec);
-    expect(help).to.contain('Usage: dropgrad visualize').and.contain('--technique NAME').and.contain('dropblock').and.contain('(default masks.png)');
+    expect(help)
+      .to.contain('Usage: dropgrad visualize')
+      .and.contain('--technique NAME')
+      .and.contain('dropblock')
+      .and.contain('(default masks.png)');
   });
 });

@@ -8,7 +8,19 @@ describe('where', () => {
 
   it('picks a where the condition is nonzero and b elsewhere, broadcasting all three', () => {
     const cond = tensor([[1, 0, 1]]);
-    expect(where(cond, tensor([[1, 2, 3], [4, 5, 6]]), tensor([[-1], [-2]])).toArray()).to.deep.equal([[1, -1, 3], [4, -2, 6]]);
+    expect(
+      where(
+        cond,
+        tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+        tensor([[-1], [-2]]),
+      ).toArray(),
+    ).to.deep.equal([
+      [1, -1, 3],
+      [4, -2, 6],
+    ]);
     expect(where(tensor([0, 2, -1]), tensor([1, 2, 3]), 0).toArray()).to.deep.equal([0, 2, 3]);
     expect(where(tensor([0, 1]), 7, tensor([1, 2])).toArray()).to.deep.equal([1, 7]);
     expect(where(tensor([1, 0]), tensor([1, 2], { dtype: 'float32' }), 5).dtype).to.equal('float32');
@@ -32,7 +44,10 @@ describe('where', () => {
   });
 
   it('gradcheck: transposed (non-contiguous) operands and a number operand', () => {
-    const cond = tensor([[1, 0, 0], [0, 1, 1]]);
+    const cond = tensor([
+      [1, 0, 0],
+      [0, 1, 1],
+    ]);
     gradcheck((x, y) => where(cond, x, y), [transposedLeaf(randn([3, 2])), transposedLeaf(randn([3, 2]))]);
     gradcheck((x) => where(cond, 0, x), [randn([3], { requiresGrad: true })]);
   });

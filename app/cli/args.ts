@@ -37,7 +37,16 @@ export function helpText(command: CommandSpec): string {
     return `${left.padEnd(30)} ${spec.description}${def}`;
   });
   const notes = command.notes !== undefined ? ['', command.notes] : [];
-  return [`Usage: dropgrad ${command.name} [flags]`, '', command.summary, '', 'Flags:', ...rows, `  ${'--help'.padEnd(28)} show this help`, ...notes].join('\n');
+  return [
+    `Usage: dropgrad ${command.name} [flags]`,
+    '',
+    command.summary,
+    '',
+    'Flags:',
+    ...rows,
+    `  ${'--help'.padEnd(28)} show this help`,
+    ...notes,
+  ].join('\n');
 }
 
 /**
@@ -49,8 +58,9 @@ function joinDashValues(command: CommandSpec, args: readonly string[]): string[]
   for (let i = 0; i < args.length; i++) {
     const name = args[i].startsWith('--') ? args[i].slice(2) : undefined;
     const next = args[i + 1];
-    const takesValue = name !== undefined && Object.prototype.hasOwnProperty.call(command.flags, name) && command.flags[name].type === 'string';
-    if (takesValue && next?.startsWith('--')) throw new UsageError(`--${name}: expected ${command.flags[name].value ?? 'a value'}, got the flag ${next}`);
+    const takesValue = name !== undefined && Object.hasOwn(command.flags, name) && command.flags[name].type === 'string';
+    if (takesValue && next?.startsWith('--'))
+      throw new UsageError(`--${name}: expected ${command.flags[name].value ?? 'a value'}, got the flag ${next}`);
     if (takesValue && next?.startsWith('-')) {
       joined.push(`${args[i]}=${next}`);
       i++;
@@ -63,10 +73,12 @@ function joinDashValues(command: CommandSpec, args: readonly string[]): string[]
 
 export function parseFlags(command: CommandSpec, args: readonly string[]): Flags & { help?: boolean } {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const [name, spec] of Object.entries(command.flags)) options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
+  for (const [name, spec] of Object.entries(command.flags))
+    options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
   try {
     const { values, positionals } = parseArgs({ args: joinDashValues(command, args), options, strict: true, allowPositionals: true });
-    if (positionals.length > 0) throw new UsageError(`${command.name}: unexpected argument ${JSON.stringify(positionals[0])} (flags start with --)`);
+    if (positionals.length > 0)
+      throw new UsageError(`${command.name}: unexpected argument ${JSON.stringify(positionals[0])} (flags start with --)`);
     const flags: Flags = {};
     for (const [name, spec] of Object.entries(command.flags)) flags[name] = (values[name] as string | boolean | undefined) ?? spec.default;
     return { ...flags, help: values.help as boolean | undefined };
@@ -74,7 +86,9 @@ export function parseFlags(command: CommandSpec, args: readonly string[]): Flags
     if (error instanceof UsageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     const unknown = /Unknown option '([^']+)'/.exec(message);
-    const known = Object.keys(command.flags).map((f) => `--${f}`).join(', ');
+    const known = Object.keys(command.flags)
+      .map((f) => `--${f}`)
+      .join(', ');
     const problem = unknown ? `unknown flag ${unknown[1]}; expected one of ${known}` : message.split('. ')[0];
     throw new UsageError(`${command.name}: ${problem} (see --help)`);
   }
@@ -94,7 +108,10 @@ export function parseNumber(flag: string, value: string, rule: NumberRule = {}):
   const n = Number(value);
   const kind = rule.integer ? 'an integer' : 'a number';
   // Open at an infinite end: Infinity is never accepted.
-  const range = rule.min !== undefined || rule.max !== undefined ? ` in ${rule.min === undefined ? '(-∞' : `[${rule.min}`}, ${rule.max === undefined ? '∞)' : `${rule.max}]`}` : '';
+  const range =
+    rule.min !== undefined || rule.max !== undefined
+      ? ` in ${rule.min === undefined ? '(-∞' : `[${rule.min}`}, ${rule.max === undefined ? '∞)' : `${rule.max}]`}`
+      : '';
   const outOfRange = (rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max);
   if (!decimal.test(value) || !Number.isFinite(n) || (rule.integer && !Number.isSafeInteger(n)) || outOfRange) {
     throw new UsageError(`--${flag}: expected ${kind}${range}, got ${JSON.stringify(value)}`);
@@ -106,7 +123,10 @@ export function parseNumber(flag: string, value: string, rule: NumberRule = {}):
 export function parsePair(flag: string, value: string, format: string, first: NumberRule, second: NumberRule): [number, number] {
   const parts = value.split(':');
   if (parts.length !== 2) throw new UsageError(`--${flag}: expected ${format}, got ${JSON.stringify(value)}`);
-  return [parseNumber(`${flag} (${format.split(':')[0]})`, parts[0], first), parseNumber(`${flag} (${format.split(':')[1]})`, parts[1], second)];
+  return [
+    parseNumber(`${flag} (${format.split(':')[0]})`, parts[0], first),
+    parseNumber(`${flag} (${format.split(':')[1]})`, parts[1], second),
+  ];
 }
 
 /** One of a fixed set of words. */

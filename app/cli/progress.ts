@@ -21,7 +21,12 @@ export function formatDuration(seconds: number): string {
 export function describeProgress(p: TrainProgress, separator = '  '): string {
   const rate = p.seconds > 0 ? p.examples / p.seconds : 0;
   const eta = p.batch > 0 ? ((p.batches - p.batch) * p.seconds) / p.batch : NaN;
-  return [`loss ${p.loss.toFixed(4)}`, `acc ${(100 * p.accuracy).toFixed(2)}%`, `${Math.round(rate)} ex/s`, `ETA ${formatDuration(eta)}`].join(separator);
+  return [
+    `loss ${p.loss.toFixed(4)}`,
+    `acc ${(100 * p.accuracy).toFixed(2)}%`,
+    `${Math.round(rate)} ex/s`,
+    `ETA ${formatDuration(eta)}`,
+  ].join(separator);
 }
 
 /** The widest bar drawn, and the narrowest worth drawing (narrower, it is dropped). */
@@ -41,7 +46,11 @@ export function progressLine(label: string, p: TrainProgress, columns: number): 
     const bar = `${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? (filled === width ? '=' : '>') : ''}${' '.repeat(width - filled)}`;
     return `${label} [${bar}] ${percent}  ${numbers}`;
   }
-  const candidates = [`${label} ${percent}  ${numbers}`, `${label} ${percent} ${describeProgress(p, ' ')}`, `${percent} ${describeProgress(p, ' ')}`];
+  const candidates = [
+    `${label} ${percent}  ${numbers}`,
+    `${label} ${percent} ${describeProgress(p, ' ')}`,
+    `${percent} ${describeProgress(p, ' ')}`,
+  ];
   return candidates.find((line) => line.length <= columns) ?? candidates[candidates.length - 1].slice(0, columns);
 }
 
@@ -66,7 +75,9 @@ export class ProgressBar {
     const decile = Math.floor(fraction * 10);
     if (decile > this.lastDecile) {
       this.lastDecile = decile;
-      this.out.write(`${this.label} ${String(Math.floor(100 * fraction)).padStart(3)}% (${p.batch}/${p.batches})  ${describeProgress(p)}\n`);
+      this.out.write(
+        `${this.label} ${String(Math.floor(100 * fraction)).padStart(3)}% (${p.batch}/${p.batches})  ${describeProgress(p)}\n`,
+      );
     }
   }
 

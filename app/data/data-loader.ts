@@ -11,8 +11,8 @@
  * whole batch, in order.
  */
 import { Tensor } from '../../lib/tensor';
-import { DType, allocate, isDType } from '../../lib/dtype';
-import { Generator, defaultGenerator } from '../../lib/random/generator';
+import { type DType, allocate, isDType } from '../../lib/dtype';
+import { type Generator, defaultGenerator } from '../../lib/random/generator';
 import { type ImageDataset, checkImageDataset } from './dataset';
 import type { Batch } from '../training/batches';
 import { checkPositiveInteger } from '../../lib/validate';
@@ -48,7 +48,10 @@ export class DataLoader implements Iterable<Batch> {
   private readonly generator: Generator;
   private readonly transforms: readonly BatchTransform[];
 
-  constructor(readonly dataset: ImageDataset, options: DataLoaderOptions = {}) {
+  constructor(
+    readonly dataset: ImageDataset,
+    options: DataLoaderOptions = {},
+  ) {
     checkImageDataset(dataset, 'DataLoader');
     this.batchSize = checkPositiveInteger('DataLoader', 'batchSize', options.batchSize ?? 1);
     this.shuffle = options.shuffle ?? false;

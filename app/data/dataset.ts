@@ -25,8 +25,10 @@ export interface ImageDataset {
  */
 export function checkImageDataset(dataset: unknown, where: string): ImageDataset {
   const d = dataset as Partial<ImageDataset> | null;
-  if (typeof d !== 'object' || d === null) throw new TypeError(`${where}: dataset must be an ImageDataset { images, labels, shape, classes }, got ${formatValue(dataset)}`);
-  if (!(d.images instanceof Float32Array)) throw new TypeError(`${where}: dataset.images must be a Float32Array, got ${formatValue(d.images)}`);
+  if (typeof d !== 'object' || d === null)
+    throw new TypeError(`${where}: dataset must be an ImageDataset { images, labels, shape, classes }, got ${formatValue(dataset)}`);
+  if (!(d.images instanceof Float32Array))
+    throw new TypeError(`${where}: dataset.images must be a Float32Array, got ${formatValue(d.images)}`);
   if (!(d.labels instanceof Uint8Array)) throw new TypeError(`${where}: dataset.labels must be a Uint8Array, got ${formatValue(d.labels)}`);
   const shape = d.shape;
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((n) => Number.isInteger(n) && n > 0)) {
@@ -34,9 +36,12 @@ export function checkImageDataset(dataset: unknown, where: string): ImageDataset
   }
   const needed = d.labels.length * shape[0] * shape[1] * shape[2];
   if (d.images.length !== needed) {
-    throw new RangeError(`${where}: dataset.images holds ${d.images.length} values, but ${d.labels.length} labels of [${shape.join(',')}] images need ${needed}`);
+    throw new RangeError(
+      `${where}: dataset.images holds ${d.images.length} values, but ${d.labels.length} labels of [${shape.join(',')}] images need ${needed}`,
+    );
   }
-  if (!(Number.isInteger(d.classes) && (d.classes as number) > 0)) throw new RangeError(`${where}: dataset.classes must be a positive integer, got ${formatValue(d.classes)}`);
+  if (!(Number.isInteger(d.classes) && (d.classes as number) > 0))
+    throw new RangeError(`${where}: dataset.classes must be a positive integer, got ${formatValue(d.classes)}`);
   return d as ImageDataset;
 }
 
@@ -65,7 +70,9 @@ export interface ImageDatasetOptions {
 function perChannel(where: string, name: string, value: number | readonly number[], channels: number): number[] {
   const values = typeof value === 'number' ? new Array<number>(channels).fill(value) : [...value];
   if (values.length !== channels || !values.every(Number.isFinite)) {
-    throw new RangeError(`${where}: normalization ${name} must be a finite number or ${channels} finite numbers (one per channel), got ${JSON.stringify(value)}`);
+    throw new RangeError(
+      `${where}: normalization ${name} must be a finite number or ${channels} finite numbers (one per channel), got ${JSON.stringify(value)}`,
+    );
   }
   return values;
 }
@@ -74,13 +81,20 @@ function perChannel(where: string, name: string, value: number | readonly number
  * Builds a dataset from 8-bit pixels (N images of `shape`, [C,H,W] each) and labels, normalising
  * every pixel.
  */
-export function imageDataset(pixels: Uint8Array, labels: Uint8Array, shape: readonly [number, number, number], options: ImageDatasetOptions = {}): ImageDataset {
+export function imageDataset(
+  pixels: Uint8Array,
+  labels: Uint8Array,
+  shape: readonly [number, number, number],
+  options: ImageDatasetOptions = {},
+): ImageDataset {
   const where = 'imageDataset';
   const [channels, height, width] = shape;
   const planeSize = height * width;
   const imageSize = channels * planeSize;
   if (pixels.length !== labels.length * imageSize) {
-    throw new RangeError(`${where}: ${pixels.length} pixels do not make ${labels.length} images of shape [${shape.join(',')}] (${labels.length * imageSize} expected)`);
+    throw new RangeError(
+      `${where}: ${pixels.length} pixels do not make ${labels.length} images of shape [${shape.join(',')}] (${labels.length * imageSize} expected)`,
+    );
   }
   const { mean, std } = options.normalization ?? mnistNormalization;
   const means = perChannel(where, 'mean', mean, channels);
@@ -109,10 +123,14 @@ export function imageDataset(pixels: Uint8Array, labels: Uint8Array, shape: read
 export function idxImageDataset(images: IdxArray, labels: IdxArray, options: ImageDatasetOptions = {}): ImageDataset {
   const where = 'idxImageDataset';
   if (!(images.data instanceof Uint8Array) || !(labels.data instanceof Uint8Array)) {
-    throw new TypeError(`${where}: images and labels must both hold uint8 (IDX type 0x08), got ${images.data.constructor.name} and ${labels.data.constructor.name}`);
+    throw new TypeError(
+      `${where}: images and labels must both hold uint8 (IDX type 0x08), got ${images.data.constructor.name} and ${labels.data.constructor.name}`,
+    );
   }
   if ((images.shape.length !== 3 && images.shape.length !== 4) || labels.shape.length !== 1) {
-    throw new RangeError(`${where}: expected images [N,H,W] or [N,C,H,W] and labels [N], got [${images.shape.join(',')}] and [${labels.shape.join(',')}]`);
+    throw new RangeError(
+      `${where}: expected images [N,H,W] or [N,C,H,W] and labels [N], got [${images.shape.join(',')}] and [${labels.shape.join(',')}]`,
+    );
   }
   if (images.shape[0] !== labels.shape[0]) {
     throw new RangeError(`${where}: ${images.shape[0]} images but ${labels.shape[0]} labels`);

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { IdxArray, readIdx } from './idx';
+import { type IdxArray, readIdx } from './idx';
 import { cifar10Classes, cifar10ImageBytes, cifar10ImageShape, readCifar10 } from './cifar10';
-import { ImageDataset, ImageDatasetOptions, cifar10Normalization, idxImageDataset, imageDataset } from './dataset';
+import { type ImageDataset, type ImageDatasetOptions, cifar10Normalization, idxImageDataset, imageDataset } from './dataset';
 
 function readBytes(where: string, path: string): Uint8Array {
   try {
@@ -74,10 +74,14 @@ export function mnistDataDirectory(places: readonly string[] = mnistDataSearchPl
 
 /** MNIST's 60000 training or 10000 test images, [1,28,28], normalised with MNIST's statistics by default. */
 export function loadMnist(split: MnistSplit = 'train', options: LoadMnistOptions = {}): ImageDataset {
-  if (split !== 'train' && split !== 'test') throw new RangeError(`loadMnist: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
+  if (split !== 'train' && split !== 'test')
+    throw new RangeError(`loadMnist: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
   const { dir = mnistDataDirectory(), ...datasetOptions } = options;
   const prefix = mnistFilePrefix[split];
-  return loadIdxDataset(join(dir, `${prefix}-images-idx3-ubyte`), join(dir, `${prefix}-labels-idx1-ubyte`), { classes: 10, ...datasetOptions });
+  return loadIdxDataset(join(dir, `${prefix}-images-idx3-ubyte`), join(dir, `${prefix}-labels-idx1-ubyte`), {
+    classes: 10,
+    ...datasetOptions,
+  });
 }
 
 /**

@@ -9,11 +9,11 @@
  *
  * Browser-safe: it takes tensors and returns an RgbImage (encode it with png.ts).
  */
-import { Tensor } from '../../lib/tensor';
+import type { Tensor } from '../../lib/tensor';
 import { formatShape } from '../../lib/shape';
 import { expand } from '../../lib/ops/views';
 import { Generator } from '../../lib/random/generator';
-import { Rgb, RgbImage, createRgbImage, fillRgbRect } from './rgb-image';
+import { type Rgb, type RgbImage, createRgbImage, fillRgbRect } from './rgb-image';
 import type { MaskTechnique } from './mask-techniques';
 
 export interface MaskRow {
@@ -75,7 +75,9 @@ function checkRows(rows: readonly MaskRow[]): { count: number; height: number; w
   for (const row of rows) {
     const shape = row.planes.shape;
     if (shape.length !== 4 || shape[1] !== 1 || shape[0] !== count || shape[2] !== height || shape[3] !== width) {
-      throw new RangeError(`renderMaskRows: every row's planes must be [N,1,H,W] of one shape; row ${JSON.stringify(row.label)} has ${formatShape(shape)}, the first ${formatShape(rows[0].planes.shape)}`);
+      throw new RangeError(
+        `renderMaskRows: every row's planes must be [N,1,H,W] of one shape; row ${JSON.stringify(row.label)} has ${formatShape(shape)}, the first ${formatShape(rows[0].planes.shape)}`,
+      );
     }
   }
   return { count, height, width };
@@ -109,7 +111,11 @@ export function renderMaskRows(rows: readonly MaskRow[], layout: MaskGridLayout 
  * draws from its own `new Generator(seed)`, so a technique's row is the same whether it is drawn
  * alone or among others — `--technique dropout` matches the dropout row of `--technique all`.
  */
-export function renderMaskGrid(digits: Tensor, techniques: readonly MaskTechnique[], options: MaskGridOptions = {}): { image: RgbImage; rows: MaskRow[] } {
+export function renderMaskGrid(
+  digits: Tensor,
+  techniques: readonly MaskTechnique[],
+  options: MaskGridOptions = {},
+): { image: RgbImage; rows: MaskRow[] } {
   const seed = options.seed ?? 0;
   const rows = techniques.flatMap((technique) => technique.rows(digits, new Generator(seed)));
   return { image: renderMaskRows(rows, options), rows };

@@ -4,8 +4,8 @@
  * label naming the settings. The settings are chosen to be visible on 28×28 digits, not the
  * papers' recommendations (those are in docs/).
  */
-import { Tensor } from '../../lib/tensor';
-import { Generator } from '../../lib/random/generator';
+import type { Tensor } from '../../lib/tensor';
+import type { Generator } from '../../lib/random/generator';
 import { ones } from '../../lib/creation';
 import { concat } from '../../lib/ops/join';
 import { flatten, reshape } from '../../lib/ops/views';
@@ -58,7 +58,10 @@ export const maskTechniques: readonly MaskTechnique[] = [
     // independently per sample. One row per channel.
     name: 'dropout2d',
     rows: (digits, generator) => {
-      const features = concat(FEATURE_SHIFTS.map(([dx, dy]) => shifted(digits, dx, dy)), 1);
+      const features = concat(
+        FEATURE_SHIFTS.map(([dx, dy]) => shifted(digits, dx, dy)),
+        1,
+      );
       const mask = dropout2dMask(features, 0.5, { generator });
       return FEATURE_SHIFTS.map(([dx, dy], c) => ({
         label: `dropout2d p=0.5, channel ${c} of ${FEATURE_SHIFTS.length} (the digit shifted ${dx} right, ${dy} down; kept ×2)`,
@@ -67,13 +70,23 @@ export const maskTechniques: readonly MaskTechnique[] = [
       }));
     },
   },
-  oneRow('dropblock', 'dropblock p=0.15 blockSize=7 (kept ×count/kept)', (digits, generator) => dropBlockMask(digits, 0.15, { blockSize: 7, generator })),
+  oneRow('dropblock', 'dropblock p=0.15 blockSize=7 (kept ×count/kept)', (digits, generator) =>
+    dropBlockMask(digits, 0.15, { blockSize: 7, generator }),
+  ),
   oneRow('cutout', 'cutout length=12 holes=1', (digits, generator) => cutoutMask(digits, 12, { holes: 1, generator })),
   // p = 1 so that every digit shows a rectangle (the default, 0.5, leaves about half untouched).
-  oneRow('random-erasing', 'random erasing p=1 scale=[0.02,0.33] ratio=[0.3,3.3] value=0', (digits, generator) => randomErasingMasks(digits, 1, { generator }).keep),
-  oneRow('gaussian-dropout', 'gaussian dropout p=0.2 (noise N(1, σ²=0.25))', (digits, generator) => gaussianDropoutMask(digits, 0.2, { generator })),
+  oneRow(
+    'random-erasing',
+    'random erasing p=1 scale=[0.02,0.33] ratio=[0.3,3.3] value=0',
+    (digits, generator) => randomErasingMasks(digits, 1, { generator }).keep,
+  ),
+  oneRow('gaussian-dropout', 'gaussian dropout p=0.2 (noise N(1, σ²=0.25))', (digits, generator) =>
+    gaussianDropoutMask(digits, 0.2, { generator }),
+  ),
   oneRow('uout', 'uout beta=0.5 (noise 1+U(−0.5, 0.5))', (digits, generator) => uoutMask(digits, 0.5, { generator })),
-  oneRow('alpha-dropout', "alpha dropout p=0.1 (red: set to SELU's saturation α′, then the affine a·y+b)", (digits, generator) => alphaDropoutMask(digits, 0.1, { generator })),
+  oneRow('alpha-dropout', "alpha dropout p=0.1 (red: set to SELU's saturation α′, then the affine a·y+b)", (digits, generator) =>
+    alphaDropoutMask(digits, 0.1, { generator }),
+  ),
   {
     // DropConnect masks weights, not pixels: output unit j sees input pixel i through W'[j,i], so
     // row j shows which pixels unit j sees. One mask per batch, hence the same in every column.

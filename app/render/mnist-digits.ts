@@ -10,7 +10,8 @@ import { loadMnist } from '../data/node-loaders';
 export function mnistTestDigits(count: number, dir?: string): Tensor {
   const test = loadMnist('test', { dir, normalization: { mean: 0, std: 1 } });
   const total = test.labels.length;
-  if (!Number.isInteger(count) || count < 1 || count > total) throw new RangeError(`mnistTestDigits: count must be an integer in [1, ${total}], got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > total)
+    throw new RangeError(`mnistTestDigits: count must be an integer in [1, ${total}], got ${count}`);
   const [channels, height, width] = test.shape;
   return Tensor.fromData(Float64Array.from(test.images.subarray(0, count * channels * height * width)), [count, channels, height, width]);
 }

@@ -7,7 +7,7 @@
  * distinct colours (the mask pictures quantise theirs for this) is therefore written as indexed
  * colour — a palette plus one byte per pixel — a third of the size of RGB triples.
  */
-import { RgbImage } from './rgb-image';
+import type { RgbImage } from './rgb-image';
 import { zlibStore } from './zlib-store';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
@@ -92,7 +92,11 @@ export function encodePng(image: RgbImage): Uint8Array {
   }
   const indexed = indexColours(image);
   const parts = indexed
-    ? [chunk('IHDR', header(width, height, 3)), chunk('PLTE', indexed.palette), chunk('IDAT', zlibStore(scanlines(indexed.indices, height, width)))]
+    ? [
+        chunk('IHDR', header(width, height, 3)),
+        chunk('PLTE', indexed.palette),
+        chunk('IDAT', zlibStore(scanlines(indexed.indices, height, width))),
+      ]
     : [chunk('IHDR', header(width, height, 2)), chunk('IDAT', zlibStore(scanlines(data, height, width * 3)))];
   parts.unshift(Uint8Array.from(SIGNATURE));
   parts.push(chunk('IEND', new Uint8Array(0)));

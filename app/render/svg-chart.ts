@@ -7,7 +7,20 @@ export interface Series {
   values: readonly number[];
 }
 
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#393b79', '#637939'];
+const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#393b79',
+  '#637939',
+];
 const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2));
 
@@ -87,6 +100,9 @@ export function barChart(title: string, yLabel: string, categories: readonly str
       return `<rect x="${x0.toFixed(1)}" y="${y(v).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(height - bottom - y(v)).toFixed(1)}" fill="${PALETTE[k % PALETTE.length]}"><title>${escapeXml(`${s.label}: ${fmt(v)}`)}</title></rect>`;
     }),
   );
-  const labels = categories.map((c, i) => `<text x="${left + (i + 0.5) * groupWidth}" y="${height - bottom + 16}" text-anchor="middle" font-size="11">${escapeXml(c)}</text>`);
+  const labels = categories.map(
+    (c, i) =>
+      `<text x="${left + (i + 0.5) * groupWidth}" y="${height - bottom + 16}" text-anchor="middle" font-size="11">${escapeXml(c)}</text>`,
+  );
   return wrap([...axes(title, '', yLabel, 0, yMax), ...bars, ...labels, ...legend(series.map((s) => s.label))]);
 }

@@ -7,7 +7,7 @@
 import type { Module } from '../../nn/module';
 import type { Optimizer, OptimizerState } from '../../nn/optim/optimizer';
 import { readSafetensors, save } from './safetensors-file';
-import { SafetensorsMetadata } from './safetensors';
+import type { SafetensorsMetadata } from './safetensors';
 import { generatorStateDescription, isGeneratorState } from '../../lib/random/generator';
 import { formatValue } from '../../lib/shape';
 
@@ -36,11 +36,15 @@ const isConfig = (value: unknown): value is CheckpointConfig =>
 
 /** Writes a checkpoint; refuses (before writing) contents loadCheckpoint would refuse, so every saved run can be resumed. */
 export function saveCheckpoint(path: string, c: CheckpointContents): void {
-  if (!(Number.isSafeInteger(c.epoch) && c.epoch >= 0)) throw new RangeError(`saveCheckpoint: epoch must be the number of completed epochs, an integer ≥ 0, got ${c.epoch}`);
+  if (!(Number.isSafeInteger(c.epoch) && c.epoch >= 0))
+    throw new RangeError(`saveCheckpoint: epoch must be the number of completed epochs, an integer ≥ 0, got ${c.epoch}`);
   if (!isGeneratorState(c.shuffleState)) {
-    throw new RangeError(`saveCheckpoint: shuffleState must be ${generatorStateDescription} (Generator.getState()), got ${formatValue(c.shuffleState)}`);
+    throw new RangeError(
+      `saveCheckpoint: shuffleState must be ${generatorStateDescription} (Generator.getState()), got ${formatValue(c.shuffleState)}`,
+    );
   }
-  if (!isConfig(c.config)) throw new RangeError(`saveCheckpoint: config must be an object of flag values (strings or booleans), got ${formatValue(c.config)}`);
+  if (!isConfig(c.config))
+    throw new RangeError(`saveCheckpoint: config must be an object of flag values (strings or booleans), got ${formatValue(c.config)}`);
   save(c.model, path, {
     metadata: {
       format: FORMAT,
@@ -57,7 +61,9 @@ type Metadata = SafetensorsMetadata;
 /** Refuses a checkpoint field, naming the file, the field, what it holds and what was expected. */
 function invalid(path: string, key: string, value: unknown, expected: string): never {
   const shown = JSON.stringify(value) ?? String(value);
-  throw new Error(`loadCheckpoint: ${path} has an invalid "${key}" in its metadata: expected ${expected}, got ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`);
+  throw new Error(
+    `loadCheckpoint: ${path} has an invalid "${key}" in its metadata: expected ${expected}, got ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`,
+  );
 }
 
 function parseJson(path: string, metadata: Metadata, key: string): unknown {
@@ -74,7 +80,9 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 function checkFormat(path: string, metadata: Metadata): void {
   if (metadata.format !== FORMAT) {
-    throw new Error(`loadCheckpoint: ${path} is not a dropgrad checkpoint (metadata format ${JSON.stringify(metadata.format)}, expected "${FORMAT}"); plain safetensors files load with load()/loadInto()`);
+    throw new Error(
+      `loadCheckpoint: ${path} is not a dropgrad checkpoint (metadata format ${JSON.stringify(metadata.format)}, expected "${FORMAT}"); plain safetensors files load with load()/loadInto()`,
+    );
   }
 }
 
@@ -83,7 +91,8 @@ function readEpoch(path: string, metadata: Metadata): number {
   const text = metadata.epoch;
   if (text === undefined) throw new Error(`loadCheckpoint: ${path} has no "epoch" in its metadata (not a dropgrad checkpoint?)`);
   const epoch = Number(text);
-  if (!/^(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(epoch)) invalid(path, 'epoch', text, 'the number of completed epochs, an integer ≥ 0 in decimal digits');
+  if (!/^(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(epoch))
+    invalid(path, 'epoch', text, 'the number of completed epochs, an integer ≥ 0 in decimal digits');
   return epoch;
 }
 
@@ -120,7 +129,12 @@ export function inspectCheckpoint(path: string): LoadedCheckpoint {
 
 function readMetadata(path: string, metadata: Metadata): LoadedCheckpoint & { optimizerState: OptimizerState } {
   checkFormat(path, metadata);
-  return { epoch: readEpoch(path, metadata), shuffleState: readShuffleState(path, metadata), config: readConfig(path, metadata), optimizerState: readOptimizerState(path, metadata) };
+  return {
+    epoch: readEpoch(path, metadata),
+    shuffleState: readShuffleState(path, metadata),
+    config: readConfig(path, metadata),
+    optimizerState: readOptimizerState(path, metadata),
+  };
 }
 
 /**
@@ -135,7 +149,9 @@ export function loadCheckpoint(path: string, model: Module, optimizer?: Optimize
   try {
     optimizer?.loadStateDict(optimizerState);
   } catch (error) {
-    throw new Error(`loadCheckpoint: ${path} has an invalid "optimizer" in its metadata: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `loadCheckpoint: ${path} has an invalid "optimizer" in its metadata: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   try {
     model.loadStateDict(tensors);

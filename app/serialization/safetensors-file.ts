@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { LoadStateDictOptions, LoadStateDictResult, Module, StateDict } from '../../nn/module';
-import { SafetensorsContents, SafetensorsMetadata, decodeSafetensors, encodeSafetensors } from './safetensors';
+import { type SafetensorsContents, type SafetensorsMetadata, decodeSafetensors, encodeSafetensors } from './safetensors';
 import { writeFileAtomic } from './atomic-write';
 import { formatValue } from '../../lib/shape';
 
@@ -47,7 +47,11 @@ export function load(path: string): StateDict {
  * Loads a safetensors file into `module` (keys and shapes checked as loadStateDict does) and
  * returns the file's metadata with the key report. On any error the module is unchanged.
  */
-export function loadInto(module: Pick<Module, 'loadStateDict'>, path: string, options: LoadStateDictOptions = {}): LoadStateDictResult & { metadata: SafetensorsMetadata } {
+export function loadInto(
+  module: Pick<Module, 'loadStateDict'>,
+  path: string,
+  options: LoadStateDictOptions = {},
+): LoadStateDictResult & { metadata: SafetensorsMetadata } {
   if (typeof (module as Partial<Module> | null)?.loadStateDict !== 'function') {
     throw new TypeError(`loadInto: module must be a Module (with loadStateDict), got ${formatValue(module)}`);
   }

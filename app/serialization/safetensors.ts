@@ -105,8 +105,14 @@ export function encodeSafetensors(tensors: StateDict, metadata?: SafetensorsMeta
   for (const { name, dtype, data } of layout) {
     const at = 8 + headerLength + offsets.get(name)![0];
     // Through a DataView: the file is little-endian whatever the host's byte order.
-    if (dtype === 'float64') data.forEach((value, i) => { view.setFloat64(at + 8 * i, value, true); });
-    else data.forEach((value, i) => { view.setFloat32(at + 4 * i, value, true); });
+    if (dtype === 'float64')
+      data.forEach((value, i) => {
+        view.setFloat64(at + 8 * i, value, true);
+      });
+    else
+      data.forEach((value, i) => {
+        view.setFloat32(at + 4 * i, value, true);
+      });
   }
   return out;
 }
@@ -116,7 +122,8 @@ function checkMetadata(where: string, metadata: unknown): SafetensorsMetadata {
     throw new TypeError(`${where}: ${metadataKey} must be an object of strings, got ${JSON.stringify(metadata)}`);
   }
   for (const [key, value] of Object.entries(metadata)) {
-    if (typeof value !== 'string') throw new TypeError(`${where}: ${metadataKey}.${key} must be a string (JSON.stringify other values), got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string')
+      throw new TypeError(`${where}: ${metadataKey}.${key} must be a string (JSON.stringify other values), got ${JSON.stringify(value)}`);
   }
   return metadata as SafetensorsMetadata;
 }
@@ -141,7 +148,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'the safetensors d
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const headerLength = view.getBigUint64(0, true);
   if (headerLength > BigInt(bytes.length - 8)) {
-    throw new Error(`${where} is truncated or corrupt: the header length is ${headerLength} bytes, but only ${bytes.length - 8} bytes follow it`);
+    throw new Error(
+      `${where} is truncated or corrupt: the header length is ${headerLength} bytes, but only ${bytes.length - 8} bytes follow it`,
+    );
   }
   const dataStart = 8 + Number(headerLength);
   let header: unknown;
@@ -150,7 +159,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'the safetensors d
   } catch (error) {
     throw new Error(`${where} has an invalid header (not UTF-8 JSON): ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new Error(`${where} has an invalid header: expected a JSON object`);
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new Error(`${where} has an invalid header: expected a JSON object`);
   const dataLength = bytes.length - dataStart;
   const { [metadataKey]: rawMetadata, ...rawEntries } = header as Record<string, unknown>;
   const metadata = rawMetadata === undefined ? {} : checkMetadata(where, rawMetadata);
@@ -168,16 +178,19 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'the safetensors d
 
 function parseEntry(where: string, name: string, raw: unknown, dataLength: number): HeaderEntry {
   const bad = (problem: string): Error => new Error(`${where}: tensor ${JSON.stringify(name)} ${problem}`);
-  if (typeof raw !== 'object' || raw === null) throw bad(`has header entry ${JSON.stringify(raw)}, expected { dtype, shape, data_offsets }`);
+  if (typeof raw !== 'object' || raw === null)
+    throw bad(`has header entry ${JSON.stringify(raw)}, expected { dtype, shape, data_offsets }`);
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
-  const type = typeof dtype === 'string' && Object.prototype.hasOwnProperty.call(storedTypes, dtype) ? storedTypes[dtype] : undefined;
+  const type = typeof dtype === 'string' && Object.hasOwn(storedTypes, dtype) ? storedTypes[dtype] : undefined;
   if (!type) throw bad(`has unsupported dtype ${JSON.stringify(dtype)} (dropgrad reads ${Object.keys(storedTypes).join(', ')})`);
-  if (!Array.isArray(shape) || !shape.every(isCount)) throw bad(`has shape ${JSON.stringify(shape)}, expected a list of non-negative integers`);
+  if (!Array.isArray(shape) || !shape.every(isCount))
+    throw bad(`has shape ${JSON.stringify(shape)}, expected a list of non-negative integers`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
     throw bad(`has data_offsets ${JSON.stringify(offsets)}, expected [begin, end] with 0 ≤ begin ≤ end`);
   }
   const [begin, end] = offsets as [number, number];
-  if (end > dataLength) throw bad(`has data_offsets [${begin}, ${end}] past the end of the ${dataLength}-byte data buffer (file truncated?)`);
+  if (end > dataLength)
+    throw bad(`has data_offsets [${begin}, ${end}] past the end of the ${dataLength}-byte data buffer (file truncated?)`);
   const expected = shape.reduce((n: number, d: number) => n * d, 1) * type.bytes;
   if (end - begin !== expected) {
     throw bad(`spans ${end - begin} bytes, but shape [${shape.join(',')}] of ${dtype} needs ${expected}`);

@@ -5,7 +5,7 @@
 import { crossEntropy } from '../../lib/ops/losses';
 import { noGrad } from '../../lib/grad-mode';
 import type { Module } from '../../nn/module';
-import { Batches } from './batches';
+import type { Batches } from './batches';
 import { argmaxRows, confusionMatrix } from './metrics';
 
 export interface Evaluation {
@@ -29,7 +29,9 @@ export function evaluate(model: Module, batches: Batches, classes = 10): Evaluat
         const loss = crossEntropy(logits, y).item();
         if (!Number.isFinite(loss)) {
           // An accuracy computed from NaN logits means nothing: refuse it instead of reporting it.
-          throw new RangeError(`evaluate: the loss is ${loss} on examples ${truth.length + 1}-${truth.length + y.numel}: the model's outputs are not finite (NaN or infinite weights, a negative running_var?)`);
+          throw new RangeError(
+            `evaluate: the loss is ${loss} on examples ${truth.length + 1}-${truth.length + y.numel}: the model's outputs are not finite (NaN or infinite weights, a negative running_var?)`,
+          );
         }
         lossSum += loss * y.numel;
         predicted.push(...argmaxRows(logits));

@@ -2,7 +2,7 @@
 import { crossEntropy } from '../../lib/ops/losses';
 import type { Module } from '../../nn/module';
 import type { Optimizer } from '../../nn/optim/optimizer';
-import { Batches } from './batches';
+import type { Batches } from './batches';
 import { countCorrect } from './metrics';
 
 export interface TrainProgress {
@@ -38,7 +38,12 @@ const yieldToEventLoop = (): Promise<void> =>
  * Asynchronous only so that it can yield between steps: a synchronous loop would hold the event
  * loop for the whole epoch, and a Ctrl-C handler (or a page's UI) could not run until it ended.
  */
-export async function trainEpoch(model: Module, batches: Batches, optimizer: Optimizer, options: TrainEpochOptions = {}): Promise<EpochResult> {
+export async function trainEpoch(
+  model: Module,
+  batches: Batches,
+  optimizer: Optimizer,
+  options: TrainEpochOptions = {},
+): Promise<EpochResult> {
   model.train();
   const start = performance.now();
   let [batch, examples, lossSum, correct] = [0, 0, 0, 0];

@@ -38,7 +38,8 @@ function setup(): { status: GpuJsStatus; renderer: string; userAgent: string } {
 
 function runCase(caseIndex: number): PageTimings {
   const backends: BackendName[] = ['js', 'gpu.js'];
-  const entries = (withBackward: boolean): Record<string, number> => Object.fromEntries(backends.map((b) => [b, time(caseIndex, b, withBackward)]));
+  const entries = (withBackward: boolean): Record<string, number> =>
+    Object.fromEntries(backends.map((b) => [b, time(caseIndex, b, withBackward)]));
   return { forward: entries(false), both: entries(true) };
 }
 

@@ -10,7 +10,11 @@ export interface AccuracyPoint {
   accuracy: number;
 }
 
-function element<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+function element<K extends keyof SVGElementTagNameMap>(
+  name: K,
+  attributes: Record<string, string | number>,
+  text?: string,
+): SVGElementTagNameMap[K] {
   const node = document.createElementNS(svgNs, name);
   for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
   if (text !== undefined) node.textContent = text;
@@ -43,9 +47,22 @@ export function drawChart(svg: SVGSVGElement, losses: readonly number[], accurac
     element('text', { x: width - 4, y: margin - 14, 'font-size': 11, fill: '#d62728', 'text-anchor': 'end' }, 'test accuracy'),
     element('text', { x: width / 2, y: height - 4, 'font-size': 11, 'text-anchor': 'middle' }, `step (of ${steps})`),
   );
-  const tick = (axis: string, x1: number, y1: number, x2: number, y2: number, label: string, anchor: string, tx: number, ty: number): SVGGElement => {
+  const tick = (
+    axis: string,
+    x1: number,
+    y1: number,
+    x2: number,
+    y2: number,
+    label: string,
+    anchor: string,
+    tx: number,
+    ty: number,
+  ): SVGGElement => {
     const group = element('g', { class: `tick ${axis}` });
-    group.append(element('line', { x1, y1, x2, y2, stroke: '#bbb' }), element('text', { x: tx, y: ty, 'font-size': 10, 'text-anchor': anchor, fill: '#555' }, label));
+    group.append(
+      element('line', { x1, y1, x2, y2, stroke: '#bbb' }),
+      element('text', { x: tx, y: ty, 'font-size': 10, 'text-anchor': anchor, fill: '#555' }, label),
+    );
     return group;
   };
   for (const value of ticks(maxLoss)) {
@@ -61,7 +78,22 @@ export function drawChart(svg: SVGSVGElement, losses: readonly number[], accurac
     svg.append(tick('step', at, height - margin, at, height - margin + 4, String(value), 'middle', at, height - margin + 15));
   }
   const line = (points: Array<[number, number]>, color: string): SVGPolylineElement =>
-    element('polyline', { points: points.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' '), fill: 'none', stroke: color, 'stroke-width': 1.5 });
-  svg.append(line(losses.map((loss, i) => [x(i + 1), yLoss(loss)]), '#1f77b4'));
-  svg.append(line(accuracies.map(({ step, accuracy }) => [x(step), yAccuracy(accuracy)]), '#d62728'));
+    element('polyline', {
+      points: points.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' '),
+      fill: 'none',
+      stroke: color,
+      'stroke-width': 1.5,
+    });
+  svg.append(
+    line(
+      losses.map((loss, i) => [x(i + 1), yLoss(loss)]),
+      '#1f77b4',
+    ),
+  );
+  svg.append(
+    line(
+      accuracies.map(({ step, accuracy }) => [x(step), yAccuracy(accuracy)]),
+      '#d62728',
+    ),
+  );
 }

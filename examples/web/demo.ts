@@ -39,7 +39,14 @@ function showParameters(): void {
   parameterBox.replaceChildren(
     ...technique.parameters.map((parameter) => {
       const label = document.createElement('label');
-      const input = Object.assign(document.createElement('input'), { type: 'range', name: parameter.name, min: String(parameter.min), max: String(parameter.max), step: String(parameter.step), value: String(parameter.value) });
+      const input = Object.assign(document.createElement('input'), {
+        type: 'range',
+        name: parameter.name,
+        min: String(parameter.min),
+        max: String(parameter.max),
+        step: String(parameter.step),
+        value: String(parameter.value),
+      });
       const shown = document.createElement('output');
       shown.textContent = String(parameter.value);
       input.addEventListener('input', () => {

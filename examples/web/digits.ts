@@ -1,5 +1,5 @@
 /** The MNIST digits shipped with the demo (scripts/make-web-digits.ts), fetched and parsed. */
-import { IdxArray, ImageDataset, idxImageDataset, mnistNormalization, readIdx } from '../../browser';
+import { type IdxArray, type ImageDataset, idxImageDataset, mnistNormalization, readIdx } from '../../browser';
 
 async function fetchIdx(url: string): Promise<IdxArray> {
   const response = await fetch(url);

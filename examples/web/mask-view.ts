@@ -3,7 +3,7 @@
  * the masked image (clamped to [0, 1]: inverted dropout scales kept pixels above 1); dropped
  * pixels are tinted, with the digit faintly underneath, so one sees what the network loses.
  */
-import { Tensor } from '../../browser';
+import type { Tensor } from '../../browser';
 
 const columns = 8;
 const zoom = 3;

@@ -4,7 +4,7 @@
  * inverted-dropout scale where it keeps, the noise for gaussian dropout and uout). All through
  * dropgrad's public functional API, with the demo's generator so a seed repeats a picture.
  */
-import { F, Generator, Tensor, onesLike } from '../../browser';
+import { F, type Generator, type Tensor, onesLike } from '../../browser';
 
 export interface Parameter {
   name: string;

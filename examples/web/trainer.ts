@@ -27,12 +27,17 @@ const evaluateEvery = 10;
 function batch(data: ImageDataset, indices: readonly number[]): { x: Tensor; y: Tensor } {
   const imageSize = data.shape[0] * data.shape[1] * data.shape[2];
   const images = new Float32Array(indices.length * imageSize);
-  indices.forEach((index, row) => { images.set(data.images.subarray(index * imageSize, (index + 1) * imageSize), row * imageSize); });
+  indices.forEach((index, row) => {
+    images.set(data.images.subarray(index * imageSize, (index + 1) * imageSize), row * imageSize);
+  });
   return { x: Tensor.fromData(images, [indices.length, ...data.shape]), y: tensor(indices.map((index) => data.labels[index])) };
 }
 
 function accuracy(model: ReturnType<typeof models.smallCnn>, test: ImageDataset): number {
-  const { x } = batch(test, Array.from(test.labels, (_, i) => i));
+  const { x } = batch(
+    test,
+    Array.from(test.labels, (_, i) => i),
+  );
   model.eval();
   const logits = noGrad(() => model.forward(x)).contiguousData();
   model.train();

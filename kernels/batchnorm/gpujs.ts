@@ -7,8 +7,8 @@
  * Kernel bodies follow the rules in kernels/conv2d/gpujs.ts (constant loop bounds, float-safe index
  * splitting). Sums are float32, so their error grows with N·S.
  */
-import { GpuJsKernelFunction, readBack, runKernel, toFloat32, withGpuJs } from '../gpujs/context';
-import { ChannelLayout, valuesPerChannel } from './geometry';
+import { type GpuJsKernelFunction, readBack, runKernel, toFloat32, withGpuJs } from '../gpujs/context';
+import { type ChannelLayout, valuesPerChannel } from './geometry';
 import type { BatchNormKernels } from './kernels';
 import { jsBatchNorm } from './js';
 
@@ -67,7 +67,10 @@ function inputGradientValue(this: This, dy: Float32Array, x: Float32Array, coeff
   const run = Math.floor((this.thread.x + 0.5) / this.constants.spatial);
   const c = run - Math.floor((run + 0.5) / this.constants.channels) * this.constants.channels;
   const channels = this.constants.channels;
-  return coefficients[channels + c] * (dy[this.thread.x] - coefficients[2 * channels + c] - (x[this.thread.x] - coefficients[c]) * coefficients[3 * channels + c]);
+  return (
+    coefficients[channels + c] *
+    (dy[this.thread.x] - coefficients[2 * channels + c] - (x[this.thread.x] - coefficients[c]) * coefficients[3 * channels + c])
+  );
 }
 
 /** Per-channel vectors side by side in one array, one kernel argument instead of several. */
@@ -98,20 +101,27 @@ export const gpujsBatchNorm: BatchNormKernels = {
   },
 
   normalize(x, layout, mean, scale, shift, y) {
-    runKernel(normalizeValue, constantsOf(layout), [x, packed(mean, scale, shift)], y, () => jsBatchNorm.normalize(x, layout, mean, scale, shift, y));
+    runKernel(normalizeValue, constantsOf(layout), [x, packed(mean, scale, shift)], y, () =>
+      jsBatchNorm.normalize(x, layout, mean, scale, shift, y),
+    );
   },
 
   gradientSums(dy, x, layout, mean, sumDy, sumDyCentered) {
     const fallback = (): void => jsBatchNorm.gradientSums(dy, x, layout, mean, sumDy, sumDyCentered);
     if (isEmpty(layout)) return fallback();
     withGpuJs((compile) => {
-      const sums = readBack(compile(channelGradientSums, 2 * layout.channels, constantsOf(layout))(toFloat32(dy), toFloat32(x), toFloat32(mean)), 2 * layout.channels);
+      const sums = readBack(
+        compile(channelGradientSums, 2 * layout.channels, constantsOf(layout))(toFloat32(dy), toFloat32(x), toFloat32(mean)),
+        2 * layout.channels,
+      );
       sumDy.set(sums.subarray(0, layout.channels));
       sumDyCentered.set(sums.subarray(layout.channels));
     }, fallback);
   },
 
   inputGradient(dy, x, layout, k, dx) {
-    runKernel(inputGradientValue, constantsOf(layout), [dy, x, packed(k.mean, k.gain, k.offset, k.slope)], dx, () => jsBatchNorm.inputGradient(dy, x, layout, k, dx));
+    runKernel(inputGradientValue, constantsOf(layout), [dy, x, packed(k.mean, k.gain, k.offset, k.slope)], dx, () =>
+      jsBatchNorm.inputGradient(dy, x, layout, k, dx),
+    );
   },
 };

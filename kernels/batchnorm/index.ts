@@ -1,5 +1,5 @@
 /** The batch-norm kernels of the selected backend (see kernels/backend.ts). */
-import { BackendName, getBackend } from '../backend';
+import { type BackendName, getBackend } from '../backend';
 import type { BatchNormKernels } from './kernels';
 import { referenceBatchNorm } from './reference';
 import { jsBatchNorm } from './js';

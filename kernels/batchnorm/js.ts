@@ -4,7 +4,7 @@
  * straight into the caller's output vectors — no closures, no allocation.
  */
 import type { TypedArray } from '../../lib/dtype';
-import { ChannelLayout, valuesPerChannel } from './geometry';
+import { type ChannelLayout, valuesPerChannel } from './geometry';
 import type { BatchNormKernels, InputGradientCoefficients } from './kernels';
 
 function channelMoments(x: TypedArray, layout: ChannelLayout, mean: Float64Array, variance: Float64Array): void {
@@ -37,7 +37,14 @@ function channelMoments(x: TypedArray, layout: ChannelLayout, mean: Float64Array
   for (let c = 0; c < channels; c++) variance[c] /= m;
 }
 
-function normalize(x: TypedArray, layout: ChannelLayout, mean: Float64Array, scale: Float64Array, shift: Float64Array, y: TypedArray): void {
+function normalize(
+  x: TypedArray,
+  layout: ChannelLayout,
+  mean: Float64Array,
+  scale: Float64Array,
+  shift: Float64Array,
+  y: TypedArray,
+): void {
   const { batch, channels, spatial } = layout;
   let i = 0;
   for (let n = 0; n < batch; n++) {
@@ -50,7 +57,14 @@ function normalize(x: TypedArray, layout: ChannelLayout, mean: Float64Array, sca
   }
 }
 
-function gradientSums(dy: TypedArray, x: TypedArray, layout: ChannelLayout, mean: Float64Array, sumDy: Float64Array, sumDyCentered: Float64Array): void {
+function gradientSums(
+  dy: TypedArray,
+  x: TypedArray,
+  layout: ChannelLayout,
+  mean: Float64Array,
+  sumDy: Float64Array,
+  sumDyCentered: Float64Array,
+): void {
   const { batch, channels, spatial } = layout;
   sumDy.fill(0);
   sumDyCentered.fill(0);

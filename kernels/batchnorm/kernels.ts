@@ -20,7 +20,14 @@ export interface BatchNormKernels {
   /** y = (x − mean[c]) · scale[c] + shift[c]. */
   normalize(x: TypedArray, layout: ChannelLayout, mean: Float64Array, scale: Float64Array, shift: Float64Array, y: TypedArray): void;
   /** sumDy[c] = Σ dy and sumDyCentered[c] = Σ dy · (x − mean[c]) over each channel. */
-  gradientSums(dy: TypedArray, x: TypedArray, layout: ChannelLayout, mean: Float64Array, sumDy: Float64Array, sumDyCentered: Float64Array): void;
+  gradientSums(
+    dy: TypedArray,
+    x: TypedArray,
+    layout: ChannelLayout,
+    mean: Float64Array,
+    sumDy: Float64Array,
+    sumDyCentered: Float64Array,
+  ): void;
   /** dx = gain[c] · (dy − offset[c] − (x − mean[c]) · slope[c]). */
   inputGradient(dy: TypedArray, x: TypedArray, layout: ChannelLayout, coefficients: InputGradientCoefficients, dx: TypedArray): void;
 }

@@ -3,7 +3,7 @@
  * `at(n, c, s)`, as the formulas read. Sums are float64 (JS numbers) whatever the tensor dtype.
  */
 import type { TypedArray } from '../../lib/dtype';
-import { ChannelLayout, valuesPerChannel } from './geometry';
+import { type ChannelLayout, valuesPerChannel } from './geometry';
 import type { BatchNormKernels, InputGradientCoefficients } from './kernels';
 
 const at = (layout: ChannelLayout, n: number, c: number, s: number): number => (n * layout.channels + c) * layout.spatial + s;
@@ -28,13 +28,27 @@ function channelMoments(x: TypedArray, layout: ChannelLayout, mean: Float64Array
   }
 }
 
-function normalize(x: TypedArray, layout: ChannelLayout, mean: Float64Array, scale: Float64Array, shift: Float64Array, y: TypedArray): void {
+function normalize(
+  x: TypedArray,
+  layout: ChannelLayout,
+  mean: Float64Array,
+  scale: Float64Array,
+  shift: Float64Array,
+  y: TypedArray,
+): void {
   for (let c = 0; c < layout.channels; c++) {
     forEachInChannel(layout, c, (i) => (y[i] = (x[i] - mean[c]) * scale[c] + shift[c]));
   }
 }
 
-function gradientSums(dy: TypedArray, x: TypedArray, layout: ChannelLayout, mean: Float64Array, sumDy: Float64Array, sumDyCentered: Float64Array): void {
+function gradientSums(
+  dy: TypedArray,
+  x: TypedArray,
+  layout: ChannelLayout,
+  mean: Float64Array,
+  sumDy: Float64Array,
+  sumDyCentered: Float64Array,
+): void {
   for (let c = 0; c < layout.channels; c++) {
     let plain = 0;
     let centered = 0;

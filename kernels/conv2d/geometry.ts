@@ -9,7 +9,7 @@
  * amounts matter only through outH/outW. They differ only for 'same' with an even dilated
  * kernel, where, as in PyTorch, the extra row/column of padding goes at the bottom/right.
  */
-import { Shape, formatShape, formatValue } from '../../lib/shape';
+import { type Shape, formatShape, formatValue } from '../../lib/shape';
 
 export type Pair = readonly [number, number];
 
@@ -107,7 +107,9 @@ export function conv2dGeometry(input: Shape, weight: Shape, bias: Shape | null, 
     );
   }
   if (bias !== null && (bias.length !== 1 || bias[0] !== outC)) {
-    throw new RangeError(`conv2d: bias must have shape [${outC}] (one value per output channel of weight ${formatShape(weight)}), got ${formatShape(bias)}`);
+    throw new RangeError(
+      `conv2d: bias must have shape [${outC}] (one value per output channel of weight ${formatShape(weight)}), got ${formatShape(bias)}`,
+    );
   }
   const stride = positivePair(options.stride, 'stride');
   const dilation = positivePair(options.dilation, 'dilation');
@@ -122,10 +124,22 @@ export function conv2dGeometry(input: Shape, weight: Shape, bias: Shape | null, 
     );
   }
   return {
-    n, inC, h, w, outC, kH, kW, groups,
-    strideH: stride[0], strideW: stride[1],
-    dilationH: dilation[0], dilationW: dilation[1],
-    padTop, padBottom, padLeft, padRight,
+    n,
+    inC,
+    h,
+    w,
+    outC,
+    kH,
+    kW,
+    groups,
+    strideH: stride[0],
+    strideW: stride[1],
+    dilationH: dilation[0],
+    dilationW: dilation[1],
+    padTop,
+    padBottom,
+    padLeft,
+    padRight,
     outH: Math.floor((paddedH - spanH) / stride[0]) + 1,
     outW: Math.floor((paddedW - spanW) / stride[1]) + 1,
   };

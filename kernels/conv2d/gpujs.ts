@@ -13,22 +13,54 @@
  * arithmetic in float32, where a/b can land just below a whole quotient; so flat indices are split
  * as ⌊(a + ½)/b⌋ (exact for whole a, b) and remainders are taken by subtraction.
  */
-import { GpuJsKernelFunction, runKernel } from '../gpujs/context';
-import { Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup } from './geometry';
-import { Conv2dKernels } from './kernels';
+import { type GpuJsKernelFunction, runKernel } from '../gpujs/context';
+import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup } from './geometry';
+import type { Conv2dKernels } from './kernels';
 import { jsConv2d } from './js';
 
 type ConvConstants = {
-  n: number; inC: number; h: number; w: number; outC: number; kH: number; kW: number;
-  strideH: number; strideW: number; dilationH: number; dilationW: number; padTop: number; padLeft: number;
-  outH: number; outW: number; cg: number; og: number;
+  n: number;
+  inC: number;
+  h: number;
+  w: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+  outH: number;
+  outW: number;
+  cg: number;
+  og: number;
 };
 
 type This = ThisParameterType<GpuJsKernelFunction<ConvConstants>>;
 
 function constantsOf(geo: Conv2dGeometry): ConvConstants {
   const { n, inC, h, w, outC, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW } = geo;
-  return { n, inC, h, w, outC, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW, cg: inChannelsPerGroup(geo), og: outChannelsPerGroup(geo) };
+  return {
+    n,
+    inC,
+    h,
+    w,
+    outC,
+    kH,
+    kW,
+    strideH,
+    strideW,
+    dilationH,
+    dilationW,
+    padTop,
+    padLeft,
+    outH,
+    outW,
+    cg: inChannelsPerGroup(geo),
+    og: outChannelsPerGroup(geo),
+  };
 }
 
 function conv2dForward(this: This, x: Float32Array, weight: Float32Array, bias: Float32Array): number {
@@ -48,7 +80,9 @@ function conv2dForward(this: This, x: Float32Array, weight: Float32Array, bias: 
         for (let q = 0; q < this.constants.kW; q++) {
           const col = j * this.constants.strideW + q * this.constants.dilationW - this.constants.padLeft;
           if (col >= 0 && col < this.constants.w) {
-            sum += weight[((o * this.constants.cg + c) * this.constants.kH + p) * this.constants.kW + q] * x[(rows + row) * this.constants.w + col];
+            sum +=
+              weight[((o * this.constants.cg + c) * this.constants.kH + p) * this.constants.kW + q] *
+              x[(rows + row) * this.constants.w + col];
           }
         }
       }
@@ -77,7 +111,9 @@ function conv2dBackwardInput(this: This, gradOutput: Float32Array, weight: Float
         if (colSteps >= 0 && j * this.constants.strideW === colSteps && j < this.constants.outW) {
           for (let k = 0; k < this.constants.og; k++) {
             const o = group * this.constants.og + k;
-            sum += gradOutput[((n * this.constants.outC + o) * this.constants.outH + i) * this.constants.outW + j] * weight[((o * this.constants.cg + c) * this.constants.kH + p) * this.constants.kW + q];
+            sum +=
+              gradOutput[((n * this.constants.outC + o) * this.constants.outH + i) * this.constants.outW + j] *
+              weight[((o * this.constants.cg + c) * this.constants.kH + p) * this.constants.kW + q];
           }
         }
       }
@@ -103,7 +139,9 @@ function conv2dBackwardWeight(this: This, gradOutput: Float32Array, x: Float32Ar
         for (let j = 0; j < this.constants.outW; j++) {
           const col = j * this.constants.strideW + q * this.constants.dilationW - this.constants.padLeft;
           if (col >= 0 && col < this.constants.w) {
-            sum += gradOutput[((n * this.constants.outC + o) * this.constants.outH + i) * this.constants.outW + j] * x[(rows + row) * this.constants.w + col];
+            sum +=
+              gradOutput[((n * this.constants.outC + o) * this.constants.outH + i) * this.constants.outW + j] *
+              x[(rows + row) * this.constants.w + col];
           }
         }
       }
@@ -120,10 +158,14 @@ export const gpujsConv2d: Conv2dKernels = {
   },
 
   backwardInput(gradOutput, weight, geo, gradInput) {
-    runKernel(conv2dBackwardInput, constantsOf(geo), [gradOutput, weight], gradInput, () => jsConv2d.backwardInput(gradOutput, weight, geo, gradInput));
+    runKernel(conv2dBackwardInput, constantsOf(geo), [gradOutput, weight], gradInput, () =>
+      jsConv2d.backwardInput(gradOutput, weight, geo, gradInput),
+    );
   },
 
   backwardWeight(gradOutput, x, geo, gradWeight) {
-    runKernel(conv2dBackwardWeight, constantsOf(geo), [gradOutput, x], gradWeight, () => jsConv2d.backwardWeight(gradOutput, x, geo, gradWeight));
+    runKernel(conv2dBackwardWeight, constantsOf(geo), [gradOutput, x], gradWeight, () =>
+      jsConv2d.backwardWeight(gradOutput, x, geo, gradWeight),
+    );
   },
 };

@@ -1,6 +1,6 @@
 /** Picks the conv2d kernels for the current backend (kernels/backend.ts). */
-import { BackendName, getBackend } from '../backend';
-import { Conv2dKernels } from './kernels';
+import { type BackendName, getBackend } from '../backend';
+import type { Conv2dKernels } from './kernels';
 import { referenceConv2d } from './reference';
 import { jsConv2d } from './js';
 import { gpujsConv2d } from './gpujs';

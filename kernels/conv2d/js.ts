@@ -10,18 +10,27 @@
  * A 1×1 kernel with stride 1 and no padding needs no im2col at all: the image itself is the
  * column matrix, so the GEMM reads (and for backwardInput, writes) it in place.
  */
-import { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../lib/dtype';
 import { gemm } from '../gemm';
 import { Scratch } from '../scratch';
-import { Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup, patchSize } from './geometry';
+import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup, patchSize } from './geometry';
 import { col2im, im2col } from './im2col';
-import { Conv2dKernels } from './kernels';
+import type { Conv2dKernels } from './kernels';
 
 /** The column-matrix buffer, reused by every call (grown to the largest K·P seen). */
 const columns = new Scratch();
 
 function isPointwise(geo: Conv2dGeometry): boolean {
-  return geo.kH === 1 && geo.kW === 1 && geo.strideH === 1 && geo.strideW === 1 && geo.padTop === 0 && geo.padLeft === 0 && geo.padBottom === 0 && geo.padRight === 0;
+  return (
+    geo.kH === 1 &&
+    geo.kW === 1 &&
+    geo.strideH === 1 &&
+    geo.strideW === 1 &&
+    geo.padTop === 0 &&
+    geo.padLeft === 0 &&
+    geo.padBottom === 0 &&
+    geo.padRight === 0
+  );
 }
 
 /** Per (image, group): where that group's channels start in x, and its output channels in y. */
@@ -67,7 +76,18 @@ export const jsConv2d: Conv2dKernels = {
         for (let o = 0; o < og; o++) out.fill(bias[firstOutChannel + o], yOffset + o * pixels, yOffset + (o + 1) * pixels);
       }
       const col = columnMatrix(x, xOffset, geo);
-      gemm({ m: og, n: pixels, k, a: weight, aOffset: weightOffset, b: col.data, bOffset: col.offset, c: out, cOffset: yOffset, accumulate: bias !== null });
+      gemm({
+        m: og,
+        n: pixels,
+        k,
+        a: weight,
+        aOffset: weightOffset,
+        b: col.data,
+        bOffset: col.offset,
+        c: out,
+        cOffset: yOffset,
+        accumulate: bias !== null,
+      });
     });
   },
 
@@ -77,7 +97,18 @@ export const jsConv2d: Conv2dKernels = {
     const k = patchSize(geo);
     if (isPointwise(geo)) {
       forEachSlice(geo, ({ xOffset, yOffset, weightOffset }) => {
-        gemm({ m: k, n: pixels, k: og, a: weight, aOffset: weightOffset, transA: true, b: gradOutput, bOffset: yOffset, c: gradInput, cOffset: xOffset });
+        gemm({
+          m: k,
+          n: pixels,
+          k: og,
+          a: weight,
+          aOffset: weightOffset,
+          transA: true,
+          b: gradOutput,
+          bOffset: yOffset,
+          c: gradInput,
+          cOffset: xOffset,
+        });
       });
       return;
     }
@@ -96,7 +127,19 @@ export const jsConv2d: Conv2dKernels = {
     gradWeight.fill(0);
     forEachSlice(geo, ({ xOffset, yOffset, weightOffset }) => {
       const col = columnMatrix(x, xOffset, geo);
-      gemm({ m: og, n: k, k: pixels, a: gradOutput, aOffset: yOffset, b: col.data, bOffset: col.offset, transB: true, c: gradWeight, cOffset: weightOffset, accumulate: true });
+      gemm({
+        m: og,
+        n: k,
+        k: pixels,
+        a: gradOutput,
+        aOffset: yOffset,
+        b: col.data,
+        bOffset: col.offset,
+        transB: true,
+        c: gradWeight,
+        cOffset: weightOffset,
+        accumulate: true,
+      });
     });
   },
 };

@@ -4,8 +4,8 @@
  * Each call overwrites its destination entirely. The bias gradient is a plain sum of gradOutput
  * and lives in the op, not here.
  */
-import { TypedArray } from '../../lib/dtype';
-import { Conv2dGeometry } from './geometry';
+import type { TypedArray } from '../../lib/dtype';
+import type { Conv2dGeometry } from './geometry';
 
 export interface Conv2dKernels {
   /** out = conv2d(x, weight) + bias. */

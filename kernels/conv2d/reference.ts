@@ -9,9 +9,9 @@
  * where g = ⌊o / outCg⌋ is the group of output channel o, Cg = C/groups and taps that land in the
  * padding read zero.
  */
-import { TypedArray } from '../../lib/dtype';
-import { Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup } from './geometry';
-import { Conv2dKernels } from './kernels';
+import type { TypedArray } from '../../lib/dtype';
+import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup } from './geometry';
+import type { Conv2dKernels } from './kernels';
 
 /** Calls visit(xIndex, wIndex, yIndex) for every (output element, kernel tap) pair that reads inside the input. */
 function forEachTap(geo: Conv2dGeometry, visit: (xAt: number, wAt: number, yAt: number) => void): void {

@@ -238,7 +238,8 @@ function loadGpuJs(): GpuJsModule {
     return require('gpu.js') as GpuJsModule;
   } catch (error) {
     // gpu.js is an optional peer dependency: not installed is the usual case, and says what to do.
-    if ((error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND') throw new Error('gpu.js is not installed (npm install gpu.js) nor passed in with configureGpuJs({ load })');
+    if ((error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND')
+      throw new Error('gpu.js is not installed (npm install gpu.js) nor passed in with configureGpuJs({ load })');
     throw new Error(`cannot load gpu.js: ${describe(error)}; pass it in with configureGpuJs({ load })`);
   }
 }
@@ -283,7 +284,9 @@ function warnOnce(): void {
 }
 
 function describeValue(value: unknown): string {
-  return value === null || value === undefined ? String(value) : `a ${value.constructor.name} of length ${(value as { length?: number }).length}`;
+  return value === null || value === undefined
+    ? String(value)
+    : `a ${value.constructor.name} of length ${(value as { length?: number }).length}`;
 }
 
 function describe(error: unknown): string {

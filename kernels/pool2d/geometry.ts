@@ -57,7 +57,14 @@ export function pooledSize(inSize: number, kernel: number, stride: number, paddi
  * count-include-pad divisor; then it is cut to the real input, which gives the summed range and
  * the count-exclude-pad divisor.
  */
-export function avgPoolWindows(inSize: number, outSize: number, kernel: number, stride: number, padding: number, countIncludePad: boolean): AxisWindows {
+export function avgPoolWindows(
+  inSize: number,
+  outSize: number,
+  kernel: number,
+  stride: number,
+  padding: number,
+  countIncludePad: boolean,
+): AxisWindows {
   const windows = emptyWindows(outSize);
   for (let o = 0; o < outSize; o++) {
     const paddedStart = o * stride - padding;

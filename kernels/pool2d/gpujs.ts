@@ -11,12 +11,26 @@
  * Windows with data-dependent extents (avg pooling's per-axis tables) loop to the largest extent
  * and skip the rest, since the loop bound must be a constant.
  */
-import { GpuJsKernelFunction, readBack, runKernel, toFloat32, withGpuJs } from '../gpujs/context';
-import type { AvgPool2dGeometry, AxisWindows, MaxPool2dGeometry } from './geometry';
+import { type GpuJsKernelFunction, readBack, runKernel, toFloat32, withGpuJs } from '../gpujs/context';
+import type { AxisWindows, MaxPool2dGeometry } from './geometry';
 import type { Pool2dKernels } from './kernels';
 import { jsPool2d } from './js';
 
-type MaxConstants = { planes: number; inH: number; inW: number; outH: number; outW: number; kH: number; kW: number; sH: number; sW: number; pH: number; pW: number; dH: number; dW: number };
+type MaxConstants = {
+  planes: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  sH: number;
+  sW: number;
+  pH: number;
+  pW: number;
+  dH: number;
+  dW: number;
+};
 type MaxThis = ThisParameterType<GpuJsKernelFunction<MaxConstants>>;
 
 /** Rows and columns of an avg pool: sizes plus the loop bound along each axis. */
@@ -101,7 +115,14 @@ function avgPoolForward(this: AvgThis, x: Float32Array, rows: Float32Array, cols
  * rows/cols: as in avgPoolForward; rowsCovering/colsCovering: [first…, end…],
  * for each input index, the outputs whose windows hold it.
  */
-function avgPoolBackward(this: AvgThis, dy: Float32Array, rows: Float32Array, cols: Float32Array, rowsCovering: Float32Array, colsCovering: Float32Array): number {
+function avgPoolBackward(
+  this: AvgThis,
+  dy: Float32Array,
+  rows: Float32Array,
+  cols: Float32Array,
+  rowsCovering: Float32Array,
+  colsCovering: Float32Array,
+): number {
   const row = Math.floor((this.thread.x + 0.5) / this.constants.inW);
   const iw = this.thread.x - row * this.constants.inW;
   const p = Math.floor((row + 0.5) / this.constants.inH);
@@ -113,7 +134,9 @@ function avgPoolBackward(this: AvgThis, dy: Float32Array, rows: Float32Array, co
       for (let b = 0; b < this.constants.colSpan; b++) {
         const ow = colsCovering[iw] + b;
         if (ow < colsCovering[this.constants.inW + iw]) {
-          sum += dy[(p * this.constants.outH + oh) * this.constants.outW + ow] / (rows[2 * this.constants.outH + oh] * cols[2 * this.constants.outW + ow]);
+          sum +=
+            dy[(p * this.constants.outH + oh) * this.constants.outW + ow] /
+            (rows[2 * this.constants.outH + oh] * cols[2 * this.constants.outW + ow]);
         }
       }
     }
@@ -169,20 +192,36 @@ export const gpujsPool2d: Pool2dKernels = {
   },
 
   maxPool2dBackward(dy, argmax, g, dx) {
-    runKernel(maxPoolBackward, maxConstants(g), [dy, argmax], dx, () => jsPool2d.maxPool2dBackward(dy, argmax, g, dx), { accumulate: true });
+    runKernel(maxPoolBackward, maxConstants(g), [dy, argmax], dx, () => jsPool2d.maxPool2dBackward(dy, argmax, g, dx), {
+      accumulate: true,
+    });
   },
 
   avgPool2dForward(x, g, out) {
     const rows = windowTable(g.rows);
     const cols = windowTable(g.cols);
-    const constants = { inH: g.inH, inW: g.inW, outH: g.rows.start.length, outW: g.cols.start.length, rowSpan: rows.span, colSpan: cols.span };
+    const constants = {
+      inH: g.inH,
+      inW: g.inW,
+      outH: g.rows.start.length,
+      outW: g.cols.start.length,
+      rowSpan: rows.span,
+      colSpan: cols.span,
+    };
     runKernel(avgPoolForward, constants, [x, rows.table, cols.table], out, () => jsPool2d.avgPool2dForward(x, g, out));
   },
 
   avgPool2dBackward(dy, g, dx) {
     const rowsCovering = coveringTable(g.rows, g.inH);
     const colsCovering = coveringTable(g.cols, g.inW);
-    const constants = { inH: g.inH, inW: g.inW, outH: g.rows.start.length, outW: g.cols.start.length, rowSpan: rowsCovering.span, colSpan: colsCovering.span };
+    const constants = {
+      inH: g.inH,
+      inW: g.inW,
+      outH: g.rows.start.length,
+      outW: g.cols.start.length,
+      rowSpan: rowsCovering.span,
+      colSpan: colsCovering.span,
+    };
     const inputs = [dy, windowTable(g.rows).table, windowTable(g.cols).table, rowsCovering.table, colsCovering.table];
     runKernel(avgPoolBackward, constants, inputs, dx, () => jsPool2d.avgPool2dBackward(dy, g, dx), { accumulate: true });
   },

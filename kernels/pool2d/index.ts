@@ -1,5 +1,5 @@
 /** The pool2d kernels of the selected backend (see kernels/backend.ts). */
-import { BackendName, getBackend } from '../backend';
+import { type BackendName, getBackend } from '../backend';
 import type { Pool2dKernels } from './kernels';
 import { referencePool2d } from './reference';
 import { jsPool2d } from './js';

@@ -8,7 +8,14 @@ import type { AvgPool2dGeometry, MaxPool2dGeometry } from './geometry';
 import type { Pool2dKernels } from './kernels';
 
 /** For each output along an axis, the in-bounds taps [first[o], last[o]) of its dilated window. */
-function tapRanges(outSize: number, inSize: number, kernel: number, stride: number, padding: number, dilation: number): { first: Int32Array; last: Int32Array } {
+function tapRanges(
+  outSize: number,
+  inSize: number,
+  kernel: number,
+  stride: number,
+  padding: number,
+  dilation: number,
+): { first: Int32Array; last: Int32Array } {
   const first = new Int32Array(outSize);
   const last = new Int32Array(outSize);
   for (let o = 0; o < outSize; o++) {

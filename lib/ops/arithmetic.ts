@@ -4,7 +4,7 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { TensorLike, asTensor, mapBinary, mapUnary, sumToShape } from './elementwise';
+import { type TensorLike, asTensor, mapBinary, mapUnary, sumToShape } from './elementwise';
 
 type Pair = { a: Tensor; b: Tensor };
 /** Annotated so ops whose backward calls themselves (mul, div) type-check. */
@@ -42,10 +42,7 @@ export const mul: BinaryOp = defineOp({
     const pair = operands(x, y);
     return { output: mapBinary(pair.a, pair.b, (u, v) => u * v, 'mul'), saved: pair };
   },
-  backward: ({ a, b }, g, needs) => [
-    needs[0] ? sumToShape(mul(g, b), a.shape) : null,
-    needs[1] ? sumToShape(mul(g, a), b.shape) : null,
-  ],
+  backward: ({ a, b }, g, needs) => [needs[0] ? sumToShape(mul(g, b), a.shape) : null, needs[1] ? sumToShape(mul(g, a), b.shape) : null],
 });
 
 /** z = a / b;  dz/da = 1/b, dz/db = −a/b². */
@@ -57,7 +54,12 @@ export const div: BinaryOp = defineOp({
   },
   backward: ({ a, b }, g, needs) => [
     needs[0] ? sumToShape(div(g, b), a.shape) : null,
-    needs[1] ? sumToShape(mapBinary(mul(g, a), b, (ga, v) => -ga / (v * v), 'div'), b.shape) : null,
+    needs[1]
+      ? sumToShape(
+          mapBinary(mul(g, a), b, (ga, v) => -ga / (v * v), 'div'),
+          b.shape,
+        )
+      : null,
   ],
 });
 
@@ -77,7 +79,23 @@ export const pow = defineOp({
     return { output, saved: { a, b, output } };
   },
   backward: ({ a, b, output }, g, needs) => [
-    needs[0] ? sumToShape(mul(g, mapBinary(a, b, (u, v) => (v === 0 ? 0 : v * Math.pow(u, v - 1)), 'pow')), a.shape) : null,
-    needs[1] ? sumToShape(mul(g, mapBinary(output, a, (z, u) => (z === 0 ? 0 : z * Math.log(u)), 'pow')), b.shape) : null,
+    needs[0]
+      ? sumToShape(
+          mul(
+            g,
+            mapBinary(a, b, (u, v) => (v === 0 ? 0 : v * u ** (v - 1)), 'pow'),
+          ),
+          a.shape,
+        )
+      : null,
+    needs[1]
+      ? sumToShape(
+          mul(
+            g,
+            mapBinary(output, a, (z, u) => (z === 0 ? 0 : z * Math.log(u)), 'pow'),
+          ),
+          b.shape,
+        )
+      : null,
   ],
 });

@@ -20,9 +20,9 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { DType, allocate } from '../dtype';
+import { type DType, allocate } from '../dtype';
 import { formatShape } from '../shape';
-import { ChannelLayout, batchNormKernels, valuesPerChannel } from '../../kernels/batchnorm';
+import { type ChannelLayout, batchNormKernels, valuesPerChannel } from '../../kernels/batchnorm';
 
 interface BatchNormSaved {
   x: Float64Array | Float32Array;
@@ -39,7 +39,9 @@ interface BatchNormSaved {
 
 function channelLayout(x: Tensor): ChannelLayout {
   if (x.ndim < 2 || x.ndim > 5) {
-    throw new RangeError(`batchNorm: expected a 2-D (N,C), 3-D (N,C,L), 4-D (N,C,H,W) or 5-D (N,C,D,H,W) input, got shape ${formatShape(x.shape)}`);
+    throw new RangeError(
+      `batchNorm: expected a 2-D (N,C), 3-D (N,C,L), 4-D (N,C,H,W) or 5-D (N,C,D,H,W) input, got shape ${formatShape(x.shape)}`,
+    );
   }
   const [batch, channels, ...rest] = x.shape;
   return { batch, channels, spatial: rest.reduce((a, b) => a * b, 1) };
@@ -48,7 +50,9 @@ function channelLayout(x: Tensor): ChannelLayout {
 /** Checks a per-channel tensor (weight, bias, running stats) holds exactly one value per channel. */
 function checkPerChannel(t: Tensor | null, name: string, x: Tensor, channels: number): void {
   if (t !== null && (t.ndim !== 1 || t.shape[0] !== channels)) {
-    throw new RangeError(`batchNorm: ${name} has shape ${formatShape(t.shape)} but the input ${formatShape(x.shape)} has ${channels} channels (expected [${channels}])`);
+    throw new RangeError(
+      `batchNorm: ${name} has shape ${formatShape(t.shape)} but the input ${formatShape(x.shape)} has ${channels} channels (expected [${channels}])`,
+    );
   }
 }
 
@@ -66,7 +70,8 @@ export function checkEps(eps: number, where: string): number {
  * null for the cumulative average. PyTorch takes any number; above 1 the running stats extrapolate.
  */
 export function checkMomentum(momentum: number | null, where: string): number | null {
-  if (momentum !== null && !(momentum >= 0 && momentum <= 1)) throw new RangeError(`${where}: momentum must be in [0, 1] or null, got ${momentum}`);
+  if (momentum !== null && !(momentum >= 0 && momentum <= 1))
+    throw new RangeError(`${where}: momentum must be in [0, 1] or null, got ${momentum}`);
   return momentum;
 }
 
@@ -218,7 +223,12 @@ export const batchNorm = defineOp({
       dx,
       null,
       null,
-      needsWeight ? perChannelGradient(sumDyCentered.map((s, c) => s * invStd[c]), saved.weightDType) : null,
+      needsWeight
+        ? perChannelGradient(
+            sumDyCentered.map((s, c) => s * invStd[c]),
+            saved.weightDType,
+          )
+        : null,
       needsBias ? perChannelGradient(sumDy, saved.biasDType) : null,
     ];
   },

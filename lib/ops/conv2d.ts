@@ -16,9 +16,9 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { DType, TypedArray, allocate, dtypeOf } from '../dtype';
+import { type DType, type TypedArray, allocate, dtypeOf } from '../dtype';
 import { checkShape, sizeOf } from '../shape';
-import { Conv2dGeometry, Conv2dOptions, conv2dGeometry, conv2dKernels, outputShape } from '../../kernels/conv2d';
+import { type Conv2dGeometry, type Conv2dOptions, conv2dGeometry, conv2dKernels, outputShape } from '../../kernels/conv2d';
 
 export type { Conv2dOptions } from '../../kernels/conv2d';
 

@@ -4,8 +4,8 @@
  * (a value broadcast to many outputs receives the sum of their gradients).
  */
 import { Tensor } from '../tensor';
-import { DType, allocate, promote } from '../dtype';
-import { Shape, broadcastShapes, broadcastStrides, sameShape, sizeOf } from '../shape';
+import { type DType, allocate, promote } from '../dtype';
+import { type Shape, broadcastShapes, broadcastStrides, sameShape, sizeOf } from '../shape';
 import { full } from '../creation';
 
 export type TensorLike = Tensor | number;

@@ -6,7 +6,7 @@
  */
 import { Tensor } from '../tensor';
 import { allocate } from '../dtype';
-import { Shape, rowMajorStrides, sizeOf } from '../shape';
+import { type Shape, rowMajorStrides, sizeOf } from '../shape';
 
 /**
  * Source offsets for an output whose index along dim d is mapped to source index maps[d][i]

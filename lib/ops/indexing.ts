@@ -62,9 +62,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const size = x.shape[d];
   const from = start < 0 ? start + size : start;
   if (!Number.isInteger(start) || !Number.isInteger(length) || from < 0 || length < 0 || from + length > size) {
-    throw new RangeError(
-      `narrow: start ${start} and length ${length} do not fit dim ${d} of size ${size} (shape ${formatShape(x.shape)})`,
-    );
+    throw new RangeError(`narrow: start ${start} and length ${length} do not fit dim ${d} of size ${size} (shape ${formatShape(x.shape)})`);
   }
   return slice(x, d, from, from + length);
 }

@@ -76,5 +76,8 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     }
   });
   const d = normalizeDim(dim, shape.length + 1, 'stack');
-  return concat(tensors.map((t) => unsqueeze(t, d)), d);
+  return concat(
+    tensors.map((t) => unsqueeze(t, d)),
+    d,
+  );
 }

@@ -5,8 +5,8 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { DType, allocate, promote } from '../dtype';
-import { Shape, formatShape, sameShape, sizeOf } from '../shape';
+import { type DType, allocate, promote } from '../dtype';
+import { type Shape, formatShape, sameShape, sizeOf } from '../shape';
 import { gemm } from '../../kernels/gemm';
 import { reshape } from './views';
 
@@ -19,12 +19,24 @@ function checkOperands(x: Tensor, weight: Tensor, bias: Tensor | undefined): voi
     );
   }
   if (bias && !sameShape(bias.shape, [outFeatures])) {
-    throw new RangeError(`linear: bias of shape ${formatShape(bias.shape)} must be [${outFeatures}] to match weight ${formatShape(weight.shape)}`);
+    throw new RangeError(
+      `linear: bias of shape ${formatShape(bias.shape)} must be [${outFeatures}] to match weight ${formatShape(weight.shape)}`,
+    );
   }
 }
 
 /** op(A)·op(B) for row-major operands (transposes are free: the GEMM packs them), as a tensor of `shape`. */
-function product(a: Tensor, transA: boolean, b: Tensor, transB: boolean, m: number, k: number, n: number, dtype: DType, shape: Shape): Tensor {
+function product(
+  a: Tensor,
+  transA: boolean,
+  b: Tensor,
+  transB: boolean,
+  m: number,
+  k: number,
+  n: number,
+  dtype: DType,
+  shape: Shape,
+): Tensor {
   const c = allocate(dtype, m * n);
   gemm({ m, n, k, a: a.contiguousData(), transA, b: b.contiguousData(), transB, c });
   return Tensor.fromData(c, shape);
@@ -41,7 +53,16 @@ export const linear = defineOp({
       const b = bias.contiguousData();
       for (let r = 0; r < rows; r++) out.set(b, r * outFeatures);
     }
-    gemm({ m: rows, n: outFeatures, k: inFeatures, a: x.contiguousData(), b: weight.contiguousData(), transB: true, c: out, accumulate: true });
+    gemm({
+      m: rows,
+      n: outFeatures,
+      k: inFeatures,
+      a: x.contiguousData(),
+      b: weight.contiguousData(),
+      transB: true,
+      c: out,
+      accumulate: true,
+    });
     return { output: Tensor.fromData(out, [...x.shape.slice(0, -1), outFeatures]), saved: { x, weight, rows } };
   },
   backward: ({ x, weight, rows }, g, needs) => {

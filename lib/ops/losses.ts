@@ -12,9 +12,9 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { DType, TypedArray, allocate } from '../dtype';
+import { type DType, type TypedArray, allocate } from '../dtype';
 import { formatShape, sameShape } from '../shape';
-import { Lanes, forEachLane, lanesAlong, logSoftmaxInto } from './softmax';
+import { type Lanes, forEachLane, lanesAlong, logSoftmaxInto } from './softmax';
 import { fromFloat64 } from './reductions';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -75,7 +75,13 @@ function probabilityTargets(t: TypedArray, { lanes, smoothing, classWeight }: Ta
  * marked in `ignored`. Returns the 'mean' divisor, Σ w_y over the items kept (their count when
  * unweighted), as PyTorch.
  */
-function indexTargets(t: TypedArray, { lanes, smoothing, classWeight }: TargetSpec, ignoreIndex: number, q: Float64Array, ignored: Uint8Array): number {
+function indexTargets(
+  t: TypedArray,
+  { lanes, smoothing, classWeight }: TargetSpec,
+  ignoreIndex: number,
+  q: Float64Array,
+  ignored: Uint8Array,
+): number {
   const classes = lanes.size;
   let divisor = 0;
   forEachLane(lanes, (item, first, stride, end) => {
@@ -86,7 +92,9 @@ function indexTargets(t: TypedArray, { lanes, smoothing, classWeight }: TargetSp
     }
     if (!Number.isInteger(y)) throw new RangeError(`crossEntropy: target ${y} at index ${item} is not an integer class index`);
     if (y < 0 || y >= classes) {
-      throw new RangeError(`crossEntropy: target ${y} at index ${item} is out of range for ${classes} classes (expected 0..${classes - 1})`);
+      throw new RangeError(
+        `crossEntropy: target ${y} at index ${item} is out of range for ${classes} classes (expected 0..${classes - 1})`,
+      );
     }
     for (let i = first, c = 0; i < end; i += stride, c++) q[i] = (smoothing / classes) * classWeight(c);
     q[first + y * stride] += (1 - smoothing) * classWeight(y);
@@ -118,7 +126,9 @@ export const crossEntropy = defineOp({
       );
     }
     if (weight && !sameShape(weight.shape, [classes])) {
-      throw new RangeError(`crossEntropy: weight has shape ${formatShape(weight.shape)}, expected ${formatShape([classes])} (one per class)`);
+      throw new RangeError(
+        `crossEntropy: weight has shape ${formatShape(weight.shape)}, expected ${formatShape([classes])} (one per class)`,
+      );
     }
     if (soft && ignoreIndex >= 0) {
       throw new RangeError(`crossEntropy: ignoreIndex ${ignoreIndex} applies only to class-index targets, not to probability targets`);
@@ -149,7 +159,19 @@ export const crossEntropy = defineOp({
       mass[item] = total;
     });
     const output = reduceItems(losses, itemShape, reduction, divisor, logits.dtype);
-    const saved = { logp, q, mass, ignored, lanes, reduction, divisor, spec, soft, shape: logits.shape, dtypes: [logits.dtype, targets.dtype] };
+    const saved = {
+      logp,
+      q,
+      mass,
+      ignored,
+      lanes,
+      reduction,
+      divisor,
+      spec,
+      soft,
+      shape: logits.shape,
+      dtypes: [logits.dtype, targets.dtype],
+    };
     return { output, saved };
   },
   backward: (s, g, needsGrad) => {

@@ -30,7 +30,9 @@ function batchedProduct(a: Tensor, b: Tensor): Tensor {
 
 function checkOperands(a: Tensor, b: Tensor): void {
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new RangeError(`matmul: both arguments need at least 1 dimension, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    throw new RangeError(
+      `matmul: both arguments need at least 1 dimension, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+    );
   }
   const inner = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
   if (a.shape[a.ndim - 1] !== inner) {

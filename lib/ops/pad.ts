@@ -6,7 +6,7 @@
  * a per-dim index map:  dX = scatter-add of dY onto the source of each output element (for
  * 'constant' this is dY cropped back; reflect/replicate/circular sources receive several terms).
  */
-import { Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { checkShape, formatShape } from '../shape';
 import { gatherByOffsets, offsetsFromDimMaps, scatterBackward } from './gather-scatter';
@@ -38,7 +38,7 @@ const maxPad: Record<PadMode, (n: number) => number> = {
 
 function checkPadding(x: Tensor, padding: readonly number[], mode: PadMode): void {
   // Own keys only: `in` would also accept 'toString' or 'constructor' from the prototype.
-  if (!Object.prototype.hasOwnProperty.call(sourceIndex, mode)) {
+  if (!Object.hasOwn(sourceIndex, mode)) {
     throw new RangeError(`pad: mode must be one of ${Object.keys(sourceIndex).join(', ')}, got ${JSON.stringify(mode)}`);
   }
   if (padding.length % 2 !== 0 || padding.length > 2 * x.ndim || !padding.every(Number.isInteger)) {
@@ -51,7 +51,9 @@ function checkPadding(x: Tensor, padding: readonly number[], mode: PadMode): voi
     const size = x.shape[dim];
     const [before, after] = [padding[2 * pair], padding[2 * pair + 1]];
     if (size + before + after < 0) {
-      throw new RangeError(`pad: padding [${before},${after}] on dim ${dim} of size ${size} leaves a negative size ${size + before + after}`);
+      throw new RangeError(
+        `pad: padding [${before},${after}] on dim ${dim} of size ${size} leaves a negative size ${size + before + after}`,
+      );
     }
     if (Math.max(before, after) > maxPad[mode](size)) {
       throw new RangeError(
@@ -69,10 +71,21 @@ export const pad = defineOp({
     const sourceShape = x.shape;
     const before = (dim: number): number => padding[2 * (x.ndim - 1 - dim)] ?? 0;
     const after = (dim: number): number => padding[2 * (x.ndim - 1 - dim) + 1] ?? 0;
-    const shape = checkShape(sourceShape.map((size, dim) => size + before(dim) + after(dim)), 'pad', { argument: 'output shape' });
-    const maps = sourceShape.map((size, dim) => Int32Array.from({ length: shape[dim] }, (_, i) => sourceIndex[mode](i - before(dim), size)));
+    const shape = checkShape(
+      sourceShape.map((size, dim) => size + before(dim) + after(dim)),
+      'pad',
+      { argument: 'output shape' },
+    );
+    const maps = sourceShape.map((size, dim) =>
+      Int32Array.from({ length: shape[dim] }, (_, i) => sourceIndex[mode](i - before(dim), size)),
+    );
     const offsets = offsetsFromDimMaps(maps, sourceShape);
-    const output = gatherByOffsets(x, offsets, maps.map((m) => m.length), value);
+    const output = gatherByOffsets(
+      x,
+      offsets,
+      maps.map((m) => m.length),
+      value,
+    );
     return { output, saved: { offsets, sourceShape } };
   },
   backward: scatterBackward,

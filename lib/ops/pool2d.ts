@@ -7,11 +7,11 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { DType, allocate } from '../dtype';
+import { type DType, allocate } from '../dtype';
 import { checkShape, formatShape, formatValue, sizeOf } from '../shape';
 import {
-  AvgPool2dGeometry,
-  MaxPool2dGeometry,
+  type AvgPool2dGeometry,
+  type MaxPool2dGeometry,
   adaptiveWindows,
   avgPoolWindows,
   pool2dKernels,
@@ -98,7 +98,9 @@ function windowParams(layout: PlaneLayout, op: string, kernelSize: IntPair, opti
   const padding = pairOf(options.padding ?? 0, 'padding', op, 0);
   const dilation = pairOf(options.dilation ?? 1, 'dilation', op, 1);
   if (padding[0] > kernel[0] / 2 || padding[1] > kernel[1] / 2) {
-    throw new RangeError(`${op}: padding should be at most half of kernel size, but got padding=${formatShape(padding)} and kernelSize=${formatShape(kernel)}`);
+    throw new RangeError(
+      `${op}: padding should be at most half of kernel size, but got padding=${formatShape(padding)} and kernelSize=${formatShape(kernel)}`,
+    );
   }
   const ceilMode = options.ceilMode ?? false;
   const out: [number, number] = [
@@ -106,7 +108,9 @@ function windowParams(layout: PlaneLayout, op: string, kernelSize: IntPair, opti
     pooledSize(layout.inW, kernel[1], stride[1], padding[1], dilation[1], ceilMode),
   ];
   if (out[0] < 1 || out[1] < 1) {
-    throw new RangeError(`${op}: input size ${layout.inH}×${layout.inW} gives output size ${out[0]}×${out[1]}, which is too small (kernelSize=${formatShape(kernel)}, padding=${formatShape(padding)}, dilation=${formatShape(dilation)})`);
+    throw new RangeError(
+      `${op}: input size ${layout.inH}×${layout.inW} gives output size ${out[0]}×${out[1]}, which is too small (kernelSize=${formatShape(kernel)}, padding=${formatShape(padding)}, dilation=${formatShape(dilation)})`,
+    );
   }
   return { kernel, stride, padding, dilation, out };
 }

@@ -11,8 +11,8 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { DType, TypedArray, allocate } from '../dtype';
-import { Shape, formatShape, normalizeDims, sizeOf } from '../shape';
+import { type DType, type TypedArray, allocate } from '../dtype';
+import { type Shape, formatShape, normalizeDims, sizeOf } from '../shape';
 import { forEachBroadcast } from './elementwise';
 
 export type Dims = number | readonly number[];
@@ -158,7 +158,11 @@ export const variance = defineOp({
     }
     // PyTorch's max(0, n − c): a correction ≥ n gives inf (or 0/0 = NaN), never a negative variance.
     const divisor = Math.max(0, plan.count - correction);
-    const output = fromFloat64(squares.map((s) => s / divisor), x.dtype, plan.outShape);
+    const output = fromFloat64(
+      squares.map((s) => s / divisor),
+      x.dtype,
+      plan.outShape,
+    );
     return { output, saved: { plan, xd, means, divisor, dtype: x.dtype } };
   },
   backward: ({ plan, xd, means, divisor, dtype }, g) => {

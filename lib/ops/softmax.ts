@@ -5,8 +5,8 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { TypedArray, allocate, dtypeOf } from '../dtype';
-import { Shape, normalizeDim, sizeOf } from '../shape';
+import { type TypedArray, allocate, dtypeOf } from '../dtype';
+import { type Shape, normalizeDim, sizeOf } from '../shape';
 
 /** A row-major tensor seen as outer × size × inner, with `size` running along the chosen dim. */
 export interface Lanes {

@@ -57,9 +57,15 @@ export const clamp = defineOp({
     if (bounds.min === undefined && bounds.max === undefined) {
       throw new TypeError('clamp: at least one of bounds.min and bounds.max must be given');
     }
-    for (const [name, value] of [['min', min], ['max', max]] as const) {
+    for (const [name, value] of [
+      ['min', min],
+      ['max', max],
+    ] as const) {
       // Math.min/max would silently make a Tensor bound NaN everywhere (and coerce a string).
-      if (typeof value !== 'number') throw new TypeError(`clamp: bounds.${name} must be a number, got ${(value as unknown) instanceof Tensor ? 'a Tensor' : formatValue(value)}`);
+      if (typeof value !== 'number')
+        throw new TypeError(
+          `clamp: bounds.${name} must be a number, got ${(value as unknown) instanceof Tensor ? 'a Tensor' : formatValue(value)}`,
+        );
     }
     return { output: mapUnary(x, (v) => Math.min(Math.max(v, min), max)), saved: { x, min, max } };
   },

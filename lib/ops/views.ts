@@ -11,9 +11,9 @@
  *   contiguous:      dX = dY
  */
 import ndarray from 'ndarray';
-import { NdView, Tensor } from '../tensor';
+import { type NdView, Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { Shape, checkShape, formatShape, normalizeDim, normalizeDims, rowMajorStrides, sizeOf } from '../shape';
+import { type Shape, checkShape, formatShape, normalizeDim, normalizeDims, rowMajorStrides, sizeOf } from '../shape';
 import { sumToShape } from './elementwise';
 
 /** A tensor reading x's storage through the given shape, strides and offset (no copy). */
@@ -99,7 +99,10 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 /** Removes size-1 dims: all of them, or those listed in `dim` (a listed dim of another size stays). */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const dims = normalizeDims(dim, x.ndim, 'squeeze');
-  return reshape(x, x.shape.filter((size, d) => size !== 1 || !dims.includes(d)));
+  return reshape(
+    x,
+    x.shape.filter((size, d) => size !== 1 || !dims.includes(d)),
+  );
 }
 
 /** Inserts a size-1 dim at `dim` (which counts positions in the result: -1 appends). */
@@ -126,7 +129,9 @@ export const permute: (x: Tensor, dims: readonly number[]) => Tensor = defineOp(
   forward: (x: Tensor, dims: readonly number[]) => {
     const order = checkPermutation(dims, x);
     const inverse = new Array<number>(order.length);
-    order.forEach((source, i) => { inverse[source] = i; });
+    order.forEach((source, i) => {
+      inverse[source] = i;
+    });
     return { output: new Tensor(x.nd.transpose(...order)), saved: inverse };
   },
   backward: (inverse, g) => [permute(g, inverse)],
@@ -149,7 +154,8 @@ function expandedShape(x: Tensor, requested: Shape): number[] {
   };
   if (lead < 0) fail(`the target has fewer dims than the tensor`);
   return shape.map((size, i) => {
-    if (i < lead) return Number.isInteger(size) && size >= 0 ? size : fail(`new leading dim ${i} must be a non-negative integer, got ${size}`);
+    if (i < lead)
+      return Number.isInteger(size) && size >= 0 ? size : fail(`new leading dim ${i} must be a non-negative integer, got ${size}`);
     const own = x.shape[i - lead];
     if (size === -1 || size === own) return own;
     return own === 1 && Number.isInteger(size) && size >= 0 ? size : fail(`dim ${i} has size ${own}, so it can only stay ${own} or be -1`);

@@ -5,9 +5,9 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { DType, TypedArray, allocate, promote } from '../dtype';
-import { Shape, broadcastShapes, formatShape } from '../shape';
-import { TensorLike, asTensor, sumToShape } from './elementwise';
+import { type DType, type TypedArray, allocate, promote } from '../dtype';
+import { type Shape, broadcastShapes, formatShape } from '../shape';
+import { type TensorLike, asTensor, sumToShape } from './elementwise';
 import { expand } from './views';
 
 function broadcastAll(condition: Tensor, a: Tensor, b: Tensor): number[] {

@@ -155,7 +155,12 @@ export function isGeneratorState(state: unknown): state is Array<number | null> 
   if (!Array.isArray(state) || state.length !== 6) return false;
   const words = state.slice(0, 4);
   const isWord = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) <= 2 ** 32 - 1;
-  return words.every(isWord) && !words.every((w) => w === 0) && Number.isSafeInteger(state[4]) && (state[5] === null || Number.isFinite(state[5]) || Number.isNaN(state[5]));
+  return (
+    words.every(isWord) &&
+    !words.every((w) => w === 0) &&
+    Number.isSafeInteger(state[4]) &&
+    (state[5] === null || Number.isFinite(state[5]) || Number.isNaN(state[5]))
+  );
 }
 
 function rotl(x: number, k: number): number {

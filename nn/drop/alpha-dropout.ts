@@ -16,7 +16,7 @@ import { allocate } from '../../lib/dtype';
 import { defaultGenerator } from '../../lib/random/generator';
 import { formatShape, sameShape } from '../../lib/shape';
 import { checkProbability } from '../../lib/validate';
-import { DropOptions, isTraining, Noise, RateNoiseLayer } from './noise-layer';
+import { type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';
 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
@@ -44,7 +44,9 @@ export const alphaDropoutOp = defineOp({
   forward: (x: Tensor, keep: Tensor, p: number) => {
     checkProbability('alphaDropout', 'p', p);
     if (!sameShape(x.shape, keep.shape)) {
-      throw new RangeError(`alphaDropout: keep mask of shape ${formatShape(keep.shape)} must match the input's shape ${formatShape(x.shape)}`);
+      throw new RangeError(
+        `alphaDropout: keep mask of shape ${formatShape(keep.shape)} must match the input's shape ${formatShape(x.shape)}`,
+      );
     }
     const { a, b } = affine(p);
     const xs = x.contiguousData();

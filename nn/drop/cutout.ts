@@ -17,7 +17,7 @@ import { formatShape } from '../../lib/shape';
 import { defaultGenerator } from '../../lib/random/generator';
 import { defineOp } from '../../lib/define-op';
 import { checkPositiveInteger } from '../../lib/validate';
-import { checkLayerOptions, DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
+import { checkLayerOptions, type DropLayerOptions, type DropOptions, isTraining, type Noise, NoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 
 export interface CutoutOptions extends DropOptions {
@@ -31,14 +31,25 @@ function checkArguments(where: string, length: number, options: CutoutOptions): 
 
 /** Splits an image or a batch shape into (images, height, width); the mask is [N,1,H,W] or [1,H,W]. */
 export function imageBatchShape(where: string, x: Tensor): { images: number; height: number; width: number; maskShape: number[] } {
-  if (x.ndim !== 3 && x.ndim !== 4) throw new RangeError(`${where}: input must be an image [C,H,W] or a batch [N,C,H,W], got ${formatShape(x.shape)}`);
+  if (x.ndim !== 3 && x.ndim !== 4)
+    throw new RangeError(`${where}: input must be an image [C,H,W] or a batch [N,C,H,W], got ${formatShape(x.shape)}`);
   const [height, width] = x.shape.slice(-2);
   const images = x.ndim === 4 ? x.shape[0] : 1;
   return { images, height, width, maskShape: x.ndim === 4 ? [images, 1, height, width] : [1, height, width] };
 }
 
 /** Sets rows [top, top+h) × columns [left, left+w) of image `image` in `mask` to `value`, clipped. */
-export function fillRect(mask: { [i: number]: number }, image: number, height: number, width: number, top: number, left: number, h: number, w: number, value: number): void {
+export function fillRect(
+  mask: { [i: number]: number },
+  image: number,
+  height: number,
+  width: number,
+  top: number,
+  left: number,
+  h: number,
+  w: number,
+  value: number,
+): void {
   for (let y = Math.max(0, top); y < Math.min(height, top + h); y++) {
     for (let x = Math.max(0, left); x < Math.min(width, left + w); x++) mask[image * height * width + y * width + x] = value;
   }

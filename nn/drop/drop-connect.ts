@@ -15,7 +15,7 @@
  * is the plain linear layer. It is deterministic, costs nothing, and is what most
  * implementations do; the paper reports it slightly behind its sampling scheme.
  */
-import { Tensor } from '../../lib/tensor';
+import type { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { linear } from '../../lib/ops/linear';
 import { matmul } from '../../lib/ops/matmul';
@@ -24,8 +24,8 @@ import { sum } from '../../lib/ops/reductions';
 import { formatShape, sameShape } from '../../lib/shape';
 import { checkProbability } from '../../lib/validate';
 import { Linear } from '../linear';
-import { LayerOptions } from '../layer-options';
-import { checkLayerOptions, DropLayerOptions } from './noise-layer';
+import type { LayerOptions } from '../layer-options';
+import { checkLayerOptions, type DropLayerOptions } from './noise-layer';
 import { bernoulliKeepMask } from './dropout';
 import { multiplyByMask } from './mask-product';
 
@@ -34,7 +34,9 @@ export const dropConnectOp = defineOp({
   name: 'dropConnect',
   forward: (x: Tensor, weight: Tensor, bias: Tensor | null, mask: Tensor) => {
     if (!sameShape(mask.shape, weight.shape)) {
-      throw new RangeError(`dropConnect: mask of shape ${formatShape(mask.shape)} must match the weight's shape ${formatShape(weight.shape)}`);
+      throw new RangeError(
+        `dropConnect: mask of shape ${formatShape(mask.shape)} must match the weight's shape ${formatShape(weight.shape)}`,
+      );
     }
     const maskedWeight = multiplyByMask('dropConnect', weight, mask);
     return { output: linear(x, maskedWeight, bias ?? undefined), saved: { x, maskedWeight, mask } };

@@ -16,9 +16,9 @@
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
-import { defaultGenerator, Generator } from '../../lib/random/generator';
+import { defaultGenerator, type Generator } from '../../lib/random/generator';
 import { checkProbability } from '../../lib/validate';
-import { DropLayerOptions, DropOptions, isTraining, Noise, RateNoiseLayer } from './noise-layer';
+import { type DropLayerOptions, type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 
 export type DropPathMode = 'row' | 'batch';

@@ -24,7 +24,7 @@ import { formatShape, sizeOf } from '../../lib/shape';
 import { defaultGenerator } from '../../lib/random/generator';
 import { checkPositiveInteger, checkProbability } from '../../lib/validate';
 import { expandSeedsToBlocks } from '../../kernels/dropblock-mask';
-import { checkLayerOptions, DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
+import { checkLayerOptions, type DropLayerOptions, type DropOptions, isTraining, type Noise, NoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 
 export interface DropBlock2dOptions extends DropOptions {

@@ -9,11 +9,11 @@
  */
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
-import { allocate, DType } from '../../lib/dtype';
-import { Shape, sizeOf } from '../../lib/shape';
-import { Generator, defaultGenerator } from '../../lib/random/generator';
+import { allocate, type DType } from '../../lib/dtype';
+import { type Shape, sizeOf } from '../../lib/shape';
+import { type Generator, defaultGenerator } from '../../lib/random/generator';
 import { checkProbability } from '../../lib/validate';
-import { DropOptions, isTraining, Noise, RateNoiseLayer } from './noise-layer';
+import { type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 
 /** A Bernoulli(1 − p) keep mask already scaled by 1/(1 − p) (all zeros when p = 1). */

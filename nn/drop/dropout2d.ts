@@ -11,12 +11,12 @@
  * warning, shown once. PyTorch deprecates every other rank (a warning now, an error "in a future
  * release"); we refuse them now and say what to use instead.
  */
-import { Tensor } from '../../lib/tensor';
+import type { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { formatShape } from '../../lib/shape';
 import { checkProbability } from '../../lib/validate';
 import { warnOnce } from '../../lib/warn-once';
-import { DropOptions, isTraining, Noise, RateNoiseLayer } from './noise-layer';
+import { type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';
 import { bernoulliKeepMask } from './dropout';
 import { multiplyByMask } from './mask-product';
 

@@ -12,7 +12,7 @@ import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
 import { defaultGenerator } from '../../lib/random/generator';
 import { checkProbability } from '../../lib/validate';
-import { DropOptions, isTraining, Noise, RateNoiseLayer } from './noise-layer';
+import { type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 
 export function gaussianDropoutMask(x: Tensor, p: number, options: DropOptions = {}): Tensor {

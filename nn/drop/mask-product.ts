@@ -3,13 +3,15 @@
  * (a [N,C,1,1] channel mask over a feature map, an [N,1,…,1] sample mask over a branch). It is a
  * plain function, not an op: each technique wraps it in its own op, with its own name and backward.
  */
-import { Tensor } from '../../lib/tensor';
+import type { Tensor } from '../../lib/tensor';
 import { mapBinary } from '../../lib/ops/elementwise';
 import { broadcastShapes, formatShape, sameShape } from '../../lib/shape';
 
 export function multiplyByMask(technique: string, x: Tensor, mask: Tensor): Tensor {
   if (!sameShape(broadcastShapes(x.shape, mask.shape, technique), x.shape)) {
-    throw new RangeError(`${technique}: mask of shape ${formatShape(mask.shape)} does not broadcast to the input's shape ${formatShape(x.shape)}`);
+    throw new RangeError(
+      `${technique}: mask of shape ${formatShape(mask.shape)} does not broadcast to the input's shape ${formatShape(x.shape)}`,
+    );
   }
   return mapBinary(x, mask, (v, m) => v * m, technique);
 }

@@ -7,7 +7,7 @@
  * (minus `training`: a layer follows module.train() / module.eval()), and call the same function
  * their functional form calls, keeping the mask it drew in `lastMask` for inspection.
  */
-import { Tensor } from '../../lib/tensor';
+import type { Tensor } from '../../lib/tensor';
 import { Module } from '../module';
 import { checkProbability } from '../../lib/validate';
 import type { Generator } from '../../lib/random/generator';
@@ -37,7 +37,8 @@ export function checkLayerOptions(layer: string, options: object): void {
 }
 
 function checkObject(where: string, options: object, example: string): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object${example}, got ${String(options)}`);
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${where}: options must be an object${example}, got ${String(options)}`);
 }
 
 /** A layer's options: its functional form's, without `training` (the module's mode decides). */

@@ -12,9 +12,9 @@ import { Tensor } from '../../lib/tensor';
 import { allocate } from '../../lib/dtype';
 import { defineOp } from '../../lib/define-op';
 import { mapBinary } from '../../lib/ops/elementwise';
-import { defaultGenerator, Generator } from '../../lib/random/generator';
+import { defaultGenerator, type Generator } from '../../lib/random/generator';
 import { checkProbability } from '../../lib/validate';
-import { checkLayerOptions, DropLayerOptions, DropOptions, isTraining, Noise, NoiseLayer } from './noise-layer';
+import { checkLayerOptions, type DropLayerOptions, type DropOptions, isTraining, type Noise, NoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 import { fillRect, imageBatchShape } from './cutout';
 
@@ -37,7 +37,9 @@ interface Rect {
 function checkRange(name: string, range: readonly [number, number], positive: boolean): void {
   const [lo, hi] = range;
   if (!(lo <= hi) || (positive ? !(lo > 0) : !(lo >= 0))) {
-    throw new RangeError(`randomErasing: ${name} must be an ordered pair${positive ? ' of positive numbers' : ' in [0, 1]'}, got [${lo}, ${hi}]`);
+    throw new RangeError(
+      `randomErasing: ${name} must be an ordered pair${positive ? ' of positive numbers' : ' in [0, 1]'}, got [${lo}, ${hi}]`,
+    );
   }
 }
 
@@ -55,12 +57,19 @@ function validate(p: number, options: RandomErasingOptions): Checked {
   if (scale[1] > 1) throw new RangeError(`randomErasing: scale must be an ordered pair in [0, 1], got [${scale[0]}, ${scale[1]}]`);
   checkRange('ratio', ratio, true);
   const value = options.value ?? 0;
-  if (value !== 'random' && !Number.isFinite(value)) throw new RangeError(`randomErasing: value must be a finite number or 'random', got ${String(value)}`);
+  if (value !== 'random' && !Number.isFinite(value))
+    throw new RangeError(`randomErasing: value must be a finite number or 'random', got ${String(value)}`);
   return { scale, ratio, value };
 }
 
 /** torchvision's RandomErasing.get_params: a rectangle that fits, or null after 10 tries. */
-function sampleRect(height: number, width: number, scale: readonly [number, number], ratio: readonly [number, number], g: Generator): Rect | null {
+function sampleRect(
+  height: number,
+  width: number,
+  scale: readonly [number, number],
+  ratio: readonly [number, number],
+  g: Generator,
+): Rect | null {
   const area = height * width;
   const [logLo, logHi] = [Math.log(ratio[0]), Math.log(ratio[1])];
   for (let attempt = 0; attempt < 10; attempt++) {

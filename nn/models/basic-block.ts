@@ -3,12 +3,12 @@
  * projection when the shape changes), with optional stochastic depth on the branch:
  *   H = ReLU(b·f(x) + shortcut(x)),   f = BN ∘ conv3×3 ∘ ReLU ∘ BN ∘ conv3×3(stride)
  */
-import { Tensor } from '../../lib/tensor';
+import type { Tensor } from '../../lib/tensor';
 import { relu } from '../../lib/ops/activations';
 import { Conv2d } from '../conv2d';
 import { BatchNorm2d } from '../batchnorm';
-import { BlockOptions, ResidualBlock } from './residual-block';
-import { ProjectionShortcut, shortcutFor } from './shortcut';
+import { type BlockOptions, ResidualBlock } from './residual-block';
+import { type ProjectionShortcut, shortcutFor } from './shortcut';
 
 export type { BlockOptions } from './residual-block';
 

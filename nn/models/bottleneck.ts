@@ -4,12 +4,12 @@
  * depth on the branch:
  *   H = ReLU(b·f(x) + shortcut(x)),   f = BN ∘ conv1×1 ∘ ReLU ∘ BN ∘ conv3×3(stride) ∘ ReLU ∘ BN ∘ conv1×1
  */
-import { Tensor } from '../../lib/tensor';
+import type { Tensor } from '../../lib/tensor';
 import { relu } from '../../lib/ops/activations';
 import { Conv2d } from '../conv2d';
 import { BatchNorm2d } from '../batchnorm';
-import { BlockOptions, ResidualBlock } from './residual-block';
-import { ProjectionShortcut, shortcutFor } from './shortcut';
+import { type BlockOptions, ResidualBlock } from './residual-block';
+import { type ProjectionShortcut, shortcutFor } from './shortcut';
 
 export class Bottleneck extends ResidualBlock {
   static readonly expansion = 4;

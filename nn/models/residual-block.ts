@@ -4,11 +4,11 @@
  * Subclasses define the branch f and create their layers, then the shortcut — in that order, so
  * the state-dict keys follow PyTorch's (conv1, bn1, …, downsample).
  */
-import { Tensor } from '../../lib/tensor';
+import type { Tensor } from '../../lib/tensor';
 import { Module } from '../module';
-import { LayerOptions } from '../layer-options';
-import { ResidualDrop, StochasticDepthOptions } from './residual-drop';
-import { ProjectionShortcut } from './shortcut';
+import type { LayerOptions } from '../layer-options';
+import { ResidualDrop, type StochasticDepthOptions } from './residual-drop';
+import type { ProjectionShortcut } from './shortcut';
 
 export interface BlockOptions extends LayerOptions {
   stride?: number;

@@ -8,11 +8,11 @@
  *   evaluation: the paper's convention scales the branch, H = ReLU(p_l·f(x) + id(x)); the
  *     inverted convention (timm/torchvision) already scaled in training, so H = ReLU(f(x) + id(x)).
  */
-import { Tensor } from '../../lib/tensor';
+import type { Tensor } from '../../lib/tensor';
 import { add, mul } from '../../lib/ops/arithmetic';
 import { relu } from '../../lib/ops/activations';
-import { Generator, defaultGenerator } from '../../lib/random/generator';
-import { DropPathMode, checkDropPathMode, dropPath, sampleSurvival } from '../drop/drop-path';
+import { type Generator, defaultGenerator } from '../../lib/random/generator';
+import { type DropPathMode, checkDropPathMode, dropPath, sampleSurvival } from '../drop/drop-path';
 import { checkProbability } from '../../lib/validate';
 
 export type DepthConvention = 'inverted' | 'paper';

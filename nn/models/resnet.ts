@@ -4,7 +4,7 @@
  * pooling, a linear classifier), with stochastic depth's linear decay over blocks,
  * p_l = 1 − (l/L)(1 − p_L), and optional DropBlock after chosen stages.
  */
-import { Tensor } from '../../lib/tensor';
+import type { Tensor } from '../../lib/tensor';
 import { relu } from '../../lib/ops/activations';
 import { flatten } from '../../lib/ops/views';
 import { Module } from '../module';
@@ -13,14 +13,14 @@ import { BatchNorm2d } from '../batchnorm';
 import { Linear } from '../linear';
 import { Sequential } from '../containers';
 import { AdaptiveAvgPool2d } from '../pooling';
-import { LayerOptions } from '../layer-options';
-import { DropBlock2d, DropBlock2dOptions } from '../drop/dropblock';
-import { DropLayerOptions } from '../drop/noise-layer';
+import type { LayerOptions } from '../layer-options';
+import { DropBlock2d, type DropBlock2dOptions } from '../drop/dropblock';
+import type { DropLayerOptions } from '../drop/noise-layer';
 import { linearSurvival } from '../drop/drop-path';
 import { checkPositiveInteger } from '../../lib/validate';
 import { BasicBlock } from './basic-block';
 import { Bottleneck } from './bottleneck';
-import { StochasticDepthOptions } from './residual-drop';
+import type { StochasticDepthOptions } from './residual-drop';
 
 export interface ResNetOptions extends LayerOptions {
   block?: 'basic' | 'bottleneck';
@@ -50,7 +50,9 @@ export class ResNet extends Module {
     if (layers.length !== widths.length || layers.length === 0) {
       throw new RangeError(`resnet: layers [${layers}] and widths [${widths}] must be non-empty and of the same length`);
     }
-    layers.forEach((n) => { checkPositiveInteger('resnet', 'layers[i]', n); });
+    layers.forEach((n) => {
+      checkPositiveInteger('resnet', 'layers[i]', n);
+    });
     const Block = options.block === 'bottleneck' ? Bottleneck : BasicBlock;
     const layer = { dtype: options.dtype, generator: options.generator };
     this.conv1 = new Conv2d(options.inChannels ?? 1, widths[0], 3, { padding: 1, bias: false, ...layer });

@@ -1,9 +1,9 @@
 /** The projection shortcut of a ResNet block: 1×1 conv (with the block's stride) + BatchNorm. */
-import { Tensor } from '../../lib/tensor';
+import type { Tensor } from '../../lib/tensor';
 import { Module } from '../module';
 import { Conv2d } from '../conv2d';
 import { BatchNorm2d } from '../batchnorm';
-import { LayerOptions } from '../layer-options';
+import type { LayerOptions } from '../layer-options';
 
 export class ProjectionShortcut extends Module {
   conv: Conv2d;

@@ -9,7 +9,7 @@
  * DropConnect replaces the hidden linear layer. Input-level ones (Cutout, RandomErasing) are data
  * transforms (see app/data), not layers.
  */
-import { Module } from '../module';
+import type { Module } from '../module';
 import { Sequential } from '../containers';
 import { Conv2d } from '../conv2d';
 import { BatchNorm2d } from '../batchnorm';
@@ -17,15 +17,15 @@ import { ReLU } from '../activations';
 import { MaxPool2d } from '../pooling';
 import { Flatten } from '../flatten';
 import { Linear } from '../linear';
-import { LayerOptions } from '../layer-options';
+import type { LayerOptions } from '../layer-options';
 import { Dropout } from '../drop/dropout';
 import { Dropout2d } from '../drop/dropout2d';
 import { GaussianDropout } from '../drop/gaussian-dropout';
 import { Uout } from '../drop/uout';
 import { AlphaDropout } from '../drop/alpha-dropout';
 import { DropConnectLinear } from '../drop/drop-connect';
-import { DropBlock2d, DropBlock2dOptions } from '../drop/dropblock';
-import { DropLayerOptions } from '../drop/noise-layer';
+import { DropBlock2d, type DropBlock2dOptions } from '../drop/dropblock';
+import type { DropLayerOptions } from '../drop/noise-layer';
 
 export interface SmallCnnRegularizers {
   dropout?: number;
@@ -66,7 +66,8 @@ export function smallCnn(options: SmallCnnOptions = {}): Sequential {
   if (size % 4 !== 0) throw new RangeError(`smallCnn: imageSize must be divisible by 4 (two 2×2 pools), got ${size}`);
   const r = options.regularizers ?? {};
   const layer = { dtype: options.dtype, generator: options.generator };
-  const spatialDrop = (): Module[] => (r.dropBlock ? [new DropBlock2d(r.dropBlock.p, r.dropBlock)] : r.dropout2d ? [new Dropout2d(r.dropout2d)] : []);
+  const spatialDrop = (): Module[] =>
+    r.dropBlock ? [new DropBlock2d(r.dropBlock.p, r.dropBlock)] : r.dropout2d ? [new Dropout2d(r.dropout2d)] : [];
   const drop = (): Module[] => {
     const m = activationDrop(r);
     return m ? [m] : [];

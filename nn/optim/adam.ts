@@ -5,8 +5,8 @@
  *   m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
  *   θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
  */
-import { Tensor } from '../../lib/tensor';
-import { TypedArray } from '../../lib/dtype';
+import type { Tensor } from '../../lib/tensor';
+import type { TypedArray } from '../../lib/dtype';
 import { Optimizer, checkNonNegative } from './optimizer';
 
 export interface AdamOptions {

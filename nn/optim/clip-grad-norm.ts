@@ -3,7 +3,7 @@
  * maxNorm / (norm + 1e-6), as torch.nn.utils.clip_grad_norm_. Returns the norm before clipping.
  * A non-finite norm is an error (PyTorch's error_if_nonfinite), so a NaN never spreads silently.
  */
-import { Tensor } from '../../lib/tensor';
+import type { Tensor } from '../../lib/tensor';
 import { checkNonNegative } from './optimizer';
 
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number {
@@ -12,7 +12,8 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
   let squares = 0;
   for (const g of grads) for (const v of g.contiguousData()) squares += v * v;
   const norm = Math.sqrt(squares);
-  if (!Number.isFinite(norm)) throw new RangeError(`clipGradNorm: the total gradient norm is ${norm}; refusing to clip non-finite gradients`);
+  if (!Number.isFinite(norm))
+    throw new RangeError(`clipGradNorm: the total gradient norm is ${norm}; refusing to clip non-finite gradients`);
   const scale = maxNorm / (norm + 1e-6);
   if (scale < 1) {
     for (const g of grads) {

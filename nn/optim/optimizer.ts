@@ -3,8 +3,8 @@
  * per-parameter state buffers (momentum, Adam's moments) that can be saved and restored with a
  * checkpoint. Updates write into the parameters' storage in place, so modules see them at once.
  */
-import { Tensor } from '../../lib/tensor';
-import { TypedArray, allocate } from '../../lib/dtype';
+import type { Tensor } from '../../lib/tensor';
+import { type TypedArray, allocate } from '../../lib/dtype';
 
 export type OptimizerState = { step: number; lr: number; buffers: Record<string, number[][]> };
 
@@ -45,7 +45,9 @@ export abstract class Optimizer {
     grads.forEach((grad, i) => {
       const bad = grad ? grad.findIndex((g) => !Number.isFinite(g)) : -1;
       if (bad >= 0) {
-        throw new RangeError(`${this.constructor.name}.step: parameter ${i} has a non-finite gradient (${grad![bad]} at index ${bad}); nothing was updated`);
+        throw new RangeError(
+          `${this.constructor.name}.step: parameter ${i} has a non-finite gradient (${grad![bad]} at index ${bad}); nothing was updated`,
+        );
       }
     });
     this.stepCount++;
@@ -83,8 +85,10 @@ export abstract class Optimizer {
     if (typeof state.lr !== 'number' || !Number.isFinite(state.lr) || state.lr < 0) refuse('lr', state.lr, 'a finite number ≥ 0');
     if (!isRecord(state.buffers)) refuse('buffers', state.buffers, 'an object of named per-parameter buffers');
     for (const [name, list] of Object.entries(state.buffers)) {
-      if (!this.bufferNames.includes(name)) refuse('a buffer name', name, `one of ${this.bufferNames.join(', ') || '(none: this optimizer keeps no buffers)'}`);
-      if (!Array.isArray(list) || list.length !== this.params.length) refuse(`buffer ${name}`, list, `a list of ${this.params.length} arrays, one per parameter`);
+      if (!this.bufferNames.includes(name))
+        refuse('a buffer name', name, `one of ${this.bufferNames.join(', ') || '(none: this optimizer keeps no buffers)'}`);
+      if (!Array.isArray(list) || list.length !== this.params.length)
+        refuse(`buffer ${name}`, list, `a list of ${this.params.length} arrays, one per parameter`);
       list.forEach((values: unknown, i) => {
         const numel = this.params[i].numel;
         const finite = Array.isArray(values) && values.length === numel && values.every((v) => typeof v === 'number' && Number.isFinite(v));
@@ -94,7 +98,10 @@ export abstract class Optimizer {
     this.stepCount = state.step;
     this.lr = state.lr;
     this.buffers.clear();
-    for (const [name, list] of Object.entries(state.buffers)) list.forEach((values, i) => { this.buffer(name, i).set(values); });
+    for (const [name, list] of Object.entries(state.buffers))
+      list.forEach((values, i) => {
+        this.buffer(name, i).set(values);
+      });
   }
 }
 

@@ -5,8 +5,8 @@
  *   g ← g + μ·b (Nesterov) or b (momentum)
  *   θ ← θ − lr·g
  */
-import { Tensor } from '../../lib/tensor';
-import { TypedArray } from '../../lib/dtype';
+import type { Tensor } from '../../lib/tensor';
+import type { TypedArray } from '../../lib/dtype';
 import { Optimizer, checkNonNegative } from './optimizer';
 
 export interface SGDOptions {
@@ -31,7 +31,9 @@ export class SGD extends Optimizer {
     this.weightDecay = checkNonNegative('SGD', 'weightDecay', options.weightDecay ?? 0);
     this.nesterov = options.nesterov ?? false;
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
-      throw new RangeError(`SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum ${this.momentum}, dampening ${this.dampening}`);
+      throw new RangeError(
+        `SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum ${this.momentum}, dampening ${this.dampening}`,
+      );
     }
   }
 

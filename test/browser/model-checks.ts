@@ -4,7 +4,22 @@
  * leaves the checks on `window.dropgradChecks` for the spec to call; each returns plain data, the
  * spec does the asserting.
  */
-import { F, Generator, Tensor, configureGpuJs, gpuJsStatus, hasRealGpuContext, webglRenderer, gradcheck, manualSeed, nn, optim, randn, tensor, withBackend } from '../../browser';
+import {
+  F,
+  Generator,
+  type Tensor,
+  configureGpuJs,
+  gpuJsStatus,
+  hasRealGpuContext,
+  webglRenderer,
+  gradcheck,
+  manualSeed,
+  nn,
+  optim,
+  randn,
+  tensor,
+  withBackend,
+} from '../../browser';
 import type { GpuJsModule, GpuJsStatus } from '../../browser';
 
 export interface GradcheckResult {
@@ -36,7 +51,9 @@ function checkModelGradient(): GradcheckResult {
   const model = new nn.Sequential(conv, new nn.BatchNorm2d(3, { dtype: 'float64' }), new nn.DropBlock2d(0.3, { blockSize: 3 }));
   const x = randn([2, 2, 6, 6], { dtype: 'float64', requiresGrad: true });
   // seed: the default generator is reseeded before every evaluation, so DropBlock draws the same mask.
-  const report = withBackend('reference', () => gradcheck((input: Tensor) => model.forward(input), [x, conv.weight], { seed: 11, raiseException: false }));
+  const report = withBackend('reference', () =>
+    gradcheck((input: Tensor) => model.forward(input), [x, conv.weight], { seed: 11, raiseException: false }),
+  );
   manualSeed(11);
   const y = withBackend('reference', () => model.forward(x));
   return { passed: report.passed, message: report.message, dropped: Array.from(y.data).filter((v) => v === 0).length };

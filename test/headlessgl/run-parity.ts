@@ -25,7 +25,10 @@ function main(): void {
   }
   const testDir = join(__dirname, '..');
   const mocha = new Mocha({ timeout: 120000 });
-  for (const file of readdirSync(testDir).filter((name) => name.endsWith('-gpujs.spec.ts')).sort()) mocha.addFile(join(testDir, file));
+  for (const file of readdirSync(testDir)
+    .filter((name) => name.endsWith('-gpujs.spec.ts'))
+    .sort())
+    mocha.addFile(join(testDir, file));
   mocha.run((failures) => {
     process.exitCode = failures > 0 ? 1 : 0;
   });

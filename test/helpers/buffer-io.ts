@@ -1,5 +1,5 @@
 /** A CliIO that collects what a command writes, for the CLI specs; runCli runs a command with one. */
-import { CliIO } from '../../app/cli/io';
+import type { CliIO } from '../../app/cli/io';
 import { main } from '../../app/cli/main';
 
 export interface BufferIO extends CliIO {

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumUnavailable, launchChromium, openPage } from '../../scripts/chromium';
-import { ServedSite, WebSite, serveSite } from '../../scripts/web-site';
+import { type ServedSite, type WebSite, serveSite } from '../../scripts/web-site';
 import { skipUnless } from './skip-unless';
 
 export function useChromiumPage(site: WebSite, path: string, ready: (page: Page) => Promise<unknown>): { readonly page: Page } {

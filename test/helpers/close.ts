@@ -1,6 +1,6 @@
 /** The one closeness assertion of the specs: |actual − expected| ≤ atol + rtol·|expected|, NaN only matching NaN. */
 import { expect } from 'chai';
-import { NestedArray, Tensor } from '../../index';
+import type { NestedArray, Tensor } from '../../index';
 
 export interface Tolerance {
   rtol: number;

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 
 /** Element types of IDX by code, with their big-endian writers. */
 const idxWriters: Record<number, { bytes: number; set: (v: DataView, at: number, value: number) => void }> = {
-  0x08: { bytes: 1, set: (v, at, x) => v.setUint8(at, x) },
-  0x09: { bytes: 1, set: (v, at, x) => v.setInt8(at, x) },
-  0x0b: { bytes: 2, set: (v, at, x) => v.setInt16(at, x) },
-  0x0c: { bytes: 4, set: (v, at, x) => v.setInt32(at, x) },
-  0x0d: { bytes: 4, set: (v, at, x) => v.setFloat32(at, x) },
-  0x0e: { bytes: 8, set: (v, at, x) => v.setFloat64(at, x) },
+  8: { bytes: 1, set: (v, at, x) => v.setUint8(at, x) },
+  9: { bytes: 1, set: (v, at, x) => v.setInt8(at, x) },
+  11: { bytes: 2, set: (v, at, x) => v.setInt16(at, x) },
+  12: { bytes: 4, set: (v, at, x) => v.setInt32(at, x) },
+  13: { bytes: 4, set: (v, at, x) => v.setFloat32(at, x) },
+  14: { bytes: 8, set: (v, at, x) => v.setFloat64(at, x) },
 };
 
 /** An IDX file written from the format description: magic, big-endian dims, big-endian data. */
@@ -20,7 +20,9 @@ export function idxBytes(type: number, shape: readonly number[], values: ArrayLi
   const out = new Uint8Array(header + values.length * bytes);
   const view = new DataView(out.buffer);
   out.set([0, 0, type, shape.length]);
-  shape.forEach((d, i) => { view.setUint32(4 + 4 * i, d); });
+  shape.forEach((d, i) => {
+    view.setUint32(4 + 4 * i, d);
+  });
   for (let i = 0; i < values.length; i++) set(view, header + i * bytes, values[i]);
   return out;
 }

@@ -108,11 +108,18 @@ export function extractSnippets(markdown: string): DocSnippet[] {
  */
 export function toRunnable(code: string, repoRoot: string): string {
   const root = repoRoot.replace(/\/+$/, '');
-  return code.replace(/(\bfrom\s+)'(dropgrad|\.\/[^']*)'/g, (_match, from: string, spec: string) =>
-    `${from}${JSON.stringify(spec === 'dropgrad' ? `${root}/index.ts` : `${root}/${spec.slice(2)}`)}`);
+  return code.replace(
+    /(\bfrom\s+)'(dropgrad|\.\/[^']*)'/g,
+    (_match, from: string, spec: string) =>
+      `${from}${JSON.stringify(spec === 'dropgrad' ? `${root}/index.ts` : `${root}/${spec.slice(2)}`)}`,
+  );
 }
 
 /** Output as compared: trailing whitespace of every line and of the whole text removed. */
 export function normalizeOutput(text: string): string {
-  return text.split('\n').map((l) => l.trimEnd()).join('\n').trimEnd();
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .trimEnd();
 }

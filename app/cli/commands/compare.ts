@@ -4,10 +4,10 @@
  * reports test accuracy mean ± std and time per epoch; `--out` adds SVG learning curves.
  */
 import { basename, dirname, join } from 'node:path';
-import { CommandSpec, Flags, UsageError, parseNumber, parseOutputPath } from '../args';
+import { type CommandSpec, type Flags, UsageError, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import { buildExperiment, planExperiment } from '../experiment';
-import { CliIO } from '../io';
+import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
 import { trainEpoch } from '../../training/train-epoch';
@@ -37,7 +37,12 @@ export const compareSpec: CommandSpec = {
   name: 'compare',
   summary: 'Train the same model with each drop technique over several seeds and compare test accuracy and time.',
   flags: {
-    techniques: { type: 'string', value: 'LIST', description: `comma-separated subset of: ${Object.keys(techniques).join(', ')}`, default: 'all' },
+    techniques: {
+      type: 'string',
+      value: 'LIST',
+      description: `comma-separated subset of: ${Object.keys(techniques).join(', ')}`,
+      default: 'all',
+    },
     seeds: { type: 'string', value: 'N', description: 'seeds per technique', default: '3' },
     epochs: { type: 'string', value: 'N', description: 'epochs per run', default: '2' },
     'batch-size': { type: 'string', value: 'N', description: 'examples per step', default: '64' },
@@ -60,7 +65,8 @@ export interface TechniqueResult {
 }
 
 const meanOf = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
-const stdOf = (v: readonly number[]): number => (v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - meanOf(v)) ** 2, 0) / (v.length - 1)));
+const stdOf = (v: readonly number[]): number =>
+  v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - meanOf(v)) ** 2, 0) / (v.length - 1));
 
 export function formatCompareTable(results: readonly TechniqueResult[], seeds: number): string {
   const rows = results.map((r) => {
@@ -83,11 +89,18 @@ export async function runCompare(flags: Flags, io: CliIO): Promise<number> {
   const epochs = parseNumber('epochs', String(flags.epochs), { integer: true, min: 1 });
   const batchSize = parseNumber('batch-size', String(flags['batch-size']), { integer: true, min: 1 });
   const lr = parseNumber('lr', String(flags.lr), { min: 0 });
-  const names = flags.techniques === 'all' ? Object.keys(techniques) : String(flags.techniques).split(',').map((s) => s.trim());
+  const names =
+    flags.techniques === 'all'
+      ? Object.keys(techniques)
+      : String(flags.techniques)
+          .split(',')
+          .map((s) => s.trim());
   for (const [i, name] of names.entries()) {
     // Own names only: `in` also finds toString and __proto__ on the object's prototype.
-    if (!Object.prototype.hasOwnProperty.call(techniques, name)) {
-      throw new UsageError(`--techniques: unknown technique ${JSON.stringify(name)}; expected some of ${Object.keys(techniques).join(', ')}`);
+    if (!Object.hasOwn(techniques, name)) {
+      throw new UsageError(
+        `--techniques: unknown technique ${JSON.stringify(name)}; expected some of ${Object.keys(techniques).join(', ')}`,
+      );
     }
     if (names.indexOf(name) !== i) throw new UsageError(`--techniques: ${JSON.stringify(name)} is listed twice`);
   }
@@ -98,19 +111,33 @@ export async function runCompare(flags: Flags, io: CliIO): Promise<number> {
   const chartName = out !== undefined ? `${basename(out, '.md')}-loss.svg` : '';
   if (out !== undefined) parseOutputPath('out (its chart)', join(dirname(out), chartName));
   const data = loadData(dataRequest);
-  io.out.write(`comparing ${names.length} techniques × ${seeds} seeds on ${data.name} (${data.trainLimit ?? data.train.labels.length} training / ${data.testLimit ?? data.test.labels.length} test examples, ${epochs} epochs)\n`);
+  io.out.write(
+    `comparing ${names.length} techniques × ${seeds} seeds on ${data.name} (${data.trainLimit ?? data.train.labels.length} training / ${data.testLimit ?? data.test.labels.length} test examples, ${epochs} epochs)\n`,
+  );
 
   const results: TechniqueResult[] = [];
   for (const technique of names) {
-    const settings = Object.entries(techniques[technique]).map(([k, v]) => `--${k} ${v}`).join(' ') || '—';
+    const settings =
+      Object.entries(techniques[technique])
+        .map(([k, v]) => `--${k} ${v}`)
+        .join(' ') || '—';
     const result: TechniqueResult = { technique, settings, accuracies: [], secondsPerEpoch: [], lossCurve: [] };
     const curves: number[][] = [];
     for (let seed = 0; seed < seeds; seed++) {
       manualSeed(seed);
       const experiment = buildExperiment(plans.get(technique)!, data.train.shape, data.train.classes);
-      const loader = new DataLoader(data.train, { batchSize, shuffle: true, generator: new Generator(seed + 1), transforms: experiment.transforms, limit: data.trainLimit });
+      const loader = new DataLoader(data.train, {
+        batchSize,
+        shuffle: true,
+        generator: new Generator(seed + 1),
+        transforms: experiment.transforms,
+        limit: data.trainLimit,
+      });
       const optimizer = new Adam(experiment.model.parameters(), { lr });
-      const schedule = experiment.dropBlockTarget !== null ? new DropBlockScheduler(experiment.dropBlocks, { targetKeepProb: experiment.dropBlockTarget, steps: epochs * loader.length }) : null;
+      const schedule =
+        experiment.dropBlockTarget !== null
+          ? new DropBlockScheduler(experiment.dropBlocks, { targetKeepProb: experiment.dropBlockTarget, steps: epochs * loader.length })
+          : null;
       const losses: number[] = [];
       for (let epoch = 0; epoch < epochs; epoch++) {
         let [lossSum, examples] = [0, 0];
@@ -136,9 +163,20 @@ export async function runCompare(flags: Flags, io: CliIO): Promise<number> {
   const table = formatCompareTable(results, seeds);
   io.out.write(`\n${table}\n`);
   if (out !== undefined) {
-    writeFileAtomic(join(dirname(out), chartName), lineChart('Training loss (mean over seeds)', 'training progress (20ths)', 'cross-entropy', results.map((r) => ({ label: r.technique, values: r.lossCurve }))));
+    writeFileAtomic(
+      join(dirname(out), chartName),
+      lineChart(
+        'Training loss (mean over seeds)',
+        'training progress (20ths)',
+        'cross-entropy',
+        results.map((r) => ({ label: r.technique, values: r.lossCurve })),
+      ),
+    );
     const command = `dropgrad compare ${process.argv.slice(3).join(' ')}`.trim();
-    writeFileAtomic(out, `# Drop techniques compared\n\nProduced by \`${command}\` on ${data.name}.\n\n${table}\n\n![training loss](${chartName})\n`);
+    writeFileAtomic(
+      out,
+      `# Drop techniques compared\n\nProduced by \`${command}\` on ${data.name}.\n\n${table}\n\n![training loss](${chartName})\n`,
+    );
     io.out.write(`wrote ${out} and ${chartName}\n`);
   }
   return 0;

@@ -1,11 +1,11 @@
 /** `dropgrad eval`: test accuracy and the confusion matrix of a saved model. */
-import { CommandSpec, Flags, UsageError } from '../args';
+import { type CommandSpec, type Flags, UsageError } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
-import { ExperimentPlan, buildExperiment, loadCheckpointFor, planExperiment } from '../experiment';
-import { CliIO } from '../io';
+import { type ExperimentPlan, buildExperiment, loadCheckpointFor, planExperiment } from '../experiment';
+import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { evaluate } from '../../training/evaluate';
-import { CheckpointConfig, readCheckpointConfig } from '../../serialization/checkpoint';
+import { type CheckpointConfig, readCheckpointConfig } from '../../serialization/checkpoint';
 
 export const evalSpec: CommandSpec = {
   name: 'eval',
@@ -30,7 +30,9 @@ function planFromCheckpoint(path: string, config: CheckpointConfig): ExperimentP
     return planExperiment(config);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    throw new Error(`${path} stores a model configuration this dropgrad cannot rebuild (in its "config" metadata, not a flag you passed): ${error.message.replace(/^--/, '')}`);
+    throw new Error(
+      `${path} stores a model configuration this dropgrad cannot rebuild (in its "config" metadata, not a flag you passed): ${error.message.replace(/^--/, '')}`,
+    );
   }
 }
 
@@ -43,8 +45,14 @@ export function runEval(flags: Flags, io: CliIO): number {
   const data = loadData(dataRequest, false);
   const experiment = buildExperiment(plan, data.test.shape, data.test.classes);
   loadCheckpointFor(path, experiment, { name: data.name, shape: data.test.shape, classes: data.test.classes }, '');
-  const result = evaluate(experiment.model, new DataLoader(data.test, { batchSize: 500, dtype: plan.dtype, limit: data.testLimit }), data.test.classes);
-  io.out.write(`${path} on ${data.name} test set: accuracy ${(100 * result.accuracy).toFixed(2)}% (${result.examples} examples), loss ${result.loss.toFixed(4)}\n\n`);
+  const result = evaluate(
+    experiment.model,
+    new DataLoader(data.test, { batchSize: 500, dtype: plan.dtype, limit: data.testLimit }),
+    data.test.classes,
+  );
+  io.out.write(
+    `${path} on ${data.name} test set: accuracy ${(100 * result.accuracy).toFixed(2)}% (${result.examples} examples), loss ${result.loss.toFixed(4)}\n\n`,
+  );
   io.out.write(`${formatConfusion(result.confusion)}\n`);
   return 0;
 }

@@ -1,7 +1,7 @@
 /** `dropgrad gradcheck`: the gradient-check suite, one line per op/layer, non-zero exit on failure. */
-import { CommandSpec, Flags } from '../args';
-import { CliIO } from '../io';
-import { SuiteResult, gradcheckSuite, runGradcheckSuite } from '../../gradcheck-suite';
+import type { CommandSpec, Flags } from '../args';
+import type { CliIO } from '../io';
+import { type SuiteResult, gradcheckSuite, runGradcheckSuite } from '../../gradcheck-suite';
 
 export const gradcheckSpec: CommandSpec = {
   name: 'gradcheck',

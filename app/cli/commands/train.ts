@@ -1,18 +1,18 @@
 /** `dropgrad train`: train a model on MNIST (or other data) with any mix of drop techniques. */
-import { CommandSpec, Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
+import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import { buildExperiment, loadCheckpointFor, modelFlags, planExperiment, regularizerFlags } from '../experiment';
 import { ProgressBar, formatDuration } from '../progress';
-import { CliIO } from '../io';
+import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
-import { setBackend, BackendName, backendNames } from '../../../kernels/backend';
+import { setBackend, type BackendName, backendNames } from '../../../kernels/backend';
 import { gpuJsStatus } from '../../../kernels/gpujs/context';
 import { trainEpoch } from '../../training/train-epoch';
 import { type Evaluation, evaluate } from '../../training/evaluate';
 import { Adam } from '../../../nn/optim/adam';
 import { SGD } from '../../../nn/optim/sgd';
-import { Optimizer } from '../../../nn/optim/optimizer';
+import type { Optimizer } from '../../../nn/optim/optimizer';
 import type { Module } from '../../../nn/module';
 import { DropBlockScheduler } from '../../../nn/drop/dropblock-scheduler';
 import { CosineAnnealingLR } from '../../../nn/optim/lr-scheduler';
@@ -30,7 +30,12 @@ export const trainSpec: CommandSpec = {
     'batch-size': { type: 'string', value: 'N', description: 'examples per step', default: '64' },
     lr: { type: 'string', value: 'RATE', description: 'learning rate', default: '0.002' },
     optimizer: { type: 'string', value: 'NAME', description: 'adam or sgd (momentum 0.9, Nesterov)', default: 'adam' },
-    schedule: { type: 'string', value: 'NAME', description: 'learning-rate schedule over all steps: cosine (to 0) or constant', default: 'cosine' },
+    schedule: {
+      type: 'string',
+      value: 'NAME',
+      description: 'learning-rate schedule over all steps: cosine (to 0) or constant',
+      default: 'cosine',
+    },
     seed: { type: 'string', value: 'N', description: 'seed for initialisation, shuffling and every mask', default: '0' },
     backend: { type: 'string', value: 'NAME', description: `kernel backend: ${backendNames.join(', ')}` },
     save: { type: 'string', value: 'FILE', description: 'write a checkpoint (safetensors) after every epoch and on Ctrl-C' },
@@ -44,9 +49,12 @@ export const trainSpec: CommandSpec = {
  */
 function describeGpuJs(io: CliIO): void {
   const status = gpuJsStatus();
-  if (!status.available) io.err.write(`dropgrad: gpu.js cannot run here (${status.reason}); its kernels run the js backend's code instead\n`);
+  if (!status.available)
+    io.err.write(`dropgrad: gpu.js cannot run here (${status.reason}); its kernels run the js backend's code instead\n`);
   else if (status.mode === 'cpu' || status.mode === 'webasm') {
-    io.err.write(`dropgrad: gpu.js is running in its ${status.mode} mode (no GPU context here): a small-CNN training step runs 2-5× slower than with --backend js\n`);
+    io.err.write(
+      `dropgrad: gpu.js is running in its ${status.mode} mode (no GPU context here): a small-CNN training step runs 2-5× slower than with --backend js\n`,
+    );
   } else io.out.write(`gpu.js is running in its ${status.mode} mode\n`);
 }
 
@@ -54,7 +62,8 @@ function describeGpuJs(io: CliIO): void {
 function refuseNonFiniteWeights(path: string, model: Module): void {
   for (const [key, t] of Object.entries(model.stateDict())) {
     const at = t.data.findIndex((v) => !Number.isFinite(v));
-    if (at >= 0) throw new Error(`${path} holds non-finite weights (${key} is ${t.data[at]} at index ${at}): training cannot continue from it`);
+    if (at >= 0)
+      throw new Error(`${path} holds non-finite weights (${key} is ${t.data[at]} at index ${at}): training cannot continue from it`);
   }
 }
 
@@ -73,7 +82,9 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
   const resumePath = flags.resume !== undefined ? String(flags.resume) : undefined;
   const resumed = resumePath !== undefined ? inspectCheckpoint(resumePath) : undefined;
   if (resumed && resumed.epoch >= epochs) {
-    io.out.write(`${resumePath} has already completed ${resumed.epoch} epoch${resumed.epoch === 1 ? '' : 's'}, and --epochs is ${epochs}: nothing to train (raise --epochs to continue)\n`);
+    io.out.write(
+      `${resumePath} has already completed ${resumed.epoch} epoch${resumed.epoch === 1 ? '' : 's'}, and --epochs is ${epochs}: nothing to train (raise --epochs to continue)\n`,
+    );
     return 0;
   }
   if (backend !== undefined) {
@@ -87,19 +98,35 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
   const { model } = experiment;
   const dtype = experiment.dtype;
   const shuffle = new Generator(seed + 1);
-  const trainLoader = new DataLoader(data.train, { batchSize, shuffle: true, generator: shuffle, dtype, transforms: experiment.transforms, limit: data.trainLimit });
+  const trainLoader = new DataLoader(data.train, {
+    batchSize,
+    shuffle: true,
+    generator: shuffle,
+    dtype,
+    transforms: experiment.transforms,
+    limit: data.trainLimit,
+  });
   const testLoader = new DataLoader(data.test, { batchSize: 500, dtype, limit: data.testLimit });
-  const optimizer: Optimizer = optimizerName === 'adam' ? new Adam(model.parameters(), { lr }) : new SGD(model.parameters(), { lr, momentum: 0.9, nesterov: true });
+  const optimizer: Optimizer =
+    optimizerName === 'adam' ? new Adam(model.parameters(), { lr }) : new SGD(model.parameters(), { lr, momentum: 0.9, nesterov: true });
   const totalSteps = epochs * trainLoader.length;
   const schedule =
-    experiment.dropBlockTarget !== null ? new DropBlockScheduler(experiment.dropBlocks, { targetKeepProb: experiment.dropBlockTarget, steps: totalSteps }) : null;
+    experiment.dropBlockTarget !== null
+      ? new DropBlockScheduler(experiment.dropBlocks, { targetKeepProb: experiment.dropBlockTarget, steps: totalSteps })
+      : null;
   // Stepped once per batch, so one epoch already anneals all the way: the last steps take small,
   // careful moves, which is worth about half a point of accuracy over a constant rate.
   const lrSchedule = scheduleName === 'cosine' ? new CosineAnnealingLR(optimizer, totalSteps) : null;
 
   let firstEpoch = 1;
   if (resumePath !== undefined) {
-    const state = loadCheckpointFor(resumePath, experiment, { name: data.name, shape: data.train.shape, classes: data.train.classes }, ' or with another --model', optimizer);
+    const state = loadCheckpointFor(
+      resumePath,
+      experiment,
+      { name: data.name, shape: data.train.shape, classes: data.train.classes },
+      ' or with another --model',
+      optimizer,
+    );
     refuseNonFiniteWeights(resumePath, model);
     firstEpoch = state.epoch + 1;
     shuffle.setState(state.shuffleState);

@@ -11,17 +11,17 @@
  * next to the prediction from the formula above, for three placements, then report accuracy.
  */
 import { basename, dirname, join } from 'node:path';
-import { CommandSpec, Flags, parseNumber, parseOutputPath } from '../args';
+import { type CommandSpec, type Flags, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
-import { CliIO } from '../io';
+import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
 import { noGrad } from '../../../lib/grad-mode';
-import { Tensor } from '../../../lib/tensor';
+import type { Tensor } from '../../../lib/tensor';
 import { trainEpoch } from '../../training/train-epoch';
 import { evaluate } from '../../training/evaluate';
 import { Adam } from '../../../nn/optim/adam';
-import { Module } from '../../../nn/module';
+import type { Module } from '../../../nn/module';
 import { Sequential } from '../../../nn/containers';
 import { Flatten } from '../../../nn/flatten';
 import { Linear } from '../../../nn/linear';
@@ -29,7 +29,7 @@ import { BatchNorm1d } from '../../../nn/batchnorm';
 import { ReLU } from '../../../nn/activations';
 import { Dropout } from '../../../nn/drop/dropout';
 import { Uout } from '../../../nn/drop/uout';
-import { NoiseLayer } from '../../../nn/drop/noise-layer';
+import type { NoiseLayer } from '../../../nn/drop/noise-layer';
 import { barChart } from '../../render/svg-chart';
 import { writeFileAtomic } from '../../serialization/atomic-write';
 
@@ -157,8 +157,12 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
     const shift = measureShift(v, probeBatch);
     const accuracy = evaluate(v.model, testLoader, data.test.classes).accuracy;
     results.push({ ...shift, accuracy });
-    rows.push(`| ${v.name} | ${shift.measured.toFixed(3)} | ${shift.predicted.toFixed(3)} | ${shift.zeroMean.toFixed(3)} | ${(100 * accuracy).toFixed(2)} |`);
-    io.out.write(`${v.name}: Var_test/Var_train measured ${shift.measured.toFixed(3)}, predicted ${shift.predicted.toFixed(3)}, zero-mean formula ${shift.zeroMean.toFixed(3)}, test accuracy ${(100 * accuracy).toFixed(2)}%\n`);
+    rows.push(
+      `| ${v.name} | ${shift.measured.toFixed(3)} | ${shift.predicted.toFixed(3)} | ${shift.zeroMean.toFixed(3)} | ${(100 * accuracy).toFixed(2)} |`,
+    );
+    io.out.write(
+      `${v.name}: Var_test/Var_train measured ${shift.measured.toFixed(3)}, predicted ${shift.predicted.toFixed(3)}, zero-mean formula ${shift.zeroMean.toFixed(3)}, test accuracy ${(100 * accuracy).toFixed(2)}%\n`,
+    );
   }
   const table = [
     '| variant | Var_test / Var_train at the BN (measured) | predicted: Var_test / (Var_test + c·Σw²E[h²]) | zero-mean formula 1/(1+c) | test accuracy % |',
@@ -167,14 +171,22 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
   ].join('\n');
   io.out.write(`\n${table}\n`);
   if (out !== undefined) {
-    const chart = barChart('Variance shift at the BatchNorm after the noise', 'Var_test / Var_train', variants.map((v) => v.name), [
-      { label: 'measured', values: results.map((r) => r.measured) },
-      { label: 'predicted', values: results.map((r) => r.predicted) },
-      { label: 'zero-mean formula', values: results.map((r) => r.zeroMean) },
-    ]);
+    const chart = barChart(
+      'Variance shift at the BatchNorm after the noise',
+      'Var_test / Var_train',
+      variants.map((v) => v.name),
+      [
+        { label: 'measured', values: results.map((r) => r.measured) },
+        { label: 'predicted', values: results.map((r) => r.predicted) },
+        { label: 'zero-mean formula', values: results.map((r) => r.zeroMean) },
+      ],
+    );
     writeFileAtomic(join(dirname(out), chartName), chart);
     const command = `dropgrad variance-shift ${process.argv.slice(3).join(' ')}`.trim();
-    writeFileAtomic(out, `# The Dropout / BatchNorm variance shift\n\nProduced by \`${command}\` on ${data.name}.\n\n${table}\n\n![variance ratios](${chartName})\n`);
+    writeFileAtomic(
+      out,
+      `# The Dropout / BatchNorm variance shift\n\nProduced by \`${command}\` on ${data.name}.\n\n${table}\n\n![variance ratios](${chartName})\n`,
+    );
     io.out.write(`wrote ${out} and ${chartName}\n`);
   }
   return 0;

