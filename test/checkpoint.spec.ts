@@ -75,7 +75,7 @@ describe('checkpoints', () => {
     [
       'a buffer holding a string',
       { optimizer: '{"step":1,"lr":0.1,"buffers":{"exp_avg":[[1,2,3,4,5,"x"],[1,2]]}}' },
-      /buffer exp_avg\[0\] must be 6 finite numbers/,
+      /buffer exp_avg\[0\]\[5\] must be a finite number, got "x"/,
     ],
     [
       'an unknown buffer name',

@@ -76,8 +76,62 @@ describe('optimizers (against torch.optim trajectories)', () => {
     expect(() => new optim.SGD(p, { lr: 0.1, nesterov: true })).to.throw(
       'SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum 0, dampening 0',
     );
-    expect(() => new optim.Adam(p, { betas: [0.9, 1] })).to.throw('Adam: betas[1] must be in [0, 1), got 1');
+    expect(() => new optim.Adam(p, { betas: [0.9, 1] })).to.throw('Adam: betas[1] must be a probability in [0, 1), got 1');
     expect(() => new optim.Adam([])).to.throw('Adam: got an empty parameter list');
+  });
+
+  it('refuses malformed betas, non-boolean nesterov and string numbers, showing a string as a string', () => {
+    const p = [tensor([1], { requiresGrad: true })];
+    expect(() => new optim.Adam(p, { betas: [0.9] as never })).to.throw('Adam: betas must be a pair [β₁, β₂], got [0.9]');
+    expect(() => new optim.AdamW(p, { betas: [0.9, 0.99, 0.5] as never })).to.throw(
+      'AdamW: betas must be a pair [β₁, β₂], got [0.9,0.99,0.5]',
+    );
+    expect(() => new optim.Adam(p, { betas: [0.9, '0.9'] as never })).to.throw('Adam: betas[1] must be a probability in [0, 1), got "0.9"');
+    expect(() => new optim.Adam(p, { lr: '0.1' as never })).to.throw('Adam: lr must be a finite number ≥ 0, got "0.1"');
+    expect(() => new optim.SGD(p, { lr: 0.1, momentum: '0.9' as never })).to.throw('SGD: momentum must be a finite number ≥ 0, got "0.9"');
+    expect(() => new optim.SGD(p, { lr: 0.1, momentum: 0.9, nesterov: 'yes' as never })).to.throw(
+      'SGD: nesterov must be a boolean, got "yes"',
+    );
+    expect(() => new optim.SGD(p, { lr: 0.1, momentum: 0.9, dampening: 0.5, nesterov: true })).to.throw(
+      'SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum 0.9, dampening 0.5',
+    );
+  });
+
+  it('refuses a bad learning rate when it is assigned, by the optimizer or a scheduler, leaving it unchanged', () => {
+    const opt = new optim.SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
+    for (const bad of [-1, NaN, Infinity]) {
+      expect(() => {
+        opt.lr = bad;
+      }).to.throw(`SGD: lr must be a finite number ≥ 0, got ${bad}`);
+    }
+    expect(() => {
+      opt.lr = '0.2' as never;
+    }).to.throw('SGD: lr must be a finite number ≥ 0, got "0.2"');
+    expect(opt.lr).to.equal(0.1);
+    opt.lr = 0.05;
+    expect(opt.lr).to.equal(0.05);
+    expect(opt.stateDict().lr).to.equal(0.05);
+    class Broken extends optim.LRScheduler {
+      lrAt(): number {
+        return NaN;
+      }
+    }
+    const schedule = new Broken(opt);
+    expect(() => schedule.step()).to.throw('SGD: lr must be a finite number ≥ 0, got NaN');
+    expect([opt.lr, schedule.lastEpoch]).to.deep.equal([0.05, 0]);
+  });
+
+  it('names the buffer, parameter and element of a bad value in a loaded state', () => {
+    const w = tensor(new Array(144).fill(0), { requiresGrad: true });
+    const opt = new optim.SGD([w, tensor([0], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+    const row = new Array(144).fill(0);
+    row[5] = null;
+    expect(() => opt.loadStateDict({ step: 1, lr: 0.1, buffers: { momentum: [row, [0]] } })).to.throw(
+      'SGD.loadStateDict: buffer momentum[0][5] must be a finite number, got null',
+    );
+    expect(() => opt.loadStateDict({ step: 1, lr: 0.1, buffers: { momentum: [[0], [0]] } })).to.throw(
+      "SGD.loadStateDict: buffer momentum[0] must be 144 numbers (parameter 0's size), got an array of 1",
+    );
   });
 
   it('saves and restores its state to continue identically', () => {

@@ -8,6 +8,8 @@
 import type { Tensor } from '../../lib/tensor';
 import type { TypedArray } from '../../lib/dtype';
 import { Optimizer, checkNonNegative } from './optimizer';
+import { checkProbability } from '../../lib/validate';
+import { formatValue } from '../../lib/shape';
 
 export interface AdamOptions {
   lr?: number;
@@ -27,10 +29,14 @@ export class Adam extends Optimizer {
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
     super(params, options.lr ?? 1e-3);
     const where = new.target.name;
-    this.betas = options.betas ?? [0.9, 0.999];
-    this.betas.forEach((b, i) => {
-      if (!(b >= 0 && b < 1)) throw new RangeError(`${where}: betas[${i}] must be in [0, 1), got ${b}`);
-    });
+    const betas = options.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2)
+      throw new TypeError(`${where}: betas must be a pair [β₁, β₂], got ${formatValue(betas)}`);
+    // A copy, so a later change to the caller's array cannot bypass the check.
+    this.betas = [
+      checkProbability(where, 'betas[0]', betas[0], { allowOne: false }),
+      checkProbability(where, 'betas[1]', betas[1], { allowOne: false }),
+    ];
     this.eps = checkNonNegative(where, 'eps', options.eps ?? 1e-8);
     this.weightDecay = checkNonNegative(where, 'weightDecay', options.weightDecay ?? (new.target === AdamW ? 1e-2 : 0));
   }

@@ -21,8 +21,8 @@ export abstract class LRScheduler {
   abstract lrAt(t: number): number;
 
   step(): void {
+    this.optimizer.lr = this.lrAt(this.lastEpoch + 1); // refused there if not a valid rate, before the count moves
     this.lastEpoch++;
-    this.optimizer.lr = this.lrAt(this.lastEpoch);
   }
 }
 

@@ -5,12 +5,13 @@
  */
 import type { Tensor } from '../../lib/tensor';
 import { type TypedArray, allocate } from '../../lib/dtype';
+import { formatValue } from '../../lib/shape';
 
 export type OptimizerState = { step: number; lr: number; buffers: Record<string, number[][]> };
 
 export abstract class Optimizer {
   readonly params: readonly Tensor[];
-  lr: number;
+  private learningRate = 0;
   /** Number of step() calls so far. */
   stepCount = 0;
   /** Named per-parameter buffers, created lazily in each parameter's dtype. */
@@ -25,8 +26,16 @@ export abstract class Optimizer {
     this.params.forEach((p, i) => {
       if (!p.isLeaf || !p.isContiguous) throw new Error(`${where}: parameter ${i} must be a contiguous leaf tensor (a Parameter)`);
     });
-    checkNonNegative(where, 'lr', lr);
     this.lr = lr;
+  }
+
+  /** The learning rate; users and schedulers assign it, and a value that is not finite and ≥ 0 is refused there. */
+  get lr(): number {
+    return this.learningRate;
+  }
+
+  set lr(value: number) {
+    this.learningRate = checkNonNegative(this.constructor.name, 'lr', value);
   }
 
   /** The buffer `name` of parameter i, zero-initialised on first use. */
@@ -91,8 +100,12 @@ export abstract class Optimizer {
         refuse(`buffer ${name}`, list, `a list of ${this.params.length} arrays, one per parameter`);
       list.forEach((values: unknown, i) => {
         const numel = this.params[i].numel;
-        const finite = Array.isArray(values) && values.length === numel && values.every((v) => typeof v === 'number' && Number.isFinite(v));
-        if (!finite) refuse(`buffer ${name}[${i}]`, values, `${numel} finite numbers (parameter ${i}'s size)`);
+        if (!Array.isArray(values) || values.length !== numel)
+          refuse(`buffer ${name}[${i}]`, values, `${numel} numbers (parameter ${i}'s size)`);
+        else {
+          const bad = values.findIndex((v: unknown) => typeof v !== 'number' || !Number.isFinite(v));
+          if (bad >= 0) refuse(`buffer ${name}[${i}][${bad}]`, values[bad], 'a finite number');
+        }
       });
     }
     this.stepCount = state.step;
@@ -108,14 +121,12 @@ export abstract class Optimizer {
 const isRecord = (value: unknown): value is Record<string, unknown> & OptimizerState =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A value for an error message: short, whatever its size. */
-function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
+/** A value for an error message: short, whatever its size (a buffer is shown by its length). */
+const describeValue = (value: unknown): string => (Array.isArray(value) ? `an array of ${value.length}` : formatValue(value));
 
 export function checkNonNegative(where: string, name: string, value: number): number {
-  if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`${where}: ${name} must be a finite number ≥ 0, got ${value}`);
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${where}: ${name} must be a finite number ≥ 0, got ${formatValue(value)}`);
+  }
   return value;
 }

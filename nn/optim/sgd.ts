@@ -8,6 +8,7 @@
 import type { Tensor } from '../../lib/tensor';
 import type { TypedArray } from '../../lib/dtype';
 import { Optimizer, checkNonNegative } from './optimizer';
+import { checkBoolean } from '../../lib/validate';
 
 export interface SGDOptions {
   lr: number;
@@ -29,7 +30,7 @@ export class SGD extends Optimizer {
     this.momentum = checkNonNegative('SGD', 'momentum', options.momentum ?? 0);
     this.dampening = checkNonNegative('SGD', 'dampening', options.dampening ?? 0);
     this.weightDecay = checkNonNegative('SGD', 'weightDecay', options.weightDecay ?? 0);
-    this.nesterov = options.nesterov ?? false;
+    this.nesterov = checkBoolean('SGD', 'nesterov', options.nesterov ?? false);
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
       throw new RangeError(
         `SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum ${this.momentum}, dampening ${this.dampening}`,
