@@ -12,6 +12,7 @@ import { Tensor } from '../lib/tensor';
 import { Parameter } from './parameter';
 import { formatShape, formatValue, sameShape } from '../lib/shape';
 import { noGrad } from '../lib/grad-mode';
+import { checkBoolean } from '../lib/validate';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -113,6 +114,7 @@ export abstract class Module {
 
   /** Sets training mode on this module and every descendant. */
   train(mode = true): this {
+    checkBoolean(`${this.constructor.name}.train`, 'mode', mode);
     for (const m of this.modules()) m.training = mode;
     return this;
   }

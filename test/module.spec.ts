@@ -61,6 +61,13 @@ describe('Module', () => {
     expect(net.modules().every((m) => m.training)).to.equal(true);
   });
 
+  it('refuses a train() mode that is not a boolean (PyTorch: "training mode is expected to be boolean"), changing nothing', () => {
+    const net = new Net();
+    for (const bad of ['no', 0, null])
+      expect(() => net.train(bad as never)).to.throw(`Net.train: mode must be a boolean, got ${JSON.stringify(bad)}`);
+    expect(net.modules().every((m) => m.training === true)).to.equal(true);
+  });
+
   it('round-trips a state dict and returns copies, not views', () => {
     const a = new Net();
     const b = new Net();
