@@ -1,12 +1,12 @@
 /** nn.Conv2d: PyTorch's constructor options; weight [out, in/groups, kH, kW], init U(±1/√fanIn). */
 import type { Tensor } from '../lib/tensor';
 import { conv2d } from '../lib/ops/conv2d';
-import type { Conv2dOptions } from '../kernels/conv2d/geometry';
+import { type Conv2dOptions, conv2dWindow } from '../kernels/conv2d/geometry';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { empty } from './empty';
 import { fanIn, kaimingUniform_, uniform_ } from './init';
-import { checkPositiveInteger } from '../lib/validate';
+import { checkBoolean, checkPositiveInteger } from '../lib/validate';
 import type { LayerOptions } from './layer-options';
 
 export interface Conv2dLayerOptions extends Conv2dOptions, LayerOptions {
@@ -30,20 +30,18 @@ export class Conv2d extends Module {
     const { stride, padding, dilation, groups = 1 } = options;
     checkPositiveInteger('Conv2d', 'inChannels', inChannels);
     checkPositiveInteger('Conv2d', 'outChannels', outChannels);
-    checkPositiveInteger('Conv2d', 'groups', groups);
+    // conv2d's own option checks, run now rather than at the first forward.
+    this.kernelSize = conv2dWindow(kernelSize, options, 'Conv2d').kernel;
     if (inChannels % groups !== 0 || outChannels % groups !== 0) {
       throw new RangeError(`Conv2d: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`);
     }
-    this.kernelSize = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
-    this.kernelSize.forEach((k) => {
-      checkPositiveInteger('Conv2d', 'kernelSize', k);
-    });
+    const bias = checkBoolean('Conv2d', 'bias', options.bias ?? true);
     this.conv = { stride, padding, dilation, groups };
     const dtype = options.dtype ?? 'float64';
     const weight = empty([outChannels, inChannels / groups, ...this.kernelSize], dtype);
     this.weight = new Parameter(kaimingUniform_(weight, { a: Math.sqrt(5), generator: options.generator }));
     const bound = 1 / Math.sqrt(fanIn(weight));
-    this.bias = (options.bias ?? true) ? new Parameter(uniform_(empty([outChannels], dtype), -bound, bound, options.generator)) : null;
+    this.bias = bias ? new Parameter(uniform_(empty([outChannels], dtype), -bound, bound, options.generator)) : null;
   }
 
   override forward(x: Tensor): Tensor {

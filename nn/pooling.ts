@@ -1,6 +1,15 @@
 /** Pooling layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d (PyTorch's options; math in lib/ops/pool2d.ts). */
 import type { Tensor } from '../lib/tensor';
-import { type AvgPool2dOptions, type IntPair, type MaxPool2dOptions, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../lib/ops/pool2d';
+import {
+  type AvgPool2dOptions,
+  type IntPair,
+  type MaxPool2dOptions,
+  adaptiveAvgPool2d,
+  adaptiveOutputSize,
+  avgPool2d,
+  maxPool2d,
+  poolWindow,
+} from '../lib/ops/pool2d';
 import { Module } from './module';
 
 const describeOptions = (kernel: IntPair, options: object): string =>
@@ -12,6 +21,7 @@ export class MaxPool2d extends Module {
     readonly options: MaxPool2dOptions = {},
   ) {
     super();
+    poolWindow('MaxPool2d', kernelSize, options); // the op's checks, now rather than at the first forward
   }
 
   override forward(x: Tensor): Tensor {
@@ -29,6 +39,7 @@ export class AvgPool2d extends Module {
     readonly options: AvgPool2dOptions = {},
   ) {
     super();
+    poolWindow('AvgPool2d', kernelSize, options);
   }
 
   override forward(x: Tensor): Tensor {
@@ -44,6 +55,7 @@ export class AvgPool2d extends Module {
 export class AdaptiveAvgPool2d extends Module {
   constructor(readonly outputSize: IntPair) {
     super();
+    adaptiveOutputSize(outputSize, 'AdaptiveAvgPool2d');
   }
 
   override forward(x: Tensor): Tensor {

@@ -55,19 +55,25 @@ export const outputShape = (g: Conv2dGeometry): number[] => [g.n, g.outC, g.outH
 /** Floating-point operations of the forward pass (a multiply and an add per tap). */
 export const forwardFlops = (g: Conv2dGeometry): number => 2 * g.n * g.outC * g.outH * g.outW * patchSize(g);
 
-function positivePair(value: number | Pair | undefined, name: string): Pair {
-  const pair: Pair = value === undefined ? [1, 1] : typeof value === 'number' ? [value, value] : value;
-  if (pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v > 0)) {
-    throw new RangeError(`conv2d: ${name} must be a positive integer or a pair of them, got ${formatValue(value)}`);
+function positivePair(value: number | Pair, name: string, op: string): Pair {
+  const pair: Pair = typeof value === 'number' ? [value, value] : value;
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v > 0)) {
+    throw new RangeError(`${op}: ${name} must be a positive integer or a pair of them, got ${formatValue(value)}`);
   }
-  return pair;
+  return [pair[0], pair[1]];
 }
 
 /** [top, bottom, left, right] padding. */
-function resolvePadding(padding: Conv2dOptions['padding'], kernel: Pair, dilation: Pair, stride: Pair): [number, number, number, number] {
+function resolvePadding(
+  padding: Conv2dOptions['padding'],
+  kernel: Pair,
+  dilation: Pair,
+  stride: Pair,
+  op: string,
+): [number, number, number, number] {
   if (padding === 'same') {
     if (stride[0] !== 1 || stride[1] !== 1) {
-      throw new RangeError(`conv2d: padding 'same' needs stride 1 (as in PyTorch), got stride ${formatShape(stride)}`);
+      throw new RangeError(`${op}: padding 'same' needs stride 1 (as in PyTorch), got stride ${formatShape(stride)}`);
     }
     // Total padding d·(k − 1) keeps the size; PyTorch puts the odd extra pixel at the end.
     const totalH = dilation[0] * (kernel[0] - 1);
@@ -78,10 +84,33 @@ function resolvePadding(padding: Conv2dOptions['padding'], kernel: Pair, dilatio
   }
   if (padding === 'valid') return [0, 0, 0, 0];
   const pair: Pair = padding === undefined ? [0, 0] : typeof padding === 'number' ? [padding, padding] : padding;
-  if (pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new RangeError(`conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got ${formatValue(padding)}`);
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= 0)) {
+    throw new RangeError(`${op}: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got ${formatValue(padding)}`);
   }
   return [pair[0], pair[0], pair[1], pair[1]];
+}
+
+/** The options as the kernels use them: stride, dilation, [top, bottom, left, right] padding, groups. */
+export interface Conv2dWindow {
+  kernel: Pair;
+  stride: Pair;
+  dilation: Pair;
+  padding: [number, number, number, number];
+  groups: number;
+}
+
+/**
+ * Checks and resolves the options for a kernel size. It needs no tensor, so nn.Conv2d runs it at
+ * construction (op 'Conv2d') and conv2d at every call: one rule, one message.
+ */
+export function conv2dWindow(kernelSize: number | Pair, options: Conv2dOptions = {}, op = 'conv2d'): Conv2dWindow {
+  const kernel = positivePair(kernelSize, 'kernelSize', op);
+  const groups = options.groups ?? 1;
+  if (!Number.isInteger(groups) || groups <= 0)
+    throw new RangeError(`${op}: groups must be a positive integer, got ${formatValue(groups)}`);
+  const stride = positivePair(options.stride ?? 1, 'stride', op);
+  const dilation = positivePair(options.dilation ?? 1, 'dilation', op);
+  return { kernel, stride, dilation, padding: resolvePadding(options.padding, kernel, dilation, stride, op), groups };
 }
 
 /** Checks the shapes against each other and the options, and resolves every size. */
@@ -91,8 +120,7 @@ export function conv2dGeometry(input: Shape, weight: Shape, bias: Shape | null, 
     throw new RangeError(`conv2d: weight must be 4-D [outC,inC/groups,kH,kW], got ${formatShape(weight)}`);
   }
   if (weight[2] < 1 || weight[3] < 1) throw new RangeError(`conv2d: kernel must be at least 1×1, got weight ${formatShape(weight)}`);
-  const groups = options.groups ?? 1;
-  if (!Number.isInteger(groups) || groups <= 0) throw new RangeError(`conv2d: groups must be a positive integer, got ${groups}`);
+  const { stride, dilation, padding, groups } = conv2dWindow([weight[2], weight[3]], options);
   const [n, inC, h, w] = input;
   const [outC, weightInC, kH, kW] = weight;
   if (inC % groups !== 0) {
@@ -111,9 +139,7 @@ export function conv2dGeometry(input: Shape, weight: Shape, bias: Shape | null, 
       `conv2d: bias must have shape [${outC}] (one value per output channel of weight ${formatShape(weight)}), got ${formatShape(bias)}`,
     );
   }
-  const stride = positivePair(options.stride, 'stride');
-  const dilation = positivePair(options.dilation, 'dilation');
-  const [padTop, padBottom, padLeft, padRight] = resolvePadding(options.padding, [kH, kW], dilation, stride);
+  const [padTop, padBottom, padLeft, padRight] = padding;
   const spanH = dilation[0] * (kH - 1) + 1;
   const spanW = dilation[1] * (kW - 1) + 1;
   const paddedH = h + padTop + padBottom;

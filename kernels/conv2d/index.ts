@@ -15,6 +15,6 @@ export function conv2dKernels(): Conv2dKernels {
   return kernelsByBackend[getBackend()];
 }
 
-export { conv2dGeometry, outputShape, forwardFlops } from './geometry';
-export type { Conv2dGeometry, Conv2dOptions, Pair } from './geometry';
+export { conv2dGeometry, conv2dWindow, outputShape, forwardFlops } from './geometry';
+export type { Conv2dGeometry, Conv2dOptions, Conv2dWindow, Pair } from './geometry';
 export type { Conv2dKernels } from './kernels';

@@ -9,6 +9,7 @@ import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { type DType, allocate } from '../dtype';
 import { checkShape, formatShape, formatValue, sizeOf } from '../shape';
+import { checkBoolean } from '../validate';
 import {
   type AvgPool2dGeometry,
   type MaxPool2dGeometry,
@@ -76,23 +77,30 @@ function planeLayout(x: Tensor, op: string, empty: EmptyDims): PlaneLayout {
 }
 
 function pairOf(value: IntPair, name: string, op: string, min: number): [number, number] {
-  const pair: [number, number] = typeof value === 'number' ? [value, value] : [value[0], value[1]];
-  if (pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= min)) {
+  const pair = typeof value === 'number' ? [value, value] : value;
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= min)) {
     throw new RangeError(`${op}: ${name} must be an integer ≥ ${min} or a pair of them, got ${formatValue(value)}`);
   }
-  return pair;
+  return [pair[0], pair[1]];
 }
 
-interface WindowParams {
+/** adaptiveAvgPool2d's output size, checked (nn.AdaptiveAvgPool2d runs this at construction). */
+export const adaptiveOutputSize = (outputSize: IntPair, op = 'adaptiveAvgPool2d'): [number, number] =>
+  pairOf(outputSize, 'outputSize', op, 1);
+
+interface PoolWindow {
   kernel: [number, number];
   stride: [number, number];
   padding: [number, number];
   dilation: [number, number];
-  out: [number, number];
+  ceilMode: boolean;
 }
 
-/** Validates kernel/stride/padding/dilation (PyTorch's checks and messages) and sizes the output. */
-function windowParams(layout: PlaneLayout, op: string, kernelSize: IntPair, options: MaxPool2dOptions): WindowParams {
+/**
+ * Checks every option of max and average pooling (PyTorch's rules and messages) and resolves the
+ * window. It needs no tensor, so nn.MaxPool2d and nn.AvgPool2d run it at construction.
+ */
+export function poolWindow(op: string, kernelSize: IntPair, options: MaxPool2dOptions & AvgPool2dOptions = {}): PoolWindow {
   const kernel = pairOf(kernelSize, 'kernelSize', op, 1);
   const stride = pairOf(options.stride ?? kernel, 'stride', op, 1);
   const padding = pairOf(options.padding ?? 0, 'padding', op, 0);
@@ -102,7 +110,23 @@ function windowParams(layout: PlaneLayout, op: string, kernelSize: IntPair, opti
       `${op}: padding should be at most half of kernel size, but got padding=${formatShape(padding)} and kernelSize=${formatShape(kernel)}`,
     );
   }
-  const ceilMode = options.ceilMode ?? false;
+  const ceilMode = checkBoolean(op, 'ceilMode', options.ceilMode ?? false);
+  checkBoolean(op, 'countIncludePad', options.countIncludePad ?? true);
+  const override = options.divisorOverride;
+  if (override !== undefined && !(typeof override === 'number' && Number.isFinite(override) && override !== 0)) {
+    throw new RangeError(`${op}: divisorOverride must be a finite non-zero number, got ${formatValue(override)}`);
+  }
+  return { kernel, stride, padding, dilation, ceilMode };
+}
+
+interface WindowParams extends PoolWindow {
+  out: [number, number];
+}
+
+/** Checks the options and sizes the output. */
+function windowParams(layout: PlaneLayout, op: string, kernelSize: IntPair, options: MaxPool2dOptions & AvgPool2dOptions): WindowParams {
+  const window = poolWindow(op, kernelSize, options);
+  const { kernel, stride, padding, dilation, ceilMode } = window;
   const out: [number, number] = [
     pooledSize(layout.inH, kernel[0], stride[0], padding[0], dilation[0], ceilMode),
     pooledSize(layout.inW, kernel[1], stride[1], padding[1], dilation[1], ceilMode),
@@ -112,7 +136,7 @@ function windowParams(layout: PlaneLayout, op: string, kernelSize: IntPair, opti
       `${op}: input size ${layout.inH}×${layout.inW} gives output size ${out[0]}×${out[1]}, which is too small (kernelSize=${formatShape(kernel)}, padding=${formatShape(padding)}, dilation=${formatShape(dilation)})`,
     );
   }
-  return { kernel, stride, padding, dilation, out };
+  return { ...window, out };
 }
 
 const outputShape = (layout: PlaneLayout, outH: number, outW: number): number[] => [...layout.leading, outH, outW];
@@ -185,9 +209,6 @@ export const avgPool2d = defineOp({
     const rows = avgPoolWindows(layout.inH, out[0], kernel[0], stride[0], padding[0], countIncludePad);
     const cols = avgPoolWindows(layout.inW, out[1], kernel[1], stride[1], padding[1], countIncludePad);
     const override = options.divisorOverride;
-    if (override !== undefined && !(Number.isFinite(override) && override !== 0)) {
-      throw new RangeError(`avgPool2d: divisorOverride must be a finite non-zero number, got ${override}`);
-    }
     const geometry: AvgPool2dGeometry =
       override === undefined
         ? { planes: layout.planes, inH: layout.inH, inW: layout.inW, rows, cols }
@@ -205,7 +226,7 @@ export const adaptiveAvgPool2d = defineOp({
   name: 'adaptiveAvgPool2d',
   forward: (x: Tensor, outputSize: IntPair) => {
     const layout = planeLayout(x, 'adaptiveAvgPool2d', 'leading');
-    const [outH, outW] = pairOf(outputSize, 'outputSize', 'adaptiveAvgPool2d', 1);
+    const [outH, outW] = adaptiveOutputSize(outputSize);
     // outputSize is the one pooling argument that can ask for more cells than memory holds: say so before the windows are built.
     checkShape(outputShape(layout, outH, outW), 'adaptiveAvgPool2d', { argument: 'output shape' });
     const geometry: AvgPool2dGeometry = {

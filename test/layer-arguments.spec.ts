@@ -1,0 +1,69 @@
+/**
+ * Every layer refuses a bad constructor argument at once, naming the layer, the argument and the
+ * value, with the same rule (and message) its op applies at forward time.
+ */
+import { expect } from 'chai';
+import { nn } from '../index';
+
+const refuses = (build: () => unknown, message: string): void => {
+  expect(build).to.throw(message);
+};
+
+describe('layer constructors check their arguments', () => {
+  it('Conv2d: kernel size, stride, padding, dilation and groups', () => {
+    refuses(
+      () => new nn.Conv2d(1, 2, 3, { padding: -1 }),
+      "Conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got -1",
+    );
+    refuses(
+      () => new nn.Conv2d(1, 2, 3, { padding: NaN }),
+      "Conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got NaN",
+    );
+    refuses(
+      () => new nn.Conv2d(1, 2, 3, { padding: 'full' as never }),
+      "Conv2d: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got \"full\"",
+    );
+    refuses(() => new nn.Conv2d(1, 2, 3, { stride: 0 }), 'Conv2d: stride must be a positive integer or a pair of them, got 0');
+    refuses(
+      () => new nn.Conv2d(1, 2, 3, { stride: [1, 1, 1] as never }),
+      'Conv2d: stride must be a positive integer or a pair of them, got [1,1,1]',
+    );
+    refuses(() => new nn.Conv2d(1, 2, 3, { dilation: 0 }), 'Conv2d: dilation must be a positive integer or a pair of them, got 0');
+    refuses(
+      () => new nn.Conv2d(1, 2, 3, { padding: 'same', stride: 2 }),
+      "Conv2d: padding 'same' needs stride 1 (as in PyTorch), got stride [2,2]",
+    );
+    refuses(() => new nn.Conv2d(1, 2, [3] as never), 'Conv2d: kernelSize must be a positive integer or a pair of them, got [3]');
+    refuses(() => new nn.Conv2d(1, 2, 0), 'Conv2d: kernelSize must be a positive integer or a pair of them, got 0');
+    refuses(() => new nn.Conv2d(4, 4, 3, { groups: 0 }), 'Conv2d: groups must be a positive integer, got 0');
+    refuses(() => new nn.Conv2d(3, 2, 3, { groups: 2 }), 'Conv2d: inChannels 3 and outChannels 2 must both be divisible by groups 2');
+    refuses(() => new nn.Conv2d(1.5, 2, 3), 'Conv2d: inChannels must be a positive integer, got 1.5');
+    refuses(() => new nn.Conv2d(1, 2, 3, { bias: 'no' as never }), 'Conv2d: bias must be a boolean, got "no"');
+  });
+});
+
+describe('pooling layer constructors check their arguments', () => {
+  it('MaxPool2d, AvgPool2d: kernel size, stride, padding, dilation and the flags', () => {
+    refuses(() => new nn.MaxPool2d(0), 'MaxPool2d: kernelSize must be an integer ≥ 1 or a pair of them, got 0');
+    refuses(() => new nn.AvgPool2d(-1), 'AvgPool2d: kernelSize must be an integer ≥ 1 or a pair of them, got -1');
+    refuses(() => new nn.MaxPool2d([2, 2, 2] as never), 'MaxPool2d: kernelSize must be an integer ≥ 1 or a pair of them, got [2,2,2]');
+    refuses(() => new nn.MaxPool2d(2, { stride: 0 }), 'MaxPool2d: stride must be an integer ≥ 1 or a pair of them, got 0');
+    refuses(() => new nn.MaxPool2d(2, { dilation: 0 }), 'MaxPool2d: dilation must be an integer ≥ 1 or a pair of them, got 0');
+    refuses(() => new nn.AvgPool2d(2, { padding: -1 }), 'AvgPool2d: padding must be an integer ≥ 0 or a pair of them, got -1');
+    refuses(
+      () => new nn.MaxPool2d(2, { padding: 2 }),
+      'MaxPool2d: padding should be at most half of kernel size, but got padding=[2,2] and kernelSize=[2,2]',
+    );
+    refuses(() => new nn.MaxPool2d(2, { ceilMode: 1 as never }), 'MaxPool2d: ceilMode must be a boolean, got 1');
+    refuses(() => new nn.AvgPool2d(2, { countIncludePad: 'no' as never }), 'AvgPool2d: countIncludePad must be a boolean, got "no"');
+    refuses(() => new nn.AvgPool2d(2, { divisorOverride: 0 }), 'AvgPool2d: divisorOverride must be a finite non-zero number, got 0');
+  });
+
+  it('AdaptiveAvgPool2d: output size', () => {
+    refuses(() => new nn.AdaptiveAvgPool2d(0), 'AdaptiveAvgPool2d: outputSize must be an integer ≥ 1 or a pair of them, got 0');
+    refuses(
+      () => new nn.AdaptiveAvgPool2d([1.5, 2]),
+      'AdaptiveAvgPool2d: outputSize must be an integer ≥ 1 or a pair of them, got [1.5,2]',
+    );
+  });
+});
