@@ -123,7 +123,7 @@ export function eye(n: number, options: TensorOptions = {}): Tensor {
 }
 
 /** The generator to draw from; anything else passed as one would fail mid-fill with an engine message. */
-function generatorOf(options: RandomOptions, where: string): Generator {
+export function generatorOf(options: RandomOptions, where: string): Generator {
   const g = options.generator ?? defaultGenerator;
   if (!(g instanceof Generator)) throw new TypeError(`${where}: generator must be a Generator, got ${formatValue(g)}`);
   return g;

@@ -6,11 +6,15 @@ export function isDType(value: unknown): value is DType {
   return value === 'float64' || value === 'float32';
 }
 
+/** Refuses an unknown dtype (a layer checks at construction; `where` names the caller). */
+export function checkDType(dtype: DType, where?: string): DType {
+  if (isDType(dtype)) return dtype;
+  throw new TypeError(`${where ? `${where}: ` : ''}dtype must be 'float64' or 'float32', got ${JSON.stringify(dtype) ?? String(dtype)}`);
+}
+
 /** A zero-filled array of `dtype`; an unknown dtype is refused here, where every layer and op allocates (not silently float32). */
 export function allocate(dtype: DType, size: number): TypedArray {
-  if (dtype === 'float64') return new Float64Array(size);
-  if (dtype === 'float32') return new Float32Array(size);
-  throw new TypeError(`dtype must be 'float64' or 'float32', got ${JSON.stringify(dtype) ?? String(dtype)}`);
+  return checkDType(dtype) === 'float64' ? new Float64Array(size) : new Float32Array(size);
 }
 
 export function dtypeOf(array: TypedArray): DType {

@@ -17,6 +17,11 @@ export function checkPositiveInteger(where: string, name: string, value: number)
   return value;
 }
 
+export function checkInteger(where: string, name: string, value: number): number {
+  if (!Number.isInteger(value)) throw new RangeError(`${where}: ${name} must be an integer, got ${formatValue(value)}`);
+  return value;
+}
+
 /** A flag must be a real boolean: 'no' or 0 would otherwise switch a mode by truthiness. */
 export function checkBoolean(where: string, name: string, value: boolean): boolean {
   if (typeof value !== 'boolean') throw new TypeError(`${where}: ${name} must be a boolean, got ${formatValue(value)}`);

@@ -1,6 +1,6 @@
 /** Activation layers: thin Module wrappers so activations can sit in a Sequential. */
 import type { Tensor } from '../lib/tensor';
-import { leakyRelu, relu, sigmoid, tanh } from '../lib/ops/activations';
+import { checkNegativeSlope, leakyRelu, relu, sigmoid, tanh } from '../lib/ops/activations';
 import { Module } from './module';
 
 export class ReLU extends Module {
@@ -12,6 +12,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    checkNegativeSlope(negativeSlope, 'LeakyReLU');
   }
 
   override forward(x: Tensor): Tensor {

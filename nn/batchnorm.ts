@@ -14,8 +14,8 @@ import { formatShape } from '../lib/shape';
 import { full, zeros } from '../lib/creation';
 import { Module } from './module';
 import { Parameter } from './parameter';
-import { checkPositiveInteger } from '../lib/validate';
-import type { DType } from '../lib/dtype';
+import { checkBoolean, checkPositiveInteger } from '../lib/validate';
+import { type DType, checkDType } from '../lib/dtype';
 
 export interface BatchNormOptions {
   /** Added to the variance before the square root so σ is never 0; finite, ≥ 0 (default 1e-5). */
@@ -51,9 +51,9 @@ abstract class BatchNorm extends Module {
     checkPositiveInteger(where, 'numFeatures', numFeatures);
     this.eps = checkEps(options.eps ?? 1e-5, where);
     this.momentum = checkMomentum(options.momentum === undefined ? 0.1 : options.momentum, where);
-    this.trackRunningStats = options.trackRunningStats ?? true;
-    const dtype = options.dtype ?? 'float64';
-    const affine = options.affine ?? true;
+    this.trackRunningStats = checkBoolean(where, 'trackRunningStats', options.trackRunningStats ?? true);
+    const dtype = checkDType(options.dtype ?? 'float64', where);
+    const affine = checkBoolean(where, 'affine', options.affine ?? true);
     this.weight = affine ? new Parameter(full([numFeatures], 1, { dtype })) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
     const track = this.trackRunningStats;

@@ -1,6 +1,7 @@
 /** Sequential and ModuleList: modules held by position, named '0', '1', … in the state dict. */
 import type { Tensor } from '../lib/tensor';
 import { Module } from './module';
+import { formatValue } from '../lib/shape';
 
 /** An ordered list of modules, registered as children but not called (PyTorch's nn.ModuleList). */
 export class ModuleList extends Module {
@@ -22,7 +23,7 @@ export class ModuleList extends Module {
   }
 
   append(module: Module): this {
-    if (!(module instanceof Module)) throw new TypeError(`${this.constructor.name}.append: expected a Module, got ${String(module)}`);
+    if (!(module instanceof Module)) throw new TypeError(`${this.constructor.name}.append: expected a Module, got ${formatValue(module)}`);
     // Integer-like keys enumerate in ascending order, so reflection sees them in position order.
     (this as unknown as Record<string, Module>)[String(this.length)] = module;
     return this;

@@ -7,7 +7,7 @@ import { Parameter } from './parameter';
 import { empty } from './empty';
 import { fanIn, kaimingUniform_, uniform_ } from './init';
 import { checkBoolean, checkPositiveInteger } from '../lib/validate';
-import type { LayerOptions } from './layer-options';
+import { type LayerOptions, layerOptions } from './layer-options';
 
 export interface Conv2dLayerOptions extends Conv2dOptions, LayerOptions {
   /** Learn an additive bias per output channel (default true). */
@@ -37,11 +37,11 @@ export class Conv2d extends Module {
     }
     const bias = checkBoolean('Conv2d', 'bias', options.bias ?? true);
     this.conv = { stride, padding, dilation, groups };
-    const dtype = options.dtype ?? 'float64';
+    const { dtype, generator } = layerOptions('Conv2d', options);
     const weight = empty([outChannels, inChannels / groups, ...this.kernelSize], dtype);
-    this.weight = new Parameter(kaimingUniform_(weight, { a: Math.sqrt(5), generator: options.generator }));
+    this.weight = new Parameter(kaimingUniform_(weight, { a: Math.sqrt(5), generator }));
     const bound = 1 / Math.sqrt(fanIn(weight));
-    this.bias = bias ? new Parameter(uniform_(empty([outChannels], dtype), -bound, bound, options.generator)) : null;
+    this.bias = bias ? new Parameter(uniform_(empty([outChannels], dtype), -bound, bound, generator)) : null;
   }
 
   override forward(x: Tensor): Tensor {

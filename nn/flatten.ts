@@ -2,6 +2,7 @@
 import type { Tensor } from '../lib/tensor';
 import { flatten } from '../lib/ops/views';
 import { Module } from './module';
+import { checkInteger } from '../lib/validate';
 
 export class Flatten extends Module {
   constructor(
@@ -9,6 +10,9 @@ export class Flatten extends Module {
     readonly endDim = -1,
   ) {
     super();
+    // The range depends on the input's rank, checked by flatten at forward; the type cannot wait.
+    checkInteger('Flatten', 'startDim', startDim);
+    checkInteger('Flatten', 'endDim', endDim);
   }
 
   override forward(x: Tensor): Tensor {

@@ -5,8 +5,8 @@ import { linear } from '../lib/ops/linear';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { kaimingUniform_, uniform_ } from './init';
-import { checkPositiveInteger } from '../lib/validate';
-import type { LayerOptions } from './layer-options';
+import { checkBoolean, checkPositiveInteger } from '../lib/validate';
+import { type LayerOptions, layerOptions } from './layer-options';
 
 export class Linear extends Module {
   weight: Parameter;
@@ -20,12 +20,11 @@ export class Linear extends Module {
     super();
     checkPositiveInteger('Linear', 'inFeatures', inFeatures);
     checkPositiveInteger('Linear', 'outFeatures', outFeatures);
-    const dtype = options.dtype ?? 'float64';
-    this.weight = new Parameter(
-      kaimingUniform_(empty([outFeatures, inFeatures], dtype), { a: Math.sqrt(5), generator: options.generator }),
-    );
+    const { dtype, generator } = layerOptions('Linear', options);
+    const bias = checkBoolean('Linear', 'bias', options.bias ?? true);
+    this.weight = new Parameter(kaimingUniform_(empty([outFeatures, inFeatures], dtype), { a: Math.sqrt(5), generator }));
     const bound = 1 / Math.sqrt(inFeatures);
-    this.bias = (options.bias ?? true) ? new Parameter(uniform_(empty([outFeatures], dtype), -bound, bound, options.generator)) : null;
+    this.bias = bias ? new Parameter(uniform_(empty([outFeatures], dtype), -bound, bound, generator)) : null;
   }
 
   override forward(x: Tensor): Tensor {

@@ -67,3 +67,26 @@ describe('pooling layer constructors check their arguments', () => {
     );
   });
 });
+
+describe('other layer constructors check their arguments', () => {
+  it('Linear, Conv2d, BatchNorm: sizes, flags, dtype and generator', () => {
+    refuses(() => new nn.Linear(0.5, 3), 'Linear: inFeatures must be a positive integer, got 0.5');
+    refuses(() => new nn.Linear(2, '3' as never), 'Linear: outFeatures must be a positive integer, got "3"');
+    refuses(() => new nn.Linear(2, 3, { bias: 0 as never }), 'Linear: bias must be a boolean, got 0');
+    refuses(() => new nn.Linear(2, 3, { dtype: 'float16' as never }), "Linear: dtype must be 'float64' or 'float32', got \"float16\"");
+    refuses(() => new nn.Linear(2, 3, { generator: 5 as never }), 'Linear: generator must be a Generator, got 5');
+    refuses(() => new nn.Conv2d(1, 2, 3, { generator: {} as never }), 'Conv2d: generator must be a Generator, got {}');
+    refuses(() => new nn.BatchNorm2d(0), 'BatchNorm2d: numFeatures must be a positive integer, got 0');
+    refuses(() => new nn.BatchNorm1d(2, { affine: 'no' as never }), 'BatchNorm1d: affine must be a boolean, got "no"');
+    refuses(() => new nn.BatchNorm3d(2, { trackRunningStats: 0 as never }), 'BatchNorm3d: trackRunningStats must be a boolean, got 0');
+    refuses(() => new nn.BatchNorm2d(2, { dtype: 'int8' as never }), "BatchNorm2d: dtype must be 'float64' or 'float32', got \"int8\"");
+  });
+
+  it('LeakyReLU, Flatten, Sequential', () => {
+    refuses(() => new nn.LeakyReLU(NaN), 'LeakyReLU: negativeSlope must be a finite number, got NaN');
+    refuses(() => new nn.LeakyReLU('0.1' as never), 'LeakyReLU: negativeSlope must be a finite number, got "0.1"');
+    refuses(() => new nn.Flatten(0.5), 'Flatten: startDim must be an integer, got 0.5');
+    refuses(() => new nn.Flatten(1, '-1' as never), 'Flatten: endDim must be an integer, got "-1"');
+    refuses(() => new nn.Sequential(new nn.ReLU(), 'relu' as never), 'Sequential.append: expected a Module, got "relu"');
+  });
+});

@@ -3,6 +3,7 @@ import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { mapBinary, mapUnary } from './elementwise';
 import { allocate } from '../dtype';
+import { formatValue } from '../shape';
 
 /**
  * y = max(x, 0);  dy/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch).
@@ -33,11 +34,19 @@ export const relu = defineOp({
   },
 });
 
+/** leakyRelu's slope rule; nn.LeakyReLU applies it at construction. */
+export function checkNegativeSlope(negativeSlope: number, where = 'leakyRelu'): number {
+  if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) {
+    throw new RangeError(`${where}: negativeSlope must be a finite number, got ${formatValue(negativeSlope)}`);
+  }
+  return negativeSlope;
+}
+
 /** y = x for x > 0, else s·x;  dy/dx = 1 for x > 0, else s (s at x = 0, as PyTorch). */
 export const leakyRelu = defineOp({
   name: 'leakyRelu',
   forward: (x: Tensor, negativeSlope: number = 0.01) => {
-    if (!Number.isFinite(negativeSlope)) throw new RangeError(`leakyRelu: negativeSlope must be a finite number, got ${negativeSlope}`);
+    checkNegativeSlope(negativeSlope);
     return { output: mapUnary(x, (v) => (v > 0 ? v : v * negativeSlope)), saved: { x, negativeSlope } };
   },
   backward: ({ x, negativeSlope }, g) => [mapBinary(g, x, (gv, xv) => (xv > 0 ? gv : gv * negativeSlope), 'leakyRelu')],
