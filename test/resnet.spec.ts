@@ -39,4 +39,13 @@ describe('resnet()', () => {
       'resnet: layers [1,1] and widths [4] must be non-empty and of the same length',
     );
   });
+
+  it('names a bad block kind, stage size or DropBlock stage instead of ignoring it', () => {
+    expect(() => resnet({ block: 'Bottleneck' as never })).to.throw("resnet: block must be 'basic' or 'bottleneck', got \"Bottleneck\"");
+    expect(() => resnet({ layers: [2, 0, 2] })).to.throw('resnet: layers[1] must be a positive integer, got 0');
+    expect(() => resnet({ dropBlock: { p: 0.1, stages: [4] } })).to.throw('resnet: dropBlock.stages[0] must be a stage number 1..3, got 4');
+    expect(() => resnet({ dropBlock: { p: 0.1, stages: [1.5] } })).to.throw(
+      'resnet: dropBlock.stages[0] must be a stage number 1..3, got 1.5',
+    );
+  });
 });

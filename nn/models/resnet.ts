@@ -18,6 +18,7 @@ import { DropBlock2d, type DropBlock2dOptions } from '../drop/dropblock';
 import type { DropLayerOptions } from '../drop/noise-layer';
 import { linearSurvival } from '../drop/drop-path';
 import { checkPositiveInteger } from '../../lib/validate';
+import { formatValue } from '../../lib/shape';
 import { BasicBlock } from './basic-block';
 import { Bottleneck } from './bottleneck';
 import type { StochasticDepthOptions } from './residual-drop';
@@ -50,10 +51,20 @@ export class ResNet extends Module {
     if (layers.length !== widths.length || layers.length === 0) {
       throw new RangeError(`resnet: layers [${layers}] and widths [${widths}] must be non-empty and of the same length`);
     }
-    layers.forEach((n) => {
-      checkPositiveInteger('resnet', 'layers[i]', n);
+    layers.forEach((n, i) => {
+      checkPositiveInteger('resnet', `layers[${i}]`, n);
     });
-    const Block = options.block === 'bottleneck' ? Bottleneck : BasicBlock;
+    const block = options.block ?? 'basic';
+    if (block !== 'basic' && block !== 'bottleneck') {
+      throw new RangeError(`resnet: block must be 'basic' or 'bottleneck', got ${formatValue(block)}`);
+    }
+    // A stage number outside the network would silently add no DropBlock.
+    options.dropBlock?.stages.forEach((stage, i) => {
+      if (!Number.isInteger(stage) || stage < 1 || stage > layers.length) {
+        throw new RangeError(`resnet: dropBlock.stages[${i}] must be a stage number 1..${layers.length}, got ${formatValue(stage)}`);
+      }
+    });
+    const Block = block === 'bottleneck' ? Bottleneck : BasicBlock;
     const layer = { dtype: options.dtype, generator: options.generator };
     this.conv1 = new Conv2d(options.inChannels ?? 1, widths[0], 3, { padding: 1, bias: false, ...layer });
     this.bn1 = new BatchNorm2d(widths[0], { dtype: options.dtype });
