@@ -97,6 +97,15 @@ describe('optimizers (against torch.optim trajectories)', () => {
     );
   });
 
+  it('names a bad parameter list, missing options or a scheduler without an optimizer', () => {
+    expect(() => new optim.SGD(5 as never, { lr: 0.1 })).to.throw('SGD: params must be an iterable of Parameters, got 5');
+    expect(() => new optim.Adam([null] as never)).to.throw('Adam: parameter 0 must be a contiguous leaf tensor (a Parameter), got null');
+    expect(() => new optim.SGD([tensor([1], { requiresGrad: true })], undefined as never)).to.throw(
+      'SGD: options must be an object with at least lr, got undefined',
+    );
+    expect(() => new optim.StepLR(null as never, 2)).to.throw('StepLR: optimizer must be an Optimizer, got null');
+  });
+
   it('refuses a bad learning rate when it is assigned, by the optimizer or a scheduler, leaving it unchanged', () => {
     const opt = new optim.SGD([tensor([1], { requiresGrad: true })], { lr: 0.1 });
     for (const bad of [-1, NaN, Infinity]) {

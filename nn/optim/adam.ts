@@ -7,7 +7,7 @@
  */
 import type { Tensor } from '../../lib/tensor';
 import type { TypedArray } from '../../lib/dtype';
-import { Optimizer, checkNonNegative } from './optimizer';
+import { Optimizer, checkNonNegative, checkOptions } from './optimizer';
 import { checkProbability } from '../../lib/validate';
 import { formatValue } from '../../lib/shape';
 
@@ -27,7 +27,7 @@ export class Adam extends Optimizer {
   protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
-    super(params, options.lr ?? 1e-3);
+    super(params, checkOptions(new.target.name, options, 'an object').lr ?? 1e-3);
     const where = new.target.name;
     const betas = options.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2)

@@ -4,9 +4,9 @@
  *   CosineAnnealingLR: lr = ηmin + (lr₀ − ηmin)(1 + cos(π·t / tMax)) / 2  (PyTorch's closed form: past
  *                      tMax it rises again, so set tMax to the length of training)
  */
-import type { Optimizer } from './optimizer';
+import { formatValue } from '../../lib/shape';
 import { checkPositiveInteger } from '../../lib/validate';
-import { checkNonNegative } from './optimizer';
+import { Optimizer, checkNonNegative } from './optimizer';
 
 export abstract class LRScheduler {
   readonly baseLr: number;
@@ -14,6 +14,9 @@ export abstract class LRScheduler {
   lastEpoch = 0;
 
   constructor(readonly optimizer: Optimizer) {
+    if (!(optimizer instanceof Optimizer)) {
+      throw new TypeError(`${new.target.name}: optimizer must be an Optimizer, got ${formatValue(optimizer)}`);
+    }
     this.baseLr = optimizer.lr;
   }
 

@@ -3,7 +3,7 @@
  * per-parameter state buffers (momentum, Adam's moments) that can be saved and restored with a
  * checkpoint. Updates write into the parameters' storage in place, so modules see them at once.
  */
-import type { Tensor } from '../../lib/tensor';
+import { Tensor } from '../../lib/tensor';
 import { type TypedArray, allocate } from '../../lib/dtype';
 import { formatValue } from '../../lib/shape';
 
@@ -20,11 +20,17 @@ export abstract class Optimizer {
   protected abstract readonly bufferNames: readonly string[];
 
   constructor(params: Iterable<Tensor>, lr: number) {
-    this.params = [...params];
     const where = new.target.name;
+    if (typeof (params as Partial<Iterable<Tensor>> | null)?.[Symbol.iterator] !== 'function') {
+      throw new TypeError(`${where}: params must be an iterable of Parameters, got ${formatValue(params)}`);
+    }
+    this.params = [...params];
     if (this.params.length === 0) throw new Error(`${where}: got an empty parameter list`);
-    this.params.forEach((p, i) => {
-      if (!p.isLeaf || !p.isContiguous) throw new Error(`${where}: parameter ${i} must be a contiguous leaf tensor (a Parameter)`);
+    this.params.forEach((p: unknown, i) => {
+      if (!(p instanceof Tensor && p.isLeaf && p.isContiguous)) {
+        const got = p instanceof Tensor ? 'a computed or strided tensor' : formatValue(p);
+        throw new TypeError(`${where}: parameter ${i} must be a contiguous leaf tensor (a Parameter), got ${got}`);
+      }
     });
     this.lr = lr;
   }
@@ -123,6 +129,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> & OptimizerS
 
 /** A value for an error message: short, whatever its size (a buffer is shown by its length). */
 const describeValue = (value: unknown): string => (Array.isArray(value) ? `an array of ${value.length}` : formatValue(value));
+
+/** An optimizer's options object itself (each optimizer checks its fields). */
+export function checkOptions<T>(where: string, options: T, expected: string): T {
+  if (!isRecord(options)) throw new TypeError(`${where}: options must be ${expected}, got ${formatValue(options)}`);
+  return options;
+}
 
 export function checkNonNegative(where: string, name: string, value: number): number {
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {

@@ -7,7 +7,7 @@
  */
 import type { Tensor } from '../../lib/tensor';
 import type { TypedArray } from '../../lib/dtype';
-import { Optimizer, checkNonNegative } from './optimizer';
+import { Optimizer, checkNonNegative, checkOptions } from './optimizer';
 import { checkBoolean } from '../../lib/validate';
 
 export interface SGDOptions {
@@ -26,7 +26,7 @@ export class SGD extends Optimizer {
   protected readonly bufferNames = ['momentum'];
 
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
-    super(params, options.lr);
+    super(params, checkOptions(new.target.name, options, 'an object with at least lr').lr);
     this.momentum = checkNonNegative('SGD', 'momentum', options.momentum ?? 0);
     this.dampening = checkNonNegative('SGD', 'dampening', options.dampening ?? 0);
     this.weightDecay = checkNonNegative('SGD', 'weightDecay', options.weightDecay ?? 0);
