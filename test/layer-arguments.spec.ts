@@ -79,6 +79,8 @@ describe('other layer constructors check their arguments', () => {
     refuses(() => new nn.BatchNorm2d(0), 'BatchNorm2d: numFeatures must be a positive integer, got 0');
     refuses(() => new nn.BatchNorm1d(2, { affine: 'no' as never }), 'BatchNorm1d: affine must be a boolean, got "no"');
     refuses(() => new nn.BatchNorm3d(2, { trackRunningStats: 0 as never }), 'BatchNorm3d: trackRunningStats must be a boolean, got 0');
+    refuses(() => new nn.BatchNorm2d(2, { momentum: '0.1' as never }), 'BatchNorm2d: momentum must be in [0, 1] or null, got "0.1"');
+    refuses(() => new nn.BatchNorm2d(2, { eps: '1e-5' as never }), 'BatchNorm2d: eps must be a finite number ≥ 0, got "1e-5"');
     refuses(() => new nn.BatchNorm2d(2, { dtype: 'int8' as never }), "BatchNorm2d: dtype must be 'float64' or 'float32', got \"int8\"");
   });
 

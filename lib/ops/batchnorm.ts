@@ -21,7 +21,7 @@
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { type DType, allocate } from '../dtype';
-import { formatShape } from '../shape';
+import { formatShape, formatValue } from '../shape';
 import { type ChannelLayout, batchNormKernels, valuesPerChannel } from '../../kernels/batchnorm';
 
 interface BatchNormSaved {
@@ -61,7 +61,9 @@ function checkPerChannel(t: Tensor | null, name: string, x: Tensor, channels: nu
  * (and, with NaN outputs, negative values, which we refuse).
  */
 export function checkEps(eps: number, where: string): number {
-  if (!(eps >= 0 && Number.isFinite(eps))) throw new RangeError(`${where}: eps must be a finite number ≥ 0, got ${eps}`);
+  if (!(typeof eps === 'number' && eps >= 0 && Number.isFinite(eps))) {
+    throw new RangeError(`${where}: eps must be a finite number ≥ 0, got ${formatValue(eps)}`);
+  }
   return eps;
 }
 
@@ -70,8 +72,8 @@ export function checkEps(eps: number, where: string): number {
  * null for the cumulative average. PyTorch takes any number; above 1 the running stats extrapolate.
  */
 export function checkMomentum(momentum: number | null, where: string): number | null {
-  if (momentum !== null && !(momentum >= 0 && momentum <= 1))
-    throw new RangeError(`${where}: momentum must be in [0, 1] or null, got ${momentum}`);
+  if (momentum !== null && !(typeof momentum === 'number' && momentum >= 0 && momentum <= 1))
+    throw new RangeError(`${where}: momentum must be in [0, 1] or null, got ${formatValue(momentum)}`);
   return momentum;
 }
 
