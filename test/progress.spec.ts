@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { terminalColumns } from '../app/cli/io';
 import { ProgressBar } from '../app/cli/progress';
 import type { TrainProgress } from '../app/training/train-epoch';
 
@@ -54,5 +55,12 @@ describe('training progress', () => {
     logged.evaluating();
     logged.finish();
     expect(log.text()).to.match(/^epoch 1\/2 100% \(938\/938\) {2}loss .*\nepoch 1\/2 evaluating…\n$/);
+  });
+  it("takes the terminal's width from the tty, else from $COLUMNS (a pty that reports no size, as under `script`)", () => {
+    expect(terminalColumns(100, { COLUMNS: '60' })).to.equal(100);
+    expect(terminalColumns(0, { COLUMNS: '60' })).to.equal(60);
+    expect(terminalColumns(undefined, { COLUMNS: '60' })).to.equal(60);
+    for (const junk of [undefined, '', 'wide', '-5', '0', '12.5'])
+      expect(terminalColumns(0, { COLUMNS: junk }), String(junk)).to.equal(undefined);
   });
 });

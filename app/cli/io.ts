@@ -6,6 +6,16 @@ export interface CliIO {
   err: ProgressWriter;
 }
 
+/**
+ * The terminal's width: the tty's own, else $COLUMNS, as curses and Python read it (a pty made by
+ * `script` without a terminal reports 0 columns), else unknown.
+ */
+export function terminalColumns(ttyColumns: number | undefined, env: Record<string, string | undefined>): number | undefined {
+  if (ttyColumns) return ttyColumns;
+  const fromEnvironment = Number(env.COLUMNS);
+  return env.COLUMNS && Number.isInteger(fromEnvironment) && fromEnvironment > 0 ? fromEnvironment : undefined;
+}
+
 export const processIO: CliIO = {
   out: {
     write: (text) => process.stdout.write(text),
@@ -13,7 +23,7 @@ export const processIO: CliIO = {
       return process.stdout.isTTY === true;
     },
     get columns() {
-      return process.stdout.columns;
+      return terminalColumns(process.stdout.columns, process.env);
     },
   },
   err: { write: (text) => process.stderr.write(text) },
