@@ -11,7 +11,7 @@
  */
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -78,7 +78,7 @@ function runtimeLockEntries(): Record<string, unknown> {
 }
 
 function duBytes(path: string): number {
-  const stats = statSync(path);
+  const stats = lstatSync(path); // not following node_modules/.bin links, which would count the CLI twice
   if (!stats.isDirectory()) return stats.size;
   return readdirSync(path).reduce((total, name) => total + duBytes(join(path, name)), 0);
 }
