@@ -14,12 +14,12 @@ import { formatShape } from '../lib/shape';
 import { add, div, mul, neg, pow, sub } from '../lib/ops/arithmetic';
 import { abs, clamp, exp, log, sqrt } from '../lib/ops/unary';
 import { leakyRelu, relu, sigmoid, tanh } from '../lib/ops/activations';
-import { max, mean, sum, variance } from '../lib/ops/reductions';
+import { max, mean, min, sum, variance } from '../lib/ops/reductions';
 import { logSoftmax, softmax } from '../lib/ops/softmax';
 import { crossEntropy, mseLoss } from '../lib/ops/losses';
 import { matmul } from '../lib/ops/matmul';
 import { linear } from '../lib/ops/linear';
-import { expand, permute, reshape, transpose } from '../lib/ops/views';
+import { contiguous, expand, permute, reshape, transpose } from '../lib/ops/views';
 import { concat, stack } from '../lib/ops/join';
 import { gather, indexSelect, slice } from '../lib/ops/indexing';
 import { where } from '../lib/ops/where';
@@ -152,7 +152,12 @@ export const gradcheckSuite: readonly SuiteCheck[] = [
     (x) => max(x, 0),
   ),
   op(
-    'var (dim 1, unbiased)',
+    'min (dim 1, keepdim)',
+    () => [spaced(3, 4)],
+    (x) => min(x, 1, true),
+  ),
+  op(
+    'variance (dim 1, unbiased)',
     () => [normal(3, 5)],
     (x) => variance(x, 1),
   ),
@@ -177,6 +182,11 @@ export const gradcheckSuite: readonly SuiteCheck[] = [
     'expand',
     () => [normal(3, 1)],
     (x) => expand(x, [3, 4]),
+  ),
+  op(
+    'contiguous (of a transpose)',
+    () => [normal(2, 3)],
+    (x) => contiguous(transpose(x, 0, 1)),
   ),
   op(
     'concat',

@@ -51,6 +51,13 @@ describe('architecture: four floors', () => {
     });
   }
 
+  it('the dtype and shape helpers kernels/ may take import nothing (else kernels/ would reach the core through them)', () => {
+    const imports = [...kernelsMayImportFromLib].flatMap((file) =>
+      relativeImports(join(root, file)).map((target) => `${file} → ${target}`),
+    );
+    expect(imports).to.deep.equal([]);
+  });
+
   it('has no bare side-effect imports of the package inside the floors', () => {
     const bare = floors.flatMap((floor) =>
       sourceFiles(join(root, floor)).filter((file) => /^import\s+'[^']+';/m.test(readFileSync(file, 'utf8'))),

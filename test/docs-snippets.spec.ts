@@ -9,7 +9,7 @@ import { extractSnippets, normalizeOutput, toRunnable } from './helpers/docs-sni
 /**
  * Runs the TypeScript examples of README.md and docs/*.md against this checkout, so the docs
  * cannot rot. Which fences run and which output they are compared with is decided by the rules in
- * test/docs-snippets.ts: in short, ```ts fences importing from 'dropgrad' (or './…') run unless
+ * test/helpers/docs-snippets.ts: in short, ```ts fences importing from 'dropgrad' (or './…') run unless
  * preceded by `<!-- not-run -->`, and an untagged/```text fence right after them (optionally after
  * one "prints …" line) must equal their stdout, trailing whitespace aside.
  */

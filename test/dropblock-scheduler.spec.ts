@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DropBlock2d } from '../nn/drop/dropblock';
 import { DropBlockScheduler } from '../nn/drop/dropblock-scheduler';
+import { Dropout } from '../nn/drop/dropout';
 
 describe('DropBlockScheduler', () => {
   it('moves keep_prob linearly from 1 to the target over the given steps, then holds it (layers see p = 1 − keep_prob)', () => {
@@ -24,6 +25,21 @@ describe('DropBlockScheduler', () => {
     );
     expect(() => new DropBlockScheduler(layer, { targetKeepProb: 0.9, steps: 0 })).to.throw(
       'DropBlockScheduler: steps must be a positive integer, got 0',
+    );
+  });
+
+  it('refuses layers that are not DropBlock2d and a missing options object, by name, before touching any layer', () => {
+    const dropout = new Dropout(0.5);
+    const schedule = DropBlockScheduler as unknown as new (layers: unknown, options?: unknown) => DropBlockScheduler;
+    expect(() => new schedule([new DropBlock2d(), dropout], { targetKeepProb: 0.9, steps: 3 })).to.throw(
+      'DropBlockScheduler: layers must be DropBlock2d layers, got Dropout at index 1',
+    );
+    expect(dropout.p).to.equal(0.5);
+    expect(() => new schedule([], { targetKeepProb: 0.9, steps: 3 })).to.throw(
+      'DropBlockScheduler: layers must be a DropBlock2d or a non-empty list of them, got an empty list',
+    );
+    expect(() => new schedule(new DropBlock2d())).to.throw(
+      'DropBlockScheduler: options must be an object such as { targetKeepProb: 0.9, steps: 1000 }, got undefined',
     );
   });
 });

@@ -36,8 +36,10 @@ describe('RandomErasing', () => {
     expect(() => randomErasing(randn([1, 4, 4]), 0.5, { scale: [0.5, 0.1] })).to.throw(
       'randomErasing: scale must be an ordered pair in [0, 1], got [0.5, 0.1]',
     );
+    // The layer names itself, as every drop layer does (DropBlock2d, Cutout, …).
+    expect(() => new RandomErasing(2)).to.throw('RandomErasing: p must be a probability in [0, 1], got 2');
     expect(() => new RandomErasing(0.5, { ratio: [0, 1] })).to.throw(
-      'randomErasing: ratio must be an ordered pair of positive numbers, got [0, 1]',
+      'RandomErasing: ratio must be an ordered pair of positive numbers, got [0, 1]',
     );
     const x = randn([1, 4, 4]);
     expect(new RandomErasing().eval().forward(x)).to.equal(x);

@@ -16,6 +16,22 @@ export interface DropBlockScheduleOptions {
   startKeepProb?: number;
 }
 
+/** The layers to schedule: each must have DropBlock2d's p (another layer's p would be moved silently). */
+function checkLayers(layers: DropBlock2d | readonly DropBlock2d[]): readonly DropBlock2d[] {
+  if (layers instanceof DropBlock2d) return [layers];
+  if (!Array.isArray(layers) || layers.length === 0) {
+    const got = Array.isArray(layers) ? 'an empty list' : String(layers);
+    throw new TypeError(`DropBlockScheduler: layers must be a DropBlock2d or a non-empty list of them, got ${got}`);
+  }
+  layers.forEach((layer: unknown, i) => {
+    if (!(layer instanceof DropBlock2d)) {
+      const got = (layer as { constructor?: { name?: string } } | null)?.constructor?.name ?? String(layer);
+      throw new TypeError(`DropBlockScheduler: layers must be DropBlock2d layers, got ${got} at index ${i}`);
+    }
+  });
+  return layers;
+}
+
 export class DropBlockScheduler {
   private stepCount = 0;
   private readonly layers: readonly DropBlock2d[];
@@ -24,7 +40,12 @@ export class DropBlockScheduler {
   readonly steps: number;
 
   constructor(layers: DropBlock2d | readonly DropBlock2d[], options: DropBlockScheduleOptions) {
-    this.layers = layers instanceof DropBlock2d ? [layers] : layers;
+    this.layers = checkLayers(layers);
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(
+        `DropBlockScheduler: options must be an object such as { targetKeepProb: 0.9, steps: 1000 }, got ${String(options)}`,
+      );
+    }
     this.start = checkProbability('DropBlockScheduler', 'startKeepProb', options.startKeepProb ?? 1);
     this.target = checkProbability('DropBlockScheduler', 'targetKeepProb', options.targetKeepProb);
     this.steps = checkPositiveInteger('DropBlockScheduler', 'steps', options.steps);

@@ -34,11 +34,11 @@ interface Rect {
   w: number;
 }
 
-function checkRange(name: string, range: readonly [number, number], positive: boolean): void {
+function checkRange(where: string, name: string, range: readonly [number, number], positive: boolean): void {
   const [lo, hi] = range;
   if (!(lo <= hi) || (positive ? !(lo > 0) : !(lo >= 0))) {
     throw new RangeError(
-      `randomErasing: ${name} must be an ordered pair${positive ? ' of positive numbers' : ' in [0, 1]'}, got [${lo}, ${hi}]`,
+      `${where}: ${name} must be an ordered pair${positive ? ' of positive numbers' : ' in [0, 1]'}, got [${lo}, ${hi}]`,
     );
   }
 }
@@ -49,16 +49,16 @@ interface Checked {
   value: number | 'random';
 }
 
-function validate(p: number, options: RandomErasingOptions): Checked {
-  checkProbability('randomErasing', 'p', p);
+function validate(where: string, p: number, options: RandomErasingOptions): Checked {
+  checkProbability(where, 'p', p);
   const scale = options.scale ?? [0.02, 0.33];
   const ratio = options.ratio ?? [0.3, 3.3];
-  checkRange('scale', scale, false);
-  if (scale[1] > 1) throw new RangeError(`randomErasing: scale must be an ordered pair in [0, 1], got [${scale[0]}, ${scale[1]}]`);
-  checkRange('ratio', ratio, true);
+  checkRange(where, 'scale', scale, false);
+  if (scale[1] > 1) throw new RangeError(`${where}: scale must be an ordered pair in [0, 1], got [${scale[0]}, ${scale[1]}]`);
+  checkRange(where, 'ratio', ratio, true);
   const value = options.value ?? 0;
   if (value !== 'random' && !Number.isFinite(value))
-    throw new RangeError(`randomErasing: value must be a finite number or 'random', got ${String(value)}`);
+    throw new RangeError(`${where}: value must be a finite number or 'random', got ${String(value)}`);
   return { scale, ratio, value };
 }
 
@@ -85,7 +85,7 @@ function sampleRect(
 
 /** The keep mask M ([N,1,H,W] or [1,H,W]) and the fill v ⊙ (1 − M) (x's shape), for one draw. */
 export function randomErasingMasks(x: Tensor, p: number, options: RandomErasingOptions = {}): { keep: Tensor; fill: Tensor } {
-  const { scale, ratio, value } = validate(p, options);
+  const { scale, ratio, value } = validate('randomErasing', p, options);
   const { images, height, width, maskShape } = imageBatchShape('randomErasing', x);
   const g = options.generator ?? defaultGenerator;
   const keep = allocate(x.dtype, images * height * width).fill(1);
@@ -121,7 +121,7 @@ function applyRandomErasing(x: Tensor, p: number, options: RandomErasingOptions)
 
 export function randomErasing(x: Tensor, p = 0.5, options: RandomErasingOptions = {}): Tensor {
   const training = isTraining('randomErasing', options);
-  validate(p, options);
+  validate('randomErasing', p, options);
   imageBatchShape('randomErasing', x);
   return training && p > 0 ? applyRandomErasing(x, p, options).output : x;
 }
@@ -134,7 +134,7 @@ export class RandomErasing extends NoiseLayer {
   ) {
     super();
     checkLayerOptions('RandomErasing', options);
-    validate(p, options);
+    validate('RandomErasing', p, options);
   }
 
   protected override checkInput(x: Tensor): void {
