@@ -18,25 +18,8 @@ import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup } from './
 import type { Conv2dKernels } from './kernels';
 import { jsConv2d } from './js';
 
-type ConvConstants = {
-  n: number;
-  inC: number;
-  h: number;
-  w: number;
-  outC: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  dilationH: number;
-  dilationW: number;
-  padTop: number;
-  padLeft: number;
-  outH: number;
-  outW: number;
-  cg: number;
-  og: number;
-};
+/** The geometry's numbers the kernels read (gpu.js constants are plain numbers), plus channels per group. */
+type ConvConstants = Omit<Conv2dGeometry, 'padBottom' | 'padRight' | 'groups'> & { cg: number; og: number };
 
 type This = ThisParameterType<GpuJsKernelFunction<ConvConstants>>;
 

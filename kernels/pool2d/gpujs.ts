@@ -16,21 +16,8 @@ import type { AxisWindows, MaxPool2dGeometry } from './geometry';
 import type { Pool2dKernels } from './kernels';
 import { jsPool2d } from './js';
 
-type MaxConstants = {
-  planes: number;
-  inH: number;
-  inW: number;
-  outH: number;
-  outW: number;
-  kH: number;
-  kW: number;
-  sH: number;
-  sW: number;
-  pH: number;
-  pW: number;
-  dH: number;
-  dW: number;
-};
+/** The geometry's fields, copied by maxConstants() below (a mapped type: gpu.js' constants are a Record<string, number>). */
+type MaxConstants = { [K in keyof MaxPool2dGeometry]: number };
 type MaxThis = ThisParameterType<GpuJsKernelFunction<MaxConstants>>;
 
 /** Rows and columns of an avg pool: sizes plus the loop bound along each axis. */
