@@ -174,100 +174,36 @@ function packB(
 }
 
 /** C[tile] += (MR×kc strip of A)·(kc×NR strip of B), keeping the 16 partial sums in locals. */
-function microKernel(
-  kc: number,
-  pa: Float64Array,
-  aAt: number,
-  pb: Float64Array,
-  bAt: number,
-  c: TypedArray,
-  cAt: number,
-  ldc: number,
-  rows: number,
-  cols: number,
-): void {
-  let c00 = 0,
-    c01 = 0,
-    c02 = 0,
-    c03 = 0;
-  let c10 = 0,
-    c11 = 0,
-    c12 = 0,
-    c13 = 0;
-  let c20 = 0,
-    c21 = 0,
-    c22 = 0,
-    c23 = 0;
-  let c30 = 0,
-    c31 = 0,
-    c32 = 0,
-    c33 = 0;
+// biome-ignore format: the 4×4 register tile reads as a grid, one row of C per line.
+function microKernel(kc: number, pa: Float64Array, aAt: number, pb: Float64Array, bAt: number, c: TypedArray, cAt: number, ldc: number, rows: number, cols: number): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
   for (let p = 0; p < kc; p++, aAt += MR, bAt += NR) {
-    const a0 = pa[aAt],
-      a1 = pa[aAt + 1],
-      a2 = pa[aAt + 2],
-      a3 = pa[aAt + 3];
-    const b0 = pb[bAt],
-      b1 = pb[bAt + 1],
-      b2 = pb[bAt + 2],
-      b3 = pb[bAt + 3];
-    c00 += a0 * b0;
-    c01 += a0 * b1;
-    c02 += a0 * b2;
-    c03 += a0 * b3;
-    c10 += a1 * b0;
-    c11 += a1 * b1;
-    c12 += a1 * b2;
-    c13 += a1 * b3;
-    c20 += a2 * b0;
-    c21 += a2 * b1;
-    c22 += a2 * b2;
-    c23 += a2 * b3;
-    c30 += a3 * b0;
-    c31 += a3 * b1;
-    c32 += a3 * b2;
-    c33 += a3 * b3;
+    const a0 = pa[aAt], a1 = pa[aAt + 1], a2 = pa[aAt + 2], a3 = pa[aAt + 3];
+    const b0 = pb[bAt], b1 = pb[bAt + 1], b2 = pb[bAt + 2], b3 = pb[bAt + 3];
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
   }
   if (rows === MR && cols === NR) {
-    c[cAt] += c00;
-    c[cAt + 1] += c01;
-    c[cAt + 2] += c02;
-    c[cAt + 3] += c03;
+    c[cAt] += c00; c[cAt + 1] += c01; c[cAt + 2] += c02; c[cAt + 3] += c03;
     cAt += ldc;
-    c[cAt] += c10;
-    c[cAt + 1] += c11;
-    c[cAt + 2] += c12;
-    c[cAt + 3] += c13;
+    c[cAt] += c10; c[cAt + 1] += c11; c[cAt + 2] += c12; c[cAt + 3] += c13;
     cAt += ldc;
-    c[cAt] += c20;
-    c[cAt + 1] += c21;
-    c[cAt + 2] += c22;
-    c[cAt + 3] += c23;
+    c[cAt] += c20; c[cAt + 1] += c21; c[cAt + 2] += c22; c[cAt + 3] += c23;
     cAt += ldc;
-    c[cAt] += c30;
-    c[cAt + 1] += c31;
-    c[cAt + 2] += c32;
-    c[cAt + 3] += c33;
+    c[cAt] += c30; c[cAt + 1] += c31; c[cAt + 2] += c32; c[cAt + 3] += c33;
     return;
   }
   // A ragged tile at the right or bottom edge: only the rows/cols inside C are written back.
   const tile = edgeTile;
-  tile[0] = c00;
-  tile[1] = c01;
-  tile[2] = c02;
-  tile[3] = c03;
-  tile[4] = c10;
-  tile[5] = c11;
-  tile[6] = c12;
-  tile[7] = c13;
-  tile[8] = c20;
-  tile[9] = c21;
-  tile[10] = c22;
-  tile[11] = c23;
-  tile[12] = c30;
-  tile[13] = c31;
-  tile[14] = c32;
-  tile[15] = c33;
+  tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
+  tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
+  tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
+  tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) c[cAt + i * ldc + j] += tile[i * NR + j];
   }
