@@ -12,6 +12,7 @@ import { Tensor } from './tensor';
 import { grad } from './autograd';
 import { noGrad } from './grad-mode';
 import { formatShape, formatValue, rowMajorStrides } from './shape';
+import { checkInteger, checkNonNegative } from './validate';
 import { type DrawStates, Generator, manualSeed, recordDraws, replayDraws } from './random/generator';
 import { allocate } from './dtype';
 
@@ -175,14 +176,9 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true, fastMode = false, seed } = options;
   // Checked first: eps = 0 would divide by zero and report a NaN "numerical" gradient as the op's failure.
   if (!(eps > 0 && Number.isFinite(eps))) throw new RangeError(`gradcheck: eps must be a finite number > 0, got ${formatValue(eps)}`);
-  for (const [name, value] of [
-    ['atol', atol],
-    ['rtol', rtol],
-  ] as const) {
-    if (!(value >= 0 && Number.isFinite(value)))
-      throw new RangeError(`gradcheck: ${name} must be a finite number ≥ 0, got ${formatValue(value)}`);
-  }
-  if (seed !== undefined && !Number.isInteger(seed)) throw new RangeError(`gradcheck: seed must be an integer, got ${formatValue(seed)}`);
+  checkNonNegative('gradcheck', 'atol', atol);
+  checkNonNegative('gradcheck', 'rtol', rtol);
+  if (seed !== undefined) checkInteger('gradcheck', 'seed', seed);
   const notTensor = inputs.findIndex((t) => !(t instanceof Tensor));
   if (notTensor >= 0) throw new TypeError(`gradcheck: inputs must be Tensors, got ${formatValue(inputs[notTensor])} at index ${notTensor}`);
   const checked = inputs.map((t, i) => ({ t, i })).filter(({ t }) => t.requiresGrad);

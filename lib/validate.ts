@@ -27,3 +27,10 @@ export function checkBoolean(where: string, name: string, value: boolean): boole
   if (typeof value !== 'boolean') throw new TypeError(`${where}: ${name} must be a boolean, got ${formatValue(value)}`);
   return value;
 }
+
+export function checkNonNegative(where: string, name: string, value: number): number {
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${where}: ${name} must be a finite number ≥ 0, got ${formatValue(value)}`);
+  }
+  return value;
+}

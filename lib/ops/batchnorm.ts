@@ -22,6 +22,7 @@ import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { type DType, allocate } from '../dtype';
 import { formatShape, formatValue } from '../shape';
+import { checkNonNegative } from '../validate';
 import { type ChannelLayout, batchNormKernels, valuesPerChannel } from '../../kernels/batchnorm';
 
 interface BatchNormSaved {
@@ -61,10 +62,7 @@ function checkPerChannel(t: Tensor | null, name: string, x: Tensor, channels: nu
  * (and, with NaN outputs, negative values, which we refuse).
  */
 export function checkEps(eps: number, where: string): number {
-  if (!(typeof eps === 'number' && eps >= 0 && Number.isFinite(eps))) {
-    throw new RangeError(`${where}: eps must be a finite number ≥ 0, got ${formatValue(eps)}`);
-  }
-  return eps;
+  return checkNonNegative(where, 'eps', eps);
 }
 
 /**

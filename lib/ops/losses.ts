@@ -14,6 +14,7 @@ import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { type DType, type TypedArray, allocate } from '../dtype';
 import { formatShape, sameShape } from '../shape';
+import { checkInteger } from '../validate';
 import { type Lanes, forEachLane, lanesAlong, logSoftmaxInto } from './softmax';
 import { fromFloat64 } from './reductions';
 
@@ -113,7 +114,7 @@ export const crossEntropy = defineOp({
       throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
     }
     // A fractional ignoreIndex would never equal a (validated, integer) target: refuse it rather than ignore nothing.
-    if (!Number.isInteger(ignoreIndex)) throw new RangeError(`crossEntropy: ignoreIndex must be an integer, got ${ignoreIndex}`);
+    checkInteger('crossEntropy', 'ignoreIndex', ignoreIndex);
     if (logits.ndim < 2) {
       throw new RangeError(`crossEntropy: logits must have shape [N,C] or [N,C,d1,...], got ${formatShape(logits.shape)}`);
     }

@@ -1,4 +1,4 @@
-import { formatValue } from '../shape';
+import { checkInteger } from '../validate';
 
 /**
  * Seeded randomness. One Generator type drives every mask in dropgrad, so a run is reproducible
@@ -21,9 +21,7 @@ export class Generator {
 
   /** Restarts the stream from `seed` (an integer; only its low 32 bits and sign matter). */
   manualSeed(seed: number): this {
-    if (!Number.isFinite(seed) || !Number.isInteger(seed)) {
-      throw new RangeError(`manualSeed: seed must be an integer, got ${formatValue(seed)}`);
-    }
+    checkInteger('manualSeed', 'seed', seed);
     this.seedValue = seed;
     let x = seed >>> 0;
     const splitmix32 = (): number => {

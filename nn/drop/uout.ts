@@ -11,15 +11,11 @@ import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
 import { defaultGenerator } from '../../lib/random/generator';
 import { checkLayerOptions, type DropLayerOptions, type DropOptions, isTraining, type Noise, NoiseLayer } from './noise-layer';
+import { checkNonNegative } from '../../lib/validate';
 import { multiplyByMask } from './mask-product';
 
-function checkBeta(where: string, beta: number): number {
-  if (!(beta >= 0) || !Number.isFinite(beta)) throw new RangeError(`${where}: beta must be a finite number ≥ 0, got ${beta}`);
-  return beta;
-}
-
 export function uoutMask(x: Tensor, beta: number, options: DropOptions = {}): Tensor {
-  checkBeta('uout', beta);
+  checkNonNegative('uout', 'beta', beta);
   const generator = options.generator ?? defaultGenerator;
   const mask = allocate(x.dtype, x.numel);
   for (let i = 0; i < mask.length; i++) mask[i] = 1 + generator.uniform(-beta, beta);
@@ -40,7 +36,7 @@ function applyUout(x: Tensor, beta: number, options: DropOptions): Noise {
 
 export function uout(x: Tensor, beta = 0.1, options: DropOptions = {}): Tensor {
   const training = isTraining('uout', options);
-  checkBeta('uout', beta);
+  checkNonNegative('uout', 'beta', beta);
   return training && beta > 0 ? applyUout(x, beta, options).output : x;
 }
 
@@ -51,7 +47,7 @@ export class Uout extends NoiseLayer {
   ) {
     super();
     checkLayerOptions('Uout', options);
-    checkBeta('Uout', beta);
+    checkNonNegative('Uout', 'beta', beta);
   }
 
   protected applyNoise(x: Tensor): Noise {

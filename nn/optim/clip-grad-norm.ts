@@ -4,7 +4,7 @@
  * A non-finite norm is an error (PyTorch's error_if_nonfinite), so a NaN never spreads silently.
  */
 import type { Tensor } from '../../lib/tensor';
-import { checkNonNegative } from './optimizer';
+import { checkNonNegative } from '../../lib/validate';
 
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number {
   checkNonNegative('clipGradNorm', 'maxNorm', maxNorm);

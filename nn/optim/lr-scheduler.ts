@@ -6,7 +6,8 @@
  */
 import { formatValue } from '../../lib/shape';
 import { checkPositiveInteger } from '../../lib/validate';
-import { Optimizer, checkNonNegative } from './optimizer';
+import { checkNonNegative } from '../../lib/validate';
+import { Optimizer } from './optimizer';
 
 export abstract class LRScheduler {
   readonly baseLr: number;

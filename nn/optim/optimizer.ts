@@ -6,6 +6,7 @@
 import { Tensor } from '../../lib/tensor';
 import { type TypedArray, allocate } from '../../lib/dtype';
 import { formatValue } from '../../lib/shape';
+import { checkNonNegative } from '../../lib/validate';
 
 export type OptimizerState = { step: number; lr: number; buffers: Record<string, number[][]> };
 
@@ -134,11 +135,4 @@ const describeValue = (value: unknown): string => (Array.isArray(value) ? `an ar
 export function checkOptions<T>(where: string, options: T, expected: string): T {
   if (!isRecord(options)) throw new TypeError(`${where}: options must be ${expected}, got ${formatValue(options)}`);
   return options;
-}
-
-export function checkNonNegative(where: string, name: string, value: number): number {
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${where}: ${name} must be a finite number ≥ 0, got ${formatValue(value)}`);
-  }
-  return value;
 }

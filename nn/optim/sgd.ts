@@ -7,7 +7,8 @@
  */
 import type { Tensor } from '../../lib/tensor';
 import type { TypedArray } from '../../lib/dtype';
-import { Optimizer, checkNonNegative, checkOptions } from './optimizer';
+import { checkNonNegative } from '../../lib/validate';
+import { Optimizer, checkOptions } from './optimizer';
 import { checkBoolean } from '../../lib/validate';
 
 export interface SGDOptions {
