@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { defineOp, F, Generator, gradcheck, manualSeed, nn, randn, type Tensor } from '../index';
-import { dropoutMask, dropoutOp } from '../nn/drop/dropout';
+import { bernoulliKeepMask, dropoutMask, dropoutOp } from '../nn/drop/dropout';
 import { dropout2dMask, dropout2dOp } from '../nn/drop/dropout2d';
 import { gaussianDropoutMask, gaussianDropoutOp } from '../nn/drop/gaussian-dropout';
 import { uoutMask, uoutOp } from '../nn/drop/uout';
@@ -10,7 +10,6 @@ import { dropPathMask, dropPathOp } from '../nn/drop/drop-path';
 import { cutoutMask, cutoutOp } from '../nn/drop/cutout';
 import { randomErasingMasks, randomErasingOp } from '../nn/drop/random-erasing';
 import { dropConnectOp } from '../nn/drop/drop-connect';
-import { bernoulliKeepMask } from '../nn/drop/dropout';
 
 /**
  * Every drop technique is its own op: its graph node carries the technique's name, its backward
