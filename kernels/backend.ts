@@ -1,11 +1,15 @@
 /**
  * Kernel backend selection. Every kernel in kernels/ has up to three paths:
  *   'reference' — float64 plain loops, written to be read; the oracle for gradient checks;
- *   'js'        — fast TypeScript (im2col + blocked GEMM, …) in the tensor's own dtype;
+ *   'js'        — fast TypeScript (im2col + blocked GEMM, …) in the tensor's own dtype, the readable
+ *                 path for learners and the fallback where WebAssembly is unavailable;
+ *   'wasm'      — AssemblyScript compiled to WebAssembly SIMD (kernels/wasm/), on every core: float32
+ *                 only; float64 tensors on this backend take the 'js' kernels;
  *   'gpu.js'    — gpu.js kernels (float32), worth it where a real WebGL/headless-gl context exists.
  * The choice comes from setBackend(), else the DROPGRAD_BACKEND environment variable, else 'gpu.js'
- * when gpu.js has a real GPU context here (WebGL, WebGL2, headless-gl) and 'js' otherwise: on a
- * CPU, gpu.js' cpu/webasm modes are about ten times slower than the 'js' kernels.
+ * when gpu.js has a real GPU context here (WebGL, WebGL2, headless-gl), else 'wasm' where this
+ * engine runs WebAssembly SIMD, else 'js': on a CPU, gpu.js' cpu/webasm modes are about ten times
+ * slower than the 'js' kernels.
  *
  * The import of kernels/gpujs/context below does not load gpu.js: that module requires gpu.js on
  * first use, so only the first getBackend() without an explicit choice (to probe for a GPU) or a
@@ -15,9 +19,10 @@
  * been imported first.
  */
 import { hasRealGpuContext } from './gpujs/context';
+import { wasmUnavailableReason } from './wasm/instance';
 
-export type BackendName = 'reference' | 'js' | 'gpu.js';
-export const backendNames: readonly BackendName[] = ['reference', 'js', 'gpu.js'];
+export type BackendName = 'reference' | 'js' | 'wasm' | 'gpu.js';
+export const backendNames: readonly BackendName[] = ['reference', 'js', 'wasm', 'gpu.js'];
 
 function isBackendName(value: unknown): value is BackendName {
   return typeof value === 'string' && (backendNames as readonly string[]).includes(value);
@@ -34,8 +39,13 @@ function fromEnvironment(): BackendName | undefined {
 
 let current: BackendName | undefined;
 
+function defaultBackend(): BackendName {
+  if (hasRealGpuContext()) return 'gpu.js';
+  return wasmUnavailableReason() === null ? 'wasm' : 'js';
+}
+
 export function getBackend(): BackendName {
-  if (current === undefined) current = fromEnvironment() ?? (hasRealGpuContext() ? 'gpu.js' : 'js');
+  if (current === undefined) current = fromEnvironment() ?? defaultBackend();
   return current;
 }
 

@@ -49,7 +49,7 @@ optimizer.step();
 const storage: Float32Array | Float64Array = loss.storage;
 const load = (): GpuJsModule => { throw new Error('not called'); };
 configureGpuJs({ load });
-const backend: 'reference' | 'js' | 'gpu.js' = getBackend();
+const backend: 'reference' | 'js' | 'wasm' | 'gpu.js' = getBackend();
 export const seen = [storage.length, backend, browserTensor([1]).shape, noDefault];
 `;
 
@@ -155,12 +155,12 @@ describe('the packed package, installed into an empty project', function () {
     expect(installed).to.deep.equal(['cwise-compiler', 'dropgrad', 'iota-array', 'is-buffer', 'ndarray', 'ndarray-ops', 'uniq']);
   });
 
-  it('works from require() (CommonJS) without gpu.js: conv2d runs on js, nothing is printed but the result', () => {
+  it('works from require() (CommonJS) without gpu.js: conv2d runs on the wasm kernels it carries, nothing is printed but the result', () => {
     const script = `const { F, getBackend, randn } = require('dropgrad');
 const y = F.conv2d(randn([1, 2, 5, 5]), randn([3, 2, 3, 3]), null, { padding: 1 });
 console.log(JSON.stringify({ shape: y.shape, backend: getBackend() }));`;
     const { stdout, stderr } = run(process.execPath, ['-e', script]);
-    expect(JSON.parse(stdout)).to.deep.equal({ shape: [1, 3, 5, 5], backend: 'js' });
+    expect(JSON.parse(stdout)).to.deep.equal({ shape: [1, 3, 5, 5], backend: 'wasm' });
     expect(stderr).to.equal('');
   });
 

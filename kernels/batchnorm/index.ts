@@ -8,6 +8,7 @@ import { gpujsBatchNorm } from './gpujs';
 const kernelsByBackend: Record<BackendName, BatchNormKernels> = {
   reference: referenceBatchNorm,
   js: jsBatchNorm,
+  wasm: jsBatchNorm,
   'gpu.js': gpujsBatchNorm,
 };
 

@@ -4,10 +4,12 @@ import type { Conv2dKernels } from './kernels';
 import { referenceConv2d } from './reference';
 import { jsConv2d } from './js';
 import { gpujsConv2d } from './gpujs';
+import { wasmConv2d } from './wasm';
 
 const kernelsByBackend: Record<BackendName, Conv2dKernels> = {
   reference: referenceConv2d,
   js: jsConv2d,
+  wasm: wasmConv2d,
   'gpu.js': gpujsConv2d,
 };
 

@@ -11,7 +11,7 @@
  * column matrix, so the GEMM reads (and for backwardInput, writes) it in place.
  */
 import type { TypedArray } from '../../lib/dtype';
-import { gemm } from '../gemm';
+import { jsGemm } from '../gemm/js';
 import { Scratch } from '../scratch';
 import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup, patchSize } from './geometry';
 import { col2im, im2col } from './im2col';
@@ -76,7 +76,7 @@ export const jsConv2d: Conv2dKernels = {
         for (let o = 0; o < og; o++) out.fill(bias[firstOutChannel + o], yOffset + o * pixels, yOffset + (o + 1) * pixels);
       }
       const col = columnMatrix(x, xOffset, geo);
-      gemm({
+      jsGemm({
         m: og,
         n: pixels,
         k,
@@ -97,7 +97,7 @@ export const jsConv2d: Conv2dKernels = {
     const k = patchSize(geo);
     if (isPointwise(geo)) {
       forEachSlice(geo, ({ xOffset, yOffset, weightOffset }) => {
-        gemm({
+        jsGemm({
           m: k,
           n: pixels,
           k: og,
@@ -115,7 +115,7 @@ export const jsConv2d: Conv2dKernels = {
     gradInput.fill(0);
     const col = columns.of(gradInput, k * pixels);
     forEachSlice(geo, ({ xOffset, yOffset, weightOffset }) => {
-      gemm({ m: k, n: pixels, k: og, a: weight, aOffset: weightOffset, transA: true, b: gradOutput, bOffset: yOffset, c: col });
+      jsGemm({ m: k, n: pixels, k: og, a: weight, aOffset: weightOffset, transA: true, b: gradOutput, bOffset: yOffset, c: col });
       col2im(col, geo, gradInput, xOffset);
     });
   },
@@ -127,7 +127,7 @@ export const jsConv2d: Conv2dKernels = {
     gradWeight.fill(0);
     forEachSlice(geo, ({ xOffset, yOffset, weightOffset }) => {
       const col = columnMatrix(x, xOffset, geo);
-      gemm({
+      jsGemm({
         m: og,
         n: k,
         k: pixels,

@@ -8,6 +8,7 @@ import { gpujsPool2d } from './gpujs';
 const kernelsByBackend: Record<BackendName, Pool2dKernels> = {
   reference: referencePool2d,
   js: jsPool2d,
+  wasm: jsPool2d,
   'gpu.js': gpujsPool2d,
 };
 

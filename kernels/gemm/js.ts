@@ -1,7 +1,5 @@
 /**
- * gemm: C = op(A)·op(B) (or C += …), where op transposes when asked. Dense row-major matrices
- * inside flat typed arrays (Float32Array or Float64Array), addressed by an offset so callers
- * can multiply a slice (one group's weights, one image's activations) without copying.
+ * The js gemm (see problem.ts for what it computes), for tensors of either dtype.
  *
  * How it is fast in plain JS — the GotoBLAS/BLIS layout, scaled to what V8 does well:
  *  - cache blocking: B is copied ("packed") KC rows × NC columns at a time, A MC rows × KC at a
@@ -15,30 +13,9 @@
  *    (monomorphic, no float32→float64 conversion per load), and accumulation is in float64
  *    even for float32 tensors, which only makes results more accurate.
  */
-import type { TypedArray } from '../lib/dtype';
-import { Scratch } from './scratch';
-
-export interface GemmProblem {
-  /** Rows of op(A) and C. */
-  m: number;
-  /** Columns of op(B) and C. */
-  n: number;
-  /** Columns of op(A) = rows of op(B). */
-  k: number;
-  /** A stored m×k, or k×m when transA (then op(A) = Aᵀ). */
-  a: TypedArray;
-  aOffset?: number;
-  transA?: boolean;
-  /** B stored k×n, or n×k when transB. */
-  b: TypedArray;
-  bOffset?: number;
-  transB?: boolean;
-  /** C stored m×n. */
-  c: TypedArray;
-  cOffset?: number;
-  /** C += op(A)·op(B) instead of overwriting C. */
-  accumulate?: boolean;
-}
+import type { TypedArray } from '../../lib/dtype';
+import { Scratch } from '../scratch';
+import { type GemmProblem, resolveGemmProblem } from './problem';
 
 /** Micro-tile: 4×4 accumulators + 4 + 4 operands fit the 16 (SSE/AVX) float registers. */
 const MR = 4;
@@ -51,16 +28,8 @@ const NC = 2048;
 const packedA = new Scratch();
 const packedB = new Scratch();
 
-export function gemm(problem: GemmProblem): void {
-  const { m, n, k, a, b, c } = problem;
-  const aOffset = problem.aOffset ?? 0;
-  const bOffset = problem.bOffset ?? 0;
-  const cOffset = problem.cOffset ?? 0;
-  const transA = problem.transA ?? false;
-  const transB = problem.transB ?? false;
-  checkFits('A', a, aOffset, m * k);
-  checkFits('B', b, bOffset, k * n);
-  checkFits('C', c, cOffset, m * n);
+export function jsGemm(problem: GemmProblem): void {
+  const { m, n, k, a, b, c, aOffset, bOffset, cOffset, transA, transB } = resolveGemmProblem(problem);
   if (!problem.accumulate) c.fill(0, cOffset, cOffset + m * n);
   if (m === 0 || n === 0 || k === 0) return;
 
@@ -83,12 +52,6 @@ export function gemm(problem: GemmProblem): void {
         }
       }
     }
-  }
-}
-
-function checkFits(name: string, array: TypedArray, offset: number, size: number): void {
-  if (offset < 0 || offset + size > array.length) {
-    throw new RangeError(`gemm: ${name} needs ${size} values from offset ${offset}, but its array holds ${array.length}`);
   }
 }
 

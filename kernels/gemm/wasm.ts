@@ -1,0 +1,50 @@
+/**
+ * gemm on the wasm backend (float32): copies op(A), op(B) (and C when accumulating) into wasm memory
+ * and runs the SIMD sgemm of kernels/wasm/assembly/gemm.ts, its threads splitting C's columns.
+ * float64 problems, and problems too small to repay the copies, take the js gemm.
+ */
+import { CallFrame } from '../wasm/call-frame';
+import { withWasm } from '../wasm/instance';
+import { runKernel, threadsFor } from '../wasm/thread-pool';
+import { jsGemm } from './js';
+import { type GemmProblem, resolveGemmProblem } from './problem';
+
+/** Below this many multiply-adds the copies in and out cost more than the SIMD kernel saves. */
+const smallestWorthCopying = 4096;
+/** Columns of C per thread below which another thread's start-up costs more than it saves. */
+const columnsPerThread = 32;
+
+export function wasmGemm(problem: GemmProblem): void {
+  const p = resolveGemmProblem(problem);
+  const { m, n, k, a, b, c } = p;
+  if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) || m * n * k < smallestWorthCopying) {
+    return jsGemm(p);
+  }
+  withWasm(
+    (wasm) => {
+      const frame = new CallFrame(wasm);
+      const threads = threadsFor(wasm, n / columnsPerThread);
+      const workspace = wasm.exports.gemmWorkspaceBytes();
+      const cAddress = p.accumulate ? frame.input(c.subarray(p.cOffset, p.cOffset + m * n)) : frame.reserve(m * n * 4);
+      const args = frame.args([
+        m,
+        n,
+        k,
+        frame.input(a.subarray(p.aOffset, p.aOffset + m * k)),
+        p.transA ? m : k,
+        p.transA ? 1 : 0,
+        frame.input(b.subarray(p.bOffset, p.bOffset + k * n)),
+        p.transB ? k : n,
+        p.transB ? 1 : 0,
+        cAddress,
+        n,
+        p.accumulate ? 1 : 0,
+        frame.reserve(workspace * threads),
+        workspace,
+      ]);
+      runKernel(wasm, 'gemm', args, threads);
+      c.set(frame.float32(cAddress, m * n), p.cOffset);
+    },
+    () => jsGemm(p),
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * The wasm kernels' module, memory and exports, made once on first use, synchronously (the op API
+ * is synchronous). Where SharedArrayBuffer is usable (Node; pages that are cross-origin isolated)
+ * the memory is shared, so worker threads can run the same module on it (thread-pool.ts); elsewhere
+ * the single-thread build runs on an ordinary memory.
+ *
+ * The modules are compiled from kernels/wasm/assembly/ by scripts/build-wasm.mts and embedded as
+ * base64 in generated/modules.ts: no file to fetch, no native build.
+ */
+import { singleThreadModule, threadedModule } from './generated/modules';
+import type { KernelName } from './kernel-names';
+
+export type KernelFunction = (args: number, thread: number, threads: number) => void;
+
+export type WasmExports = Record<KernelName, KernelFunction> & { gemmWorkspaceBytes(): number };
+
+export interface WasmInstance {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  exports: WasmExports;
+  /** True when the memory is a SharedArrayBuffer that worker threads can share. */
+  shared: boolean;
+}
+
+/** 64 KiB pages: the shared memory must declare a maximum; 65536 pages = 4 GiB, wasm32's limit. */
+const maximumPages = 65536;
+
+let instance: WasmInstance | undefined;
+let unavailable: string | undefined;
+
+function canShareMemory(): boolean {
+  // crossOriginIsolated is undefined in Node (where sharing always works) and false on a page
+  // that is not isolated, where a shared WebAssembly.Memory cannot be made.
+  return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function instantiate(): WasmInstance {
+  if (typeof WebAssembly !== 'object') throw new Error('this JavaScript engine has no WebAssembly');
+  const shared = canShareMemory();
+  const bytes = decode(shared ? threadedModule : singleThreadModule);
+  // validate() first: an engine without 128-bit SIMD rejects the module, and says nothing more useful.
+  if (!WebAssembly.validate(bytes)) throw new Error('this engine cannot run WebAssembly SIMD (128-bit) modules');
+  const module = new WebAssembly.Module(bytes);
+  const memory = new WebAssembly.Memory(shared ? { initial: 1, maximum: maximumPages, shared: true } : { initial: 1 });
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WasmExports;
+  return { module, memory, exports, shared };
+}
+
+/** The instance, made on first call; throws (with the reason) where WebAssembly SIMD is unavailable. */
+export function wasmInstance(): WasmInstance {
+  if (instance) return instance;
+  if (unavailable === undefined) {
+    try {
+      instance = instantiate();
+      return instance;
+    } catch (error) {
+      unavailable = error instanceof Error ? error.message : String(error);
+    }
+  }
+  throw new Error(`the wasm backend is unavailable: ${unavailable}`);
+}
+
+let warned = false;
+
+/**
+ * Runs `wasmPath` with the instance, or `fallback` (the 'js' kernel) where WebAssembly SIMD is
+ * unavailable, after one console warning that says why: a backend that cannot start falls back,
+ * it does not crash.
+ */
+export function withWasm<T>(wasmPath: (wasm: WasmInstance) => T, fallback: () => T): T {
+  const reason = wasmUnavailableReason();
+  if (reason === null) return wasmPath(wasmInstance());
+  if (!warned) {
+    warned = true;
+    console.warn(`dropgrad: the wasm backend is unavailable (${reason}); running the js kernels instead`);
+  }
+  return fallback();
+}
+
+/** Null when the wasm kernels can run here, else why not (instantiating them if not done yet). */
+export function wasmUnavailableReason(): string | null {
+  try {
+    wasmInstance();
+    return null;
+  } catch {
+    return unavailable ?? 'unknown';
+  }
+}
