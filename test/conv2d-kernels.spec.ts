@@ -14,6 +14,7 @@ import { wasmUnavailableReason } from '../kernels/wasm/instance';
 import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
 import { sizeOf } from '../lib/shape';
 import { poisonWasmMemory } from './helpers/wasm-memory';
+import { relativeError } from './helpers/close';
 
 interface Case {
   x: number[];
@@ -56,17 +57,6 @@ function random(Type: Float32ArrayConstructor | Float64ArrayConstructor, size: n
   const out = new Type(size);
   for (let i = 0; i < size; i++) out[i] = rng.uniform(-1, 1);
   return out;
-}
-
-/** max |actual − expected| relative to the largest |expected| (at least 1). */
-function relativeError(actual: TypedArray, expected: TypedArray): number {
-  let err = 0;
-  let scale = 1;
-  for (let i = 0; i < expected.length; i++) {
-    err = Math.max(err, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return err / scale;
 }
 
 /** Runs one kernel into a NaN-filled destination, so an entry it forgets to write shows up. */

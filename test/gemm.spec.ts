@@ -5,6 +5,7 @@ import type { BackendName, TypedArray } from '../index';
 import { wasmUnavailableReason } from '../kernels/wasm/instance';
 import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
 import { poisonWasmMemory } from './helpers/wasm-memory';
+import { relativeError } from './helpers/close';
 
 /** C = op(A)·op(B) by the definition, in float64. */
 function naive(m: number, n: number, k: number, a: TypedArray, transA: boolean, b: TypedArray, transB: boolean): Float64Array {
@@ -22,17 +23,6 @@ function naive(m: number, n: number, k: number, a: TypedArray, transA: boolean, 
 function filled<T extends TypedArray>(array: T, rng: Generator): T {
   for (let i = 0; i < array.length; i++) array[i] = rng.uniform(-1, 1);
   return array;
-}
-
-/** max |x − y| / max(1, max |y|). */
-function relativeError(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  let err = 0;
-  let scale = 1;
-  for (let i = 0; i < y.length; i++) {
-    err = Math.max(err, Math.abs(x[i] - y[i]));
-    scale = Math.max(scale, Math.abs(y[i]));
-  }
-  return err / scale;
 }
 
 // Sizes straddle the js gemm's blocks (micro-tile 4, 128 rows of A, 256 of k, 2048 columns of B)
