@@ -13,7 +13,7 @@ import type { Conv2dGeometry, Conv2dKernels, Conv2dOptions } from '../kernels/co
 import { wasmUnavailableReason } from '../kernels/wasm/instance';
 import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
 import { sizeOf } from '../lib/shape';
-import { poisonWasmMemory } from './helpers/wasm-memory';
+import { parallelCalls, poisonWasmMemory, wasmWorkersReady } from './helpers/wasm';
 import { relativeError } from './helpers/close';
 
 interface Case {
@@ -92,9 +92,12 @@ const implementations: Array<{ name: string; kernels: Conv2dKernels; threads?: n
 
 describe('conv2d js and wasm kernels match the reference', () => {
   const threadsBefore = getNumThreads();
-  before(() => {
+  let callsBefore: number;
+  before(async () => {
     // The wasm kernels fall back to js where WebAssembly SIMD is missing: that must not pass as parity.
     expect(wasmUnavailableReason(), 'the wasm backend is available').to.equal(null);
+    await wasmWorkersReady(2);
+    callsBefore = parallelCalls();
   });
   after(() => setNumThreads(threadsBefore));
 
@@ -141,4 +144,8 @@ describe('conv2d js and wasm kernels match the reference', () => {
       });
     }
   }
+
+  it('ran the 2-thread cases on two threads (kernel calls were shared with a worker)', () => {
+    expect(parallelCalls() - callsBefore).to.be.greaterThan(20);
+  });
 });

@@ -4,7 +4,7 @@ import { Generator, withBackend } from '../index';
 import type { BackendName, TypedArray } from '../index';
 import { wasmUnavailableReason } from '../kernels/wasm/instance';
 import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
-import { poisonWasmMemory } from './helpers/wasm-memory';
+import { parallelCalls, poisonWasmMemory, wasmWorkersReady } from './helpers/wasm';
 import { relativeError } from './helpers/close';
 
 /** C = op(A)·op(B) by the definition, in float64. */
@@ -71,7 +71,12 @@ function on<T>({ backend, threads }: (typeof runs)[number], fn: () => T): T {
 }
 
 describe('gemm', () => {
-  before(() => expect(wasmUnavailableReason(), 'the wasm backend is available').to.equal(null));
+  let callsBefore: number;
+  before(async () => {
+    expect(wasmUnavailableReason(), 'the wasm backend is available').to.equal(null);
+    await wasmWorkersReady(2);
+    callsBefore = parallelCalls();
+  });
 
   for (const backend of runs) {
     describe(label(backend), () => {
@@ -141,4 +146,11 @@ describe('gemm', () => {
       });
     });
   }
+
+  // A suite of its own, so that it runs after the ones above (mocha runs a suite's own tests first).
+  describe('wasm threads', () => {
+    it('ran the 2-thread cases on two threads (kernel calls were shared with a worker)', () => {
+      expect(parallelCalls() - callsBefore).to.be.greaterThan(20);
+    });
+  });
 });

@@ -22,14 +22,7 @@ import {
   wasmStatus,
   withBackend,
 } from '../index';
-import { poisonWasmMemory } from './helpers/wasm-memory';
-
-/** The parallel kernel calls so far (wasmStatus().parallelCalls), failing where wasm is unavailable. */
-function parallelCalls(): number {
-  const status = wasmStatus();
-  if (!status.available) throw new Error(`the wasm backend is unavailable: ${status.reason}`);
-  return status.parallelCalls;
-}
+import { parallelCalls, poisonWasmMemory, wasmWorkersReady } from './helpers/wasm';
 
 interface Run {
   /** Named float32 results: the loss, parameters, outputs, gradients. */
@@ -108,6 +101,8 @@ function convMix(): Array<[string, Tensor]> {
 }
 
 describe('wasm backend threads', () => {
+  before(() => wasmWorkersReady(2));
+
   it('two threads run the kernels on a worker thread in Node', () => {
     const run = runWith(2, () => [['y', F.conv2d(randn([4, 3, 12, 12], { dtype: 'float32' }), randn([5, 3, 3, 3], { dtype: 'float32' }))]]);
     expect(run.parallelCalls, 'kernel calls shared with a worker thread').to.equal(1);
