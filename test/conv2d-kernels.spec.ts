@@ -1,20 +1,20 @@
 /**
  * The js and wasm conv2d kernels against the float64 reference, on the same random cases; wasm
- * with one thread and with two (its threads split the batch, so every case with N ≥ 2 runs both).
+ * with one thread and with two (its threads split the (image, group) pairs, so every case with
+ * more than one pair runs on both).
  */
 import { expect } from 'chai';
 import { Generator } from '../index';
-import type { TypedArray } from '../index';
 import { jsConv2d } from '../kernels/conv2d/js';
 import { referenceConv2d } from '../kernels/conv2d/reference';
 import { wasmConv2d } from '../kernels/conv2d/wasm';
-import { conv2dGeometry, outputShape } from '../kernels/conv2d';
-import type { Conv2dGeometry, Conv2dKernels, Conv2dOptions } from '../kernels/conv2d';
+import { conv2dGeometry } from '../kernels/conv2d';
+import type { Conv2dKernels, Conv2dOptions } from '../kernels/conv2d';
 import { wasmUnavailableReason } from '../kernels/wasm/instance';
 import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
-import { sizeOf } from '../lib/shape';
 import { parallelCalls, poisonWasmMemory, wasmWorkersReady } from './helpers/wasm';
 import { relativeError } from './helpers/close';
+import { randomArray, randomConv2dPasses, runIntoNaN } from './helpers/conv2d-problem';
 
 interface Case {
   x: number[];
@@ -53,36 +53,6 @@ const cases: Case[] = [
   { x: [2, 6, 23, 21], w: [134, 3, 5, 5], options: { groups: 2, padding: 2 } },
 ];
 
-function random(Type: Float32ArrayConstructor | Float64ArrayConstructor, size: number, rng: Generator): TypedArray {
-  const out = new Type(size);
-  for (let i = 0; i < size; i++) out[i] = rng.uniform(-1, 1);
-  return out;
-}
-
-/** Runs one kernel into a NaN-filled destination, so an entry it forgets to write shows up. */
-function run(like: TypedArray, size: number, kernel: (out: TypedArray) => void): TypedArray {
-  const out = like instanceof Float64Array ? new Float64Array(size) : new Float32Array(size);
-  out.fill(Number.NaN);
-  kernel(out);
-  return out;
-}
-
-/** Each pass of the kernels as a function of them, with its output size. */
-function passes(
-  geo: Conv2dGeometry,
-  x: TypedArray,
-  w: TypedArray,
-  b: TypedArray,
-  gy: TypedArray,
-): Array<[string, number, (k: Conv2dKernels) => (out: TypedArray) => void]> {
-  return [
-    ['forward', gy.length, (k) => (out) => k.forward(x, w, b, geo, out)],
-    ['forward without bias', gy.length, (k) => (out) => k.forward(x, w, null, geo, out)],
-    ['backwardInput', x.length, (k) => (out) => k.backwardInput(gy, w, geo, out)],
-    ['backwardWeight', w.length, (k) => (out) => k.backwardWeight(gy, x, geo, out)],
-  ];
-}
-
 /** The kernels under test; the wasm ones with their thread count (their memory is poisoned before each call). */
 const implementations: Array<{ name: string; kernels: Conv2dKernels; threads?: number }> = [
   { name: 'js', kernels: jsConv2d },
@@ -107,20 +77,15 @@ describe('conv2d js and wasm kernels match the reference', () => {
       [Float64Array, 1e-10],
     ] as const) {
       it(`x ${JSON.stringify(xShape)}, w ${JSON.stringify(wShape)}, ${JSON.stringify(options)}, ${Type === Float32Array ? 'float32' : 'float64'}`, () => {
-        const rng = new Generator(100 + index);
-        const geo = conv2dGeometry(xShape, wShape, [wShape[0]], options);
-        const x = random(Type, sizeOf(xShape), rng);
-        const w = random(Type, sizeOf(wShape), rng);
-        const b = random(Type, wShape[0], rng);
-        const gy = random(Type, sizeOf(outputShape(geo)), rng);
-        for (const [what, size, pass] of passes(geo, x, w, b, gy)) {
-          const expected = run(x, size, pass(referenceConv2d));
+        for (const [what, size, pass] of randomConv2dPasses(Type, xShape, wShape, options, 100 + index)) {
+          const like = new Type(0);
+          const expected = runIntoNaN(like, size, pass(referenceConv2d));
           for (const { name, kernels, threads } of implementations) {
             if (threads !== undefined) {
               setNumThreads(threads);
               poisonWasmMemory();
             }
-            const actual = run(x, size, pass(kernels));
+            const actual = runIntoNaN(like, size, pass(kernels));
             expect(actual, `${what} (${name}): result type`).to.be.instanceOf(Type);
             expect(relativeError(actual, expected), `${what} (${name})`).to.be.below(tolerance);
           }
@@ -136,11 +101,11 @@ describe('conv2d js and wasm kernels match the reference', () => {
         const rng = new Generator(5);
         const big = conv2dGeometry([2, 4, 9, 9], [3, 4, 3, 3], null, { padding: 1 });
         const small = conv2dGeometry([1, 2, 5, 5], [3, 2, 3, 3], null, { padding: 1 });
-        const x = random(Type, 2 * 25, rng);
-        const w = random(Type, 3 * 2 * 9, rng);
-        const first = run(x, 75, (out) => kernels.forward(x, w, null, small, out));
-        kernels.forward(random(Type, 2 * 4 * 81, rng), random(Type, 3 * 4 * 9, rng), null, big, new Type(2 * 3 * 81));
-        expect(Array.from(run(x, 75, (out) => kernels.forward(x, w, null, small, out)))).to.deep.equal(Array.from(first));
+        const x = randomArray(Type, 2 * 25, rng);
+        const w = randomArray(Type, 3 * 2 * 9, rng);
+        const first = runIntoNaN(x, 75, (out) => kernels.forward(x, w, null, small, out));
+        kernels.forward(randomArray(Type, 2 * 4 * 81, rng), randomArray(Type, 3 * 4 * 9, rng), null, big, new Type(2 * 3 * 81));
+        expect(Array.from(runIntoNaN(x, 75, (out) => kernels.forward(x, w, null, small, out)))).to.deep.equal(Array.from(first));
       });
     }
   }
