@@ -28,7 +28,8 @@ export interface StaticServer {
 /** URL prefix ('/', '/build/') → directory. The longest matching prefix wins. */
 export type Mounts = Record<string, string>;
 
-export async function serveStatic(mounts: Mounts, port = 0): Promise<StaticServer> {
+/** `headers` go on every file served (e.g. crossOriginIsolationHeaders of scripts/web-site.ts). */
+export async function serveStatic(mounts: Mounts, port = 0, headers: Record<string, string> = {}): Promise<StaticServer> {
   const table = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix, resolve(dir)] as const)
     .sort((a, b) => b[0].length - a[0].length);
@@ -44,7 +45,11 @@ export async function serveStatic(mounts: Mounts, port = 0): Promise<StaticServe
       .then(
         (body) =>
           response
-            .writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
+            .writeHead(200, {
+              ...headers,
+              'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+              'cache-control': 'no-store',
+            })
             .end(body),
         () => response.writeHead(404).end(),
       );

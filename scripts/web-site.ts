@@ -18,7 +18,19 @@ export interface WebSite {
   root: string;
   /** Page script entries (TypeScript), each served as /build/<name>.mjs. */
   scripts: readonly string[];
+  /** Serve every file with crossOriginIsolationHeaders, so the pages get SharedArrayBuffer (and wasm threads). */
+  crossOriginIsolated?: boolean;
 }
+
+/**
+ * The two headers that make a page cross-origin isolated: a browser then allows SharedArrayBuffer,
+ * which the wasm backend's worker threads need (kernels/wasm/instance.ts). require-corp is no
+ * obstacle here: everything the site serves comes from its own origin.
+ */
+export const crossOriginIsolationHeaders: Readonly<Record<string, string>> = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
 
 export interface ServedSite extends StaticServer {
   /** The library build's metafile, for checks on what the page loaded. */
@@ -33,7 +45,11 @@ export async function serveSite(site: WebSite, port?: number): Promise<ServedSit
   try {
     const metafile = await buildLibrary(outdir);
     for (const script of site.scripts) await buildPageScript(script, outdir, `${buildPrefix}${libraryFile}`);
-    const server = await serveStatic({ '/': site.root, [buildPrefix]: outdir, '/gpu.js/': dirname(gpuJsBrowserBuild) }, port);
+    const server = await serveStatic(
+      { '/': site.root, [buildPrefix]: outdir, '/gpu.js/': dirname(gpuJsBrowserBuild) },
+      port,
+      site.crossOriginIsolated ? crossOriginIsolationHeaders : {},
+    );
     return {
       ...server,
       metafile,

@@ -1,13 +1,12 @@
 import { expect } from 'chai';
-import { Generator } from '../index';
 import type { TypedArray } from '../index';
 import { gpujsConv2d } from '../kernels/conv2d/gpujs';
 import { referenceConv2d } from '../kernels/conv2d/reference';
-import { conv2dGeometry, outputShape } from '../kernels/conv2d';
+import { conv2dGeometry } from '../kernels/conv2d';
 import type { Conv2dOptions } from '../kernels/conv2d';
 import { configureGpuJs, gpuJsStatus } from '../kernels/gpujs/context';
-import { sizeOf } from '../lib/shape';
 import { expectAllClose } from './helpers/close';
+import { randomConv2dPasses, runIntoNaN } from './helpers/conv2d-problem';
 
 // Small on purpose: this machine runs gpu.js in its 'cpu' mode, which interprets every thread.
 // Odd sizes, strides, padding (incl. asymmetric 'same'), dilation, groups (depthwise too), batch 1.
@@ -24,24 +23,10 @@ const cases: Array<{ x: number[]; w: number[]; options: Conv2dOptions }> = [
   { x: [1, 4, 9, 6], w: [3, 4, 1, 1], options: { stride: 2, padding: 1 } },
 ];
 
-function random(Type: Float32ArrayConstructor | Float64ArrayConstructor, size: number, rng: Generator): TypedArray {
-  const out = new Type(size);
-  for (let i = 0; i < size; i++) out[i] = rng.uniform(-1, 1);
-  return out;
-}
-
 /** float32 accuracy relative to the result's magnitude: |a − b| ≤ 1e-4·scale + 1e-4·|b|. */
 function expectFloat32Close(actual: TypedArray, expected: TypedArray, what: string): void {
   const scale = Math.max(1, ...Array.from(expected, Math.abs));
   expectAllClose(actual, expected, { atol: 1e-4 * scale, rtol: 1e-4 }, what);
-}
-
-/** Runs a kernel into a NaN-filled destination of `like`'s type, so an unwritten entry shows up. */
-function run(like: TypedArray, size: number, kernel: (out: TypedArray) => void): TypedArray {
-  const out = like instanceof Float64Array ? new Float64Array(size) : new Float32Array(size);
-  out.fill(Number.NaN);
-  kernel(out);
-  return out;
 }
 
 describe('conv2d gpu.js kernels match the reference', () => {
@@ -58,21 +43,11 @@ describe('conv2d gpu.js kernels match the reference', () => {
   cases.forEach(({ x: xShape, w: wShape, options }, index) => {
     for (const Type of [Float64Array, Float32Array]) {
       it(`x ${JSON.stringify(xShape)}, w ${JSON.stringify(wShape)}, ${JSON.stringify(options)}, ${Type.name}`, () => {
-        const rng = new Generator(300 + index);
-        const geo = conv2dGeometry(xShape, wShape, [wShape[0]], options);
-        const x = random(Type, sizeOf(xShape), rng);
-        const w = random(Type, sizeOf(wShape), rng);
-        const b = random(Type, wShape[0], rng);
-        const gy = random(Type, sizeOf(outputShape(geo)), rng);
-        for (const [what, size, kernel] of [
-          ['forward', gy.length, (k: typeof referenceConv2d) => (out: TypedArray) => k.forward(x, w, b, geo, out)],
-          ['forward without bias', gy.length, (k: typeof referenceConv2d) => (out: TypedArray) => k.forward(x, w, null, geo, out)],
-          ['backwardInput', x.length, (k: typeof referenceConv2d) => (out: TypedArray) => k.backwardInput(gy, w, geo, out)],
-          ['backwardWeight', w.length, (k: typeof referenceConv2d) => (out: TypedArray) => k.backwardWeight(gy, x, geo, out)],
-        ] as const) {
-          const actual = run(x, size, kernel(gpujsConv2d));
+        for (const [what, size, kernel] of randomConv2dPasses(Type, xShape, wShape, options, 300 + index)) {
+          const like = new Type(0);
+          const actual = runIntoNaN(like, size, kernel(gpujsConv2d));
           expect(actual, `${what}: result type`).to.be.instanceOf(Type);
-          expectFloat32Close(actual, run(x, size, kernel(referenceConv2d)), what);
+          expectFloat32Close(actual, runIntoNaN(like, size, kernel(referenceConv2d)), what);
         }
       });
     }

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import { gemm } from '../kernels/gemm';
-import { Generator } from '../index';
-import type { TypedArray } from '../index';
+import { Generator, withBackend } from '../index';
+import type { BackendName, TypedArray } from '../index';
+import { wasmUnavailableReason } from '../kernels/wasm/instance';
+import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
+import { parallelCalls, poisonWasmMemory, wasmWorkersReady } from './helpers/wasm';
+import { relativeError } from './helpers/close';
 
 /** C = op(A)·op(B) by the definition, in float64. */
 function naive(m: number, n: number, k: number, a: TypedArray, transA: boolean, b: TypedArray, transB: boolean): Float64Array {
@@ -21,18 +25,9 @@ function filled<T extends TypedArray>(array: T, rng: Generator): T {
   return array;
 }
 
-/** max |x − y| / max(1, max |y|). */
-function relativeError(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  let err = 0;
-  let scale = 1;
-  for (let i = 0; i < y.length; i++) {
-    err = Math.max(err, Math.abs(x[i] - y[i]));
-    scale = Math.max(scale, Math.abs(y[i]));
-  }
-  return err / scale;
-}
-
-// Sizes straddle the micro-tile (4), the A block (128 rows), the k block (256) and the B block (2048 columns).
+// Sizes straddle the js gemm's blocks (micro-tile 4, 128 rows of A, 256 of k, 2048 columns of B)
+// and the wasm sgemm's (4×8 tile, 64 rows, 256 of k, 512 columns). The wasm backend hands
+// products under 4096 multiply-adds to js (kernels/gemm/wasm.ts); all the others reach its kernel.
 const sizes: Array<[number, number, number]> = [
   [1, 1, 1],
   [5, 7, 3],
@@ -41,55 +36,121 @@ const sizes: Array<[number, number, number]> = [
   [130, 9, 261],
   [3, 2053, 5],
   [64, 33, 513],
+  [4, 8, 128],
+  [3, 9, 255],
+  [5, 7, 256],
+  [7, 15, 257],
+  [63, 511, 17],
+  [64, 512, 256],
+  [65, 513, 257],
+  [129, 1031, 6],
+  [9, 70, 520],
 ];
 
+/** The backends linear and matmul take their gemm from; wasm with one thread and with two (they split C's columns). */
+const runs: Array<{ backend: BackendName; threads?: number }> = [
+  { backend: 'js' },
+  { backend: 'wasm', threads: 1 },
+  { backend: 'wasm', threads: 2 },
+];
+const label = ({ backend, threads }: (typeof runs)[number]): string =>
+  threads ? `${backend}, ${threads} thread${threads > 1 ? 's' : ''}` : backend;
+
+/** Runs fn on `run`'s backend with its thread count (wasm memory poisoned first), restoring both after. */
+function on<T>({ backend, threads }: (typeof runs)[number], fn: () => T): T {
+  const before = getNumThreads();
+  if (threads !== undefined) {
+    setNumThreads(threads);
+    poisonWasmMemory();
+  }
+  try {
+    return withBackend(backend, fn);
+  } finally {
+    setNumThreads(before);
+  }
+}
+
 describe('gemm', () => {
-  for (const [m, n, k] of sizes) {
-    for (const transA of [false, true]) {
-      for (const transB of [false, true]) {
-        it(`${m}×${k} · ${k}×${n}, transA=${transA}, transB=${transB}, float64 and float32`, () => {
-          const rng = new Generator(m * 1000 + n * 10 + k);
-          for (const [Type, tol] of [
-            [Float64Array, 1e-12],
-            [Float32Array, 1e-5],
-          ] as const) {
-            const a = filled(new Type(m * k), rng);
-            const b = filled(new Type(k * n), rng);
-            const c = new Type(m * n).fill(Number.NaN); // overwritten entirely, or NaN shows through
-            gemm({ m, n, k, a, b, c, transA, transB });
-            expect(relativeError(c, naive(m, n, k, a, transA, b, transB))).to.be.below(tol);
+  let callsBefore: number;
+  before(async () => {
+    expect(wasmUnavailableReason(), 'the wasm backend is available').to.equal(null);
+    await wasmWorkersReady(2);
+    callsBefore = parallelCalls();
+  });
+
+  for (const backend of runs) {
+    describe(label(backend), () => {
+      for (const [m, n, k] of sizes) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            it(`${m}×${k} · ${k}×${n}, transA=${transA}, transB=${transB}, float64 and float32`, () => {
+              const rng = new Generator(m * 1000 + n * 10 + k);
+              for (const [Type, tol] of [
+                [Float64Array, 1e-12],
+                [Float32Array, 1e-5],
+              ] as const) {
+                const a = filled(new Type(m * k), rng);
+                const b = filled(new Type(k * n), rng);
+                const c = new Type(m * n).fill(Number.NaN); // overwritten entirely, or NaN shows through
+                on(backend, () => gemm({ m, n, k, a, b, c, transA, transB }));
+                expect(relativeError(c, naive(m, n, k, a, transA, b, transB)), Type.name).to.be.below(tol);
+              }
+            });
           }
-        });
+        }
       }
-    }
+
+      for (const [Type, tol] of [
+        [Float64Array, 1e-12],
+        [Float32Array, 1e-5],
+      ] as const) {
+        for (const [m, n, k] of [
+          [6, 11, 9],
+          [37, 70, 29],
+        ]) {
+          it(`reads and writes at offsets, and accumulates when asked (${m}×${k} · ${k}×${n}, ${Type.name}, transposed too)`, () => {
+            const rng = new Generator(3);
+            for (const [transA, transB] of [
+              [false, false],
+              [true, true],
+            ]) {
+              const a = filled(new Type(5 + m * k), rng);
+              const b = filled(new Type(7 + k * n), rng);
+              const c = filled(new Type(2 + m * n + 3), rng);
+              const before = Float64Array.from(c);
+              on(backend, () => gemm({ m, n, k, a, aOffset: 5, transA, b, bOffset: 7, transB, c, cOffset: 2, accumulate: true }));
+              const product = naive(m, n, k, a.subarray(5), transA, b.subarray(7), transB);
+              const expected = Float64Array.from(before);
+              product.forEach((v, i) => {
+                expected[2 + i] += v;
+              });
+              expect(relativeError(c, expected)).to.be.below(tol);
+              expect([c[0], c[1], c[c.length - 1]]).to.deep.equal([before[0], before[1], before[before.length - 1]]);
+            }
+          });
+        }
+      }
+
+      it('zeroes C when k = 0, and adds nothing when accumulating', () => {
+        const c = new Float32Array(6).fill(3);
+        on(backend, () => gemm({ m: 2, n: 3, k: 0, a: new Float32Array(0), b: new Float32Array(0), c, accumulate: true }));
+        expect(Array.from(c)).to.deep.equal([3, 3, 3, 3, 3, 3]);
+        on(backend, () => gemm({ m: 2, n: 3, k: 0, a: new Float32Array(0), b: new Float32Array(0), c }));
+        expect(Array.from(c)).to.deep.equal([0, 0, 0, 0, 0, 0]);
+      });
+
+      it('refuses operands too short for the stated sizes', () => {
+        expect(() =>
+          on(backend, () => gemm({ m: 2, n: 2, k: 2, a: new Float32Array(3), b: new Float32Array(4), c: new Float32Array(4) })),
+        ).to.throw('gemm: A needs 4 values from offset 0, but its array holds 3');
+      });
+    });
   }
 
-  it('reads and writes at offsets, and accumulates when asked', () => {
-    const rng = new Generator(3);
-    const [m, n, k] = [6, 11, 9];
-    const a = filled(new Float64Array(5 + m * k), rng);
-    const b = filled(new Float64Array(7 + k * n), rng);
-    const c = filled(new Float64Array(2 + m * n + 3), rng);
-    const before = Float64Array.from(c);
-    gemm({ m, n, k, a, aOffset: 5, b, bOffset: 7, c, cOffset: 2, accumulate: true });
-    const product = naive(m, n, k, a.subarray(5), false, b.subarray(7), false);
-    const expected = Float64Array.from(before);
-    product.forEach((v, i) => {
-      expected[2 + i] += v;
+  // A suite of its own, so that it runs after the ones above (mocha runs a suite's own tests first).
+  describe('wasm threads', () => {
+    it('ran the 2-thread cases on two threads (kernel calls were shared with a worker)', () => {
+      expect(parallelCalls() - callsBefore).to.be.greaterThan(20);
     });
-    expect(relativeError(c, expected)).to.be.below(1e-12);
-    expect([c[0], c[1], c[c.length - 1]]).to.deep.equal([before[0], before[1], before[before.length - 1]]);
-  });
-
-  it('zeroes C when k = 0', () => {
-    const c = new Float32Array(6).fill(3);
-    gemm({ m: 2, n: 3, k: 0, a: new Float32Array(0), b: new Float32Array(0), c });
-    expect(Array.from(c)).to.deep.equal([0, 0, 0, 0, 0, 0]);
-  });
-
-  it('refuses operands too short for the stated sizes', () => {
-    expect(() => gemm({ m: 2, n: 2, k: 2, a: new Float64Array(3), b: new Float64Array(4), c: new Float64Array(4) })).to.throw(
-      'gemm: A needs 4 values from offset 0, but its array holds 3',
-    );
   });
 });

@@ -8,7 +8,7 @@
 import type { WasmInstance } from './instance';
 
 /** The first 64 KiB stay unused: address 0 means "none" (e.g. no bias) in argument blocks. */
-const frameBase = 1 << 16;
+export const frameBase = 1 << 16;
 const pageBytes = 1 << 16;
 /** wasm32 addresses are 32-bit. */
 const addressSpaceBytes = 2 ** 32;

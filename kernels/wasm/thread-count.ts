@@ -15,7 +15,9 @@ function cores(): number {
 
 function checkThreadCount(value: unknown, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 256) {
-    throw new RangeError(`${where}: expected an integer from 1 to 256, got ${JSON.stringify(value)}`);
+    // String(), not JSON.stringify, for numbers: JSON shows NaN and Infinity as null.
+    const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
+    throw new RangeError(`${where}: expected an integer from 1 to 256, got ${shown}`);
   }
   return value;
 }

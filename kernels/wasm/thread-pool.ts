@@ -29,6 +29,8 @@ let pool: Pool | undefined;
 /** Why the last pool could not be started (then calls run on one thread), and its size. */
 let problem: string | undefined;
 let failedSize = 0;
+/** Kernel calls that ran on more than one thread since the process (or page) started. */
+let parallelCalls = 0;
 /** Whether this thread may block in Atomics.wait (a page's main thread may not; it spins). */
 let blockingWaitAllowed: boolean | undefined;
 
@@ -130,6 +132,15 @@ export function threadProblem(wasm: WasmInstance, wanted: number): string | unde
   return problem ?? 'the worker threads are still starting';
 }
 
+/** The pool as it stands: worker threads started and ready, and the calls they have shared. */
+export function threadPoolState(): { workers: number; readyWorkers: number; parallelCalls: number } {
+  return {
+    workers: pool?.workers.length ?? 0,
+    readyWorkers: pool ? Atomics.load(pool.state, Control.ready) : 0,
+    parallelCalls,
+  };
+}
+
 /** Runs kernel `name` on the argument block at `args` with `threads` threads (from threadsAvailable). */
 export function runKernel(wasm: WasmInstance, name: KernelName, args: number, threads: number): void {
   const kernel = wasm.exports[name];
@@ -138,6 +149,7 @@ export function runKernel(wasm: WasmInstance, name: KernelName, args: number, th
     return;
   }
   const { state, workers } = pool;
+  parallelCalls++;
   Atomics.store(state, Control.kernel, kernelNames.indexOf(name));
   Atomics.store(state, Control.args, args);
   Atomics.store(state, Control.threads, threads);

@@ -19,6 +19,20 @@ export function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<nu
   }
 }
 
+/**
+ * max |actual − expected| relative to the largest |expected| (at least 1): one number for a kernel's
+ * float32 accuracy whatever its output's scale. NaN anywhere in `actual` makes it NaN, which is below no tolerance.
+ */
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let err = 0;
+  let scale = 1;
+  for (let i = 0; i < expected.length; i++) {
+    err = Math.max(err, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  return err / scale;
+}
+
 const flatten = (v: NestedArray): number[] => (typeof v === 'number' ? [v] : v.flatMap(flatten));
 const shapeOf = (v: NestedArray): number[] => (typeof v === 'number' ? [] : [v.length, ...(v.length ? shapeOf(v[0]) : [])]);
 

@@ -1,0 +1,42 @@
+/**
+ * wasmStatus(): whether the wasm backend runs here and on how many threads, the way gpuJsStatus()
+ * does for gpu.js. It is what a page shows its users (one thread unless cross-origin isolated) and
+ * what the tests read to know that two threads really ran (parallelCalls grows only when a kernel
+ * call was shared with worker threads).
+ */
+import { wasmInstance, wasmUnavailableReason } from './instance';
+import { getNumThreads } from './thread-count';
+import { threadPoolState, threadProblem } from './thread-pool';
+
+export type WasmStatus =
+  | { available: false; reason: string }
+  | {
+      available: true;
+      /** Whether the memory is shared, so that worker threads can run (Node; cross-origin isolated pages). */
+      sharedMemory: boolean;
+      /** The threads asked for: setNumThreads(), DROPGRAD_THREADS or the number of cores. */
+      threads: number;
+      /** Why calls run on one thread although `threads` asked for more (on a page, until the workers are up). */
+      singleThreadReason?: string;
+      /** Worker threads started, and those ready for work. */
+      workers: number;
+      readyWorkers: number;
+      /** Kernel calls so far that ran on more than one thread. */
+      parallelCalls: number;
+    };
+
+/** The wasm backend's state; starts the module (and the workers `threads` asks for) if not done yet. */
+export function wasmStatus(): WasmStatus {
+  const reason = wasmUnavailableReason();
+  if (reason !== null) return { available: false, reason };
+  const wasm = wasmInstance();
+  const threads = getNumThreads();
+  const singleThreadReason = threadProblem(wasm, threads);
+  return {
+    available: true,
+    sharedMemory: wasm.shared,
+    threads,
+    ...(singleThreadReason === undefined ? {} : { singleThreadReason }),
+    ...threadPoolState(),
+  };
+}

@@ -1,0 +1,43 @@
+/** What the specs of the wasm backend share: its memory poisoned, its workers awaited, its shared calls counted. */
+import { getNumThreads, setNumThreads, wasmStatus } from '../../index';
+import { frameBase } from '../../kernels/wasm/call-frame';
+import { wasmInstance } from '../../kernels/wasm/instance';
+
+/**
+ * Fills the wasm kernels' call memory (from kernels/wasm/call-frame.ts' frameBase up) with NaN. Every
+ * call lays its frame out from the same base, so an output entry that a wasm kernel forgot to write
+ * would otherwise be copied out holding what the previous, similar call left there — often the right
+ * value — and a spec's NaN-filled destination would not show it. Call it before each wasm call checked.
+ */
+export function poisonWasmMemory(): void {
+  new Float32Array(wasmInstance().memory.buffer, frameBase).fill(Number.NaN);
+}
+
+/** Kernel calls so far that were shared with worker threads; throws where the wasm backend is unavailable. */
+export function parallelCalls(): number {
+  const status = wasmStatus();
+  if (!status.available) throw new Error(`the wasm backend is unavailable: ${status.reason}`);
+  return status.parallelCalls;
+}
+
+/**
+ * Starts the workers for `threads` threads and waits until they are ready. Node waits for them only
+ * 2 s before running calls on one thread; on a loaded machine that would quietly turn a two-thread
+ * check into a one-thread one.
+ */
+export async function wasmWorkersReady(threads: number, timeoutMs = 20000): Promise<void> {
+  const threadsBefore = getNumThreads();
+  setNumThreads(threads);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const status = wasmStatus();
+      if (!status.available) throw new Error(`the wasm backend is unavailable: ${status.reason}`);
+      if (status.workers === threads - 1 && status.readyWorkers === status.workers) return;
+      if (Date.now() > deadline) throw new Error(`the wasm workers are not ready after ${timeoutMs} ms: ${JSON.stringify(status)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    setNumThreads(threadsBefore);
+  }
+}
