@@ -88,7 +88,6 @@ export { gradcheckSuite, runGradcheckSuite } from './app/gradcheck-suite';
 export type { SuiteCheck, SuiteResult } from './app/gradcheck-suite';
 export { configureGpuJs, gpuJsStatus, hasRealGpuContext, webglRenderer } from './kernels/gpujs/context';
 export type { GpuJsMode, GpuJsModule, GpuJsOptions, GpuJsStatus } from './kernels/gpujs/context';
-export { setNumThreads, getNumThreads } from './kernels/wasm/thread-count';
 export { wasmStatus } from './kernels/wasm/status';
 export type { WasmStatus } from './kernels/wasm/status';
 export * as models from './nn/models/index';

@@ -3,12 +3,11 @@
  * backend asked for — after a fallback (gpu.js or WebAssembly unavailable here), and how many
  * threads the wasm kernels use (fewer than asked on a page that is not cross-origin isolated).
  * Asking starts what it reports on: gpu.js' context, the wasm module, the worker threads.
+ * gpuJsStatus() and wasmStatus() give each backend's details.
  */
 import { type BackendName, getBackend } from './backend';
 import { gpuJsStatus } from './gpujs/context';
-import { wasmInstance, wasmUnavailableReason } from './wasm/instance';
-import { getNumThreads } from './wasm/thread-count';
-import { threadProblem, threadsAvailable } from './wasm/thread-pool';
+import { wasmStatus } from './wasm/status';
 
 export interface BackendStatus {
   /** The backend asked for: setBackend(), DROPGRAD_BACKEND, or the default order. */
@@ -28,13 +27,9 @@ export function backendStatus(): BackendStatus {
     return gpu.available ? { selected, running: selected, threads: 1 } : { selected, running: 'js', threads: 1, note: gpu.reason };
   }
   if (selected !== 'wasm') return { selected, running: selected, threads: 1 };
-  const unavailable = wasmUnavailableReason();
-  if (unavailable !== null) return { selected, running: 'js', threads: 1, note: unavailable };
-  const wasm = wasmInstance();
-  const wanted = getNumThreads();
-  const threads = threadsAvailable(wasm, wanted);
-  const problem = threadProblem(wasm, wanted);
-  return problem === undefined
-    ? { selected, running: selected, threads }
-    : { selected, running: selected, threads, note: `${wanted} threads asked for: ${problem}` };
+  const wasm = wasmStatus();
+  if (!wasm.available) return { selected, running: 'js', threads: 1, note: wasm.reason };
+  const reason = wasm.singleThreadReason;
+  if (reason === undefined) return { selected, running: selected, threads: wasm.threads };
+  return { selected, running: selected, threads: 1, note: `${wasm.threads} threads asked for, 1 running: ${reason}` };
 }

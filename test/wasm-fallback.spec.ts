@@ -99,7 +99,7 @@ describe('wasm backend errors and fallbacks', function () {
   ] as const) {
     it(`${what}: the default backend is 'js', and 'wasm' runs the js kernels after one warning`, () => {
       const script = `${sabotage}
-const { F, getBackend, linear, randn, setBackend, wasmStatus, withBackend } = load();
+const { F, backendStatus, getBackend, linear, randn, setBackend, wasmStatus, withBackend } = load();
 const backend = getBackend();
 const x = randn([2, 3, 9, 9], { dtype: 'float32' }), w = randn([4, 3, 3, 3], { dtype: 'float32' });
 const a = randn([8, 70], { dtype: 'float32' }), b = randn([90, 70], { dtype: 'float32' });
@@ -107,10 +107,15 @@ const expected = withBackend('js', () => [F.conv2d(x, w), linear(a, b)].map((t) 
 setBackend('wasm');
 const results = [];
 for (let i = 0; i < 3; i++) results.push([F.conv2d(x, w), linear(a, b)].map((t) => Array.from(t.data)));
-console.log(JSON.stringify({ backend, sameAsJs: results.every((r) => JSON.stringify(r) === JSON.stringify(expected)), status: wasmStatus() }));`;
+console.log(JSON.stringify({ backend, sameAsJs: results.every((r) => JSON.stringify(r) === JSON.stringify(expected)), status: wasmStatus(), summary: backendStatus() }));`;
       const { status, stdout, stderr } = runNode(script);
       expect(status, stderr).to.equal(0);
-      expect(JSON.parse(stdout)).to.deep.equal({ backend: 'js', sameAsJs: true, status: { available: false, reason } });
+      expect(JSON.parse(stdout)).to.deep.equal({
+        backend: 'js',
+        sameAsJs: true,
+        status: { available: false, reason },
+        summary: { selected: 'wasm', running: 'js', threads: 1, note: reason },
+      });
       expect(stderr).to.equal(`dropgrad: the wasm backend is unavailable (${reason}); running the js kernels instead\n`);
     });
   }

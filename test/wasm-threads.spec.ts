@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import {
   F,
+  backendStatus,
   type Tensor,
   getNumThreads,
   linear,
@@ -111,6 +112,10 @@ describe('wasm backend threads', () => {
     try {
       expect(wasmStatus()).to.deep.include({ available: true, sharedMemory: true, threads: 2, workers: 1, readyWorkers: 1 });
       expect(wasmStatus()).not.to.have.property('singleThreadReason');
+      expect(withBackend('wasm', backendStatus)).to.deep.equal({ selected: 'wasm', running: 'wasm', threads: 2 });
+      setNumThreads(1);
+      expect(withBackend('wasm', backendStatus)).to.deep.equal({ selected: 'wasm', running: 'wasm', threads: 1 });
+      expect(withBackend('js', backendStatus)).to.deep.equal({ selected: 'js', running: 'js', threads: 1 });
     } finally {
       setNumThreads(threadsBefore);
     }
