@@ -1,0 +1,190 @@
+/**
+ * pool2d on wasm memory, float32, with the semantics of kernels/pool2d/js.ts (read it and
+ * kernels/pool2d/kernels.ts for the rules): a max window keeps its first maximum, a NaN wins and a
+ * later NaN takes over, padding is −∞, a window with no tap inside the input gives −∞ and argmax −1;
+ * average sums are float64 and divided by rows.divisor[oh] · cols.divisor[ow], as the js kernels do,
+ * so the values are bitwise theirs. Threads split the planes (N·C): every output, and every
+ * gradient sum, is computed by one thread in one order whatever the thread count.
+ *
+ * Geometry arrives as the i32 blocks written by kernels/pool2d/wasm.ts.
+ */
+import { shareStart } from './gemm';
+
+// Max pooling slots, in the order kernels/pool2d/wasm.ts writes them; then the pointers: forward
+// x, out, argmax; backward dy, argmax, dx.
+const PLANES = 0, IN_H = 1, IN_W = 2, OUT_H = 3, OUT_W = 4, KH = 5, KW = 6, SH = 7, SW = 8;
+const PH = 9, PW = 10, DH = 11, DW = 12, P0 = 13, P1 = 14, P2 = 15;
+// Average pooling slots: planes, inH, inW, outH, outW, then the axis windows (rows then columns:
+// start and end i32, divisor f64), then x, out (forward) or dy, dx (backward).
+const ROW_START = 5, ROW_END = 6, ROW_DIVISOR = 7, COL_START = 8, COL_END = 9, COL_DIVISOR = 10, SRC = 11, DST = 12;
+
+@inline function arg(args: usize, slot: i32): i32 {
+  return load<i32>(args + ((<usize>slot) << 2));
+}
+@inline function ptr(args: usize, slot: i32): usize {
+  return <usize>load<u32>(args + ((<usize>slot) << 2));
+}
+@inline function at(base: usize, index: i32): usize {
+  return base + ((<usize>index) << 2);
+}
+@inline function f64At(base: usize, index: i32): usize {
+  return base + ((<usize>index) << 3);
+}
+
+/** The first tap k < kernel whose position origin + k·dilation is ≥ 0. */
+@inline function firstTap(origin: i32, dilation: i32, kernel: i32): i32 {
+  return origin >= 0 ? 0 : min(kernel, (-origin + dilation - 1) / dilation);
+}
+/** One past the last tap k < kernel whose position origin + k·dilation is < size (never below `first`). */
+@inline function lastTap(origin: i32, dilation: i32, size: i32, kernel: i32, first: i32): i32 {
+  return origin >= size ? first : max(first, min(kernel, (size - 1 - origin) / dilation + 1));
+}
+
+/** One max window, any geometry: out[o] and argmax[o] for output (oh, ow) of the plane at `x`. */
+function maxWindow(args: usize, x: usize, oh: i32, ow: i32, out: usize, argmax: usize): void {
+  const inH = arg(args, IN_H), inW = arg(args, IN_W), dH = arg(args, DH), dW = arg(args, DW);
+  const ihOrigin = oh * arg(args, SH) - arg(args, PH), iwOrigin = ow * arg(args, SW) - arg(args, PW);
+  const khFirst = firstTap(ihOrigin, dH, arg(args, KH)), khLast = lastTap(ihOrigin, dH, inH, arg(args, KH), khFirst);
+  const kwFirst = firstTap(iwOrigin, dW, arg(args, KW)), kwLast = lastTap(iwOrigin, dW, inW, arg(args, KW), kwFirst);
+  let best: f32 = -Infinity;
+  let bestIndex = khFirst == khLast || kwFirst == kwLast ? -1 : (ihOrigin + khFirst * dH) * inW + iwOrigin + kwFirst * dW;
+  for (let kh = khFirst; kh < khLast; kh++) {
+    const row = (ihOrigin + kh * dH) * inW + iwOrigin;
+    for (let kw = kwFirst; kw < kwLast; kw++) {
+      const index = row + kw * dW;
+      const value = load<f32>(at(x, index));
+      if (value > best || value != value) {
+        best = value;
+        bestIndex = index;
+      }
+    }
+  }
+  store<f32>(out, best);
+  store<i32>(argmax, bestIndex);
+}
+
+/** Whether the max pool is 2×2 with stride 2 and no padding or dilation: the training step's MaxPool2d(2). */
+function isTwoByTwo(args: usize): bool {
+  return (
+    arg(args, KH) == 2 && arg(args, KW) == 2 && arg(args, SH) == 2 && arg(args, SW) == 2 &&
+    arg(args, PH) == 0 && arg(args, PW) == 0 && arg(args, DH) == 1 && arg(args, DW) == 1
+  );
+}
+
+/** The lanes where tap value v replaces the best so far, by maxWindow's rule: greater, or NaN. */
+@inline function takeIfGreater(best: v128, v: v128): v128 {
+  return v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+}
+
+/**
+ * Four 2×2 windows at once: output row oh, outputs ow..ow+3 read input columns 2·ow…2·ow+7 of rows
+ * 2·oh and 2·oh+1; the taps are compared in window order (0,0), (0,1), (1,0), (1,1).
+ */
+@inline function fourWindows(x: usize, inW: i32, oh: i32, ow: i32, out: usize, argmax: usize): void {
+  const index00 = (2 * oh) * inW + 2 * ow;
+  const row0 = at(x, index00), row1 = at(row0, inW);
+  const a0 = v128.load(row0), a1 = v128.load(row0, 16), b0 = v128.load(row1), b1 = v128.load(row1, 16);
+  const i00 = i32x4.add(i32x4.splat(index00), i32x4(0, 2, 4, 6));
+  let best = f32x4.shuffle(a0, a1, 0, 2, 4, 6);
+  let index = i00;
+  let v = f32x4.shuffle(a0, a1, 1, 3, 5, 7);
+  let take = takeIfGreater(best, v);
+  best = v128.bitselect(v, best, take);
+  index = v128.bitselect(i32x4.add(i00, i32x4.splat(1)), index, take);
+  v = f32x4.shuffle(b0, b1, 0, 2, 4, 6);
+  take = takeIfGreater(best, v);
+  best = v128.bitselect(v, best, take);
+  index = v128.bitselect(i32x4.add(i00, i32x4.splat(inW)), index, take);
+  v = f32x4.shuffle(b0, b1, 1, 3, 5, 7);
+  take = takeIfGreater(best, v);
+  best = v128.bitselect(v, best, take);
+  index = v128.bitselect(i32x4.add(i00, i32x4.splat(inW + 1)), index, take);
+  v128.store(out, best);
+  v128.store(argmax, index);
+}
+
+export function maxPool2dForward(args: usize, thread: i32, threads: i32): void {
+  const inH = arg(args, IN_H), inW = arg(args, IN_W), outH = arg(args, OUT_H), outW = arg(args, OUT_W);
+  const x = ptr(args, P0), out = ptr(args, P1), argmax = ptr(args, P2);
+  const inPlane = inH * inW, outPlane = outH * outW;
+  const twoByTwo = isTwoByTwo(args);
+  // In the 2×2 case, output rows below fullRows and columns below vectorCols read only real input
+  // (ceil mode can add a last row or column of half windows; those take maxWindow).
+  const fullRows = twoByTwo ? min(outH, inH / 2) : 0;
+  const vectorCols = twoByTwo ? (min(outW, inW / 2) / 4) * 4 : 0;
+  const end = shareStart(arg(args, PLANES), 1, thread + 1, threads);
+  for (let p = shareStart(arg(args, PLANES), 1, thread, threads); p < end; p++) {
+    const plane = at(x, p * inPlane);
+    for (let oh = 0; oh < outH; oh++) {
+      const o = p * outPlane + oh * outW;
+      let ow = 0;
+      if (oh < fullRows) {
+        for (; ow < vectorCols; ow += 4) fourWindows(plane, inW, oh, ow, at(out, o + ow), at(argmax, o + ow));
+      }
+      for (; ow < outW; ow++) maxWindow(args, plane, oh, ow, at(out, o + ow), at(argmax, o + ow));
+    }
+  }
+}
+
+/** dx[p, argmax] += dy[p, o] for every output o of this thread's planes (none where argmax is −1). */
+export function maxPool2dBackward(args: usize, thread: i32, threads: i32): void {
+  const inPlane = arg(args, IN_H) * arg(args, IN_W), outPlane = arg(args, OUT_H) * arg(args, OUT_W);
+  const dy = ptr(args, P0), argmax = ptr(args, P1), dx = ptr(args, P2);
+  const end = shareStart(arg(args, PLANES), 1, thread + 1, threads);
+  for (let p = shareStart(arg(args, PLANES), 1, thread, threads); p < end; p++) {
+    const plane = at(dx, p * inPlane);
+    for (let o = p * outPlane; o < (p + 1) * outPlane; o++) {
+      const index = load<i32>(at(argmax, o));
+      if (index >= 0) store<f32>(at(plane, index), load<f32>(at(plane, index)) + load<f32>(at(dy, o)));
+    }
+  }
+}
+
+/** The divisor of window (oh, ow): rows.divisor[oh] · cols.divisor[ow]. */
+@inline function divisor(args: usize, oh: i32, ow: i32): f64 {
+  return load<f64>(f64At(ptr(args, ROW_DIVISOR), oh)) * load<f64>(f64At(ptr(args, COL_DIVISOR), ow));
+}
+
+export function avgPool2dForward(args: usize, thread: i32, threads: i32): void {
+  const inH = arg(args, IN_H), inW = arg(args, IN_W), outH = arg(args, OUT_H), outW = arg(args, OUT_W);
+  const rowStart = ptr(args, ROW_START), rowEnd = ptr(args, ROW_END), colStart = ptr(args, COL_START), colEnd = ptr(args, COL_END);
+  const x = ptr(args, SRC), out = ptr(args, DST);
+  const end = shareStart(arg(args, PLANES), 1, thread + 1, threads);
+  for (let p = shareStart(arg(args, PLANES), 1, thread, threads); p < end; p++) {
+    const plane = at(x, p * inH * inW);
+    for (let oh = 0; oh < outH; oh++) {
+      const r0 = load<i32>(at(rowStart, oh)), r1 = load<i32>(at(rowEnd, oh));
+      for (let ow = 0; ow < outW; ow++) {
+        const c0 = load<i32>(at(colStart, ow)), c1 = load<i32>(at(colEnd, ow));
+        let sum: f64 = 0;
+        for (let r = r0; r < r1; r++) {
+          for (let c = c0; c < c1; c++) sum += <f64>load<f32>(at(plane, r * inW + c));
+        }
+        store<f32>(at(out, (p * outH + oh) * outW + ow), <f32>(sum / divisor(args, oh, ow)));
+      }
+    }
+  }
+}
+
+export function avgPool2dBackward(args: usize, thread: i32, threads: i32): void {
+  const inH = arg(args, IN_H), inW = arg(args, IN_W), outH = arg(args, OUT_H), outW = arg(args, OUT_W);
+  const rowStart = ptr(args, ROW_START), rowEnd = ptr(args, ROW_END), colStart = ptr(args, COL_START), colEnd = ptr(args, COL_END);
+  const dy = ptr(args, SRC), dx = ptr(args, DST);
+  const end = shareStart(arg(args, PLANES), 1, thread + 1, threads);
+  for (let p = shareStart(arg(args, PLANES), 1, thread, threads); p < end; p++) {
+    const plane = at(dx, p * inH * inW);
+    for (let oh = 0; oh < outH; oh++) {
+      const r0 = load<i32>(at(rowStart, oh)), r1 = load<i32>(at(rowEnd, oh));
+      for (let ow = 0; ow < outW; ow++) {
+        const c0 = load<i32>(at(colStart, ow)), c1 = load<i32>(at(colEnd, ow));
+        const share = <f64>load<f32>(at(dy, (p * outH + oh) * outW + ow)) / divisor(args, oh, ow);
+        for (let r = r0; r < r1; r++) {
+          for (let c = c0; c < c1; c++) {
+            const to = at(plane, r * inW + c);
+            store<f32>(to, <f32>(<f64>load<f32>(to) + share));
+          }
+        }
+      }
+    }
+  }
+}
