@@ -31,36 +31,48 @@ const ROW_START = 5, ROW_END = 6, ROW_DIVISOR = 7, COL_START = 8, COL_END = 9, C
   return base + ((<usize>index) << 3);
 }
 
-/** The first tap k < kernel whose position origin + k·dilation is ≥ 0. */
+/** The first tap k < kernel whose position origin + k·dilation is ≥ 0 (a loop: cheaper than a division for small kernels). */
 @inline function firstTap(origin: i32, dilation: i32, kernel: i32): i32 {
-  return origin >= 0 ? 0 : min(kernel, (-origin + dilation - 1) / dilation);
+  let k = 0;
+  while (k < kernel && origin + k * dilation < 0) k++;
+  return k;
 }
 /** One past the last tap k < kernel whose position origin + k·dilation is < size (never below `first`). */
 @inline function lastTap(origin: i32, dilation: i32, size: i32, kernel: i32, first: i32): i32 {
-  return origin >= size ? first : max(first, min(kernel, (size - 1 - origin) / dilation + 1));
+  let k = kernel;
+  while (k > first && origin + (k - 1) * dilation >= size) k--;
+  return k;
 }
 
-/** One max window, any geometry: out[o] and argmax[o] for output (oh, ow) of the plane at `x`. */
-function maxWindow(args: usize, x: usize, oh: i32, ow: i32, out: usize, argmax: usize): void {
-  const inH = arg(args, IN_H), inW = arg(args, IN_W), dH = arg(args, DH), dW = arg(args, DW);
-  const ihOrigin = oh * arg(args, SH) - arg(args, PH), iwOrigin = ow * arg(args, SW) - arg(args, PW);
+/**
+ * Max windows (oh, ow) for ow in [from, outW) of the plane at `x`, any geometry; `out` and `argmax`
+ * point at output row oh. The row's taps are found once, each column's as it comes.
+ */
+function maxRow(args: usize, x: usize, oh: i32, from: i32, out: usize, argmax: usize): void {
+  const inH = arg(args, IN_H), inW = arg(args, IN_W), kW = arg(args, KW), sW = arg(args, SW), pW = arg(args, PW);
+  const dH = arg(args, DH), dW = arg(args, DW);
+  const ihOrigin = oh * arg(args, SH) - arg(args, PH);
   const khFirst = firstTap(ihOrigin, dH, arg(args, KH)), khLast = lastTap(ihOrigin, dH, inH, arg(args, KH), khFirst);
-  const kwFirst = firstTap(iwOrigin, dW, arg(args, KW)), kwLast = lastTap(iwOrigin, dW, inW, arg(args, KW), kwFirst);
-  let best: f32 = -Infinity;
-  let bestIndex = khFirst == khLast || kwFirst == kwLast ? -1 : (ihOrigin + khFirst * dH) * inW + iwOrigin + kwFirst * dW;
-  for (let kh = khFirst; kh < khLast; kh++) {
-    const row = (ihOrigin + kh * dH) * inW + iwOrigin;
-    for (let kw = kwFirst; kw < kwLast; kw++) {
-      const index = row + kw * dW;
-      const value = load<f32>(at(x, index));
-      if (value > best || value != value) {
-        best = value;
-        bestIndex = index;
+  for (let ow = from; ow < arg(args, OUT_W); ow++) {
+    const iwOrigin = ow * sW - pW;
+    const kwFirst = firstTap(iwOrigin, dW, kW), kwLast = lastTap(iwOrigin, dW, inW, kW, kwFirst);
+    // −∞ with the first in-bounds tap, so that tap wins even when it holds −∞; no tap: argmax −1.
+    let best: f32 = -Infinity;
+    let bestIndex = khFirst == khLast || kwFirst == kwLast ? -1 : (ihOrigin + khFirst * dH) * inW + iwOrigin + kwFirst * dW;
+    for (let kh = khFirst; kh < khLast; kh++) {
+      const row = (ihOrigin + kh * dH) * inW + iwOrigin;
+      for (let kw = kwFirst; kw < kwLast; kw++) {
+        const index = row + kw * dW;
+        const value = load<f32>(at(x, index));
+        // select, not if: on random data this branch is a coin toss.
+        const take = value > best || value != value;
+        best = select(value, best, take);
+        bestIndex = select(index, bestIndex, take);
       }
     }
+    store<f32>(at(out, ow), best);
+    store<i32>(at(argmax, ow), bestIndex);
   }
-  store<f32>(out, best);
-  store<i32>(argmax, bestIndex);
 }
 
 /** Whether the max pool is 2×2 with stride 2 and no padding or dilation: the training step's MaxPool2d(2). */
@@ -71,7 +83,7 @@ function isTwoByTwo(args: usize): bool {
   );
 }
 
-/** The lanes where tap value v replaces the best so far, by maxWindow's rule: greater, or NaN. */
+/** The lanes where tap value v replaces the best so far, by maxRow's rule: greater, or NaN. */
 @inline function takeIfGreater(best: v128, v: v128): v128 {
   return v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
 }
@@ -108,10 +120,10 @@ export function maxPool2dForward(args: usize, thread: i32, threads: i32): void {
   const x = ptr(args, P0), out = ptr(args, P1), argmax = ptr(args, P2);
   const inPlane = inH * inW, outPlane = outH * outW;
   const twoByTwo = isTwoByTwo(args);
-  // In the 2×2 case, output rows below fullRows and columns below vectorCols read only real input
-  // (ceil mode can add a last row or column of half windows; those take maxWindow).
+  // In the 2×2 case, output rows below fullRows and columns below fullCols read only real input
+  // (ceil mode can add a last row or column of half windows; those, and rows under 8 wide, take maxRow).
   const fullRows = twoByTwo ? min(outH, inH / 2) : 0;
-  const vectorCols = twoByTwo ? (min(outW, inW / 2) / 4) * 4 : 0;
+  const fullCols = twoByTwo ? min(outW, inW / 2) : 0;
   const end = shareStart(arg(args, PLANES), 1, thread + 1, threads);
   for (let p = shareStart(arg(args, PLANES), 1, thread, threads); p < end; p++) {
     const plane = at(x, p * inPlane);
@@ -119,9 +131,14 @@ export function maxPool2dForward(args: usize, thread: i32, threads: i32): void {
       const o = p * outPlane + oh * outW;
       let ow = 0;
       if (oh < fullRows) {
-        for (; ow < vectorCols; ow += 4) fourWindows(plane, inW, oh, ow, at(out, o + ow), at(argmax, o + ow));
+        for (; ow + 4 <= fullCols; ow += 4) fourWindows(plane, inW, oh, ow, at(out, o + ow), at(argmax, o + ow));
+        // The last 1–3 full windows: four ending at fullCols, rewriting some with the same values.
+        if (ow < fullCols && fullCols >= 4) {
+          fourWindows(plane, inW, oh, fullCols - 4, at(out, o + fullCols - 4), at(argmax, o + fullCols - 4));
+          ow = fullCols;
+        }
       }
-      for (; ow < outW; ow++) maxWindow(args, plane, oh, ow, at(out, o + ow), at(argmax, o + ow));
+      maxRow(args, plane, oh, ow, at(out, o), at(argmax, o));
     }
   }
 }
