@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 
-export { medianMs } from './median';
+export { interleavedMediansMs, medianMs } from './median';
 export type { TimingOptions } from './median';
 
 export interface Result {

@@ -28,7 +28,7 @@ import { type AvgPool2dGeometry, type MaxPool2dGeometry, type Pool2dKernels, avg
 import { jsPool2d } from '../kernels/pool2d/js';
 import { wasmPool2d } from '../kernels/pool2d/wasm';
 import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
-import { type Result, type TimingOptions, machine, medianMs, printTable } from './harness';
+import { type Result, type TimingOptions, interleavedMediansMs, machine, medianMs, printTable } from './harness';
 
 interface Case {
   name: string;
@@ -102,19 +102,20 @@ const trainingShapes: Array<[number, number, number, number]> = [
 ];
 const kernelTiming: TimingOptions = { warmup: 5, runs: 21 };
 
-/** Times `call` with the js kernels and the wasm ones on 1 and 2 threads; ops = the input's element count. */
+/**
+ * Times `call` with the js kernels and with the wasm ones on 1 and 2 threads, interleaved (see
+ * interleavedMediansMs); ops = the input's element count.
+ */
 function kernelTable<K>(title: string, js: K, wasm: K, elements: number, call: (kernels: K) => void): void {
   const previous = getNumThreads();
-  const wasmOn = (threads: number): number => {
+  const wasmOn = (threads: number) => (): void => {
     setNumThreads(threads);
-    return medianMs(() => call(wasm), kernelTiming);
+    call(wasm);
   };
-  const results: Result[] = [
-    { name: 'js', ms: medianMs(() => call(js), kernelTiming), flops: elements },
-    { name: 'wasm 1 thread', ms: wasmOn(1), flops: elements },
-    { name: 'wasm 2 threads', ms: wasmOn(2), flops: elements },
-  ];
+  const names = ['js', 'wasm 1 thread', 'wasm 2 threads'];
+  const ms = interleavedMediansMs([() => call(js), wasmOn(1), wasmOn(2)], kernelTiming);
   setNumThreads(previous);
+  const results: Result[] = names.map((name, i) => ({ name, ms: ms[i], flops: elements }));
   printTable(title, results, ['js', 'wasm 1 thread'], 2);
 }
 
@@ -166,7 +167,7 @@ function batchNormKernelTables([n, c, h, w]: [number, number, number, number]): 
 
 function kernelTables(): void {
   console.log(
-    `\npool2d and batch-norm kernels, js vs wasm (copies in and out included), float32, median of ${kernelTiming.runs} runs after ${kernelTiming.warmup} warm-up — ${machine()}`,
+    `\npool2d and batch-norm kernels, js vs wasm (copies in and out included), float32, median of ${kernelTiming.runs} interleaved runs after ${kernelTiming.warmup} warm-up — ${machine()}`,
   );
   for (const shape of trainingShapes) {
     poolKernelTables(shape);
