@@ -5,27 +5,13 @@ import { referencePool2d } from '../kernels/pool2d/reference';
 import { adaptiveWindows } from '../kernels/pool2d';
 import type { AvgPool2dGeometry, MaxPool2dGeometry } from '../kernels/pool2d';
 import { configureGpuJs, gpuJsStatus } from '../kernels/gpujs/context';
-import { avgGeometry, expectAvgPoolMatches, expectMaxPoolMatches, maxGeometry, poolCases, randomValues } from './helpers/pool2d-cases';
+import { avgGeometry, expectAvgPoolMatches, itMatchesReferenceOn, maxGeometry, poolCases, randomValues } from './helpers/pool2d-cases';
 
 describe('pool2d gpu.js kernels match the reference', () => {
   before(() => configureGpuJs());
   afterEach(() => expect(gpuJsStatus(), 'gpu.js is still in use').to.include({ available: true }));
 
-  poolCases.forEach((c, index) => {
-    for (const Type of [Float64Array, Float32Array]) {
-      it(`max: ${JSON.stringify(c)}, ${Type.name}`, () => {
-        const rng = new Generator(500 + index);
-        expectMaxPoolMatches(gpujsPool2d, maxGeometry(c), randomValues(Type, c.planes * c.inH * c.inW, rng), rng);
-      });
-
-      for (const rule of ['include', 'exclude', 'override'] as const) {
-        it(`avg (${rule} pad): ${JSON.stringify({ ...c, d: undefined })}, ${Type.name}`, () => {
-          const rng = new Generator(700 + index);
-          expectAvgPoolMatches(gpujsPool2d, avgGeometry(c, rule), randomValues(Type, c.planes * c.inH * c.inW, rng), rng);
-        });
-      }
-    }
-  });
+  itMatchesReferenceOn(gpujsPool2d, poolCases, [Float64Array, Float32Array], { max: 500, avg: 700 });
 
   it('adaptive average pooling (overlapping, uneven bins), forward and backward', () => {
     const rng = new Generator(900);

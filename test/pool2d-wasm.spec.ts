@@ -8,6 +8,7 @@ import {
   avgGeometry,
   expectAvgPoolMatches,
   expectMaxPoolMatches,
+  itMatchesReferenceOn,
   maxGeometry,
   poolCases,
   randomValues,
@@ -43,24 +44,13 @@ function awkward(size: number, rng: Generator): Float32Array {
 }
 
 describe('pool2d wasm kernels match the reference', () => {
-  cases.forEach((c, index) => {
-    it(`max: ${JSON.stringify(c)}`, () => {
-      const rng = new Generator(1500 + index);
-      expectMaxPoolMatches(wasmPool2d, maxGeometry(c), randomValues(Float32Array, c.planes * c.inH * c.inW, rng), rng);
-    });
+  itMatchesReferenceOn(wasmPool2d, cases, [Float32Array], { max: 1500, avg: 1700 });
 
+  cases.forEach((c, index) => {
     it(`max with ties, NaN and −∞: ${JSON.stringify(c)}`, () => {
       const rng = new Generator(1600 + index);
       expectMaxPoolMatches(wasmPool2d, maxGeometry(c), awkward(c.planes * c.inH * c.inW, rng), rng);
     });
-
-    for (const rule of ['include', 'exclude', 'override'] as const) {
-      if (c.d[0] !== 1 || c.d[1] !== 1) continue; // average pooling has no dilation
-      it(`avg (${rule} pad): ${JSON.stringify({ ...c, d: undefined })}`, () => {
-        const rng = new Generator(1700 + index);
-        expectAvgPoolMatches(wasmPool2d, avgGeometry(c, rule), randomValues(Float32Array, c.planes * c.inH * c.inW, rng), rng);
-      });
-    }
   });
 
   it('adaptive average pooling (overlapping, uneven bins) and global average pooling', () => {

@@ -1,10 +1,12 @@
 /** Pooling cases and comparisons shared by the specs that check a pool2d kernel table against the reference. */
 import { expect } from 'chai';
-import type { Generator, TypedArray } from '../../index';
+import { Generator, type TypedArray } from '../../index';
 import { type AvgPool2dGeometry, type MaxPool2dGeometry, avgPoolWindows, pooledSize, withDivisor } from '../../kernels/pool2d';
 import type { Pool2dKernels } from '../../kernels/pool2d';
 import { referencePool2d } from '../../kernels/pool2d/reference';
 import { expectAllClose } from './close';
+
+type FloatArrayType = Float32ArrayConstructor | Float64ArrayConstructor;
 
 export interface PoolCase {
   planes: number;
@@ -60,7 +62,7 @@ export function avgGeometry(c: PoolCase, rule: AvgRule): AvgPool2dGeometry {
 }
 
 /** Values already float32-exact, so float32 comparisons pick the same argmax as the reference. */
-export function randomValues(Type: Float32ArrayConstructor | Float64ArrayConstructor, size: number, rng: Generator): TypedArray {
+export function randomValues(Type: FloatArrayType, size: number, rng: Generator): TypedArray {
   const out = new Type(size);
   for (let i = 0; i < size; i++) out[i] = Math.fround(rng.uniform(-1, 1));
   return out;
@@ -102,4 +104,31 @@ export function expectAvgPoolMatches(kernels: Pool2dKernels, g: AvgPool2dGeometr
   kernels.avgPool2dBackward(dy, g, dx);
   referencePool2d.avgPool2dBackward(dy, g, wantDx);
   expectFloat32Close(dx, wantDx, 'backward');
+}
+
+/**
+ * Defines, for every case and array type, one spec comparing `kernels`' max pooling with the
+ * reference and one per divisor rule for average pooling (which ignores the case's dilation);
+ * `seeds` make each case's data.
+ */
+export function itMatchesReferenceOn(
+  kernels: Pool2dKernels,
+  cases: readonly PoolCase[],
+  types: readonly FloatArrayType[],
+  seeds: { max: number; avg: number },
+): void {
+  cases.forEach((c, index) => {
+    for (const Type of types) {
+      it(`max: ${JSON.stringify(c)}, ${Type.name}`, () => {
+        const rng = new Generator(seeds.max + index);
+        expectMaxPoolMatches(kernels, maxGeometry(c), randomValues(Type, c.planes * c.inH * c.inW, rng), rng);
+      });
+      for (const rule of ['include', 'exclude', 'override'] as const) {
+        it(`avg (${rule} pad): ${JSON.stringify({ ...c, d: undefined })}, ${Type.name}`, () => {
+          const rng = new Generator(seeds.avg + index);
+          expectAvgPoolMatches(kernels, avgGeometry(c, rule), randomValues(Type, c.planes * c.inH * c.inW, rng), rng);
+        });
+      }
+    }
+  });
 }

@@ -12,23 +12,15 @@
  * lists, in the order kernels/batchnorm/wasm.ts writes them.
  */
 import { shareStart } from './gemm';
+import { arg, f32At, f64At, ptr } from './memory';
 
 const BATCH = 0, CHANNELS = 1, SPATIAL = 2;
 
-@inline function arg(args: usize, slot: i32): i32 {
-  return load<i32>(args + ((<usize>slot) << 2));
-}
-@inline function ptr(args: usize, slot: i32): usize {
-  return <usize>load<u32>(args + ((<usize>slot) << 2));
-}
-@inline function at(base: usize, index: i32): usize {
-  return base + ((<usize>index) << 2);
-}
 @inline function channelValue(vector: usize, c: i32): f64 {
-  return load<f64>(vector + ((<usize>c) << 3));
+  return load<f64>(f64At(vector, c));
 }
 @inline function setChannelValue(vector: usize, c: i32, value: f64): void {
-  store<f64>(vector + ((<usize>c) << 3), value);
+  store<f64>(f64At(vector, c), value);
 }
 
 /** Lanes 0, 1 and lanes 2, 3 of four float32 values, as float64x2. */
@@ -62,16 +54,16 @@ function channelSum(args: usize, x: usize, c: i32, mu: f64, squared: bool): f64 
   let lo = f64x2.splat(0), hi = f64x2.splat(0);
   let tail: f64 = 0;
   for (let n = 0; n < arg(args, BATCH); n++) {
-    const values = at(x, run(args, n, c));
+    const values = f32At(x, run(args, n, c));
     let s = 0;
     for (; s + 4 <= spatial; s += 4) {
-      const v = v128.load(at(values, s));
+      const v = v128.load(f32At(values, s));
       const dLo = f64x2.sub(low(v), vmu), dHi = f64x2.sub(high(v), vmu);
       lo = f64x2.add(lo, squared ? f64x2.mul(dLo, dLo) : dLo);
       hi = f64x2.add(hi, squared ? f64x2.mul(dHi, dHi) : dHi);
     }
     for (; s < spatial; s++) {
-      const d = <f64>load<f32>(at(values, s)) - mu;
+      const d = <f64>load<f32>(f32At(values, s)) - mu;
       tail += squared ? d * d : d;
     }
   }
@@ -100,15 +92,15 @@ export function batchNormNormalize(args: usize, thread: i32, threads: i32): void
     const vmu = f64x2.splat(mu), va = f64x2.splat(a), vb = f64x2.splat(b);
     for (let n = 0; n < arg(args, BATCH); n++) {
       const first = run(args, n, c);
-      const xs = at(x, first), ys = at(y, first);
+      const xs = f32At(x, first), ys = f32At(y, first);
       let s = 0;
       for (; s + 4 <= spatial; s += 4) {
-        const v = v128.load(at(xs, s));
+        const v = v128.load(f32At(xs, s));
         const lo = f64x2.add(f64x2.mul(f64x2.sub(low(v), vmu), va), vb);
         const hi = f64x2.add(f64x2.mul(f64x2.sub(high(v), vmu), va), vb);
-        v128.store(at(ys, s), demote(lo, hi));
+        v128.store(f32At(ys, s), demote(lo, hi));
       }
-      for (; s < spatial; s++) store<f32>(at(ys, s), <f32>((<f64>load<f32>(at(xs, s)) - mu) * a + b));
+      for (; s < spatial; s++) store<f32>(f32At(ys, s), <f32>((<f64>load<f32>(f32At(xs, s)) - mu) * a + b));
     }
   }
 }
@@ -124,10 +116,10 @@ export function batchNormGradientSums(args: usize, thread: i32, threads: i32): v
     let plain: f64 = 0, centered: f64 = 0;
     for (let n = 0; n < arg(args, BATCH); n++) {
       const first = run(args, n, c);
-      const gs = at(dy, first), xs = at(x, first);
+      const gs = f32At(dy, first), xs = f32At(x, first);
       let s = 0;
       for (; s + 4 <= spatial; s += 4) {
-        const g = v128.load(at(gs, s)), v = v128.load(at(xs, s));
+        const g = v128.load(f32At(gs, s)), v = v128.load(f32At(xs, s));
         const gLo = low(g), gHi = high(g);
         plainLo = f64x2.add(plainLo, gLo);
         plainHi = f64x2.add(plainHi, gHi);
@@ -135,9 +127,9 @@ export function batchNormGradientSums(args: usize, thread: i32, threads: i32): v
         centeredHi = f64x2.add(centeredHi, f64x2.mul(gHi, f64x2.sub(high(v), vmu)));
       }
       for (; s < spatial; s++) {
-        const g = <f64>load<f32>(at(gs, s));
+        const g = <f64>load<f32>(f32At(gs, s));
         plain += g;
-        centered += g * (<f64>load<f32>(at(xs, s)) - mu);
+        centered += g * (<f64>load<f32>(f32At(xs, s)) - mu);
       }
     }
     setChannelValue(ptr(args, 6), c, lanes(f64x2.add(plainLo, plainHi)) + plain);
@@ -156,17 +148,17 @@ export function batchNormInputGradient(args: usize, thread: i32, threads: i32): 
     const vmu = f64x2.splat(mu), vgain = f64x2.splat(gain), voffset = f64x2.splat(offset), vslope = f64x2.splat(slope);
     for (let n = 0; n < arg(args, BATCH); n++) {
       const first = run(args, n, c);
-      const gs = at(dy, first), xs = at(x, first), out = at(dx, first);
+      const gs = f32At(dy, first), xs = f32At(x, first), out = f32At(dx, first);
       let s = 0;
       for (; s + 4 <= spatial; s += 4) {
-        const g = v128.load(at(gs, s)), v = v128.load(at(xs, s));
+        const g = v128.load(f32At(gs, s)), v = v128.load(f32At(xs, s));
         const lo = f64x2.mul(vgain, f64x2.sub(f64x2.sub(low(g), voffset), f64x2.mul(f64x2.sub(low(v), vmu), vslope)));
         const hi = f64x2.mul(vgain, f64x2.sub(f64x2.sub(high(g), voffset), f64x2.mul(f64x2.sub(high(v), vmu), vslope)));
-        v128.store(at(out, s), demote(lo, hi));
+        v128.store(f32At(out, s), demote(lo, hi));
       }
       for (; s < spatial; s++) {
-        const g = <f64>load<f32>(at(gs, s)), v = <f64>load<f32>(at(xs, s));
-        store<f32>(at(out, s), <f32>(gain * (g - offset - (v - mu) * slope)));
+        const g = <f64>load<f32>(f32At(gs, s)), v = <f64>load<f32>(f32At(xs, s));
+        store<f32>(f32At(out, s), <f32>(gain * (g - offset - (v - mu) * slope)));
       }
     }
   }

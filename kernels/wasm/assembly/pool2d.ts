@@ -9,6 +9,7 @@
  * Geometry arrives as the i32 blocks written by kernels/pool2d/wasm.ts.
  */
 import { shareStart } from './gemm';
+import { arg, f32At, f64At, ptr } from './memory';
 
 // Max pooling slots, in the order kernels/pool2d/wasm.ts writes them; then the pointers: forward
 // x, out, argmax; backward dy, argmax, dx.
@@ -17,19 +18,6 @@ const PH = 9, PW = 10, DH = 11, DW = 12, P0 = 13, P1 = 14, P2 = 15;
 // Average pooling slots: planes, inH, inW, outH, outW, then the axis windows (rows then columns:
 // start and end i32, divisor f64), then x, out (forward) or dy, dx (backward).
 const ROW_START = 5, ROW_END = 6, ROW_DIVISOR = 7, COL_START = 8, COL_END = 9, COL_DIVISOR = 10, SRC = 11, DST = 12;
-
-@inline function arg(args: usize, slot: i32): i32 {
-  return load<i32>(args + ((<usize>slot) << 2));
-}
-@inline function ptr(args: usize, slot: i32): usize {
-  return <usize>load<u32>(args + ((<usize>slot) << 2));
-}
-@inline function at(base: usize, index: i32): usize {
-  return base + ((<usize>index) << 2);
-}
-@inline function f64At(base: usize, index: i32): usize {
-  return base + ((<usize>index) << 3);
-}
 
 /** The first tap k < kernel whose position origin + k·dilation is ≥ 0 (a loop: cheaper than a division for small kernels). */
 @inline function firstTap(origin: i32, dilation: i32, kernel: i32): i32 {
@@ -63,15 +51,15 @@ function maxRow(args: usize, x: usize, oh: i32, from: i32, out: usize, argmax: u
       const row = (ihOrigin + kh * dH) * inW + iwOrigin;
       for (let kw = kwFirst; kw < kwLast; kw++) {
         const index = row + kw * dW;
-        const value = load<f32>(at(x, index));
+        const value = load<f32>(f32At(x, index));
         // select, not if: on random data this branch is a coin toss.
         const take = value > best || value != value;
         best = select(value, best, take);
         bestIndex = select(index, bestIndex, take);
       }
     }
-    store<f32>(at(out, ow), best);
-    store<i32>(at(argmax, ow), bestIndex);
+    store<f32>(f32At(out, ow), best);
+    store<i32>(f32At(argmax, ow), bestIndex);
   }
 }
 
@@ -94,7 +82,7 @@ function isTwoByTwo(args: usize): bool {
  */
 @inline function fourWindows(x: usize, inW: i32, oh: i32, ow: i32, out: usize, argmax: usize): void {
   const index00 = (2 * oh) * inW + 2 * ow;
-  const row0 = at(x, index00), row1 = at(row0, inW);
+  const row0 = f32At(x, index00), row1 = f32At(row0, inW);
   const a0 = v128.load(row0), a1 = v128.load(row0, 16), b0 = v128.load(row1), b1 = v128.load(row1, 16);
   const i00 = i32x4.add(i32x4.splat(index00), i32x4(0, 2, 4, 6));
   let best = f32x4.shuffle(a0, a1, 0, 2, 4, 6);
@@ -126,19 +114,19 @@ export function maxPool2dForward(args: usize, thread: i32, threads: i32): void {
   const fullCols = twoByTwo ? min(outW, inW / 2) : 0;
   const end = shareStart(arg(args, PLANES), 1, thread + 1, threads);
   for (let p = shareStart(arg(args, PLANES), 1, thread, threads); p < end; p++) {
-    const plane = at(x, p * inPlane);
+    const plane = f32At(x, p * inPlane);
     for (let oh = 0; oh < outH; oh++) {
       const o = p * outPlane + oh * outW;
       let ow = 0;
       if (oh < fullRows) {
-        for (; ow + 4 <= fullCols; ow += 4) fourWindows(plane, inW, oh, ow, at(out, o + ow), at(argmax, o + ow));
+        for (; ow + 4 <= fullCols; ow += 4) fourWindows(plane, inW, oh, ow, f32At(out, o + ow), f32At(argmax, o + ow));
         // The last 1–3 full windows: four ending at fullCols, rewriting some with the same values.
         if (ow < fullCols && fullCols >= 4) {
-          fourWindows(plane, inW, oh, fullCols - 4, at(out, o + fullCols - 4), at(argmax, o + fullCols - 4));
+          fourWindows(plane, inW, oh, fullCols - 4, f32At(out, o + fullCols - 4), f32At(argmax, o + fullCols - 4));
           ow = fullCols;
         }
       }
-      maxRow(args, plane, oh, ow, at(out, o), at(argmax, o));
+      maxRow(args, plane, oh, ow, f32At(out, o), f32At(argmax, o));
     }
   }
 }
@@ -149,59 +137,54 @@ export function maxPool2dBackward(args: usize, thread: i32, threads: i32): void 
   const dy = ptr(args, P0), argmax = ptr(args, P1), dx = ptr(args, P2);
   const end = shareStart(arg(args, PLANES), 1, thread + 1, threads);
   for (let p = shareStart(arg(args, PLANES), 1, thread, threads); p < end; p++) {
-    const plane = at(dx, p * inPlane);
+    const plane = f32At(dx, p * inPlane);
     for (let o = p * outPlane; o < (p + 1) * outPlane; o++) {
-      const index = load<i32>(at(argmax, o));
-      if (index >= 0) store<f32>(at(plane, index), load<f32>(at(plane, index)) + load<f32>(at(dy, o)));
+      const index = load<i32>(f32At(argmax, o));
+      if (index >= 0) store<f32>(f32At(plane, index), load<f32>(f32At(plane, index)) + load<f32>(f32At(dy, o)));
     }
   }
 }
 
-/** The divisor of window (oh, ow): rows.divisor[oh] · cols.divisor[ow]. */
-@inline function divisor(args: usize, oh: i32, ow: i32): f64 {
-  return load<f64>(f64At(ptr(args, ROW_DIVISOR), oh)) * load<f64>(f64At(ptr(args, COL_DIVISOR), ow));
-}
-
-export function avgPool2dForward(args: usize, thread: i32, threads: i32): void {
+/**
+ * Every average window of this thread's planes: forward (scatter false) out[o] = Σ x over the window
+ * / divisor; backward (scatter true) dx += dy[o] / divisor over the window. Windows are visited in
+ * output order, as the js kernels do, so overlapping windows add into dx in their order.
+ */
+@inline function averageWindows(args: usize, thread: i32, threads: i32, scatter: bool): void {
   const inH = arg(args, IN_H), inW = arg(args, IN_W), outH = arg(args, OUT_H), outW = arg(args, OUT_W);
   const rowStart = ptr(args, ROW_START), rowEnd = ptr(args, ROW_END), colStart = ptr(args, COL_START), colEnd = ptr(args, COL_END);
-  const x = ptr(args, SRC), out = ptr(args, DST);
+  const rowDivisor = ptr(args, ROW_DIVISOR), colDivisor = ptr(args, COL_DIVISOR);
+  const src = ptr(args, SRC), dst = ptr(args, DST);
   const end = shareStart(arg(args, PLANES), 1, thread + 1, threads);
   for (let p = shareStart(arg(args, PLANES), 1, thread, threads); p < end; p++) {
-    const plane = at(x, p * inH * inW);
+    const plane = f32At(scatter ? dst : src, p * inH * inW);
     for (let oh = 0; oh < outH; oh++) {
-      const r0 = load<i32>(at(rowStart, oh)), r1 = load<i32>(at(rowEnd, oh));
+      const r0 = load<i32>(f32At(rowStart, oh)), r1 = load<i32>(f32At(rowEnd, oh));
       for (let ow = 0; ow < outW; ow++) {
-        const c0 = load<i32>(at(colStart, ow)), c1 = load<i32>(at(colEnd, ow));
+        const c0 = load<i32>(f32At(colStart, ow)), c1 = load<i32>(f32At(colEnd, ow));
+        const o = f32At(scatter ? src : dst, (p * outH + oh) * outW + ow);
+        const divisor = load<f64>(f64At(rowDivisor, oh)) * load<f64>(f64At(colDivisor, ow));
+        const share = scatter ? <f64>load<f32>(o) / divisor : 0;
         let sum: f64 = 0;
         for (let r = r0; r < r1; r++) {
-          for (let c = c0; c < c1; c++) sum += <f64>load<f32>(at(plane, r * inW + c));
+          for (let c = c0; c < c1; c++) {
+            const at = f32At(plane, r * inW + c);
+            if (scatter) store<f32>(at, <f32>(<f64>load<f32>(at) + share));
+            else sum += <f64>load<f32>(at);
+          }
         }
-        store<f32>(at(out, (p * outH + oh) * outW + ow), <f32>(sum / divisor(args, oh, ow)));
+        if (!scatter) store<f32>(o, <f32>(sum / divisor));
       }
     }
   }
 }
 
+/** Slots: the average block, then x, out. */
+export function avgPool2dForward(args: usize, thread: i32, threads: i32): void {
+  averageWindows(args, thread, threads, false);
+}
+
+/** Slots: the average block, then dy, dx (accumulated into). */
 export function avgPool2dBackward(args: usize, thread: i32, threads: i32): void {
-  const inH = arg(args, IN_H), inW = arg(args, IN_W), outH = arg(args, OUT_H), outW = arg(args, OUT_W);
-  const rowStart = ptr(args, ROW_START), rowEnd = ptr(args, ROW_END), colStart = ptr(args, COL_START), colEnd = ptr(args, COL_END);
-  const dy = ptr(args, SRC), dx = ptr(args, DST);
-  const end = shareStart(arg(args, PLANES), 1, thread + 1, threads);
-  for (let p = shareStart(arg(args, PLANES), 1, thread, threads); p < end; p++) {
-    const plane = at(dx, p * inH * inW);
-    for (let oh = 0; oh < outH; oh++) {
-      const r0 = load<i32>(at(rowStart, oh)), r1 = load<i32>(at(rowEnd, oh));
-      for (let ow = 0; ow < outW; ow++) {
-        const c0 = load<i32>(at(colStart, ow)), c1 = load<i32>(at(colEnd, ow));
-        const share = <f64>load<f32>(at(dy, (p * outH + oh) * outW + ow)) / divisor(args, oh, ow);
-        for (let r = r0; r < r1; r++) {
-          for (let c = c0; c < c1; c++) {
-            const to = at(plane, r * inW + c);
-            store<f32>(to, <f32>(<f64>load<f32>(to) + share));
-          }
-        }
-      }
-    }
-  }
+  averageWindows(args, thread, threads, true);
 }
