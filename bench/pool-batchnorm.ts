@@ -8,6 +8,8 @@
  * The per-kernel tables time each pool2d and batch-norm kernel of the js backend against the wasm
  * one on 1 and 2 threads (copies into and out of wasm memory included) on the shapes of the
  * training step (models.smallCnn, batch 64): they decide which kernels the wasm backend runs.
+ * Their "GFLOP/s" counts one operation per input element. Peers measured on this machine while
+ * other work runs are timed in interleaved rounds (dropgrad's backends too), so load hits all alike.
  *
  * batchNorm is timed in training mode: per-channel moments, normalization and (dropgrad) the
  * running-stat update; tfjs computes tf.moments then tf.batchNorm, and differentiates through
@@ -46,7 +48,10 @@ type Layer = 'maxPool2d' | 'batchNorm';
 const timing: TimingOptions = { warmup: 3, runs: 9 };
 const peers = ['dropgrad reference', 'dropgrad js', 'tfjs cpu', 'tfjs wasm'];
 
-function dropgrad(layer: Layer, c: Case, backend: BackendName, withBackward: boolean): number {
+const dropgradBackends: readonly BackendName[] = ['reference', 'js', 'wasm'];
+
+/** dropgrad's median ms on each of dropgradBackends, timed in interleaved rounds (same inputs for all). */
+function dropgrad(layer: Layer, c: Case, withBackward: boolean): Result[] {
   const x = randn([c.n, c.c, c.size, c.size], { dtype: 'float32', requiresGrad: withBackward });
   const weight = ones([c.c], { dtype: 'float32', requiresGrad: withBackward });
   const bias = zeros([c.c], { dtype: 'float32', requiresGrad: withBackward });
@@ -58,7 +63,12 @@ function dropgrad(layer: Layer, c: Case, backend: BackendName, withBackward: boo
     const y = forward();
     if (withBackward) y.backward(upstream);
   };
-  return withBackend(backend, () => medianMs(step, timing));
+  const ms = interleavedMediansMs(
+    dropgradBackends.map((backend) => () => withBackend(backend, step)),
+    timing,
+  );
+  const flops = nominalOps(layer, c, withBackward);
+  return dropgradBackends.map((backend, i) => ({ name: `dropgrad ${backend}`, ms: ms[i], flops }));
 }
 
 async function tfjs(layer: Layer, c: Case, backend: 'cpu' | 'wasm', withBackward: boolean): Promise<number> {
@@ -179,25 +189,20 @@ async function main(): Promise<void> {
   kernelTables();
   if (process.argv[2] === 'kernels') return;
   console.log(
-    `maxPool2d (2×2, stride 2) and batchNorm (training) benchmark (float32, median of ${timing.runs} runs after ${timing.warmup} warm-up) — ${machine()}`,
+    `\nmaxPool2d (2×2, stride 2) and batchNorm (training) benchmark (float32, median of ${timing.runs} runs after ${timing.warmup} warm-up; dropgrad's backends interleaved) — ${machine()}`,
   );
   for (const c of cases) {
     for (const layer of ['maxPool2d', 'batchNorm'] as const) {
       const forwardOps = nominalOps(layer, c, false);
       const forward: Result[] = [
-        { name: 'dropgrad reference', ms: dropgrad(layer, c, 'reference', false), flops: forwardOps },
-        { name: 'dropgrad js', ms: dropgrad(layer, c, 'js', false), flops: forwardOps },
-        { name: 'dropgrad wasm', ms: dropgrad(layer, c, 'wasm', false), flops: forwardOps },
+        ...dropgrad(layer, c, false),
         { name: 'tfjs cpu', ms: await tfjs(layer, c, 'cpu', false), flops: forwardOps },
         { name: 'tfjs wasm', ms: await tfjs(layer, c, 'wasm', false), flops: forwardOps },
       ];
       printTable(`${layer} ${c.name} — forward`, forward, peers);
-      const bothOps = nominalOps(layer, c, true);
       const both: Result[] = [
-        { name: 'dropgrad reference', ms: dropgrad(layer, c, 'reference', true), flops: bothOps },
-        { name: 'dropgrad js', ms: dropgrad(layer, c, 'js', true), flops: bothOps },
-        { name: 'dropgrad wasm', ms: dropgrad(layer, c, 'wasm', true), flops: bothOps },
-        { name: 'tfjs cpu', ms: await tfjs(layer, c, 'cpu', true), flops: bothOps },
+        ...dropgrad(layer, c, true),
+        { name: 'tfjs cpu', ms: await tfjs(layer, c, 'cpu', true), flops: nominalOps(layer, c, true) },
       ];
       printTable(`${layer} ${c.name} — fwd+bwd`, both, peers);
     }
