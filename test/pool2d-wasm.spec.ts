@@ -16,7 +16,8 @@ import {
 import { expectSameBits, withThreads } from './helpers/wasm-threads';
 
 // Beyond the shared cases: 2×2 stride 2 (the SIMD path) on widths with and without a column tail,
-// ceil mode's half windows on odd sizes, and MaxPool2d(2) on the training step's shape.
+// ceil mode's half windows on odd sizes, MaxPool2d(2) on the training step's shape, and rows wide
+// enough for the four-window path of other geometries.
 const twoByTwo = (planes: number, inH: number, inW: number, ceil: boolean): PoolCase => ({
   planes,
   inH,
@@ -35,6 +36,9 @@ const cases: PoolCase[] = [
   twoByTwo(1, 16, 8, false),
   twoByTwo(64 * 2, 28, 28, false),
   { planes: 2, inH: 11, inW: 23, k: [3, 3], s: [2, 2], p: [1, 1], d: [1, 1], ceil: true },
+  // Four-at-a-time windows of any stride, up to the last column they may read (and one past it).
+  { planes: 3, inH: 6, inW: 9, k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1], ceil: false },
+  { planes: 2, inH: 12, inW: 27, k: [3, 2], s: [2, 3], p: [1, 1], d: [2, 4], ceil: true },
 ];
 
 /** Values from {−∞, −1, 0, 1, NaN}: ties, NaNs (the last one wins) and −∞ in every lane position. */

@@ -32,17 +32,64 @@ const ROW_START = 5, ROW_END = 6, ROW_DIVISOR = 7, COL_START = 8, COL_END = 9, C
   return k;
 }
 
+/** The lanes where tap value v replaces the best so far, by maxRow's rule: greater, or NaN. */
+@inline function takeIfGreater(best: v128, v: v128): v128 {
+  return v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+}
+
+/** x[index] for the four lane indices. */
+@inline function gather(x: usize, index: v128): v128 {
+  let v = f32x4.splat(load<f32>(f32At(x, i32x4.extract_lane(index, 0))));
+  v = f32x4.replace_lane(v, 1, load<f32>(f32At(x, i32x4.extract_lane(index, 1))));
+  v = f32x4.replace_lane(v, 2, load<f32>(f32At(x, i32x4.extract_lane(index, 2))));
+  return f32x4.replace_lane(v, 3, load<f32>(f32At(x, i32x4.extract_lane(index, 3))));
+}
+
+/**
+ * Four max windows of one output row at once, any stride and dilation, for windows whose columns
+ * all lie inside the input and which have rows [khFirst, khLast) (not empty) inside: lane j is
+ * output column ow + j, its taps gathered and compared in window order as maxRow does (four
+ * independent compare chains instead of one).
+ */
+@inline function fourWindowsAnyStride(
+  x: usize, inW: i32, kW: i32, sW: i32, dH: i32, dW: i32,
+  ihOrigin: i32, khFirst: i32, khLast: i32, iwOrigin: i32, out: usize, argmax: usize,
+): void {
+  const lanes = i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(sW));
+  let bestIndex = i32x4.add(i32x4.splat((ihOrigin + khFirst * dH) * inW + iwOrigin), lanes);
+  let best = gather(x, bestIndex);
+  for (let kh = khFirst; kh < khLast; kh++) {
+    const row = (ihOrigin + kh * dH) * inW + iwOrigin;
+    for (let kw = kh == khFirst ? 1 : 0; kw < kW; kw++) {
+      const index = i32x4.add(i32x4.splat(row + kw * dW), lanes);
+      const v = gather(x, index);
+      const take = takeIfGreater(best, v);
+      best = v128.bitselect(v, best, take);
+      bestIndex = v128.bitselect(index, bestIndex, take);
+    }
+  }
+  v128.store(out, best);
+  v128.store(argmax, bestIndex);
+}
+
 /**
  * Max windows (oh, ow) for ow in [from, outW) of the plane at `x`, any geometry; `out` and `argmax`
- * point at output row oh. The row's taps are found once, each column's as it comes.
+ * point at output row oh. The row's taps are found once, each column's as it comes; four windows
+ * whose columns lie inside the input go through fourWindowsAnyStride.
  */
 function maxRow(args: usize, x: usize, oh: i32, from: i32, out: usize, argmax: usize): void {
   const inH = arg(args, IN_H), inW = arg(args, IN_W), kW = arg(args, KW), sW = arg(args, SW), pW = arg(args, PW);
   const dH = arg(args, DH), dW = arg(args, DW);
   const ihOrigin = oh * arg(args, SH) - arg(args, PH);
   const khFirst = firstTap(ihOrigin, dH, arg(args, KH)), khLast = lastTap(ihOrigin, dH, inH, arg(args, KH), khFirst);
-  for (let ow = from; ow < arg(args, OUT_W); ow++) {
+  const outW = arg(args, OUT_W);
+  for (let ow = from; ow < outW; ow++) {
     const iwOrigin = ow * sW - pW;
+    if (ow + 4 <= outW && khFirst < khLast && iwOrigin >= 0 && iwOrigin + 3 * sW + (kW - 1) * dW < inW) {
+      fourWindowsAnyStride(x, inW, kW, sW, dH, dW, ihOrigin, khFirst, khLast, iwOrigin, f32At(out, ow), f32At(argmax, ow));
+      ow += 3;
+      continue;
+    }
     const kwFirst = firstTap(iwOrigin, dW, kW), kwLast = lastTap(iwOrigin, dW, inW, kW, kwFirst);
     // −∞ with the first in-bounds tap, so that tap wins even when it holds −∞; no tap: argmax −1.
     let best: f32 = -Infinity;
@@ -52,7 +99,7 @@ function maxRow(args: usize, x: usize, oh: i32, from: i32, out: usize, argmax: u
       for (let kw = kwFirst; kw < kwLast; kw++) {
         const index = row + kw * dW;
         const value = load<f32>(f32At(x, index));
-        // select, not if: on random data this branch is a coin toss.
+        // select, not if: on random data the branch mispredicts.
         const take = value > best || value != value;
         best = select(value, best, take);
         bestIndex = select(index, bestIndex, take);
@@ -69,11 +116,6 @@ function isTwoByTwo(args: usize): bool {
     arg(args, KH) == 2 && arg(args, KW) == 2 && arg(args, SH) == 2 && arg(args, SW) == 2 &&
     arg(args, PH) == 0 && arg(args, PW) == 0 && arg(args, DH) == 1 && arg(args, DW) == 1
   );
-}
-
-/** The lanes where tap value v replaces the best so far, by maxRow's rule: greater, or NaN. */
-@inline function takeIfGreater(best: v128, v: v128): v128 {
-  return v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
 }
 
 /**
