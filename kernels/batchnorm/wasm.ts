@@ -6,13 +6,10 @@
 import { CallFrame } from '../wasm/call-frame';
 import { withWasm } from '../wasm/instance';
 import type { KernelName } from '../wasm/kernel-names';
-import { runKernel, threadsFor } from '../wasm/thread-pool';
+import { runKernel, threadsForValues } from '../wasm/thread-pool';
 import type { ChannelLayout } from './geometry';
 import { jsBatchNorm } from './js';
 import type { BatchNormKernels } from './kernels';
-
-/** Values per thread below which another thread's start-up costs more than it saves. */
-const valuesPerThread = 16384;
 
 type Operand = Float32Array | Float64Array;
 
@@ -27,7 +24,7 @@ function pass(name: KernelName, layout: ChannelLayout, inputs: Operand[], output
     const addresses = outputs.map((o) => frame.reserve(o.byteLength));
     const args = frame.args([layout.batch, layout.channels, layout.spatial, ...inputs.map((i) => frame.input(i)), ...addresses]);
     const values = layout.batch * layout.channels * layout.spatial;
-    runKernel(wasm, name, args, threadsFor(wasm, Math.min(layout.channels, values / valuesPerThread)));
+    runKernel(wasm, name, args, threadsForValues(wasm, layout.channels, values));
     outputs.forEach((o, i) => {
       o.set(o instanceof Float64Array ? frame.float64(addresses[i], o.length) : frame.float32(addresses[i], o.length));
     });

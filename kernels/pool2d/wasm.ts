@@ -6,16 +6,13 @@
 import { CallFrame } from '../wasm/call-frame';
 import { type WasmInstance, withWasm } from '../wasm/instance';
 import type { KernelName } from '../wasm/kernel-names';
-import { runKernel, threadsFor } from '../wasm/thread-pool';
+import { runKernel, threadsForValues } from '../wasm/thread-pool';
 import type { AvgPool2dGeometry, MaxPool2dGeometry } from './geometry';
 import { jsPool2d } from './js';
 import type { Pool2dKernels } from './kernels';
 
-/** Input values per thread below which another thread's start-up costs more than it saves. */
-const valuesPerThread = 16384;
-
 const threadsForPlanes = (wasm: WasmInstance, planes: number, planeSize: number): number =>
-  threadsFor(wasm, Math.min(planes, (planes * planeSize) / valuesPerThread));
+  threadsForValues(wasm, planes, planes * planeSize);
 
 /** The max pool geometry block (slot order of kernels/wasm/assembly/pool2d.ts). */
 const maxSlots = (g: MaxPool2dGeometry): number[] => [
