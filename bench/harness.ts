@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 
-export { medianMs } from './median';
+export { interleavedMediansMs, medianMs } from './median';
 export type { TimingOptions } from './median';
 
 export interface Result {
@@ -26,13 +26,16 @@ export function machine(): string {
   return `node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg()[0].toFixed(2)}`;
 }
 
-/** Prints `results` as a table with a "× vs <peer>" column for every name in `peers` present in results. */
-export function printTable(title: string, results: readonly Result[], peers: readonly string[]): void {
+/**
+ * Prints `results` as a table with a "× vs <peer>" column for every name in `peers` present in
+ * results; times with `msDigits` decimals (sub-millisecond kernels want 2).
+ */
+export function printTable(title: string, results: readonly Result[], peers: readonly string[], msDigits = 1): void {
   const present = peers.filter((p) => results.some((r) => r.name === p));
   const header = ['implementation', 'ms', 'GFLOP/s', ...present.map((p) => `× vs ${p}`)];
   const rows = results.map((r) => [
     r.name,
-    r.ms.toFixed(1),
+    r.ms.toFixed(msDigits),
     (r.flops / r.ms / 1e6).toFixed(2),
     ...present.map((p) => {
       const peer = results.find((q) => q.name === p);

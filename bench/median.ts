@@ -21,3 +21,24 @@ export function medianMs(fn: () => void, { warmup = 2, runs = 5 }: TimingOptions
   const mid = times.length >> 1;
   return times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
 }
+
+/**
+ * The median wall time of each of `fns`, timed in rounds (one call of each per round, after
+ * warm-up rounds), so that a change in the machine's load during the run hits every peer alike.
+ */
+export function interleavedMediansMs(fns: ReadonlyArray<() => void>, { warmup = 2, runs = 5 }: TimingOptions = {}): number[] {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) fn();
+  const times = fns.map((): number[] => []);
+  for (let i = 0; i < runs; i++) {
+    fns.forEach((fn, f) => {
+      const start = performance.now();
+      fn();
+      times[f].push(performance.now() - start);
+    });
+  }
+  return times.map((t) => {
+    t.sort((a, b) => a - b);
+    const mid = t.length >> 1;
+    return t.length % 2 === 1 ? t[mid] : (t[mid - 1] + t[mid]) / 2;
+  });
+}

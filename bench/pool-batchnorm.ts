@@ -1,8 +1,15 @@
 /**
- * maxPool2d and batchNorm benchmark: dropgrad's reference and js kernels against TensorFlow.js
- * (cpu backend; the wasm backend for forward), in one process, float32.
+ * maxPool2d and batchNorm benchmark: dropgrad's reference, js and wasm kernels against
+ * TensorFlow.js (cpu backend; the wasm backend for forward), in one process, float32.
  *
- *   npx tsx bench/pool-batchnorm.ts
+ *   npx tsx bench/pool-batchnorm.ts            (everything)
+ *   npx tsx bench/pool-batchnorm.ts kernels    (only the per-kernel tables)
+ *
+ * The per-kernel tables time each pool2d and batch-norm kernel of the js backend against the wasm
+ * one on 1 and 2 threads (copies into and out of wasm memory included) on the shapes of the
+ * training step (models.smallCnn, batch 64): they decide which kernels the wasm backend runs.
+ * Their "GFLOP/s" counts one operation per input element. Peers measured on this machine while
+ * other work runs are timed in interleaved rounds (dropgrad's backends too), so load hits all alike.
  *
  * batchNorm is timed in training mode: per-channel moments, normalization and (dropgrad) the
  * running-stat update; tfjs computes tf.moments then tf.batchNorm, and differentiates through
@@ -12,11 +19,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { type Tensor, ones, randn, withBackend, zeros } from '../index';
+import { Generator, type Tensor, ones, randn, withBackend, zeros } from '../index';
 import type { BackendName } from '../index';
 import { maxPool2d } from '../lib/ops/pool2d';
 import { batchNorm } from '../lib/ops/batchnorm';
-import { type Result, type TimingOptions, machine, medianMs, printTable } from './harness';
+import type { BatchNormKernels, ChannelLayout } from '../kernels/batchnorm';
+import { jsBatchNorm } from '../kernels/batchnorm/js';
+import { wasmBatchNorm } from '../kernels/batchnorm/wasm';
+import { type AvgPool2dGeometry, type MaxPool2dGeometry, type Pool2dKernels, avgPoolWindows } from '../kernels/pool2d';
+import { jsPool2d } from '../kernels/pool2d/js';
+import { wasmPool2d } from '../kernels/pool2d/wasm';
+import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
+import { type Result, type TimingOptions, interleavedMediansMs, machine, medianMs, printTable } from './harness';
 
 interface Case {
   name: string;
@@ -32,9 +46,12 @@ const cases: Case[] = [
 
 type Layer = 'maxPool2d' | 'batchNorm';
 const timing: TimingOptions = { warmup: 3, runs: 9 };
-const peers = ['dropgrad reference', 'tfjs cpu', 'tfjs wasm'];
+const peers = ['dropgrad reference', 'dropgrad js', 'tfjs cpu', 'tfjs wasm'];
 
-function dropgrad(layer: Layer, c: Case, backend: BackendName, withBackward: boolean): number {
+const dropgradBackends: readonly BackendName[] = ['reference', 'js', 'wasm'];
+
+/** dropgrad's median ms on each of dropgradBackends, timed in interleaved rounds (same inputs for all). */
+function dropgrad(layer: Layer, c: Case, withBackward: boolean): Result[] {
   const x = randn([c.n, c.c, c.size, c.size], { dtype: 'float32', requiresGrad: withBackward });
   const weight = ones([c.c], { dtype: 'float32', requiresGrad: withBackward });
   const bias = zeros([c.c], { dtype: 'float32', requiresGrad: withBackward });
@@ -46,7 +63,12 @@ function dropgrad(layer: Layer, c: Case, backend: BackendName, withBackward: boo
     const y = forward();
     if (withBackward) y.backward(upstream);
   };
-  return withBackend(backend, () => medianMs(step, timing));
+  const ms = interleavedMediansMs(
+    dropgradBackends.map((backend) => () => withBackend(backend, step)),
+    timing,
+  );
+  const flops = nominalOps(layer, c, withBackward);
+  return dropgradBackends.map((backend, i) => ({ name: `dropgrad ${backend}`, ms: ms[i], flops }));
 }
 
 async function tfjs(layer: Layer, c: Case, backend: 'cpu' | 'wasm', withBackward: boolean): Promise<number> {
@@ -83,25 +105,104 @@ function nominalOps(layer: Layer, c: Case, withBackward: boolean): number {
   return elements * (withBackward ? 16 : 8);
 }
 
-async function main(): Promise<void> {
+/** The activations that reach MaxPool2d(2) and BatchNorm2d in a training step of models.smallCnn (batch 64). */
+const trainingShapes: Array<[number, number, number, number]> = [
+  [64, 16, 28, 28],
+  [64, 32, 14, 14],
+];
+const kernelTiming: TimingOptions = { warmup: 5, runs: 21 };
+
+/**
+ * Times `call` with the js kernels and with the wasm ones on 1 and 2 threads, interleaved (see
+ * interleavedMediansMs); ops = the input's element count.
+ */
+function kernelTable<K>(title: string, js: K, wasm: K, elements: number, call: (kernels: K) => void): void {
+  const previous = getNumThreads();
+  const wasmOn = (threads: number) => (): void => {
+    setNumThreads(threads);
+    call(wasm);
+  };
+  const names = ['js', 'wasm 1 thread', 'wasm 2 threads'];
+  const ms = interleavedMediansMs([() => call(js), wasmOn(1), wasmOn(2)], kernelTiming);
+  setNumThreads(previous);
+  const results: Result[] = names.map((name, i) => ({ name, ms: ms[i], flops: elements }));
+  printTable(title, results, ['js', 'wasm 1 thread'], 2);
+}
+
+const randomFloat32 = (size: number, rng: Generator, offset = 0): Float32Array =>
+  Float32Array.from({ length: size }, () => offset + rng.normal());
+
+function poolKernelTables([n, c, h, w]: [number, number, number, number]): void {
+  const rng = new Generator(1);
+  const [outH, outW] = [Math.floor(h / 2), Math.floor(w / 2)];
+  const max: MaxPool2dGeometry = { planes: n * c, inH: h, inW: w, outH, outW, kH: 2, kW: 2, sH: 2, sW: 2, pH: 0, pW: 0, dH: 1, dW: 1 };
+  const avg: AvgPool2dGeometry = {
+    planes: n * c,
+    inH: h,
+    inW: w,
+    rows: avgPoolWindows(h, outH, 2, 2, 0, true),
+    cols: avgPoolWindows(w, outW, 2, 2, 0, true),
+  };
+  const x = randomFloat32(n * c * h * w, rng);
+  const dy = randomFloat32(n * c * outH * outW, rng);
+  const out = new Float32Array(dy.length);
+  const argmax = new Int32Array(dy.length);
+  const dx = new Float32Array(x.length);
+  jsPool2d.maxPool2dForward(x, max, out, argmax);
+  const shape = `[${n},${c},${h},${w}]`;
+  const table = (name: string, call: (k: Pool2dKernels) => void) => kernelTable(`${name} ${shape}`, jsPool2d, wasmPool2d, x.length, call);
+  table('maxPool2dForward 2×2', (k) => k.maxPool2dForward(x, max, out, argmax));
+  table('maxPool2dBackward 2×2', (k) => k.maxPool2dBackward(dy, argmax, max, dx));
+  table('avgPool2dForward 2×2', (k) => k.avgPool2dForward(x, avg, out));
+  table('avgPool2dBackward 2×2', (k) => k.avgPool2dBackward(dy, avg, dx));
+}
+
+function batchNormKernelTables([n, c, h, w]: [number, number, number, number]): void {
+  const rng = new Generator(2);
+  const layout: ChannelLayout = { batch: n, channels: c, spatial: h * w };
+  const x = randomFloat32(n * c * h * w, rng, 1);
+  const dy = randomFloat32(x.length, rng);
+  const y = new Float32Array(x.length);
+  const vector = (): Float64Array => Float64Array.from({ length: c }, () => rng.uniform(0.5, 1.5));
+  const [mean, variance, scale, shift, sumDy, sumDyCentered] = [vector(), vector(), vector(), vector(), vector(), vector()];
+  const coefficients = { mean, gain: vector(), offset: vector(), slope: vector() };
+  const shape = `[${n},${c},${h},${w}]`;
+  const table = (name: string, call: (k: BatchNormKernels) => void) =>
+    kernelTable(`${name} ${shape}`, jsBatchNorm, wasmBatchNorm, x.length, call);
+  table('batchNorm channelMoments', (k) => k.channelMoments(x, layout, mean, variance));
+  table('batchNorm normalize', (k) => k.normalize(x, layout, mean, scale, shift, y));
+  table('batchNorm gradientSums', (k) => k.gradientSums(dy, x, layout, mean, sumDy, sumDyCentered));
+  table('batchNorm inputGradient', (k) => k.inputGradient(dy, x, layout, coefficients, y));
+}
+
+function kernelTables(): void {
   console.log(
-    `maxPool2d (2×2, stride 2) and batchNorm (training) benchmark (float32, median of ${timing.runs} runs after ${timing.warmup} warm-up) — ${machine()}`,
+    `\npool2d and batch-norm kernels, js vs wasm (copies in and out included), float32, median of ${kernelTiming.runs} interleaved runs after ${kernelTiming.warmup} warm-up — ${machine()}`,
+  );
+  for (const shape of trainingShapes) {
+    poolKernelTables(shape);
+    batchNormKernelTables(shape);
+  }
+}
+
+async function main(): Promise<void> {
+  kernelTables();
+  if (process.argv[2] === 'kernels') return;
+  console.log(
+    `\nmaxPool2d (2×2, stride 2) and batchNorm (training) benchmark (float32, median of ${timing.runs} runs after ${timing.warmup} warm-up; dropgrad's backends interleaved) — ${machine()}`,
   );
   for (const c of cases) {
     for (const layer of ['maxPool2d', 'batchNorm'] as const) {
       const forwardOps = nominalOps(layer, c, false);
       const forward: Result[] = [
-        { name: 'dropgrad reference', ms: dropgrad(layer, c, 'reference', false), flops: forwardOps },
-        { name: 'dropgrad js', ms: dropgrad(layer, c, 'js', false), flops: forwardOps },
+        ...dropgrad(layer, c, false),
         { name: 'tfjs cpu', ms: await tfjs(layer, c, 'cpu', false), flops: forwardOps },
         { name: 'tfjs wasm', ms: await tfjs(layer, c, 'wasm', false), flops: forwardOps },
       ];
       printTable(`${layer} ${c.name} — forward`, forward, peers);
-      const bothOps = nominalOps(layer, c, true);
       const both: Result[] = [
-        { name: 'dropgrad reference', ms: dropgrad(layer, c, 'reference', true), flops: bothOps },
-        { name: 'dropgrad js', ms: dropgrad(layer, c, 'js', true), flops: bothOps },
-        { name: 'tfjs cpu', ms: await tfjs(layer, c, 'cpu', true), flops: bothOps },
+        ...dropgrad(layer, c, true),
+        { name: 'tfjs cpu', ms: await tfjs(layer, c, 'cpu', true), flops: nominalOps(layer, c, true) },
       ];
       printTable(`${layer} ${c.name} — fwd+bwd`, both, peers);
     }

@@ -9,6 +9,7 @@ import { referenceBatchNorm } from '../kernels/batchnorm/reference';
 import { expectAllClose } from './helpers/close';
 import { transposedLeaf } from './helpers/inputs';
 import { gpujsBatchNorm } from '../kernels/batchnorm/gpujs';
+import { wasmBatchNorm } from '../kernels/batchnorm/wasm';
 
 interface FixtureStep {
   input: number[];
@@ -42,7 +43,7 @@ const fixtures = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'batchnorm.
   scenarios: Record<string, FixtureScenario>;
 };
 
-const backends: readonly BackendName[] = ['reference', 'js'];
+const backends: readonly BackendName[] = ['reference', 'js', 'wasm'];
 const exact = { rtol: 1e-10, atol: 1e-10 };
 
 describe('batchNorm', () => {
@@ -52,6 +53,7 @@ describe('batchNorm', () => {
     expect(withBackend('reference', batchNormKernels)).to.equal(referenceBatchNorm);
     expect(withBackend('js', batchNormKernels)).to.equal(jsBatchNorm);
     expect(withBackend('gpu.js', batchNormKernels)).to.equal(gpujsBatchNorm);
+    expect(withBackend('wasm', batchNormKernels)).to.equal(wasmBatchNorm);
   });
 
   describe(`matches PyTorch ${fixtures.torchVersion} (test/fixtures/batchnorm.json)`, () => {
@@ -160,7 +162,7 @@ describe('batchNorm', () => {
     });
   });
 
-  describe('js and reference agree', () => {
+  describe('js and wasm agree with the reference', () => {
     const tolerances: Record<DType, { rtol: number; atol: number }> = {
       float64: { rtol: 1e-11, atol: 1e-12 },
       float32: { rtol: 1e-5, atol: 1e-5 },
@@ -172,35 +174,37 @@ describe('batchNorm', () => {
       [3, 16, 5, 7],
       [3, 4, 3, 2, 5],
     ];
-    for (const dtype of ['float64', 'float32'] as const) {
-      for (const shape of shapes) {
-        for (const training of [true, false]) {
-          it(`${JSON.stringify(shape)} ${dtype} ${training ? 'training' : 'eval'}: output, gradients, running stats`, () => {
-            const channels = shape[1];
-            const x = randn(shape, { dtype }).mul(2).add(3);
-            const weight = rand([channels], { dtype }).add(0.5);
-            const bias = randn([channels], { dtype });
-            const upstream = randn(shape, { dtype });
-            const run = (backend: BackendName) =>
-              withBackend(backend, () => {
-                const leaves = [x, weight, bias].map((t) => t.detach().requiresGrad_());
-                const runningMean = tensor(
-                  [...Array(channels).keys()].map((c) => c / 10),
-                  { dtype },
-                );
-                const runningVar = ones([channels], { dtype }).mul(1.5);
-                const y = batchNorm(leaves[0], runningMean, runningVar, leaves[1], leaves[2], training, 0.2);
-                y.backward(upstream);
-                return [y, ...leaves.map((t) => t.grad!), runningMean, runningVar];
+    for (const fastBackend of ['js', 'wasm'] as const) {
+      for (const dtype of ['float64', 'float32'] as const) {
+        for (const shape of shapes) {
+          for (const training of [true, false]) {
+            it(`${JSON.stringify(shape)} ${dtype} ${training ? 'training' : 'eval'} (${fastBackend}): output, gradients, running stats`, () => {
+              const channels = shape[1];
+              const x = randn(shape, { dtype }).mul(2).add(3);
+              const weight = rand([channels], { dtype }).add(0.5);
+              const bias = randn([channels], { dtype });
+              const upstream = randn(shape, { dtype });
+              const run = (backend: BackendName) =>
+                withBackend(backend, () => {
+                  const leaves = [x, weight, bias].map((t) => t.detach().requiresGrad_());
+                  const runningMean = tensor(
+                    [...Array(channels).keys()].map((c) => c / 10),
+                    { dtype },
+                  );
+                  const runningVar = ones([channels], { dtype }).mul(1.5);
+                  const y = batchNorm(leaves[0], runningMean, runningVar, leaves[1], leaves[2], training, 0.2);
+                  y.backward(upstream);
+                  return [y, ...leaves.map((t) => t.grad!), runningMean, runningVar];
+                });
+              const fast = run(fastBackend);
+              const reference = run('reference');
+              const names = ['output', 'dx', 'dweight', 'dbias', 'running_mean', 'running_var'];
+              fast.forEach((t, i) => {
+                expect(t.dtype, names[i]).to.equal(dtype);
+                expectAllClose(t.data, reference[i].data, tolerances[dtype], names[i]);
               });
-            const fast = run('js');
-            const reference = run('reference');
-            const names = ['output', 'dx', 'dweight', 'dbias', 'running_mean', 'running_var'];
-            fast.forEach((t, i) => {
-              expect(t.dtype, names[i]).to.equal(dtype);
-              expectAllClose(t.data, reference[i].data, tolerances[dtype], names[i]);
             });
-          });
+          }
         }
       }
     }

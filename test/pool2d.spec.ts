@@ -7,8 +7,9 @@ import { referencePool2d } from '../kernels/pool2d/reference';
 import { Generator } from '../lib/random/generator';
 import { expectAllClose } from './helpers/close';
 import { gpujsPool2d } from '../kernels/pool2d/gpujs';
+import { wasmPool2d } from '../kernels/pool2d/wasm';
 
-const backends: readonly BackendName[] = ['reference', 'js'];
+const backends: readonly BackendName[] = ['reference', 'js', 'wasm'];
 
 /** 0, 1, …, n−1 laid out row-major in `shape`. */
 const iota = (shape: number[]): Tensor =>
@@ -35,6 +36,7 @@ describe('pool2d ops', () => {
     expect(withBackend('reference', pool2dKernels)).to.equal(referencePool2d);
     expect(withBackend('js', pool2dKernels)).to.equal(jsPool2d);
     expect(withBackend('gpu.js', pool2dKernels)).to.equal(gpujsPool2d);
+    expect(withBackend('wasm', pool2dKernels)).to.equal(wasmPool2d);
   });
 
   for (const backend of backends) {
@@ -313,7 +315,7 @@ describe('pool2d ops', () => {
     }
   });
 
-  describe('js and reference agree', () => {
+  describe('js and wasm agree with the reference', () => {
     type Case = [string, number[], (x: Tensor) => Tensor];
     const cases: Case[] = [
       ['max 2x2', [8, 3, 16, 16], (x) => maxPool2d(x, 2)],
@@ -332,25 +334,27 @@ describe('pool2d ops', () => {
       float64: { rtol: 1e-12, atol: 1e-12 },
       float32: { rtol: 1e-5, atol: 1e-6 },
     };
-    for (const dtype of ['float64', 'float32'] as const) {
-      for (const [name, shape, op] of cases) {
-        it(`${name} ${JSON.stringify(shape)} ${dtype}: forward and backward`, () => {
-          const x = randn(shape, { dtype });
-          const run = (backend: BackendName) =>
-            withBackend(backend, () => {
-              const leaf = x.detach().requiresGrad_();
-              const y = op(leaf);
-              manualSeed(5);
-              y.backward(randn(y.shape, { dtype }));
-              return { y, dx: leaf.grad! };
-            });
-          const fast = run('js');
-          const reference = run('reference');
-          expect(fast.y.dtype).to.equal(dtype);
-          expect(fast.dx.dtype).to.equal(dtype);
-          expectAllClose(fast.y.data, reference.y.data, tolerances[dtype], 'output');
-          expectAllClose(fast.dx.data, reference.dx.data, tolerances[dtype], 'input gradient');
-        });
+    for (const fastBackend of ['js', 'wasm'] as const) {
+      for (const dtype of ['float64', 'float32'] as const) {
+        for (const [name, shape, op] of cases) {
+          it(`${name} ${JSON.stringify(shape)} ${dtype} (${fastBackend}): forward and backward`, () => {
+            const x = randn(shape, { dtype });
+            const run = (backend: BackendName) =>
+              withBackend(backend, () => {
+                const leaf = x.detach().requiresGrad_();
+                const y = op(leaf);
+                manualSeed(5);
+                y.backward(randn(y.shape, { dtype }));
+                return { y, dx: leaf.grad! };
+              });
+            const fast = run(fastBackend);
+            const reference = run('reference');
+            expect(fast.y.dtype).to.equal(dtype);
+            expect(fast.dx.dtype).to.equal(dtype);
+            expectAllClose(fast.y.data, reference.y.data, tolerances[dtype], 'output');
+            expectAllClose(fast.dx.data, reference.dx.data, tolerances[dtype], 'input gradient');
+          });
+        }
       }
     }
   });
@@ -361,7 +365,7 @@ describe('pool2d ops', () => {
       ['avgPool2d', (x) => avgPool2d(x, 3, { stride: 2 }), [0, 16, 9, 15]],
       ['adaptiveAvgPool2d', (x) => adaptiveAvgPool2d(x, [9, 15]), [0, 16, 9, 15]],
     ];
-    for (const backend of ['reference', 'js', 'gpu.js'] as const) {
+    for (const backend of ['reference', 'js', 'wasm', 'gpu.js'] as const) {
       for (const [name, pool, expected] of cases) {
         it(`${name} on [0,16,20,32] (${backend}): forward [0,16,9,15], backward an empty gradient`, () => {
           withBackend(backend, () => {

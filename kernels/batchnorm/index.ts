@@ -4,11 +4,12 @@ import type { BatchNormKernels } from './kernels';
 import { referenceBatchNorm } from './reference';
 import { jsBatchNorm } from './js';
 import { gpujsBatchNorm } from './gpujs';
+import { wasmBatchNorm } from './wasm';
 
 const kernelsByBackend: Record<BackendName, BatchNormKernels> = {
   reference: referenceBatchNorm,
   js: jsBatchNorm,
-  wasm: jsBatchNorm,
+  wasm: wasmBatchNorm,
   'gpu.js': gpujsBatchNorm,
 };
 

@@ -4,11 +4,12 @@ import type { Pool2dKernels } from './kernels';
 import { referencePool2d } from './reference';
 import { jsPool2d } from './js';
 import { gpujsPool2d } from './gpujs';
+import { wasmPool2d } from './wasm';
 
 const kernelsByBackend: Record<BackendName, Pool2dKernels> = {
   reference: referencePool2d,
   js: jsPool2d,
-  wasm: jsPool2d,
+  wasm: wasmPool2d,
   'gpu.js': gpujsPool2d,
 };
 

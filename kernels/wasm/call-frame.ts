@@ -31,10 +31,12 @@ export class CallFrame {
     return address;
   }
 
-  /** Copies `values` into the frame and returns their address. */
-  input(values: Float32Array): number {
+  /** Copies `values` (float32 data, float64 per-channel vectors, i32 indices) into the frame and returns their address. */
+  input(values: Float32Array | Float64Array | Int32Array): number {
     const address = this.reserve(values.byteLength);
-    this.float32(address, values.length).set(values);
+    new Uint8Array(this.wasm.memory.buffer, address, values.byteLength).set(
+      new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+    );
     return address;
   }
 
@@ -48,5 +50,15 @@ export class CallFrame {
   /** A view of `length` float32 values at `address` (made fresh: growing may replace the buffer). */
   float32(address: number, length: number): Float32Array {
     return new Float32Array(this.wasm.memory.buffer, address, length);
+  }
+
+  /** A view of `length` float64 values at `address` (made fresh, as float32's). */
+  float64(address: number, length: number): Float64Array {
+    return new Float64Array(this.wasm.memory.buffer, address, length);
+  }
+
+  /** A view of `length` i32 values at `address` (made fresh, as float32's). */
+  int32(address: number, length: number): Int32Array {
+    return new Int32Array(this.wasm.memory.buffer, address, length);
   }
 }

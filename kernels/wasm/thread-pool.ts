@@ -124,6 +124,14 @@ export function threadsFor(wasm: WasmInstance, items: number): number {
   return threadsAvailable(wasm, Math.max(1, Math.min(getNumThreads(), Math.floor(items))));
 }
 
+/** Values a thread must get in a memory-bound kernel (pooling, batch norm) to repay its start-up. */
+const valuesPerThread = 16384;
+
+/** The threads for a memory-bound call over `values` values that splits into `items` pieces. */
+export function threadsForValues(wasm: WasmInstance, items: number, values: number): number {
+  return threadsFor(wasm, Math.min(items, values / valuesPerThread));
+}
+
 /** Why calls run on one thread although more were asked for, or undefined. */
 export function threadProblem(wasm: WasmInstance, wanted: number): string | undefined {
   if (wanted <= 1) return undefined;

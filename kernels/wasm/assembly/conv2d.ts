@@ -7,22 +7,13 @@
  * Geometry arrives as the i32 block written by kernels/wasm/conv2d.ts (see Conv2dArgs there).
  */
 import { GEMM_WORKSPACE_BYTES, gemmColumns, shareStart } from './gemm';
+import { arg, f32At, ptr } from './memory';
 
 // Slots of the i32 argument block, in the order kernels/wasm/conv2d.ts writes them.
 const N = 0, IN_C = 1, H = 2, W = 3, OUT_C = 4, KH = 5, KW = 6, STRIDE_H = 7, STRIDE_W = 8;
 const PAD_TOP = 9, PAD_LEFT = 10, DILATION_H = 11, DILATION_W = 12, GROUPS = 13, OUT_H = 14, OUT_W = 15;
 // Pointers: for forward x, weight, bias (0 = none), out; backwardInput dy, weight, dx; backwardWeight dy, x, partials.
 const P0 = 16, P1 = 17, P2 = 18, P3 = 19, WORKSPACE = 20, WORKSPACE_STRIDE = 21;
-
-@inline function arg(args: usize, slot: i32): i32 {
-  return load<i32>(args + ((<usize>slot) << 2));
-}
-@inline function ptr(args: usize, slot: i32): usize {
-  return <usize>load<u32>(args + ((<usize>slot) << 2));
-}
-@inline function f32At(base: usize, index: i32): usize {
-  return base + ((<usize>index) << 2);
-}
 
 /** Output indices t in [lo, hi) for which t·stride + offset lies inside [0, size), clamped to count. */
 function insideLo(offset: i32, stride: i32, count: i32): i32 {

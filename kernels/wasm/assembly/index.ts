@@ -5,3 +5,5 @@
  */
 export { conv2dForward, conv2dBackwardInput, conv2dWeightPartials, reduceImages } from './conv2d';
 export { gemm, gemmWorkspaceBytes } from './matmul';
+export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pool2d';
+export { batchNormMoments, batchNormNormalize, batchNormGradientSums, batchNormInputGradient } from './batchnorm';

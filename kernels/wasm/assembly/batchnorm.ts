@@ -1,0 +1,165 @@
+/**
+ * Batch norm's four O(N·C·S) passes on wasm memory (see kernels/batchnorm/kernels.ts): element data
+ * float32 in the (N, C, S) layout of kernels/batchnorm/geometry.ts, per-channel vectors float64.
+ * Arithmetic is float64, as in kernels/batchnorm/js.ts: the elementwise passes compute exactly the
+ * js expression (so their values are bitwise the js ones); the sums run in float64x2 lanes, four
+ * floats per step, which orders their additions differently from js (within rounding of it).
+ *
+ * Threads split the CHANNELS: each channel's sums are computed by one thread, in one order
+ * (n, then s), so they do not depend on the thread count.
+ *
+ * Slots of the i32 argument block: 0 batch, 1 channels, 2 spatial, then the pointers each kernel
+ * lists, in the order kernels/batchnorm/wasm.ts writes them.
+ */
+import { shareStart } from './gemm';
+import { arg, f32At, f64At, ptr } from './memory';
+
+const BATCH = 0, CHANNELS = 1, SPATIAL = 2;
+
+@inline function channelValue(vector: usize, c: i32): f64 {
+  return load<f64>(f64At(vector, c));
+}
+@inline function setChannelValue(vector: usize, c: i32, value: f64): void {
+  store<f64>(f64At(vector, c), value);
+}
+
+/** Lanes 0, 1 and lanes 2, 3 of four float32 values, as float64x2. */
+@inline function low(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+@inline function high(v: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 0, 1));
+}
+/** Four float32 values from two float64x2 (each rounded to nearest, as a Float32Array store). */
+@inline function demote(lo: v128, hi: v128): v128 {
+  return f32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+@inline function lanes(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** The first flat index of channel c's run of S values in image n. */
+@inline function run(args: usize, n: i32, c: i32): i32 {
+  return (n * arg(args, CHANNELS) + c) * arg(args, SPATIAL);
+}
+
+/** Where thread `thread`'s channels start (they end where thread + 1's start). */
+@inline function firstChannel(args: usize, thread: i32, threads: i32): i32 {
+  return shareStart(arg(args, CHANNELS), 1, thread, threads);
+}
+
+/** Σ (x − mu)^power over channel c, power 1 (with mu = 0: the plain sum) or 2. */
+function channelSum(args: usize, x: usize, c: i32, mu: f64, squared: bool): f64 {
+  const spatial = arg(args, SPATIAL), vmu = f64x2.splat(mu);
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  let tail: f64 = 0;
+  for (let n = 0; n < arg(args, BATCH); n++) {
+    const values = f32At(x, run(args, n, c));
+    let s = 0;
+    for (; s + 4 <= spatial; s += 4) {
+      const v = v128.load(f32At(values, s));
+      const dLo = f64x2.sub(low(v), vmu), dHi = f64x2.sub(high(v), vmu);
+      lo = f64x2.add(lo, squared ? f64x2.mul(dLo, dLo) : dLo);
+      hi = f64x2.add(hi, squared ? f64x2.mul(dHi, dHi) : dHi);
+    }
+    for (; s < spatial; s++) {
+      const d = <f64>load<f32>(f32At(values, s)) - mu;
+      tail += squared ? d * d : d;
+    }
+  }
+  return lanes(f64x2.add(lo, hi)) + tail;
+}
+
+/** Slots 3 x, 4 mean (out), 5 variance (out): the mean, then the mean squared deviation (two passes). */
+export function batchNormMoments(args: usize, thread: i32, threads: i32): void {
+  const x = ptr(args, 3), mean = ptr(args, 4), variance = ptr(args, 5);
+  const m = <f64>arg(args, BATCH) * <f64>arg(args, SPATIAL);
+  const end = firstChannel(args, thread + 1, threads);
+  for (let c = firstChannel(args, thread, threads); c < end; c++) {
+    const mu = channelSum(args, x, c, 0, false) / m;
+    setChannelValue(mean, c, mu);
+    setChannelValue(variance, c, channelSum(args, x, c, mu, true) / m);
+  }
+}
+
+/** Slots 3 x, 4 mean, 5 scale, 6 shift, 7 y (out): y = (x − mean) · scale + shift. */
+export function batchNormNormalize(args: usize, thread: i32, threads: i32): void {
+  const spatial = arg(args, SPATIAL);
+  const x = ptr(args, 3), y = ptr(args, 7);
+  const end = firstChannel(args, thread + 1, threads);
+  for (let c = firstChannel(args, thread, threads); c < end; c++) {
+    const mu = channelValue(ptr(args, 4), c), a = channelValue(ptr(args, 5), c), b = channelValue(ptr(args, 6), c);
+    const vmu = f64x2.splat(mu), va = f64x2.splat(a), vb = f64x2.splat(b);
+    for (let n = 0; n < arg(args, BATCH); n++) {
+      const first = run(args, n, c);
+      const xs = f32At(x, first), ys = f32At(y, first);
+      let s = 0;
+      for (; s + 4 <= spatial; s += 4) {
+        const v = v128.load(f32At(xs, s));
+        const lo = f64x2.add(f64x2.mul(f64x2.sub(low(v), vmu), va), vb);
+        const hi = f64x2.add(f64x2.mul(f64x2.sub(high(v), vmu), va), vb);
+        v128.store(f32At(ys, s), demote(lo, hi));
+      }
+      for (; s < spatial; s++) store<f32>(f32At(ys, s), <f32>((<f64>load<f32>(f32At(xs, s)) - mu) * a + b));
+    }
+  }
+}
+
+/** Slots 3 dy, 4 x, 5 mean, 6 sumDy (out), 7 sumDyCentered (out): Σ dy and Σ dy · (x − mean). */
+export function batchNormGradientSums(args: usize, thread: i32, threads: i32): void {
+  const spatial = arg(args, SPATIAL);
+  const dy = ptr(args, 3), x = ptr(args, 4);
+  const end = firstChannel(args, thread + 1, threads);
+  for (let c = firstChannel(args, thread, threads); c < end; c++) {
+    const mu = channelValue(ptr(args, 5), c), vmu = f64x2.splat(mu);
+    let plainLo = f64x2.splat(0), plainHi = f64x2.splat(0), centeredLo = f64x2.splat(0), centeredHi = f64x2.splat(0);
+    let plain: f64 = 0, centered: f64 = 0;
+    for (let n = 0; n < arg(args, BATCH); n++) {
+      const first = run(args, n, c);
+      const gs = f32At(dy, first), xs = f32At(x, first);
+      let s = 0;
+      for (; s + 4 <= spatial; s += 4) {
+        const g = v128.load(f32At(gs, s)), v = v128.load(f32At(xs, s));
+        const gLo = low(g), gHi = high(g);
+        plainLo = f64x2.add(plainLo, gLo);
+        plainHi = f64x2.add(plainHi, gHi);
+        centeredLo = f64x2.add(centeredLo, f64x2.mul(gLo, f64x2.sub(low(v), vmu)));
+        centeredHi = f64x2.add(centeredHi, f64x2.mul(gHi, f64x2.sub(high(v), vmu)));
+      }
+      for (; s < spatial; s++) {
+        const g = <f64>load<f32>(f32At(gs, s));
+        plain += g;
+        centered += g * (<f64>load<f32>(f32At(xs, s)) - mu);
+      }
+    }
+    setChannelValue(ptr(args, 6), c, lanes(f64x2.add(plainLo, plainHi)) + plain);
+    setChannelValue(ptr(args, 7), c, lanes(f64x2.add(centeredLo, centeredHi)) + centered);
+  }
+}
+
+/** Slots 3 dy, 4 x, 5 mean, 6 gain, 7 offset, 8 slope, 9 dx (out): dx = gain · (dy − offset − (x − mean) · slope). */
+export function batchNormInputGradient(args: usize, thread: i32, threads: i32): void {
+  const spatial = arg(args, SPATIAL);
+  const dy = ptr(args, 3), x = ptr(args, 4), dx = ptr(args, 9);
+  const end = firstChannel(args, thread + 1, threads);
+  for (let c = firstChannel(args, thread, threads); c < end; c++) {
+    const mu = channelValue(ptr(args, 5), c), gain = channelValue(ptr(args, 6), c);
+    const offset = channelValue(ptr(args, 7), c), slope = channelValue(ptr(args, 8), c);
+    const vmu = f64x2.splat(mu), vgain = f64x2.splat(gain), voffset = f64x2.splat(offset), vslope = f64x2.splat(slope);
+    for (let n = 0; n < arg(args, BATCH); n++) {
+      const first = run(args, n, c);
+      const gs = f32At(dy, first), xs = f32At(x, first), out = f32At(dx, first);
+      let s = 0;
+      for (; s + 4 <= spatial; s += 4) {
+        const g = v128.load(f32At(gs, s)), v = v128.load(f32At(xs, s));
+        const lo = f64x2.mul(vgain, f64x2.sub(f64x2.sub(low(g), voffset), f64x2.mul(f64x2.sub(low(v), vmu), vslope)));
+        const hi = f64x2.mul(vgain, f64x2.sub(f64x2.sub(high(g), voffset), f64x2.mul(f64x2.sub(high(v), vmu), vslope)));
+        v128.store(f32At(out, s), demote(lo, hi));
+      }
+      for (; s < spatial; s++) {
+        const g = <f64>load<f32>(f32At(gs, s)), v = <f64>load<f32>(f32At(xs, s));
+        store<f32>(f32At(out, s), <f32>(gain * (g - offset - (v - mu) * slope)));
+      }
+    }
+  }
+}
