@@ -1,14 +1,16 @@
 /**
  * conv2d on the wasm backend (float32): copies the operands into wasm memory, runs the SIMD kernels
  * of kernels/wasm/assembly/conv2d.ts across the threads, and copies the result out. float64 tensors take the
- * js kernels: the wasm kernels are float32 only (see docs/backends.md).
+ * js kernels: the wasm kernels are float32 only (see docs/kernels.md).
  */
 import { type Conv2dGeometry, patchSize } from './geometry';
 import { jsConv2d } from './js';
 import type { Conv2dKernels } from './kernels';
 import { CallFrame } from '../wasm/call-frame';
 import { type WasmInstance, withWasm } from '../wasm/instance';
+import type { KernelName } from '../wasm/kernel-names';
 import { runKernel, threadsFor } from '../wasm/thread-pool';
+import type { TypedArray } from '../../lib/dtype';
 
 /** The geometry block every conv2d kernel reads first (slot order of kernels/wasm/assembly/conv2d.ts). */
 function geometrySlots(g: Conv2dGeometry): number[] {
@@ -37,85 +39,50 @@ function workspaceBytes(wasm: WasmInstance, g: Conv2dGeometry): number {
   return wasm.exports.gemmWorkspaceBytes() + patchSize(g) * g.outH * g.outW * 4;
 }
 
+/** Runs conv2d kernel `name` on the geometry block, its four operand addresses and per-thread workspace. */
+function runConv(wasm: WasmInstance, frame: CallFrame, name: KernelName, geo: Conv2dGeometry, operands: number[]): void {
+  const threads = threadsFor(wasm, geo.n * geo.groups);
+  const workspace = workspaceBytes(wasm, geo);
+  runKernel(wasm, name, frame.args([...geometrySlots(geo), ...operands, frame.reserve(workspace * threads), workspace]), threads);
+}
+
+const isFloat32 = (array: TypedArray | null): array is Float32Array | null => array === null || array instanceof Float32Array;
+
 export const wasmConv2d: Conv2dKernels = {
   forward(x, weight, bias, geo, out) {
-    if (
-      !(x instanceof Float32Array && weight instanceof Float32Array && out instanceof Float32Array) ||
-      (bias && !(bias instanceof Float32Array))
-    )
-      return jsConv2d.forward(x, weight, bias, geo, out);
-    withWasm(
-      (wasm) => {
-        const frame = new CallFrame(wasm);
-        const threads = threadsFor(wasm, geo.n * geo.groups);
-        const workspace = workspaceBytes(wasm, geo);
-        const y = frame.reserve(out.byteLength);
-        const args = frame.args([
-          ...geometrySlots(geo),
-          frame.input(x),
-          frame.input(weight),
-          bias ? frame.input(bias) : 0,
-          y,
-          frame.reserve(workspace * threads),
-          workspace,
-        ]);
-        runKernel(wasm, 'conv2dForward', args, threads);
-        out.set(frame.float32(y, out.length));
-      },
-      () => jsConv2d.forward(x, weight, bias, geo, out),
-    );
+    const js = () => jsConv2d.forward(x, weight, bias, geo, out);
+    if (!(isFloat32(x) && isFloat32(weight) && isFloat32(bias) && isFloat32(out))) return js();
+    withWasm((wasm) => {
+      const frame = new CallFrame(wasm);
+      const y = frame.reserve(out.byteLength);
+      runConv(wasm, frame, 'conv2dForward', geo, [frame.input(x), frame.input(weight), bias ? frame.input(bias) : 0, y]);
+      out.set(frame.float32(y, out.length));
+    }, js);
   },
 
   backwardInput(gradOutput, weight, geo, gradInput) {
-    if (!(gradOutput instanceof Float32Array && weight instanceof Float32Array && gradInput instanceof Float32Array))
-      return jsConv2d.backwardInput(gradOutput, weight, geo, gradInput);
-    withWasm(
-      (wasm) => {
-        const frame = new CallFrame(wasm);
-        const threads = threadsFor(wasm, geo.n * geo.groups);
-        const workspace = workspaceBytes(wasm, geo);
-        const dx = frame.reserve(gradInput.byteLength);
-        const args = frame.args([
-          ...geometrySlots(geo),
-          frame.input(gradOutput),
-          frame.input(weight),
-          dx,
-          0,
-          frame.reserve(workspace * threads),
-          workspace,
-        ]);
-        runKernel(wasm, 'conv2dBackwardInput', args, threads);
-        gradInput.set(frame.float32(dx, gradInput.length));
-      },
-      () => jsConv2d.backwardInput(gradOutput, weight, geo, gradInput),
-    );
+    const js = () => jsConv2d.backwardInput(gradOutput, weight, geo, gradInput);
+    if (!(isFloat32(gradOutput) && isFloat32(weight) && isFloat32(gradInput))) return js();
+    withWasm((wasm) => {
+      const frame = new CallFrame(wasm);
+      const dx = frame.reserve(gradInput.byteLength);
+      runConv(wasm, frame, 'conv2dBackwardInput', geo, [frame.input(gradOutput), frame.input(weight), dx, 0]);
+      gradInput.set(frame.float32(dx, gradInput.length));
+    }, js);
   },
 
   backwardWeight(gradOutput, x, geo, gradWeight) {
-    if (!(gradOutput instanceof Float32Array && x instanceof Float32Array && gradWeight instanceof Float32Array))
-      return jsConv2d.backwardWeight(gradOutput, x, geo, gradWeight);
-    withWasm(
-      (wasm) => {
-        const frame = new CallFrame(wasm);
-        const threads = threadsFor(wasm, geo.n * geo.groups);
-        const workspace = workspaceBytes(wasm, geo);
-        // One weight-sized partial per image, summed in image order after: see kernels/wasm/assembly/conv2d.ts.
-        const partials = frame.reserve(geo.n * gradWeight.byteLength);
-        const partialArgs = frame.args([
-          ...geometrySlots(geo),
-          frame.input(gradOutput),
-          frame.input(x),
-          partials,
-          0,
-          frame.reserve(workspace * threads),
-          workspace,
-        ]);
-        runKernel(wasm, 'conv2dWeightPartials', partialArgs, threads);
-        const dW = frame.reserve(gradWeight.byteLength);
-        runKernel(wasm, 'reduceImages', frame.args([gradWeight.length, geo.n, partials, dW]), threadsFor(wasm, gradWeight.length / 1024));
-        gradWeight.set(frame.float32(dW, gradWeight.length));
-      },
-      () => jsConv2d.backwardWeight(gradOutput, x, geo, gradWeight),
-    );
+    const js = () => jsConv2d.backwardWeight(gradOutput, x, geo, gradWeight);
+    if (!(isFloat32(gradOutput) && isFloat32(x) && isFloat32(gradWeight))) return js();
+    withWasm((wasm) => {
+      const frame = new CallFrame(wasm);
+      // One weight-sized partial per image, summed in image order after (kernels/wasm/assembly/conv2d.ts):
+      // the sum over the batch then does not depend on which thread computed which image.
+      const partials = frame.reserve(geo.n * gradWeight.byteLength);
+      runConv(wasm, frame, 'conv2dWeightPartials', geo, [frame.input(gradOutput), frame.input(x), partials, 0]);
+      const dW = frame.reserve(gradWeight.byteLength);
+      runKernel(wasm, 'reduceImages', frame.args([gradWeight.length, geo.n, partials, dW]), threadsFor(wasm, gradWeight.length / 1024));
+      gradWeight.set(frame.float32(dW, gradWeight.length));
+    }, js);
   },
 };
