@@ -13,6 +13,7 @@
  * time is spent in those workers and shows up nowhere; the median ms/step counts everything.
  * TypeScript lines come from the source maps tsx registers; `wasm` marks WebAssembly functions.
  */
+import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { findSourceMap } from 'node:module';
 import path from 'node:path';
@@ -129,6 +130,33 @@ function location({ url, lineNumber, columnNumber }: ProfileNode['callFrame']): 
   return `${relative.replace(/^node_modules\//, '')}:${line}`;
 }
 
+const sourceLines = new Map<string, string[]>();
+
+/**
+ * A name for an anonymous function of the project, read from its source: tsx compiles the arrow
+ * functions of `defineOp({ name: 'relu', forward: (x) => … })` without a name, so this finds the
+ * property it is assigned to and the op's name above it: 'relu.forward'.
+ */
+function nameFromSource(where: string): string {
+  const match = /^(.+\.ts):(\d+)$/.exec(where);
+  if (!match || path.isAbsolute(match[1]) || match[1].startsWith('..')) return '(anonymous)';
+  let lines = sourceLines.get(match[1]);
+  if (!lines) {
+    lines = readFileSync(path.join(root, match[1]), 'utf8').split('\n');
+    sourceLines.set(match[1], lines);
+  }
+  const at = Number(match[2]) - 1;
+  const assigned = /^\s*(?:export\s+)?(?:const\s+)?(\w+)\s*[:=]/.exec(lines[at] ?? '')?.[1];
+  const calledWith = /^\s*(?:\w+\.)*(\w+)\(/.exec(lines[at] ?? '')?.[1];
+  if (!assigned) return calledWith ? `${calledWith} callback` : '(anonymous)';
+  // The op's `name: '…'` above, within the same top-level statement (a defineOp call).
+  for (let i = at; i >= 0 && !/^\S/.test(lines[i + 1] ?? ''); i--) {
+    const op = /^\s*name: '(\w+)'/.exec(lines[i])?.[1];
+    if (op) return `${op}.${assigned}`;
+  }
+  return assigned;
+}
+
 /**
  * Self time per function: sample i stands for the time until sample i + 1 (timeDeltas[i + 1]),
  * added to the function on top of the stack then.
@@ -141,7 +169,7 @@ function selfTimes(p: CpuProfile): { rows: Array<{ name: string; where: string; 
     const { callFrame } = byNode.get(p.samples[i])!;
     const ms = p.timeDeltas[i + 1] / 1000;
     const where = location(callFrame);
-    const name = callFrame.functionName || '(anonymous)';
+    const name = callFrame.functionName || nameFromSource(where);
     const key = `${name} ${where}`;
     const row = rows.get(key) ?? { name, where, ms: 0 };
     row.ms += ms;
