@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { type BackendName, Tensor, crossEntropy, getBackend, manualSeed, models, optim, randn, setBackend } from '../index';
 import { getNumThreads } from '../kernels/wasm/thread-count';
 import { machine } from './harness';
+import { median } from './median';
 
 interface Options {
   backend: BackendName | undefined;
@@ -37,7 +38,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (flag === '--steps' || flag === '--warmup' || flag === '--top') {
       const n = Number(value);
       if (!Number.isInteger(n) || n < (flag === '--warmup' ? 0 : 1))
-        throw new RangeError(`${flag}: expected a positive integer, got ${value}`);
+        throw new RangeError(`${flag}: expected an integer ≥ ${flag === '--warmup' ? 0 : 1}, got ${value}`);
       options[flag.slice(2) as 'steps' | 'warmup' | 'top'] = n;
     } else throw new RangeError(`unknown flag ${flag} (expected --backend js|wasm|reference, --steps N, --warmup N, --top N)`);
   }
@@ -80,12 +81,6 @@ function timeSteps(step: () => void, warmup: number, runs: number): { wallMs: nu
     cpu.push((user + system) / 1000);
   }
   return { wallMs: median(wall), cpuMs: median(cpu) };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 interface ProfileNode {
@@ -179,9 +174,15 @@ function selfTimes(p: CpuProfile): { rows: Array<{ name: string; where: string; 
   return { rows: [...rows.values()].sort((a, b) => b.ms - a.ms), totalMs };
 }
 
-function printRows(title: string, rows: ReadonlyArray<{ label: string; ms: number }>, totalMs: number, perStep: number): void {
+function printRows(
+  title: string,
+  what: string,
+  rows: ReadonlyArray<{ label: string; ms: number }>,
+  totalMs: number,
+  perStep: number,
+): void {
   console.log(`\n${title}`);
-  console.log(`${'ms/step'.padStart(8)} ${'%'.padStart(6)}  function (file:line)`);
+  console.log(`${'ms/step'.padStart(8)} ${'%'.padStart(6)}  ${what}`);
   for (const { label, ms } of rows) {
     console.log(`${(ms / perStep).toFixed(2).padStart(8)} ${((100 * ms) / totalMs).toFixed(1).padStart(6)}  ${label}`);
   }
@@ -208,6 +209,7 @@ async function main(): Promise<void> {
   const label = (r: { name: string; where: string }): string => (r.where ? `${r.name} (${r.where})` : r.name);
   printRows(
     `top ${options.top} functions by self time, profiled over ${runs} steps (${(totalMs / runs).toFixed(1)} ms/step with the profiler)`,
+    'function (file:line)',
     rows.slice(0, options.top).map((r) => ({ label: label(r), ms: r.ms })),
     totalMs,
     runs,
@@ -221,6 +223,7 @@ async function main(): Promise<void> {
   const files = [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 10);
   printRows(
     'top 10 files by self time',
+    'file',
     files.map(([file, fileMs]) => ({ label: file, ms: fileMs })),
     totalMs,
     runs,
