@@ -2,15 +2,17 @@
  * conv2d benchmark: dropgrad's reference and js kernels against TensorFlow.js (cpu backend, and
  * the wasm backend for forward), all in one process on the same inputs' shapes.
  *
- *   npx tsx bench/conv2d.ts
+ *   npx tsx bench/conv2d.ts            (about 12 minutes)
+ *   npx tsx bench/conv2d.ts --quick    (skips the reference loops and tfjs-cpu's backward: ~1 minute)
  *
  * "fwd+bwd" computes the output and the gradients w.r.t. input and weight (3× the forward FLOPs);
  * the reference path is timed forward only (it is the oracle, not a contender).
  * tfjs runs in its native NHWC layout with [kH, kW, inC, outC] filters.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { type Tensor, onesLike, randn, withBackend } from '../index';
+import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
 import type { BackendName } from '../index';
 import { conv2d } from '../lib/ops/conv2d';
 import { conv2dGeometry, forwardFlops } from '../kernels/conv2d';
@@ -24,8 +26,11 @@ import { type Conv2dCase as Case, conv2dCases as cases } from './conv2d-cases';
  */
 const slowTiming: TimingOptions = { warmup: 1, runs: 5 };
 const peers = ['tfjs cpu', 'tfjs wasm'];
+const quick = process.argv.includes('--quick');
+const cores = getNumThreads();
 
-function dropgrad(c: Case, backend: BackendName, withBackward: boolean): number {
+function dropgrad(c: Case, backend: BackendName, withBackward: boolean, threads = 1): number {
+  setNumThreads(threads);
   const x = randn([c.n, c.inC, c.size, c.size], { dtype: 'float32', requiresGrad: withBackward });
   const w = randn([c.outC, c.inC, c.k, c.k], { dtype: 'float32', requiresGrad: withBackward });
   const step = (): void => {
@@ -58,20 +63,30 @@ async function tfjs(c: Case, backend: 'cpu' | 'wasm', withBackward: boolean): Pr
 
 async function main(): Promise<void> {
   console.log(`conv2d benchmark (float32, median ms) — ${machine()}`);
+  await tf.setBackend('wasm');
+  console.log(`tfjs wasm runs on ${getThreadsCount()} thread(s); dropgrad wasm on 1 and on ${cores}`);
+  const wasmRows = (c: Case, withBackward: boolean, flops: number): Result[] =>
+    [1, cores].map((threads) => ({
+      name: `dropgrad wasm ${threads} thread${threads > 1 ? 's' : ''}`,
+      ms: dropgrad(c, 'wasm', withBackward, threads),
+      flops,
+    }));
   for (const c of cases) {
     const flops = forwardFlops(conv2dGeometry([c.n, c.inC, c.size, c.size], [c.outC, c.inC, c.k, c.k], null, { padding: c.pad }));
     const forward: Result[] = [
-      { name: 'dropgrad reference', ms: dropgrad(c, 'reference', false), flops },
+      ...(quick ? [] : [{ name: 'dropgrad reference', ms: dropgrad(c, 'reference', false), flops }]),
       { name: 'dropgrad js', ms: dropgrad(c, 'js', false), flops },
+      ...wasmRows(c, false, flops),
       { name: 'tfjs cpu', ms: await tfjs(c, 'cpu', false), flops },
       { name: 'tfjs wasm', ms: await tfjs(c, 'wasm', false), flops },
     ];
     printTable(`${c.name} — forward`, forward, peers);
     const both: Result[] = [
       { name: 'dropgrad js', ms: dropgrad(c, 'js', true), flops: 3 * flops },
-      { name: 'tfjs cpu', ms: await tfjs(c, 'cpu', true), flops: 3 * flops },
+      ...wasmRows(c, true, 3 * flops),
+      ...(quick ? [] : [{ name: 'tfjs cpu', ms: await tfjs(c, 'cpu', true), flops: 3 * flops }]),
     ];
-    printTable(`${c.name} — fwd+bwd (input and weight grads)`, both, peers);
+    printTable(`${c.name} — fwd+bwd (input and weight grads)`, both, quick ? ['dropgrad js'] : peers);
   }
 }
 

@@ -18,7 +18,8 @@ export function wasmGemm(problem: GemmProblem): void {
   const p = resolveGemmProblem(problem);
   const { m, n, k, a, b, c } = p;
   if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) || m * n * k < smallestWorthCopying) {
-    return jsGemm(p);
+    jsGemm(p);
+    return;
   }
   withWasm(
     (wasm) => {

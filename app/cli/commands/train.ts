@@ -8,6 +8,8 @@ import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
 import { setBackend, type BackendName, backendNames } from '../../../kernels/backend';
 import { gpuJsStatus } from '../../../kernels/gpujs/context';
+import { backendStatus } from '../../../kernels/backend-status';
+import { setNumThreads } from '../../../kernels/wasm/thread-count';
 import { trainEpoch } from '../../training/train-epoch';
 import { type Evaluation, evaluate } from '../../training/evaluate';
 import { Adam } from '../../../nn/optim/adam';
@@ -37,7 +39,12 @@ export const trainSpec: CommandSpec = {
       default: 'cosine',
     },
     seed: { type: 'string', value: 'N', description: 'seed for initialisation, shuffling and every mask', default: '0' },
-    backend: { type: 'string', value: 'NAME', description: `kernel backend: ${backendNames.join(', ')}` },
+    backend: {
+      type: 'string',
+      value: 'NAME',
+      description: `kernel backend: ${backendNames.join(', ')} (default: gpu.js on a real GPU, else wasm)`,
+    },
+    threads: { type: 'string', value: 'N', description: 'threads for the wasm kernels (default: DROPGRAD_THREADS, else every core)' },
     save: { type: 'string', value: 'FILE', description: 'write a checkpoint (safetensors) after every epoch and on Ctrl-C' },
     resume: { type: 'string', value: 'FILE', description: 'continue from a checkpoint written by --save' },
   },
@@ -58,6 +65,16 @@ function describeGpuJs(io: CliIO): void {
   } else io.out.write(`gpu.js is running in its ${status.mode} mode\n`);
 }
 
+/** One line on what the kernels run on, and a warning when it is not what was asked for. */
+function describeKernels(io: CliIO): void {
+  const status = backendStatus();
+  if (status.selected === 'gpu.js') describeGpuJs(io);
+  else if (status.note !== undefined) io.err.write(`dropgrad: ${status.note}\n`);
+  io.out.write(
+    `kernels: ${status.running}${status.running === 'wasm' ? `, ${status.threads} thread${status.threads === 1 ? '' : 's'}` : ''}\n`,
+  );
+}
+
 /** A checkpoint with NaN or infinite weights would fail at "batch 1" as if the learning rate were too high: name the weight instead. */
 function refuseNonFiniteWeights(path: string, model: Module): void {
   for (const [key, t] of Object.entries(model.stateDict())) {
@@ -76,6 +93,8 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
   const optimizerName = parseChoice('optimizer', String(flags.optimizer), ['adam', 'sgd'] as const);
   const scheduleName = parseChoice('schedule', String(flags.schedule), ['cosine', 'constant'] as const);
   const backend = flags.backend !== undefined ? (parseChoice('backend', String(flags.backend), backendNames) as BackendName) : undefined;
+  const threads =
+    flags.threads !== undefined ? parseNumber('threads', String(flags.threads), { integer: true, min: 1, max: 256 }) : undefined;
   const plan = planExperiment(flags);
   const dataRequest = parseDataFlags(flags);
   const savePath = flags.save !== undefined ? parseOutputPath('save', String(flags.save)) : undefined;
@@ -87,10 +106,9 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
     );
     return 0;
   }
-  if (backend !== undefined) {
-    setBackend(backend);
-    if (backend === 'gpu.js') describeGpuJs(io);
-  }
+  if (backend !== undefined) setBackend(backend);
+  if (threads !== undefined) setNumThreads(threads);
+  describeKernels(io);
 
   manualSeed(seed);
   const data = loadData(dataRequest);

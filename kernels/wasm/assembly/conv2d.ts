@@ -85,7 +85,11 @@ function col2im(args: usize, col: usize, x: usize): void {
         for (let i = 0; i < outH; i++, at += (<usize>outW) << 2) {
           if (i < iLo || i >= iHi) continue;
           const dst = f32At(plane, (i * sH + rowShift) * w + colShift);
-          for (let j = jLo; j < jHi; j++) {
+          let j = jLo;
+          if (sW == 1) {
+            for (; j + 4 <= jHi; j += 4) v128.store(f32At(dst, j), f32x4.add(v128.load(f32At(dst, j)), v128.load(f32At(at, j))));
+          }
+          for (; j < jHi; j++) {
             const to = f32At(dst, j * sW);
             store<f32>(to, load<f32>(to) + load<f32>(f32At(at, j)));
           }

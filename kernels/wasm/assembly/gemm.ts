@@ -27,11 +27,38 @@ function element(base: usize, ld: i32, trans: bool, i: i32, j: i32): f32 {
   return load<f32>(base + ((<usize>(trans ? j * ld + i : i * ld + j)) << 2));
 }
 
+/**
+ * Writes the transpose of the 4×4 block at `src` (rows `srcStride` bytes apart) to `dst` (rows
+ * `dstStride` bytes apart): the packing of a strip whose values lie across rows of the source.
+ */
+@inline
+function transpose4x4(src: usize, srcStride: usize, dst: usize, dstStride: usize): void {
+  const r0 = v128.load(src), r1 = v128.load(src + srcStride);
+  const r2 = v128.load(src + 2 * srcStride), r3 = v128.load(src + 3 * srcStride);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstStride, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
 /** Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) as MR-row strips, zero-padding the last strip. */
 function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+  const rowBytes = (<usize>lda) << 2;
   for (let s = 0; s < mc; s += MR) {
     const rows = min(MR, mc - s);
-    for (let p = 0; p < kc; p++) {
+    let p = 0;
+    if (rows == MR && transA) {
+      // op(A)[i][p] = A[p][i]: each k's MR values are adjacent in A.
+      let src = a + ((<usize>(p0 * lda + i0 + s)) << 2);
+      for (; p < kc; p++, src += rowBytes, dst += MR * 4) v128.store(dst, v128.load(src));
+    } else if (rows == MR) {
+      // The strip's MR rows are rows of A: transpose them 4 k at a time.
+      const src = a + ((<usize>((i0 + s) * lda + p0)) << 2);
+      for (; p + 4 <= kc; p += 4, dst += 4 * MR * 4) transpose4x4(src + ((<usize>p) << 2), rowBytes, dst, MR * 4);
+    }
+    for (; p < kc; p++) {
       for (let r = 0; r < MR; r++) {
         store<f32>(dst, r < rows ? element(a, lda, transA, i0 + s + r, p0 + p) : 0);
         dst += 4;
@@ -42,20 +69,27 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: 
 
 /** Packs rows [p0, p0+kc) × columns [j0, j0+nc) of op(B) as NR-column strips, zero-padding the last strip. */
 function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  const rowBytes = (<usize>ldb) << 2;
   for (let s = 0; s < nc; s += NR) {
     const cols = min(NR, nc - s);
-    if (!transB && cols == NR) {
+    let p = 0;
+    if (cols == NR && !transB) {
+      // Each k's NR values are adjacent in B: two vector copies.
       let src = b + ((<usize>(p0 * ldb + j0 + s)) << 2);
-      const stride = (<usize>ldb) << 2;
-      for (let p = 0; p < kc; p++) {
+      for (; p < kc; p++, src += rowBytes, dst += NR * 4) {
         v128.store(dst, v128.load(src));
         v128.store(dst, v128.load(src, 16), 16);
-        src += stride;
-        dst += NR * 4;
       }
-      continue;
+    } else if (cols == NR) {
+      // op(B)[p][j] = B[j][p]: the strip's NR columns are rows of B; transpose 4×4 blocks of them.
+      const src = b + ((<usize>((j0 + s) * ldb + p0)) << 2);
+      for (; p + 4 <= kc; p += 4, dst += 4 * NR * 4) {
+        const at = src + ((<usize>p) << 2);
+        transpose4x4(at, rowBytes, dst, NR * 4);
+        transpose4x4(at + 4 * rowBytes, rowBytes, dst + 16, NR * 4);
+      }
     }
-    for (let p = 0; p < kc; p++) {
+    for (; p < kc; p++) {
       for (let c = 0; c < NR; c++) {
         store<f32>(dst, c < cols ? element(b, ldb, transB, p0 + p, j0 + s + c) : 0);
         dst += 4;
