@@ -17,10 +17,11 @@ export function checkDType(dtype: DType, where?: string): DType {
  *
  * Why: the first write to a fresh typed array is slow — the OS maps and zeroes its memory page by
  * page, measured at ~3 ns per float32 element here, more than relu's whole loop — and a training
- * step of the small CNN makes ~40 MB of fresh arrays, which also has V8 run a full garbage
- * collection about once a step. Only the autograd engine recycles, and only gradients nothing
- * else can reach (see propagate in lib/autograd.ts). Small arrays are cheap to make and are not
- * kept; of each length at most a few are, so the pool stays a few times the largest activation.
+ * step of the small CNN (float32, batch 64) made ~28 MB of fresh arrays, which also has V8 run a
+ * full garbage collection about once a step. Only the autograd engine recycles, and only
+ * gradients nothing else can reach (see propagate in lib/autograd.ts). Small arrays are cheap to
+ * make and are not kept; of each length at most a few are, so the pool stays a few times the
+ * largest activation.
  */
 const recycled = new Map<string, TypedArray[]>();
 const keptPerLength = 4;
