@@ -20,8 +20,8 @@ export function checkDType(dtype: DType, where?: string): DType {
  * step of the small CNN (float32, batch 64) made ~28 MB of fresh arrays, which also has V8 run a
  * full garbage collection about once a step. Only the autograd engine recycles, and only
  * gradients nothing else can reach (see propagate in lib/autograd.ts). Small arrays are cheap to
- * make and are not kept; of each length at most a few are, so the pool stays a few times the
- * largest activation.
+ * make and are not kept, and at most a few of each length are (for the small CNN: at most ~24 MB,
+ * four of each of its activation sizes).
  */
 const recycled = new Map<string, TypedArray[]>();
 const keptPerLength = 4;
