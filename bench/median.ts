@@ -17,9 +17,14 @@ export function medianMs(fn: () => void, { warmup = 2, runs = 5 }: TimingOptions
     fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  return times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+  return median(times);
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { Tensor } from './tensor';
 import { noGrad } from './grad-mode';
 import { formatShape, sameShape } from './shape';
-import { allocate } from './dtype';
+import { type TypedArray, allocate, recycle, trackAllocations } from './dtype';
 
 export interface GradFn {
   /** The op's name, for error messages and graph dumps. */
@@ -87,12 +87,27 @@ function seedGradient(root: Tensor, gradOutput: Tensor | undefined, where: strin
   return seed.detach();
 }
 
+/** True when one of `others` reads or writes the memory of `array` (a view, or another array over its buffer). */
+function sharesMemory(array: TypedArray, others: Iterable<Tensor>): boolean {
+  for (const other of others) if (other.nd.data.buffer === array.buffer) return true;
+  return false;
+}
+
 /**
  * Propagates `seed` = dL/d(root) through the graph. `receive(tensor, grad)` is called once for every
- * tensor reached, with its complete gradient, before that tensor's own backward runs.
+ * tensor reached, with its complete gradient, before that tensor's own backward runs (it must copy
+ * what it keeps: the gradient's memory may be recycled once its backward has run).
+ *
+ * Recycling: once a tensor's backward has run, its gradient is dead unless something else still
+ * holds its memory. The engine gives its array back to allocate() (lib/dtype.ts) when it can prove
+ * that: the array was made by a backward function during this pass (so it is not the caller's
+ * gradOutput, a saved tensor or a parameter), and no gradient still waiting in `grads` shares it —
+ * those include the ones just returned, since a backward may pass its gradOutput on, or a view of
+ * it. Backward functions must therefore not keep the tensors they return (none does).
  */
 function propagate(root: Tensor, seed: Tensor, retainGraph: boolean, receive: (tensor: Tensor, grad: Tensor) => void): void {
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  const madeByBackward = new Set<TypedArray>();
   noGrad(() => {
     for (const tensor of reverseTopologicalOrder(root)) {
       const grad = grads.get(tensor);
@@ -101,7 +116,8 @@ function propagate(root: Tensor, seed: Tensor, retainGraph: boolean, receive: (t
       receive(tensor, grad);
       const fn = tensor.gradFn;
       if (!fn) continue;
-      const inputGrads = fn.apply(grad);
+      const { result: inputGrads, allocated } = trackAllocations(() => fn.apply(grad));
+      for (const array of allocated) madeByBackward.add(array);
       if (!retainGraph) fn.release();
       fn.inputs.forEach((input, i) => {
         const g = inputGrads[i];
@@ -115,6 +131,8 @@ function propagate(root: Tensor, seed: Tensor, retainGraph: boolean, receive: (t
         const own = inDTypeOf(input, g);
         grads.set(input, previous ? addInto(previous, own) : own);
       });
+      const spent = grad.nd.data;
+      if (madeByBackward.has(spent) && !sharesMemory(spent, grads.values())) recycle(spent);
     }
   });
 }

@@ -56,18 +56,19 @@ export function checkShape(shape: unknown, where: string, rules: ShapeRules = {}
   const { argument = 'shape', wildcards = 0 } = rules;
   if (!Array.isArray(shape)) throw new TypeError(`${where}: ${argument} must be an array of sizes, got ${formatValue(shape)}`);
   const sizes = shape as unknown[];
-  const shown = `${argument} [${sizes.map(String).join(',')}]`;
+  // A function, not a string built up front: every tensor an op creates passes here, and only an error needs the text.
+  const shown = (): string => `${argument} [${sizes.map(String).join(',')}]`;
   const bad = sizes.findIndex((d) => !(typeof d === 'number' && Number.isInteger(d) && (d >= 0 || (d === -1 && wildcards > 0))));
   if (bad >= 0) {
     const expected = wildcards > 0 ? 'non-negative integers or -1' : 'non-negative integers';
-    throw new RangeError(`${where}: ${shown} must hold ${expected}, got ${formatValue(sizes[bad])} at dim ${bad}`);
+    throw new RangeError(`${where}: ${shown()} must hold ${expected}, got ${formatValue(sizes[bad])} at dim ${bad}`);
   }
   const checked = sizes as number[];
   const inferred = checked.filter((d) => d === -1).length;
-  if (inferred > wildcards) throw new RangeError(`${where}: ${shown} may infer at most ${wildcards} size (-1), got ${inferred}`);
+  if (inferred > wildcards) throw new RangeError(`${where}: ${shown()} may infer at most ${wildcards} size (-1), got ${inferred}`);
   const count = sizeOf(checked.filter((d) => d !== -1));
   if (count > MAX_ELEMENTS) {
-    throw new RangeError(`${where}: ${shown} has ${count} elements, more than the ${MAX_ELEMENTS} one typed array can hold`);
+    throw new RangeError(`${where}: ${shown()} has ${count} elements, more than the ${MAX_ELEMENTS} one typed array can hold`);
   }
   return checked.slice();
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type Tensor, gradcheck, manualSeed, randn, tensor } from '../index';
+import { type Tensor, expand, gradcheck, manualSeed, narrow, randn, tensor, transpose } from '../index';
 import { leakyRelu, relu, sigmoid, tanh } from '../lib/ops/activations';
 import { transposedLeaf } from './helpers/inputs';
 import { expectTensorClose } from './helpers/close';
@@ -35,6 +35,40 @@ describe('activations', () => {
       gradcheck((t) => op(t), [kinkFreeRandn([3, 4], [0]).requiresGrad_()]);
       gradcheck((t) => op(t), [transposedLeaf(kinkFreeRandn([4, 3], [0]))]);
     }
+  });
+
+  it('relu matches max(x, 0) and its mask on every length mod 4, every dtype, contiguous or not', () => {
+    // relu's loops take four elements at a time plus a remainder, and read views through a copy:
+    // lengths 1..9 reach every remainder; transposed, sliced and broadcast views every layout.
+    const expected = (values: ArrayLike<number>): number[] => Array.from(values, (v) => Math.max(v, 0));
+    const layouts: Array<[string, (n: number, dtype: 'float32' | 'float64') => Tensor]> = [
+      ['contiguous', (n, dtype) => randn([n], { dtype })],
+      ['transposed', (n, dtype) => transpose(randn([n, 3], { dtype }), 0, 1)],
+      ['sliced (strided)', (n, dtype) => narrow(randn([n, 5], { dtype }), 1, 1, 3)],
+      ['broadcast (stride 0)', (n, dtype) => expand(randn([n, 1], { dtype }), [n, 3])],
+    ];
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const [layout, make] of layouts) {
+        for (let n = 1; n <= 9; n++) {
+          const x = make(n, dtype).requiresGrad_();
+          const what = `${dtype} ${layout} n=${n}`;
+          const y = relu(x);
+          expect(y.dtype, what).to.equal(dtype);
+          expect(Array.from(y.data), what).to.deep.equal(expected(x.data));
+          // The incoming gradient is a view too (transposed when x is 2-D), so backward reads strided input.
+          const g = randn(x.ndim === 2 ? [x.shape[1], x.shape[0]] : x.shape, { dtype });
+          y.backward(x.ndim === 2 ? transpose(g, 0, 1) : g);
+          const gx = x.ndim === 2 ? transpose(g, 0, 1).data : g.data;
+          const mask = Array.from(x.data, (v, i) => (v > 0 ? gx[i] : 0));
+          // + 0 turns the −0 of a negative gradient times a 0 mask into 0, as the expected values have it.
+          expect(
+            Array.from(x.grad!.data, (v) => v + 0),
+            what,
+          ).to.deep.equal(mask);
+        }
+      }
+    }
+    expect(Array.from(relu(tensor([NaN, -0, -1, 2, NaN])).data)).to.deep.equal([NaN, 0, 0, 2, NaN]);
   });
 
   it('gradcheck: sigmoid and tanh, contiguous and transposed', () => {

@@ -68,6 +68,14 @@ describe('optimizers (against torch.optim trajectories)', () => {
     expect(() => opt.step()).to.throw('SGD.step: parameter 1 has a non-finite gradient (NaN at index 0); nothing was updated');
     expect(Array.from(p.data)).to.deep.equal([1, 2]);
     expect(opt.stepCount).to.equal(0);
+    // The first bad element is named, ±Infinity as well as NaN, in float32 too.
+    const r = tensor([1, 2, 3, 4, 5], { dtype: 'float32', requiresGrad: true });
+    const adam = new optim.Adam([r]);
+    r.grad = tensor([0, 1e30, -Infinity, NaN, Infinity], { dtype: 'float32' });
+    expect(() => adam.step()).to.throw('Adam.step: parameter 0 has a non-finite gradient (-Infinity at index 2); nothing was updated');
+    r.grad = tensor([0, 0, 0, 0, Infinity], { dtype: 'float32' });
+    expect(() => adam.step()).to.throw('(Infinity at index 4)');
+    expect(Array.from(r.data)).to.deep.equal([1, 2, 3, 4, 5]);
   });
 
   it('validates options with the values', () => {

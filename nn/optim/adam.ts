@@ -47,15 +47,22 @@ export class Adam extends Optimizer {
     const [beta1, beta2] = this.betas;
     const m = this.buffer('exp_avg', index);
     const v = this.buffer('exp_avg_sq', index);
-    const correction1 = 1 - beta1 ** this.stepCount;
-    const correction2 = 1 - beta2 ** this.stepCount;
+    // Every factor that is the same for all elements is computed once, here, in the order
+    // torch.optim.Adam uses (step size lr/(1 − β₁ᵗ), then √v / √(1 − β₂ᵗ) + ε): the loop is left
+    // with one square root and one division per element, and rounds as PyTorch does.
+    const stepSize = lr / (1 - beta1 ** this.stepCount);
+    const sqrtCorrection2 = Math.sqrt(1 - beta2 ** this.stepCount);
+    // AdamW's decay is a plain scaling of θ; Adam's L2 penalty goes into the gradient (λ = 0: none).
+    const decay = decoupledDecay ? 1 - lr * weightDecay : 1;
+    const l2 = decoupledDecay ? 0 : weightDecay;
     for (let k = 0; k < param.length; k++) {
-      let g = grad[k];
-      if (decoupledDecay) param[k] *= 1 - lr * weightDecay;
-      else g += weightDecay * param[k];
-      m[k] = beta1 * m[k] + (1 - beta1) * g;
-      v[k] = beta2 * v[k] + (1 - beta2) * g * g;
-      param[k] -= (lr * (m[k] / correction1)) / (Math.sqrt(v[k] / correction2) + eps);
+      const theta = param[k] * decay;
+      const g = grad[k] + l2 * theta;
+      const mk = beta1 * m[k] + (1 - beta1) * g;
+      const vk = beta2 * v[k] + (1 - beta2) * g * g;
+      m[k] = mk;
+      v[k] = vk;
+      param[k] = theta - (stepSize * mk) / (Math.sqrt(vk) / sqrtCorrection2 + eps);
     }
   }
 }

@@ -59,7 +59,7 @@ export abstract class Optimizer {
   step(): void {
     const grads = this.params.map((p) => p.grad?.contiguousData() ?? null);
     grads.forEach((grad, i) => {
-      const bad = grad ? grad.findIndex((g) => !Number.isFinite(g)) : -1;
+      const bad = grad ? firstNonFinite(grad) : -1;
       if (bad >= 0) {
         throw new RangeError(
           `${this.constructor.name}.step: parameter ${i} has a non-finite gradient (${grad![bad]} at index ${bad}); nothing was updated`,
@@ -123,6 +123,16 @@ export abstract class Optimizer {
         this.buffer(name, i).set(values);
       });
   }
+}
+
+/**
+ * The index of the first NaN or ±Infinity in `values`, or -1. A plain loop, not
+ * `values.findIndex((g) => !Number.isFinite(g))`: a callback per element made this check cost
+ * more than Adam's whole update (~13 ns against ~1.5 ns per element).
+ */
+function firstNonFinite(values: TypedArray): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> & OptimizerState =>
