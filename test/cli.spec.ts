@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './helpers/buffer-io';
 import { useTempDir } from './helpers/data-files';
+import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
+import { getBackend, setBackend } from '../kernels/backend';
 
 const run = runCli;
 
@@ -55,6 +57,23 @@ describe('dropgrad CLI', () => {
     const resumed = await run('train', ...common, '--epochs', '2', '--resume', checkpoint);
     expect(resumed.code, resumed.err).to.equal(0);
     expect(resumed.out).to.contain('resumed from').and.contain('epoch 2/2:').and.not.contain('epoch 1/2:');
+  });
+
+  it("train --threads N sets the wasm kernels' threads and says what runs; --threads 0 is refused before any work", async () => {
+    const [previous, backend] = [getNumThreads(), getBackend()];
+    try {
+      const oneThread = await run('train', '--limit', '64', '--test-limit', '50', '--backend', 'wasm', '--threads', '1');
+      expect(oneThread.code, oneThread.err).to.equal(0);
+      expect(oneThread.out).to.contain('kernels: wasm, 1 thread\n');
+      const onJs = await run('train', '--limit', '64', '--test-limit', '50', '--backend', 'js');
+      expect(onJs.out).to.contain('kernels: js\n');
+    } finally {
+      setNumThreads(previous);
+      setBackend(backend);
+    }
+    const refused = await run('train', '--threads', '0', '--data', '/nonexistent');
+    expect(refused.code).to.equal(2);
+    expect(refused.err).to.contain('--threads: expected an integer in [1, 256], got "0"');
   });
 
   it('gradcheck --json reports every check as passed', async () => {

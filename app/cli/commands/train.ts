@@ -108,7 +108,6 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
   }
   if (backend !== undefined) setBackend(backend);
   if (threads !== undefined) setNumThreads(threads);
-  describeKernels(io);
 
   manualSeed(seed);
   const data = loadData(dataRequest);
@@ -156,6 +155,7 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
     io.out.write(`resumed from ${resumePath} after epoch ${state.epoch}\n`);
   }
 
+  describeKernels(io);
   const parameters = model.parameters().reduce((n, p) => n + p.numel, 0);
   io.out.write(
     `training ${String(flags.model)} (${parameters.toLocaleString('en-US')} parameters, ${dtype}) on ${data.name}: ${trainLoader.size} examples, ` +
