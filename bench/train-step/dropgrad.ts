@@ -1,0 +1,53 @@
+/**
+ * dropgrad's rows: the default small CNN (models.smallCnn, float32) trained with Adam on every CPU
+ * backend that kernels/backend.ts lists, one row per configuration.
+ */
+import { Generator, crossEntropy, models, optim, setBackend, tensor } from '../../index';
+import { type BackendName, backendNames } from '../../kernels/backend';
+import { hasRealGpuContext } from '../../kernels/gpujs/context';
+import type { TrainBatch } from './batch';
+import type { TrainingSystem } from './system';
+
+/** A row of the table: a name and everything to select before its steps run. */
+export interface DropgradConfiguration {
+  readonly name: string;
+  /** Selects the backend (and, later, the thread count); called before each round's steps. */
+  readonly apply: () => void;
+}
+
+/** The float64 reference oracle is not a contender; gpu.js is, where a real GPU backs it. */
+const isContender = (name: BackendName): boolean => name !== 'reference' && (name !== 'gpu.js' || hasRealGpuContext());
+
+/**
+ * Every backend from backendNames, so a new backend gets its row with no change here. A backend
+ * with a thread count to choose would map to one configuration per count (1 and the number of
+ * cores), each applying setBackend(name) and then the count: this is the place to add that.
+ */
+export function dropgradConfigurations(): DropgradConfiguration[] {
+  return backendNames.filter(isContender).map((name) => ({ name: `dropgrad ${name}`, apply: () => setBackend(name) }));
+}
+
+export function dropgradSystem(configuration: DropgradConfiguration, batch: TrainBatch, seed: number): TrainingSystem {
+  const model = models.smallCnn({ dtype: 'float32', generator: new Generator(seed), numClasses: batch.classes });
+  const optimizer = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const x = tensor(batch.images, { shape: [...batch.shape] });
+  const y = tensor(Float32Array.from(batch.labels));
+  return {
+    name: configuration.name,
+    stepsPerRound: 3,
+    async run(steps) {
+      configuration.apply();
+      let loss = NaN;
+      const start = performance.now();
+      for (let i = 0; i < steps; i++) {
+        optimizer.zeroGrad();
+        const output = crossEntropy(model.forward(x), y);
+        output.backward();
+        optimizer.step();
+        loss = output.item();
+      }
+      return { ms: performance.now() - start, loss };
+    },
+    close() {},
+  };
+}
