@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       rounds: row.msPerStep.length,
       stepsPerRound: isAvailable(row.system) ? row.system.stepsPerRound : 0,
       loss: row.loss,
-      error: isAvailable(row.system) ? row.error : row.system.unavailable,
+      error: isAvailable(row.system) ? row.error && `error: ${row.error}` : `unavailable: ${row.system.unavailable}`,
     };
   });
   if (json) {
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   // Three significant digits: tfjs-cpu is hundreds of times slower than PyTorch, 0.00× would hide it.
   const times = (value: number): string => (Number.isNaN(value) ? '—' : `${Number(value.toPrecision(3))}×`);
   printColumns(
-    ['system', 'ms/step', 'examples/s', '× vs PyTorch 1 thread', 'rounds × steps', 'loss'],
+    ['system', 'ms/step', 'examples/s', '× vs PyTorch 1 thread', 'rounds × steps', 'last loss'],
     summary.map((s) =>
       s.error !== undefined
         ? [s.name, '—', '—', '—', '—', s.error]
