@@ -19,12 +19,14 @@ export interface DropgradConfiguration {
 const isContender = (name: BackendName): boolean => name !== 'reference' && (name !== 'gpu.js' || hasRealGpuContext());
 
 /**
- * Every backend from backendNames, so a new backend gets its row with no change here. A backend
- * with a thread count to choose would map to one configuration per count (1 and the number of
- * cores), each applying setBackend(name) and then the count: this is the place to add that.
+ * The rows of one backend. A backend with a thread count to choose would give one row per count
+ * here (1 and the number of cores), each applying setBackend(name) and then the count.
  */
+const configurationsOf = (name: BackendName): DropgradConfiguration[] => [{ name: `dropgrad ${name}`, apply: () => setBackend(name) }];
+
+/** Every backend from backendNames, so that a new backend gets its rows with no change here. */
 export function dropgradConfigurations(): DropgradConfiguration[] {
-  return backendNames.filter(isContender).map((name) => ({ name: `dropgrad ${name}`, apply: () => setBackend(name) }));
+  return backendNames.filter(isContender).flatMap(configurationsOf);
 }
 
 export function dropgradSystem(configuration: DropgradConfiguration, batch: TrainBatch, seed: number): TrainingSystem {
