@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 
-export { interleavedMediansMs, medianMs } from './median';
+export { interleavedMediansMs, median, medianMs } from './median';
 export type { TimingOptions } from './median';
 
 export interface Result {
@@ -42,9 +42,15 @@ export function printTable(title: string, results: readonly Result[], peers: rea
       return peer && peer !== r ? `${(peer.ms / r.ms).toFixed(2)}×` : '—';
     }),
   ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const line = (cells: string[]): string => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : pad(cell, widths[c]))).join('  ');
   console.log(`\n${title}`);
+  printColumns(header, rows);
+}
+
+/** Prints a header and rows as aligned columns: the first left-aligned (names), the rest right-aligned (numbers). */
+export function printColumns(header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : pad(cell, widths[c]))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));

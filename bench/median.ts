@@ -1,6 +1,7 @@
 /**
  * medianMs without bench/harness.ts' Node-only parts (its machine() needs node:os), so a page can
- * time with it too: the median wall time of `fn` after warm-up calls.
+ * time with it too: the median wall time of `fn` after warm-up calls, and the median itself for
+ * benchmarks that collect their times round by round.
  */
 export interface TimingOptions {
   /** Untimed calls first, so the JIT (or the shader compiler) is done (default 2). */
@@ -20,8 +21,9 @@ export function medianMs(fn: () => void, { warmup = 2, runs = 5 }: TimingOptions
   return median(times);
 }
 
-/** The middle value (the mean of the two middle ones for an even count). */
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
 export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -41,9 +43,5 @@ export function interleavedMediansMs(fns: ReadonlyArray<() => void>, { warmup = 
       times[f].push(performance.now() - start);
     });
   }
-  return times.map((t) => {
-    t.sort((a, b) => a - b);
-    const mid = t.length >> 1;
-    return t.length % 2 === 1 ? t[mid] : (t[mid - 1] + t[mid]) / 2;
-  });
+  return times.map(median);
 }
