@@ -1,5 +1,6 @@
 /**
- * conv2d in headless Chromium: dropgrad's 'js' kernels next to gpu.js' WebGL backend, both in the
+ * conv2d in headless Chromium: dropgrad's 'js' and 'wasm' kernels (one thread: the page is not
+ * cross-origin isolated) next to gpu.js' WebGL backend, all in the
  * browser bundle (bench/browser/conv2d-page.ts does the timing in the page), on bench/conv2d.ts'
  * shapes. On machines without a GPU, Chromium's WebGL is SwiftShader, a software renderer: these
  * numbers measure gpu.js' WebGL path, not what a GPU would do.
@@ -14,7 +15,11 @@ import { conv2dCases } from './conv2d-cases';
 import { type Result, machine, printTable } from './harness';
 import type { Conv2dBenchPage, PageTimings } from './browser/conv2d-page';
 
-const names: Record<string, string> = { js: 'dropgrad js (browser)', 'gpu.js': 'dropgrad gpu.js WebGL (browser)' };
+const names: Record<string, string> = {
+  js: 'dropgrad js (browser)',
+  wasm: 'dropgrad wasm (browser)',
+  'gpu.js': 'dropgrad gpu.js WebGL (browser)',
+};
 
 async function main(): Promise<void> {
   const missing = chromiumUnavailable();

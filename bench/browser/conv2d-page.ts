@@ -1,6 +1,6 @@
 /**
  * The page side of bench/browser-conv2d.ts: times conv2d (float32) forward, and forward+backward,
- * on dropgrad's 'js' kernels and on gpu.js' WebGL backend, in the browser bundle. Results go back
+ * on dropgrad's 'js' and 'wasm' kernels and on gpu.js' WebGL backend, in the browser bundle. Results go back
  * to Node, which prints the table.
  */
 import { F, configureGpuJs, gpuJsStatus, onesLike, randn, withBackend } from '../../browser';
@@ -37,7 +37,7 @@ function setup(): { status: GpuJsStatus; renderer: string; userAgent: string } {
 }
 
 function runCase(caseIndex: number): PageTimings {
-  const backends: BackendName[] = ['js', 'gpu.js'];
+  const backends: BackendName[] = ['js', 'wasm', 'gpu.js'];
   const entries = (withBackward: boolean): Record<string, number> =>
     Object.fromEntries(backends.map((b) => [b, time(caseIndex, b, withBackward)]));
   return { forward: entries(false), both: entries(true) };

@@ -61,8 +61,9 @@ function showParameters(): void {
 }
 
 async function main(): Promise<void> {
-  // The 'js' kernels: this page loads no gpu.js, and on a CPU they are the fast path anyway.
-  setBackend('js');
+  // The 'wasm' kernels (they fall back to 'js' with one warning where WebAssembly SIMD is missing):
+  // this page loads no gpu.js, so the default's GPU probe would only cost time.
+  setBackend('wasm');
   const [test, trainSet] = await Promise.all([loadDigits('test'), loadDigits('train')]);
   const [channels, height, width] = test.raw.shape;
   const digits = Tensor.fromData(Float64Array.from(test.raw.images), [test.raw.labels.length, channels, height, width]);

@@ -4,12 +4,12 @@
  * items; the weight gradient, a sum over images, is computed per image into `partials` and then
  * summed in image order by reduceImages, so its value does not depend on the thread count.
  *
- * Geometry arrives as the i32 block written by kernels/wasm/conv2d.ts (see Conv2dArgs there).
+ * Geometry arrives as the i32 block written by kernels/conv2d/wasm.ts (geometrySlots there).
  */
 import { GEMM_WORKSPACE_BYTES, gemmColumns, shareStart } from './gemm';
 import { arg, f32At, ptr } from './memory';
 
-// Slots of the i32 argument block, in the order kernels/wasm/conv2d.ts writes them.
+// Slots of the i32 argument block, in the order kernels/conv2d/wasm.ts writes them.
 const N = 0, IN_C = 1, H = 2, W = 3, OUT_C = 4, KH = 5, KW = 6, STRIDE_H = 7, STRIDE_W = 8;
 const PAD_TOP = 9, PAD_LEFT = 10, DILATION_H = 11, DILATION_W = 12, GROUPS = 13, OUT_H = 14, OUT_W = 15;
 // Pointers: for forward x, weight, bias (0 = none), out; backwardInput dy, weight, dx; backwardWeight dy, x, partials.
@@ -24,47 +24,40 @@ function insideHi(offset: i32, stride: i32, size: i32, count: i32, lo: i32): i32
   return max(lo, min(hi, count));
 }
 
-/** col[(c·kH + p)·kW + q, i·outW + j] = x[c, i·sH + p·dH − padTop, j·sW + q·dW − padLeft], 0 in the padding. */
-function im2col(args: usize, x: usize, col: usize): void {
-  const h = arg(args, H), w = arg(args, W), kH = arg(args, KH), kW = arg(args, KW);
-  const sH = arg(args, STRIDE_H), sW = arg(args, STRIDE_W), outH = arg(args, OUT_H), outW = arg(args, OUT_W);
-  const cg = arg(args, IN_C) / arg(args, GROUPS);
-  let dst = col;
-  for (let c = 0; c < cg; c++) {
-    const plane = f32At(x, c * h * w);
-    for (let p = 0; p < kH; p++) {
-      const rowShift = p * arg(args, DILATION_H) - arg(args, PAD_TOP);
-      const iLo = insideLo(rowShift, sH, outH), iHi = insideHi(rowShift, sH, h, outH, iLo);
-      for (let q = 0; q < kW; q++) {
-        const colShift = q * arg(args, DILATION_W) - arg(args, PAD_LEFT);
-        const jLo = insideLo(colShift, sW, outW), jHi = insideHi(colShift, sW, w, outW, jLo);
-        for (let i = 0; i < outH; i++) {
-          if (i < iLo || i >= iHi) {
-            memory.fill(dst, 0, (<usize>outW) << 2);
-            dst += (<usize>outW) << 2;
-            continue;
-          }
-          const src = f32At(plane, (i * sH + rowShift) * w + colShift);
-          memory.fill(dst, 0, (<usize>jLo) << 2);
-          if (sW == 1) {
-            memory.copy(f32At(dst, jLo), f32At(src, jLo), (<usize>(jHi - jLo)) << 2);
-          } else {
-            for (let j = jLo; j < jHi; j++) store<f32>(f32At(dst, j), load<f32>(f32At(src, j * sW)));
-          }
-          memory.fill(f32At(dst, jHi), 0, (<usize>(outW - jHi)) << 2);
-          dst += (<usize>outW) << 2;
-        }
-      }
-    }
+const GATHER = true, SCATTER = false;
+
+/** Copies a row of image pixels into a column-matrix row (zeros where the taps fall in the padding). */
+@inline function gatherRow(src: usize, row: usize, sW: i32, jLo: i32, jHi: i32, outW: i32): void {
+  memory.fill(row, 0, (<usize>jLo) << 2);
+  if (sW == 1) memory.copy(f32At(row, jLo), f32At(src, jLo), (<usize>(jHi - jLo)) << 2);
+  else for (let j = jLo; j < jHi; j++) store<f32>(f32At(row, j), load<f32>(f32At(src, j * sW)));
+  memory.fill(f32At(row, jHi), 0, (<usize>(outW - jHi)) << 2);
+}
+
+/** Adds a column-matrix row back onto the image pixels it was read from (the adjoint of gatherRow). */
+@inline function scatterRow(dst: usize, row: usize, sW: i32, jLo: i32, jHi: i32): void {
+  let j = jLo;
+  if (sW == 1) {
+    for (; j + 4 <= jHi; j += 4) v128.store(f32At(dst, j), f32x4.add(v128.load(f32At(dst, j)), v128.load(f32At(row, j))));
+  }
+  for (; j < jHi; j++) {
+    const to = f32At(dst, j * sW);
+    store<f32>(to, load<f32>(to) + load<f32>(f32At(row, j)));
   }
 }
 
-/** The adjoint of im2col: x[c, …] += every entry of col at the pixel it came from. */
-function col2im(args: usize, col: usize, x: usize): void {
+/**
+ * im2col (GATHER) and its adjoint col2im (SCATTER), one loop nest for both:
+ *   col[(c·kH + p)·kW + q, i·outW + j] = x[c, i·sH + p·dH − padTop, j·sW + q·dW − padLeft]  (0 in the padding)
+ * gathers x into col, or adds every entry of col back onto the pixel of x it came from. Each row of
+ * the output is split into its padding and the part that reads the image, so no tap is bounds-tested.
+ */
+function im2colPass(args: usize, x: usize, col: usize, gather: bool): void {
   const h = arg(args, H), w = arg(args, W), kH = arg(args, KH), kW = arg(args, KW);
   const sH = arg(args, STRIDE_H), sW = arg(args, STRIDE_W), outH = arg(args, OUT_H), outW = arg(args, OUT_W);
   const cg = arg(args, IN_C) / arg(args, GROUPS);
-  let at = col;
+  const rowBytes = (<usize>outW) << 2;
+  let row = col;
   for (let c = 0; c < cg; c++) {
     const plane = f32At(x, c * h * w);
     for (let p = 0; p < kH; p++) {
@@ -73,17 +66,15 @@ function col2im(args: usize, col: usize, x: usize): void {
       for (let q = 0; q < kW; q++) {
         const colShift = q * arg(args, DILATION_W) - arg(args, PAD_LEFT);
         const jLo = insideLo(colShift, sW, outW), jHi = insideHi(colShift, sW, w, outW, jLo);
-        for (let i = 0; i < outH; i++, at += (<usize>outW) << 2) {
-          if (i < iLo || i >= iHi) continue;
-          const dst = f32At(plane, (i * sH + rowShift) * w + colShift);
-          let j = jLo;
-          if (sW == 1) {
-            for (; j + 4 <= jHi; j += 4) v128.store(f32At(dst, j), f32x4.add(v128.load(f32At(dst, j)), v128.load(f32At(at, j))));
+        for (let i = 0; i < outH; i++, row += rowBytes) {
+          const inside = i >= iLo && i < iHi;
+          if (!inside) {
+            if (gather) memory.fill(row, 0, rowBytes);
+            continue;
           }
-          for (; j < jHi; j++) {
-            const to = f32At(dst, j * sW);
-            store<f32>(to, load<f32>(to) + load<f32>(f32At(at, j)));
-          }
+          const pixels = f32At(plane, (i * sH + rowShift) * w + colShift);
+          if (gather) gatherRow(pixels, row, sW, jLo, jHi, outW);
+          else scatterRow(pixels, row, sW, jLo, jHi);
         }
       }
     }
@@ -95,63 +86,64 @@ function col2im(args: usize, col: usize, x: usize): void {
   return (arg(args, IN_C) / arg(args, GROUPS)) * arg(args, KH) * arg(args, KW);
 }
 
-export function conv2dForward(args: usize, thread: i32, threads: i32): void {
+const FORWARD = 0, INPUT_GRADIENT = 1, WEIGHT_PARTIALS = 2;
+
+/**
+ * One pass over this thread's (image, group) items, in the slice of each operand that item owns:
+ *   FORWARD          y = bias + W_g · im2col(x)                  operands x, weight, bias (0 = none), out
+ *   INPUT_GRADIENT   dx = col2im(W_gᵀ · dY)                      operands dy, weight, dx
+ *   WEIGHT_PARTIALS  partials[image] = dY · im2col(x)ᵀ           operands dy, x, partials (the whole weight shape per image)
+ */
+function convPass(args: usize, thread: i32, threads: i32, pass: i32): void {
   const groups = arg(args, GROUPS), items = arg(args, N) * groups;
   const cg = arg(args, IN_C) / groups, og = arg(args, OUT_C) / groups;
   const hw = arg(args, H) * arg(args, W), pixels = arg(args, OUT_H) * arg(args, OUT_W), k = patch(args);
-  const x = ptr(args, P0), weight = ptr(args, P1), bias = ptr(args, P2), out = ptr(args, P3);
+  const first = ptr(args, P0), second = ptr(args, P1), third = ptr(args, P2);
   const workspace = ptr(args, WORKSPACE) + <usize>thread * ptr(args, WORKSPACE_STRIDE);
   const col = workspace + GEMM_WORKSPACE_BYTES;
   const end = shareStart(items, 1, thread + 1, threads);
   for (let item = shareStart(items, 1, thread, threads); item < end; item++) {
-    const image = item / groups, g = item % groups;
-    const y = f32At(out, (image * groups + g) * og * pixels);
-    if (bias) {
-      for (let o = 0; o < og; o++) {
-        const value = f32x4.splat(load<f32>(f32At(bias, g * og + o)));
-        const row = f32At(y, o * pixels);
-        let j = 0;
-        for (; j + 4 <= pixels; j += 4) v128.store(f32At(row, j), value);
-        for (; j < pixels; j++) store<f32>(f32At(row, j), f32x4.extract_lane(value, 0));
-      }
+    // item = image·groups + g: its slices of x/dx, of y/dy, and of the weight.
+    const inputSlice = item * cg * hw, outputSlice = item * og * pixels, weightSlice = (item % groups) * og * k;
+    if (pass == FORWARD) {
+      const bias = third, y = f32At(ptr(args, P3), outputSlice);
+      if (bias) fillRows(y, og, pixels, f32At(bias, (item % groups) * og));
+      im2colPass(args, f32At(first, inputSlice), col, GATHER);
+      gemmColumns(og, pixels, k, f32At(second, weightSlice), k, false, col, pixels, false, y, pixels, bias != 0, 0, pixels, workspace);
+    } else if (pass == INPUT_GRADIENT) {
+      const dx = f32At(third, inputSlice);
+      gemmColumns(k, pixels, og, f32At(second, weightSlice), k, true, f32At(first, outputSlice), pixels, false, col, pixels, false, 0, pixels, workspace);
+      memory.fill(dx, 0, (<usize>(cg * hw)) << 2);
+      im2colPass(args, dx, col, SCATTER);
+    } else {
+      im2colPass(args, f32At(second, inputSlice), col, GATHER);
+      const dW = f32At(third, item * og * k);
+      gemmColumns(og, k, pixels, f32At(first, outputSlice), pixels, false, col, pixels, true, dW, k, false, 0, k, workspace);
     }
-    im2col(args, f32At(x, (image * groups + g) * cg * hw), col);
-    gemmColumns(og, pixels, k, f32At(weight, g * og * k), k, false, col, pixels, false, y, pixels, bias != 0, 0, pixels, workspace);
   }
+}
+
+/** Row o of the rows × length block at `rows` = values[o] (the bias each output plane starts from). */
+function fillRows(rows: usize, count: i32, length: i32, values: usize): void {
+  for (let o = 0; o < count; o++) {
+    const value = load<f32>(f32At(values, o));
+    const row = f32At(rows, o * length);
+    let j = 0;
+    for (; j + 4 <= length; j += 4) v128.store(f32At(row, j), f32x4.splat(value));
+    for (; j < length; j++) store<f32>(f32At(row, j), value);
+  }
+}
+
+export function conv2dForward(args: usize, thread: i32, threads: i32): void {
+  convPass(args, thread, threads, FORWARD);
 }
 
 export function conv2dBackwardInput(args: usize, thread: i32, threads: i32): void {
-  const groups = arg(args, GROUPS), items = arg(args, N) * groups;
-  const cg = arg(args, IN_C) / groups, og = arg(args, OUT_C) / groups;
-  const hw = arg(args, H) * arg(args, W), pixels = arg(args, OUT_H) * arg(args, OUT_W), k = patch(args);
-  const dy = ptr(args, P0), weight = ptr(args, P1), dx = ptr(args, P2);
-  const workspace = ptr(args, WORKSPACE) + <usize>thread * ptr(args, WORKSPACE_STRIDE);
-  const col = workspace + GEMM_WORKSPACE_BYTES;
-  const end = shareStart(items, 1, thread + 1, threads);
-  for (let item = shareStart(items, 1, thread, threads); item < end; item++) {
-    const image = item / groups, g = item % groups;
-    const dxItem = f32At(dx, (image * groups + g) * cg * hw);
-    gemmColumns(k, pixels, og, f32At(weight, g * og * k), k, true, f32At(dy, (image * groups + g) * og * pixels), pixels, false, col, pixels, false, 0, pixels, workspace);
-    memory.fill(dxItem, 0, (<usize>(cg * hw)) << 2);
-    col2im(args, col, dxItem);
-  }
+  convPass(args, thread, threads, INPUT_GRADIENT);
 }
 
-/** partials[image] = dY_image · col(x_image)ᵀ for this thread's images (the whole weight shape each). */
 export function conv2dWeightPartials(args: usize, thread: i32, threads: i32): void {
-  const groups = arg(args, GROUPS), items = arg(args, N) * groups;
-  const cg = arg(args, IN_C) / groups, og = arg(args, OUT_C) / groups;
-  const hw = arg(args, H) * arg(args, W), pixels = arg(args, OUT_H) * arg(args, OUT_W), k = patch(args);
-  const dy = ptr(args, P0), x = ptr(args, P1), partials = ptr(args, P2);
-  const workspace = ptr(args, WORKSPACE) + <usize>thread * ptr(args, WORKSPACE_STRIDE);
-  const col = workspace + GEMM_WORKSPACE_BYTES;
-  const end = shareStart(items, 1, thread + 1, threads);
-  for (let item = shareStart(items, 1, thread, threads); item < end; item++) {
-    const image = item / groups, g = item % groups;
-    im2col(args, f32At(x, (image * groups + g) * cg * hw), col);
-    const dW = f32At(partials, (image * groups + g) * og * k);
-    gemmColumns(og, k, pixels, f32At(dy, (image * groups + g) * og * pixels), pixels, false, col, pixels, true, dW, k, false, 0, k, workspace);
-  }
+  convPass(args, thread, threads, WEIGHT_PARTIALS);
 }
 
 /**
