@@ -114,9 +114,13 @@ function poolFor(wasm: WasmInstance, threads: number): Pool | undefined {
  * be started, or (on a page) they are not all ready yet.
  */
 export function threadsAvailable(wasm: WasmInstance, wanted: number): number {
-  if (wanted <= 1 || !wasm.shared) return 1;
-  const current = poolFor(wasm, wanted);
-  return current && Atomics.load(current.state, Control.ready) === current.workers.length ? wanted : 1;
+  // The pool always has getNumThreads() − 1 workers, however many a call wants: a call that wants
+  // fewer leaves the rest idle (they only count themselves done), instead of restarting the pool.
+  const size = getNumThreads();
+  const threads = Math.min(wanted, size);
+  if (threads <= 1 || !wasm.shared) return 1;
+  const current = poolFor(wasm, size);
+  return current && Atomics.load(current.state, Control.ready) === current.workers.length ? threads : 1;
 }
 
 /** The threads for a call that splits into `items` independent pieces: at most one piece each. */
@@ -134,7 +138,7 @@ export function threadsForValues(wasm: WasmInstance, items: number, values: numb
 
 /** Why calls run on one thread although more were asked for, or undefined. */
 export function threadProblem(wasm: WasmInstance, wanted: number): string | undefined {
-  if (wanted <= 1) return undefined;
+  if (Math.min(wanted, getNumThreads()) <= 1) return undefined;
   if (!wasm.shared) return 'memory cannot be shared here (a page must be cross-origin isolated)';
   if (threadsAvailable(wasm, wanted) === wanted) return undefined;
   return problem ?? 'the worker threads are still starting';
