@@ -3,7 +3,7 @@
  * into wasm memory, runs the passes of kernels/wasm/assembly/batchnorm.ts with the threads splitting
  * the channels, and copies the results out. float64 tensors take the js kernels.
  */
-import { CallFrame } from '../wasm/call-frame';
+import { callFrame } from '../wasm/call-frame';
 import { withWasm } from '../wasm/instance';
 import type { KernelName } from '../wasm/kernel-names';
 import { runKernel, threadsForValues } from '../wasm/thread-pool';
@@ -20,13 +20,13 @@ type Operand = Float32Array | Float64Array;
  */
 function pass(name: KernelName, layout: ChannelLayout, inputs: Operand[], outputs: Operand[], fallback: () => void): void {
   withWasm((wasm) => {
-    const frame = new CallFrame(wasm);
+    const frame = callFrame(wasm);
     const addresses = outputs.map((o) => frame.reserve(o.byteLength));
     const args = frame.args([layout.batch, layout.channels, layout.spatial, ...inputs.map((i) => frame.input(i)), ...addresses]);
     const values = layout.batch * layout.channels * layout.spatial;
     runKernel(wasm, name, args, threadsForValues(wasm, layout.channels, values));
     outputs.forEach((o, i) => {
-      o.set(o instanceof Float64Array ? frame.float64(addresses[i], o.length) : frame.float32(addresses[i], o.length));
+      frame.output(addresses[i], o);
     });
   }, fallback);
 }

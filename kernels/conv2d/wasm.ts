@@ -6,7 +6,7 @@
 import { type Conv2dGeometry, patchSize } from './geometry';
 import { jsConv2d } from './js';
 import type { Conv2dKernels } from './kernels';
-import { CallFrame } from '../wasm/call-frame';
+import { type CallFrame, callFrame } from '../wasm/call-frame';
 import { type WasmInstance, withWasm } from '../wasm/instance';
 import type { KernelName } from '../wasm/kernel-names';
 import { runKernel, threadsFor } from '../wasm/thread-pool';
@@ -53,10 +53,10 @@ export const wasmConv2d: Conv2dKernels = {
     const js = () => jsConv2d.forward(x, weight, bias, geo, out);
     if (!(isFloat32(x) && isFloat32(weight) && isFloat32(bias) && isFloat32(out))) return js();
     withWasm((wasm) => {
-      const frame = new CallFrame(wasm);
+      const frame = callFrame(wasm);
       const y = frame.reserve(out.byteLength);
       runConv(wasm, frame, 'conv2dForward', geo, [frame.input(x), frame.input(weight), bias ? frame.input(bias) : 0, y]);
-      out.set(frame.float32(y, out.length));
+      frame.output(y, out);
     }, js);
   },
 
@@ -64,10 +64,10 @@ export const wasmConv2d: Conv2dKernels = {
     const js = () => jsConv2d.backwardInput(gradOutput, weight, geo, gradInput);
     if (!(isFloat32(gradOutput) && isFloat32(weight) && isFloat32(gradInput))) return js();
     withWasm((wasm) => {
-      const frame = new CallFrame(wasm);
+      const frame = callFrame(wasm);
       const dx = frame.reserve(gradInput.byteLength);
       runConv(wasm, frame, 'conv2dBackwardInput', geo, [frame.input(gradOutput), frame.input(weight), dx, 0]);
-      gradInput.set(frame.float32(dx, gradInput.length));
+      frame.output(dx, gradInput);
     }, js);
   },
 
@@ -75,14 +75,14 @@ export const wasmConv2d: Conv2dKernels = {
     const js = () => jsConv2d.backwardWeight(gradOutput, x, geo, gradWeight);
     if (!(isFloat32(gradOutput) && isFloat32(x) && isFloat32(gradWeight))) return js();
     withWasm((wasm) => {
-      const frame = new CallFrame(wasm);
+      const frame = callFrame(wasm);
       // One weight-sized partial per image, summed in image order after (kernels/wasm/assembly/conv2d.ts):
       // the sum over the batch then does not depend on which thread computed which image.
       const partials = frame.reserve(geo.n * gradWeight.byteLength);
       runConv(wasm, frame, 'conv2dWeightPartials', geo, [frame.input(gradOutput), frame.input(x), partials, 0]);
       const dW = frame.reserve(gradWeight.byteLength);
       runKernel(wasm, 'reduceImages', frame.args([gradWeight.length, geo.n, partials, dW]), threadsFor(wasm, gradWeight.length / 1024));
-      gradWeight.set(frame.float32(dW, gradWeight.length));
+      frame.output(dW, gradWeight);
     }, js);
   },
 };

@@ -3,7 +3,7 @@
  * and runs the SIMD sgemm of kernels/wasm/assembly/gemm.ts, its threads splitting C's columns.
  * float64 problems, and problems too small to repay the copies, take the js gemm.
  */
-import { CallFrame } from '../wasm/call-frame';
+import { callFrame } from '../wasm/call-frame';
 import { withWasm } from '../wasm/instance';
 import { runKernel, threadsFor } from '../wasm/thread-pool';
 import { jsGemm } from './js';
@@ -23,7 +23,7 @@ export function wasmGemm(problem: GemmProblem): void {
   }
   withWasm(
     (wasm) => {
-      const frame = new CallFrame(wasm);
+      const frame = callFrame(wasm);
       const threads = threadsFor(wasm, n / columnsPerThread);
       const workspace = wasm.exports.gemmWorkspaceBytes();
       const cAddress = p.accumulate ? frame.input(c.subarray(p.cOffset, p.cOffset + m * n)) : frame.reserve(m * n * 4);
@@ -44,7 +44,7 @@ export function wasmGemm(problem: GemmProblem): void {
         workspace,
       ]);
       runKernel(wasm, 'gemm', args, threads);
-      c.set(frame.float32(cAddress, m * n), p.cOffset);
+      frame.output(cAddress, c, m * n, p.cOffset);
     },
     () => jsGemm(p),
   );

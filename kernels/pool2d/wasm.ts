@@ -3,7 +3,7 @@
  * kernels/wasm/assembly/pool2d.ts with the threads splitting the planes, and copies the results
  * out. float64 tensors take the js kernels (the wasm kernels are float32 only).
  */
-import { CallFrame } from '../wasm/call-frame';
+import { callFrame } from '../wasm/call-frame';
 import { type WasmInstance, withWasm } from '../wasm/instance';
 import type { KernelName } from '../wasm/kernel-names';
 import { runKernel, threadsForValues } from '../wasm/thread-pool';
@@ -35,7 +35,7 @@ const maxSlots = (g: MaxPool2dGeometry): number[] => [
 function averagePass(name: KernelName, source: Float32Array, g: AvgPool2dGeometry, target: Float32Array, accumulate: boolean): void {
   withWasm(
     (wasm) => {
-      const frame = new CallFrame(wasm);
+      const frame = callFrame(wasm);
       const { rows, cols } = g;
       const result = accumulate ? frame.input(target) : frame.reserve(target.byteLength);
       const args = frame.args([
@@ -54,7 +54,7 @@ function averagePass(name: KernelName, source: Float32Array, g: AvgPool2dGeometr
         result,
       ]);
       runKernel(wasm, name, args, threadsForPlanes(wasm, g.planes, g.inH * g.inW));
-      target.set(frame.float32(result, target.length));
+      frame.output(result, target);
     },
     () => (accumulate ? jsPool2d.avgPool2dBackward(source, g, target) : jsPool2d.avgPool2dForward(source, g, target)),
   );
@@ -65,13 +65,13 @@ export const wasmPool2d: Pool2dKernels = {
     if (!(x instanceof Float32Array && out instanceof Float32Array)) return jsPool2d.maxPool2dForward(x, g, out, argmax);
     withWasm(
       (wasm) => {
-        const frame = new CallFrame(wasm);
+        const frame = callFrame(wasm);
         const values = frame.reserve(out.byteLength);
         const indices = frame.reserve(argmax.byteLength);
         const args = frame.args([...maxSlots(g), frame.input(x), values, indices]);
         runKernel(wasm, 'maxPool2dForward', args, threadsForPlanes(wasm, g.planes, g.inH * g.inW));
-        out.set(frame.float32(values, out.length));
-        argmax.set(frame.int32(indices, argmax.length));
+        frame.output(values, out);
+        frame.output(indices, argmax);
       },
       () => jsPool2d.maxPool2dForward(x, g, out, argmax),
     );
@@ -81,11 +81,11 @@ export const wasmPool2d: Pool2dKernels = {
     if (!(dy instanceof Float32Array && dx instanceof Float32Array)) return jsPool2d.maxPool2dBackward(dy, argmax, g, dx);
     withWasm(
       (wasm) => {
-        const frame = new CallFrame(wasm);
+        const frame = callFrame(wasm);
         const gradient = frame.input(dx);
         const args = frame.args([...maxSlots(g), frame.input(dy), frame.input(argmax), gradient]);
         runKernel(wasm, 'maxPool2dBackward', args, threadsForPlanes(wasm, g.planes, g.inH * g.inW));
-        dx.set(frame.float32(gradient, dx.length));
+        frame.output(gradient, dx);
       },
       () => jsPool2d.maxPool2dBackward(dy, argmax, g, dx),
     );

@@ -4,6 +4,11 @@
  * outputs out; the next call's frame starts from the base again, so memory grows to the largest
  * call and is never fragmented. Kernel calls do not nest (the op API is synchronous), so one frame
  * at a time is all there is.
+ *
+ * Inside reusingOperands(fn) (kernels/operand-reuse.ts) the calls share one frame, and an array
+ * copied in once is not copied again: batch norm's two forward passes both read x, its two
+ * backward passes dy and x, and conv2d's two backward passes dy. An array a call writes is
+ * forgotten, so it is copied afresh if a later call reads it.
  */
 import type { WasmInstance } from './instance';
 
@@ -13,10 +18,16 @@ const pageBytes = 1 << 16;
 /** wasm32 addresses are 32-bit. */
 const addressSpaceBytes = 2 ** 32;
 
+type Operand = Float32Array | Float64Array | Int32Array;
+
 export class CallFrame {
   private top = frameBase;
 
-  constructor(private readonly wasm: WasmInstance) {}
+  /** With `kept`, the frame remembers where each array it copied in lies (see the file comment). */
+  constructor(
+    readonly wasm: WasmInstance,
+    private readonly kept?: Map<Operand, number>,
+  ) {}
 
   /** Reserves `bytes` (16-byte aligned, for v128 loads) and returns their address; grows the memory as needed. */
   reserve(bytes: number): number {
@@ -32,12 +43,22 @@ export class CallFrame {
   }
 
   /** Copies `values` (float32 data, float64 per-channel vectors, i32 indices) into the frame and returns their address. */
-  input(values: Float32Array | Float64Array | Int32Array): number {
+  input(values: Operand): number {
+    const kept = this.kept?.get(values);
+    if (kept !== undefined) return kept;
     const address = this.reserve(values.byteLength);
     new Uint8Array(this.wasm.memory.buffer, address, values.byteLength).set(
       new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
     );
+    this.kept?.set(values, address);
     return address;
+  }
+
+  /** Copies `length` values of target's type at `address` into `target` from `offset` on. */
+  output(address: number, target: Operand, length = target.length, offset = 0): void {
+    this.kept?.delete(target);
+    const View = target.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Operand;
+    target.set(new View(this.wasm.memory.buffer, address, length), offset);
   }
 
   /** Writes an i32 argument block (addresses and sizes) and returns its address. */
@@ -46,19 +67,29 @@ export class CallFrame {
     new Int32Array(this.wasm.memory.buffer, address, values.length).set(values);
     return address;
   }
+}
 
-  /** A view of `length` float32 values at `address` (made fresh: growing may replace the buffer). */
-  float32(address: number, length: number): Float32Array {
-    return new Float32Array(this.wasm.memory.buffer, address, length);
-  }
+/** The frame of the reusingOperands scope being run, if any (made by its first kernel call). */
+let session: { frame?: CallFrame } | undefined;
 
-  /** A view of `length` float64 values at `address` (made fresh, as float32's). */
-  float64(address: number, length: number): Float64Array {
-    return new Float64Array(this.wasm.memory.buffer, address, length);
-  }
+/** The frame for the next kernel call: a fresh one, or the current reusingOperands scope's. */
+export function callFrame(wasm: WasmInstance): CallFrame {
+  if (!session) return new CallFrame(wasm);
+  if (session.frame?.wasm !== wasm) session.frame = new CallFrame(wasm, new Map());
+  return session.frame;
+}
 
-  /** A view of `length` i32 values at `address` (made fresh, as float32's). */
-  int32(address: number, length: number): Int32Array {
-    return new Int32Array(this.wasm.memory.buffer, address, length);
+/**
+ * Runs `fn`, whose kernel calls share one frame and copy each array in at most once (see the file
+ * comment). The caller promises that no array it passes is changed between those calls except by
+ * the calls themselves. A scope inside another joins it.
+ */
+export function reusingOperands<T>(fn: () => T): T {
+  if (session) return fn();
+  session = {};
+  try {
+    return fn();
+  } finally {
+    session = undefined;
   }
 }

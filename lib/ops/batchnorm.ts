@@ -24,6 +24,7 @@ import { type DType, allocate } from '../dtype';
 import { formatShape, formatValue } from '../shape';
 import { checkNonNegative } from '../validate';
 import { type ChannelLayout, batchNormKernels, valuesPerChannel } from '../../kernels/batchnorm';
+import { reusingOperands } from '../../kernels/operand-reuse';
 
 interface BatchNormSaved {
   x: Float64Array | Float32Array;
@@ -160,21 +161,19 @@ export const batchNorm = defineOp({
 
     const kernels = batchNormKernels();
     const data = x.contiguousData();
-    let mean: Float64Array;
-    let variance: Float64Array;
-    if (useBatchStats) {
-      mean = new Float64Array(channels);
-      variance = new Float64Array(channels);
-      kernels.channelMoments(data, layout, mean, variance);
-    } else {
-      mean = perChannel(runningMean, channels, 0);
-      variance = perChannel(runningVar, channels, 1);
-    }
-    const invStd = variance.map((v) => (useBatchStats && v + eps === 0 ? 0 : 1 / Math.sqrt(v + eps)));
-    const gamma = perChannel(weight, channels, 1);
-    const scale = gamma.map((g, c) => g * invStd[c]);
     const y = allocate(x.dtype, data.length);
-    kernels.normalize(data, layout, mean, scale, perChannel(bias, channels, 0), y);
+    // Both passes read x, unchanged in between: the wasm kernels copy it in once.
+    const { mean, variance, invStd, gamma } = reusingOperands(() => {
+      const [mean, variance] = useBatchStats
+        ? [new Float64Array(channels), new Float64Array(channels)]
+        : [perChannel(runningMean, channels, 0), perChannel(runningVar, channels, 1)];
+      if (useBatchStats) kernels.channelMoments(data, layout, mean, variance);
+      const invStd = variance.map((v) => (useBatchStats && v + eps === 0 ? 0 : 1 / Math.sqrt(v + eps)));
+      const gamma = perChannel(weight, channels, 1);
+      const scale = gamma.map((g, c) => g * invStd[c]);
+      kernels.normalize(data, layout, mean, scale, perChannel(bias, channels, 0), y);
+      return { mean, variance, invStd, gamma };
+    });
     if (updatesRunningStats) updateRunningStats(runningMean, runningVar, numBatchesTracked, momentum, { mean, variance, count });
 
     const saved: BatchNormSaved = {
@@ -200,11 +199,12 @@ export const batchNorm = defineOp({
     const count = valuesPerChannel(layout);
     const sumDy = new Float64Array(channels);
     const sumDyCentered = new Float64Array(channels);
-    // Only dx through running statistics (eval) can do without the per-channel sums.
-    if (needsWeight || needsBias || usedBatchStats) kernels.gradientSums(dy, saved.x, layout, mean, sumDy, sumDyCentered);
-
     let dx: Tensor | null = null;
-    if (needsX) {
+    // Both passes read dy and x, unchanged in between: the wasm kernels copy them in once.
+    reusingOperands(() => {
+      // Only dx through running statistics (eval) can do without the per-channel sums.
+      if (needsWeight || needsBias || usedBatchStats) kernels.gradientSums(dy, saved.x, layout, mean, sumDy, sumDyCentered);
+      if (!needsX) return;
       const gain = gamma.map((g, c) => g * invStd[c]);
       // With batch statistics μ and σ depend on x: the mean of dy and the projection of dy on x̂
       // are removed. With running statistics they are constants and both terms vanish.
@@ -213,7 +213,7 @@ export const batchNorm = defineOp({
       const values = allocate(saved.dtype, saved.x.length);
       kernels.inputGradient(dy, saved.x, layout, { mean, gain, offset, slope }, values);
       dx = Tensor.fromData(values, saved.shape);
-    }
+    });
     const perChannelGradient = (values: Float64Array, dtype: DType): Tensor => {
       const out = allocate(dtype, channels);
       out.set(values);

@@ -19,6 +19,7 @@ import { defineOp } from '../define-op';
 import { type DType, type TypedArray, allocate, dtypeOf } from '../dtype';
 import { checkShape, sizeOf } from '../shape';
 import { type Conv2dGeometry, type Conv2dOptions, conv2dGeometry, conv2dKernels, outputShape } from '../../kernels/conv2d';
+import { reusingOperands } from '../../kernels/operand-reuse';
 
 export type { Conv2dOptions } from '../../kernels/conv2d';
 
@@ -79,16 +80,19 @@ export const conv2d = defineOp({
     let dx: Tensor | null = null;
     let dw: Tensor | null = null;
     let db: Tensor | null = null;
-    if (needsGrad[0]) {
-      const gx = allocate(dtypes.x, x.length);
-      kernels.backwardInput(gy, weight, geo, gx);
-      dx = Tensor.fromData(gx, shapes.x);
-    }
-    if (needsGrad[1]) {
-      const gw = allocate(dtypes.x, weight.length);
-      kernels.backwardWeight(gy, x, geo, gw);
-      dw = Tensor.fromData(inDType(gw, dtypes.weight), shapes.weight);
-    }
+    // Both passes read gy, unchanged in between: the wasm kernels copy it in once.
+    reusingOperands(() => {
+      if (needsGrad[0]) {
+        const gx = allocate(dtypes.x, x.length);
+        kernels.backwardInput(gy, weight, geo, gx);
+        dx = Tensor.fromData(gx, shapes.x);
+      }
+      if (needsGrad[1]) {
+        const gw = allocate(dtypes.x, weight.length);
+        kernels.backwardWeight(gy, x, geo, gw);
+        dw = Tensor.fromData(inDType(gw, dtypes.weight), shapes.weight);
+      }
+    });
     if (needsGrad[2] && shapes.bias && dtypes.bias) {
       db = Tensor.fromData(inDType(biasGradient(gy, geo), dtypes.bias), shapes.bias);
     }
