@@ -24,6 +24,7 @@ import {
   withBackend,
 } from '../index';
 import { parallelCalls, poisonWasmMemory, wasmWorkersReady } from './helpers/wasm';
+import { expectSameBits, withThreads } from './helpers/wasm-threads';
 import { threadPoolState } from '../kernels/wasm/thread-pool';
 
 interface Run {
@@ -35,9 +36,7 @@ interface Run {
 
 /** Runs `body` on the wasm backend with `threads` threads, copying out what it returns. */
 function runWith(threads: number, body: () => Array<[string, Tensor]>): Run {
-  const threadsBefore = getNumThreads();
-  setNumThreads(threads);
-  try {
+  return withThreads(threads, () => {
     poisonWasmMemory();
     const callsBefore = parallelCalls();
     const results = withBackend('wasm', body);
@@ -47,20 +46,18 @@ function runWith(threads: number, body: () => Array<[string, Tensor]>): Run {
       values.set(name, Float32Array.from(t.data));
     }
     return { values, parallelCalls: parallelCalls() - callsBefore };
-  } finally {
-    setNumThreads(threadsBefore);
-  }
+  });
 }
 
 /** Bitwise equality of every named array: the bytes, not the values (so −0 ≠ 0 and NaN = NaN). */
 function expectBitwiseEqual(one: Run, two: Run): void {
   expect([...two.values.keys()]).to.deep.equal([...one.values.keys()]);
-  for (const [name, a] of one.values) {
-    const b = two.values.get(name) as Float32Array;
-    const differing = a.findIndex((_, i) => new Uint32Array(a.buffer)[i] !== new Uint32Array(b.buffer)[i]);
-    expect(b.length, `${name}: length`).to.equal(a.length);
-    expect(differing, `${name}: first element that differs (${a[differing]} with 1 thread, ${b[differing]} with 2)`).to.equal(-1);
-  }
+  const names = [...one.values.keys()];
+  expectSameBits(
+    names.map((name) => two.values.get(name) as Float32Array),
+    names.map((name) => one.values.get(name) as Float32Array),
+    names,
+  );
 }
 
 /** Two Adam steps of models.smallCnn in float32 on a batch of 16 digits-sized images. */

@@ -13,11 +13,19 @@ export function withThreads<T>(threads: number, fn: () => T): T {
   }
 }
 
-/** Each of `actual` holds the same bytes as the matching `expected` array (NaN payloads and −0 included). */
-export function expectSameBits(actual: ArrayBufferView[], expected: ArrayBufferView[]): void {
+/**
+ * Each of `actual` holds the same bytes as the matching `expected` array (NaN payloads and −0
+ * included); a failure names the output (`names[i]`, else its index) and its first differing element.
+ */
+export function expectSameBits(actual: ArrayBufferView[], expected: ArrayBufferView[], names?: readonly string[]): void {
   expect(actual.length, 'number of outputs').to.equal(expected.length);
+  const bytes = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   actual.forEach((a, i) => {
-    const bytes = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-    expect(bytes(a).equals(bytes(expected[i])), `output ${i} differs`).to.equal(true);
+    const [x, y] = [bytes(a), bytes(expected[i])];
+    const name = names?.[i] ?? `output ${i}`;
+    expect(x.length, `${name}: byte length`).to.equal(y.length);
+    const firstByte = x.findIndex((byte, at) => byte !== y[at]);
+    const bytesPerElement = (a as ArrayBufferView & { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
+    expect(firstByte, `${name} differs first at element ${Math.floor(firstByte / bytesPerElement)}`).to.equal(-1);
   });
 }
