@@ -3,7 +3,8 @@
  * string is the one form that Node (new Worker(code, { eval: true })) and a browser (a Blob URL)
  * both accept with no file to serve. It instantiates the same module on the same shared memory,
  * counts itself ready, then waits for work on the control block (see thread-pool.ts for its
- * layout): run kernel `kernel` on `args` as thread `thread` of `threads`, count itself done.
+ * layout): worker `thread` (1…) runs kernel `kernel` on `args` as share `thread − 1` of `threads`
+ * when there are that many, and counts itself done.
  */
 import { Control } from './control';
 
@@ -24,7 +25,7 @@ function start({ module, memory, control, thread, kernelNames }) {
     const threads = state[${Control.threads}];
     if (thread < threads) {
       try {
-        kernels[kernel](state[${Control.args}], thread, threads);
+        kernels[kernel](state[${Control.args}], thread - 1, threads);
       } catch (error) {
         Atomics.store(state, ${Control.failed}, 1);
       }
