@@ -53,18 +53,23 @@ function instantiate(): WasmInstance {
   return { module, memory, exports, shared };
 }
 
-/** The instance, made on first call; throws (with the reason) where WebAssembly SIMD is unavailable. */
-export function wasmInstance(): WasmInstance {
-  if (instance) return instance;
-  if (unavailable === undefined) {
+/** The instance, made on first call, or undefined where it cannot be made (`unavailable` says why). */
+function tryInstance(): WasmInstance | undefined {
+  if (instance === undefined && unavailable === undefined) {
     try {
       instance = instantiate();
-      return instance;
     } catch (error) {
       unavailable = error instanceof Error ? error.message : String(error);
     }
   }
-  throw new Error(`the wasm backend is unavailable: ${unavailable}`);
+  return instance;
+}
+
+/** The instance, made on first call; throws (with the reason) where WebAssembly SIMD is unavailable. */
+export function wasmInstance(): WasmInstance {
+  const made = tryInstance();
+  if (made === undefined) throw new Error(`the wasm backend is unavailable: ${unavailable}`);
+  return made;
 }
 
 let warned = false;
@@ -75,21 +80,16 @@ let warned = false;
  * it does not crash.
  */
 export function withWasm<T>(wasmPath: (wasm: WasmInstance) => T, fallback: () => T): T {
-  const reason = wasmUnavailableReason();
-  if (reason === null) return wasmPath(wasmInstance());
+  const wasm = tryInstance();
+  if (wasm !== undefined) return wasmPath(wasm);
   if (!warned) {
     warned = true;
-    console.warn(`dropgrad: the wasm backend is unavailable (${reason}); running the js kernels instead`);
+    console.warn(`dropgrad: the wasm backend is unavailable (${unavailable}); running the js kernels instead`);
   }
   return fallback();
 }
 
 /** Null when the wasm kernels can run here, else why not (instantiating them if not done yet). */
 export function wasmUnavailableReason(): string | null {
-  try {
-    wasmInstance();
-    return null;
-  } catch {
-    return unavailable ?? 'unknown';
-  }
+  return tryInstance() === undefined ? (unavailable ?? 'unknown') : null;
 }
