@@ -15,12 +15,12 @@ const smallestWorthCopying = 4096;
 const columnsPerThread = 32;
 
 export function wasmGemm(problem: GemmProblem): void {
-  const p = resolveGemmProblem(problem);
-  const { m, n, k, a, b, c } = p;
+  const { m, n, k, a, b, c } = problem;
   if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) || m * n * k < smallestWorthCopying) {
-    jsGemm(p);
+    jsGemm(problem); // it resolves and checks the problem itself
     return;
   }
+  const p = resolveGemmProblem(problem);
   withWasm(
     (wasm) => {
       const frame = callFrame(wasm);
