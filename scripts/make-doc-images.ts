@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { maskTechniques } from '../app/render/mask-techniques';
 import { renderMaskGrid } from '../app/render/mask-grid';
-import { mnistTestDigits } from '../app/render/mnist-digits';
+import { mnistTestDigits } from '../app/render/test-images';
 import { encodePng } from '../app/render/png';
 
 /** Image file (without .png) → the techniques it shows, top to bottom. */

@@ -3,7 +3,7 @@ import { Tensor, ones, tensor, zeros } from '../index';
 import { type MaskRow, maskedPixelColor, renderMaskGrid, renderMaskRows } from '../app/render/mask-grid';
 import { maskTechniques } from '../app/render/mask-techniques';
 import type { RgbImage } from '../app/render/rgb-image';
-import { mnistTestDigits } from '../app/render/mnist-digits';
+import { mnistTestDigits } from '../app/render/test-images';
 
 /** The RGB bytes of cell (row, column) of a grid of 28×28 images. */
 function cell(image: RgbImage, row: number, column: number, scale: number, gutter: number): Uint8Array {

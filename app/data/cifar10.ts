@@ -7,6 +7,19 @@
 
 export const cifar10ImageShape: readonly [number, number, number] = [3, 32, 32];
 export const cifar10Classes = 10;
+/** CIFAR-10's labels 0–9, as batches.meta.txt names them. */
+export const cifar10ClassNames: readonly string[] = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+];
 export const cifar10ImageBytes = 3 * 32 * 32;
 const recordBytes = 1 + cifar10ImageBytes;
 

@@ -7,10 +7,14 @@
  *   byte  3    number of dimensions d
  *   then d big-endian uint32 sizes, then the elements in row-major order, big-endian.
  *
+ * The files are often gzipped (MNIST's downloads, Debian's dataset packages): readIdxAsync
+ * decompresses them first, in a browser too.
+ *
  * Nothing is turned into JS number arrays: one-byte types come back as views over the input (no
  * copy), wider types as typed arrays filled from a DataView (IDX is big-endian, typed arrays use
  * the host's order).
  */
+import { gunzipIfGzip, isGzip } from './gzip';
 
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -56,7 +60,7 @@ const hex = (byte: number): string => `0x${byte.toString(16).padStart(2, '0').to
 export function readIdx(bytes: Uint8Array, source = 'the IDX data'): IdxArray {
   const invalid = (problem: string): Error => new Error(`readIdx: ${source} ${problem}`);
   if (bytes.length < 4) throw invalid(`is truncated: ${bytes.length} bytes cannot hold the 4-byte IDX magic number`);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) throw invalid('is gzip-compressed; decompress it first (e.g. gunzip)');
+  if (isGzip(bytes)) throw invalid('is gzip-compressed; decompress it first (readIdxAsync does, or gunzip)');
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw invalid(`is not an IDX file: it must start with 0x00 0x00, got ${hex(bytes[0])} ${hex(bytes[1])}`);
   }
@@ -80,4 +84,9 @@ export function readIdx(bytes: Uint8Array, source = 'the IDX data'): IdxArray {
     throw invalid(held < dataBytes ? `is truncated: ${promise}` : `has ${held - dataBytes} bytes too many: ${promise}`);
   }
   return { shape, data: read(new DataView(bytes.buffer, bytes.byteOffset + headerBytes, dataBytes), count) };
+}
+
+/** readIdx for bytes that may be gzipped (as fetched from a .gz file): gunzips them first when they are. */
+export async function readIdxAsync(bytes: Uint8Array, source = 'the IDX data'): Promise<IdxArray> {
+  return readIdx(await gunzipIfGzip(bytes, source), source);
 }

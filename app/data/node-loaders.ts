@@ -8,13 +8,21 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type IdxArray, readIdx } from './idx';
-import { cifar10Classes, cifar10ImageBytes, cifar10ImageShape, readCifar10 } from './cifar10';
-import { type ImageDataset, type ImageDatasetOptions, cifar10Normalization, idxImageDataset, imageDataset } from './dataset';
+import { isGzip } from './gzip';
+import { cifar10ClassNames, cifar10ImageBytes, cifar10ImageShape, readCifar10 } from './cifar10';
+import {
+  type ImageDataset,
+  type ImageDatasetOptions,
+  cifar10Normalization,
+  fashionMnistClassNames,
+  fashionMnistNormalization,
+  idxImageDataset,
+  imageDataset,
+  mnistClassNames,
+  mnistNormalization,
+} from './dataset';
 
-/** gzip's magic bytes: MNIST's downloads and Debian's dataset packages hold the IDX files gzipped. */
-const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-
-/** A file's bytes, gunzipped when it is gzip data. */
+/** A file's bytes, gunzipped when it is gzip data (MNIST's downloads, Debian's dataset packages). */
 function readBytes(where: string, path: string): Uint8Array {
   try {
     const bytes = readFileSync(path);
@@ -41,6 +49,7 @@ export function loadIdxDataset(imagesPath: string, labelsPath: string, options: 
   }
 }
 
+/** The two splits of an MNIST-layout directory (MNIST, Fashion-MNIST). */
 export type MnistSplit = 'train' | 'test';
 
 export interface LoadMnistOptions extends ImageDatasetOptions {
@@ -48,12 +57,45 @@ export interface LoadMnistOptions extends ImageDatasetOptions {
   dir?: string;
 }
 
-const mnistFilePrefix: Record<MnistSplit, string> = { train: 'train', test: 't10k' };
+export interface LoadFashionMnistOptions extends ImageDatasetOptions {
+  /** Directory holding the four Fashion-MNIST files (plain or `.gz`); default: fashionMnistDirectory. */
+  dir?: string;
+}
 
-/** `dir/name`, or `dir/name.gz` when only the gzipped file is there (a missing file is named unzipped). */
-function idxFileIn(dir: string, name: string): string {
-  const path = join(dir, name);
-  return !existsSync(path) && existsSync(`${path}.gz`) ? `${path}.gz` : path;
+/** Where Debian's package dataset-fashion-mnist installs the four gzipped IDX files. */
+export const fashionMnistDirectory = '/usr/share/datasets/fashion-mnist';
+
+const splitFilePrefix: Record<MnistSplit, string> = { train: 'train', test: 't10k' };
+
+/**
+ * The images and labels files of `split` in a directory laid out as MNIST's downloads are
+ * (train-images-idx3-ubyte, t10k-labels-idx1-ubyte, …), each plain or `.gz` (the plain one first).
+ * A missing file is an error that says `fix`.
+ */
+function splitFiles(where: string, dir: string, split: MnistSplit, fix: string): [string, string] {
+  const prefix = splitFilePrefix[split];
+  const path = (name: string): string => {
+    const plain = join(dir, name);
+    if (existsSync(plain)) return plain;
+    if (existsSync(`${plain}.gz`)) return `${plain}.gz`;
+    throw new Error(`${where}: ${existsSync(dir) ? `${dir} has no ${name} (nor ${name}.gz)` : `there is no directory ${dir}`}; ${fix}`);
+  };
+  return [path(`${prefix}-images-idx3-ubyte`), path(`${prefix}-labels-idx1-ubyte`)];
+}
+
+/** One split of an MNIST-layout directory, with the data set's own defaults under the caller's options. */
+function loadSplit(
+  where: string,
+  split: MnistSplit,
+  dir: string,
+  fix: string,
+  defaults: ImageDatasetOptions,
+  options: ImageDatasetOptions,
+): ImageDataset {
+  if (split !== 'train' && split !== 'test')
+    throw new RangeError(`${where}: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
+  const [images, labels] = splitFiles(where, dir, split, fix);
+  return loadIdxDataset(images, labels, { ...defaults, ...options });
 }
 
 /**
@@ -86,14 +128,27 @@ export function mnistDataDirectory(places: readonly string[] = mnistDataSearchPl
 
 /** MNIST's 60000 training or 10000 test images, [1,28,28], normalised with MNIST's statistics by default. */
 export function loadMnist(split: MnistSplit = 'train', options: LoadMnistOptions = {}): ImageDataset {
-  if (split !== 'train' && split !== 'test')
-    throw new RangeError(`loadMnist: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
   const { dir = mnistDataDirectory(), ...datasetOptions } = options;
-  const prefix = mnistFilePrefix[split];
-  return loadIdxDataset(idxFileIn(dir, `${prefix}-images-idx3-ubyte`), idxFileIn(dir, `${prefix}-labels-idx1-ubyte`), {
-    classes: 10,
-    ...datasetOptions,
-  });
+  const fix = "pass the directory holding MNIST's four IDX files (the option `dir`; on the command line, --data DIR)";
+  return loadSplit('loadMnist', split, dir, fix, { normalization: mnistNormalization, classNames: mnistClassNames }, datasetOptions);
+}
+
+/**
+ * Fashion-MNIST's 60000 training or 10000 test images (Xiao, Rasul & Vollgraf 2017: ten kinds of
+ * clothing, in MNIST's format), [1,28,28], normalised with its own statistics by default, its class
+ * names attached. Read from Debian's dataset-fashion-mnist unless `dir` says otherwise.
+ */
+export function loadFashionMnist(split: MnistSplit = 'train', options: LoadFashionMnistOptions = {}): ImageDataset {
+  const { dir = fashionMnistDirectory, ...datasetOptions } = options;
+  const fix = `run \`apt-get install dataset-fashion-mnist\` (it installs the four gzipped IDX files in ${fashionMnistDirectory}) or pass the directory holding them (the option \`dir\`; on the command line, --data DIR)`;
+  return loadSplit(
+    'loadFashionMnist',
+    split,
+    dir,
+    fix,
+    { normalization: fashionMnistNormalization, classNames: fashionMnistClassNames },
+    datasetOptions,
+  );
 }
 
 /**
@@ -112,5 +167,9 @@ export function loadCifar10(paths: readonly string[], options: ImageDatasetOptio
     labels.set(part.labels, at);
     at += part.count;
   }
-  return imageDataset(pixels, labels, cifar10ImageShape, { normalization: cifar10Normalization, classes: cifar10Classes, ...options });
+  return imageDataset(pixels, labels, cifar10ImageShape, {
+    normalization: cifar10Normalization,
+    classNames: cifar10ClassNames,
+    ...options,
+  });
 }

