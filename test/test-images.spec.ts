@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { mnistTestDigits } from '../app/render/test-images';
 
-describe('mnistTestDigits', () => {
+describe('firstTestImages, through mnistTestDigits', () => {
   it('gives the first test digits as [N,1,28,28] gray levels in [0, 1]', () => {
     const digits = mnistTestDigits(2);
     expect(digits.shape).to.deep.equal([2, 1, 28, 28]);

@@ -5,7 +5,7 @@ import { UsageError, helpText, parseFlags } from '../app/cli/args';
 import { bufferIO } from './helpers/buffer-io';
 import { runVisualize, visualizeSpec } from '../app/cli/commands/visualize';
 import { maskTechniqueNames } from '../app/render/mask-techniques';
-import { useTempDir } from './helpers/data-files';
+import { useTempDir, writeMnistLayout } from './helpers/data-files';
 
 describe('dropgrad visualize', () => {
   const tempDir = useTempDir();
@@ -34,8 +34,19 @@ describe('dropgrad visualize', () => {
     const out = join(tempDir(), 'defaults.png');
     const io = bufferIO();
     expect(runVisualize({ out, technique: 'none' }, io)).to.equal(0);
-    expect(io.stdout()).to.contain('MNIST test digits 0-7, seed 0');
+    expect(io.stdout()).to.contain('MNIST test images 0-7, seed 0');
     expect(readFileSync(out).readUInt32BE(16)).to.equal(2 + 8 * (112 + 2));
+  });
+
+  it('--dataset fashion-mnist --data DIR draws that test set', () => {
+    const dir = writeMnistLayout(tempDir(), 3);
+    const [fashion, mnist] = [join(tempDir(), 'f.png'), join(tempDir(), 'm.png')];
+    const io = bufferIO();
+    const flags = ['--technique', 'none', '--digits', '3', '--scale', '1'];
+    runVisualize(parseFlags(visualizeSpec, [...flags, '--out', fashion, '--dataset', 'fashion-mnist', '--data', dir]), io);
+    runVisualize(parseFlags(visualizeSpec, [...flags, '--out', mnist]), bufferIO());
+    expect(io.stdout()).to.contain(`Fashion-MNIST (${dir}) test images 0-2, seed 0`);
+    expect(readFileSync(fashion).equals(readFileSync(mnist)), 'the same picture as for MNIST').to.equal(false);
   });
 
   it('names the valid techniques when given an unknown one', () => {

@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 
 /** Element types of IDX by code, with their big-endian writers. */
 const idxWriters: Record<number, { bytes: number; set: (v: DataView, at: number, value: number) => void }> = {
@@ -25,6 +27,28 @@ export function idxBytes(type: number, shape: readonly number[], values: ArrayLi
   });
   for (let i = 0; i < values.length; i++) set(view, header + i * bytes, values[i]);
   return out;
+}
+
+/**
+ * A directory laid out as MNIST's downloads and Debian's dataset packages are: the four IDX files,
+ * gzipped, with `count` 28×28 images per split whose labels cycle through 0–9.
+ */
+export function writeMnistLayout(dir: string, count: number): string {
+  for (const prefix of ['train', 't10k']) {
+    const pixels = Array.from({ length: count * 784 }, (_, i) => (i * 37) % 256);
+    writeFileSync(join(dir, `${prefix}-images-idx3-ubyte.gz`), gzipSync(idxBytes(0x08, [count, 28, 28], pixels)));
+    writeFileSync(
+      join(dir, `${prefix}-labels-idx1-ubyte.gz`),
+      gzipSync(
+        idxBytes(
+          0x08,
+          [count],
+          Array.from({ length: count }, (_, i) => i % 10),
+        ),
+      ),
+    );
+  }
+  return dir;
 }
 
 /** CIFAR-10 records: image i has label labels[i] and every pixel of channel c equal to fill(i, c). */
