@@ -71,6 +71,9 @@ describe('dataset file loaders (Node)', () => {
     expect(Array.from(ds.images)).to.deep.equal([0, 1]);
     expect(ds.classes).to.equal(10);
     expect(ds.classNames).to.deep.equal(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const twelve = loadMnist('train', { dir: tempDir(), classes: 12 });
+    expect(twelve.classes).to.equal(12);
+    expect(twelve, "a class count of the caller's own: no names").not.to.have.property('classNames');
     expect(() => loadMnist('test', { dir: tempDir() })).to.throw(
       `loadMnist: ${tempDir()} has no t10k-images-idx3-ubyte (nor t10k-images-idx3-ubyte.gz); pass the directory holding MNIST's four IDX files`,
     );

@@ -95,7 +95,9 @@ function loadSplit(
   if (split !== 'train' && split !== 'test')
     throw new RangeError(`${where}: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
   const [images, labels] = splitFiles(where, dir, split, fix);
-  return loadIdxDataset(images, labels, { ...defaults, ...options });
+  // A class count of the caller's own drops the data set's names, which would not fit it.
+  const ownClasses = options.classes !== undefined && options.classes !== defaults.classNames?.length;
+  return loadIdxDataset(images, labels, { ...defaults, ...(ownClasses && { classNames: undefined }), ...options });
 }
 
 /**
