@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseNumber } from '../app/cli/args';
 import { buildExperiment, planExperiment } from '../app/cli/experiment';
 import { readSafetensors, save } from '../app/serialization/safetensors-file';
-import { saveCheckpoint } from '../app/serialization/checkpoint';
+import { type CheckpointConfig, saveCheckpoint } from '../app/serialization/checkpoint';
 import { Generator, getBackend, optim, setBackend } from '../index';
 import { configureGpuJs } from '../kernels/gpujs/context';
 import { runCli } from './helpers/buffer-io';
@@ -195,7 +195,12 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
   });
 
   /** A small-CNN checkpoint for 28×28 digits, with `edit` applied to its weights before saving. */
-  function checkpoint(dir: string, edit: (state: Record<string, Float32Array | Float64Array>) => void, epoch = 1): string {
+  function checkpoint(
+    dir: string,
+    edit: (state: Record<string, Float32Array | Float64Array>) => void,
+    epoch = 1,
+    config: CheckpointConfig = { model: 'small-cnn', dtype: 'float32' },
+  ): string {
     const plan = planExperiment({ model: 'small-cnn' });
     const { model } = buildExperiment(plan, [1, 28, 28], 10);
     const stateDict = model.stateDict();
@@ -208,10 +213,19 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
       optimizer,
       epoch,
       shuffleState: new Generator(1).getState(),
-      config: { model: 'small-cnn', dtype: 'float32' },
+      config,
     });
     return path;
   }
+
+  it("eval: a checkpoint's stored --dataset that this dropgrad does not know is the file's fault, not a flag's", async () => {
+    const path = checkpoint(tempDir(), () => undefined, 1, { model: 'small-cnn', dtype: 'float32', dataset: 'kmnist' });
+    expect(await run('eval', '--load', path)).to.include({
+      code: 1,
+      out: '',
+      err: `dropgrad eval: ${path} names a data set this dropgrad does not know (in its "config" metadata): dataset: expected one of mnist, fashion-mnist, got "kmnist"\n`,
+    });
+  });
 
   it('eval: a non-finite evaluation (NaN weights, a negative running_var) is an error exit', async () => {
     const dir = tempDir();

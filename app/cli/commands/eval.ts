@@ -1,6 +1,6 @@
 /** `dropgrad eval`: test accuracy and the confusion matrix of a saved model. */
 import { type CommandSpec, type Flags, UsageError } from '../args';
-import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
+import { type DataRequest, dataFlags, dataNotes, givesDataSource, loadData, parseDataFlags, parseNamedDataSource } from '../data-flags';
 import { type ExperimentPlan, buildExperiment, loadCheckpointFor, planExperiment } from '../experiment';
 import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
@@ -47,13 +47,28 @@ function planFromCheckpoint(path: string, config: CheckpointConfig): ExperimentP
   }
 }
 
+/**
+ * Without data flags, the data set named by the checkpoint's own --dataset: a model trained on
+ * Fashion-MNIST would otherwise be scored on MNIST digits, which have the same shape.
+ */
+function trainedOn(path: string, config: CheckpointConfig, request: DataRequest): DataRequest {
+  if (config.dataset === undefined) return request;
+  try {
+    return { ...request, source: parseNamedDataSource({ dataset: config.dataset }) };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new Error(`${path} names a data set this dropgrad does not know (in its "config" metadata): ${error.message.replace(/^--/, '')}`);
+  }
+}
+
 export function runEval(flags: Flags, io: CliIO): number {
   if (flags.load === undefined) throw new UsageError('eval: --load FILE is required (a checkpoint written by `dropgrad train --save`)');
   const path = String(flags.load);
   const dataRequest = parseDataFlags(flags);
   // The model is rebuilt from the flags it was trained with, stored in the checkpoint.
-  const plan = planFromCheckpoint(path, readCheckpointConfig(path));
-  const data = loadData(dataRequest, false);
+  const config = readCheckpointConfig(path);
+  const plan = planFromCheckpoint(path, config);
+  const data = loadData(givesDataSource(flags) ? dataRequest : trainedOn(path, config, dataRequest), false);
   const experiment = buildExperiment(plan, data.test.shape, data.test.classes);
   loadCheckpointFor(path, experiment, { name: data.name, shape: data.test.shape, classes: data.test.classes }, '');
   const result = evaluate(
