@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { extractSnippets, normalizeOutput, toRunnable } from './helpers/docs-snippets';
+import { asShownInDocs, extractShownFiles, extractSnippets, normalizeOutput, toRunnable } from './helpers/docs-snippets';
 
 /**
  * Runs the TypeScript examples of README.md and docs/*.md against this checkout, so the docs
@@ -90,6 +90,18 @@ describe('docs snippet extraction', () => {
       [1, null],
       [4, null],
     ]);
+  });
+
+  it('takes <!-- shows path --> fences as copies of that file, which still run as snippets', () => {
+    const page = ['<!-- shows examples/a.ts -->', ts('a'), '', '<!-- shows examples/b.ts -->', '', ts('b'), '', ts('c')].join('\n');
+    expect(extractShownFiles(page)).to.deep.equal([
+      { path: 'examples/a.ts', line: 2, code: "import { F } from 'dropgrad';\na" },
+      { path: 'examples/b.ts', line: 9, code: "import { F } from 'dropgrad';\nb" },
+    ]);
+    expect(extractSnippets(page)).to.have.length(3);
+    expect(asShownInDocs("import { F } from '../index';\nimport { g } from './g';")).to.equal(
+      "import { F } from 'dropgrad';\nimport { g } from './g';",
+    );
   });
 
   it("points 'dropgrad' and './…' imports at the repository", () => {
