@@ -104,6 +104,18 @@ describe('docs snippet extraction', () => {
     );
   });
 
+  // The walkthrough is only worth its promise ("every snippet runs in the tests") if its snippets
+  // are recognised: a fence that lost its import line or its output fence would silently stop
+  // being checked.
+  it('picks up every step of docs/walkthrough.md, each with the output it shows', () => {
+    const page = readFileSync(join(repoRoot, 'docs/walkthrough.md'), 'utf8');
+    const snippets = extractSnippets(page);
+    expect(snippets, 'every ```ts fence of the walkthrough runs').to.have.length(page.match(/^```ts$/gm)?.length ?? 0);
+    // One snippet per step, each compared with its output, and the op's file (shown, prints nothing).
+    expect(snippets.filter((s) => s.expectedOutput !== null)).to.have.length(6);
+    expect(snippets.filter((s) => s.expectedOutput === null).map((s) => s.code)).to.deep.equal(extractShownFiles(page).map((f) => f.code));
+  });
+
   it("points 'dropgrad' and './…' imports at the repository", () => {
     expect(toRunnable("import { F } from 'dropgrad';\nimport { b } from './lib/ops/b';", '/repo/')).to.equal(
       'import { F } from "/repo/index.ts";\nimport { b } from "/repo/lib/ops/b";',

@@ -17,8 +17,11 @@ describe('examples', () => {
   const pages = ['README.md', ...readdirSync(join(repoRoot, 'docs')).flatMap((f) => (f.endsWith('.md') ? [`docs/${f}`] : []))];
   const shown = pages.flatMap((page) => extractShownFiles(readFileSync(join(repoRoot, page), 'utf8')).map((s) => ({ page, ...s })));
 
-  it('docs/autograd.md shows its example file', () => {
-    expect(shown.map((s) => `${s.page} ${s.path}`)).to.include.members(['docs/autograd.md examples/custom-op.ts']);
+  it('docs/autograd.md and docs/walkthrough.md show their example files', () => {
+    expect(shown.map((s) => `${s.page} ${s.path}`)).to.include.members([
+      'docs/autograd.md examples/custom-op.ts',
+      'docs/walkthrough.md examples/my-dropout.ts',
+    ]);
   });
 
   for (const { page, path, line, code } of shown) {
