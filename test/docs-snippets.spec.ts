@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { extractSnippets, normalizeOutput, toRunnable } from './helpers/docs-snippets';
+import { asShownInDocs, extractShownFiles, extractSnippets, normalizeOutput, toRunnable } from './helpers/docs-snippets';
 
 /**
  * Runs the TypeScript examples of README.md and docs/*.md against this checkout, so the docs
@@ -90,6 +90,30 @@ describe('docs snippet extraction', () => {
       [1, null],
       [4, null],
     ]);
+  });
+
+  it('takes <!-- shows path --> fences as copies of that file, which still run as snippets', () => {
+    const page = ['<!-- shows examples/a.ts -->', ts('a'), '', '<!-- shows examples/b.ts -->', '', ts('b'), '', ts('c')].join('\n');
+    expect(extractShownFiles(page)).to.deep.equal([
+      { path: 'examples/a.ts', line: 2, code: "import { F } from 'dropgrad';\na" },
+      { path: 'examples/b.ts', line: 9, code: "import { F } from 'dropgrad';\nb" },
+    ]);
+    expect(extractSnippets(page)).to.have.length(3);
+    expect(asShownInDocs("import { F } from '../index';\nimport { g } from './g';")).to.equal(
+      "import { F } from 'dropgrad';\nimport { g } from './g';",
+    );
+  });
+
+  // The walkthrough is only worth its promise ("every snippet runs in the tests") if its snippets
+  // are recognised: a fence that lost its import line or its output fence would silently stop
+  // being checked.
+  it('picks up every step of docs/walkthrough.md, each with the output it shows', () => {
+    const page = readFileSync(join(repoRoot, 'docs/walkthrough.md'), 'utf8');
+    const snippets = extractSnippets(page);
+    expect(snippets, 'every ```ts fence of the walkthrough runs').to.have.length(page.match(/^```ts$/gm)?.length ?? 0);
+    // One snippet per step, each compared with its output, and the op's file (shown, prints nothing).
+    expect(snippets.filter((s) => s.expectedOutput !== null)).to.have.length(6);
+    expect(snippets.filter((s) => s.expectedOutput === null).map((s) => s.code)).to.deep.equal(extractShownFiles(page).map((f) => f.code));
   });
 
   it("points 'dropgrad' and './…' imports at the repository", () => {

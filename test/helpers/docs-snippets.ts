@@ -17,6 +17,10 @@
  *    word "prints" followed by such a fence (e.g. "prints (channel 0; …)" or "Running it prints:").
  *    A prose line of the form "prints `…`" gives a one-line output inline instead. Anything else
  *    means the snippet is only required to exit 0.
+ * 4. A fence whose nearest non-blank line before it is `<!-- shows examples/foo.ts -->` is that
+ *    repository file, verbatim except that the file's `'../index'` imports read `'dropgrad'`
+ *    (test/examples.spec.ts checks it): the page cannot drift from the example it shows. It still
+ *    runs as a snippet under rules 1–3.
  */
 
 export interface DocSnippet {
@@ -30,6 +34,7 @@ export interface DocSnippet {
 }
 
 const NOT_RUN_MARKER = '<!-- not-run -->';
+const SHOWS_FILE_MARKER = /^<!-- shows (\S+) -->$/;
 const IMPORT_LINE = /^\s*import\b[^;]*\bfrom\s+'(dropgrad|\.\/[^']*)'/m;
 
 interface Fence {
@@ -79,27 +84,58 @@ function expectedOutputAfter(lines: readonly string[], end: number): string | nu
   return isOutputFence(fence) ? fence.body : null;
 }
 
-/** The runnable snippets of a page, in page order. */
-export function extractSnippets(markdown: string): DocSnippet[] {
+/** The nearest non-blank line before line `at`, trimmed ('' at the top of the page). */
+function lineBefore(lines: readonly string[], at: number): string {
+  let before = at - 1;
+  while (before >= 0 && lines[before].trim() === '') before--;
+  return before >= 0 ? lines[before].trim() : '';
+}
+
+/** Calls `visit` for every ```ts fence of the page with its position among them and its opening line. */
+function forEachTsFence(markdown: string, visit: (fence: Fence, tsIndex: number, start: number, lines: readonly string[]) => void): void {
   const lines = markdown.split('\n');
-  const snippets: DocSnippet[] = [];
   let tsIndex = 0;
   for (let i = 0; i < lines.length; i++) {
     const fence = readFence(lines, i);
     if (!fence) continue;
-    if (fence.lang === 'ts') {
-      let before = i - 1;
-      while (before >= 0 && lines[before].trim() === '') before--;
-      const notRun = before >= 0 && lines[before].trim() === NOT_RUN_MARKER;
-      if (!notRun && IMPORT_LINE.test(fence.body)) {
-        snippets.push({ index: tsIndex, line: i + 1, code: fence.body, expectedOutput: expectedOutputAfter(lines, fence.end) });
-      }
-      tsIndex++;
-    }
+    if (fence.lang === 'ts') visit(fence, tsIndex++, i, lines);
     // Skip the fence's body so a ``` inside it is never read as an opening.
     i = fence.end - 1;
   }
+}
+
+/** The runnable snippets of a page, in page order. */
+export function extractSnippets(markdown: string): DocSnippet[] {
+  const snippets: DocSnippet[] = [];
+  forEachTsFence(markdown, (fence, index, start, lines) => {
+    if (lineBefore(lines, start) !== NOT_RUN_MARKER && IMPORT_LINE.test(fence.body)) {
+      snippets.push({ index, line: start + 1, code: fence.body, expectedOutput: expectedOutputAfter(lines, fence.end) });
+    }
+  });
   return snippets;
+}
+
+export interface ShownFile {
+  /** Repository-relative path of the file the fence shows. */
+  readonly path: string;
+  /** 1-based line of the opening fence. */
+  readonly line: number;
+  readonly code: string;
+}
+
+/** The ```ts fences of a page marked `<!-- shows path -->` (rule 4), in page order. */
+export function extractShownFiles(markdown: string): ShownFile[] {
+  const shown: ShownFile[] = [];
+  forEachTsFence(markdown, (fence, _index, start, lines) => {
+    const marker = SHOWS_FILE_MARKER.exec(lineBefore(lines, start));
+    if (marker) shown.push({ path: marker[1], line: start + 1, code: fence.body });
+  });
+  return shown;
+}
+
+/** An example file as a page shows it: imports of the package root ('../index') read 'dropgrad'. */
+export function asShownInDocs(source: string): string {
+  return source.replace(/(\bfrom\s+)'\.\.\/index'/g, "$1'dropgrad'");
 }
 
 /**
