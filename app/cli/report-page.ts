@@ -39,6 +39,12 @@ export function provenance(run: RunRecord): string {
   ].join('\n');
 }
 
+/** A fraction as percent: 0.8512 → "85.12". */
+export const percent = (fraction: number, digits = 2): string => (100 * fraction).toFixed(digits);
+
+/** A p-value as the tables show it: "—" when there is none (one seed, or the baseline itself). */
+export const formatP = (p: number | null): string => (p === null ? '—' : p < 0.001 ? p.toExponential(1) : p.toFixed(3));
+
 export function formatDuration(seconds: number): string {
   if (seconds < 90) return `${seconds.toFixed(1)} s`;
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;

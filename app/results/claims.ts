@@ -4,10 +4,11 @@
  * What is generated here: the measured numbers, the p-values and the verdict, and — only when a
  * claim is not reproduced — the likely reason, one line written in advance for each claim.
  */
-import type { Summary } from '../statistics/welch';
+import { type Summary, summarize } from '../statistics/welch';
 import type { StochasticDepthReport } from '../cli/commands/stochastic-depth';
 import type { VarianceShiftReport } from '../cli/commands/variance-shift';
-import { type CompareJson, type CompareRow, formatP, pct, signedPoints } from './compare-report';
+import { type CompareJson, type CompareRow, signedPoints } from './compare-report';
+import { formatP, percent as pct } from '../cli/report-page';
 import { type Evidence, type Verdict, compareSummaries, verdict } from './verdict';
 
 export interface ClaimInputs {
@@ -31,10 +32,7 @@ export interface ClaimResult {
 
 /** The per-seed train − test gaps of a compare row (values are in seed order on both sides). */
 function gap(row: CompareRow): Summary {
-  const values = row.trainAcc.values.map((t, i) => t - row.testAcc.values[i]);
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const std = values.length < 2 ? 0 : Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
-  return { mean, std, values };
+  return summarize(row.trainAcc.values.map((t, i) => t - row.testAcc.values[i]));
 }
 
 /** Evidence "a beats b" on every data set where compare has both rows. */

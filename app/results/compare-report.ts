@@ -5,7 +5,7 @@
  * accuracies as fractions, pValue null for the baseline.
  */
 import type { Summary } from '../statistics/welch';
-import { type RunRecord, provenance } from '../cli/report-page';
+import { type RunRecord, formatP, percent as pct, provenance } from '../cli/report-page';
 import { barChart } from '../render/svg-chart';
 import { ALPHA } from './verdict';
 
@@ -26,8 +26,6 @@ export interface CompareJson {
   config: Record<string, unknown>;
 }
 
-export const pct = (fraction: number, digits = 2): string => (100 * fraction).toFixed(digits);
-export const formatP = (p: number | null): string => (p === null ? '—' : p < 0.001 ? p.toExponential(1) : p.toFixed(3));
 export const seconds = (s: number | Summary): number => (typeof s === 'number' ? s : s.mean);
 
 /** "+1.23" points of accuracy. */

@@ -5,8 +5,8 @@
  */
 import { ALPHA } from './verdict';
 import type { ClaimResult } from './claims';
-import { BASELINE, type CompareJson, baselineOf, markedP, pct, signedPoints } from './compare-report';
-import { formatDuration } from '../cli/report-page';
+import { BASELINE, type CompareJson, baselineOf, markedP, signedPoints } from './compare-report';
+import { formatDuration, percent as pct } from '../cli/report-page';
 
 export interface PageEntry {
   page: string;

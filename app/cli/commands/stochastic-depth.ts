@@ -16,7 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { type CommandSpec, type Flags, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, type DataSplits, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
-import { commandLine, formatDuration, provenance, writeReportPage } from '../report-page';
+import { commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
 import { trainEpoch } from '../../training/train-epoch';
@@ -126,9 +126,6 @@ async function trainRun(config: Config, data: DataSplits, withDepth: boolean, se
   return { testAcc: test.accuracy, trainAcc, secondsPerEpoch: seconds / config.epochs, skipped, branches };
 }
 
-const pct = (fraction: number, digits = 2): string => `${(100 * fraction).toFixed(digits)}`;
-const pText = (p: number | null): string => (p === null ? '—' : p < 0.001 ? p.toExponential(1) : p.toFixed(3));
-
 function variantResult(name: string, settings: string, runs: readonly RunResult[]): DepthVariantResult {
   const skipped = runs.reduce((a, r) => a + r.skipped, 0);
   const branches = runs.reduce((a, r) => a + r.branches, 0);
@@ -150,15 +147,15 @@ export function stochasticDepthTable(report: StochasticDepthReport): string {
     `| variant | settings | s / epoch (mean ± std, ${report.config.seeds} runs) | residual branches skipped | test accuracy % | train accuracy % (last epoch) | p (test accuracy vs baseline) |`,
     '|---|---|---|---|---|---|---|',
     row(baseline, '—'),
-    row(sd, pText(report.accuracyPValue)),
+    row(sd, formatP(report.accuracyPValue)),
   ].join('\n');
 }
 
 export function stochasticDepthSummary(report: StochasticDepthReport): string {
   return (
-    `training time per epoch: ${pct(report.timeSaving, 1)}% lower with stochastic depth (p = ${pText(report.timePValue)}); ` +
+    `training time per epoch: ${pct(report.timeSaving, 1)}% lower with stochastic depth (p = ${formatP(report.timePValue)}); ` +
     `residual branches skipped: ${pct(report.stochasticDepth.skippedBranches, 1)}% (expected ${pct(report.expectedSkipped, 1)}%); ` +
-    `test accuracy ${pct(report.stochasticDepth.testAcc.mean)}% vs ${pct(report.baseline.testAcc.mean)}% (p = ${pText(report.accuracyPValue)})`
+    `test accuracy ${pct(report.stochasticDepth.testAcc.mean)}% vs ${pct(report.baseline.testAcc.mean)}% (p = ${formatP(report.accuracyPValue)})`
   );
 }
 

@@ -19,7 +19,7 @@
  */
 import { basename, dirname, join } from 'node:path';
 import { type CommandSpec, type Flags, parseNumber, parseOutputPath } from '../args';
-import { commandLine, formatDuration, provenance, writeReportPage } from '../report-page';
+import { commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
 import { type Summary, mean, summarize, welchTTest } from '../../statistics/welch';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
@@ -177,12 +177,13 @@ export interface VarianceShiftReport {
   pUoutVsBefore: number | null;
 }
 
-const pct = (fraction: number): string => (100 * fraction).toFixed(2);
-const pText = (p: number | null): string => (p === null ? '—' : p < 0.001 ? p.toExponential(1) : p.toFixed(3));
-
 export function varianceShiftTable(report: VarianceShiftReport): string {
   const n = report.config.seeds.length;
-  const pColumn = [`${pText(report.pBeforeVsAfter)} (vs after the last BN)`, '—', `${pText(report.pUoutVsBefore)} (vs dropout before BN)`];
+  const pColumn = [
+    `${formatP(report.pBeforeVsAfter)} (vs after the last BN)`,
+    '—',
+    `${formatP(report.pUoutVsBefore)} (vs dropout before BN)`,
+  ];
   const rows = report.placements.map(
     (r, i) =>
       `| ${r.name} | ${r.measured.toFixed(3)} | ${r.predicted.toFixed(3)} | ${r.zeroMean.toFixed(3)} | ${pct(r.testAcc.mean)} ± ${pct(r.testAcc.std)} | ${pColumn[i]} |`,
