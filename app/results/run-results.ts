@@ -44,6 +44,9 @@ export interface Experiment {
   quickArgs: readonly string[];
 }
 
+/** A command line written as it is typed. */
+const words = (line: string): string[] => line.split(' ');
+
 export const EXPERIMENTS: readonly Experiment[] = [
   ...(['Fashion-MNIST', 'MNIST'] as const).map(
     (dataset): Experiment => ({
@@ -52,24 +55,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
       title: `compare, overfitting preset, ${dataset}`,
       dataset,
       minutes: 9,
-      args: ['compare', '--preset', 'overfit', '--jobs', '2'],
-      quickArgs: [
-        'compare',
-        '--preset',
-        'overfit',
-        '--jobs',
-        '2',
-        '--techniques',
-        'none,dropout',
-        '--seeds',
-        '2',
-        '--epochs',
-        '1',
-        '--limit',
-        '64',
-        '--test-limit',
-        '64',
-      ],
+      args: words('compare --preset overfit --jobs 2'),
+      quickArgs: words('compare --preset overfit --jobs 2 --techniques none,dropout --seeds 2 --epochs 1 --limit 64 --test-limit 64'),
     }),
   ),
   {
@@ -78,8 +65,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
     title: 'stochastic depth: time per epoch and accuracy of a ResNet-20',
     dataset: 'Fashion-MNIST',
     minutes: 5,
-    args: ['stochastic-depth', '--blocks', '3', '--width', '8', '--seeds', '3', '--epochs', '4', '--limit', '2000', '--test-limit', '2000'],
-    quickArgs: ['stochastic-depth', '--blocks', '1', '--seeds', '2', '--epochs', '1', '--limit', '64', '--test-limit', '64'],
+    args: words('stochastic-depth --blocks 3 --width 8 --seeds 3 --epochs 8 --batch-size 32 --lr 0.005 --limit 1000 --test-limit 2000'),
+    quickArgs: words('stochastic-depth --blocks 1 --seeds 2 --epochs 1 --limit 64 --test-limit 64'),
   },
   {
     name: 'variance-shift',
@@ -87,8 +74,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
     title: 'the Dropout / BatchNorm variance shift, accuracy over seeds',
     dataset: 'Fashion-MNIST',
     minutes: 2,
-    args: ['variance-shift', '--p', '0.6', '--width', '64', '--seeds', '5', '--epochs', '3', '--limit', '20000', '--test-limit', '10000'],
-    quickArgs: ['variance-shift', '--width', '16', '--seeds', '2', '--limit', '64', '--test-limit', '64'],
+    args: words('variance-shift --p 0.6 --width 64 --seeds 5 --epochs 3 --limit 20000 --test-limit 10000'),
+    quickArgs: words('variance-shift --width 16 --seeds 2 --limit 64 --test-limit 64'),
   },
 ];
 
