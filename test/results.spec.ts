@@ -141,7 +141,13 @@ describe('npm run results, end to end on tiny experiments', function () {
       writeFileSync(join(out, 'data', `${name}.json`), JSON.stringify(record));
     }
     const lines: string[] = [];
-    const code = await runResults({ outDir: out, only: ['stochastic-depth', 'variance-shift'], quick: true, log: (l) => lines.push(l) });
+    const code = await runResults({
+      outDir: out,
+      only: ['stochastic-depth', 'variance-shift'],
+      quick: true,
+      progress: false,
+      log: (l) => lines.push(l),
+    });
     expect(code, lines.join('\n')).to.equal(0);
     const budget = lines[0].split('\n');
     expect(budget[0]).to.match(/^npm run results: 2 experiments on .+ cores, Node v/);

@@ -50,10 +50,12 @@ export function indexPage(
     '',
     `## Headline: test accuracy against the plain model (\`${BASELINE}\`), overfitting regime`,
     '',
-    seeds.length > 0
-      ? `Mean ± std over ${[...new Set(seeds)].join('/')} seeds; Δ in points of accuracy; p from Welch's t-test; ✓ better with p < ${ALPHA}, ✗ worse with p < ${ALPHA}.`
-      : '',
-    '',
+    ...(seeds.length > 0
+      ? [
+          `Mean ± std over ${[...new Set(seeds)].join('/')} seeds; Δ in points of accuracy; p from Welch's t-test; ✓ better with p < ${ALPHA}, ✗ worse with p < ${ALPHA}.`,
+          '',
+        ]
+      : []),
     headlineTable(compare),
     '',
     "## The papers' claims ([claims.md](claims.md))",

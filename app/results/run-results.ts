@@ -102,6 +102,8 @@ export interface ResultsOptions {
   log?: (line: string) => void;
   /** The CLI's entry (default app/cli/main.ts). */
   cli?: string;
+  /** Pass the experiments' progress (their stderr) through (default true). */
+  progress?: boolean;
 }
 
 /** The command line as a reader would type it, for the pages. */
@@ -123,10 +125,10 @@ export function budgetText(experiments: readonly Experiment[]): string {
 }
 
 /** Runs `dropgrad <args>` in a child process; resolves with its stdout, rejects on a non-zero exit. */
-function runCli(cli: string, args: readonly string[]): Promise<string> {
+function runCli(cli: string, args: readonly string[], progress: boolean): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), cli, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', progress ? 'inherit' : 'ignore'],
     });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -184,7 +186,7 @@ export async function runResults(options: ResultsOptions): Promise<number> {
     log(`\n[${i + 1}/${selected.length}] ${experiment.name}: ${command}`);
     const begin = performance.now();
     try {
-      const result: unknown = JSON.parse(await runCli(cli, args));
+      const result: unknown = JSON.parse(await runCli(cli, args, options.progress ?? true));
       const seconds = (performance.now() - begin) / 1000;
       const record: ExperimentRecord = {
         name: experiment.name,
