@@ -44,7 +44,11 @@ describe('results: verdicts from comparisons over seeds', () => {
     const faster = compareSummaries('seconds', 'MNIST', s([1, 1.01, 0.99]), s([2, 2.02, 1.98]), { higherIsBetter: false });
     const equal: Evidence = compareSummaries('accuracy', 'MNIST', s([0.8, 0.95, 0.82]), noisy, { claim: 'not worse' });
     expect(verdict([faster, equal]).kind).to.equal('reproduced');
-    expect(verdict([compareSummaries('accuracy', 'MNIST', base, better, { claim: 'not worse' })]).kind).to.equal('contradicted');
+    const worse = compareSummaries('accuracy', 'MNIST', base, better, { claim: 'not worse' });
+    expect(verdict([worse]).kind).to.equal('contradicted');
+    expect(verdict([faster, worse]).text).to.equal(
+      'partly contradicted (confirmed: seconds on MNIST; the opposite with p < 0.05: accuracy on MNIST)',
+    );
   });
 
   it('no measurements: not run', () => {

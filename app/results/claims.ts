@@ -174,7 +174,7 @@ export function claimsPage(claims: readonly ClaimResult[], provenanceLines: stri
   return [
     "# The papers' claims, measured",
     '',
-    'Each claim is a set of comparisons over seeds (Welch\'s t-test). A comparison is *confirmed* when it goes the claimed way with p < 0.05; the verdict is "reproduced" when all are, "partly reproduced" when some are, "direction reproduced, not significant" when all go the claimed way without p < 0.05, "contradicted" when one goes the other way with p < 0.05. "Equal or better" accuracy is confirmed unless significantly worse.',
+    'Each claim is a set of comparisons over seeds (Welch\'s t-test). A comparison is *confirmed* when it goes the claimed way with p < 0.05; the verdict is "reproduced" when all are, "partly reproduced" when some are, "direction reproduced, not significant" when all go the claimed way without p < 0.05, "contradicted" when one goes the other way with p < 0.05 ("partly contradicted" if others are confirmed). "Equal or better" accuracy is confirmed unless significantly worse.',
     '',
     provenanceLines,
     '',

@@ -7,8 +7,8 @@
  *                      'opposite' if worse with p ≥ α; 'contradicted' if worse with p < α.
  *   claim 'not worse': confirmed unless worse with p < α (then contradicted) — "equal or better".
  *
- * and the verdict combines them: every comparison confirmed → reproduced; any contradicted →
- * contradicted; some confirmed → partly reproduced; all in the claimed direction but none
+ * and the verdict combines them: every comparison confirmed → reproduced; some contradicted →
+ * partly contradicted if others are confirmed, else contradicted; some confirmed → partly reproduced; all in the claimed direction but none
  * significant → direction reproduced, not significant; otherwise not reproduced.
  */
 import { type Summary, welchTTest } from '../statistics/welch';
@@ -37,6 +37,7 @@ export type VerdictKind =
   | 'partly reproduced'
   | 'direction reproduced, not significant'
   | 'not reproduced'
+  | 'partly contradicted'
   | 'contradicted'
   | 'not run';
 
@@ -87,6 +88,11 @@ export function verdict(evidence: readonly Evidence[], alpha = ALPHA): Verdict {
   const datasets = listing([...new Set(evidence.map((e) => e.dataset))]);
   const where = (o: Outcome): string => listing(evidence.filter((_, i) => outcomes[i] === o).map((e) => `${e.what} on ${e.dataset}`));
   const confirmed = count('confirmed');
+  if (count('contradicted') > 0 && confirmed > 0)
+    return {
+      kind: 'partly contradicted',
+      text: `partly contradicted (confirmed: ${where('confirmed')}; the opposite with p < ${alpha}: ${where('contradicted')})`,
+    };
   if (count('contradicted') > 0)
     return { kind: 'contradicted', text: `contradicted (the opposite with p < ${alpha}: ${where('contradicted')})` };
   if (confirmed === n)

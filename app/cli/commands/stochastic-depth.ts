@@ -13,7 +13,7 @@
  * affects both alike.
  */
 import { basename, dirname, join } from 'node:path';
-import { type CommandSpec, type Flags, parseNumber, parseOutputPath } from '../args';
+import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, type DataSplits, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
 import { commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
@@ -25,6 +25,7 @@ import { Adam } from '../../../nn/optim/adam';
 import { CosineAnnealingLR } from '../../../nn/optim/lr-scheduler';
 import { type ResNet, resnet } from '../../../nn/models/resnet';
 import { ResidualBlock } from '../../../nn/models/residual-block';
+import type { DepthConvention } from '../../../nn/models/residual-drop';
 import { type Summary, summarize, welchTTest } from '../../statistics/welch';
 import { barChart } from '../../render/svg-chart';
 import { writeFileAtomic } from '../../serialization/atomic-write';
@@ -36,6 +37,12 @@ export const stochasticDepthSpec: CommandSpec = {
     blocks: { type: 'string', value: 'N', description: 'basic blocks per stage (3 stages: 6N + 2 layers)', default: '3' },
     width: { type: 'string', value: 'W', description: 'planes of the first stage (then 2W, 4W)', default: '8' },
     pl: { type: 'string', value: 'PL', description: 'survival probability of the last block, p_L', default: '0.5' },
+    convention: {
+      type: 'string',
+      value: 'NAME',
+      description: 'inverted (divide a kept branch by p_l in training) or paper (scale the branch by p_l at test)',
+      default: 'inverted',
+    },
     seeds: { type: 'string', value: 'N', description: 'seeds per variant', default: '3' },
     epochs: { type: 'string', value: 'N', description: 'epochs per run (cosine learning rate to 0 over them)', default: '8' },
     'batch-size': { type: 'string', value: 'N', description: 'examples per step', default: '32' },
@@ -53,6 +60,7 @@ interface Config {
   blocks: number;
   widths: number[];
   pL: number;
+  convention: DepthConvention;
   seeds: number;
   epochs: number;
   batchSize: number;
@@ -100,7 +108,7 @@ const buildModel = (config: Config, data: DataSplits, withDepth: boolean): ResNe
     inChannels: data.train.shape[0],
     numClasses: data.train.classes,
     dtype: 'float32',
-    stochasticDepth: withDepth ? { pL: config.pL, mode: 'batch' } : undefined,
+    stochasticDepth: withDepth ? { pL: config.pL, mode: 'batch', convention: config.convention } : undefined,
   });
 
 async function trainRun(config: Config, data: DataSplits, withDepth: boolean, seed: number, limit?: number): Promise<RunResult> {
@@ -177,6 +185,7 @@ export async function runStochasticDepth(flags: Flags, io: CliIO): Promise<numbe
     blocks,
     widths: [width, 2 * width, 4 * width],
     pL: parseNumber('pl', String(flags.pl), { min: 0, max: 1 }),
+    convention: parseChoice('convention', String(flags.convention), ['inverted', 'paper'] as const),
     seeds: parseNumber('seeds', String(flags.seeds), { integer: true, min: 1 }),
     epochs: parseNumber('epochs', String(flags.epochs), { integer: true, min: 1 }),
     batchSize: parseNumber('batch-size', String(flags['batch-size']), { integer: true, min: 1 }),
@@ -213,7 +222,11 @@ export async function runStochasticDepth(flags: Flags, io: CliIO): Promise<numbe
     }
   }
   const baseline = variantResult('baseline', '—', runs.base);
-  const stochasticDepth = variantResult('stochastic depth', `p_L = ${config.pL}, linear decay, batch mode`, runs.sd);
+  const stochasticDepth = variantResult(
+    'stochastic depth',
+    `p_L = ${config.pL}, linear decay, batch mode, ${config.convention} convention`,
+    runs.sd,
+  );
   const twoSided = (a: readonly number[], b: readonly number[]): number | null => (config.seeds >= 2 ? welchTTest(a, b).pValue : null);
   const report: StochasticDepthReport = {
     config: { ...config, data: data.name, trainExamples, testExamples, residualBlocks: L },
