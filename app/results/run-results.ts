@@ -131,11 +131,14 @@ function runCli(cli: string, args: readonly string[], progress: boolean): Promis
       stdio: ['ignore', 'pipe', progress ? 'inherit' : 'ignore'],
     });
     let stdout = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
+    // Decoded as a stream: a multi-byte character split between two chunks stays whole.
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      stdout += text;
     });
     child.on('error', reject);
-    child.on('exit', (code, signal) =>
+    // 'close', not 'exit': by then stdout has been read to its end.
+    child.on('close', (code, signal) =>
       code === 0 ? resolvePromise(stdout) : reject(new Error(`dropgrad ${args.join(' ')} ended with ${signal ?? `status ${code}`}`)),
     );
   });
