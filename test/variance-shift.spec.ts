@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseFlags } from '../app/cli/args';
-import { runVarianceShift, varianceShiftSpec } from '../app/cli/commands/variance-shift';
+import { type VarianceShiftReport, runVarianceShift, varianceShiftSpec } from '../app/cli/commands/variance-shift';
 import { bufferIO } from './helpers/buffer-io';
 
 describe('dropgrad variance-shift', function () {
@@ -27,5 +27,25 @@ describe('dropgrad variance-shift', function () {
     expect(uout.measured).to.be.above(before.measured);
     expect(uout.measured).to.be.closeTo(uout.predicted, 0.03);
     expect(uout.zeroMean).to.be.closeTo(1 / (1 + 0.25 / 3), 1e-3);
+  });
+
+  it('--seeds N --json: accuracy over seeds for each placement, Welch p-values, the ratios averaged', async () => {
+    const io = bufferIO();
+    const args = ['--limit', '128', '--test-limit', '100', '--width', '32', '--seeds', '2', '--seed', '5', '--json'];
+    expect(await runVarianceShift(parseFlags(varianceShiftSpec, args), io)).to.equal(0);
+    const report = JSON.parse(io.stdout()) as VarianceShiftReport;
+    expect(report.config).to.include({ p: 0.5, width: 32, trainExamples: 128, testExamples: 100 });
+    expect(report.config.seeds).to.deep.equal([5, 6]);
+    expect(report.placements.map((r) => r.name)).to.deep.equal([
+      'dropout 0.5 before BN',
+      'dropout 0.5 after the last BN',
+      'Uout 0.5 before BN',
+    ]);
+    for (const r of report.placements) expect(r.testAcc.values).to.have.length(2);
+    expect(report.placements[1].measured).to.equal(1);
+    expect(report.placements[0].measured).to.be.below(report.placements[2].measured);
+    expect(report.pBeforeVsAfter).to.be.within(0, 1);
+    expect(report.pUoutVsBefore).to.be.within(0, 1);
+    expect(io.stderr()).to.contain('dropout 0.5 before BN, seed 6: ratio ');
   });
 });

@@ -8,6 +8,7 @@ import { gradcheckSpec, runGradcheck } from './commands/gradcheck';
 import { compareSpec, runCompare } from './commands/compare';
 import { runVarianceShift, varianceShiftSpec } from './commands/variance-shift';
 import { runVisualize, visualizeSpec } from './commands/visualize';
+import { runStochasticDepth, stochasticDepthSpec } from './commands/stochastic-depth';
 
 interface Command {
   spec: CommandSpec;
@@ -21,6 +22,7 @@ const commands: Command[] = [
   { spec: compareSpec, run: runCompare },
   { spec: varianceShiftSpec, run: runVarianceShift },
   { spec: visualizeSpec, run: runVisualize },
+  { spec: stochasticDepthSpec, run: runStochasticDepth },
 ];
 
 function overview(): string {

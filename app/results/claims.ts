@@ -1,0 +1,185 @@
+/**
+ * The papers' claims, each turned into comparisons over seeds (verdict.ts) from the experiments'
+ * JSON: compare's overfitting preset on each data set, `stochastic-depth` and `variance-shift`.
+ * What is generated here: the measured numbers, the p-values and the verdict, and — only when a
+ * claim is not reproduced — the likely reason, one line written in advance for each claim.
+ */
+import { type Summary, summarize } from '../statistics/welch';
+import type { StochasticDepthReport } from '../cli/commands/stochastic-depth';
+import type { VarianceShiftReport } from '../cli/commands/variance-shift';
+import { type CompareJson, type CompareRow, signedPoints } from './compare-report';
+import { formatP, percent as pct } from '../cli/report-page';
+import { type Evidence, type Verdict, compareSummaries, verdict } from './verdict';
+
+export interface ClaimInputs {
+  /** compare --json per data set name ('Fashion-MNIST', 'MNIST'). */
+  compare: Record<string, CompareJson>;
+  stochasticDepth?: { dataset: string; report: StochasticDepthReport };
+  varianceShift?: { dataset: string; report: VarianceShiftReport };
+}
+
+export interface ClaimResult {
+  id: string;
+  claim: string;
+  source: string;
+  evidence: Evidence[];
+  /** Extra measured facts that are not significance tests (e.g. the time saving in %). */
+  notes: string[];
+  verdict: Verdict;
+  /** Shown when the verdict is not 'reproduced'. */
+  likelyReason: string;
+}
+
+/** The per-seed train − test gaps of a compare row (values are in seed order on both sides). */
+function gap(row: CompareRow): Summary {
+  return summarize(row.trainAcc.values.map((t, i) => t - row.testAcc.values[i]));
+}
+
+/** Evidence "a beats b" on every data set where compare has both rows. */
+function rowsEvidence(
+  inputs: ClaimInputs,
+  treatment: (rows: CompareRow[]) => CompareRow | undefined,
+  control: (rows: CompareRow[]) => CompareRow | undefined,
+  what: string,
+  measure: 'test accuracy' | 'generalization gap' = 'test accuracy',
+): Evidence[] {
+  return Object.entries(inputs.compare).flatMap(([dataset, json]) => {
+    const [t, c] = [treatment(json.rows), control(json.rows)];
+    if (t === undefined || c === undefined) return [];
+    return measure === 'test accuracy'
+      ? [compareSummaries(`${what}, test accuracy`, dataset, t.testAcc, c.testAcc)]
+      : [compareSummaries(`${what}, train − test gap`, dataset, gap(t), gap(c), { higherIsBetter: false })];
+  });
+}
+
+const named =
+  (technique: string) =>
+  (rows: CompareRow[]): CompareRow | undefined =>
+    rows.find((r) => r.technique === technique);
+/** The DropBlock row without the keep-prob schedule: another row whose name starts with "dropblock". */
+const unscheduledDropBlock = (rows: CompareRow[]): CompareRow | undefined =>
+  rows.find((r) => r.technique !== 'dropblock' && r.technique.startsWith('dropblock'));
+
+/** "Fashion-MNIST: 84.10 ± 0.30% vs 83.20 ± 0.50% (Δ +0.90, p = 0.012)" */
+export function describeEvidence(e: Evidence): string {
+  const isGap = !e.higherIsBetter && e.what.includes('gap');
+  const unit = isGap || e.what.includes('accuracy') ? '%' : ' s';
+  const show = (s: Summary): string => (unit === '%' ? `${pct(s.mean)} ± ${pct(s.std)}%` : `${s.mean.toFixed(2)} ± ${s.std.toFixed(2)} s`);
+  const difference = e.treatment.mean - e.control.mean;
+  const delta = unit === '%' ? signedPoints(difference) : `${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(2)} s`;
+  return `${e.dataset}, ${e.what}: ${show(e.treatment)} vs ${show(e.control)} (Δ ${delta}, p = ${formatP(e.pValue)})`;
+}
+
+function claim(id: string, text: string, source: string, evidence: Evidence[], likelyReason: string, notes: string[] = []): ClaimResult {
+  return { id, claim: text, source, evidence, notes, verdict: verdict(evidence), likelyReason };
+}
+
+export function evaluateClaims(inputs: ClaimInputs): ClaimResult[] {
+  const claims: ClaimResult[] = [
+    claim(
+      'dropout',
+      'Dropout reduces overfitting on small data: a smaller train − test gap and a higher test accuracy.',
+      'Srivastava et al. 2014',
+      [
+        ...rowsEvidence(inputs, named('dropout'), named('none'), 'dropout vs none'),
+        ...rowsEvidence(inputs, named('dropout'), named('none'), 'dropout vs none', 'generalization gap'),
+      ],
+      'a small CNN whose classifier is a single hidden layer has little to co-adapt; dropout there mainly slows fitting.',
+    ),
+    claim(
+      'dropout2d',
+      'On convolutional feature maps, Dropout2d (whole channels) beats elementwise Dropout.',
+      'Tompson et al. 2015',
+      rowsEvidence(inputs, named('dropout2d'), named('dropout'), 'dropout2d vs dropout'),
+      'on 28×28 maps with few channels neighbouring activations are less redundant than in large natural images, so dropping single units is not wasted.',
+    ),
+    claim(
+      'dropblock',
+      'DropBlock beats Dropout and Dropout2d, and its linear keep-prob schedule helps.',
+      'Ghiasi et al. 2018',
+      [
+        ...rowsEvidence(inputs, named('dropblock'), named('dropout2d'), 'dropblock vs dropout2d'),
+        ...rowsEvidence(inputs, named('dropblock'), named('dropout'), 'dropblock vs dropout'),
+        ...rowsEvidence(inputs, named('dropblock'), unscheduledDropBlock, 'scheduled vs fixed keep-prob'),
+      ],
+      'the paper trains ResNet-50 on ImageNet for 270 epochs; small maps leave few positions for a block, and a short run gives the schedule little room.',
+    ),
+    claim(
+      'cutout',
+      'Cutout improves test accuracy.',
+      'DeVries & Taylor 2017',
+      rowsEvidence(inputs, named('cutout'), named('none'), 'cutout vs none'),
+      'a centred digit or garment loses class-defining strokes under an 8-pixel square, where a CIFAR object keeps enough context.',
+    ),
+    stochasticDepthClaim(inputs.stochasticDepth),
+    varianceShiftClaim(inputs.varianceShift),
+  ];
+  return claims;
+}
+
+function stochasticDepthClaim(input: ClaimInputs['stochasticDepth']): ClaimResult {
+  const text = 'Stochastic depth trains a deep ResNet ~25% faster at equal or better test accuracy.';
+  const reason =
+    "at 20 layers and a few hundred steps the thinned network has not caught up (compare the two train accuracies); the paper's gains are for 110-layer networks trained for hundreds of epochs, and the time saved is bounded by the residual branches' share of a step.";
+  if (input === undefined) return claim('stochastic-depth', text, 'Huang et al. 2016', [], reason);
+  const { dataset, report } = input;
+  const evidence = [
+    compareSummaries('seconds per epoch, SD vs none', dataset, report.stochasticDepth.secondsPerEpoch, report.baseline.secondsPerEpoch, {
+      higherIsBetter: false,
+    }),
+    compareSummaries('SD vs none, test accuracy', dataset, report.stochasticDepth.testAcc, report.baseline.testAcc, { claim: 'not worse' }),
+  ];
+  const notes = [
+    `time per epoch ${pct(report.timeSaving, 1)}% lower (claim: ~25%); residual branches skipped ${pct(report.stochasticDepth.skippedBranches, 1)}% (expected ${pct(report.expectedSkipped, 1)}%), ResNet-${6 * report.config.blocks + 2}`,
+  ];
+  return claim('stochastic-depth', text, 'Huang et al. 2016', evidence, reason, notes);
+}
+
+function varianceShiftClaim(input: ClaimInputs['varianceShift']): ClaimResult {
+  const text = 'Dropout before BatchNorm costs test accuracy against Dropout after the last BN, and Uout before BN costs less.';
+  const reason =
+    "the shift mis-scales one BN's output at test; with longer training (or a wider layer, whose covariance between units dominates the test variance) the cost falls below the spread between seeds.";
+  if (input === undefined) return claim('variance-shift', text, 'Li et al. 2019', [], reason);
+  const { dataset, report } = input;
+  const [before, after, uout] = report.placements;
+  const evidence = [
+    compareSummaries('dropout after the last BN vs before BN, test accuracy', dataset, after.testAcc, before.testAcc),
+    compareSummaries('Uout before BN vs dropout before BN, test accuracy', dataset, uout.testAcc, before.testAcc),
+  ];
+  const notes = [
+    `Var_test/Var_train at the BN: ${before.measured.toFixed(3)} (dropout before BN), ${uout.measured.toFixed(3)} (Uout), ${after.measured.toFixed(3)} (dropout after the last BN)`,
+  ];
+  return claim('variance-shift', text, 'Li et al. 2019', evidence, reason, notes);
+}
+
+/** The generated part of claims.md: a summary table, then each claim's numbers and verdict. */
+export function claimsPage(claims: readonly ClaimResult[], provenanceLines: string): string {
+  const summary = [
+    '| claim | paper | verdict |',
+    '|---|---|---|',
+    ...claims.map((c) => `| [${c.claim}](#${c.id}) | ${c.source} | ${c.verdict.kind} |`),
+  ];
+  const sections = claims.flatMap((c) => [
+    `<a id="${c.id}"></a>`,
+    `## ${c.claim}`,
+    '',
+    `*${c.source}.*`,
+    '',
+    ...(c.evidence.length === 0 ? ['Not measured in this run.'] : c.evidence.map((e) => `- ${describeEvidence(e)}`)),
+    ...c.notes.map((n) => `- ${n}`),
+    '',
+    `**Verdict: ${c.verdict.text}.**${c.verdict.kind === 'reproduced' || c.verdict.kind === 'not run' ? '' : ` Likely reason: ${c.likelyReason}`}`,
+    '',
+  ]);
+  return [
+    "# The papers' claims, measured",
+    '',
+    'Each claim is a set of comparisons over seeds (Welch\'s t-test). A comparison is *confirmed* when it goes the claimed way with p < 0.05; the verdict is "reproduced" when all are, "partly reproduced" when some are, "direction reproduced, not significant" when all go the claimed way without p < 0.05, "contradicted" when one goes the other way with p < 0.05 ("partly contradicted" if others are confirmed). "Equal or better" accuracy is confirmed unless significantly worse.',
+    '',
+    provenanceLines,
+    '',
+    ...summary,
+    '',
+    ...sections,
+  ].join('\n');
+}

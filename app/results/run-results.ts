@@ -1,0 +1,250 @@
+/**
+ * `npm run results`: every experiment behind docs/results/, each a `dropgrad` command run as a
+ * child process (its JSON on stdout, its progress on stderr), then the pages regenerated from the
+ * JSON: one per experiment, the claims with their verdicts, and the index with the headline table.
+ *
+ * The budget is printed before anything runs. Each experiment's JSON is kept with its command,
+ * wall time and machine in <out>/data/<name>.json, so `--only NAME` reruns one experiment and the
+ * summary pages are rebuilt from the stored results of the others.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../serialization/atomic-write';
+import { formatDuration, machineDescription, provenance, writeReportPage } from '../cli/report-page';
+import type { StochasticDepthReport } from '../cli/commands/stochastic-depth';
+import type { VarianceShiftReport } from '../cli/commands/variance-shift';
+import { type CompareJson, compareChart, comparePage } from './compare-report';
+import { type ClaimInputs, claimsPage, evaluateClaims } from './claims';
+import { type PageEntry, indexPage } from './index-page';
+
+export type DatasetName = 'Fashion-MNIST' | 'MNIST';
+
+/**
+ * How each data set is chosen on the command line. MNIST is the CLI's default; Fashion-MNIST is
+ * Debian's dataset-fashion-mnist package (`--dataset fashion-mnist` once the flag exists).
+ */
+export const DATASET_FLAGS: Record<DatasetName, readonly string[]> = {
+  'Fashion-MNIST': ['--data', '/usr/share/datasets/fashion-mnist'],
+  MNIST: [],
+};
+
+export type ExperimentKind = 'compare' | 'stochastic-depth' | 'variance-shift';
+
+export interface Experiment {
+  name: string;
+  kind: ExperimentKind;
+  title: string;
+  dataset: DatasetName;
+  /** Estimated minutes on the project's 2-core machine (measured runs, rounded up). */
+  minutes: number;
+  /** The dropgrad command line, without the data flags, --json and --out. */
+  args: readonly string[];
+  /** A tiny version for tests (--quick): seconds, not minutes. */
+  quickArgs: readonly string[];
+}
+
+/** A command line written as it is typed. */
+const words = (line: string): string[] => line.split(' ');
+
+export const EXPERIMENTS: readonly Experiment[] = [
+  ...(['Fashion-MNIST', 'MNIST'] as const).map(
+    (dataset): Experiment => ({
+      name: `compare-${dataset.toLowerCase()}`,
+      kind: 'compare',
+      title: `compare, overfitting preset, ${dataset}`,
+      dataset,
+      minutes: 9,
+      args: words('compare --preset overfit --jobs 2'),
+      quickArgs: words('compare --preset overfit --jobs 2 --techniques none,dropout --seeds 2 --epochs 1 --limit 64 --test-limit 64'),
+    }),
+  ),
+  {
+    name: 'stochastic-depth',
+    kind: 'stochastic-depth',
+    title: 'stochastic depth: time per epoch and accuracy of a ResNet-20',
+    dataset: 'Fashion-MNIST',
+    minutes: 5,
+    args: words('stochastic-depth --blocks 3 --width 8 --seeds 3 --epochs 8 --batch-size 32 --lr 0.005 --limit 1000 --test-limit 2000'),
+    quickArgs: words('stochastic-depth --blocks 1 --seeds 2 --epochs 1 --limit 64 --test-limit 64'),
+  },
+  {
+    name: 'variance-shift',
+    kind: 'variance-shift',
+    title: 'the Dropout / BatchNorm variance shift, accuracy over seeds',
+    dataset: 'Fashion-MNIST',
+    minutes: 2,
+    args: words('variance-shift --p 0.6 --width 64 --seeds 5 --epochs 3 --limit 20000 --test-limit 10000'),
+    quickArgs: words('variance-shift --width 16 --seeds 2 --limit 64 --test-limit 64'),
+  },
+];
+
+export const TOTAL_BUDGET_MINUTES = 30;
+
+/** One experiment's result as stored in <out>/data/<name>.json. */
+export interface ExperimentRecord {
+  name: string;
+  kind: ExperimentKind;
+  title: string;
+  dataset: DatasetName;
+  command: string;
+  seconds: number;
+  machine: string;
+  finishedAt: string;
+  result: unknown;
+}
+
+export interface ResultsOptions {
+  outDir: string;
+  /** Names of the experiments to run (default all); the others' stored results are reused. */
+  only?: readonly string[];
+  quick?: boolean;
+  log?: (line: string) => void;
+  /** The CLI's entry (default app/cli/main.ts). */
+  cli?: string;
+  /** Pass the experiments' progress (their stderr) through (default true). */
+  progress?: boolean;
+}
+
+/** The command line as a reader would type it, for the pages. */
+export function commandFor(experiment: Experiment, quick: boolean, outDir: string): string[] {
+  const args = [...(quick ? experiment.quickArgs : experiment.args), ...DATASET_FLAGS[experiment.dataset], '--json'];
+  // compare's page is written here, from its JSON; the others write their own.
+  return experiment.kind === 'compare' ? args : [...args, '--out', join(outDir, `${experiment.name}.md`)];
+}
+
+export function budgetText(experiments: readonly Experiment[]): string {
+  const total = experiments.reduce((a, e) => a + e.minutes, 0);
+  return [
+    `npm run results: ${experiments.length} experiments on ${machineDescription()}`,
+    ...experiments.map(
+      (e) => `  ${e.name.padEnd(24)} ~${String(e.minutes).padStart(2)} min  dropgrad ${[...e.args, ...DATASET_FLAGS[e.dataset]].join(' ')}`,
+    ),
+    `  ${'total'.padEnd(24)} ~${String(total).padStart(2)} min  (budget ${TOTAL_BUDGET_MINUTES} min)`,
+  ].join('\n');
+}
+
+/** Runs `dropgrad <args>` in a child process; resolves with its stdout, rejects on a non-zero exit. */
+function runCli(cli: string, args: readonly string[], progress: boolean): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), cli, ...args], {
+      stdio: ['ignore', 'pipe', progress ? 'inherit' : 'ignore'],
+    });
+    let stdout = '';
+    // Decoded as a stream: a multi-byte character split between two chunks stays whole.
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      stdout += text;
+    });
+    child.on('error', reject);
+    // 'close', not 'exit': by then stdout has been read to its end.
+    child.on('close', (code, signal) =>
+      code === 0 ? resolvePromise(stdout) : reject(new Error(`dropgrad ${args.join(' ')} ended with ${signal ?? `status ${code}`}`)),
+    );
+  });
+}
+
+function readRecord(path: string): ExperimentRecord | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ExperimentRecord) : undefined;
+}
+
+const DEFAULT_COMPARE_PROSE = `## Reading it
+
+The regime is chosen to overfit: few training images, enough epochs for the plain model to reach
+about 100% training accuracy. A technique that regularizes closes the train − test gap; whether
+that buys test accuracy is what the p-value column says.`;
+
+const DEFAULT_CLAIMS_PROSE = `## About the verdicts
+
+The experiments are small (a few thousand images, minutes of CPU): they test the direction of each
+claim, not its magnitude. A claim that is not reproduced here may still hold at the papers' scale.`;
+
+/** Writes compare-<dataset>.md and its chart from a stored compare record. */
+function writeComparePage(outDir: string, record: ExperimentRecord): void {
+  const json = record.result as CompareJson;
+  const chartName = `${record.name}-accuracy.svg`;
+  writeFileAtomic(join(outDir, chartName), compareChart(json, record.dataset));
+  const seeds = (json.rows[0]?.testAcc.values ?? []).map((_, i) => i);
+  const run = { command: record.command, seeds, seconds: record.seconds, machine: record.machine };
+  writeReportPage(join(outDir, `${record.name}.md`), comparePage(json, record.dataset, run, chartName), DEFAULT_COMPARE_PROSE);
+}
+
+export async function runResults(options: ResultsOptions): Promise<number> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const quick = options.quick ?? false;
+  const cli = options.cli ?? resolve(__dirname, '..', 'cli', 'main.ts');
+  const unknown = (options.only ?? []).filter((n) => !EXPERIMENTS.some((e) => e.name === n));
+  if (unknown.length > 0)
+    throw new Error(`--only: unknown experiment ${unknown.join(', ')}; expected some of ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
+  const selected = EXPERIMENTS.filter((e) => options.only === undefined || options.only.includes(e.name));
+  const dataDir = join(options.outDir, 'data');
+  mkdirSync(dataDir, { recursive: true });
+
+  log(budgetText(selected));
+  const start = performance.now();
+  const failures: string[] = [];
+  for (const [i, experiment] of selected.entries()) {
+    const args = commandFor(experiment, quick, options.outDir);
+    const command = `dropgrad ${args.join(' ')}`;
+    log(`\n[${i + 1}/${selected.length}] ${experiment.name}: ${command}`);
+    const begin = performance.now();
+    try {
+      const result: unknown = JSON.parse(await runCli(cli, args, options.progress ?? true));
+      const seconds = (performance.now() - begin) / 1000;
+      const record: ExperimentRecord = {
+        name: experiment.name,
+        kind: experiment.kind,
+        title: experiment.title,
+        dataset: experiment.dataset,
+        command,
+        seconds,
+        machine: machineDescription(),
+        finishedAt: new Date().toISOString(),
+        result,
+      };
+      writeFileAtomic(join(dataDir, `${experiment.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+      log(`[${i + 1}/${selected.length}] ${experiment.name}: ${formatDuration(seconds)} (budget ~${experiment.minutes} min)`);
+    } catch (error) {
+      failures.push(experiment.name);
+      log(
+        `[${i + 1}/${selected.length}] ${experiment.name} FAILED after ${formatDuration((performance.now() - begin) / 1000)}: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  // The summary pages, from every stored record (this run's and earlier ones').
+  const records = EXPERIMENTS.map((e) => readRecord(join(dataDir, `${e.name}.json`))).filter((r): r is ExperimentRecord => r !== undefined);
+  const inputs: ClaimInputs = { compare: {} };
+  for (const r of records) {
+    if (r.kind === 'compare') {
+      inputs.compare[r.dataset] = r.result as CompareJson;
+      writeComparePage(options.outDir, r);
+    }
+    if (r.kind === 'stochastic-depth') inputs.stochasticDepth = { dataset: r.dataset, report: r.result as StochasticDepthReport };
+    if (r.kind === 'variance-shift') inputs.varianceShift = { dataset: r.dataset, report: r.result as VarianceShiftReport };
+  }
+  const claims = evaluateClaims(inputs);
+  const total = records.reduce((a, r) => a + r.seconds, 0);
+  const summaryRun = provenance({
+    command: `npm run results${quick ? ' -- --quick' : ''}`,
+    seeds: [...new Set(records.flatMap((r) => seedsOf(r)))].sort((a, b) => a - b),
+    seconds: total,
+    machine: records[0]?.machine,
+  });
+  writeReportPage(join(options.outDir, 'claims.md'), claimsPage(claims, summaryRun), DEFAULT_CLAIMS_PROSE);
+  const pages: PageEntry[] = records.map((r) => ({ page: `${r.name}.md`, title: r.title, command: r.command, seconds: r.seconds }));
+  writeReportPage(join(options.outDir, 'README.md'), indexPage(inputs.compare, claims, pages, summaryRun));
+  log(
+    `\nwrote ${options.outDir}/README.md, claims.md and ${records.length} experiment pages; this run took ${formatDuration((performance.now() - start) / 1000)}`,
+  );
+  for (const c of claims) log(`  ${c.verdict.kind.padEnd(38)} ${c.claim}`);
+  if (failures.length > 0) log(`failed: ${failures.join(', ')}`);
+  return failures.length > 0 ? 1 : 0;
+}
+
+/** The seeds an experiment ran, from its JSON. */
+function seedsOf(record: ExperimentRecord): number[] {
+  if (record.kind === 'variance-shift') return (record.result as VarianceShiftReport).config.seeds;
+  if (record.kind === 'stochastic-depth') return Array.from({ length: (record.result as StochasticDepthReport).config.seeds }, (_, i) => i);
+  return ((record.result as CompareJson).rows[0]?.testAcc.values ?? []).map((_, i) => i);
+}

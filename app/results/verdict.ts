@@ -1,0 +1,117 @@
+/**
+ * From measurements to a verdict on a paper's claim, mechanically, so that no result is read
+ * kindly by hand. A claim rests on comparisons ("DropBlock vs Dropout2d on Fashion-MNIST"), each
+ * Welch's t-test over seeds:
+ *
+ *   claim 'better':    confirmed if better with p < α; 'direction' if better but p ≥ α;
+ *                      'opposite' if worse with p ≥ α; 'contradicted' if worse with p < α.
+ *   claim 'not worse': confirmed unless worse with p < α (then contradicted) — "equal or better".
+ *
+ * and the verdict combines them: every comparison confirmed → reproduced; some contradicted →
+ * partly contradicted if others are confirmed, else contradicted; some confirmed → partly reproduced; all in the claimed direction but none
+ * significant → direction reproduced, not significant; otherwise not reproduced.
+ */
+import { type Summary, welchTTest } from '../statistics/welch';
+
+export const ALPHA = 0.05;
+
+export interface Evidence {
+  /** e.g. 'DropBlock vs Dropout2d, test accuracy'. */
+  what: string;
+  /** e.g. 'Fashion-MNIST'. */
+  dataset: string;
+  treatment: Summary;
+  control: Summary;
+  /** Welch's two-sided p of treatment vs control. */
+  pValue: number;
+  /** What the paper says: the treatment is better, or at least not worse. */
+  claim: 'better' | 'not worse';
+  /** For accuracies true; for times and generalization gaps false. */
+  higherIsBetter: boolean;
+}
+
+export type Outcome = 'confirmed' | 'direction' | 'opposite' | 'contradicted';
+
+export type VerdictKind =
+  | 'reproduced'
+  | 'partly reproduced'
+  | 'direction reproduced, not significant'
+  | 'not reproduced'
+  | 'partly contradicted'
+  | 'contradicted'
+  | 'not run';
+
+export interface Verdict {
+  kind: VerdictKind;
+  /** The kind with the counts behind it, e.g. "reproduced (p < 0.05 in all 2 comparisons, on Fashion-MNIST and MNIST)". */
+  text: string;
+}
+
+/** Evidence for "treatment vs control", with Welch's p computed from the seeds' values. */
+export function compareSummaries(
+  what: string,
+  dataset: string,
+  treatment: Summary,
+  control: Summary,
+  options: { claim?: Evidence['claim']; higherIsBetter?: boolean } = {},
+): Evidence {
+  return {
+    what,
+    dataset,
+    treatment,
+    control,
+    pValue: welchTTest(treatment.values, control.values).pValue,
+    claim: options.claim ?? 'better',
+    higherIsBetter: options.higherIsBetter ?? true,
+  };
+}
+
+export function outcome(e: Evidence, alpha = ALPHA): Outcome {
+  const difference = e.treatment.mean - e.control.mean;
+  const better = e.higherIsBetter ? difference > 0 : difference < 0;
+  const worse = e.higherIsBetter ? difference < 0 : difference > 0;
+  const significant = e.pValue < alpha;
+  if (worse && significant) return 'contradicted';
+  if (e.claim === 'not worse') return 'confirmed';
+  if (better) return significant ? 'confirmed' : 'direction';
+  return 'opposite';
+}
+
+const listing = (names: readonly string[]): string =>
+  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+export function verdict(evidence: readonly Evidence[], alpha = ALPHA): Verdict {
+  if (evidence.length === 0) return { kind: 'not run', text: 'not run (no measurements: run `npm run results`)' };
+  const outcomes = evidence.map((e) => outcome(e, alpha));
+  const count = (o: Outcome): number => outcomes.filter((x) => x === o).length;
+  const n = evidence.length;
+  const datasets = listing([...new Set(evidence.map((e) => e.dataset))]);
+  const where = (o: Outcome): string => listing(evidence.filter((_, i) => outcomes[i] === o).map((e) => `${e.what} on ${e.dataset}`));
+  const confirmed = count('confirmed');
+  if (count('contradicted') > 0 && confirmed > 0)
+    return {
+      kind: 'partly contradicted',
+      text: `partly contradicted (confirmed: ${where('confirmed')}; the opposite with p < ${alpha}: ${where('contradicted')})`,
+    };
+  if (count('contradicted') > 0)
+    return { kind: 'contradicted', text: `contradicted (the opposite with p < ${alpha}: ${where('contradicted')})` };
+  if (confirmed === n)
+    return {
+      kind: 'reproduced',
+      text: `reproduced (p < ${alpha} in ${n === 1 ? 'the' : `all ${n}`} comparison${n === 1 ? '' : 's'}, on ${datasets})`,
+    };
+  if (confirmed > 0)
+    return {
+      kind: 'partly reproduced',
+      text: `partly reproduced (${confirmed} of ${n} comparisons with p < ${alpha}; not: ${listing([where('direction'), where('opposite')].filter(Boolean))})`,
+    };
+  if (count('direction') === n)
+    return {
+      kind: 'direction reproduced, not significant',
+      text: `direction reproduced, not significant (p ≥ ${alpha} in all ${n}, on ${datasets})`,
+    };
+  return {
+    kind: 'not reproduced',
+    text: `not reproduced (the claimed direction in ${count('direction')} of ${n} comparisons, none with p < ${alpha})`,
+  };
+}
