@@ -20,13 +20,10 @@ import { type PageEntry, indexPage } from './index-page';
 
 export type DatasetName = 'Fashion-MNIST' | 'MNIST';
 
-/**
- * How each data set is chosen on the command line. MNIST is the CLI's default; Fashion-MNIST is
- * Debian's dataset-fashion-mnist package (`--dataset fashion-mnist` once the flag exists).
- */
+/** How each data set is chosen on the command line (Fashion-MNIST: Debian's dataset-fashion-mnist). */
 export const DATASET_FLAGS: Record<DatasetName, readonly string[]> = {
-  'Fashion-MNIST': ['--data', '/usr/share/datasets/fashion-mnist'],
-  MNIST: [],
+  'Fashion-MNIST': ['--dataset', 'fashion-mnist'],
+  MNIST: ['--dataset', 'mnist'],
 };
 
 export type ExperimentKind = 'compare' | 'stochastic-depth' | 'variance-shift';
