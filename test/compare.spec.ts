@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFlags } from '../app/cli/args';
+import { UsageError, parseFlags } from '../app/cli/args';
 import { compareSpec, runCompare, techniques } from '../app/cli/commands/compare';
 import { applyPreset, presets } from '../app/cli/compare-preset';
+import { formatSettings, techniqueFlags } from '../app/cli/compare-techniques';
 import { type CompareReport, compareRows, formatCompareTable } from '../app/cli/compare-report';
 import type { CompareRunResult } from '../app/cli/compare-run';
 import { planExperiment } from '../app/cli/experiment';
@@ -204,6 +205,24 @@ describe('dropgrad compare', function () {
     }
     expect((await usageErrorOf(['--techniques', 'dropout,none,dropout'])).message).to.equal(
       'UsageError: --techniques: "dropout" is listed twice',
+    );
+  });
+
+  it('a regularizer flag replaces that setting in the chosen techniques that use it, and only there', () => {
+    const [none, dropblock, fixed, cutout] = techniqueFlags(['none', 'dropblock', 'dropblock-no-schedule', 'cutout'], {
+      dropblock: '0.8:5',
+      cutout: undefined,
+    });
+    expect([none, dropblock, fixed, cutout]).to.deep.equal([
+      {},
+      { dropblock: '0.8:5' },
+      { dropblock: '0.8:5', 'dropblock-schedule': 'none' },
+      techniques.cutout.flags,
+    ]);
+    expect(formatSettings(fixed)).to.equal('--dropblock 0.8:5 --dropblock-schedule none');
+    expect(() => techniqueFlags(['none', 'dropout'], { cutout: '1:8' })).to.throw(
+      UsageError,
+      '--cutout 1:8: replaces the setting of cutout, and --techniques leaves it out',
     );
   });
 

@@ -32,7 +32,7 @@ export const presets: Readonly<Record<PresetName, Readonly<Partial<Record<Preset
     techniques: 'none,dropout,dropout2d,gaussian,uout,dropconnect,dropblock,dropblock-no-schedule,cutout,random-erasing',
     seeds: '5',
     epochs: '15',
-    'batch-size': '64',
+    'batch-size': '32',
     lr: '0.002',
     schedule: 'cosine',
     limit: '1000',

@@ -115,6 +115,6 @@ export function compareCaption(config: CompareConfig): string {
     `Train accuracy: the final model in eval mode on its clean training subset (the first ${config.limit.toLocaleString('en-US')} images, without Cutout or Random Erasing).`,
     'Gap: train − test accuracy, mean over seeds, in percentage points.',
     `p: Welch's two-sided t-test of the seeds' test accuracies against the baseline row; bold, with the direction, when p < ${significanceLevel}.`,
-    `Time: seconds per training epoch, mean over seeds (${config.jobs} process${config.jobs === 1 ? '' : 'es'} side by side).`,
+    `Time: seconds per training epoch, mean over seeds, with ${config.jobs} run${config.jobs === 1 ? '' : 's'} at a time.`,
   ].join(' ');
 }

@@ -11,7 +11,7 @@
  * Alpha dropout is left out: it keeps SELU networks' self-normalizing mean and variance, and the
  * small CNN uses batch norm and ReLU.
  */
-import type { Flags } from './args';
+import { type Flags, UsageError } from './args';
 
 export interface Technique {
   /** The `train` flags that switch the technique on (the model included when it is not the small CNN). */
@@ -36,11 +36,32 @@ export const techniques: Readonly<Record<string, Technique>> = {
   'stochastic-depth': { flags: { model: 'resnet-small', 'stochastic-depth': '0.5' }, baseline: 'resnet (none)' },
 };
 
-/** The technique's flags as typed on the command line, e.g. "--dropblock 0.9:3 --dropblock-schedule none". */
-export function settingsOf(name: string): string {
+/** A technique's flags as typed on the command line, e.g. "--dropblock 0.9:3 --dropblock-schedule none". */
+export function formatSettings(flags: Readonly<Flags>): string {
   return (
-    Object.entries(techniques[name].flags)
+    Object.entries(flags)
       .map(([k, v]) => `--${k} ${v}`)
       .join(' ') || '—'
   );
+}
+
+/**
+ * Each technique's flags with the settings given on the command line in place of its own (for a
+ * sweep: `--cutout 1:8` changes the cutout row). A setting no chosen technique uses is an error.
+ */
+export function techniqueFlags(names: readonly string[], settings: Readonly<Flags>): Flags[] {
+  const given = Object.entries(settings).filter(([, v]) => v !== undefined);
+  for (const [flag, value] of given) {
+    if (!names.some((name) => Object.hasOwn(techniques[name].flags, flag))) {
+      const users = Object.keys(techniques).filter((name) => Object.hasOwn(techniques[name].flags, flag));
+      throw new UsageError(
+        `--${flag} ${value}: replaces the setting of ${users.length ? users.join(', ') : 'no technique'}, and --techniques leaves ${users.length === 1 ? 'it' : 'them'} out`,
+      );
+    }
+  }
+  return names.map((name) => {
+    const flags: Flags = { ...techniques[name].flags };
+    for (const [flag, value] of given) if (Object.hasOwn(flags, flag)) flags[flag] = value;
+    return flags;
+  });
 }

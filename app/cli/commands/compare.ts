@@ -9,9 +9,9 @@
 import { basename, dirname, join } from 'node:path';
 import { type CommandSpec, type Flags, UsageError, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
-import { lrScheduleFlag, planExperiment } from '../experiment';
+import { lrScheduleFlag, planExperiment, regularizerFlags } from '../experiment';
 import type { CliIO } from '../io';
-import { settingsOf, techniques } from '../compare-techniques';
+import { formatSettings, techniqueFlags, techniques } from '../compare-techniques';
 import { applyPreset, presetDefaults, presetNames } from '../compare-preset';
 import { type CompareRunResult, type CompareTask, runCompareTask } from '../compare-run';
 import { type CompareConfig, type CompareReport, compareCaption, compareRows, formatCompareTable } from '../compare-report';
@@ -23,6 +23,9 @@ import { writeFileAtomic } from '../../serialization/atomic-write';
 import { formatDuration } from '../progress';
 
 export { techniques };
+
+/** The regularizers' settings, which replace the techniques' own; alpha dropout is no technique here. */
+const settingFlags = Object.fromEntries(Object.entries(regularizerFlags).filter(([name]) => name !== 'alpha-dropout'));
 
 export const compareSpec: CommandSpec = {
   name: 'compare',
@@ -52,11 +55,17 @@ export const compareSpec: CommandSpec = {
     },
     json: { type: 'boolean', description: 'print the table as JSON on stdout (progress goes to stderr)' },
     out: { type: 'string', value: 'FILE.md', description: 'write the table and SVG figures (next to it) as a Markdown report' },
+    ...settingFlags,
     ...dataFlags,
     limit: { type: 'string', value: 'N', description: `training examples used ${presetDefaults('limit')}` },
     'test-limit': { type: 'string', value: 'N', description: `test examples used ${presetDefaults('test-limit')}` },
   },
-  notes: dataNotes,
+  notes: [
+    'A regularizer flag (--dropout P, --cutout HOLES:LENGTH, …) replaces that setting in every chosen technique',
+    'that uses it, e.g. `--techniques none,cutout --cutout 1:8` for one point of a sweep.',
+    '',
+    dataNotes,
+  ].join('\n'),
 };
 
 /** The technique names asked for, each known and listed once. */
@@ -90,7 +99,10 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
   const schedule = parseChoice('schedule', String(flags.schedule), lrScheduleNames);
   const jobs = parseNumber('jobs', String(flags.jobs), { integer: true, min: 1, max: 64 });
   const names = parseTechniques(String(flags.techniques));
-  for (const name of names) planExperiment(techniques[name].flags);
+  const flagsOf = new Map(
+    techniqueFlags(names, Object.fromEntries(Object.keys(settingFlags).map((name) => [name, flags[name]]))).map((f, i) => [names[i], f]),
+  );
+  for (const f of flagsOf.values()) planExperiment(f);
   const dataRequest = parseDataFlags(flags);
   // The report and its figures go side by side; all are checked before any training.
   const out = flags.out !== undefined ? parseOutputPath('out', String(flags.out)) : undefined;
@@ -120,7 +132,7 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
   const tasks: CompareTask[] = names.flatMap((technique) =>
     Array.from({ length: seeds }, (_, seed) => ({
       technique,
-      flags: { ...techniques[technique].flags },
+      flags: flagsOf.get(technique)!,
       seed,
       epochs,
       batchSize,
@@ -156,7 +168,7 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
   const rows = compareRows(
     names.map((technique) => ({
       technique,
-      settings: settingsOf(technique),
+      settings: formatSettings(flagsOf.get(technique)!),
       baseline: techniques[technique].baseline,
       runs: results.filter((_, i) => tasks[i].technique === technique),
     })),
