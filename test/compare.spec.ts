@@ -105,7 +105,7 @@ describe('dropgrad compare', function () {
       epochs: '15',
       schedule: 'cosine',
     });
-    expect(applyPreset('overfit', { seeds: '2', 'test-limit': '100' })).to.deep.include({ seeds: '2', 'test-limit': '100', epochs: '15' });
+    expect(applyPreset('overfit', { seeds: '2', 'test-limit': '100' })).to.deep.include({ seeds: '2', 'test-limit': '100', epochs: '25' });
     expect(applyPreset('default', {})).to.deep.include({ limit: '2000', 'test-limit': '2000', seeds: '3', epochs: '2' });
     const overfitTechniques = presets.overfit.techniques?.split(',');
     expect(overfitTechniques).to.include('dropblock-no-schedule').and.have.length(10);
@@ -135,8 +135,10 @@ describe('dropgrad compare', function () {
       { technique: 'worse', settings: 's', baseline: 'none', runs: [0.7, 0.71, 0.69].map((a) => run(a)) },
       { technique: 'same', settings: 's', baseline: 'none', runs: [0.8, 0.83, 0.78].map((a) => run(a)) },
       { technique: 'orphan', settings: 's', baseline: 'absent', runs: [0.8, 0.81].map((a) => run(a)) },
+      { technique: 'single', settings: 's', baseline: 'none', runs: [run(0.95)] },
     ]);
-    expect(rows.map((r) => r.significance)).to.deep.equal([null, 'better', 'worse', null, null]);
+    expect(rows.map((r) => r.significance)).to.deep.equal([null, 'better', 'worse', null, null, null]);
+    expect(rows[5].pValue).to.equal(null);
     expect(rows[1].pValue).to.be.below(0.05);
     expect(rows[3].pValue).to.be.above(0.05);
     expect(rows[4].pValue).to.equal(null);
@@ -150,6 +152,7 @@ describe('dropgrad compare', function () {
     expect(line('worse')).to.match(/\| \*\*(< 0\.001|0\.0\d\d) worse\*\* \| none \|$/);
     expect(line('same')).to.match(/\| 0\.\d{3} \| none \|$/);
     expect(line('orphan')).to.contain('| — (absent not run) | absent |');
+    expect(line('single')).to.contain('| — (one seed) | none |');
   });
 
   it('--jobs 2 runs in child processes and gives exactly the accuracies of --jobs 1', async () => {

@@ -80,9 +80,9 @@ export function compareRows(techniques: readonly TechniqueRuns[]): CompareRow[] 
 
 const percent = (s: Summary): string => `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)}`;
 
-function formatP(row: CompareRow): string {
+function formatP(row: CompareRow, rows: readonly CompareRow[]): string {
   if (row.baseline === null) return 'baseline';
-  if (row.pValue === null) return `— (${row.baseline} not run)`;
+  if (row.pValue === null) return rows.some((r) => r.technique === row.baseline) ? '— (one seed)' : `— (${row.baseline} not run)`;
   const p = row.pValue < 0.001 ? '< 0.001' : row.pValue.toFixed(3);
   return row.significance !== null ? `**${p} ${row.significance}**` : p;
 }
@@ -96,7 +96,7 @@ export function formatCompareTable(report: CompareReport): string {
       percent(r.trainAcc),
       (100 * r.gap.mean).toFixed(2),
       r.secondsPerEpoch.toFixed(2),
-      formatP(r),
+      formatP(r, report.rows),
       r.baseline ?? '—',
     ].join(' | '),
   );
