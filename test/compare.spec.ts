@@ -218,7 +218,7 @@ describe('dropgrad compare', function () {
     });
     expect([none, dropblock, fixed, cutout]).to.deep.equal([
       {},
-      { dropblock: '0.8:5' },
+      { dropblock: '0.8:5', 'dropblock-schedule': 'linear' },
       { dropblock: '0.8:5', 'dropblock-schedule': 'none' },
       techniques.cutout.flags,
     ]);

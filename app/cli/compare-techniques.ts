@@ -27,7 +27,8 @@ export const techniques: Readonly<Record<string, Technique>> = {
   gaussian: { flags: { gaussian: '0.5' }, baseline: 'none' },
   uout: { flags: { uout: '0.2' }, baseline: 'none' },
   dropconnect: { flags: { dropconnect: '0.5' }, baseline: 'none' },
-  dropblock: { flags: { dropblock: '0.9:3' }, baseline: 'none' },
+  // The schedule is spelled out so that --dropblock-schedule on the command line replaces it here too.
+  dropblock: { flags: { dropblock: '0.9:3', 'dropblock-schedule': 'linear' }, baseline: 'none' },
   'dropblock-no-schedule': { flags: { dropblock: '0.9:3', 'dropblock-schedule': 'none' }, baseline: 'none' },
   cutout: { flags: { cutout: '1:14' }, baseline: 'none' },
   'random-erasing': { flags: { 'random-erasing': '0.5' }, baseline: 'none' },

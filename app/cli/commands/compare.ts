@@ -6,7 +6,6 @@
  * the runs over N processes; `--json` prints the table for scripts; `--out` writes a Markdown
  * report with SVG figures.
  */
-import { basename, dirname, join } from 'node:path';
 import { type CommandSpec, type Flags, UsageError, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import { lrScheduleFlag, planExperiment, regularizerFlags } from '../experiment';
@@ -15,12 +14,10 @@ import { formatSettings, techniqueFlags, techniques } from '../compare-technique
 import { applyPreset, presetDefaults, presetNames } from '../compare-preset';
 import { type CompareRunResult, type CompareTask, runCompareTask } from '../compare-run';
 import { type CompareConfig, type CompareReport, compareCaption, compareRows, formatCompareTable } from '../compare-report';
+import { figureKinds, figurePath, writeCompareMarkdown } from '../compare-markdown';
 import { type CliEntry, runInChildProcesses } from '../process-pool';
 import { lrScheduleNames } from '../../training/step-schedules';
 import { mean } from '../../statistics/welch';
-import { errorBarChart, lineChart } from '../../render/svg-chart';
-import { writeFileAtomic } from '../../serialization/atomic-write';
-import { formatDuration } from '../progress';
 
 export { techniques };
 
@@ -99,15 +96,13 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
   const schedule = parseChoice('schedule', String(flags.schedule), lrScheduleNames);
   const jobs = parseNumber('jobs', String(flags.jobs), { integer: true, min: 1, max: 64 });
   const names = parseTechniques(String(flags.techniques));
-  const flagsOf = new Map(
-    techniqueFlags(names, Object.fromEntries(Object.keys(settingFlags).map((name) => [name, flags[name]]))).map((f, i) => [names[i], f]),
-  );
+  const runFlags = techniqueFlags(names, Object.fromEntries(Object.keys(settingFlags).map((name) => [name, flags[name]])));
+  const flagsOf = new Map(names.map((name, i) => [name, runFlags[i]]));
   for (const f of flagsOf.values()) planExperiment(f);
   const dataRequest = parseDataFlags(flags);
   // The report and its figures go side by side; all are checked before any training.
   const out = flags.out !== undefined ? parseOutputPath('out', String(flags.out)) : undefined;
-  const figure = (kind: string): string => (out !== undefined ? `${basename(out, '.md')}-${kind}.svg` : '');
-  if (out !== undefined) for (const kind of ['accuracy', 'loss']) parseOutputPath('out (its figure)', join(dirname(out), figure(kind)));
+  if (out !== undefined) for (const kind of figureKinds) parseOutputPath('out (its figure)', figurePath(out, kind));
   const log = flags.json === true ? io.err : io.out;
 
   const data = loadData(dataRequest);
@@ -141,7 +136,7 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
       data: dataRequest,
     })),
   );
-  const report = (result: CompareRunResult, task: CompareTask): void => {
+  const logRun = (result: CompareRunResult, task: CompareTask): void => {
     log.write(
       `  ${task.technique.padEnd(22)} seed ${task.seed}: test accuracy ${(100 * result.testAccuracy).toFixed(2)}%, ` +
         `train ${(100 * result.trainAccuracy).toFixed(2)}% (${mean(result.secondsPerEpoch).toFixed(2)} s/epoch)\n`,
@@ -152,7 +147,7 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
     results = [];
     for (const task of tasks) {
       results.push(await runCompareTask(task, data));
-      report(results[results.length - 1], task);
+      logRun(results[results.length - 1], task);
     }
   } else {
     results = await runInChildProcesses(tasks, {
@@ -160,7 +155,7 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
       jobs,
       cli,
       describe: (t) => `compare run ${t.technique}, seed ${t.seed}`,
-      onResult: report,
+      onResult: logRun,
       log: (text) => io.err.write(text),
     });
   }
@@ -173,44 +168,16 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
       runs: results.filter((_, i) => tasks[i].technique === technique),
     })),
   );
-  const seconds = (performance.now() - started) / 1000;
-  const result: CompareReport = { rows, config: { ...config, wallSeconds: Math.round(seconds) } };
-  const table = formatCompareTable(result);
-  const caption = compareCaption(config);
-  if (flags.json === true) io.out.write(`${JSON.stringify(result, null, 2)}\n`);
-  else io.out.write(`\n${table}\n\n${caption}\n`);
+  const report: CompareReport = { rows, config: { ...config, wallSeconds: Math.round((performance.now() - started) / 1000) } };
+  if (flags.json === true) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
+  else io.out.write(`\n${formatCompareTable(report)}\n\n${compareCaption(config)}\n`);
   if (out !== undefined) {
-    const baseline = rows.find((r) => r.baseline === null);
-    writeFileAtomic(
-      join(dirname(out), figure('accuracy')),
-      errorBarChart(
-        `Test accuracy, mean ± std over ${seeds} seeds`,
-        'test accuracy %',
-        rows.map((r) => ({ label: r.technique, mean: 100 * r.testAcc.mean, error: 100 * r.testAcc.std })),
-        baseline !== undefined ? { label: baseline.technique, value: 100 * baseline.testAcc.mean } : undefined,
-      ),
-    );
-    writeFileAtomic(
-      join(dirname(out), figure('loss')),
-      lineChart(
-        'Training loss (mean over seeds)',
-        'training progress (20ths)',
-        'cross-entropy',
-        names.map((technique) => {
-          const curves = results.filter((_, i) => tasks[i].technique === technique).map((r) => r.lossCurve);
-          return { label: technique, values: curves[0].map((_, k) => mean(curves.map((c) => c[k]))) };
-        }),
-      ),
-    );
-    const command = `dropgrad compare ${process.argv.slice(3).join(' ')}`.trim();
-    writeFileAtomic(
-      out,
-      `# Drop techniques compared\n\nProduced by \`${command}\` on ${data.name} in ${formatDuration(seconds)} ` +
-        `(${config.limit} training / ${config.testLimit} test images, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr} with a ${schedule} schedule, ` +
-        `seeds 0-${seeds - 1}, ${jobs} job${jobs === 1 ? '' : 's'}).\n\n${table}\n\n${caption}\n\n` +
-        `![test accuracy per technique](${figure('accuracy')})\n\n![training loss](${figure('loss')})\n`,
-    );
-    log.write(`wrote ${out}, ${figure('accuracy')} and ${figure('loss')}\n`);
+    const lossCurves = names.map((technique) => {
+      const curves = results.filter((_, i) => tasks[i].technique === technique).map((r) => r.lossCurve);
+      return curves[0].map((_, k) => mean(curves.map((c) => c[k])));
+    });
+    const written = writeCompareMarkdown(out, report, lossCurves, `dropgrad compare ${process.argv.slice(3).join(' ')}`.trim());
+    log.write(`wrote ${written.join(', ')}\n`);
   }
   return 0;
 }
