@@ -99,13 +99,13 @@ describe('dropgrad compare', function () {
 
   it('--preset overfit sets its values, each flag given on the command line wins, and the test set is whole', async () => {
     expect(applyPreset('overfit', {})).to.deep.include({
-      limit: '1000',
+      limit: '500',
       'test-limit': undefined,
       seeds: '5',
-      epochs: '15',
+      epochs: '20',
       schedule: 'cosine',
     });
-    expect(applyPreset('overfit', { seeds: '2', 'test-limit': '100' })).to.deep.include({ seeds: '2', 'test-limit': '100', epochs: '25' });
+    expect(applyPreset('overfit', { seeds: '2', 'test-limit': '100' })).to.deep.include({ seeds: '2', 'test-limit': '100', epochs: '20' });
     expect(applyPreset('default', {})).to.deep.include({ limit: '2000', 'test-limit': '2000', seeds: '3', epochs: '2' });
     const overfitTechniques = presets.overfit.techniques?.split(',');
     expect(overfitTechniques).to.include('dropblock-no-schedule').and.have.length(10);
@@ -125,7 +125,7 @@ describe('dropgrad compare', function () {
       'none',
       '--json',
     ]);
-    expect(report.config).to.deep.include({ preset: 'overfit', limit: 32, testLimit: 10000, epochs: 1, seeds: 1, batchSize: 64 });
+    expect(report.config).to.deep.include({ preset: 'overfit', limit: 32, testLimit: 10000, epochs: 1, seeds: 1, batchSize: 32 });
   });
 
   it('marks p < 0.05 with its direction, and says when the baseline did not run', () => {
@@ -234,7 +234,7 @@ describe('dropgrad compare', function () {
     expect([fixed.regularizers.dropBlock?.p, fixed.dropBlockTarget, fixed.label]).to.deep.equal([
       1 - 0.9,
       null,
-      'dropblock 0.9:3 (no schedule)',
+      'dropblock 0.9:7 (no schedule)',
     ]);
     const scheduled = planExperiment(techniques.dropblock.flags);
     expect([scheduled.regularizers.dropBlock?.p, scheduled.dropBlockTarget]).to.deep.equal([0, 0.9]);
