@@ -102,10 +102,10 @@ describe('dropgrad compare', function () {
       limit: '500',
       'test-limit': undefined,
       seeds: '5',
-      epochs: '20',
+      epochs: '16',
       schedule: 'cosine',
     });
-    expect(applyPreset('overfit', { seeds: '2', 'test-limit': '100' })).to.deep.include({ seeds: '2', 'test-limit': '100', epochs: '20' });
+    expect(applyPreset('overfit', { seeds: '2', 'test-limit': '100' })).to.deep.include({ seeds: '2', 'test-limit': '100', epochs: '16' });
     expect(applyPreset('default', {})).to.deep.include({ limit: '2000', 'test-limit': '2000', seeds: '3', epochs: '2' });
     const overfitTechniques = presets.overfit.techniques?.split(',');
     expect(overfitTechniques).to.include('dropblock-no-schedule').and.have.length(10);
