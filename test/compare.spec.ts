@@ -99,13 +99,13 @@ describe('dropgrad compare', function () {
 
   it('--preset overfit sets its values, each flag given on the command line wins, and the test set is whole', async () => {
     expect(applyPreset('overfit', {})).to.deep.include({
-      limit: '500',
+      limit: '250',
       'test-limit': undefined,
       seeds: '5',
-      epochs: '16',
+      epochs: '32',
       schedule: 'cosine',
     });
-    expect(applyPreset('overfit', { seeds: '2', 'test-limit': '100' })).to.deep.include({ seeds: '2', 'test-limit': '100', epochs: '16' });
+    expect(applyPreset('overfit', { seeds: '2', 'test-limit': '100' })).to.deep.include({ seeds: '2', 'test-limit': '100', epochs: '32' });
     expect(applyPreset('default', {})).to.deep.include({ limit: '2000', 'test-limit': '2000', seeds: '3', epochs: '2' });
     const overfitTechniques = presets.overfit.techniques?.split(',');
     expect(overfitTechniques).to.include('dropblock-no-schedule').and.have.length(10);

@@ -31,7 +31,7 @@ export const compareSpec: CommandSpec = {
     preset: {
       type: 'string',
       value: 'NAME',
-      description: 'default (a quick look) or overfit (500 training images fitted to ~100% in 16 epochs, the full test set, 5 seeds)',
+      description: 'default (a quick look) or overfit (250 training images fitted to 100% in 32 epochs, the full test set, 5 seeds)',
       default: 'default',
     },
     techniques: {
