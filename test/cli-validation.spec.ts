@@ -320,7 +320,7 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     expect(readFileSync(target, 'utf8')).to.equal('keep me');
     expect(readFileSync(join(reports, 'c.md'), 'utf8')).to.contain('# Drop techniques compared');
     expect(readFileSync(join(reports, 'v.md'), 'utf8')).to.contain('variance shift');
-    expect(readdirSync(reports).sort()).to.deep.equal(['c-loss.svg', 'c.md', 'v-ratios.svg', 'v.md']);
+    expect(readdirSync(reports).sort()).to.deep.equal(['c-accuracy.svg', 'c-loss.svg', 'c.md', 'v-ratios.svg', 'v.md']);
   });
 
   it('--backend gpu.js says which gpu.js mode it got, and that its cpu mode is slow', async () => {

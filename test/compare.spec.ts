@@ -1,62 +1,248 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFlags } from '../app/cli/args';
+import { UsageError, parseFlags } from '../app/cli/args';
 import { compareSpec, runCompare, techniques } from '../app/cli/commands/compare';
+import { applyPreset, presets } from '../app/cli/compare-preset';
+import { formatSettings, techniqueFlags } from '../app/cli/compare-techniques';
+import { type CompareReport, compareRows, formatCompareTable } from '../app/cli/compare-report';
+import type { CompareRunResult } from '../app/cli/compare-run';
+import { planExperiment } from '../app/cli/experiment';
+import type { CliEntry } from '../app/cli/process-pool';
 import { bufferIO } from './helpers/buffer-io';
-import { useTempDir } from './helpers/data-files';
+import { mnistDir, useTempDir } from './helpers/data-files';
+
+/** The CLI from its sources, as `--jobs N` forks it when run by tsx (this process is mocha). */
+const sourceCli: CliEntry = { path: join(__dirname, '..', 'app', 'cli', 'main.ts'), execArgv: ['--require', require.resolve('tsx/cjs')] };
+
+/** A few seconds of work: 64 MNIST images, 1 epoch, 100 test images. */
+const tiny = ['--data', mnistDir, '--limit', '64', '--test-limit', '100', '--epochs', '1', '--batch-size', '32', '--seeds', '2'];
+
+async function compareJson(args: string[], cli?: CliEntry): Promise<{ report: CompareReport; stderr: string }> {
+  const io = bufferIO();
+  expect(await runCompare(parseFlags(compareSpec, args), io, cli)).to.equal(0);
+  return { report: JSON.parse(io.stdout()) as CompareReport, stderr: io.stderr() };
+}
+
+async function usageErrorOf(args: string[]): Promise<{ message: string; stdout: string }> {
+  const io = bufferIO();
+  let message = '';
+  await runCompare(parseFlags(compareSpec, args), io).catch((e: Error) => (message = `${e.name}: ${e.message}`));
+  return { message, stdout: io.stdout() };
+}
+
+const run = (testAccuracy: number, trainAccuracy = 1): CompareRunResult => ({
+  testAccuracy,
+  trainAccuracy,
+  secondsPerEpoch: [1, 3],
+  lossCurve: [1],
+});
 
 describe('dropgrad compare', function () {
   this.timeout(120000);
   const tempDir = useTempDir();
 
-  it('trains each technique for each seed and writes the table and the SVG loss curves', async () => {
+  it('trains each technique for each seed and writes the table, its caption and the SVG figures', async () => {
     const io = bufferIO();
     const out = join(tempDir(), 'report.md');
-    const flags = parseFlags(compareSpec, [
-      '--techniques',
-      'none,dropout',
-      '--seeds',
-      '2',
-      '--epochs',
-      '1',
-      '--limit',
-      '96',
-      '--test-limit',
-      '100',
-      '--batch-size',
-      '32',
-      '--out',
-      out,
-    ]);
-    expect(await runCompare(flags, io)).to.equal(0);
-    expect(io.stdout().match(/seed \d: test accuracy/g)).to.have.length(4);
+    expect(await runCompare(parseFlags(compareSpec, [...tiny, '--techniques', 'none,dropout', '--out', out]), io)).to.equal(0);
+    expect(io.stdout().match(/seed \d: test accuracy [\d.]+%, train [\d.]+%/g)).to.have.length(4);
     const report = readFileSync(out, 'utf8');
-    expect(report).to.match(/\| none \| — \| [\d.]+ ± [\d.]+ \| [\d.]+ \|/);
-    expect(report).to.match(/\| dropout \| --dropout 0\.5 \| [\d.]+ ± [\d.]+ \| [\d.]+ \|/);
-    const svg = readFileSync(join(tempDir(), 'report-loss.svg'), 'utf8');
-    expect(svg).to.contain('<svg').and.contain('>dropout</text>');
-    expect(svg.match(/<polyline/g)).to.have.length(2);
+    expect(report).to.match(/\| none \| — \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \| -?[\d.]+ \| [\d.]+ \| baseline \| — \|/);
+    expect(report).to.match(/\| dropout \| --dropout 0\.5 \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \| -?[\d.]+ \| [\d.]+ \| (\*\*)?[\d.]+/);
+    expect(report).to.contain('Train accuracy: the final model in eval mode on its clean training subset (the first 64 images');
+    expect(report).to.contain("p: Welch's two-sided t-test");
+    expect(readdirSync(tempDir()).sort()).to.deep.equal(['report-accuracy.svg', 'report-loss.svg', 'report.md']);
+    const accuracy = readFileSync(join(tempDir(), 'report-accuracy.svg'), 'utf8');
+    expect(accuracy.match(/<circle/g)).to.have.length(2);
+    expect(accuracy).to.contain('stroke-dasharray'); // the baseline's line
+    const loss = readFileSync(join(tempDir(), 'report-loss.svg'), 'utf8');
+    expect(loss).to.contain('>dropout</text>');
+    expect(loss.match(/<polyline/g)).to.have.length(2);
   });
 
-  it('names the valid techniques when given an unknown one', async () => {
-    const flags = parseFlags(compareSpec, ['--techniques', 'none,dropot']);
+  it('--json prints only the report on stdout: rows with fractions, p null for the baseline, and the config', async () => {
+    const { report, stderr } = await compareJson([...tiny, '--techniques', 'none,dropout', '--json']);
+    expect(stderr)
+      .to.match(/^comparing 2 techniques × 2 seeds/)
+      .and.match(/dropout +seed 1: test accuracy/);
+    expect(report.rows.map((r) => Object.keys(r))).to.deep.equal(
+      Array(2).fill(['technique', 'settings', 'testAcc', 'trainAcc', 'pValue', 'secondsPerEpoch', 'gap', 'baseline', 'significance']),
+    );
+    const [none, dropout] = report.rows;
+    expect([none.technique, none.settings, none.pValue, none.baseline]).to.deep.equal(['none', '—', null, null]);
+    expect([dropout.technique, dropout.settings, dropout.baseline]).to.deep.equal(['dropout', '--dropout 0.5', 'none']);
+    expect(dropout.pValue).to.be.a('number').within(0, 1);
+    for (const row of report.rows) {
+      for (const summary of [row.testAcc, row.trainAcc]) {
+        expect(Object.keys(summary)).to.deep.equal(['mean', 'std', 'values']);
+        expect(summary.values).to.have.length(2);
+        for (const v of summary.values) expect(v).to.be.within(0, 1);
+        expect(summary.mean).to.be.closeTo((summary.values[0] + summary.values[1]) / 2, 1e-12);
+      }
+      expect(row.gap.values).to.deep.equal(row.trainAcc.values.map((t, i) => t - row.testAcc.values[i]));
+      expect(row.secondsPerEpoch).to.be.above(0);
+    }
+    expect(report.config).to.deep.include({
+      dataset: `IDX data in ${mnistDir}`,
+      preset: 'default',
+      limit: 64,
+      testLimit: 100,
+      epochs: 1,
+      seeds: 2,
+      batchSize: 32,
+      lr: 0.002,
+      schedule: 'cosine',
+      jobs: 1,
+    });
+  });
+
+  it('--preset overfit sets its values, each flag given on the command line wins, and the test set is whole', async () => {
+    expect(applyPreset('overfit', {})).to.deep.include({
+      limit: '500',
+      'test-limit': undefined,
+      seeds: '5',
+      epochs: '16',
+      schedule: 'cosine',
+    });
+    expect(applyPreset('overfit', { seeds: '2', 'test-limit': '100' })).to.deep.include({ seeds: '2', 'test-limit': '100', epochs: '16' });
+    expect(applyPreset('default', {})).to.deep.include({ limit: '2000', 'test-limit': '2000', seeds: '3', epochs: '2' });
+    const overfitTechniques = presets.overfit.techniques?.split(',');
+    expect(overfitTechniques).to.include('dropblock-no-schedule').and.have.length(10);
+    expect(overfitTechniques).not.to.include('stochastic-depth');
+    const { report } = await compareJson([
+      '--preset',
+      'overfit',
+      '--data',
+      mnistDir,
+      '--limit',
+      '32',
+      '--epochs',
+      '1',
+      '--seeds',
+      '1',
+      '--techniques',
+      'none',
+      '--json',
+    ]);
+    expect(report.config).to.deep.include({ preset: 'overfit', limit: 32, testLimit: 10000, epochs: 1, seeds: 1, batchSize: 32 });
+  });
+
+  it('marks p < 0.05 with its direction, and says when the baseline did not run', () => {
+    const rows = compareRows([
+      { technique: 'none', settings: '—', baseline: null, runs: [0.8, 0.81, 0.79].map((a) => run(a)) },
+      { technique: 'better', settings: 's', baseline: 'none', runs: [0.9, 0.91, 0.89].map((a) => run(a)) },
+      { technique: 'worse', settings: 's', baseline: 'none', runs: [0.7, 0.71, 0.69].map((a) => run(a)) },
+      { technique: 'same', settings: 's', baseline: 'none', runs: [0.8, 0.83, 0.78].map((a) => run(a)) },
+      { technique: 'orphan', settings: 's', baseline: 'absent', runs: [0.8, 0.81].map((a) => run(a)) },
+      { technique: 'single', settings: 's', baseline: 'none', runs: [run(0.95)] },
+    ]);
+    expect(rows.map((r) => r.significance)).to.deep.equal([null, 'better', 'worse', null, null, null]);
+    expect(rows[5].pValue).to.equal(null);
+    expect(rows[1].pValue).to.be.below(0.05);
+    expect(rows[3].pValue).to.be.above(0.05);
+    expect(rows[4].pValue).to.equal(null);
+    expect(rows[1].gap.mean).to.be.closeTo(0.1, 1e-12);
+    expect(rows[0].secondsPerEpoch).to.equal(2);
+    const config = { dataset: 'd', preset: 'default', limit: 1, testLimit: 1, epochs: 1, seeds: 3, batchSize: 1, lr: 1 };
+    const table = formatCompareTable({ rows, config: { ...config, optimizer: 'adam', schedule: 'cosine', jobs: 1, wallSeconds: 1 } });
+    const line = (name: string): string => table.split('\n').find((l) => l.startsWith(`| ${name} |`)) ?? '';
+    expect(line('none')).to.contain('| baseline | — |');
+    expect(line('better')).to.match(/\| \*\*(< 0\.001|0\.0\d\d) better\*\* \| none \|$/);
+    expect(line('worse')).to.match(/\| \*\*(< 0\.001|0\.0\d\d) worse\*\* \| none \|$/);
+    expect(line('same')).to.match(/\| 0\.\d{3} \| none \|$/);
+    expect(line('orphan')).to.contain('| — (absent not run) | absent |');
+    expect(line('single')).to.contain('| — (one seed) | none |');
+  });
+
+  it('--jobs 2 runs in child processes and gives exactly the accuracies of --jobs 1', async () => {
+    const args = [...tiny, '--techniques', 'none,dropblock,cutout', '--json'];
+    const one = (await compareJson(args)).report;
+    const two = (await compareJson([...args, '--jobs', '2'], sourceCli)).report;
+    expect(two.config.jobs).to.equal(2);
+    const accuracies = (r: CompareReport): number[][] => r.rows.flatMap((row) => [row.testAcc.values, row.trainAcc.values]);
+    expect(accuracies(two)).to.deep.equal(accuracies(one));
+    expect(new Set(accuracies(one).flat()).size, 'seeds and techniques differ').to.be.above(2);
+  });
+
+  it('--jobs N fails with the failing run and its message, and with a child that cannot start', async () => {
     let message = '';
-    await runCompare(flags, bufferIO()).catch((e: Error) => (message = e.message));
-    expect(message).to.equal(`--techniques: unknown technique "dropot"; expected some of ${Object.keys(techniques).join(', ')}`);
+    await runCompare(
+      parseFlags(compareSpec, [...tiny, '--techniques', 'none', '--lr', '1e30', '--jobs', '2']),
+      bufferIO(),
+      sourceCli,
+    ).catch((e: Error) => (message = e.message));
+    expect(message).to.match(/^compare run none, seed [01]: train: the loss became NaN at batch \d+/);
+    const missing: CliEntry = { path: join(tempDir(), 'no-cli.js'), execArgv: [] };
+    await runCompare(parseFlags(compareSpec, [...tiny, '--techniques', 'none', '--jobs', '2']), bufferIO(), missing).catch(
+      (e: Error) => (message = e.message),
+    );
+    expect(message).to.match(/^the worker running compare run none, seed [01] ended \(exit code 1\) without a result:\n/);
+    expect(message).to.contain('Cannot find module');
+  });
+
+  it('refuses bad flags before reading data or training, naming the flag and the value', async () => {
+    const missing = ['--data', join(tempDir(), 'no-such-dir')];
+    const cases: Array<[string[], string]> = [
+      [['--preset', 'fast'], 'UsageError: --preset: expected one of default, overfit, got "fast"'],
+      [['--jobs', '0'], 'UsageError: --jobs: expected an integer in [1, 64], got "0"'],
+      [['--schedule', 'linear'], 'UsageError: --schedule: expected one of cosine, constant, got "linear"'],
+      [['--preset', 'overfit', '--seeds', 'five'], 'UsageError: --seeds: expected an integer in [1, ∞), got "five"'],
+      [
+        ['--techniques', 'none,dropot'],
+        `UsageError: --techniques: unknown technique "dropot"; expected some of ${Object.keys(techniques).join(', ')}`,
+      ],
+    ];
+    for (const [args, expected] of cases) {
+      const { message, stdout } = await usageErrorOf([...missing, ...args]);
+      expect(message, args.join(' ')).to.equal(expected);
+      expect(stdout, args.join(' ')).to.equal('');
+    }
   });
 
   it('takes only its own technique names (toString, __proto__ ran as techniques) and refuses one listed twice', async () => {
-    const messageOf = async (list: string): Promise<string> => {
-      let message = '';
-      await runCompare(parseFlags(compareSpec, ['--techniques', list]), bufferIO()).catch((e: Error) => (message = e.message));
-      return message;
-    };
     for (const name of ['toString', '__proto__', 'constructor']) {
-      expect(await messageOf(`none,${name}`)).to.equal(
-        `--techniques: unknown technique "${name}"; expected some of ${Object.keys(techniques).join(', ')}`,
+      expect((await usageErrorOf(['--techniques', `none,${name}`])).message).to.equal(
+        `UsageError: --techniques: unknown technique "${name}"; expected some of ${Object.keys(techniques).join(', ')}`,
       );
     }
-    expect(await messageOf('dropout,none,dropout')).to.equal('--techniques: "dropout" is listed twice');
+    expect((await usageErrorOf(['--techniques', 'dropout,none,dropout'])).message).to.equal(
+      'UsageError: --techniques: "dropout" is listed twice',
+    );
+  });
+
+  it('a regularizer flag replaces that setting in the chosen techniques that use it, and only there', () => {
+    const [none, dropblock, fixed, cutout] = techniqueFlags(['none', 'dropblock', 'dropblock-no-schedule', 'cutout'], {
+      dropblock: '0.8:5',
+      cutout: undefined,
+    });
+    expect([none, dropblock, fixed, cutout]).to.deep.equal([
+      {},
+      { dropblock: '0.8:5', 'dropblock-schedule': 'linear' },
+      { dropblock: '0.8:5', 'dropblock-schedule': 'none' },
+      techniques.cutout.flags,
+    ]);
+    expect(formatSettings(fixed)).to.equal('--dropblock 0.8:5 --dropblock-schedule none');
+    expect(() => techniqueFlags(['none', 'dropout'], { cutout: '1:8' })).to.throw(
+      UsageError,
+      '--cutout 1:8: replaces the setting of cutout, and --techniques leaves it out',
+    );
+  });
+
+  it("DropBlock without its schedule drops at 1 - KEEP from the first step; with it, from 0 up to the paper's target", () => {
+    const fixed = planExperiment(techniques['dropblock-no-schedule'].flags);
+    expect([fixed.regularizers.dropBlock?.p, fixed.dropBlockTarget, fixed.label]).to.deep.equal([
+      1 - 0.9,
+      null,
+      'dropblock 0.9:7 (no schedule)',
+    ]);
+    const scheduled = planExperiment(techniques.dropblock.flags);
+    expect([scheduled.regularizers.dropBlock?.p, scheduled.dropBlockTarget]).to.deep.equal([0, 0.9]);
+    expect(() => planExperiment({ 'dropblock-schedule': 'none' })).to.throw(
+      '--dropblock-schedule: "none" given without --dropblock KEEP:SIZE',
+    );
+    expect(() => planExperiment({ dropblock: '0.9:3', 'dropblock-schedule': 'step' })).to.throw(
+      '--dropblock-schedule: expected one of linear, none, got "step"',
+    );
   });
 });

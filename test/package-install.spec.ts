@@ -14,6 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { mnistDir } from './helpers/data-files';
 
 const root = resolve(__dirname, '..');
 const tsc = join(root, 'node_modules', '.bin', 'tsc');
@@ -199,5 +200,13 @@ console.log(JSON.stringify([tensor([[1, 2], [3, 4]]).sum().item(), browser.tenso
   it('runs the CLI: npx dropgrad --help', () => {
     const { stdout } = run('npx', ['--offline', 'dropgrad', '--help']);
     expect(stdout).to.match(/^Usage: dropgrad/m);
+  });
+
+  it('runs compare --jobs 2 from dist/cli.cjs: its children are forks of the installed CLI', () => {
+    const tiny = ['--techniques', 'none', '--seeds', '2', '--epochs', '1', '--limit', '32', '--test-limit', '50'];
+    const { stdout } = run('npx', ['--offline', 'dropgrad', 'compare', '--data', mnistDir, ...tiny, '--jobs', '2', '--json']);
+    const report = JSON.parse(stdout) as { rows: Array<{ testAcc: { values: number[] } }>; config: { jobs: number } };
+    expect(report.config.jobs).to.equal(2);
+    expect(report.rows[0].testAcc.values).to.have.length(2);
   });
 });

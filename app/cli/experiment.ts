@@ -4,7 +4,7 @@
  */
 import type { Tensor } from '../../lib/tensor';
 import type { DType } from '../../lib/dtype';
-import { type FlagSpecs, type Flags, UsageError, parseChoice, parseNumber, parsePair } from './args';
+import { type FlagSpec, type FlagSpecs, type Flags, UsageError, parseChoice, parseNumber, parsePair } from './args';
 import type { Module } from '../../nn/module';
 import { smallCnn, type SmallCnnRegularizers } from '../../nn/models/small-cnn';
 import { resnet } from '../../nn/models/resnet';
@@ -15,6 +15,13 @@ import type { Optimizer } from '../../nn/optim/optimizer';
 import { type LoadedCheckpoint, loadCheckpoint } from '../serialization/checkpoint';
 import { readSafetensors } from '../serialization/safetensors-file';
 import { formatShape } from '../../lib/shape';
+
+/** The learning-rate schedule flag of `train` and `compare` (each gives its own default). */
+export const lrScheduleFlag: FlagSpec = {
+  type: 'string',
+  value: 'NAME',
+  description: 'learning-rate schedule over all steps: cosine (to 0) or constant',
+};
 
 export const regularizerFlags: FlagSpecs = {
   dropout: { type: 'string', value: 'P', description: 'Dropout (P: probability of dropping a unit) before and after the hidden layer' },
@@ -27,6 +34,12 @@ export const regularizerFlags: FlagSpecs = {
     type: 'string',
     value: 'KEEP:SIZE',
     description: "DropBlock in the paper's notation: keep_prob falls linearly from 1 to KEEP (p = 1 - KEEP), blocks of SIZE",
+  },
+  'dropblock-schedule': {
+    type: 'string',
+    value: 'NAME',
+    description:
+      "DropBlock's keep_prob: linear (the paper's decrease from 1 to KEEP over training; default) or none (KEEP from the first step)",
   },
   'stochastic-depth': {
     type: 'string',
@@ -56,7 +69,7 @@ export interface ExperimentPlan {
   pL?: number;
   /** Input-level drops (Cutout, Random Erasing), applied to training batches only. */
   transforms: Array<(x: Tensor) => Tensor>;
-  /** DropBlock's target keep_prob, reached linearly over training (the paper's schedule). */
+  /** DropBlock's target keep_prob, reached linearly over training (the paper's schedule); null without DropBlock or with a fixed keep_prob. */
   dropBlockTarget: number | null;
   /** A short label such as "dropout 0.5, cutout 1:8". */
   label: string;
@@ -91,11 +104,16 @@ export function planExperiment(flags: Flags): ExperimentPlan {
   };
   let dropBlockTarget: number | null = null;
   const dropBlockFlag = opt(flags, 'dropblock');
+  const dropBlockSchedule = opt(flags, 'dropblock-schedule');
+  const scheduled = parseChoice('dropblock-schedule', dropBlockSchedule ?? 'linear', ['linear', 'none'] as const) === 'linear';
   if (dropBlockFlag !== undefined) {
     const [keep, size] = parsePair('dropblock', dropBlockFlag, 'KEEP:SIZE', probability, { integer: true, min: 1 });
-    regularizers.dropBlock = { p: 0, blockSize: size }; // the schedule takes p from 0 to 1 − KEEP
-    dropBlockTarget = keep;
-    labels.push(`dropblock ${dropBlockFlag}`);
+    // The schedule takes p from 0 to 1 − KEEP; without it p is 1 − KEEP from the first step.
+    regularizers.dropBlock = { p: scheduled ? 0 : 1 - keep, blockSize: size };
+    dropBlockTarget = scheduled ? keep : null;
+    labels.push(`dropblock ${dropBlockFlag}${scheduled ? '' : ' (no schedule)'}`);
+  } else if (dropBlockSchedule !== undefined) {
+    throw new UsageError(`--dropblock-schedule: ${JSON.stringify(dropBlockSchedule)} given without --dropblock KEEP:SIZE`);
   }
   const pL = number('stochastic-depth');
   if (pL !== undefined && kind === 'small-cnn')

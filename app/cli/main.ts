@@ -9,6 +9,8 @@ import { compareSpec, runCompare } from './commands/compare';
 import { runVarianceShift, varianceShiftSpec } from './commands/variance-shift';
 import { runVisualize, visualizeSpec } from './commands/visualize';
 import { runStochasticDepth, stochasticDepthSpec } from './commands/stochastic-depth';
+import { serveTasks, workerVariable } from './process-pool';
+import { runCompareTaskHere } from './compare-run';
 
 interface Command {
   spec: CommandSpec;
@@ -60,7 +62,18 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   }
 }
 
-if (require.main === module) {
+/** A child started by `compare --jobs N` serves runs instead of reading its arguments. */
+function serveAsWorker(kind: string): void {
+  if (kind !== 'compare') {
+    process.stderr.write(`dropgrad: ${workerVariable}=${kind} is not a worker kind (expected compare)\n`);
+    process.exit(2);
+  }
+  serveTasks(runCompareTaskHere);
+}
+
+if (require.main === module && process.env[workerVariable] !== undefined) {
+  serveAsWorker(process.env[workerVariable]);
+} else if (require.main === module) {
   endQuietlyWhenThePipeCloses(process.stdout);
   endQuietlyWhenThePipeCloses(process.stderr);
   main(process.argv.slice(2)).then((code) => {

@@ -35,8 +35,8 @@ interface Frame {
 
 const frame: Frame = { width: 720, height: 400, left: 60, right: 200, top: 40, bottom: 50 };
 
-function axes(title: string, xLabel: string, yLabel: string, yMin: number, yMax: number): string[] {
-  const { width, height, left, right, top, bottom } = frame;
+function axes(title: string, xLabel: string, yLabel: string, yMin: number, yMax: number, f: Frame = frame): string[] {
+  const { width, height, left, right, top, bottom } = f;
   const plotBottom = height - bottom;
   const parts = [
     `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(title)}</text>`,
@@ -62,8 +62,8 @@ function legend(labels: readonly string[]): string[] {
   ]);
 }
 
-const wrap = (parts: string[]): string =>
-  `<svg xmlns="http://www.w3.org/2000/svg" width="${frame.width}" height="${frame.height}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${parts.join('\n')}\n</svg>\n`;
+const wrap = (parts: string[], f: Frame = frame): string =>
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${f.width}" height="${f.height}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${parts.join('\n')}\n</svg>\n`;
 
 function range(values: readonly number[]): [number, number] {
   const finite = values.filter(Number.isFinite);
@@ -105,4 +105,51 @@ export function barChart(title: string, yLabel: string, categories: readonly str
       `<text x="${left + (i + 0.5) * groupWidth}" y="${height - bottom + 16}" text-anchor="middle" font-size="11">${escapeXml(c)}</text>`,
   );
   return wrap([...axes(title, '', yLabel, 0, yMax), ...bars, ...labels, ...legend(series.map((s) => s.label))]);
+}
+
+export interface PointWithError {
+  label: string;
+  mean: number;
+  /** The whisker's half-length (e.g. a standard deviation over seeds). */
+  error: number;
+}
+
+/**
+ * One point per category with a whisker from mean − error to mean + error, and a dashed line at
+ * `reference` (e.g. the baseline's mean) so that each category reads as above or below it.
+ */
+export function errorBarChart(
+  title: string,
+  yLabel: string,
+  points: readonly PointWithError[],
+  reference?: { label: string; value: number },
+): string {
+  const ends = points.flatMap((p) => [p.mean - p.error, p.mean + p.error]);
+  const [lo, hi] = range(reference !== undefined ? [...ends, reference.value] : ends);
+  const pad = (hi - lo) * 0.05;
+  const [yMin, yMax] = [lo - pad, hi + pad];
+  // Room below for the slanted category names, none at the right for a legend.
+  const f: Frame = { ...frame, height: 470, bottom: 120, right: 110 };
+  const { width, height, left, right, top, bottom } = f;
+  const step = (width - right - left) / Math.max(1, points.length);
+  const x = (i: number): number => left + (i + 0.5) * step;
+  const y = (v: number): number => height - bottom - ((height - bottom - top) * (v - yMin)) / (yMax - yMin);
+  const marks = points.flatMap((p, i) => {
+    const [cx, top1, bottom1] = [x(i).toFixed(1), y(p.mean + p.error).toFixed(1), y(p.mean - p.error).toFixed(1)];
+    return [
+      `<line x1="${cx}" y1="${top1}" x2="${cx}" y2="${bottom1}" stroke="${PALETTE[0]}" stroke-width="1.5"/>`,
+      `<line x1="${(x(i) - 5).toFixed(1)}" y1="${top1}" x2="${(x(i) + 5).toFixed(1)}" y2="${top1}" stroke="${PALETTE[0]}"/>`,
+      `<line x1="${(x(i) - 5).toFixed(1)}" y1="${bottom1}" x2="${(x(i) + 5).toFixed(1)}" y2="${bottom1}" stroke="${PALETTE[0]}"/>`,
+      `<circle cx="${cx}" cy="${y(p.mean).toFixed(1)}" r="4" fill="${PALETTE[0]}"><title>${escapeXml(`${p.label}: ${fmt(p.mean)} ± ${fmt(p.error)}`)}</title></circle>`,
+      `<text x="${cx}" y="${height - bottom + 14}" text-anchor="end" font-size="10" transform="rotate(-30 ${cx} ${height - bottom + 14})">${escapeXml(p.label)}</text>`,
+    ];
+  });
+  const line =
+    reference !== undefined
+      ? [
+          `<line x1="${left}" y1="${y(reference.value).toFixed(1)}" x2="${width - right}" y2="${y(reference.value).toFixed(1)}" stroke="${PALETTE[1]}" stroke-dasharray="6 4"/>`,
+          `<text x="${width - right + 6}" y="${(y(reference.value) + 4).toFixed(1)}" font-size="11" fill="${PALETTE[1]}">${escapeXml(reference.label)}</text>`,
+        ]
+      : [];
+  return wrap([...axes(title, '', yLabel, yMin, yMax, f), ...line, ...marks], f);
 }

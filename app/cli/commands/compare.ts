@@ -1,100 +1,73 @@
 /**
  * `dropgrad compare`: the question users have — which drop technique helps on *my* data? Trains
- * the same model once per technique and seed on a (small, configurable) training subset and
- * reports test accuracy mean ± std and time per epoch; `--out` adds SVG learning curves.
+ * the same model once per technique and seed on a training subset and reports, per technique, test
+ * and train accuracy over seeds, the generalization gap, time per epoch and Welch's t-test against
+ * its baseline. `--preset overfit` is the regime where the papers' claims apply; `--jobs N` spreads
+ * the runs over N processes; `--json` prints the table for scripts; `--out` writes a Markdown
+ * report with SVG figures.
  */
-import { basename, dirname, join } from 'node:path';
-import { type CommandSpec, type Flags, UsageError, parseNumber, parseOutputPath } from '../args';
+import { type CommandSpec, type Flags, UsageError, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
-import { buildExperiment, planExperiment } from '../experiment';
+import { lrScheduleFlag, planExperiment, regularizerFlags } from '../experiment';
 import type { CliIO } from '../io';
-import { DataLoader } from '../../data/data-loader';
-import { Generator, manualSeed } from '../../../lib/random/generator';
-import { trainEpoch } from '../../training/train-epoch';
-import { evaluate } from '../../training/evaluate';
-import { Adam } from '../../../nn/optim/adam';
-import { DropBlockScheduler } from '../../../nn/drop/dropblock-scheduler';
-import { lineChart } from '../../render/svg-chart';
-import { writeFileAtomic } from '../../serialization/atomic-write';
+import { formatSettings, techniqueFlags, techniques } from '../compare-techniques';
+import { applyPreset, presetDefaults, presetNames } from '../compare-preset';
+import { type CompareRunResult, type CompareTask, runCompareTask } from '../compare-run';
+import { type CompareConfig, type CompareReport, compareCaption, compareRows, formatCompareTable } from '../compare-report';
+import { figureKinds, figurePath, writeCompareMarkdown } from '../compare-markdown';
+import { type CliEntry, runInChildProcesses } from '../process-pool';
+import { lrScheduleNames } from '../../training/step-schedules';
+import { mean } from '../../statistics/welch';
 
-/** Each technique as the `train` flags that switch it on, at settings suited to 28×28 digits. */
-export const techniques: Readonly<Record<string, Flags>> = {
-  none: {},
-  dropout: { dropout: '0.5' },
-  dropout2d: { dropout2d: '0.1' },
-  gaussian: { gaussian: '0.5' },
-  uout: { uout: '0.2' },
-  dropconnect: { dropconnect: '0.5' },
-  dropblock: { dropblock: '0.9:3' },
-  cutout: { cutout: '1:8' },
-  'random-erasing': { 'random-erasing': '0.5' },
-  // Stochastic depth needs residual blocks: it is compared against the same small ResNet without it.
-  'resnet (none)': { model: 'resnet-small' },
-  'stochastic-depth': { model: 'resnet-small', 'stochastic-depth': '0.5' },
-};
+export { techniques };
+
+/** The regularizers' settings, which replace the techniques' own; alpha dropout is no technique here. */
+const settingFlags = Object.fromEntries(Object.entries(regularizerFlags).filter(([name]) => name !== 'alpha-dropout'));
 
 export const compareSpec: CommandSpec = {
   name: 'compare',
-  summary: 'Train the same model with each drop technique over several seeds and compare test accuracy and time.',
+  summary: 'Train the same model with each drop technique over several seeds and compare test accuracy, gap, time and significance.',
   flags: {
+    preset: {
+      type: 'string',
+      value: 'NAME',
+      description: 'default (a quick look) or overfit (500 training images fitted to ~100% in 16 epochs, the full test set, 5 seeds)',
+      default: 'default',
+    },
     techniques: {
       type: 'string',
       value: 'LIST',
-      description: `comma-separated subset of: ${Object.keys(techniques).join(', ')}`,
-      default: 'all',
+      description: `comma-separated subset of: ${Object.keys(techniques).join(', ')} ${presetDefaults('techniques')}`,
     },
-    seeds: { type: 'string', value: 'N', description: 'seeds per technique', default: '3' },
-    epochs: { type: 'string', value: 'N', description: 'epochs per run', default: '2' },
-    'batch-size': { type: 'string', value: 'N', description: 'examples per step', default: '64' },
-    lr: { type: 'string', value: 'RATE', description: 'Adam learning rate', default: '0.002' },
-    out: { type: 'string', value: 'FILE.md', description: 'write the table and SVG learning curves (next to it) as a Markdown report' },
+    seeds: { type: 'string', value: 'N', description: `seeds per technique (0 … N-1) ${presetDefaults('seeds')}` },
+    epochs: { type: 'string', value: 'N', description: `epochs per run ${presetDefaults('epochs')}` },
+    'batch-size': { type: 'string', value: 'N', description: `examples per step ${presetDefaults('batch-size')}` },
+    lr: { type: 'string', value: 'RATE', description: `Adam's learning rate ${presetDefaults('lr')}` },
+    schedule: { ...lrScheduleFlag, description: `${lrScheduleFlag.description} ${presetDefaults('schedule')}` },
+    jobs: {
+      type: 'string',
+      value: 'N',
+      description: 'runs at a time, each in a child process (with DROPGRAD_THREADS=1 unless set); results do not depend on N',
+      default: '1',
+    },
+    json: { type: 'boolean', description: 'print the table as JSON on stdout (progress goes to stderr)' },
+    out: { type: 'string', value: 'FILE.md', description: 'write the table and SVG figures (next to it) as a Markdown report' },
+    ...settingFlags,
     ...dataFlags,
-    limit: { type: 'string', value: 'N', description: 'training examples used', default: '2000' },
-    'test-limit': { type: 'string', value: 'N', description: 'test examples used', default: '2000' },
+    limit: { type: 'string', value: 'N', description: `training examples used ${presetDefaults('limit')}` },
+    'test-limit': { type: 'string', value: 'N', description: `test examples used ${presetDefaults('test-limit')}` },
   },
-  notes: dataNotes,
+  notes: [
+    'A regularizer flag (--dropout P, --cutout HOLES:LENGTH, …) replaces that setting in every chosen technique',
+    'that uses it, e.g. `--techniques none,cutout --cutout 1:8` for one point of a sweep.',
+    '',
+    dataNotes,
+  ].join('\n'),
 };
 
-export interface TechniqueResult {
-  technique: string;
-  settings: string;
-  accuracies: number[];
-  secondsPerEpoch: number[];
-  /** Mean over seeds of the training loss, averaged over each tenth of training. */
-  lossCurve: number[];
-}
-
-const meanOf = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
-const stdOf = (v: readonly number[]): number =>
-  v.length < 2 ? 0 : Math.sqrt(v.reduce((a, x) => a + (x - meanOf(v)) ** 2, 0) / (v.length - 1));
-
-export function formatCompareTable(results: readonly TechniqueResult[], seeds: number): string {
-  const rows = results.map((r) => {
-    const acc = `${(100 * meanOf(r.accuracies)).toFixed(2)} ± ${(100 * stdOf(r.accuracies)).toFixed(2)}`;
-    return `| ${r.technique} | ${r.settings} | ${acc} | ${meanOf(r.secondsPerEpoch).toFixed(1)} |`;
-  });
-  return [`| technique | settings | test accuracy % (mean ± std, ${seeds} seeds) | s / epoch |`, '|---|---|---|---|', ...rows].join('\n');
-}
-
-/** Averages `values` into `buckets` equal parts (the last may be shorter). */
-function bucketMeans(values: readonly number[], buckets: number): number[] {
-  const size = Math.max(1, Math.ceil(values.length / buckets));
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i += size) out.push(meanOf(values.slice(i, i + size)));
-  return out;
-}
-
-export async function runCompare(flags: Flags, io: CliIO): Promise<number> {
-  const seeds = parseNumber('seeds', String(flags.seeds), { integer: true, min: 1 });
-  const epochs = parseNumber('epochs', String(flags.epochs), { integer: true, min: 1 });
-  const batchSize = parseNumber('batch-size', String(flags['batch-size']), { integer: true, min: 1 });
-  const lr = parseNumber('lr', String(flags.lr), { min: 0 });
-  const names =
-    flags.techniques === 'all'
-      ? Object.keys(techniques)
-      : String(flags.techniques)
-          .split(',')
-          .map((s) => s.trim());
+/** The technique names asked for, each known and listed once. */
+function parseTechniques(value: string): string[] {
+  const names = value === 'all' ? Object.keys(techniques) : value.split(',').map((s) => s.trim());
   for (const [i, name] of names.entries()) {
     // Own names only: `in` also finds toString and __proto__ on the object's prototype.
     if (!Object.hasOwn(techniques, name)) {
@@ -104,80 +77,107 @@ export async function runCompare(flags: Flags, io: CliIO): Promise<number> {
     }
     if (names.indexOf(name) !== i) throw new UsageError(`--techniques: ${JSON.stringify(name)} is listed twice`);
   }
-  const plans = new Map(names.map((name) => [name, planExperiment({ model: 'small-cnn', ...techniques[name] })]));
+  return names;
+}
+
+/**
+ * @param cli how `--jobs N` starts the CLI again (default: this process's own command line; a
+ * test running the command in-process names app/cli/main.ts instead).
+ */
+export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promise<number> {
+  const started = performance.now();
+  // Every flag is checked before the data is read or a run starts.
+  const preset = parseChoice('preset', String(given.preset), presetNames);
+  const flags = applyPreset(preset, given);
+  const seeds = parseNumber('seeds', String(flags.seeds), { integer: true, min: 1 });
+  const epochs = parseNumber('epochs', String(flags.epochs), { integer: true, min: 1 });
+  const batchSize = parseNumber('batch-size', String(flags['batch-size']), { integer: true, min: 1 });
+  const lr = parseNumber('lr', String(flags.lr), { min: 0 });
+  const schedule = parseChoice('schedule', String(flags.schedule), lrScheduleNames);
+  const jobs = parseNumber('jobs', String(flags.jobs), { integer: true, min: 1, max: 64 });
+  const names = parseTechniques(String(flags.techniques));
+  const runFlags = techniqueFlags(names, Object.fromEntries(Object.keys(settingFlags).map((name) => [name, flags[name]])));
+  const flagsOf = new Map(names.map((name, i) => [name, runFlags[i]]));
+  for (const f of flagsOf.values()) planExperiment(f);
   const dataRequest = parseDataFlags(flags);
-  // The report and its chart go side by side; both are checked before hours of training.
+  // The report and its figures go side by side; all are checked before any training.
   const out = flags.out !== undefined ? parseOutputPath('out', String(flags.out)) : undefined;
-  const chartName = out !== undefined ? `${basename(out, '.md')}-loss.svg` : '';
-  if (out !== undefined) parseOutputPath('out (its chart)', join(dirname(out), chartName));
+  if (out !== undefined) for (const kind of figureKinds) parseOutputPath('out (its figure)', figurePath(out, kind));
+  const log = flags.json === true ? io.err : io.out;
+
   const data = loadData(dataRequest);
-  io.out.write(
-    `comparing ${names.length} techniques × ${seeds} seeds on ${data.name} (${data.trainLimit ?? data.train.labels.length} training / ${data.testLimit ?? data.test.labels.length} test examples, ${epochs} epochs)\n`,
+  const config: CompareConfig = {
+    dataset: data.name,
+    preset,
+    limit: Math.min(data.trainLimit ?? Infinity, data.train.labels.length),
+    testLimit: Math.min(data.testLimit ?? Infinity, data.test.labels.length),
+    epochs,
+    seeds,
+    batchSize,
+    lr,
+    optimizer: 'adam',
+    schedule,
+    jobs,
+  };
+  log.write(
+    `comparing ${names.length} techniques × ${seeds} seeds on ${data.name} (${config.limit} training / ${config.testLimit} test examples, ` +
+      `${epochs} epochs, batch ${batchSize}, Adam lr ${lr} ${schedule}, preset ${preset}, ${jobs} job${jobs === 1 ? '' : 's'})\n`,
   );
 
-  const results: TechniqueResult[] = [];
-  for (const technique of names) {
-    const settings =
-      Object.entries(techniques[technique])
-        .map(([k, v]) => `--${k} ${v}`)
-        .join(' ') || '—';
-    const result: TechniqueResult = { technique, settings, accuracies: [], secondsPerEpoch: [], lossCurve: [] };
-    const curves: number[][] = [];
-    for (let seed = 0; seed < seeds; seed++) {
-      manualSeed(seed);
-      const experiment = buildExperiment(plans.get(technique)!, data.train.shape, data.train.classes);
-      const loader = new DataLoader(data.train, {
-        batchSize,
-        shuffle: true,
-        generator: new Generator(seed + 1),
-        transforms: experiment.transforms,
-        limit: data.trainLimit,
-      });
-      const optimizer = new Adam(experiment.model.parameters(), { lr });
-      const schedule =
-        experiment.dropBlockTarget !== null
-          ? new DropBlockScheduler(experiment.dropBlocks, { targetKeepProb: experiment.dropBlockTarget, steps: epochs * loader.length })
-          : null;
-      const losses: number[] = [];
-      for (let epoch = 0; epoch < epochs; epoch++) {
-        let [lossSum, examples] = [0, 0];
-        const epochResult = await trainEpoch(experiment.model, loader, optimizer, {
-          onStep: (p) => {
-            schedule?.step();
-            // p.loss is the epoch's running mean; this step's loss is the change in the running sum.
-            losses.push((p.loss * p.examples - lossSum) / (p.examples - examples));
-            [lossSum, examples] = [p.loss * p.examples, p.examples];
-          },
-        });
-        result.secondsPerEpoch.push(epochResult.seconds);
-      }
-      const test = evaluate(experiment.model, new DataLoader(data.test, { batchSize: 500, limit: data.testLimit }), data.test.classes);
-      result.accuracies.push(test.accuracy);
-      curves.push(bucketMeans(losses, 20));
-      io.out.write(`  ${technique.padEnd(18)} seed ${seed}: test accuracy ${(100 * test.accuracy).toFixed(2)}%\n`);
+  const tasks: CompareTask[] = names.flatMap((technique) =>
+    Array.from({ length: seeds }, (_, seed) => ({
+      technique,
+      flags: flagsOf.get(technique)!,
+      seed,
+      epochs,
+      batchSize,
+      lr,
+      schedule,
+      data: dataRequest,
+    })),
+  );
+  const logRun = (result: CompareRunResult, task: CompareTask): void => {
+    log.write(
+      `  ${task.technique.padEnd(22)} seed ${task.seed}: test accuracy ${(100 * result.testAccuracy).toFixed(2)}%, ` +
+        `train ${(100 * result.trainAccuracy).toFixed(2)}% (${mean(result.secondsPerEpoch).toFixed(2)} s/epoch)\n`,
+    );
+  };
+  let results: CompareRunResult[];
+  if (jobs === 1) {
+    results = [];
+    for (const task of tasks) {
+      results.push(await runCompareTask(task, data));
+      logRun(results[results.length - 1], task);
     }
-    result.lossCurve = curves[0].map((_, i) => meanOf(curves.map((c) => c[i])));
-    results.push(result);
+  } else {
+    results = await runInChildProcesses(tasks, {
+      worker: 'compare',
+      jobs,
+      cli,
+      describe: (t) => `compare run ${t.technique}, seed ${t.seed}`,
+      onResult: logRun,
+      log: (text) => io.err.write(text),
+    });
   }
 
-  const table = formatCompareTable(results, seeds);
-  io.out.write(`\n${table}\n`);
+  const rows = compareRows(
+    names.map((technique) => ({
+      technique,
+      settings: formatSettings(flagsOf.get(technique)!),
+      baseline: techniques[technique].baseline,
+      runs: results.filter((_, i) => tasks[i].technique === technique),
+    })),
+  );
+  const report: CompareReport = { rows, config: { ...config, wallSeconds: Math.round((performance.now() - started) / 1000) } };
+  if (flags.json === true) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
+  else io.out.write(`\n${formatCompareTable(report)}\n\n${compareCaption(config)}\n`);
   if (out !== undefined) {
-    writeFileAtomic(
-      join(dirname(out), chartName),
-      lineChart(
-        'Training loss (mean over seeds)',
-        'training progress (20ths)',
-        'cross-entropy',
-        results.map((r) => ({ label: r.technique, values: r.lossCurve })),
-      ),
-    );
-    const command = `dropgrad compare ${process.argv.slice(3).join(' ')}`.trim();
-    writeFileAtomic(
-      out,
-      `# Drop techniques compared\n\nProduced by \`${command}\` on ${data.name}.\n\n${table}\n\n![training loss](${chartName})\n`,
-    );
-    io.out.write(`wrote ${out} and ${chartName}\n`);
+    const lossCurves = names.map((technique) => {
+      const curves = results.filter((_, i) => tasks[i].technique === technique).map((r) => r.lossCurve);
+      return curves[0].map((_, k) => mean(curves.map((c) => c[k])));
+    });
+    const written = writeCompareMarkdown(out, report, lossCurves, `dropgrad compare ${process.argv.slice(3).join(' ')}`.trim());
+    log.write(`wrote ${written.join(', ')}\n`);
   }
   return 0;
 }

@@ -1,7 +1,7 @@
 /** `dropgrad train`: train a model on MNIST (or other data) with any mix of drop techniques. */
 import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
-import { buildExperiment, loadCheckpointFor, modelFlags, planExperiment, regularizerFlags } from '../experiment';
+import { buildExperiment, loadCheckpointFor, lrScheduleFlag, modelFlags, planExperiment, regularizerFlags } from '../experiment';
 import { ProgressBar, formatDuration } from '../progress';
 import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
@@ -16,8 +16,7 @@ import { Adam } from '../../../nn/optim/adam';
 import { SGD } from '../../../nn/optim/sgd';
 import type { Optimizer } from '../../../nn/optim/optimizer';
 import type { Module } from '../../../nn/module';
-import { DropBlockScheduler } from '../../../nn/drop/dropblock-scheduler';
-import { CosineAnnealingLR } from '../../../nn/optim/lr-scheduler';
+import { lrScheduleNames, stepSchedules } from '../../training/step-schedules';
 import { inspectCheckpoint, saveCheckpoint } from '../../serialization/checkpoint';
 
 export const trainSpec: CommandSpec = {
@@ -32,12 +31,7 @@ export const trainSpec: CommandSpec = {
     'batch-size': { type: 'string', value: 'N', description: 'examples per step', default: '64' },
     lr: { type: 'string', value: 'RATE', description: 'learning rate', default: '0.002' },
     optimizer: { type: 'string', value: 'NAME', description: 'adam or sgd (momentum 0.9, Nesterov)', default: 'adam' },
-    schedule: {
-      type: 'string',
-      value: 'NAME',
-      description: 'learning-rate schedule over all steps: cosine (to 0) or constant',
-      default: 'cosine',
-    },
+    schedule: { ...lrScheduleFlag, default: 'cosine' },
     seed: { type: 'string', value: 'N', description: 'seed for initialisation, shuffling and every mask', default: '0' },
     backend: {
       type: 'string',
@@ -91,7 +85,7 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
   const lr = parseNumber('lr', String(flags.lr), { min: 0 });
   const seed = parseNumber('seed', String(flags.seed), { integer: true });
   const optimizerName = parseChoice('optimizer', String(flags.optimizer), ['adam', 'sgd'] as const);
-  const scheduleName = parseChoice('schedule', String(flags.schedule), ['cosine', 'constant'] as const);
+  const scheduleName = parseChoice('schedule', String(flags.schedule), lrScheduleNames);
   const backend = flags.backend !== undefined ? (parseChoice('backend', String(flags.backend), backendNames) as BackendName) : undefined;
   const threads =
     flags.threads !== undefined ? parseNumber('threads', String(flags.threads), { integer: true, min: 1, max: 256 }) : undefined;
@@ -126,14 +120,13 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
   const testLoader = new DataLoader(data.test, { batchSize: 500, dtype, limit: data.testLimit });
   const optimizer: Optimizer =
     optimizerName === 'adam' ? new Adam(model.parameters(), { lr }) : new SGD(model.parameters(), { lr, momentum: 0.9, nesterov: true });
-  const totalSteps = epochs * trainLoader.length;
-  const schedule =
-    experiment.dropBlockTarget !== null
-      ? new DropBlockScheduler(experiment.dropBlocks, { targetKeepProb: experiment.dropBlockTarget, steps: totalSteps })
-      : null;
-  // Stepped once per batch, so one epoch already anneals all the way: the last steps take small,
-  // careful moves, which is worth about half a point of accuracy over a constant rate.
-  const lrSchedule = scheduleName === 'cosine' ? new CosineAnnealingLR(optimizer, totalSteps) : null;
+  const schedules = stepSchedules({
+    optimizer,
+    lrSchedule: scheduleName,
+    dropBlocks: experiment.dropBlocks,
+    dropBlockTarget: experiment.dropBlockTarget,
+    totalSteps: epochs * trainLoader.length,
+  });
 
   let firstEpoch = 1;
   if (resumePath !== undefined) {
@@ -148,10 +141,7 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
     firstEpoch = state.epoch + 1;
     shuffle.setState(state.shuffleState);
     // state.epoch < epochs (checked above), so this is at most the run's own number of steps.
-    for (let s = 0; s < state.epoch * trainLoader.length; s++) {
-      schedule?.step();
-      lrSchedule?.step();
-    }
+    for (let s = 0; s < state.epoch * trainLoader.length; s++) schedules.step();
     io.out.write(`resumed from ${resumePath} after epoch ${state.epoch}\n`);
   }
 
@@ -177,8 +167,7 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
       const bar = new ProgressBar(io.out, `epoch ${epoch}/${epochs}`);
       const result = await trainEpoch(model, trainLoader, optimizer, {
         onStep: (p) => {
-          schedule?.step();
-          lrSchedule?.step();
+          schedules.step();
           bar.update(p);
         },
         shouldStop: () => interrupted,
