@@ -43,8 +43,8 @@ export const stochasticDepthSpec: CommandSpec = {
       description: 'inverted (divide a kept branch by p_l in training) or paper (scale the branch by p_l at test)',
       default: 'inverted',
     },
-    seeds: { type: 'string', value: 'N', description: 'seeds per variant', default: '3' },
-    epochs: { type: 'string', value: 'N', description: 'epochs per run (cosine learning rate to 0 over them)', default: '8' },
+    seeds: { type: 'string', value: 'N', description: 'seeds per variant', default: '4' },
+    epochs: { type: 'string', value: 'N', description: 'epochs per run (cosine learning rate to 0 over them)', default: '32' },
     'batch-size': { type: 'string', value: 'N', description: 'examples per step', default: '32' },
     optimizer: {
       type: 'string',
@@ -62,8 +62,8 @@ export const stochasticDepthSpec: CommandSpec = {
     json: { type: 'boolean', description: 'print the results as JSON on stdout (progress goes to stderr)' },
     out: { type: 'string', value: 'FILE.md', description: 'write the report and an SVG chart of the timings next to it' },
     ...dataFlags,
-    limit: { type: 'string', value: 'N', description: 'training examples used', default: '1000' },
-    'test-limit': { type: 'string', value: 'N', description: 'test examples used', default: '2000' },
+    limit: { type: 'string', value: 'N', description: 'training examples used', default: '500' },
+    'test-limit': { type: 'string', value: 'N', description: 'test examples used', default: '10000' },
   },
   notes: dataNotes,
 };
