@@ -61,7 +61,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
     kind: 'stochastic-depth',
     title: 'stochastic depth: time per epoch and accuracy of a ResNet-20',
     dataset: 'Fashion-MNIST',
-    minutes: 7,
+    minutes: 8,
     args: words(
       'stochastic-depth --blocks 3 --width 8 --seeds 4 --epochs 32 --batch-size 32 --optimizer adam --lr 0.005 --limit 500 --test-limit 10000 --jobs 2',
     ),
