@@ -17,7 +17,7 @@ import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
 import { commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
-import { type CliEntry, runInChildProcesses } from '../process-pool';
+import { type CliEntry, runTasks } from '../process-pool';
 import {
   type DepthConfig,
   type DepthRunResult,
@@ -185,23 +185,14 @@ export async function runStochasticDepth(flags: Flags, io: CliIO, cli?: CliEntry
       `train ${pct(r.trainAcc)}%, branches skipped ${pct(r.skipped / r.branches, 1)}%\n`;
     log.write(line('baseline        ', result.baseline) + line('stochastic depth', result.stochasticDepth));
   };
-  let results: DepthSeedResult[];
-  if (jobs === 1) {
-    results = [];
-    for (const task of tasks) {
-      results.push(await runDepthSeed(task, data));
-      logSeed(results[results.length - 1], task);
-    }
-  } else {
-    results = await runInChildProcesses(tasks, {
-      worker: 'stochastic-depth',
-      jobs,
-      cli,
-      describe: (t) => `stochastic-depth seed ${t.seed}`,
-      onResult: logSeed,
-      log: (text) => io.err.write(text),
-    });
-  }
+  const results = await runTasks(tasks, (task) => runDepthSeed(task, data), {
+    worker: 'stochastic-depth',
+    jobs,
+    cli,
+    describe: (t) => `stochastic-depth seed ${t.seed}`,
+    onResult: logSeed,
+    log: (text) => io.err.write(text),
+  });
   const runs = { base: results.map((r) => r.baseline), sd: results.map((r) => r.stochasticDepth) };
   const baseline = variantResult('baseline', '—', runs.base);
   const stochasticDepth = variantResult(
