@@ -84,7 +84,7 @@ describe('dropgrad compare', function () {
       expect(row.secondsPerEpoch).to.be.above(0);
     }
     expect(report.config).to.deep.include({
-      dataset: `IDX data in ${mnistDir}`,
+      dataset: `MNIST (${mnistDir})`,
       preset: 'default',
       limit: 64,
       testLimit: 100,
