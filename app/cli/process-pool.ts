@@ -103,6 +103,18 @@ export function runInChildProcesses<T, R>(tasks: readonly T[], options: PoolOpti
   });
 }
 
+/** The tasks one after the other in this process (jobs 1), or in child processes: the same results, in task order. */
+export async function runTasks<T, R>(tasks: readonly T[], runHere: (task: T) => Promise<R>, options: PoolOptions<T, R>): Promise<R[]> {
+  if (options.jobs > 1) return runInChildProcesses(tasks, options);
+  const results: R[] = [];
+  for (const task of tasks) {
+    const result = await runHere(task);
+    results.push(result);
+    options.onResult?.(result, task);
+  }
+  return results;
+}
+
 /** The child's side: runs each task it is sent and answers with its result or its error message. */
 export function serveTasks<T, R>(run: (task: T) => Promise<R>): void {
   const send = process.send?.bind(process);

@@ -61,8 +61,10 @@ export const EXPERIMENTS: readonly Experiment[] = [
     kind: 'stochastic-depth',
     title: 'stochastic depth: time per epoch and accuracy of a ResNet-20',
     dataset: 'Fashion-MNIST',
-    minutes: 5,
-    args: words('stochastic-depth --blocks 3 --width 8 --seeds 3 --epochs 8 --batch-size 32 --lr 0.005 --limit 1000 --test-limit 2000'),
+    minutes: 8,
+    args: words(
+      'stochastic-depth --blocks 3 --width 8 --seeds 4 --epochs 32 --batch-size 32 --optimizer adam --lr 0.005 --limit 500 --test-limit 10000 --jobs 2',
+    ),
     quickArgs: words('stochastic-depth --blocks 1 --seeds 2 --epochs 1 --limit 64 --test-limit 64'),
   },
   {

@@ -15,7 +15,7 @@ import { applyPreset, presetDefaults, presetNames } from '../compare-preset';
 import { type CompareRunResult, type CompareTask, runCompareTask } from '../compare-run';
 import { type CompareConfig, type CompareReport, compareCaption, compareRows, formatCompareTable } from '../compare-report';
 import { figureKinds, figurePath, writeCompareMarkdown } from '../compare-markdown';
-import { type CliEntry, runInChildProcesses } from '../process-pool';
+import { type CliEntry, runTasks } from '../process-pool';
 import { lrScheduleNames } from '../../training/step-schedules';
 import { mean } from '../../statistics/welch';
 
@@ -142,23 +142,14 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
         `train ${(100 * result.trainAccuracy).toFixed(2)}% (${mean(result.secondsPerEpoch).toFixed(2)} s/epoch)\n`,
     );
   };
-  let results: CompareRunResult[];
-  if (jobs === 1) {
-    results = [];
-    for (const task of tasks) {
-      results.push(await runCompareTask(task, data));
-      logRun(results[results.length - 1], task);
-    }
-  } else {
-    results = await runInChildProcesses(tasks, {
-      worker: 'compare',
-      jobs,
-      cli,
-      describe: (t) => `compare run ${t.technique}, seed ${t.seed}`,
-      onResult: logRun,
-      log: (text) => io.err.write(text),
-    });
-  }
+  const results = await runTasks(tasks, (task) => runCompareTask(task, data), {
+    worker: 'compare',
+    jobs,
+    cli,
+    describe: (t) => `compare run ${t.technique}, seed ${t.seed}`,
+    onResult: logRun,
+    log: (text) => io.err.write(text),
+  });
 
   const rows = compareRows(
     names.map((technique) => ({
