@@ -16,8 +16,8 @@ import { basename, dirname, join } from 'node:path';
 import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
-import { commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
-import { type CliEntry, runTasks } from '../process-pool';
+import { type RunRecord, commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
+import { type CliEntry, jobsFlag, parseJobs, runTasks } from '../process-pool';
 import {
   type DepthConfig,
   type DepthRunResult,
@@ -53,12 +53,7 @@ export const stochasticDepthSpec: CommandSpec = {
       default: 'adam',
     },
     lr: { type: 'string', value: 'RATE', description: 'initial learning rate (cosine to 0 over the run)', default: '0.005' },
-    jobs: {
-      type: 'string',
-      value: 'N',
-      description: 'seeds at a time, each in a child process (with DROPGRAD_THREADS=1 unless set); accuracies do not depend on N',
-      default: '1',
-    },
+    jobs: jobsFlag('seeds', 'accuracies'),
     json: { type: 'boolean', description: 'print the results as JSON on stdout (progress goes to stderr)' },
     out: { type: 'string', value: 'FILE.md', description: 'write the report and an SVG chart of the timings next to it' },
     ...dataFlags,
@@ -142,6 +137,47 @@ block runs, so evaluation costs the same. The accuracy claim ("equal or better")
 networks trained to convergence; at this scale a few epochs may not be enough for the noisier
 network to catch up, and the table says whether it did.`;
 
+/** report.md's chart: report-seconds.svg in its directory. */
+const chartPath = (out: string): string => join(dirname(out), `${basename(out, '.md')}-seconds.svg`);
+
+/**
+ * Writes the page (keeping its prose) and its chart from the report, for `--out` and for
+ * `npm run results`, which rebuilds it from the stored JSON. Returns the chart's path.
+ */
+export function writeStochasticDepthPage(out: string, report: StochasticDepthReport, run: RunRecord): string {
+  const { config, baseline, stochasticDepth } = report;
+  const chart = chartPath(out);
+  writeFileAtomic(
+    chart,
+    barChart(
+      'Seconds per training epoch, run by run',
+      'seconds / epoch',
+      run.seeds.map((s) => `seed ${s}`),
+      [
+        { label: 'baseline', values: baseline.secondsPerEpoch.values },
+        { label: 'stochastic depth', values: stochasticDepth.secondsPerEpoch.values },
+      ],
+    ),
+  );
+  const generated = [
+    '# Stochastic depth: training time and accuracy of a deep ResNet',
+    '',
+    `ResNet-${6 * config.blocks + 2} (3 stages × ${config.blocks} basic blocks, widths ${config.widths.join('/')}) on ${config.data}, ` +
+      `${config.trainExamples} training and ${config.testExamples} test images, ${config.epochs} epochs of ${optimizerText(config)} ` +
+      `(batch ${config.batchSize}), ${config.jobs === 1 ? 'one process' : `${config.jobs} processes, a seed's two runs in one`}.`,
+    '',
+    provenance(run),
+    '',
+    stochasticDepthTable(report),
+    '',
+    `Result: ${stochasticDepthSummary(report)}.`,
+    '',
+    `![seconds per epoch](${basename(chart)})`,
+  ].join('\n');
+  writeReportPage(out, generated, DEFAULT_PROSE);
+  return chart;
+}
+
 /**
  * @param cli how `--jobs N` starts the CLI again (default: this process's own command line; a
  * test running the command in-process names app/cli/main.ts instead).
@@ -161,11 +197,10 @@ export async function runStochasticDepth(flags: Flags, io: CliIO, cli?: CliEntry
     optimizer: parseChoice('optimizer', String(flags.optimizer), depthOptimizers),
     lr: parseNumber('lr', String(flags.lr), { min: 0 }),
   };
-  const jobs = parseNumber('jobs', String(flags.jobs), { integer: true, min: 1, max: 64 });
+  const jobs = parseJobs(flags.jobs);
   const dataRequest = parseDataFlags(flags);
   const out = flags.out !== undefined ? parseOutputPath('out', String(flags.out)) : undefined;
-  const chartName = out !== undefined ? `${basename(out, '.md')}-seconds.svg` : '';
-  if (out !== undefined) parseOutputPath('out (its chart)', join(dirname(out), chartName));
+  if (out !== undefined) parseOutputPath('out (its chart)', chartPath(out));
   // With --json stdout carries the JSON only.
   const log = flags.json ? io.err : io.out;
   const data = loadData(dataRequest);
@@ -215,35 +250,12 @@ export async function runStochasticDepth(flags: Flags, io: CliIO, cli?: CliEntry
   if (flags.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   if (out !== undefined) {
     const seeds = Array.from({ length: config.seeds }, (_, i) => i);
-    writeFileAtomic(
-      join(dirname(out), chartName),
-      barChart(
-        'Seconds per training epoch, run by run',
-        'seconds / epoch',
-        seeds.map((s) => `seed ${s}`),
-        [
-          { label: 'baseline', values: baseline.secondsPerEpoch.values },
-          { label: 'stochastic depth', values: stochasticDepth.secondsPerEpoch.values },
-        ],
-      ),
-    );
-    const generated = [
-      '# Stochastic depth: training time and accuracy of a deep ResNet',
-      '',
-      `ResNet-${6 * blocks + 2} (3 stages × ${blocks} basic blocks, widths ${config.widths.join('/')}) on ${data.name}, ` +
-        `${trainExamples} training and ${testExamples} test images, ${config.epochs} epochs of ${optimizerText(config)} ` +
-        `(batch ${config.batchSize}), ${jobs === 1 ? 'one process' : `${jobs} processes, a seed's two runs in one`}.`,
-      '',
-      provenance({ command: commandLine('stochastic-depth'), seeds, seconds: (performance.now() - start) / 1000 }),
-      '',
-      table,
-      '',
-      `Result: ${stochasticDepthSummary(report)}.`,
-      '',
-      `![seconds per epoch](${chartName})`,
-    ].join('\n');
-    writeReportPage(out, generated, DEFAULT_PROSE);
-    log.write(`wrote ${out} and ${chartName} (${formatDuration((performance.now() - start) / 1000)})\n`);
+    const chart = writeStochasticDepthPage(out, report, {
+      command: commandLine('stochastic-depth'),
+      seeds,
+      seconds: (performance.now() - start) / 1000,
+    });
+    log.write(`wrote ${out} and ${basename(chart)} (${formatDuration((performance.now() - start) / 1000)})\n`);
   }
   return 0;
 }
