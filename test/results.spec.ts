@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarize } from '../app/statistics/welch';
 import { type Evidence, compareSummaries, verdict } from '../app/results/verdict';
 import { evaluateClaims } from '../app/results/claims';
-import type { CompareJson } from '../app/results/compare-report';
+import { type CompareReport, compareRows } from '../app/cli/compare-report';
 import { headlineTable } from '../app/results/index-page';
 import { EXPERIMENTS, type ExperimentRecord, runResults } from '../app/results/run-results';
 import { GENERATED_BEGIN, GENERATED_END, composePage } from '../app/cli/report-page';
@@ -56,26 +56,37 @@ describe('results: verdicts from comparisons over seeds', () => {
   });
 });
 
-/** compare --json as the compare command prints it (its contract), with made-up accuracies. */
-function compareFixture(shift: number): CompareJson {
-  const row = (technique: string, test: number[], train: number[]) => ({
-    technique,
-    settings: technique === 'none' ? '—' : `--${technique}`,
-    testAcc: s(test.map((v) => v + shift)),
-    trainAcc: s(train),
-    pValue: technique === 'none' ? null : 0.5,
-    secondsPerEpoch: 2.5,
+/** compare --json as the compare command prints it: its own rows (compareRows) from made-up runs. */
+function compareFixture(shift: number): CompareReport {
+  const technique = (name: string, test: number[], train: number[]) => ({
+    technique: name,
+    settings: name === 'none' ? '—' : `--${name}`,
+    baseline: name === 'none' ? null : 'none',
+    runs: test.map((t, i) => ({ testAccuracy: t + shift, trainAccuracy: train[i], secondsPerEpoch: [2.5, 2.5], lossCurve: [1] })),
   });
   return {
-    rows: [
-      row('none', [0.8, 0.81, 0.82], [1, 1, 1]),
-      row('dropout', [0.85, 0.86, 0.87], [0.97, 0.98, 0.97]),
-      row('dropout2d', [0.84, 0.9, 0.8], [0.99, 0.99, 0.99]),
-      row('dropblock', [0.9, 0.91, 0.92], [0.95, 0.95, 0.96]),
-      row('dropblock (no schedule)', [0.9, 0.91, 0.92], [0.95, 0.95, 0.96]),
-      row('cutout', [0.75, 0.76, 0.77], [0.9, 0.9, 0.9]),
-    ],
-    config: { seeds: 3, limit: 2000 },
+    rows: compareRows([
+      technique('none', [0.8, 0.81, 0.82], [1, 1, 1]),
+      technique('dropout', [0.85, 0.86, 0.87], [0.97, 0.98, 0.97]),
+      technique('dropout2d', [0.84, 0.9, 0.8], [0.99, 0.99, 0.99]),
+      technique('dropblock', [0.9, 0.91, 0.92], [0.95, 0.95, 0.96]),
+      technique('dropblock-no-schedule', [0.9, 0.91, 0.92], [0.95, 0.95, 0.96]),
+      technique('cutout', [0.75, 0.76, 0.77], [0.9, 0.9, 0.9]),
+    ]),
+    config: {
+      dataset: 'Fashion-MNIST',
+      preset: 'overfit',
+      limit: 250,
+      testLimit: 10000,
+      epochs: 32,
+      seeds: 3,
+      batchSize: 32,
+      lr: 0.001,
+      optimizer: 'adam',
+      schedule: 'cosine',
+      jobs: 2,
+      wallSeconds: 1,
+    },
   };
 }
 
@@ -95,13 +106,9 @@ describe('results: the claims from compare JSON', () => {
   });
 
   it('marks significant differences in the headline table', () => {
-    const table = headlineTable({
-      'Fashion-MNIST': {
-        ...compareFixture(0),
-        rows: compareFixture(0).rows.map((r) => ({ ...r, pValue: r.technique === 'cutout' ? 0.01 : r.pValue })),
-      },
-    });
-    expect(table).to.contain('| cutout | 76.00 ± 1.00 | −5.00 | **0.010** ✗ |');
+    const table = headlineTable({ 'Fashion-MNIST': compareFixture(0) });
+    expect(table).to.match(/^\| cutout \| 76\.00 ± 1\.00 \| −5\.00 \| \*\*0\.00\d\*\* ✗ \|$/m);
+    expect(table).to.match(/^\| dropout2d \| 84\.67 ± 5\.03 \| \+3\.67 \| 0\.\d{3} \|$/m);
     expect(table).to.contain('| none | 81.00 ± 1.00 | — | — |');
   });
 });
@@ -155,8 +162,8 @@ describe('npm run results, end to end on tiny experiments', function () {
     expect(code, lines.join('\n')).to.equal(0);
     const budget = lines[0].split('\n');
     expect(budget[0]).to.match(/^npm run results: 2 experiments on .+ cores, Node v/);
-    expect(budget[1]).to.match(/^ {2}stochastic-depth +~ 5 min {2}dropgrad stochastic-depth /);
-    expect(budget.at(-1)).to.match(/^ {2}total +~ 7 min {2}\(budget 30 min\)$/);
+    expect(budget[1]).to.match(/^ {2}stochastic-depth +~ 8 min {2}dropgrad stochastic-depth /);
+    expect(budget.at(-1)).to.match(/^ {2}total +~10 min {2}\(budget 30 min\)$/);
     expect(lines.findIndex((l) => l.includes('[1/2] stochastic-depth: dropgrad'))).to.be.above(0);
     expect(lines.join('\n')).to.match(/\[2\/2\] variance-shift: [\d.]+ s \(budget ~2 min\)/);
 
@@ -181,6 +188,52 @@ describe('npm run results, end to end on tiny experiments', function () {
     expect(claims).to.contain('Fashion-MNIST, Uout before BN vs dropout before BN, test accuracy');
     expect(claims).not.to.contain('Not measured in this run.');
     expect(EXPERIMENTS.reduce((a, e) => a + e.minutes, 0)).to.be.at.most(30);
+
+    // --pages rebuilds the very same pages from the stored JSON, running nothing.
+    const pages = readdirSync(out).filter((f) => f.endsWith('.md') || f.endsWith('.svg'));
+    const before = pages.map(read);
+    const rebuilt: string[] = [];
+    expect(await runResults({ outDir: out, pagesOnly: true, quick: true, log: (l) => rebuilt.push(l) })).to.equal(0);
+    expect(pages.map(read)).to.deep.equal(before);
+    expect(rebuilt.join('\n')).not.to.match(/npm run results: \d+ experiments|\[1\//);
+  });
+
+  it('--pages: every page and chart from a copy of the stored results, the prose kept', async () => {
+    const out = tempDir();
+    mkdirSync(join(out, 'data'));
+    for (const e of EXPERIMENTS) copyFileSync(join('docs/results/data', `${e.name}.json`), join(out, 'data', `${e.name}.json`));
+    writeFileSync(join(out, 'claims.md'), `${GENERATED_BEGIN}\nold numbers\n${GENERATED_END}\n\nProse a person wrote.\n`);
+    const lines: string[] = [];
+    expect(await runResults({ outDir: out, pagesOnly: true, log: (l) => lines.push(l) })).to.equal(0);
+    const read = (name: string) => readFileSync(join(out, name), 'utf8');
+    for (const e of EXPERIMENTS)
+      expect(read(`${e.name}.md`), e.name)
+        .to.contain('- command: `dropgrad ')
+        .and.contain('- wall time: ');
+    for (const chart of [
+      'stochastic-depth-seconds.svg',
+      'variance-shift-ratios.svg',
+      'compare-mnist-accuracy.svg',
+      'compare-fashion-mnist-accuracy.svg',
+    ])
+      expect(read(chart)).to.match(/^<svg /);
+    expect(read('claims.md')).to.contain('Prose a person wrote.').and.not.contain('old numbers');
+    expect(read('README.md')).to.contain('| Fashion-MNIST test % | Δ | p | MNIST test % | Δ | p |');
+    expect(lines[0]).to.match(/^\nwrote .+README\.md, claims\.md and 4 experiment pages/);
+  });
+
+  it('--pages refuses --only, and an output directory without stored results', async () => {
+    const message = (options: Parameters<typeof runResults>[0]) =>
+      runResults(options).then(
+        () => '',
+        (e: Error) => e.message,
+      );
+    expect(await message({ outDir: tempDir(), pagesOnly: true, only: ['variance-shift'] })).to.equal(
+      '--pages runs no experiment: it cannot be combined with --only',
+    );
+    expect(await message({ outDir: tempDir(), pagesOnly: true, log: () => {} })).to.match(
+      /^no stored results in .+data: run `npm run results` \(without --pages\) first$/,
+    );
   });
 
   it('refuses an unknown --only name before running anything', async () => {

@@ -1,7 +1,18 @@
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseFlags } from '../app/cli/args';
 import { type StochasticDepthReport, runStochasticDepth, stochasticDepthSpec } from '../app/cli/commands/stochastic-depth';
+import type { CliEntry } from '../app/cli/process-pool';
 import { bufferIO } from './helpers/buffer-io';
+
+/** The CLI from its sources, as `--jobs N` forks it when run by tsx (this process is mocha). */
+const sourceCli: CliEntry = { path: join(__dirname, '..', 'app', 'cli', 'main.ts'), execArgv: ['--require', require.resolve('tsx/cjs')] };
+
+async function depthJson(args: string[], cli?: CliEntry): Promise<StochasticDepthReport> {
+  const io = bufferIO();
+  expect(await runStochasticDepth(parseFlags(stochasticDepthSpec, [...args, '--json']), io, cli)).to.equal(0);
+  return JSON.parse(io.stdout()) as StochasticDepthReport;
+}
 
 describe('dropgrad stochastic-depth', function () {
   this.timeout(120000);
@@ -24,5 +35,23 @@ describe('dropgrad stochastic-depth', function () {
     expect(report.accuracyPValue).to.be.within(0, 1);
     expect(io.stderr()).to.match(/^ResNet-8 \(3 × 1 basic blocks, widths 4\/8\/16\)/);
     expect(io.stderr()).to.match(/ {2}stochastic depth seed 1: [\d.]+ s\/epoch/);
+  });
+
+  it('--jobs 2 runs the seeds in child processes and gives exactly the accuracies of --jobs 1', async () => {
+    const args = ['--blocks', '1', '--width', '4', '--seeds', '3', '--epochs', '1', '--limit', '64', '--test-limit', '40'];
+    const sgd = [...args, '--optimizer', 'sgd', '--lr', '0.1'];
+    const one = await depthJson(sgd);
+    const two = await depthJson([...sgd, '--jobs', '2'], sourceCli);
+    expect([one.config.jobs, two.config.jobs]).to.deep.equal([1, 2]);
+    expect(two.config.optimizer).to.equal('sgd');
+    for (const variant of ['baseline', 'stochasticDepth'] as const) {
+      expect(two[variant].testAcc.values).to.deep.equal(one[variant].testAcc.values);
+      expect(two[variant].trainAcc.values).to.deep.equal(one[variant].trainAcc.values);
+      expect(two[variant].skippedBranches).to.equal(one[variant].skippedBranches);
+    }
+    // The optimizer matters: Adam's runs from the same seeds end elsewhere.
+    const adam = await depthJson(args);
+    const accuracies = (r: StochasticDepthReport): number[] => [...r.baseline.testAcc.values, ...r.baseline.trainAcc.values];
+    expect(accuracies(adam)).to.not.deep.equal(accuracies(one));
   });
 });

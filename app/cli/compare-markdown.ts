@@ -16,23 +16,25 @@ export function figurePath(out: string, kind: (typeof figureKinds)[number]): str
   return join(dirname(out), `${basename(out, '.md')}-${kind}.svg`);
 }
 
+/** The accuracy figure: each technique's test accuracy, mean ± std, against the (first) baseline's mean. */
+export function accuracyChart({ rows, config }: CompareReport): string {
+  const baseline = rows.find((r) => r.baseline === null);
+  return errorBarChart(
+    `Test accuracy, mean ± std over ${config.seeds} seeds`,
+    'test accuracy %',
+    rows.map((r) => ({ label: r.technique, mean: 100 * r.testAcc.mean, error: 100 * r.testAcc.std })),
+    baseline !== undefined ? { label: baseline.technique, value: 100 * baseline.testAcc.mean } : undefined,
+  );
+}
+
 /**
  * @param lossCurves per row, the training loss over each twentieth of training (mean over seeds)
  * @param command the command line that made the report, as the page states it
  */
 export function writeCompareMarkdown(out: string, report: CompareReport, lossCurves: readonly number[][], command: string): string[] {
   const { rows, config } = report;
-  const baseline = rows.find((r) => r.baseline === null);
   const [accuracy, loss] = figureKinds.map((kind) => figurePath(out, kind));
-  writeFileAtomic(
-    accuracy,
-    errorBarChart(
-      `Test accuracy, mean ± std over ${config.seeds} seeds`,
-      'test accuracy %',
-      rows.map((r) => ({ label: r.technique, mean: 100 * r.testAcc.mean, error: 100 * r.testAcc.std })),
-      baseline !== undefined ? { label: baseline.technique, value: 100 * baseline.testAcc.mean } : undefined,
-    ),
-  );
+  writeFileAtomic(accuracy, accuracyChart(report));
   writeFileAtomic(
     loss,
     lineChart(

@@ -4,7 +4,7 @@
  * seed, so its result is the same whether it runs in the command's process or in any child.
  */
 import type { Flags } from './args';
-import { type DataRequest, type DataSplits, loadData } from './data-flags';
+import { type DataRequest, type DataSplits, loadDataOnce } from './data-flags';
 import { buildExperiment, planExperiment } from './experiment';
 import { DataLoader } from '../data/data-loader';
 import { Generator, manualSeed } from '../../lib/random/generator';
@@ -83,11 +83,5 @@ export async function runCompareTask(task: CompareTask, data: DataSplits): Promi
   return { testAccuracy: test.accuracy, trainAccuracy: train.accuracy, secondsPerEpoch, lossCurve: bucketMeans(losses, 20) };
 }
 
-/** A child process's side: its data is read once, for the first task, and kept for the next ones. */
-let loaded: { key: string; data: DataSplits } | undefined;
-
-export function runCompareTaskHere(task: CompareTask): Promise<CompareRunResult> {
-  const key = JSON.stringify(task.data);
-  if (loaded?.key !== key) loaded = { key, data: loadData(task.data) };
-  return runCompareTask(task, loaded.data);
-}
+/** A child process's side. */
+export const runCompareTaskHere = (task: CompareTask): Promise<CompareRunResult> => runCompareTask(task, loadDataOnce(task.data));

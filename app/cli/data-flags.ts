@@ -165,3 +165,12 @@ export function loadData(request: DataRequest, needTrain = true): DataSplits {
   // A test set that lacks the last classes is fine: it is scored over the training set's classes.
   return { train, test: { ...test, classes: train.classes }, name, trainLimit, testLimit };
 }
+
+/** A worker process's data: read for its first task and kept for the next ones asking for the same. */
+let kept: { key: string; data: DataSplits } | undefined;
+
+export function loadDataOnce(request: DataRequest): DataSplits {
+  const key = JSON.stringify(request);
+  if (kept?.key !== key) kept = { key, data: loadData(request) };
+  return kept.data;
+}

@@ -11,6 +11,7 @@ import { runVisualize, visualizeSpec } from './commands/visualize';
 import { runStochasticDepth, stochasticDepthSpec } from './commands/stochastic-depth';
 import { serveTasks, workerVariable } from './process-pool';
 import { runCompareTaskHere } from './compare-run';
+import { runDepthSeedHere } from './stochastic-depth-run';
 
 interface Command {
   spec: CommandSpec;
@@ -62,13 +63,20 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   }
 }
 
-/** A child started by `compare --jobs N` serves runs instead of reading its arguments. */
+/** The kinds of task a child started by `--jobs N` serves (compare, stochastic-depth), by DROPGRAD_WORKER. */
+const workers: Record<string, () => void> = {
+  compare: () => serveTasks(runCompareTaskHere),
+  'stochastic-depth': () => serveTasks(runDepthSeedHere),
+};
+
+/** A child started by `--jobs N` serves runs instead of reading its arguments. */
 function serveAsWorker(kind: string): void {
-  if (kind !== 'compare') {
-    process.stderr.write(`dropgrad: ${workerVariable}=${kind} is not a worker kind (expected compare)\n`);
+  const serve = workers[kind];
+  if (serve === undefined) {
+    process.stderr.write(`dropgrad: ${workerVariable}=${kind} is not a worker kind (expected ${Object.keys(workers).join(' or ')})\n`);
     process.exit(2);
   }
-  serveTasks(runCompareTaskHere);
+  serve();
 }
 
 if (require.main === module && process.env[workerVariable] !== undefined) {

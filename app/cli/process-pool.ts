@@ -7,6 +7,7 @@
  * an error, or dies, fails the whole pool with its message; the other children are stopped.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { type FlagSpec, parseNumber } from './args';
 
 export const workerVariable = 'DROPGRAD_WORKER';
 
@@ -101,6 +102,31 @@ export function runInChildProcesses<T, R>(tasks: readonly T[], options: PoolOpti
       giveNext();
     }
   });
+}
+
+/** `--jobs N` as every command that runs its tasks through runTasks declares it; `what` names a task ("runs", "seeds"). */
+export function jobsFlag(what: string, invariant: string): FlagSpec {
+  return {
+    type: 'string',
+    value: 'N',
+    description: `${what} at a time, each in a child process (with DROPGRAD_THREADS=1 unless set); ${invariant} do not depend on N`,
+    default: '1',
+  };
+}
+
+/** The value of `--jobs`: 1 to 64 processes. */
+export const parseJobs = (value: unknown): number => parseNumber('jobs', String(value), { integer: true, min: 1, max: 64 });
+
+/** The tasks one after the other in this process (jobs 1), or in child processes: the same results, in task order. */
+export async function runTasks<T, R>(tasks: readonly T[], runHere: (task: T) => Promise<R>, options: PoolOptions<T, R>): Promise<R[]> {
+  if (options.jobs > 1) return runInChildProcesses(tasks, options);
+  const results: R[] = [];
+  for (const task of tasks) {
+    const result = await runHere(task);
+    results.push(result);
+    options.onResult?.(result, task);
+  }
+  return results;
 }
 
 /** The child's side: runs each task it is sent and answers with its result or its error message. */

@@ -1,81 +1,28 @@
 /**
- * The page of one `dropgrad compare --json` run (the overfitting preset on one data set), and its
- * rows as the results index's headline table shows them. The JSON is compare's contract:
- * { rows: [{ technique, settings, testAcc, trainAcc, pValue, secondsPerEpoch }], config },
- * accuracies as fractions, pValue null for the baseline.
+ * The page of one `dropgrad compare --json` run (the overfitting preset on one data set): compare's
+ * own table, caption and accuracy figure (app/cli/compare-report.ts, compare-markdown.ts) under the
+ * run's provenance, and the rows' cells as the results index's headline table shows them.
  */
-import type { Summary } from '../statistics/welch';
+import { type CompareReport, type CompareRow, compareCaption, formatCompareTable } from '../cli/compare-report';
 import { type RunRecord, formatP, percent as pct, provenance } from '../cli/report-page';
-import { barChart } from '../render/svg-chart';
-import { ALPHA } from './verdict';
-
-export const BASELINE = 'none';
-
-export interface CompareRow {
-  technique: string;
-  settings: string;
-  testAcc: Summary;
-  trainAcc: Summary;
-  /** Welch's p against the baseline; null for the baseline itself. */
-  pValue: number | null;
-  secondsPerEpoch: number | Summary;
-}
-
-export interface CompareJson {
-  rows: CompareRow[];
-  config: Record<string, unknown>;
-}
-
-export const seconds = (s: number | Summary): number => (typeof s === 'number' ? s : s.mean);
 
 /** "+1.23" points of accuracy. */
 export const signedPoints = (difference: number): string => `${difference >= 0 ? '+' : '−'}${pct(Math.abs(difference))}`;
 
-/** p with its mark: ✓ better than the baseline with p < α, ✗ worse with p < α. */
-export function markedP(row: CompareRow, baseline: CompareRow): string {
-  if (row.pValue === null) return '—';
-  if (row.pValue >= ALPHA) return formatP(row.pValue);
-  return `**${formatP(row.pValue)}** ${row.testAcc.mean > baseline.testAcc.mean ? '✓' : '✗'}`;
+/** p with compare's mark: ✓ better than the baseline with p < 0.05, ✗ worse. */
+export function markedP(row: CompareRow): string {
+  if (row.significance === null) return formatP(row.pValue);
+  return `**${formatP(row.pValue)}** ${row.significance === 'better' ? '✓' : '✗'}`;
 }
 
-export function baselineOf(json: CompareJson): CompareRow {
-  const baseline = json.rows.find((r) => r.technique === BASELINE);
-  if (baseline === undefined)
-    throw new Error(`compare's JSON has no "${BASELINE}" row (the baseline): got ${json.rows.map((r) => r.technique).join(', ')}`);
-  return baseline;
-}
-
-export function compareTable(json: CompareJson): string {
-  const baseline = baselineOf(json);
-  const seeds = baseline.testAcc.values.length;
-  const rows = json.rows.map((r) => {
-    const gap = r.trainAcc.mean - r.testAcc.mean;
-    const delta = r === baseline ? '—' : signedPoints(r.testAcc.mean - baseline.testAcc.mean);
-    return `| ${r.technique} | ${r.settings} | ${pct(r.testAcc.mean)} ± ${pct(r.testAcc.std)} | ${pct(r.trainAcc.mean)} | ${pct(gap)} | ${delta} | ${markedP(r, baseline)} | ${seconds(r.secondsPerEpoch).toFixed(1)} |`;
-  });
-  return [
-    `| technique | settings | test accuracy % (mean ± std, ${seeds} seeds) | train accuracy % | gap (train − test) | Δ test vs ${BASELINE} | p (Welch, vs ${BASELINE}) | s / epoch |`,
-    '|---|---|---|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
-}
-
-export function compareChart(json: CompareJson, dataset: string): string {
-  return barChart(
-    `Test and train accuracy, ${dataset} (mean over seeds)`,
-    'accuracy %',
-    json.rows.map((r) => r.technique),
-    [
-      { label: 'test', values: json.rows.map((r) => 100 * r.testAcc.mean) },
-      { label: 'train', values: json.rows.map((r) => 100 * r.trainAcc.mean) },
-    ],
-  );
-}
+/** The row a row is tested against, when it ran. */
+export const baselineRow = (report: CompareReport, row: CompareRow): CompareRow | undefined =>
+  report.rows.find((r) => r.technique === row.baseline);
 
 /** The generated part of compare-<dataset>.md. */
-export function comparePage(json: CompareJson, dataset: string, run: RunRecord, chartName: string): string {
-  const config = Object.entries(json.config)
-    .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+export function comparePage(report: CompareReport, dataset: string, run: RunRecord, chartName: string): string {
+  const config = Object.entries(report.config)
+    .map(([k, v]) => `${k} ${String(v)}`)
     .join(', ');
   return [
     `# Drop techniques compared in an overfitting regime: ${dataset}`,
@@ -84,10 +31,10 @@ export function comparePage(json: CompareJson, dataset: string, run: RunRecord, 
     '',
     provenance(run),
     '',
-    compareTable(json),
+    formatCompareTable(report),
     '',
-    `✓: better than \`${BASELINE}\` with p < ${ALPHA}; ✗: worse with p < ${ALPHA} (Welch's t-test over seeds). The gap is the mean train accuracy minus the mean test accuracy.`,
+    compareCaption(report.config),
     '',
-    `![test and train accuracy](${chartName})`,
+    `![test accuracy per technique](${chartName})`,
   ].join('\n');
 }

@@ -4,17 +4,21 @@
  * JSON: one per experiment, the claims with their verdicts, and the index with the headline table.
  *
  * The budget is printed before anything runs. Each experiment's JSON is kept with its command,
- * wall time and machine in <out>/data/<name>.json, so `--only NAME` reruns one experiment and the
- * summary pages are rebuilt from the stored results of the others.
+ * wall time and machine in <out>/data/<name>.json, and every page is written from those records:
+ * `--only NAME` reruns one experiment and rebuilds the pages from its new record and the others'
+ * stored ones; `pagesOnly` (--pages) runs nothing and rebuilds every page from the stored records,
+ * so a change of wording or format needs no experiment.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../serialization/atomic-write';
 import { formatDuration, machineDescription, provenance, writeReportPage } from '../cli/report-page';
-import type { StochasticDepthReport } from '../cli/commands/stochastic-depth';
-import type { VarianceShiftReport } from '../cli/commands/variance-shift';
-import { type CompareJson, compareChart, comparePage } from './compare-report';
+import { type StochasticDepthReport, writeStochasticDepthPage } from '../cli/commands/stochastic-depth';
+import { type VarianceShiftReport, writeVarianceShiftPage } from '../cli/commands/variance-shift';
+import type { CompareReport } from '../cli/compare-report';
+import { accuracyChart } from '../cli/compare-markdown';
+import { comparePage } from './compare-report';
 import { type ClaimInputs, claimsPage, evaluateClaims } from './claims';
 import { type PageEntry, indexPage } from './index-page';
 
@@ -61,8 +65,10 @@ export const EXPERIMENTS: readonly Experiment[] = [
     kind: 'stochastic-depth',
     title: 'stochastic depth: time per epoch and accuracy of a ResNet-20',
     dataset: 'Fashion-MNIST',
-    minutes: 5,
-    args: words('stochastic-depth --blocks 3 --width 8 --seeds 3 --epochs 8 --batch-size 32 --lr 0.005 --limit 1000 --test-limit 2000'),
+    minutes: 8,
+    args: words(
+      'stochastic-depth --blocks 3 --width 8 --seeds 4 --epochs 32 --batch-size 32 --optimizer adam --lr 0.005 --limit 500 --test-limit 10000 --jobs 2',
+    ),
     quickArgs: words('stochastic-depth --blocks 1 --seeds 2 --epochs 1 --limit 64 --test-limit 64'),
   },
   {
@@ -96,6 +102,8 @@ export interface ResultsOptions {
   /** Names of the experiments to run (default all); the others' stored results are reused. */
   only?: readonly string[];
   quick?: boolean;
+  /** Run nothing: rebuild every page (experiments, claims.md, README.md) from the stored JSON. */
+  pagesOnly?: boolean;
   log?: (line: string) => void;
   /** The CLI's entry (default app/cli/main.ts). */
   cli?: string;
@@ -103,11 +111,9 @@ export interface ResultsOptions {
   progress?: boolean;
 }
 
-/** The command line as a reader would type it, for the pages. */
-export function commandFor(experiment: Experiment, quick: boolean, outDir: string): string[] {
-  const args = [...(quick ? experiment.quickArgs : experiment.args), ...DATASET_FLAGS[experiment.dataset], '--json'];
-  // compare's page is written here, from its JSON; the others write their own.
-  return experiment.kind === 'compare' ? args : [...args, '--out', join(outDir, `${experiment.name}.md`)];
+/** The command line as a reader would type it, for the pages: its JSON is what the page is written from. */
+export function commandFor(experiment: Experiment, quick: boolean): string[] {
+  return [...(quick ? experiment.quickArgs : experiment.args), ...DATASET_FLAGS[experiment.dataset], '--json'];
 }
 
 export function budgetText(experiments: readonly Experiment[]): string {
@@ -156,14 +162,18 @@ const DEFAULT_CLAIMS_PROSE = `## About the verdicts
 The experiments are small (a few thousand images, minutes of CPU): they test the direction of each
 claim, not its magnitude. A claim that is not reproduced here may still hold at the papers' scale.`;
 
-/** Writes compare-<dataset>.md and its chart from a stored compare record. */
-function writeComparePage(outDir: string, record: ExperimentRecord): void {
-  const json = record.result as CompareJson;
-  const chartName = `${record.name}-accuracy.svg`;
-  writeFileAtomic(join(outDir, chartName), compareChart(json, record.dataset));
-  const seeds = (json.rows[0]?.testAcc.values ?? []).map((_, i) => i);
-  const run = { command: record.command, seeds, seconds: record.seconds, machine: record.machine };
-  writeReportPage(join(outDir, `${record.name}.md`), comparePage(json, record.dataset, run, chartName), DEFAULT_COMPARE_PROSE);
+/** Writes <name>.md and its chart from a stored record, keeping the page's prose. */
+function writeExperimentPage(outDir: string, record: ExperimentRecord): void {
+  const page = join(outDir, `${record.name}.md`);
+  const run = { command: record.command, seeds: seedsOf(record), seconds: record.seconds, machine: record.machine };
+  if (record.kind === 'stochastic-depth') writeStochasticDepthPage(page, record.result as StochasticDepthReport, run);
+  else if (record.kind === 'variance-shift') writeVarianceShiftPage(page, record.result as VarianceShiftReport, run);
+  else {
+    const report = record.result as CompareReport;
+    const chartName = `${record.name}-accuracy.svg`;
+    writeFileAtomic(join(outDir, chartName), accuracyChart(report));
+    writeReportPage(page, comparePage(report, record.dataset, run, chartName), DEFAULT_COMPARE_PROSE);
+  }
 }
 
 export async function runResults(options: ResultsOptions): Promise<number> {
@@ -173,15 +183,17 @@ export async function runResults(options: ResultsOptions): Promise<number> {
   const unknown = (options.only ?? []).filter((n) => !EXPERIMENTS.some((e) => e.name === n));
   if (unknown.length > 0)
     throw new Error(`--only: unknown experiment ${unknown.join(', ')}; expected some of ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
-  const selected = EXPERIMENTS.filter((e) => options.only === undefined || options.only.includes(e.name));
+  if (options.pagesOnly === true && options.only !== undefined)
+    throw new Error('--pages runs no experiment: it cannot be combined with --only');
+  const selected = options.pagesOnly === true ? [] : EXPERIMENTS.filter((e) => options.only === undefined || options.only.includes(e.name));
   const dataDir = join(options.outDir, 'data');
   mkdirSync(dataDir, { recursive: true });
 
-  log(budgetText(selected));
+  if (selected.length > 0) log(budgetText(selected));
   const start = performance.now();
   const failures: string[] = [];
   for (const [i, experiment] of selected.entries()) {
-    const args = commandFor(experiment, quick, options.outDir);
+    const args = commandFor(experiment, quick);
     const command = `dropgrad ${args.join(' ')}`;
     log(`\n[${i + 1}/${selected.length}] ${experiment.name}: ${command}`);
     const begin = performance.now();
@@ -211,12 +223,11 @@ export async function runResults(options: ResultsOptions): Promise<number> {
 
   // The summary pages, from every stored record (this run's and earlier ones').
   const records = EXPERIMENTS.map((e) => readRecord(join(dataDir, `${e.name}.json`))).filter((r): r is ExperimentRecord => r !== undefined);
+  if (records.length === 0) throw new Error(`no stored results in ${dataDir}: run \`npm run results\` (without --pages) first`);
   const inputs: ClaimInputs = { compare: {} };
   for (const r of records) {
-    if (r.kind === 'compare') {
-      inputs.compare[r.dataset] = r.result as CompareJson;
-      writeComparePage(options.outDir, r);
-    }
+    writeExperimentPage(options.outDir, r);
+    if (r.kind === 'compare') inputs.compare[r.dataset] = r.result as CompareReport;
     if (r.kind === 'stochastic-depth') inputs.stochasticDepth = { dataset: r.dataset, report: r.result as StochasticDepthReport };
     if (r.kind === 'variance-shift') inputs.varianceShift = { dataset: r.dataset, report: r.result as VarianceShiftReport };
   }
@@ -243,5 +254,5 @@ export async function runResults(options: ResultsOptions): Promise<number> {
 function seedsOf(record: ExperimentRecord): number[] {
   if (record.kind === 'variance-shift') return (record.result as VarianceShiftReport).config.seeds;
   if (record.kind === 'stochastic-depth') return Array.from({ length: (record.result as StochasticDepthReport).config.seeds }, (_, i) => i);
-  return ((record.result as CompareJson).rows[0]?.testAcc.values ?? []).map((_, i) => i);
+  return Array.from({ length: (record.result as CompareReport).config.seeds }, (_, i) => i);
 }

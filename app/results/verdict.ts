@@ -12,8 +12,10 @@
  * significant → direction reproduced, not significant; otherwise not reproduced.
  */
 import { type Summary, welchTTest } from '../statistics/welch';
+import { significanceLevel } from '../cli/compare-report';
 
-export const ALPHA = 0.05;
+/** The level compare marks its table with, so a verdict and a marked p never disagree. */
+export const ALPHA = significanceLevel;
 
 export interface Evidence {
   /** e.g. 'DropBlock vs Dropout2d, test accuracy'. */

@@ -15,7 +15,7 @@ import { applyPreset, presetDefaults, presetNames } from '../compare-preset';
 import { type CompareRunResult, type CompareTask, runCompareTask } from '../compare-run';
 import { type CompareConfig, type CompareReport, compareCaption, compareRows, formatCompareTable } from '../compare-report';
 import { figureKinds, figurePath, writeCompareMarkdown } from '../compare-markdown';
-import { type CliEntry, runInChildProcesses } from '../process-pool';
+import { type CliEntry, jobsFlag, parseJobs, runTasks } from '../process-pool';
 import { lrScheduleNames } from '../../training/step-schedules';
 import { mean } from '../../statistics/welch';
 
@@ -44,12 +44,7 @@ export const compareSpec: CommandSpec = {
     'batch-size': { type: 'string', value: 'N', description: `examples per step ${presetDefaults('batch-size')}` },
     lr: { type: 'string', value: 'RATE', description: `Adam's learning rate ${presetDefaults('lr')}` },
     schedule: { ...lrScheduleFlag, description: `${lrScheduleFlag.description} ${presetDefaults('schedule')}` },
-    jobs: {
-      type: 'string',
-      value: 'N',
-      description: 'runs at a time, each in a child process (with DROPGRAD_THREADS=1 unless set); results do not depend on N',
-      default: '1',
-    },
+    jobs: jobsFlag('runs', 'results'),
     json: { type: 'boolean', description: 'print the table as JSON on stdout (progress goes to stderr)' },
     out: { type: 'string', value: 'FILE.md', description: 'write the table and SVG figures (next to it) as a Markdown report' },
     ...settingFlags,
@@ -94,7 +89,7 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
   const batchSize = parseNumber('batch-size', String(flags['batch-size']), { integer: true, min: 1 });
   const lr = parseNumber('lr', String(flags.lr), { min: 0 });
   const schedule = parseChoice('schedule', String(flags.schedule), lrScheduleNames);
-  const jobs = parseNumber('jobs', String(flags.jobs), { integer: true, min: 1, max: 64 });
+  const jobs = parseJobs(flags.jobs);
   const names = parseTechniques(String(flags.techniques));
   const runFlags = techniqueFlags(names, Object.fromEntries(Object.keys(settingFlags).map((name) => [name, flags[name]])));
   const flagsOf = new Map(names.map((name, i) => [name, runFlags[i]]));
@@ -142,23 +137,14 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
         `train ${(100 * result.trainAccuracy).toFixed(2)}% (${mean(result.secondsPerEpoch).toFixed(2)} s/epoch)\n`,
     );
   };
-  let results: CompareRunResult[];
-  if (jobs === 1) {
-    results = [];
-    for (const task of tasks) {
-      results.push(await runCompareTask(task, data));
-      logRun(results[results.length - 1], task);
-    }
-  } else {
-    results = await runInChildProcesses(tasks, {
-      worker: 'compare',
-      jobs,
-      cli,
-      describe: (t) => `compare run ${t.technique}, seed ${t.seed}`,
-      onResult: logRun,
-      log: (text) => io.err.write(text),
-    });
-  }
+  const results = await runTasks(tasks, (task) => runCompareTask(task, data), {
+    worker: 'compare',
+    jobs,
+    cli,
+    describe: (t) => `compare run ${t.technique}, seed ${t.seed}`,
+    onResult: logRun,
+    log: (text) => io.err.write(text),
+  });
 
   const rows = compareRows(
     names.map((technique) => ({

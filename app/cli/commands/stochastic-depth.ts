@@ -14,18 +14,18 @@
  */
 import { basename, dirname, join } from 'node:path';
 import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
-import { dataFlags, dataNotes, type DataSplits, loadData, parseDataFlags } from '../data-flags';
+import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
-import { commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
-import { DataLoader } from '../../data/data-loader';
-import { Generator, manualSeed } from '../../../lib/random/generator';
-import { trainEpoch } from '../../training/train-epoch';
-import { evaluate } from '../../training/evaluate';
-import { Adam } from '../../../nn/optim/adam';
-import { CosineAnnealingLR } from '../../../nn/optim/lr-scheduler';
-import { type ResNet, resnet } from '../../../nn/models/resnet';
-import { ResidualBlock } from '../../../nn/models/residual-block';
-import type { DepthConvention } from '../../../nn/models/residual-drop';
+import { type RunRecord, commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
+import { type CliEntry, jobsFlag, parseJobs, runTasks } from '../process-pool';
+import {
+  type DepthConfig,
+  type DepthRunResult,
+  type DepthSeedResult,
+  type DepthSeedTask,
+  depthOptimizers,
+  runDepthSeed,
+} from '../stochastic-depth-run';
 import { type Summary, summarize, welchTTest } from '../../statistics/welch';
 import { barChart } from '../../render/svg-chart';
 import { writeFileAtomic } from '../../serialization/atomic-write';
@@ -43,29 +43,25 @@ export const stochasticDepthSpec: CommandSpec = {
       description: 'inverted (divide a kept branch by p_l in training) or paper (scale the branch by p_l at test)',
       default: 'inverted',
     },
-    seeds: { type: 'string', value: 'N', description: 'seeds per variant', default: '3' },
-    epochs: { type: 'string', value: 'N', description: 'epochs per run (cosine learning rate to 0 over them)', default: '8' },
+    seeds: { type: 'string', value: 'N', description: 'seeds per variant', default: '4' },
+    epochs: { type: 'string', value: 'N', description: 'epochs per run (cosine learning rate to 0 over them)', default: '32' },
     'batch-size': { type: 'string', value: 'N', description: 'examples per step', default: '32' },
-    lr: { type: 'string', value: 'RATE', description: 'initial Adam learning rate', default: '0.005' },
+    optimizer: {
+      type: 'string',
+      value: 'NAME',
+      description: "adam, or sgd: the paper's SGD (momentum 0.9, Nesterov, weight decay 1e-4)",
+      default: 'adam',
+    },
+    lr: { type: 'string', value: 'RATE', description: 'initial learning rate (cosine to 0 over the run)', default: '0.005' },
+    jobs: jobsFlag('seeds', 'accuracies'),
     json: { type: 'boolean', description: 'print the results as JSON on stdout (progress goes to stderr)' },
     out: { type: 'string', value: 'FILE.md', description: 'write the report and an SVG chart of the timings next to it' },
     ...dataFlags,
-    limit: { type: 'string', value: 'N', description: 'training examples used', default: '1000' },
-    'test-limit': { type: 'string', value: 'N', description: 'test examples used', default: '2000' },
+    limit: { type: 'string', value: 'N', description: 'training examples used', default: '500' },
+    'test-limit': { type: 'string', value: 'N', description: 'test examples used', default: '10000' },
   },
   notes: dataNotes,
 };
-
-interface Config {
-  blocks: number;
-  widths: number[];
-  pL: number;
-  convention: DepthConvention;
-  seeds: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-}
 
 export interface DepthVariantResult {
   name: string;
@@ -80,7 +76,7 @@ export interface DepthVariantResult {
 }
 
 export interface StochasticDepthReport {
-  config: Config & { data: string; trainExamples: number; testExamples: number; residualBlocks: number };
+  config: DepthConfig & { data: string; trainExamples: number; testExamples: number; residualBlocks: number; jobs: number };
   baseline: DepthVariantResult;
   stochasticDepth: DepthVariantResult;
   /** 1 − (SD's seconds per epoch)/(baseline's): the share of training time saved. */
@@ -93,48 +89,7 @@ export interface StochasticDepthReport {
   timePValue: number | null;
 }
 
-interface RunResult {
-  testAcc: number;
-  trainAcc: number;
-  secondsPerEpoch: number;
-  skipped: number;
-  branches: number;
-}
-
-const buildModel = (config: Config, data: DataSplits, withDepth: boolean): ResNet =>
-  resnet({
-    layers: [config.blocks, config.blocks, config.blocks],
-    widths: config.widths,
-    inChannels: data.train.shape[0],
-    numClasses: data.train.classes,
-    dtype: 'float32',
-    stochasticDepth: withDepth ? { pL: config.pL, mode: 'batch', convention: config.convention } : undefined,
-  });
-
-async function trainRun(config: Config, data: DataSplits, withDepth: boolean, seed: number, limit?: number): Promise<RunResult> {
-  manualSeed(seed);
-  const model = buildModel(config, data, withDepth);
-  const blocks = model.modules().filter((m): m is ResidualBlock => m instanceof ResidualBlock);
-  const loader = new DataLoader(data.train, { batchSize: config.batchSize, shuffle: true, generator: new Generator(seed + 1), limit });
-  const optimizer = new Adam(model.parameters(), { lr: config.lr });
-  const schedule = new CosineAnnealingLR(optimizer, config.epochs * loader.length);
-  let [seconds, skipped, branches, trainAcc] = [0, 0, 0, 0];
-  for (let epoch = 0; epoch < config.epochs; epoch++) {
-    const result = await trainEpoch(model, loader, optimizer, {
-      onStep: () => {
-        schedule.step();
-        skipped += blocks.filter((b) => b.depth.lastDropped).length;
-        branches += blocks.length;
-      },
-    });
-    seconds += result.seconds;
-    trainAcc = result.accuracy;
-  }
-  const test = evaluate(model, new DataLoader(data.test, { batchSize: 500, limit: data.testLimit }), data.test.classes);
-  return { testAcc: test.accuracy, trainAcc, secondsPerEpoch: seconds / config.epochs, skipped, branches };
-}
-
-function variantResult(name: string, settings: string, runs: readonly RunResult[]): DepthVariantResult {
+function variantResult(name: string, settings: string, runs: readonly DepthRunResult[]): DepthVariantResult {
   const skipped = runs.reduce((a, r) => a + r.skipped, 0);
   const branches = runs.reduce((a, r) => a + r.branches, 0);
   return {
@@ -167,6 +122,11 @@ export function stochasticDepthSummary(report: StochasticDepthReport): string {
   );
 }
 
+const optimizerText = (config: DepthConfig): string =>
+  config.optimizer === 'adam'
+    ? `Adam (lr ${config.lr}, cosine to 0)`
+    : `SGD (momentum 0.9, Nesterov, weight decay 1e-4, lr ${config.lr}, cosine to 0)`;
+
 const DEFAULT_PROSE = `## Reading it
 
 Stochastic depth skips a residual block's branch with probability 1 − p_l in each training step;
@@ -177,11 +137,56 @@ block runs, so evaluation costs the same. The accuracy claim ("equal or better")
 networks trained to convergence; at this scale a few epochs may not be enough for the noisier
 network to catch up, and the table says whether it did.`;
 
-export async function runStochasticDepth(flags: Flags, io: CliIO): Promise<number> {
+/** report.md's chart: report-seconds.svg in its directory. */
+const chartPath = (out: string): string => join(dirname(out), `${basename(out, '.md')}-seconds.svg`);
+
+/**
+ * Writes the page (keeping its prose) and its chart from the report, for `--out` and for
+ * `npm run results`, which rebuilds it from the stored JSON. Returns the chart's path.
+ */
+export function writeStochasticDepthPage(out: string, report: StochasticDepthReport, run: RunRecord): string {
+  const { config, baseline, stochasticDepth } = report;
+  const chart = chartPath(out);
+  writeFileAtomic(
+    chart,
+    barChart(
+      'Seconds per training epoch, run by run',
+      'seconds / epoch',
+      run.seeds.map((s) => `seed ${s}`),
+      [
+        { label: 'baseline', values: baseline.secondsPerEpoch.values },
+        { label: 'stochastic depth', values: stochasticDepth.secondsPerEpoch.values },
+      ],
+    ),
+  );
+  const generated = [
+    '# Stochastic depth: training time and accuracy of a deep ResNet',
+    '',
+    `ResNet-${6 * config.blocks + 2} (3 stages × ${config.blocks} basic blocks, widths ${config.widths.join('/')}) on ${config.data}, ` +
+      `${config.trainExamples} training and ${config.testExamples} test images, ${config.epochs} epochs of ${optimizerText(config)} ` +
+      `(batch ${config.batchSize}), ${config.jobs === 1 ? 'one process' : `${config.jobs} processes, a seed's two runs in one`}.`,
+    '',
+    provenance(run),
+    '',
+    stochasticDepthTable(report),
+    '',
+    `Result: ${stochasticDepthSummary(report)}.`,
+    '',
+    `![seconds per epoch](${basename(chart)})`,
+  ].join('\n');
+  writeReportPage(out, generated, DEFAULT_PROSE);
+  return chart;
+}
+
+/**
+ * @param cli how `--jobs N` starts the CLI again (default: this process's own command line; a
+ * test running the command in-process names app/cli/main.ts instead).
+ */
+export async function runStochasticDepth(flags: Flags, io: CliIO, cli?: CliEntry): Promise<number> {
   const start = performance.now();
   const blocks = parseNumber('blocks', String(flags.blocks), { integer: true, min: 1 });
   const width = parseNumber('width', String(flags.width), { integer: true, min: 1 });
-  const config: Config = {
+  const config: DepthConfig = {
     blocks,
     widths: [width, 2 * width, 4 * width],
     pL: parseNumber('pl', String(flags.pl), { min: 0, max: 1 }),
@@ -189,12 +194,13 @@ export async function runStochasticDepth(flags: Flags, io: CliIO): Promise<numbe
     seeds: parseNumber('seeds', String(flags.seeds), { integer: true, min: 1 }),
     epochs: parseNumber('epochs', String(flags.epochs), { integer: true, min: 1 }),
     batchSize: parseNumber('batch-size', String(flags['batch-size']), { integer: true, min: 1 }),
+    optimizer: parseChoice('optimizer', String(flags.optimizer), depthOptimizers),
     lr: parseNumber('lr', String(flags.lr), { min: 0 }),
   };
+  const jobs = parseJobs(flags.jobs);
   const dataRequest = parseDataFlags(flags);
   const out = flags.out !== undefined ? parseOutputPath('out', String(flags.out)) : undefined;
-  const chartName = out !== undefined ? `${basename(out, '.md')}-seconds.svg` : '';
-  if (out !== undefined) parseOutputPath('out (its chart)', join(dirname(out), chartName));
+  if (out !== undefined) parseOutputPath('out (its chart)', chartPath(out));
   // With --json stdout carries the JSON only.
   const log = flags.json ? io.err : io.out;
   const data = loadData(dataRequest);
@@ -203,24 +209,26 @@ export async function runStochasticDepth(flags: Flags, io: CliIO): Promise<numbe
   const testExamples = Math.min(data.testLimit ?? data.test.labels.length, data.test.labels.length);
   log.write(
     `ResNet-${6 * blocks + 2} (3 × ${blocks} basic blocks, widths ${config.widths.join('/')}) on ${data.name}: ` +
-      `${trainExamples} training / ${testExamples} test examples, ${config.epochs} epochs, ${config.seeds} seeds per variant\n`,
+      `${trainExamples} training / ${testExamples} test examples, ${config.epochs} epochs of ${optimizerText(config)}, ` +
+      `${config.seeds} seeds per variant, ${jobs} job${jobs === 1 ? '' : 's'}\n`,
   );
 
-  // Untimed warm-up steps of both variants, so that neither pays the JIT's compile time in its timings.
-  for (const withDepth of [false, true]) await trainRun({ ...config, epochs: 1 }, data, withDepth, -1, 2 * config.batchSize);
-
-  const runs: Record<'base' | 'sd', RunResult[]> = { base: [], sd: [] };
-  for (let seed = 0; seed < config.seeds; seed++) {
-    const order: Array<'base' | 'sd'> = seed % 2 === 0 ? ['base', 'sd'] : ['sd', 'base'];
-    for (const variant of order) {
-      const r = await trainRun(config, data, variant === 'sd', seed, data.trainLimit);
-      runs[variant].push(r);
-      log.write(
-        `  ${variant === 'sd' ? 'stochastic depth' : 'baseline        '} seed ${seed}: ${r.secondsPerEpoch.toFixed(2)} s/epoch, ` +
-          `test accuracy ${pct(r.testAcc)}%, branches skipped ${pct(r.skipped / r.branches, 1)}%\n`,
-      );
-    }
-  }
+  const tasks: DepthSeedTask[] = Array.from({ length: config.seeds }, (_, seed) => ({ config, data: dataRequest, seed }));
+  const logSeed = (result: DepthSeedResult, task: DepthSeedTask): void => {
+    const line = (name: string, r: DepthRunResult): string =>
+      `  ${name} seed ${task.seed}: ${r.secondsPerEpoch.toFixed(2)} s/epoch, test accuracy ${pct(r.testAcc)}%, ` +
+      `train ${pct(r.trainAcc)}%, branches skipped ${pct(r.skipped / r.branches, 1)}%\n`;
+    log.write(line('baseline        ', result.baseline) + line('stochastic depth', result.stochasticDepth));
+  };
+  const results = await runTasks(tasks, (task) => runDepthSeed(task, data), {
+    worker: 'stochastic-depth',
+    jobs,
+    cli,
+    describe: (t) => `stochastic-depth seed ${t.seed}`,
+    onResult: logSeed,
+    log: (text) => io.err.write(text),
+  });
+  const runs = { base: results.map((r) => r.baseline), sd: results.map((r) => r.stochasticDepth) };
   const baseline = variantResult('baseline', '—', runs.base);
   const stochasticDepth = variantResult(
     'stochastic depth',
@@ -229,7 +237,7 @@ export async function runStochasticDepth(flags: Flags, io: CliIO): Promise<numbe
   );
   const twoSided = (a: readonly number[], b: readonly number[]): number | null => (config.seeds >= 2 ? welchTTest(a, b).pValue : null);
   const report: StochasticDepthReport = {
-    config: { ...config, data: data.name, trainExamples, testExamples, residualBlocks: L },
+    config: { ...config, data: data.name, trainExamples, testExamples, residualBlocks: L, jobs },
     baseline,
     stochasticDepth,
     timeSaving: 1 - stochasticDepth.secondsPerEpoch.mean / baseline.secondsPerEpoch.mean,
@@ -242,34 +250,12 @@ export async function runStochasticDepth(flags: Flags, io: CliIO): Promise<numbe
   if (flags.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   if (out !== undefined) {
     const seeds = Array.from({ length: config.seeds }, (_, i) => i);
-    writeFileAtomic(
-      join(dirname(out), chartName),
-      barChart(
-        'Seconds per training epoch, run by run',
-        'seconds / epoch',
-        seeds.map((s) => `seed ${s}`),
-        [
-          { label: 'baseline', values: baseline.secondsPerEpoch.values },
-          { label: 'stochastic depth', values: stochasticDepth.secondsPerEpoch.values },
-        ],
-      ),
-    );
-    const generated = [
-      '# Stochastic depth: training time and accuracy of a deep ResNet',
-      '',
-      `ResNet-${6 * blocks + 2} (3 stages × ${blocks} basic blocks, widths ${config.widths.join('/')}) on ${data.name}, ` +
-        `${trainExamples} training and ${testExamples} test images, ${config.epochs} epochs of Adam (lr ${config.lr}, cosine to 0, batch ${config.batchSize}).`,
-      '',
-      provenance({ command: commandLine('stochastic-depth'), seeds, seconds: (performance.now() - start) / 1000 }),
-      '',
-      table,
-      '',
-      `Result: ${stochasticDepthSummary(report)}.`,
-      '',
-      `![seconds per epoch](${chartName})`,
-    ].join('\n');
-    writeReportPage(out, generated, DEFAULT_PROSE);
-    log.write(`wrote ${out} and ${chartName} (${formatDuration((performance.now() - start) / 1000)})\n`);
+    const chart = writeStochasticDepthPage(out, report, {
+      command: commandLine('stochastic-depth'),
+      seeds,
+      seconds: (performance.now() - start) / 1000,
+    });
+    log.write(`wrote ${out} and ${basename(chart)} (${formatDuration((performance.now() - start) / 1000)})\n`);
   }
   return 0;
 }

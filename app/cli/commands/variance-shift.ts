@@ -19,7 +19,7 @@
  */
 import { basename, dirname, join } from 'node:path';
 import { type CommandSpec, type Flags, parseNumber, parseOutputPath } from '../args';
-import { commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
+import { type RunRecord, commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
 import { type Summary, mean, summarize, welchTTest } from '../../statistics/welch';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
@@ -207,6 +207,45 @@ the paper's width argument: the wider the layer (and the more correlated its uni
 the covariance terms dominate and the smaller the shift. Placing dropout after the last BN
 removes the shift entirely; Uout with β = 0.5 reduces it to a few percent.`;
 
+/** report.md's chart: report-ratios.svg in its directory. */
+const chartPath = (out: string): string => join(dirname(out), `${basename(out, '.md')}-ratios.svg`);
+
+/**
+ * Writes the page (keeping its prose) and its chart from the report, for `--out` and for
+ * `npm run results`, which rebuilds it from the stored JSON. Returns the chart's path.
+ */
+export function writeVarianceShiftPage(out: string, report: VarianceShiftReport, run: RunRecord): string {
+  const { config, placements } = report;
+  const chart = chartPath(out);
+  writeFileAtomic(
+    chart,
+    barChart(
+      'Variance shift at the BatchNorm after the noise',
+      'Var_test / Var_train',
+      placements.map((r) => r.name),
+      [
+        { label: 'measured', values: placements.map((r) => r.measured) },
+        { label: 'predicted', values: placements.map((r) => r.predicted) },
+        { label: 'zero-mean formula', values: placements.map((r) => r.zeroMean) },
+      ],
+    ),
+  );
+  const generated = [
+    '# The Dropout / BatchNorm variance shift',
+    '',
+    `An MLP with BatchNorm, hidden layers of ${config.width} and 128 units, on ${config.data} (${config.trainExamples} training, ${config.testExamples} test images, ${config.epochs} epoch${config.epochs > 1 ? 's' : ''} of Adam), ` +
+      `dropout p = ${config.p}, Uout β = ${config.beta}. The ratio is measured at the BN that follows the noise.`,
+    '',
+    provenance(run),
+    '',
+    varianceShiftTable(report),
+    '',
+    `![variance ratios](${basename(chart)})`,
+  ].join('\n');
+  writeReportPage(out, generated, DEFAULT_PROSE);
+  return chart;
+}
+
 export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number> {
   const start = performance.now();
   const p = parseNumber('p', String(flags.p), { min: 0, max: 0.99 });
@@ -218,8 +257,7 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
   const seeds = Array.from({ length: seedCount }, (_, i) => firstSeed + i);
   const dataRequest = parseDataFlags(flags);
   const out = flags.out !== undefined ? parseOutputPath('out', String(flags.out)) : undefined;
-  const chartName = out !== undefined ? `${basename(out, '.md')}-ratios.svg` : '';
-  if (out !== undefined) parseOutputPath('out (its chart)', join(dirname(out), chartName));
+  if (out !== undefined) parseOutputPath('out (its chart)', chartPath(out));
   const log = flags.json ? io.err : io.out;
   const data = loadData(dataRequest);
   const [c, h, w] = data.train.shape;
@@ -281,26 +319,12 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
   log.write(`\n${table}\n`);
   if (flags.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   if (out !== undefined) {
-    const chart = barChart('Variance shift at the BatchNorm after the noise', 'Var_test / Var_train', names, [
-      { label: 'measured', values: placements.map((r) => r.measured) },
-      { label: 'predicted', values: placements.map((r) => r.predicted) },
-      { label: 'zero-mean formula', values: placements.map((r) => r.zeroMean) },
-    ]);
-    writeFileAtomic(join(dirname(out), chartName), chart);
-    const generated = [
-      '# The Dropout / BatchNorm variance shift',
-      '',
-      `A ${c * h * w}-${width}-128-${data.train.classes} MLP with BatchNorm on ${data.name} (${report.config.trainExamples} training, ${report.config.testExamples} test images, ${epochs} epoch${epochs > 1 ? 's' : ''} of Adam), ` +
-        `dropout p = ${p}, Uout β = ${beta}. The ratio is measured at the BN that follows the noise.`,
-      '',
-      provenance({ command: commandLine('variance-shift'), seeds, seconds: (performance.now() - start) / 1000 }),
-      '',
-      table,
-      '',
-      `![variance ratios](${chartName})`,
-    ].join('\n');
-    writeReportPage(out, generated, DEFAULT_PROSE);
-    log.write(`wrote ${out} and ${chartName} (${formatDuration((performance.now() - start) / 1000)})\n`);
+    const chart = writeVarianceShiftPage(out, report, {
+      command: commandLine('variance-shift'),
+      seeds,
+      seconds: (performance.now() - start) / 1000,
+    });
+    log.write(`wrote ${out} and ${basename(chart)} (${formatDuration((performance.now() - start) / 1000)})\n`);
   }
   return 0;
 }
