@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { mean, sampleStd, summarize, welchTTest } from '../app/statistics/welch';
+import { mean, sampleStd, summarize, welchPValue, welchTTest } from '../app/statistics/welch';
 import { logGamma, regularizedIncompleteBeta } from '../app/statistics/incomplete-beta';
 
 interface WelchCase {
@@ -33,6 +33,13 @@ describe('statistics: Welch t-test against scipy', () => {
   it('gives p = 1 for two identical constant samples and p = 0 for two different ones', () => {
     expect(welchTTest([0.9, 0.9, 0.9], [0.9, 0.9]).pValue).to.equal(1);
     expect(welchTTest([0.9, 0.9, 0.9], [0.8, 0.8]).pValue).to.equal(0);
+  });
+
+  it('welchPValue: the p of welchTTest, or null when a side has a single seed', () => {
+    const [a, b] = [cases[0].a, cases[0].b];
+    expect(welchPValue(a, b)).to.equal(welchTTest(a, b).pValue);
+    expect(welchPValue([0.9], b)).to.equal(null);
+    expect(welchPValue(a, [0.8])).to.equal(null);
   });
 
   it('names the sample that has too few or non-finite values', () => {

@@ -3,7 +3,7 @@
  * (mean ± std), the generalization gap, time per epoch, and Welch's t-test of the test accuracies
  * against the technique's baseline. The same rows make the Markdown table and the --json output.
  */
-import { type Summary, mean, summarize, welchTTest } from '../statistics/welch';
+import { type Summary, mean, summarize, welchPValue } from '../statistics/welch';
 import type { CompareRunResult } from './compare-run';
 
 /** p below this is marked in the table (and named in `significance`). */
@@ -62,7 +62,7 @@ export function compareRows(techniques: readonly TechniqueRuns[]): CompareRow[] 
   return techniques.map((t) => {
     const base = techniques.find((b) => b.technique === t.baseline);
     const testAcc = summarize(testOf(t));
-    const pValue = base !== undefined && t.runs.length > 1 && base.runs.length > 1 ? welchTTest(testOf(t), testOf(base)).pValue : null;
+    const pValue = base !== undefined ? welchPValue(testOf(t), testOf(base)) : null;
     const baseMean = base !== undefined ? mean(testOf(base)) : Number.NaN;
     return {
       technique: t.technique,

@@ -42,6 +42,14 @@ export interface WelchResult {
 }
 
 /**
+ * Welch's p for a table of seeds' results: null when either side has a single value (one seed: no
+ * variance to test against), else welchTTest's two-sided p.
+ */
+export function welchPValue(a: readonly number[], b: readonly number[]): number | null {
+  return a.length > 1 && b.length > 1 ? welchTTest(a, b).pValue : null;
+}
+
+/**
  * Welch's two-sample t-test of mean(a) = mean(b). Needs two or more values on each side. When
  * both samples have zero variance the test is undefined: p is 1 for equal means and 0 otherwise
  * (scipy gives NaN; a table of seeds' accuracies should still say "no difference").

@@ -26,7 +26,7 @@ import {
   depthOptimizers,
   runDepthSeed,
 } from '../stochastic-depth-run';
-import { type Summary, summarize, welchTTest } from '../../statistics/welch';
+import { type Summary, summarize, welchPValue } from '../../statistics/welch';
 import { barChart } from '../../render/svg-chart';
 import { writeFileAtomic } from '../../serialization/atomic-write';
 
@@ -235,15 +235,14 @@ export async function runStochasticDepth(flags: Flags, io: CliIO, cli?: CliEntry
     `p_L = ${config.pL}, linear decay, batch mode, ${config.convention} convention`,
     runs.sd,
   );
-  const twoSided = (a: readonly number[], b: readonly number[]): number | null => (config.seeds >= 2 ? welchTTest(a, b).pValue : null);
   const report: StochasticDepthReport = {
     config: { ...config, data: data.name, trainExamples, testExamples, residualBlocks: L, jobs },
     baseline,
     stochasticDepth,
     timeSaving: 1 - stochasticDepth.secondsPerEpoch.mean / baseline.secondsPerEpoch.mean,
     expectedSkipped: ((1 - config.pL) * (L + 1)) / (2 * L),
-    accuracyPValue: twoSided(stochasticDepth.testAcc.values, baseline.testAcc.values),
-    timePValue: twoSided(stochasticDepth.secondsPerEpoch.values, baseline.secondsPerEpoch.values),
+    accuracyPValue: welchPValue(stochasticDepth.testAcc.values, baseline.testAcc.values),
+    timePValue: welchPValue(stochasticDepth.secondsPerEpoch.values, baseline.secondsPerEpoch.values),
   };
   const table = stochasticDepthTable(report);
   log.write(`\n${table}\n\n${stochasticDepthSummary(report)}\n`);

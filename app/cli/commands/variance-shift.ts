@@ -20,7 +20,7 @@
 import { basename, dirname, join } from 'node:path';
 import { type CommandSpec, type Flags, parseNumber, parseOutputPath } from '../args';
 import { type RunRecord, commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
-import { type Summary, mean, summarize, welchTTest } from '../../statistics/welch';
+import { type Summary, mean, summarize, welchPValue } from '../../statistics/welch';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
@@ -298,7 +298,6 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
       `${r.name}: Var_test/Var_train measured ${r.measured.toFixed(3)}, predicted ${r.predicted.toFixed(3)}, zero-mean formula ${r.zeroMean.toFixed(3)}, test accuracy ${pct(r.testAcc.mean)}%${seeds.length > 1 ? ` ± ${pct(r.testAcc.std)}` : ''}\n`,
     );
   }
-  const welch = (a: Summary, b: Summary): number | null => (seeds.length > 1 ? welchTTest(a.values, b.values).pValue : null);
   const [before, after, uout] = placements;
   const report: VarianceShiftReport = {
     config: {
@@ -312,8 +311,8 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
       testExamples: Math.min(data.testLimit ?? Infinity, data.test.labels.length),
     },
     placements,
-    pBeforeVsAfter: welch(before.testAcc, after.testAcc),
-    pUoutVsBefore: welch(uout.testAcc, before.testAcc),
+    pBeforeVsAfter: welchPValue(before.testAcc.values, after.testAcc.values),
+    pUoutVsBefore: welchPValue(uout.testAcc.values, before.testAcc.values),
   };
   const table = varianceShiftTable(report);
   log.write(`\n${table}\n`);
