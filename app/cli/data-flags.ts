@@ -166,6 +166,14 @@ export function loadData(request: DataRequest, needTrain = true): DataSplits {
   return { train, test: { ...test, classes: train.classes }, name, trainLimit, testLimit };
 }
 
+/** How many training and test images a run uses: the whole split, or its first --limit / --test-limit. */
+export function examplesUsed(data: DataSplits): { train: number; test: number } {
+  return {
+    train: Math.min(data.trainLimit ?? Infinity, data.train.labels.length),
+    test: Math.min(data.testLimit ?? Infinity, data.test.labels.length),
+  };
+}
+
 /** A worker process's data: read for its first task and kept for the next ones asking for the same. */
 let kept: { key: string; data: DataSplits } | undefined;
 

@@ -14,7 +14,7 @@
  */
 import { basename, dirname, join } from 'node:path';
 import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
-import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
+import { dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
 import { type RunRecord, commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
 import { type CliEntry, jobsFlag, parseJobs, runTasks } from '../process-pool';
@@ -205,8 +205,7 @@ export async function runStochasticDepth(flags: Flags, io: CliIO, cli?: CliEntry
   const log = flags.json ? io.err : io.out;
   const data = loadData(dataRequest);
   const L = 3 * blocks;
-  const trainExamples = Math.min(data.trainLimit ?? data.train.labels.length, data.train.labels.length);
-  const testExamples = Math.min(data.testLimit ?? data.test.labels.length, data.test.labels.length);
+  const { train: trainExamples, test: testExamples } = examplesUsed(data);
   log.write(
     `ResNet-${6 * blocks + 2} (3 × ${blocks} basic blocks, widths ${config.widths.join('/')}) on ${data.name}: ` +
       `${trainExamples} training / ${testExamples} test examples, ${config.epochs} epochs of ${optimizerText(config)}, ` +

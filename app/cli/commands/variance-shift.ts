@@ -21,7 +21,7 @@ import { basename, dirname, join } from 'node:path';
 import { type CommandSpec, type Flags, parseNumber, parseOutputPath } from '../args';
 import { type RunRecord, commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
 import { type Summary, mean, summarize, welchPValue } from '../../statistics/welch';
-import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
+import { dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
@@ -299,6 +299,7 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
     );
   }
   const [before, after, uout] = placements;
+  const used = examplesUsed(data);
   const report: VarianceShiftReport = {
     config: {
       p,
@@ -307,8 +308,8 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
       epochs,
       seeds,
       data: data.name,
-      trainExamples: Math.min(data.trainLimit ?? Infinity, data.train.labels.length),
-      testExamples: Math.min(data.testLimit ?? Infinity, data.test.labels.length),
+      trainExamples: used.train,
+      testExamples: used.test,
     },
     placements,
     pBeforeVsAfter: welchPValue(before.testAcc.values, after.testAcc.values),
