@@ -5,6 +5,7 @@
  */
 import { type Summary, mean, summarize, welchPValue } from '../statistics/welch';
 import type { CompareRunResult } from './compare-run';
+import { percent } from './report-page';
 
 /** p below this is marked in the table (and named in `significance`). */
 export const significanceLevel = 0.05;
@@ -78,7 +79,7 @@ export function compareRows(techniques: readonly TechniqueRuns[]): CompareRow[] 
   });
 }
 
-const percent = (s: Summary): string => `${(100 * s.mean).toFixed(2)} ± ${(100 * s.std).toFixed(2)}`;
+const meanAndStd = (s: Summary): string => `${percent(s.mean)} ± ${percent(s.std)}`;
 
 function formatP(row: CompareRow, rows: readonly CompareRow[]): string {
   if (row.baseline === null) return 'baseline';
@@ -92,9 +93,9 @@ export function formatCompareTable(report: CompareReport): string {
     [
       r.technique,
       r.settings,
-      percent(r.testAcc),
-      percent(r.trainAcc),
-      (100 * r.gap.mean).toFixed(2),
+      meanAndStd(r.testAcc),
+      meanAndStd(r.trainAcc),
+      percent(r.gap.mean),
       r.secondsPerEpoch.toFixed(2),
       formatP(r, report.rows),
       r.baseline ?? '—',

@@ -7,7 +7,7 @@
  * report with SVG figures.
  */
 import { type CommandSpec, type Flags, UsageError, parseChoice, parseNumber, parseOutputPath } from '../args';
-import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
+import { dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
 import { lrScheduleFlag, planExperiment, regularizerFlags } from '../experiment';
 import type { CliIO } from '../io';
 import { formatSettings, techniqueFlags, techniques } from '../compare-techniques';
@@ -101,11 +101,12 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
   const log = flags.json === true ? io.err : io.out;
 
   const data = loadData(dataRequest);
+  const used = examplesUsed(data);
   const config: CompareConfig = {
     dataset: data.name,
     preset,
-    limit: Math.min(data.trainLimit ?? Infinity, data.train.labels.length),
-    testLimit: Math.min(data.testLimit ?? Infinity, data.test.labels.length),
+    limit: used.train,
+    testLimit: used.test,
     epochs,
     seeds,
     batchSize,
@@ -146,22 +147,19 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
     log: (text) => io.err.write(text),
   });
 
-  const rows = compareRows(
-    names.map((technique) => ({
-      technique,
-      settings: formatSettings(flagsOf.get(technique)!),
-      baseline: techniques[technique].baseline,
-      runs: results.filter((_, i) => tasks[i].technique === technique),
-    })),
-  );
+  const runsOf = (technique: string): CompareRunResult[] => results.filter((_, i) => tasks[i].technique === technique);
+  const byTechnique = names.map((technique) => ({
+    technique,
+    settings: formatSettings(flagsOf.get(technique)!),
+    baseline: techniques[technique].baseline,
+    runs: runsOf(technique),
+  }));
+  const rows = compareRows(byTechnique);
   const report: CompareReport = { rows, config: { ...config, wallSeconds: Math.round((performance.now() - started) / 1000) } };
   if (flags.json === true) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.out.write(`\n${formatCompareTable(report)}\n\n${compareCaption(config)}\n`);
   if (out !== undefined) {
-    const lossCurves = names.map((technique) => {
-      const curves = results.filter((_, i) => tasks[i].technique === technique).map((r) => r.lossCurve);
-      return curves[0].map((_, k) => mean(curves.map((c) => c[k])));
-    });
+    const lossCurves = byTechnique.map(({ runs }) => runs[0].lossCurve.map((_, k) => mean(runs.map((r) => r.lossCurve[k]))));
     const written = writeCompareMarkdown(out, report, lossCurves, `dropgrad compare ${process.argv.slice(3).join(' ')}`.trim());
     log.write(`wrote ${written.join(', ')}\n`);
   }
