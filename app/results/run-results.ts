@@ -159,7 +159,7 @@ that buys test accuracy is what the p-value column says.`;
 
 const DEFAULT_CLAIMS_PROSE = `## About the verdicts
 
-The experiments are small (a few thousand images, minutes of CPU): they test the direction of each
+The experiments are small (250 to 20,000 training images, minutes of CPU): they test the direction of each
 claim, not its magnitude. A claim that is not reproduced here may still hold at the papers' scale.`;
 
 /** Writes <name>.md and its chart from a stored record, keeping the page's prose. */
