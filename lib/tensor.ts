@@ -15,7 +15,7 @@
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import { type DType, type TypedArray, allocate, dtypeOf } from './dtype';
-import { type Shape, checkShape, formatShape, rowMajorStrides, sizeOf } from './shape';
+import { type Shape, checkShape, formatShape, formatValue, rowMajorStrides, sameShape, sizeOf } from './shape';
 import type { BackwardOptions, GradFn } from './autograd';
 import { runBackward } from './autograd';
 import type { TensorLike } from './ops/elementwise';
@@ -44,12 +44,28 @@ export interface StridedView {
 
 let nextId = 0;
 
+/**
+ * How `grad` fails to fit `tensor` (PyTorch: "assigned grad has data of a different size / type"),
+ * or null when it fits: the .grad setter and the optimizers' step both refuse such a gradient.
+ */
+export function gradientMismatch(tensor: Tensor, grad: Tensor): { kind: 'shape' | 'dtype'; message: string } | null {
+  if (!sameShape(grad.nd.shape, tensor.nd.shape)) {
+    return {
+      kind: 'shape',
+      message: `a gradient of shape ${formatShape(grad.shape)} for a tensor of shape ${formatShape(tensor.shape)}`,
+    };
+  }
+  if (grad.dtype !== tensor.dtype) {
+    return { kind: 'dtype', message: `a ${grad.dtype} gradient for a ${tensor.dtype} tensor` };
+  }
+  return null;
+}
+
 export class Tensor {
   /** @internal The ndarray view holding this tensor's numbers. */
   readonly nd: NdView;
   readonly dtype: DType;
-  /** Accumulated gradient after backward(); only kept for leaves (and tensors that `retainGrad()`). */
-  grad: Tensor | null = null;
+  private gradTensor: Tensor | null = null;
   /** The node that produced this tensor in the autograd graph; null for leaves. */
   gradFn: GradFn | null = null;
   /** Keep `.grad` on this non-leaf tensor too (as PyTorch's retain_grad()). */
@@ -72,6 +88,25 @@ export class Tensor {
       throw new RangeError(`Tensor: ${data.length} values do not fill shape ${formatShape(sizes)} (${sizeOf(sizes)} expected)`);
     }
     return new Tensor(ndarray(data, sizes), requiresGrad);
+  }
+
+  /** Accumulated gradient after backward(); only kept for leaves (and tensors that `retainGrad()`). */
+  get grad(): Tensor | null {
+    return this.gradTensor;
+  }
+
+  /** Refuses a gradient that does not fit this tensor, as PyTorch does, so no update reads past it. */
+  set grad(value: Tensor | null) {
+    if (value !== null) {
+      if (!(value instanceof Tensor))
+        throw new TypeError(`grad: the assigned gradient must be a Tensor or null, got ${formatValue(value)}`);
+      const mismatch = gradientMismatch(this, value);
+      if (mismatch) {
+        const [ErrorType, pytorchWords] = mismatch.kind === 'shape' ? [RangeError, 'size'] : [TypeError, 'type'];
+        throw new ErrorType(`grad: cannot assign ${mismatch.message} (data of a different ${pytorchWords})`);
+      }
+    }
+    this.gradTensor = value;
   }
 
   get requiresGrad(): boolean {

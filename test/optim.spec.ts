@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { optim, tensor, type Tensor } from '../index';
+import { ones, optim, tensor, type Tensor, zeros } from '../index';
 import type { Optimizer } from '../nn/optim/optimizer';
 
 interface Fixture {
@@ -76,6 +76,25 @@ describe('optimizers (against torch.optim trajectories)', () => {
     r.grad = tensor([0, 0, 0, 0, Infinity], { dtype: 'float32' });
     expect(() => adam.step()).to.throw('(Infinity at index 4)');
     expect(Array.from(r.data)).to.deep.equal([1, 2, 3, 4, 5]);
+  });
+
+  it('refuses a gradient whose size or dtype differs from its parameter before updating anything', () => {
+    // The .grad setter refuses these; a gradient that reached the optimizer some other way (here
+    // planted past the setter) must still not be read past its end or only in part.
+    for (const [bad, message] of [
+      [ones([5]), 'SGD.step: parameter 1 has a gradient of shape [5] for a tensor of shape [10]; nothing was updated'],
+      [ones([12]), 'SGD.step: parameter 1 has a gradient of shape [12] for a tensor of shape [10]; nothing was updated'],
+      [ones([10], { dtype: 'float32' }), 'SGD.step: parameter 1 has a float32 gradient for a float64 tensor; nothing was updated'],
+    ] as const) {
+      const q = tensor([1], { requiresGrad: true });
+      const p = zeros([10], { requiresGrad: true });
+      q.grad = tensor([1]);
+      Object.defineProperty(p, 'grad', { value: bad });
+      const opt = new optim.SGD([q, p], { lr: 0.1 });
+      expect(() => opt.step()).to.throw(message);
+      expect(Array.from(q.data)).to.deep.equal([1]);
+      expect(Array.from(p.data)).to.deep.equal(new Array(10).fill(0));
+    }
   });
 
   it('validates options with the values', () => {

@@ -124,6 +124,27 @@ describe('Tensor', () => {
     expect(String(tensor([1, 2], { requiresGrad: true }))).to.equal('tensor([1,2], shape=[2], dtype=float64, requiresGrad=true)');
     expect(new Tensor(zeros([100]).nd).toString()).to.contain('<100 values>');
   });
+
+  it('refuses a .grad of another shape or dtype, naming both (PyTorch: "assigned grad has data of a different size / type")', () => {
+    const p = zeros([10], { requiresGrad: true });
+    expect(() => {
+      p.grad = ones([5]);
+    }).to.throw(RangeError, 'grad: cannot assign a gradient of shape [5] for a tensor of shape [10] (data of a different size)');
+    expect(() => {
+      p.grad = ones([2, 5]);
+    }).to.throw('a gradient of shape [2,5] for a tensor of shape [10]');
+    expect(() => {
+      p.grad = ones([10], { dtype: 'float32' });
+    }).to.throw(TypeError, 'grad: cannot assign a float32 gradient for a float64 tensor (data of a different type)');
+    expect(() => {
+      p.grad = [1, 2] as never;
+    }).to.throw(TypeError, 'grad: the assigned gradient must be a Tensor or null, got [1,2]');
+    expect(p.grad).to.equal(null);
+    p.grad = ones([10]);
+    expect(Array.from(p.grad.data)).to.deep.equal(new Array(10).fill(1));
+    p.grad = null;
+    expect(p.grad).to.equal(null);
+  });
 });
 
 describe('shape validation (one rule for every path that takes a shape)', () => {

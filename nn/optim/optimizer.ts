@@ -3,7 +3,7 @@
  * per-parameter state buffers (momentum, Adam's moments) that can be saved and restored with a
  * checkpoint. Updates write into the parameters' storage in place, so modules see them at once.
  */
-import { Tensor } from '../../lib/tensor';
+import { Tensor, gradientMismatch } from '../../lib/tensor';
 import { type TypedArray, allocate } from '../../lib/dtype';
 import { formatValue } from '../../lib/shape';
 import { checkNonNegative } from '../../lib/validate';
@@ -57,13 +57,18 @@ export abstract class Optimizer {
 
   /** Applies one update to every parameter that has a gradient (all are checked first). */
   step(): void {
+    const where = `${this.constructor.name}.step`;
+    // The .grad setter refuses a misfit gradient; checked again here, as the loop below would read
+    // a short one past its end (NaN) and a long one in part.
+    this.params.forEach((p, i) => {
+      const mismatch = p.grad && gradientMismatch(p, p.grad);
+      if (mismatch) throw new RangeError(`${where}: parameter ${i} has ${mismatch.message}; nothing was updated`);
+    });
     const grads = this.params.map((p) => p.grad?.contiguousData() ?? null);
     grads.forEach((grad, i) => {
       const bad = grad ? firstNonFinite(grad) : -1;
       if (bad >= 0) {
-        throw new RangeError(
-          `${this.constructor.name}.step: parameter ${i} has a non-finite gradient (${grad![bad]} at index ${bad}); nothing was updated`,
-        );
+        throw new RangeError(`${where}: parameter ${i} has a non-finite gradient (${grad![bad]} at index ${bad}); nothing was updated`);
       }
     });
     this.stepCount++;
