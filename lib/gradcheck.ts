@@ -12,9 +12,19 @@ import { Tensor } from './tensor';
 import { grad } from './autograd';
 import { noGrad } from './grad-mode';
 import { formatShape, formatValue, rowMajorStrides } from './shape';
-import { checkInteger, checkNonNegative } from './validate';
+import { checkInteger, checkNonNegative, checkOptions, optionKeys } from './validate';
 import { type DrawStates, Generator, manualSeed, recordDraws, replayDraws } from './random/generator';
 import { allocate } from './dtype';
+
+/** The keys of GradcheckOptions, for the unknown-key check (the compiler keeps the two in step). */
+const gradcheckOptionKeys = optionKeys<GradcheckOptions>({
+  eps: true,
+  atol: true,
+  rtol: true,
+  raiseException: true,
+  fastMode: true,
+  seed: true,
+});
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
@@ -75,9 +85,26 @@ function outputsOf(out: unknown): readonly Tensor[] {
   if (out instanceof Tensor) return [out];
   const expected = 'gradcheck: fn must return a Tensor or an array of Tensors, got';
   if (!Array.isArray(out)) throw new TypeError(`${expected} ${formatValue(out)}`);
+  // PyTorch's words: with nothing to compare, a check would pass without checking anything.
+  if (out.length === 0) throw new RangeError('gradcheck: fn returned no outputs; gradcheck expects at least one output');
   const bad = out.findIndex((o) => !(o instanceof Tensor));
   if (bad >= 0) throw new TypeError(`${expected} an array whose item ${bad} is ${formatValue(out[bad])}`);
   return out as Tensor[];
+}
+
+/**
+ * Refuses an input two of whose elements are one number in memory (a stride-0 dimension, as
+ * expand() makes, or an overlapping view), as PyTorch's gradcheck does: nudging one nudges the
+ * others, so the finite difference is not the partial derivative the analytical side computes.
+ */
+function checkNonOverlapping(t: Tensor, index: number, offsets: Int32Array): void {
+  const zeroStride = t.nd.shape.some((size, d) => size > 1 && t.nd.stride[d] === 0);
+  const shared = zeroStride || new Set(offsets).size !== offsets.length;
+  if (!shared) return;
+  const input = `gradcheck: input ${index} (shape ${formatShape(t.shape)}, strides ${formatShape(t.strides)})`;
+  throw new RangeError(
+    `${input} ${zeroStride ? 'has a dimension with stride 0' : 'has elements that share memory'}. gradcheck only supports inputs that are non-overlapping to be able to compute the numerical gradients correctly; call .contiguous() on the input before passing it to gradcheck`,
+  );
 }
 
 function unravel(flat: number, shape: readonly number[]): number[] {
@@ -173,7 +200,14 @@ function describe(report: GradcheckInputReport, fastMode: boolean): string {
 
 /** Checks fn's backward against finite differences for every input with requiresGrad. */
 export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true, fastMode = false, seed } = options;
+  const {
+    eps = 1e-6,
+    atol = 1e-5,
+    rtol = 1e-3,
+    raiseException = true,
+    fastMode = false,
+    seed,
+  } = checkOptions('gradcheck', options, gradcheckOptionKeys);
   // Checked first: eps = 0 would divide by zero and report a NaN "numerical" gradient as the op's failure.
   if (!(eps > 0 && Number.isFinite(eps))) throw new RangeError(`gradcheck: eps must be a finite number > 0, got ${formatValue(eps)}`);
   checkNonNegative('gradcheck', 'atol', atol);
@@ -188,6 +222,10 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
       throw new TypeError(`gradcheck: input ${i} (shape ${formatShape(t.shape)}) is ${t.dtype}; finite differences need float64 inputs`);
     }
   }
+  const offsetsOf = checked.map(({ t }) => storageOffsets(t));
+  checked.forEach(({ t, i }, c) => {
+    checkNonOverlapping(t, i, offsetsOf[c]);
+  });
   // The first evaluation (which also builds the graph for the analytical Jacobian) notes the
   // generators it draws from; every later one starts them from the same states.
   if (seed !== undefined) manualSeed(seed);
@@ -208,7 +246,6 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
 
   const outputShapes = outputs.map((o) => o.shape);
   const tallies = checked.map(() => new InputTally(atol, rtol));
-  const offsetsOf = checked.map(({ t }) => storageOffsets(t));
 
   /** (f(x + eps·u) − f(x − eps·u)) / 2eps for input c, where u is `direction` on the listed elements. */
   const centralDifference = (c: number, elements: ArrayLike<number>, direction: ArrayLike<number>): Float64Array[] => {

@@ -34,3 +34,58 @@ export function checkNonNegative(where: string, name: string, value: number): nu
   }
   return value;
 }
+
+/**
+ * The option names of an options type, listed once at run time next to the type: the `Record`
+ * makes the compiler refuse a list that misses a key of `Options` or names one it does not have,
+ * so the list and the type cannot drift apart.
+ */
+export function optionKeys<Options extends object>(keys: Record<keyof Options & string, true>): readonly string[] {
+  return Object.freeze(Object.keys(keys));
+}
+
+/**
+ * An options bag: a plain object (not null, not an array) whose every key is one of `keys`. An
+ * unknown key is an error naming the function, the key and the accepted keys, with the closest
+ * accepted one when it is a likely slip (weight_decay → weightDecay, paddng → padding): an
+ * ignored misspelt option silently trains something other than what was asked.
+ */
+export function checkOptions<Options extends object>(where: string, options: Options, keys: readonly string[]): Options {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new TypeError(`${where}: options must be an object, got ${formatValue(options)}`);
+  for (const key of Object.keys(options)) {
+    if (keys.includes(key)) continue;
+    const suggestion = closestKey(key, keys);
+    const hint = suggestion === null ? '' : ` (did you mean '${suggestion}'?)`;
+    const accepted = keys.length > 0 ? `the options are ${keys.join(', ')}` : 'it takes no options';
+    throw new TypeError(`${where}: unknown option '${key}'${hint}; ${accepted}`);
+  }
+  return options;
+}
+
+/** The accepted key `key` most likely meant: the same up to case and _/-, or within a small edit distance. */
+function closestKey(key: string, keys: readonly string[]): string | null {
+  const normal = (k: string): string => k.toLowerCase().replace(/[_-]/g, '');
+  const same = keys.find((k) => normal(k) === normal(key));
+  if (same !== undefined) return same;
+  let best: string | null = null;
+  let bestDistance = Math.max(1, Math.floor(key.length / 4)) + 1;
+  for (const k of keys) {
+    const distance = editDistance(normal(key), normal(k));
+    if (distance < bestDistance) [best, bestDistance] = [k, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance between two short strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

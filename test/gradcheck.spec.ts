@@ -2,10 +2,11 @@ import chai, { expect } from 'chai';
 import {
   Generator,
   GradcheckError,
-  type Tensor,
+  Tensor,
   chaiGradcheck,
   defineOp,
   div,
+  expand,
   gradcheck,
   manualSeed,
   mul,
@@ -152,6 +153,29 @@ describe('gradcheck', () => {
       TypeError,
       'gradcheck: inputs must be Tensors, got 5 at index 1',
     );
+  });
+
+  it('refuses an input whose elements share memory, as PyTorch does, naming the input (an expanded input failed a correct op)', () => {
+    const expanded = expand(randn([1, 4]), [3, 4]).requiresGrad_();
+    expect(() => gradcheck((p) => mul(p, p), [randn([2], { requiresGrad: true }), expanded])).to.throw(
+      RangeError,
+      'gradcheck: input 1 (shape [3,4], strides [0,1]) has a dimension with stride 0. gradcheck only supports inputs that are non-overlapping to be able to compute the numerical gradients correctly; call .contiguous() on the input before passing it to gradcheck',
+    );
+    // Overlapping without a zero stride: rows of 2 that step by 1 share an element each.
+    const overlapping = new Tensor({ data: new Float64Array([1, 2, 3, 4]), shape: [3, 2], stride: [1, 1], offset: 0 }, true);
+    expect(() => gradcheck((p) => mul(p, p), [overlapping])).to.throw(
+      RangeError,
+      'gradcheck: input 0 (shape [3,2], strides [1,1]) has elements that share memory. gradcheck only supports inputs that are non-overlapping',
+    );
+    // A transposed view does not overlap and is still checked; so is a copy of the expanded input.
+    expect(gradcheck((p) => mul(p, p), [randn([3, 2]).transpose(0, 1).requiresGrad_()]).passed).to.equal(true);
+    expect(gradcheck((p) => mul(p, p), [expanded.contiguous().detach().requiresGrad_()]).passed).to.equal(true);
+  });
+
+  it('refuses a fn with no outputs and options that are not an object, with its own message', () => {
+    const x = randn([2], { requiresGrad: true });
+    expect(() => gradcheck(() => [], [x])).to.throw(RangeError, 'gradcheck: fn returned no outputs; gradcheck expects at least one output');
+    expect(() => gradcheck((t) => mul(t, 2), [x], null as never)).to.throw(TypeError, 'gradcheck: options must be an object, got null');
   });
 
   it('handles several outputs and leaves inputs unchanged', () => {
