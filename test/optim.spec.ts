@@ -170,6 +170,43 @@ describe('optimizers (against torch.optim trajectories)', () => {
     );
   });
 
+  it('refuses a parameter listed twice, naming both places (PyTorch: "some parameters appear in more than one parameter group")', () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const q = tensor([3], { requiresGrad: true });
+    expect(() => new optim.SGD([p, q, p], { lr: 0.1 })).to.throw(
+      'SGD: parameter 2 is the same tensor as parameter 0; a parameter listed twice would be updated twice',
+    );
+    expect(() => new optim.Adam([q, q])).to.throw('Adam: parameter 1 is the same tensor as parameter 0');
+  });
+
+  it('refuses a negative or non-finite moment in a loaded state, naming buffer and index, leaving the optimizer unchanged', () => {
+    const p = tensor([1, 2, 3], { requiresGrad: true });
+    const adam = new optim.Adam([p], { lr: 0.1 });
+    p.grad = tensor([1, -1, 0.5]);
+    adam.step();
+    const before = JSON.stringify(adam.stateDict());
+    const state = (exp_avg: number[], exp_avg_sq: number[]) => ({
+      step: 1,
+      lr: 0.1,
+      buffers: { exp_avg: [exp_avg], exp_avg_sq: [exp_avg_sq] },
+    });
+    expect(() => adam.loadStateDict(state([0, 0, 0], [0, -1e-3, 0]))).to.throw(
+      RangeError,
+      'Adam.loadStateDict: buffer exp_avg_sq[0][1] must be a finite number ≥ 0 (a running mean of squared gradients), got -0.001',
+    );
+    expect(() => adam.loadStateDict(state([0, Infinity, 0], [0, 0, 0]))).to.throw(
+      'Adam.loadStateDict: buffer exp_avg[0][1] must be a finite number, got Infinity',
+    );
+    expect(() => adam.loadStateDict(state([0, 0, 0], [0, 0, NaN]))).to.throw('buffer exp_avg_sq[0][2] must be a finite number');
+    expect(JSON.stringify(adam.stateDict())).to.equal(before);
+    const sgd = new optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+    expect(() => sgd.loadStateDict({ step: 1, lr: 0.1, buffers: { momentum: [[0, -Infinity, 0]] } })).to.throw(
+      'SGD.loadStateDict: buffer momentum[0][1] must be a finite number, got -Infinity',
+    );
+    // A negative momentum is a valid state.
+    sgd.loadStateDict({ step: 1, lr: 0.1, buffers: { momentum: [[0, -1, 0]] } });
+  });
+
   it('saves and restores its state to continue identically', () => {
     const run = (resumeAt: number | null): number[] => {
       let p = tensor(fixture.start, { requiresGrad: true });

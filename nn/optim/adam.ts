@@ -26,6 +26,7 @@ export class Adam extends Optimizer {
   /** AdamW decays the weights directly instead of through the gradient. */
   protected readonly decoupledDecay: boolean = false;
   protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
+  protected override readonly nonNegativeBuffers = ['exp_avg_sq'];
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
     super(params, checkOptions(new.target.name, options, 'an object').lr ?? 1e-3);

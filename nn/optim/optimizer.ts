@@ -19,6 +19,8 @@ export abstract class Optimizer {
   protected readonly buffers = new Map<string, TypedArray[]>();
   /** The names of the buffers the update rule keeps (what loadStateDict accepts). */
   protected abstract readonly bufferNames: readonly string[];
+  /** The buffers that hold running means of squares, so a negative entry can only be corruption. */
+  protected readonly nonNegativeBuffers: readonly string[] = [];
 
   constructor(params: Iterable<Tensor>, lr: number) {
     const where = new.target.name;
@@ -32,6 +34,12 @@ export abstract class Optimizer {
         const got = p instanceof Tensor ? 'a computed or strided tensor' : formatValue(p);
         throw new TypeError(`${where}: parameter ${i} must be a contiguous leaf tensor (a Parameter), got ${got}`);
       }
+      // PyTorch refuses this too ("some parameters appear in more than one parameter group").
+      const first = this.params.indexOf(p as Tensor);
+      if (first < i)
+        throw new Error(
+          `${where}: parameter ${i} is the same tensor as parameter ${first}; a parameter listed twice would be updated twice`,
+        );
     });
     this.lr = lr;
   }
@@ -117,6 +125,13 @@ export abstract class Optimizer {
         else {
           const bad = values.findIndex((v: unknown) => typeof v !== 'number' || !Number.isFinite(v));
           if (bad >= 0) refuse(`buffer ${name}[${i}][${bad}]`, values[bad], 'a finite number');
+          const negative = this.nonNegativeBuffers.includes(name) ? values.findIndex((v: number) => v < 0) : -1;
+          if (negative >= 0) {
+            // Adam would take its square root: the run fails later with advice to lower the learning rate.
+            throw new RangeError(
+              `${where}: buffer ${name}[${i}][${negative}] must be a finite number ≥ 0 (a running mean of squared gradients), got ${values[negative]}`,
+            );
+          }
         }
       });
     }
