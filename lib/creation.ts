@@ -2,7 +2,7 @@
 import { type DType, type TypedArray, allocate, dtypeOf, isDType } from './dtype';
 import { type Shape, checkShape, formatShape, formatValue, sizeOf } from './shape';
 import { type NestedArray, Tensor } from './tensor';
-import { Generator, defaultGenerator } from './random/generator';
+import { type Generator, generatorOf } from './random/generator';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -15,7 +15,8 @@ export interface FromDataOptions extends TensorOptions {
 }
 
 export interface RandomOptions extends TensorOptions {
-  generator?: Generator;
+  /** Where the numbers come from (null or undefined: the default generator, seeded by manualSeed). */
+  generator?: Generator | null;
 }
 
 function checkDType(dtype: unknown, where: string): DType {
@@ -122,16 +123,9 @@ export function eye(n: number, options: TensorOptions = {}): Tensor {
   });
 }
 
-/** The generator to draw from; anything else passed as one would fail mid-fill with an engine message. */
-export function generatorOf(options: RandomOptions, where: string): Generator {
-  const g = options.generator ?? defaultGenerator;
-  if (!(g instanceof Generator)) throw new TypeError(`${where}: generator must be a Generator, got ${formatValue(g)}`);
-  return g;
-}
-
 /** Uniform samples in [0, 1). */
 export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
-  const g = generatorOf(options, 'rand');
+  const g = generatorOf('rand', options.generator);
   return filled(shape, options, 'rand', (out) => {
     for (let i = 0; i < out.length; i++) out[i] = g.random();
   });
@@ -139,7 +133,7 @@ export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
 
 /** Standard normal samples. */
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
-  const g = generatorOf(options, 'randn');
+  const g = generatorOf('randn', options.generator);
   return filled(shape, options, 'randn', (out) => {
     for (let i = 0; i < out.length; i++) out[i] = g.normal();
   });
@@ -150,7 +144,7 @@ export function uniform(shape: Shape, low: number, high: number, options: Random
   if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
     throw new RangeError(`uniform: expected finite low ≤ high, got low ${formatValue(low)}, high ${formatValue(high)}`);
   }
-  const g = generatorOf(options, 'uniform');
+  const g = generatorOf('uniform', options.generator);
   return filled(shape, options, 'uniform', (out) => {
     for (let i = 0; i < out.length; i++) out[i] = g.uniform(low, high);
   });
@@ -159,7 +153,7 @@ export function uniform(shape: Shape, low: number, high: number, options: Random
 /** 1 with probability p, else 0, elementwise. */
 export function bernoulli(shape: Shape, p: number, options: RandomOptions = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli: p must be in [0, 1], got ${p}`);
-  const g = generatorOf(options, 'bernoulli');
+  const g = generatorOf('bernoulli', options.generator);
   return filled(shape, options, 'bernoulli', (out) => {
     for (let i = 0; i < out.length; i++) out[i] = g.bernoulli(p);
   });

@@ -4,7 +4,7 @@
  * works out to U(−1/√fanIn, 1/√fanIn), and the same bound for the bias.
  */
 import type { Tensor } from '../lib/tensor';
-import { type Generator, defaultGenerator } from '../lib/random/generator';
+import { type Generator, generatorOf } from '../lib/random/generator';
 import { formatShape } from '../lib/shape';
 
 /** Fan-in of a weight: in-features for [out, in], inC/groups·kH·kW for [out, in, kH, kW]. */
@@ -14,9 +14,10 @@ export function fanIn(weight: Tensor): number {
 }
 
 /** Fills `t` in place with U(low, high) and returns it. */
-export function uniform_(t: Tensor, low: number, high: number, generator: Generator = defaultGenerator): Tensor {
+export function uniform_(t: Tensor, low: number, high: number, generator: Generator | null = null): Tensor {
+  const g = generatorOf('uniform_', generator);
   const data = t.storage;
-  for (let i = 0; i < data.length; i++) data[i] = generator.uniform(low, high);
+  for (let i = 0; i < data.length; i++) data[i] = g.uniform(low, high);
   return t;
 }
 
@@ -24,8 +25,9 @@ export function uniform_(t: Tensor, low: number, high: number, generator: Genera
  * He initialisation, uniform: bound = gain·√(3 / fanIn) with gain = √(2 / (1 + a²)) for a
  * leaky-ReLU slope a (PyTorch's default for Linear/Conv2d is a = √5).
  */
-export function kaimingUniform_(t: Tensor, options: { a?: number; generator?: Generator } = {}): Tensor {
+export function kaimingUniform_(t: Tensor, options: { a?: number; generator?: Generator | null } = {}): Tensor {
+  const generator = generatorOf('kaimingUniform_', options.generator);
   const a = options.a ?? 0;
   const bound = Math.sqrt(2 / (1 + a * a)) * Math.sqrt(3 / fanIn(t));
-  return uniform_(t, -bound, bound, options.generator);
+  return uniform_(t, -bound, bound, generator);
 }

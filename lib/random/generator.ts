@@ -1,4 +1,5 @@
 import { checkInteger } from '../validate';
+import { formatValue } from '../shape';
 
 /**
  * Seeded randomness. One Generator type drives every mask in dropgrad, so a run is reproducible
@@ -171,4 +172,15 @@ export const defaultGenerator = new Generator(0);
 /** Seeds the default generator (PyTorch's `torch.manual_seed`). */
 export function manualSeed(seed: number): Generator {
   return defaultGenerator.manualSeed(seed);
+}
+
+/**
+ * The generator a `generator` option names, one rule for every function and layer: null and
+ * undefined mean the default generator (as PyTorch's generator=None); anything else that is not a
+ * Generator is refused here, before any draw, instead of failing mid-draw with an engine message.
+ */
+export function generatorOf(where: string, generator: Generator | null | undefined): Generator {
+  if (generator === null || generator === undefined) return defaultGenerator;
+  if (!(generator instanceof Generator)) throw new TypeError(`${where}: generator must be a Generator, got ${formatValue(generator)}`);
+  return generator;
 }

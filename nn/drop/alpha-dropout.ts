@@ -13,7 +13,7 @@
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
-import { defaultGenerator } from '../../lib/random/generator';
+import { generatorOf } from '../../lib/random/generator';
 import { formatShape, sameShape } from '../../lib/shape';
 import { checkProbability } from '../../lib/validate';
 import { type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';
@@ -25,7 +25,7 @@ const SATURATION = -SELU_SCALE * SELU_ALPHA; // α'
 /** The keep mask M (0/1) for x. */
 export function alphaDropoutMask(x: Tensor, p: number, options: DropOptions = {}): Tensor {
   checkProbability('alphaDropout', 'p', p);
-  const generator = options.generator ?? defaultGenerator;
+  const generator = generatorOf('alphaDropout', options.generator);
   const mask = allocate(x.dtype, x.numel);
   for (let i = 0; i < mask.length; i++) mask[i] = generator.random() < p ? 0 : 1;
   return Tensor.fromData(mask, x.shape);

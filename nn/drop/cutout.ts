@@ -14,7 +14,7 @@
 import { Tensor } from '../../lib/tensor';
 import { allocate } from '../../lib/dtype';
 import { formatShape } from '../../lib/shape';
-import { defaultGenerator } from '../../lib/random/generator';
+import { generatorOf } from '../../lib/random/generator';
 import { defineOp } from '../../lib/define-op';
 import { checkPositiveInteger } from '../../lib/validate';
 import { checkLayerOptions, type DropLayerOptions, type DropOptions, isTraining, type Noise, NoiseLayer } from './noise-layer';
@@ -58,7 +58,7 @@ export function fillRect(
 export function cutoutMask(x: Tensor, length: number, options: CutoutOptions = {}): Tensor {
   const { holes } = checkArguments('cutout', length, options);
   const { images, height, width, maskShape } = imageBatchShape('cutout', x);
-  const generator = options.generator ?? defaultGenerator;
+  const generator = generatorOf('cutout', options.generator);
   const mask = allocate(x.dtype, images * height * width).fill(1);
   const half = Math.floor(length / 2);
   for (let image = 0; image < images; image++) {

@@ -23,6 +23,7 @@ import { reshape, transpose } from '../../lib/ops/views';
 import { sum } from '../../lib/ops/reductions';
 import { formatShape, sameShape } from '../../lib/shape';
 import { checkProbability } from '../../lib/validate';
+import { generatorOf } from '../../lib/random/generator';
 import { Linear } from '../linear';
 import type { LayerOptions } from '../layer-options';
 import { checkLayerOptions, type DropLayerOptions } from './noise-layer';
@@ -75,7 +76,12 @@ export class DropConnectLinear extends Linear {
 
   override forward(x: Tensor): Tensor {
     if (!this.training || this.p === 0) return super.forward(x);
-    this.lastMask = bernoulliKeepMask(this.weight.shape, this.p, this.weight.dtype, this.dropOptions.generator);
+    this.lastMask = bernoulliKeepMask(
+      this.weight.shape,
+      this.p,
+      this.weight.dtype,
+      generatorOf('DropConnectLinear', this.dropOptions.generator),
+    );
     return dropConnectOp(x, this.weight, this.bias, this.lastMask);
   }
 

@@ -16,7 +16,7 @@
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
-import { defaultGenerator, type Generator } from '../../lib/random/generator';
+import { defaultGenerator, type Generator, generatorOf } from '../../lib/random/generator';
 import { checkProbability } from '../../lib/validate';
 import { type DropLayerOptions, type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
@@ -59,7 +59,7 @@ export function dropPathMask(x: Tensor, p: number, options: DropPathOptions = {}
   checkProbability('dropPath', 'p', p);
   const mode = checkDropPathMode('dropPath', options.mode ?? 'row');
   checkInput(x);
-  const generator = options.generator ?? defaultGenerator;
+  const generator = generatorOf('dropPath', options.generator);
   const scale = (options.scaleByKeep ?? true) ? (p === 1 ? 0 : 1 / (1 - p)) : 1;
   const shape = x.shape.map((d, i) => (i === 0 && mode === 'row' ? d : 1));
   const mask = allocate(x.dtype, mode === 'row' ? x.shape[0] : 1);

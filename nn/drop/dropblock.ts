@@ -21,7 +21,7 @@ import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
 import { formatShape, sizeOf } from '../../lib/shape';
-import { defaultGenerator } from '../../lib/random/generator';
+import { generatorOf } from '../../lib/random/generator';
 import { checkPositiveInteger, checkProbability } from '../../lib/validate';
 import { expandSeedsToBlocks } from '../../kernels/dropblock-mask';
 import { checkLayerOptions, type DropLayerOptions, type DropOptions, isTraining, type Noise, NoiseLayer } from './noise-layer';
@@ -61,7 +61,7 @@ export function dropBlockMask(x: Tensor, p: number, options: DropBlock2dOptions 
   const gamma = p === 1 ? 1 : Math.min(1, dropBlockGamma(p, blockSize, height, width));
   const shape = [options.batchwise ? 1 : n, options.sharedAcrossChannels ? 1 : c, height, width];
   const planes = shape[0] * shape[1];
-  const generator = options.generator ?? defaultGenerator;
+  const generator = generatorOf('dropBlock2d', options.generator);
 
   const seeds = new Uint8Array(sizeOf(shape));
   for (let plane = 0; plane < planes; plane++) {

@@ -11,7 +11,7 @@ import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { allocate, type DType } from '../../lib/dtype';
 import { type Shape, sizeOf } from '../../lib/shape';
-import { type Generator, defaultGenerator } from '../../lib/random/generator';
+import { defaultGenerator, type Generator, generatorOf } from '../../lib/random/generator';
 import { checkProbability } from '../../lib/validate';
 import { type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
@@ -25,7 +25,7 @@ export function bernoulliKeepMask(shape: Shape, p: number, dtype: DType, generat
 }
 
 export function dropoutMask(x: Tensor, p: number, options: DropOptions = {}): Tensor {
-  return bernoulliKeepMask(x.shape, checkProbability('dropout', 'p', p), x.dtype, options.generator);
+  return bernoulliKeepMask(x.shape, checkProbability('dropout', 'p', p), x.dtype, generatorOf('dropout', options.generator));
 }
 
 /** y = x ⊙ m for a drawn scaled mask m = M/(1 − p); dX = dY ⊙ m. */

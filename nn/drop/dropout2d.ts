@@ -15,6 +15,7 @@ import type { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { formatShape } from '../../lib/shape';
 import { checkProbability } from '../../lib/validate';
+import { generatorOf } from '../../lib/random/generator';
 import { warnOnce } from '../../lib/warn-once';
 import { type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';
 import { bernoulliKeepMask } from './dropout';
@@ -41,7 +42,7 @@ export function dropout2dMask(x: Tensor, p: number, options: DropOptions = {}): 
   checkProbability('dropout2d', 'p', p);
   checkInput(x);
   const channelShape = x.shape.map((d, i) => (i < 2 ? d : 1));
-  return bernoulliKeepMask(channelShape, p, x.dtype, options.generator);
+  return bernoulliKeepMask(channelShape, p, x.dtype, generatorOf('dropout2d', options.generator));
 }
 
 /** y = x ⊙ m for a drawn channel mask m = M/(1 − p) broadcast over the map; dX = dY ⊙ m. */

@@ -10,14 +10,14 @@
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
-import { defaultGenerator } from '../../lib/random/generator';
+import { generatorOf } from '../../lib/random/generator';
 import { checkProbability } from '../../lib/validate';
 import { type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 
 export function gaussianDropoutMask(x: Tensor, p: number, options: DropOptions = {}): Tensor {
   checkProbability('gaussianDropout', 'p', p, { allowOne: false });
-  const generator = options.generator ?? defaultGenerator;
+  const generator = generatorOf('gaussianDropout', options.generator);
   const std = Math.sqrt(p / (1 - p));
   const mask = allocate(x.dtype, x.numel);
   for (let i = 0; i < mask.length; i++) mask[i] = generator.normal(1, std);

@@ -10,13 +10,13 @@
 import type { Tensor } from '../../lib/tensor';
 import { Module } from '../module';
 import { checkProbability } from '../../lib/validate';
-import type { Generator } from '../../lib/random/generator';
+import { type Generator, generatorOf } from '../../lib/random/generator';
 
 export interface DropOptions {
   /** Apply the technique (default true); false is the identity, as in evaluation. */
   training?: boolean;
-  /** Where the mask's randomness comes from (default: the global generator, seeded by manualSeed). */
-  generator?: Generator;
+  /** Where the mask's randomness comes from (null or undefined: the global generator, seeded by manualSeed). */
+  generator?: Generator | null;
 }
 
 /**
@@ -26,14 +26,16 @@ export interface DropOptions {
  */
 export function isTraining(technique: string, options: DropOptions): boolean {
   checkObject(technique, options, ' such as { training: false }');
+  generatorOf(technique, options.generator);
   const training = options.training ?? true;
   if (typeof training !== 'boolean') throw new TypeError(`${technique}: options.training must be a boolean, got ${String(training)}`);
   return training;
 }
 
 /** A layer's options must be an object (checked before they are stored and read at forward time). */
-export function checkLayerOptions(layer: string, options: object): void {
+export function checkLayerOptions(layer: string, options: DropLayerOptions): void {
   checkObject(layer, options, '');
+  generatorOf(layer, options.generator);
 }
 
 function checkObject(where: string, options: object, example: string): void {

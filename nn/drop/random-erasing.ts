@@ -12,7 +12,7 @@ import { Tensor } from '../../lib/tensor';
 import { allocate } from '../../lib/dtype';
 import { defineOp } from '../../lib/define-op';
 import { mapBinary } from '../../lib/ops/elementwise';
-import { defaultGenerator, type Generator } from '../../lib/random/generator';
+import { type Generator, generatorOf } from '../../lib/random/generator';
 import { checkProbability } from '../../lib/validate';
 import { checkLayerOptions, type DropLayerOptions, type DropOptions, isTraining, type Noise, NoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
@@ -87,7 +87,7 @@ function sampleRect(
 export function randomErasingMasks(x: Tensor, p: number, options: RandomErasingOptions = {}): { keep: Tensor; fill: Tensor } {
   const { scale, ratio, value } = validate('randomErasing', p, options);
   const { images, height, width, maskShape } = imageBatchShape('randomErasing', x);
-  const g = options.generator ?? defaultGenerator;
+  const g = generatorOf('randomErasing', options.generator);
   const keep = allocate(x.dtype, images * height * width).fill(1);
   for (let image = 0; image < images; image++) {
     if (g.random() >= p) continue;

@@ -9,14 +9,14 @@
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
-import { defaultGenerator } from '../../lib/random/generator';
+import { generatorOf } from '../../lib/random/generator';
 import { checkLayerOptions, type DropLayerOptions, type DropOptions, isTraining, type Noise, NoiseLayer } from './noise-layer';
 import { checkNonNegative } from '../../lib/validate';
 import { multiplyByMask } from './mask-product';
 
 export function uoutMask(x: Tensor, beta: number, options: DropOptions = {}): Tensor {
   checkNonNegative('uout', 'beta', beta);
-  const generator = options.generator ?? defaultGenerator;
+  const generator = generatorOf('uout', options.generator);
   const mask = allocate(x.dtype, x.numel);
   for (let i = 0; i < mask.length; i++) mask[i] = 1 + generator.uniform(-beta, beta);
   return Tensor.fromData(mask, x.shape);

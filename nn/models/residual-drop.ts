@@ -11,7 +11,7 @@
 import type { Tensor } from '../../lib/tensor';
 import { add, mul } from '../../lib/ops/arithmetic';
 import { relu } from '../../lib/ops/activations';
-import { type Generator, defaultGenerator } from '../../lib/random/generator';
+import { type Generator, generatorOf } from '../../lib/random/generator';
 import { type DropPathMode, checkDropPathMode, dropPath, sampleSurvival } from '../drop/drop-path';
 import { checkProbability } from '../../lib/validate';
 
@@ -24,7 +24,7 @@ export interface StochasticDepthOptions {
   mode?: DropPathMode;
   /** 'inverted' (default: divide by p_l in training) or 'paper' (scale by p_l at test). */
   convention?: DepthConvention;
-  generator?: Generator;
+  generator?: Generator | null;
 }
 
 export class ResidualDrop {
@@ -42,7 +42,7 @@ export class ResidualDrop {
     if (this.convention !== 'inverted' && this.convention !== 'paper') {
       throw new RangeError(`stochastic depth: convention must be 'inverted' or 'paper', got ${JSON.stringify(this.convention)}`);
     }
-    this.generator = options.generator ?? defaultGenerator;
+    this.generator = generatorOf('stochastic depth', options.generator);
   }
 
   /** ReLU(branch-with-stochastic-depth + identity). `branch` is only called if it survives. */
