@@ -7,6 +7,7 @@ import { Tensor } from './tensor';
 import { noGrad } from './grad-mode';
 import { formatShape, sameShape } from './shape';
 import { type TypedArray, allocate, recycle, trackAllocations } from './dtype';
+import { checkOptions, optionKeys } from './validate';
 
 export interface GradFn {
   /** The op's name, for error messages and graph dumps. */
@@ -23,6 +24,7 @@ export interface BackwardOptions {
   /** Keep the saved tensors so backward can run through this graph again. */
   retainGraph?: boolean;
 }
+const backwardOptionKeys = optionKeys<BackwardOptions>({ retainGraph: true });
 
 /** Reverse topological order of the tensors reachable from `root` through gradFns. */
 function reverseTopologicalOrder(root: Tensor): Tensor[] {
@@ -139,6 +141,7 @@ function propagate(root: Tensor, seed: Tensor, retainGraph: boolean, receive: (t
 
 /** Computes gradients of `root` w.r.t. every leaf that requires grad, accumulating into `.grad`. */
 export function runBackward(root: Tensor, gradOutput?: Tensor, options: BackwardOptions = {}): void {
+  checkOptions('backward', options, backwardOptionKeys);
   const seed = seedGradient(root, gradOutput, 'backward');
   propagate(root, seed, options.retainGraph ?? false, (tensor, grad) => {
     if (tensor.isLeaf || tensor.retainsGrad) {
@@ -154,6 +157,7 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
  * torch.autograd.grad). An input the root does not depend on gets null.
  */
 export function grad(root: Tensor, inputs: readonly Tensor[], gradOutput?: Tensor, options: BackwardOptions = {}): Array<Tensor | null> {
+  checkOptions('grad', options, backwardOptionKeys);
   const seed = seedGradient(root, gradOutput, 'grad');
   const wanted = new Map<Tensor, Tensor | null>(inputs.map((t) => [t, null]));
   propagate(root, seed, options.retainGraph ?? false, (tensor, g) => {

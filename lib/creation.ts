@@ -1,6 +1,7 @@
 /** Functions that make new leaf tensors: from JS data, constants, ranges and random draws. */
 import { type DType, type TypedArray, allocate, dtypeOf, isDType } from './dtype';
 import { type Shape, checkShape, formatShape, formatValue, sizeOf } from './shape';
+import { checkOptions, optionKeys } from './validate';
 import { type NestedArray, Tensor } from './tensor';
 import { type Generator, generatorOf } from './random/generator';
 
@@ -8,16 +9,19 @@ export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
 }
+const tensorOptionKeys = optionKeys<TensorOptions>({ dtype: true, requiresGrad: true });
 
 export interface FromDataOptions extends TensorOptions {
   /** The shape of a flat typed array or number list (default: as given). */
   shape?: Shape;
 }
+const fromDataOptionKeys = optionKeys<FromDataOptions>({ dtype: true, requiresGrad: true, shape: true });
 
 export interface RandomOptions extends TensorOptions {
   /** Where the numbers come from (null or undefined: the default generator, seeded by manualSeed). */
   generator?: Generator | null;
 }
+const randomOptionKeys = optionKeys<RandomOptions>({ dtype: true, requiresGrad: true, generator: true });
 
 function checkDType(dtype: unknown, where: string): DType {
   if (!isDType(dtype)) throw new TypeError(`${where}: dtype must be 'float64' or 'float32', got ${JSON.stringify(dtype)}`);
@@ -62,6 +66,7 @@ function flatten(value: NestedArray, out: TypedArray, at = { i: 0 }): void {
  * typed array's own type.
  */
 export function tensor(data: NestedArray | TypedArray, options: FromDataOptions = {}): Tensor {
+  checkOptions('tensor', options, fromDataOptionKeys);
   const isTyped = data instanceof Float64Array || data instanceof Float32Array;
   const dtype = checkDType(options.dtype ?? (isTyped ? dtypeOf(data as TypedArray) : 'float64'), 'tensor');
   const wanted = options.shape === undefined ? undefined : checkShape(options.shape, 'tensor');
@@ -87,7 +92,8 @@ export function tensor(data: NestedArray | TypedArray, options: FromDataOptions 
   return Tensor.fromData(storage, shape, options.requiresGrad ?? false);
 }
 
-function filled(shape: Shape, options: TensorOptions, where: string, fill: (out: TypedArray) => void): Tensor {
+function filled(shape: Shape, options: TensorOptions, where: string, fill: (out: TypedArray) => void, keys = tensorOptionKeys): Tensor {
+  checkOptions(where, options, keys);
   const sizes = checkShape(shape, where);
   const out = allocate(checkDType(options.dtype ?? 'float64', where), sizeOf(sizes));
   fill(out);
@@ -123,20 +129,24 @@ export function eye(n: number, options: TensorOptions = {}): Tensor {
   });
 }
 
+/** A tensor of independent draws from the options' generator. */
+function drawn(shape: Shape, options: RandomOptions, where: string, draw: (g: Generator) => number): Tensor {
+  checkOptions(where, options, randomOptionKeys);
+  const g = generatorOf(where, options.generator);
+  const fill = (out: TypedArray): void => {
+    for (let i = 0; i < out.length; i++) out[i] = draw(g);
+  };
+  return filled(shape, options, where, fill, randomOptionKeys);
+}
+
 /** Uniform samples in [0, 1). */
 export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
-  const g = generatorOf('rand', options.generator);
-  return filled(shape, options, 'rand', (out) => {
-    for (let i = 0; i < out.length; i++) out[i] = g.random();
-  });
+  return drawn(shape, options, 'rand', (g) => g.random());
 }
 
 /** Standard normal samples. */
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
-  const g = generatorOf('randn', options.generator);
-  return filled(shape, options, 'randn', (out) => {
-    for (let i = 0; i < out.length; i++) out[i] = g.normal();
-  });
+  return drawn(shape, options, 'randn', (g) => g.normal());
 }
 
 /** Uniform samples in [low, high); low = high gives that value (PyTorch's uniform_ refuses low > high too). */
@@ -144,19 +154,13 @@ export function uniform(shape: Shape, low: number, high: number, options: Random
   if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
     throw new RangeError(`uniform: expected finite low ≤ high, got low ${formatValue(low)}, high ${formatValue(high)}`);
   }
-  const g = generatorOf('uniform', options.generator);
-  return filled(shape, options, 'uniform', (out) => {
-    for (let i = 0; i < out.length; i++) out[i] = g.uniform(low, high);
-  });
+  return drawn(shape, options, 'uniform', (g) => g.uniform(low, high));
 }
 
 /** 1 with probability p, else 0, elementwise. */
 export function bernoulli(shape: Shape, p: number, options: RandomOptions = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli: p must be in [0, 1], got ${p}`);
-  const g = generatorOf('bernoulli', options.generator);
-  return filled(shape, options, 'bernoulli', (out) => {
-    for (let i = 0; i < out.length; i++) out[i] = g.bernoulli(p);
-  });
+  return drawn(shape, options, 'bernoulli', (g) => g.bernoulli(p));
 }
 
 const like = (t: Tensor, options: TensorOptions): TensorOptions => ({ dtype: t.dtype, ...options });

@@ -50,9 +50,14 @@ export function optionKeys<Options extends object>(keys: Record<keyof Options & 
  * accepted one when it is a likely slip (weight_decay → weightDecay, paddng → padding): an
  * ignored misspelt option silently trains something other than what was asked.
  */
-export function checkOptions<Options extends object>(where: string, options: Options, keys: readonly string[]): Options {
+export function checkOptions<Options extends object>(
+  where: string,
+  options: Options,
+  keys: readonly string[],
+  expected = 'an object',
+): Options {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new TypeError(`${where}: options must be an object, got ${formatValue(options)}`);
+    throw new TypeError(`${where}: options must be ${expected}, got ${formatValue(options)}`);
   for (const key of Object.keys(options)) {
     if (keys.includes(key)) continue;
     const suggestion = closestKey(key, keys);

@@ -14,7 +14,7 @@ import { formatShape } from '../lib/shape';
 import { full, zeros } from '../lib/creation';
 import { Module } from './module';
 import { Parameter } from './parameter';
-import { checkBoolean, checkPositiveInteger } from '../lib/validate';
+import { checkBoolean, checkOptions, checkPositiveInteger, optionKeys } from '../lib/validate';
 import { type DType, checkDType } from '../lib/dtype';
 
 export interface BatchNormOptions {
@@ -28,6 +28,7 @@ export interface BatchNormOptions {
   trackRunningStats?: boolean;
   dtype?: DType;
 }
+const batchNormOptionKeys = optionKeys<BatchNormOptions>({ eps: true, momentum: true, affine: true, trackRunningStats: true, dtype: true });
 
 abstract class BatchNorm extends Module {
   weight: Parameter | null;
@@ -49,6 +50,7 @@ abstract class BatchNorm extends Module {
     super();
     const where = new.target.name;
     checkPositiveInteger(where, 'numFeatures', numFeatures);
+    checkOptions(where, options, batchNormOptionKeys);
     this.eps = checkEps(options.eps ?? 1e-5, where);
     this.momentum = checkMomentum(options.momentum === undefined ? 0.1 : options.momentum, where);
     this.trackRunningStats = checkBoolean(where, 'trackRunningStats', options.trackRunningStats ?? true);

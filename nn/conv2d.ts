@@ -6,13 +6,22 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { empty } from './empty';
 import { fanIn, kaimingUniform_, uniform_ } from './init';
-import { checkBoolean, checkPositiveInteger } from '../lib/validate';
+import { checkBoolean, checkPositiveInteger, optionKeys } from '../lib/validate';
 import { type LayerOptions, layerOptions } from './layer-options';
 
 export interface Conv2dLayerOptions extends Conv2dOptions, LayerOptions {
   /** Learn an additive bias per output channel (default true). */
   bias?: boolean;
 }
+const conv2dLayerOptionKeys = optionKeys<Conv2dLayerOptions>({
+  stride: true,
+  padding: true,
+  dilation: true,
+  groups: true,
+  dtype: true,
+  generator: true,
+  bias: true,
+});
 
 export class Conv2d extends Module {
   weight: Parameter;
@@ -27,6 +36,7 @@ export class Conv2d extends Module {
     options: Conv2dLayerOptions = {},
   ) {
     super();
+    const { dtype, generator } = layerOptions('Conv2d', options, conv2dLayerOptionKeys);
     const { stride, padding, dilation, groups = 1 } = options;
     checkPositiveInteger('Conv2d', 'inChannels', inChannels);
     checkPositiveInteger('Conv2d', 'outChannels', outChannels);
@@ -37,7 +47,6 @@ export class Conv2d extends Module {
     }
     const bias = checkBoolean('Conv2d', 'bias', options.bias ?? true);
     this.conv = { stride, padding, dilation, groups };
-    const { dtype, generator } = layerOptions('Conv2d', options);
     const weight = empty([outChannels, inChannels / groups, ...this.kernelSize], dtype);
     this.weight = new Parameter(kaimingUniform_(weight, { a: Math.sqrt(5), generator }));
     const bound = 1 / Math.sqrt(fanIn(weight));

@@ -6,6 +6,7 @@
 import type { Tensor } from '../lib/tensor';
 import { type Generator, generatorOf } from '../lib/random/generator';
 import { formatShape } from '../lib/shape';
+import { checkOptions, optionKeys } from '../lib/validate';
 
 /** Fan-in of a weight: in-features for [out, in], inC/groups·kH·kW for [out, in, kH, kW]. */
 export function fanIn(weight: Tensor): number {
@@ -25,7 +26,15 @@ export function uniform_(t: Tensor, low: number, high: number, generator: Genera
  * He initialisation, uniform: bound = gain·√(3 / fanIn) with gain = √(2 / (1 + a²)) for a
  * leaky-ReLU slope a (PyTorch's default for Linear/Conv2d is a = √5).
  */
-export function kaimingUniform_(t: Tensor, options: { a?: number; generator?: Generator | null } = {}): Tensor {
+export interface KaimingOptions {
+  /** The negative slope of the leaky ReLU that follows (default 0: ReLU). */
+  a?: number;
+  generator?: Generator | null;
+}
+const kaimingOptionKeys = optionKeys<KaimingOptions>({ a: true, generator: true });
+
+export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  checkOptions('kaimingUniform_', options, kaimingOptionKeys);
   const generator = generatorOf('kaimingUniform_', options.generator);
   const a = options.a ?? 0;
   const bound = Math.sqrt(2 / (1 + a * a)) * Math.sqrt(3 / fanIn(t));

@@ -5,8 +5,14 @@ import { linear } from '../lib/ops/linear';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { kaimingUniform_, uniform_ } from './init';
-import { checkBoolean, checkPositiveInteger } from '../lib/validate';
+import { checkBoolean, checkPositiveInteger, optionKeys } from '../lib/validate';
 import { type LayerOptions, layerOptions } from './layer-options';
+
+export interface LinearOptions extends LayerOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+}
+const linearOptionKeys = optionKeys<LinearOptions>({ dtype: true, generator: true, bias: true });
 
 export class Linear extends Module {
   weight: Parameter;
@@ -15,12 +21,12 @@ export class Linear extends Module {
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
-    options: LayerOptions & { bias?: boolean } = {},
+    options: LinearOptions = {},
   ) {
     super();
     checkPositiveInteger('Linear', 'inFeatures', inFeatures);
     checkPositiveInteger('Linear', 'outFeatures', outFeatures);
-    const { dtype, generator } = layerOptions('Linear', options);
+    const { dtype, generator } = layerOptions('Linear', options, linearOptionKeys);
     const bias = checkBoolean('Linear', 'bias', options.bias ?? true);
     this.weight = new Parameter(kaimingUniform_(empty([outFeatures, inFeatures], dtype), { a: Math.sqrt(5), generator }));
     const bound = 1 / Math.sqrt(inFeatures);

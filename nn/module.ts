@@ -12,7 +12,7 @@ import { Tensor } from '../lib/tensor';
 import { Parameter } from './parameter';
 import { formatShape, formatValue, sameShape } from '../lib/shape';
 import { noGrad } from '../lib/grad-mode';
-import { checkBoolean } from '../lib/validate';
+import { checkBoolean, checkOptions, optionKeys } from '../lib/validate';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -20,6 +20,7 @@ export interface LoadStateDictOptions {
   /** Refuse missing or unexpected keys (default true). Shapes must always match. */
   strict?: boolean;
 }
+const loadStateDictOptionKeys = optionKeys<LoadStateDictOptions>({ strict: true });
 
 export interface LoadStateDictResult {
   missingKeys: string[];
@@ -144,6 +145,7 @@ export abstract class Module {
    * first (keys with `strict`, shapes always), so a refused dict leaves the module untouched.
    */
   loadStateDict(state: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    checkOptions('loadStateDict', options, loadStateDictOptionKeys);
     const strict = options.strict ?? true;
     if (typeof state !== 'object' || state === null) {
       throw new TypeError(`loadStateDict: state must be an object of named Tensors, got ${formatValue(state)}`);

@@ -8,6 +8,8 @@ import {
   adaptiveOutputSize,
   avgPool2d,
   maxPool2d,
+  avgPool2dOptionKeys,
+  maxPool2dOptionKeys,
   poolWindow,
 } from '../lib/ops/pool2d';
 import { Module } from './module';
@@ -21,7 +23,7 @@ export class MaxPool2d extends Module {
     readonly options: MaxPool2dOptions = {},
   ) {
     super();
-    poolWindow('MaxPool2d', kernelSize, options); // the op's checks, now rather than at the first forward
+    poolWindow('MaxPool2d', kernelSize, options, maxPool2dOptionKeys); // the op's checks, now rather than at the first forward
   }
 
   override forward(x: Tensor): Tensor {
@@ -39,7 +41,7 @@ export class AvgPool2d extends Module {
     readonly options: AvgPool2dOptions = {},
   ) {
     super();
-    poolWindow('AvgPool2d', kernelSize, options);
+    poolWindow('AvgPool2d', kernelSize, options, avgPool2dOptionKeys);
   }
 
   override forward(x: Tensor): Tensor {

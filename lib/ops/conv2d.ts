@@ -20,8 +20,11 @@ import { type DType, type TypedArray, allocate, dtypeOf } from '../dtype';
 import { checkShape, sizeOf } from '../shape';
 import { type Conv2dGeometry, type Conv2dOptions, conv2dGeometry, conv2dKernels, outputShape } from '../../kernels/conv2d';
 import { reusingOperands } from '../../kernels/operand-reuse';
+import { checkOptions, optionKeys } from '../validate';
 
 export type { Conv2dOptions } from '../../kernels/conv2d';
+/** Conv2dOptions' keys (the type lives with the geometry in kernels/; the compiler keeps them in step). */
+export const conv2dOptionKeys = optionKeys<Conv2dOptions>({ stride: true, padding: true, dilation: true, groups: true });
 
 /** `data` in `dtype`: the array itself when it already is, else a converted copy. */
 function inDType(data: TypedArray, dtype: DType): TypedArray {
@@ -57,6 +60,7 @@ interface Saved {
 export const conv2d = defineOp({
   name: 'conv2d',
   forward: (x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}) => {
+    checkOptions('conv2d', options, conv2dOptionKeys);
     const geo = conv2dGeometry(x.shape, weight.shape, bias ? bias.shape : null, options);
     const dtype = x.dtype;
     const xData = x.contiguousData();

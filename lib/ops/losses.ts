@@ -14,7 +14,7 @@ import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { type DType, type TypedArray, allocate } from '../dtype';
 import { formatShape, sameShape } from '../shape';
-import { checkInteger } from '../validate';
+import { checkInteger, checkOptions, optionKeys } from '../validate';
 import { type Lanes, forEachLane, lanesAlong, logSoftmaxInto } from './softmax';
 import { fromFloat64 } from './reductions';
 
@@ -52,6 +52,7 @@ export interface CrossEntropyOptions {
   /** Per-class rescaling, shape [C]. It is a constant: no gradient flows into it. */
   weight?: Tensor;
 }
+const crossEntropyOptionKeys = optionKeys<CrossEntropyOptions>({ reduction: true, labelSmoothing: true, ignoreIndex: true, weight: true });
 
 interface TargetSpec {
   lanes: Lanes;
@@ -108,6 +109,7 @@ function indexTargets(
 export const crossEntropy = defineOp({
   name: 'crossEntropy',
   forward: (logits: Tensor, targets: Tensor, options: CrossEntropyOptions = {}) => {
+    checkOptions('crossEntropy', options, crossEntropyOptionKeys);
     const { reduction = 'mean', labelSmoothing = 0, ignoreIndex = -100, weight } = options;
     checkReduction(reduction, 'crossEntropy');
     if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
@@ -205,11 +207,13 @@ export const crossEntropy = defineOp({
 export interface MseLossOptions {
   reduction?: Reduction;
 }
+const mseLossOptionKeys = optionKeys<MseLossOptions>({ reduction: true });
 
 /** loss = (x − t)², reduced;  dloss/dx = 2(x − t), dloss/dt = −2(x − t) (times 1/n for 'mean'). */
 export const mseLoss = defineOp({
   name: 'mseLoss',
   forward: (input: Tensor, target: Tensor, options: MseLossOptions = {}) => {
+    checkOptions('mseLoss', options, mseLossOptionKeys);
     const { reduction = 'mean' } = options;
     checkReduction(reduction, 'mseLoss');
     if (!sameShape(input.shape, target.shape)) {

@@ -10,6 +10,7 @@ import type { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { checkShape, formatShape } from '../shape';
 import { gatherByOffsets, offsetsFromDimMaps, scatterBackward } from './gather-scatter';
+import { checkOptions, optionKeys } from '../validate';
 
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 
@@ -19,6 +20,7 @@ export interface PadOptions {
   /** The fill of 'constant' mode (default 0). */
   value?: number;
 }
+const padOptionKeys = optionKeys<PadOptions>({ mode: true, value: true });
 
 /** For each mode, the input index an out-of-range index i reads (−1: the constant), for a dim of size n. */
 const sourceIndex: Record<PadMode, (i: number, n: number) => number> = {
@@ -66,6 +68,7 @@ function checkPadding(x: Tensor, padding: readonly number[], mode: PadMode): voi
 export const pad = defineOp({
   name: 'pad',
   forward: (x: Tensor, padding: readonly number[], options: PadOptions = {}) => {
+    checkOptions('pad', options, padOptionKeys);
     const { mode = 'constant', value = 0 } = options;
     checkPadding(x, padding, mode);
     const sourceShape = x.shape;

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { type DType, allocate } from '../dtype';
 import { checkShape, formatShape, formatValue, sizeOf } from '../shape';
-import { checkBoolean } from '../validate';
+import { checkBoolean, checkOptions, optionKeys } from '../validate';
 import {
   type AvgPool2dGeometry,
   type MaxPool2dGeometry,
@@ -33,6 +33,7 @@ export interface MaxPool2dOptions {
   /** Use ceil instead of floor for the output size (a last, partial window). Default false. */
   ceilMode?: boolean;
 }
+export const maxPool2dOptionKeys = optionKeys<MaxPool2dOptions>({ stride: true, padding: true, dilation: true, ceilMode: true });
 
 export interface AvgPool2dOptions {
   /** Default: the kernel size. */
@@ -45,6 +46,13 @@ export interface AvgPool2dOptions {
   /** Divide every window's sum by this instead. */
   divisorOverride?: number;
 }
+export const avgPool2dOptionKeys = optionKeys<AvgPool2dOptions>({
+  stride: true,
+  padding: true,
+  ceilMode: true,
+  countIncludePad: true,
+  divisorOverride: true,
+});
 
 interface PlaneLayout {
   planes: number;
@@ -100,7 +108,13 @@ interface PoolWindow {
  * Checks every option of max and average pooling (PyTorch's rules and messages) and resolves the
  * window. It needs no tensor, so nn.MaxPool2d and nn.AvgPool2d run it at construction.
  */
-export function poolWindow(op: string, kernelSize: IntPair, options: MaxPool2dOptions & AvgPool2dOptions = {}): PoolWindow {
+export function poolWindow(
+  op: string,
+  kernelSize: IntPair,
+  options: MaxPool2dOptions & AvgPool2dOptions,
+  keys: readonly string[],
+): PoolWindow {
+  checkOptions(op, options, keys);
   const kernel = pairOf(kernelSize, 'kernelSize', op, 1);
   const stride = pairOf(options.stride ?? kernel, 'stride', op, 1);
   const padding = pairOf(options.padding ?? 0, 'padding', op, 0);
@@ -124,8 +138,14 @@ interface WindowParams extends PoolWindow {
 }
 
 /** Checks the options and sizes the output. */
-function windowParams(layout: PlaneLayout, op: string, kernelSize: IntPair, options: MaxPool2dOptions & AvgPool2dOptions): WindowParams {
-  const window = poolWindow(op, kernelSize, options);
+function windowParams(
+  layout: PlaneLayout,
+  op: string,
+  kernelSize: IntPair,
+  options: MaxPool2dOptions & AvgPool2dOptions,
+  keys: readonly string[],
+): WindowParams {
+  const window = poolWindow(op, kernelSize, options, keys);
   const { kernel, stride, padding, dilation, ceilMode } = window;
   const out: [number, number] = [
     pooledSize(layout.inH, kernel[0], stride[0], padding[0], dilation[0], ceilMode),
@@ -146,7 +166,7 @@ export const maxPool2d = defineOp({
   name: 'maxPool2d',
   forward: (x: Tensor, kernelSize: IntPair, options: MaxPool2dOptions = {}) => {
     const layout = planeLayout(x, 'maxPool2d', 'batch');
-    const { kernel, stride, padding, dilation, out } = windowParams(layout, 'maxPool2d', kernelSize, options);
+    const { kernel, stride, padding, dilation, out } = windowParams(layout, 'maxPool2d', kernelSize, options, maxPool2dOptionKeys);
     const geometry: MaxPool2dGeometry = {
       planes: layout.planes,
       inH: layout.inH,
@@ -204,7 +224,7 @@ export const avgPool2d = defineOp({
   name: 'avgPool2d',
   forward: (x: Tensor, kernelSize: IntPair, options: AvgPool2dOptions = {}) => {
     const layout = planeLayout(x, 'avgPool2d', 'batch');
-    const { kernel, stride, padding, out } = windowParams(layout, 'avgPool2d', kernelSize, options);
+    const { kernel, stride, padding, out } = windowParams(layout, 'avgPool2d', kernelSize, options, avgPool2dOptionKeys);
     const countIncludePad = options.countIncludePad ?? true;
     const rows = avgPoolWindows(layout.inH, out[0], kernel[0], stride[0], padding[0], countIncludePad);
     const cols = avgPoolWindows(layout.inW, out[1], kernel[1], stride[1], padding[1], countIncludePad);

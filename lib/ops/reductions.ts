@@ -14,6 +14,7 @@ import { defineOp } from '../define-op';
 import { type DType, type TypedArray, allocate } from '../dtype';
 import { type Shape, formatShape, normalizeDims, sizeOf } from '../shape';
 import { forEachBroadcast } from './elementwise';
+import { checkOptions, optionKeys } from '../validate';
 
 export type Dims = number | readonly number[];
 
@@ -136,6 +137,7 @@ export interface VarOptions {
   correction?: number;
   keepdim?: boolean;
 }
+const varOptionKeys = optionKeys<VarOptions>({ correction: true, keepdim: true });
 
 /**
  * y = Σ (x − μ)² / (n − c) over dims;  dy/dx = 2(x − μ)/(n − c). The Σ(x − μ) terms from μ's own
@@ -144,6 +146,7 @@ export interface VarOptions {
 export const variance = defineOp({
   name: 'var',
   forward: (x: Tensor, dim?: Dims, options: VarOptions = {}) => {
+    checkOptions('var', options, varOptionKeys);
     const { correction = 1, keepdim = false } = options;
     if (!Number.isFinite(correction)) throw new RangeError(`var: correction must be a finite number, got ${correction}`);
     const plan = planReduction(x.shape, dim, keepdim, 'var');

@@ -6,6 +6,7 @@ import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { mapBinary, mapUnary } from './elementwise';
 import { formatValue } from '../shape';
+import { checkOptions, optionKeys } from '../validate';
 
 /** y = exp(x);  dy/dx = y. */
 export const exp = defineOp({
@@ -45,6 +46,7 @@ export interface ClampBounds {
   min?: number;
   max?: number;
 }
+const clampBoundKeys = optionKeys<ClampBounds>({ min: true, max: true });
 
 /**
  * y = min(max(x, lo), hi);  dy/dx = 1 where lo ≤ x ≤ hi, else 0. The boundary counts as inside,
@@ -53,6 +55,7 @@ export interface ClampBounds {
 export const clamp = defineOp({
   name: 'clamp',
   forward: (x: Tensor, bounds: ClampBounds) => {
+    checkOptions('clamp', bounds, clampBoundKeys, 'an object { min, max }');
     const { min = -Infinity, max = Infinity } = bounds;
     if (bounds.min === undefined && bounds.max === undefined) {
       throw new TypeError('clamp: at least one of bounds.min and bounds.max must be given');

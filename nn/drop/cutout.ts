@@ -16,7 +16,7 @@ import { allocate } from '../../lib/dtype';
 import { formatShape } from '../../lib/shape';
 import { generatorOf } from '../../lib/random/generator';
 import { defineOp } from '../../lib/define-op';
-import { checkPositiveInteger } from '../../lib/validate';
+import { checkPositiveInteger, optionKeys } from '../../lib/validate';
 import { checkLayerOptions, type DropLayerOptions, type DropOptions, isTraining, type Noise, NoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 
@@ -24,6 +24,7 @@ export interface CutoutOptions extends DropOptions {
   /** Squares per image (default 1). */
   holes?: number;
 }
+const cutoutOptionKeys = optionKeys<CutoutOptions>({ training: true, generator: true, holes: true });
 
 function checkArguments(where: string, length: number, options: CutoutOptions): { length: number; holes: number } {
   return { length: checkPositiveInteger(where, 'length', length), holes: checkPositiveInteger(where, 'holes', options.holes ?? 1) };
@@ -84,7 +85,7 @@ function applyCutout(x: Tensor, length: number, options: CutoutOptions): Noise {
 }
 
 export function cutout(x: Tensor, length = 16, options: CutoutOptions = {}): Tensor {
-  const training = isTraining('cutout', options);
+  const training = isTraining('cutout', options, cutoutOptionKeys);
   checkArguments('cutout', length, options);
   imageBatchShape('cutout', x);
   return training ? applyCutout(x, length, options).output : x;
@@ -97,7 +98,7 @@ export class Cutout extends NoiseLayer {
     readonly options: DropLayerOptions<CutoutOptions> = {},
   ) {
     super();
-    checkLayerOptions('Cutout', options);
+    checkLayerOptions('Cutout', options, cutoutOptionKeys);
     checkArguments('Cutout', length, options);
   }
 

@@ -22,7 +22,7 @@ import { matmul } from '../../lib/ops/matmul';
 import { reshape, transpose } from '../../lib/ops/views';
 import { sum } from '../../lib/ops/reductions';
 import { formatShape, sameShape } from '../../lib/shape';
-import { checkProbability } from '../../lib/validate';
+import { checkProbability, optionKeys } from '../../lib/validate';
 import { generatorOf } from '../../lib/random/generator';
 import { Linear } from '../linear';
 import type { LayerOptions } from '../layer-options';
@@ -58,6 +58,7 @@ export interface DropConnectLinearOptions extends DropLayerOptions, LayerOptions
   /** Learn an additive bias (default true). */
   bias?: boolean;
 }
+const dropConnectLinearOptionKeys = optionKeys<DropConnectLinearOptions>({ generator: true, dtype: true, bias: true });
 
 export class DropConnectLinear extends Linear {
   /** The scaled weight mask M/(1 − p) of the last training forward. */
@@ -69,7 +70,7 @@ export class DropConnectLinear extends Linear {
     readonly p = 0.5,
     readonly dropOptions: DropConnectLinearOptions = {},
   ) {
-    checkLayerOptions('DropConnectLinear', dropOptions);
+    checkLayerOptions('DropConnectLinear', dropOptions, dropConnectLinearOptionKeys);
     super(inFeatures, outFeatures, dropOptions);
     checkProbability('DropConnectLinear', 'p', p);
   }

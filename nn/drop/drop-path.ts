@@ -17,7 +17,7 @@ import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
 import { defaultGenerator, type Generator, generatorOf } from '../../lib/random/generator';
-import { checkProbability } from '../../lib/validate';
+import { checkProbability, optionKeys } from '../../lib/validate';
 import { type DropLayerOptions, type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 
@@ -29,6 +29,7 @@ export interface DropPathOptions extends DropOptions {
   /** Divide kept branches by the survival probability 1 − p (default true). */
   scaleByKeep?: boolean;
 }
+const dropPathOptionKeys = optionKeys<DropPathOptions>({ training: true, generator: true, mode: true, scaleByKeep: true });
 
 /** Survival probability of block l of L under the paper's linear decay: p_l = 1 − (l/L)(1 − p_L). */
 export function linearSurvival(l: number, L: number, pL: number): number {
@@ -80,7 +81,7 @@ function applyDropPath(x: Tensor, p: number, options: DropPathOptions): Noise {
 }
 
 export function dropPath(x: Tensor, p = 0.1, options: DropPathOptions = {}): Tensor {
-  const training = isTraining('dropPath', options);
+  const training = isTraining('dropPath', options, dropPathOptionKeys);
   checkProbability('dropPath', 'p', p);
   checkDropPathMode('dropPath', options.mode ?? 'row');
   checkInput(x);
@@ -89,6 +90,8 @@ export function dropPath(x: Tensor, p = 0.1, options: DropPathOptions = {}): Ten
 
 /** Layer form of dropPath (also exported as StochasticDepth). */
 export class DropPath extends RateNoiseLayer {
+  static override functionalOptionKeys = dropPathOptionKeys;
+
   constructor(
     p = 0.1,
     override readonly options: DropLayerOptions<DropPathOptions> = {},

@@ -5,7 +5,7 @@
  * p = 1 − keep_prob. Call step() once per training step (or epoch, matching `steps`).
  */
 import { DropBlock2d } from './dropblock';
-import { checkPositiveInteger, checkProbability } from '../../lib/validate';
+import { checkOptions, checkPositiveInteger, checkProbability, optionKeys } from '../../lib/validate';
 
 export interface DropBlockScheduleOptions {
   /** keep_prob at the end of the schedule (the paper: 0.9). */
@@ -15,6 +15,7 @@ export interface DropBlockScheduleOptions {
   /** keep_prob at the start (default 1: no dropping). */
   startKeepProb?: number;
 }
+const dropBlockScheduleOptionKeys = optionKeys<DropBlockScheduleOptions>({ targetKeepProb: true, steps: true, startKeepProb: true });
 
 /** The layers to schedule: each must have DropBlock2d's p (another layer's p would be moved silently). */
 function checkLayers(layers: DropBlock2d | readonly DropBlock2d[]): readonly DropBlock2d[] {
@@ -41,11 +42,7 @@ export class DropBlockScheduler {
 
   constructor(layers: DropBlock2d | readonly DropBlock2d[], options: DropBlockScheduleOptions) {
     this.layers = checkLayers(layers);
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(
-        `DropBlockScheduler: options must be an object such as { targetKeepProb: 0.9, steps: 1000 }, got ${String(options)}`,
-      );
-    }
+    checkOptions('DropBlockScheduler', options, dropBlockScheduleOptionKeys, 'an object such as { targetKeepProb: 0.9, steps: 1000 }');
     this.start = checkProbability('DropBlockScheduler', 'startKeepProb', options.startKeepProb ?? 1);
     this.target = checkProbability('DropBlockScheduler', 'targetKeepProb', options.targetKeepProb);
     this.steps = checkPositiveInteger('DropBlockScheduler', 'steps', options.steps);

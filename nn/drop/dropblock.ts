@@ -22,7 +22,7 @@ import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
 import { formatShape, sizeOf } from '../../lib/shape';
 import { generatorOf } from '../../lib/random/generator';
-import { checkPositiveInteger, checkProbability } from '../../lib/validate';
+import { checkPositiveInteger, checkProbability, optionKeys } from '../../lib/validate';
 import { expandSeedsToBlocks } from '../../kernels/dropblock-mask';
 import { checkLayerOptions, type DropLayerOptions, type DropOptions, isTraining, type Noise, NoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
@@ -35,6 +35,13 @@ export interface DropBlock2dOptions extends DropOptions {
   /** The same mask(s) for every sample of the batch instead of new ones per sample (default false). */
   batchwise?: boolean;
 }
+const dropBlock2dOptionKeys = optionKeys<DropBlock2dOptions>({
+  training: true,
+  generator: true,
+  blockSize: true,
+  sharedAcrossChannels: true,
+  batchwise: true,
+});
 
 function checkBlockSize(where: string, options: DropBlock2dOptions): number {
   return checkPositiveInteger(where, 'blockSize', options.blockSize ?? 7);
@@ -94,7 +101,7 @@ function applyDropBlock2d(x: Tensor, p: number, options: DropBlock2dOptions): No
 }
 
 export function dropBlock2d(x: Tensor, p = 0.1, options: DropBlock2dOptions = {}): Tensor {
-  const training = isTraining('dropBlock2d', options);
+  const training = isTraining('dropBlock2d', options, dropBlock2dOptionKeys);
   checkProbability('dropBlock2d', 'p', p);
   checkBlockSize('dropBlock2d', options);
   checkInput(x);
@@ -110,7 +117,7 @@ export class DropBlock2d extends NoiseLayer {
     readonly options: DropLayerOptions<DropBlock2dOptions> = {},
   ) {
     super();
-    checkLayerOptions('DropBlock2d', options);
+    checkLayerOptions('DropBlock2d', options, dropBlock2dOptionKeys);
     this.dropProbability = checkProbability('DropBlock2d', 'p', p);
     this.blockSize = checkBlockSize('DropBlock2d', options);
   }
@@ -139,4 +146,14 @@ export class DropBlock2d extends NoiseLayer {
   protected override describe(): string {
     return `p=${this.p}, blockSize=${this.blockSize}${this.options.sharedAcrossChannels ? ', sharedAcrossChannels' : ''}`;
   }
+}
+
+/**
+ * A DropBlock2d from settings that carry p beside the layer's options, as the models' regularizer
+ * settings do ({ p, blockSize, … }, and the caller's own keys such as resnet's stages): p goes to
+ * the constructor and only the layer's own options to it, so they pass its unknown-key check.
+ */
+export function dropBlock2dLayer(settings: DropLayerOptions<DropBlock2dOptions> & { p: number }): DropBlock2d {
+  const { blockSize, sharedAcrossChannels, batchwise, generator } = settings;
+  return new DropBlock2d(settings.p, { blockSize, sharedAcrossChannels, batchwise, generator });
 }

@@ -9,7 +9,7 @@
  */
 import type { Tensor } from '../../lib/tensor';
 import { Module } from '../module';
-import { checkProbability } from '../../lib/validate';
+import { checkOptions, checkProbability, optionKeys } from '../../lib/validate';
 import { type Generator, generatorOf } from '../../lib/random/generator';
 
 export interface DropOptions {
@@ -18,29 +18,32 @@ export interface DropOptions {
   /** Where the mask's randomness comes from (null or undefined: the global generator, seeded by manualSeed). */
   generator?: Generator | null;
 }
+export const dropOptionKeys = optionKeys<DropOptions>({ training: true, generator: true });
 
 /**
- * Whether a functional form applies its technique: options.training, default true. Checks that
- * options is an object, so a caller of the old positional `dropout(x, p, false)` gets an error
- * rather than a silently applied mask.
+ * Whether a functional form applies its technique: options.training, default true. Checks the
+ * options first: an object (so a caller of the old positional `dropout(x, p, false)` gets an error
+ * rather than a silently applied mask) of the technique's `keys`, with a valid generator.
  */
-export function isTraining(technique: string, options: DropOptions): boolean {
-  checkObject(technique, options, ' such as { training: false }');
+export function isTraining(technique: string, options: DropOptions, keys: readonly string[] = dropOptionKeys): boolean {
+  checkOptions(technique, options, keys, 'an object such as { training: false }');
   generatorOf(technique, options.generator);
   const training = options.training ?? true;
   if (typeof training !== 'boolean') throw new TypeError(`${technique}: options.training must be a boolean, got ${String(training)}`);
   return training;
 }
 
-/** A layer's options must be an object (checked before they are stored and read at forward time). */
-export function checkLayerOptions(layer: string, options: DropLayerOptions): void {
-  checkObject(layer, options, '');
+/**
+ * A layer's options, checked before they are stored and read at forward time: its functional
+ * form's keys without `training` (the module's mode decides), and a valid generator.
+ */
+export function checkLayerOptions(layer: string, options: DropLayerOptions, functionalKeys: readonly string[] = dropOptionKeys): void {
+  checkOptions(
+    layer,
+    options,
+    functionalKeys.filter((key) => key !== 'training'),
+  );
   generatorOf(layer, options.generator);
-}
-
-function checkObject(where: string, options: object, example: string): void {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError(`${where}: options must be an object${example}, got ${String(options)}`);
 }
 
 /** A layer's options: its functional form's, without `training` (the module's mode decides). */
@@ -85,11 +88,14 @@ export abstract class RateNoiseLayer extends NoiseLayer {
   ) {
     super();
     checkProbability(new.target.name, 'p', p, { allowOne: new.target.allowsCertainDrop });
-    checkLayerOptions(new.target.name, options);
+    checkLayerOptions(new.target.name, options, new.target.functionalOptionKeys);
   }
 
   /** Whether p = 1 is meaningful (it is for Bernoulli masks; not for Gaussian noise). */
   static allowsCertainDrop = true;
+
+  /** The option keys of the layer's functional form (a technique with more options overrides this). */
+  static functionalOptionKeys: readonly string[] = dropOptionKeys;
 
   protected isIdentity(): boolean {
     return this.p === 0;

@@ -13,7 +13,7 @@ import { allocate } from '../../lib/dtype';
 import { defineOp } from '../../lib/define-op';
 import { mapBinary } from '../../lib/ops/elementwise';
 import { type Generator, generatorOf } from '../../lib/random/generator';
-import { checkProbability } from '../../lib/validate';
+import { checkProbability, optionKeys } from '../../lib/validate';
 import { checkLayerOptions, type DropLayerOptions, type DropOptions, isTraining, type Noise, NoiseLayer } from './noise-layer';
 import { multiplyByMask } from './mask-product';
 import { fillRect, imageBatchShape } from './cutout';
@@ -26,6 +26,13 @@ export interface RandomErasingOptions extends DropOptions {
   /** Fill value: a number (default 0) or 'random' for N(0, 1) noise per element. */
   value?: number | 'random';
 }
+const randomErasingOptionKeys = optionKeys<RandomErasingOptions>({
+  training: true,
+  generator: true,
+  scale: true,
+  ratio: true,
+  value: true,
+});
 
 interface Rect {
   top: number;
@@ -120,7 +127,7 @@ function applyRandomErasing(x: Tensor, p: number, options: RandomErasingOptions)
 }
 
 export function randomErasing(x: Tensor, p = 0.5, options: RandomErasingOptions = {}): Tensor {
-  const training = isTraining('randomErasing', options);
+  const training = isTraining('randomErasing', options, randomErasingOptionKeys);
   validate('randomErasing', p, options);
   imageBatchShape('randomErasing', x);
   return training && p > 0 ? applyRandomErasing(x, p, options).output : x;
@@ -133,7 +140,7 @@ export class RandomErasing extends NoiseLayer {
     readonly options: DropLayerOptions<RandomErasingOptions> = {},
   ) {
     super();
-    checkLayerOptions('RandomErasing', options);
+    checkLayerOptions('RandomErasing', options, randomErasingOptionKeys);
     validate('RandomErasing', p, options);
   }
 

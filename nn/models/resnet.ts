@@ -14,7 +14,7 @@ import { Linear } from '../linear';
 import { Sequential } from '../containers';
 import { AdaptiveAvgPool2d } from '../pooling';
 import type { LayerOptions } from '../layer-options';
-import { DropBlock2d, type DropBlock2dOptions } from '../drop/dropblock';
+import { DropBlock2d, type DropBlock2dOptions, dropBlock2dLayer } from '../drop/dropblock';
 import type { DropLayerOptions } from '../drop/noise-layer';
 import { linearSurvival } from '../drop/drop-path';
 import { checkPositiveInteger } from '../../lib/validate';
@@ -82,7 +82,7 @@ export class ResNet extends Module {
         stage.append(new Block(channels, widths[s], { stride: i === 0 && s > 0 ? 2 : 1, stochasticDepth, ...layer }));
         channels = widths[s] * Block.expansion;
       }
-      if (options.dropBlock?.stages.includes(s + 1)) stage.append(new DropBlock2d(options.dropBlock.p, options.dropBlock));
+      if (options.dropBlock?.stages.includes(s + 1)) stage.append(dropBlock2dLayer(options.dropBlock));
       this.stages.append(stage);
     });
     this.fc = new Linear(channels, options.numClasses ?? 10, layer);

@@ -24,7 +24,7 @@ import { GaussianDropout } from '../drop/gaussian-dropout';
 import { Uout } from '../drop/uout';
 import { AlphaDropout } from '../drop/alpha-dropout';
 import { DropConnectLinear } from '../drop/drop-connect';
-import { DropBlock2d, type DropBlock2dOptions } from '../drop/dropblock';
+import { type DropBlock2dOptions, dropBlock2dLayer } from '../drop/dropblock';
 import type { DropLayerOptions } from '../drop/noise-layer';
 
 export interface SmallCnnRegularizers {
@@ -66,8 +66,7 @@ export function smallCnn(options: SmallCnnOptions = {}): Sequential {
   if (size % 4 !== 0) throw new RangeError(`smallCnn: imageSize must be divisible by 4 (two 2×2 pools), got ${size}`);
   const r = options.regularizers ?? {};
   const layer = { dtype: options.dtype, generator: options.generator };
-  const spatialDrop = (): Module[] =>
-    r.dropBlock ? [new DropBlock2d(r.dropBlock.p, r.dropBlock)] : r.dropout2d ? [new Dropout2d(r.dropout2d)] : [];
+  const spatialDrop = (): Module[] => (r.dropBlock ? [dropBlock2dLayer(r.dropBlock)] : r.dropout2d ? [new Dropout2d(r.dropout2d)] : []);
   const drop = (): Module[] => {
     const m = activationDrop(r);
     return m ? [m] : [];

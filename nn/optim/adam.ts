@@ -8,8 +8,8 @@
 import type { Tensor } from '../../lib/tensor';
 import type { TypedArray } from '../../lib/dtype';
 import { checkNonNegative } from '../../lib/validate';
-import { Optimizer, checkOptions } from './optimizer';
-import { checkProbability } from '../../lib/validate';
+import { Optimizer } from './optimizer';
+import { checkOptions, checkProbability, optionKeys } from '../../lib/validate';
 import { formatValue } from '../../lib/shape';
 
 export interface AdamOptions {
@@ -18,6 +18,7 @@ export interface AdamOptions {
   eps?: number;
   weightDecay?: number;
 }
+const adamOptionKeys = optionKeys<AdamOptions>({ lr: true, betas: true, eps: true, weightDecay: true });
 
 export class Adam extends Optimizer {
   readonly betas: readonly [number, number];
@@ -29,7 +30,7 @@ export class Adam extends Optimizer {
   protected override readonly nonNegativeBuffers = ['exp_avg_sq'];
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
-    super(params, checkOptions(new.target.name, options, 'an object').lr ?? 1e-3);
+    super(params, checkOptions(new.target.name, options, adamOptionKeys).lr ?? 1e-3);
     const where = new.target.name;
     const betas = options.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2)

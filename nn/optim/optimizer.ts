@@ -160,9 +160,3 @@ const isRecord = (value: unknown): value is Record<string, unknown> & OptimizerS
 
 /** A value for an error message: short, whatever its size (a buffer is shown by its length). */
 const describeValue = (value: unknown): string => (Array.isArray(value) ? `an array of ${value.length}` : formatValue(value));
-
-/** An optimizer's options object itself (each optimizer checks its fields). */
-export function checkOptions<T>(where: string, options: T, expected: string): T {
-  if (!isRecord(options)) throw new TypeError(`${where}: options must be ${expected}, got ${formatValue(options)}`);
-  return options;
-}

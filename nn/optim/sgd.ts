@@ -8,8 +8,8 @@
 import type { Tensor } from '../../lib/tensor';
 import type { TypedArray } from '../../lib/dtype';
 import { checkNonNegative } from '../../lib/validate';
-import { Optimizer, checkOptions } from './optimizer';
-import { checkBoolean } from '../../lib/validate';
+import { Optimizer } from './optimizer';
+import { checkBoolean, checkOptions, optionKeys } from '../../lib/validate';
 
 export interface SGDOptions {
   lr: number;
@@ -18,6 +18,7 @@ export interface SGDOptions {
   nesterov?: boolean;
   weightDecay?: number;
 }
+const sgdOptionKeys = optionKeys<SGDOptions>({ lr: true, momentum: true, dampening: true, nesterov: true, weightDecay: true });
 
 export class SGD extends Optimizer {
   readonly momentum: number;
@@ -27,7 +28,7 @@ export class SGD extends Optimizer {
   protected readonly bufferNames = ['momentum'];
 
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
-    super(params, checkOptions(new.target.name, options, 'an object with at least lr').lr);
+    super(params, checkOptions(new.target.name, options, sgdOptionKeys, 'an object with at least lr').lr);
     this.momentum = checkNonNegative('SGD', 'momentum', options.momentum ?? 0);
     this.dampening = checkNonNegative('SGD', 'dampening', options.dampening ?? 0);
     this.weightDecay = checkNonNegative('SGD', 'weightDecay', options.weightDecay ?? 0);

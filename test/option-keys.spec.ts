@@ -1,0 +1,189 @@
+/**
+ * Every public options bag refuses a key it does not know, naming the function, the key and the
+ * accepted keys (Adam's `weight_decay`, conv2d's `paddng` and dropout's `trainig` were ignored and
+ * trained something other than what was asked). The table lists each options-taking function of
+ * the core and nn; the walk over the namespaces fails for a new export that is in no list, so a
+ * function added without the check cannot slip by.
+ */
+import { expect } from 'chai';
+import * as root from '../index';
+import {
+  F,
+  type Tensor,
+  arange,
+  bernoulli,
+  clamp,
+  crossEntropy,
+  eye,
+  full,
+  fullLike,
+  grad,
+  gradcheck,
+  mseLoss,
+  nn,
+  ones,
+  onesLike,
+  optim,
+  pad,
+  rand,
+  randLike,
+  randn,
+  randnLike,
+  tensor,
+  uniform,
+  variance,
+  zeros,
+  zerosLike,
+} from '../index';
+
+type Options = Record<string, unknown>;
+/** Calls the function with `options` (valid ones plus whatever the spec adds) and returns nothing useful. */
+type Call = (options: Options) => unknown;
+
+const x = (): Tensor => randn([2, 3, 6, 6], { requiresGrad: true });
+const leaf = (): Tensor => randn([3], { requiresGrad: true });
+const params = (): Tensor[] => [leaf()];
+
+/** [the name errors use, the call, the valid options it is given alongside the unknown key]. */
+const table: Record<string, [where: string, call: Call]> = {
+  tensor: ['tensor', (o) => tensor([1, 2], o)],
+  full: ['full', (o) => full([2], 1, o)],
+  zeros: ['zeros', (o) => zeros([2], o)],
+  ones: ['ones', (o) => ones([2], o)],
+  arange: ['arange', (o) => arange(3, undefined, 1, o)],
+  eye: ['eye', (o) => eye(2, o)],
+  rand: ['rand', (o) => rand([2], o)],
+  randn: ['randn', (o) => randn([2], o)],
+  uniform: ['uniform', (o) => uniform([2], 0, 1, o)],
+  bernoulli: ['bernoulli', (o) => bernoulli([2], 0.5, o)],
+  zerosLike: ['zeros', (o) => zerosLike(leaf(), o)],
+  onesLike: ['ones', (o) => onesLike(leaf(), o)],
+  fullLike: ['full', (o) => fullLike(leaf(), 2, o)],
+  randLike: ['rand', (o) => randLike(leaf(), o)],
+  randnLike: ['randn', (o) => randnLike(leaf(), o)],
+  clamp: ['clamp', (o) => clamp(leaf(), { min: 0, ...o })],
+  variance: ['var', (o) => variance(leaf(), undefined, o)],
+  crossEntropy: ['crossEntropy', (o) => crossEntropy(randn([2, 3]), tensor([0, 2]), o)],
+  mseLoss: ['mseLoss', (o) => mseLoss(leaf(), randn([3]), o)],
+  pad: ['pad', (o) => pad(leaf(), [1, 1], o)],
+  grad: ['grad', (o) => grad(leaf().sum(), [leaf()], undefined, o)],
+  backward: ['backward', (o) => leaf().sum().backward(undefined, o)],
+  gradcheck: ['gradcheck', (o) => gradcheck((t) => t.mul(2), [leaf()], o)],
+  'F.conv2d': ['conv2d', (o) => F.conv2d(x(), randn([4, 3, 3, 3]), null, o)],
+  'F.maxPool2d': ['maxPool2d', (o) => F.maxPool2d(x(), 2, o)],
+  'F.avgPool2d': ['avgPool2d', (o) => F.avgPool2d(x(), 2, o)],
+  'F.crossEntropy': ['crossEntropy', (o) => F.crossEntropy(randn([2, 3]), tensor([0, 2]), o)],
+  'F.mseLoss': ['mseLoss', (o) => F.mseLoss(leaf(), randn([3]), o)],
+  'F.pad': ['pad', (o) => F.pad(leaf(), [1, 1], o)],
+  'F.dropout': ['dropout', (o) => F.dropout(x(), 0.5, o)],
+  'F.dropout2d': ['dropout2d', (o) => F.dropout2d(x(), 0.5, o)],
+  'F.gaussianDropout': ['gaussianDropout', (o) => F.gaussianDropout(x(), 0.5, o)],
+  'F.alphaDropout': ['alphaDropout', (o) => F.alphaDropout(x(), 0.5, o)],
+  'F.uout': ['uout', (o) => F.uout(x(), 0.5, o)],
+  'F.dropBlock2d': ['dropBlock2d', (o) => F.dropBlock2d(x(), 0.5, { blockSize: 3, ...o })],
+  'F.dropPath': ['dropPath', (o) => F.dropPath(x(), 0.5, { mode: 'row', ...o })],
+  'F.cutout': ['cutout', (o) => F.cutout(x(), 2, { holes: 1, ...o })],
+  'F.randomErasing': ['randomErasing', (o) => F.randomErasing(x(), 0.5, { value: 0, ...o })],
+  'nn.Linear': ['Linear', (o) => new nn.Linear(2, 3, { bias: true, ...o })],
+  'nn.Conv2d': ['Conv2d', (o) => new nn.Conv2d(3, 4, 3, { padding: 1, ...o })],
+  'nn.BatchNorm1d': ['BatchNorm1d', (o) => new nn.BatchNorm1d(3, { eps: 1e-5, ...o })],
+  'nn.BatchNorm2d': ['BatchNorm2d', (o) => new nn.BatchNorm2d(3, o)],
+  'nn.BatchNorm3d': ['BatchNorm3d', (o) => new nn.BatchNorm3d(3, o)],
+  'nn.MaxPool2d': ['MaxPool2d', (o) => new nn.MaxPool2d(2, { stride: 2, ...o })],
+  'nn.AvgPool2d': ['AvgPool2d', (o) => new nn.AvgPool2d(2, o)],
+  'nn.Dropout': ['Dropout', (o) => new nn.Dropout(0.5, o)],
+  'nn.Dropout2d': ['Dropout2d', (o) => new nn.Dropout2d(0.5, o)],
+  'nn.SpatialDropout': ['Dropout2d', (o) => new nn.SpatialDropout(0.5, o)],
+  'nn.GaussianDropout': ['GaussianDropout', (o) => new nn.GaussianDropout(0.5, o)],
+  'nn.AlphaDropout': ['AlphaDropout', (o) => new nn.AlphaDropout(0.5, o)],
+  'nn.Uout': ['Uout', (o) => new nn.Uout(0.5, o)],
+  'nn.DropBlock2d': ['DropBlock2d', (o) => new nn.DropBlock2d(0.5, { blockSize: 3, ...o })],
+  'nn.DropPath': ['DropPath', (o) => new nn.DropPath(0.5, o)],
+  'nn.StochasticDepth': ['DropPath', (o) => new nn.StochasticDepth(0.5, o)],
+  'nn.Cutout': ['Cutout', (o) => new nn.Cutout(2, o)],
+  'nn.RandomErasing': ['RandomErasing', (o) => new nn.RandomErasing(0.5, o)],
+  'nn.DropConnectLinear': ['DropConnectLinear', (o) => new nn.DropConnectLinear(2, 3, 0.5, { bias: true, ...o })],
+  'nn.DropBlockScheduler': [
+    'DropBlockScheduler',
+    (o) => new nn.DropBlockScheduler(new nn.DropBlock2d(0.1), { targetKeepProb: 0.9, steps: 10, ...o }),
+  ],
+  'nn.Module.loadStateDict': ['loadStateDict', (o) => new nn.Linear(2, 3).loadStateDict(new nn.Linear(2, 3).stateDict(), o)],
+  'nn.init.kaimingUniform_': ['kaimingUniform_', (o) => nn.init.kaimingUniform_(zeros([3, 2]), o)],
+  'optim.SGD': ['SGD', (o) => new optim.SGD(params(), { lr: 0.1, ...o })],
+  'optim.Adam': ['Adam', (o) => new optim.Adam(params(), o)],
+  'optim.AdamW': ['AdamW', (o) => new optim.AdamW(params(), o)],
+};
+
+/** Exports that take no options bag (positional arguments only), so have nothing to check. */
+const takesNoOptions = new Set([
+  ...['abs', 'add', 'cat', 'concat', 'contiguous', 'div', 'exp', 'expand', 'flatten', 'gather', 'indexSelect', 'isGradEnabled'],
+  ...['leakyRelu', 'linear', 'log', 'logSoftmax', 'manualSeed', 'matmul', 'max', 'mean', 'min', 'mul', 'narrow', 'neg', 'noGrad'],
+  ...['permute', 'pow', 'relu', 'reshape', 'select', 'sigmoid', 'slice', 'softmax', 'sqrt', 'squeeze', 'stack', 'sub', 'sum'],
+  ...['tanh', 'transpose', 'unsqueeze', 'view', 'where', 'Generator', 'GradcheckError', 'Tensor', 'chaiGradcheck'],
+  // defineOp takes an op's definition (name, forward, backward), not options.
+  'defineOp',
+  ...['F.adaptiveAvgPool2d', 'F.batchNorm', 'F.leakyRelu', 'F.linear', 'F.logSoftmax', 'F.relu', 'F.sigmoid', 'F.softmax', 'F.tanh'],
+  ...['nn.AdaptiveAvgPool2d', 'nn.Flatten', 'nn.Identity', 'nn.LeakyReLU', 'nn.Module', 'nn.ModuleList', 'nn.NoiseLayer'],
+  ...['nn.Parameter', 'nn.ReLU', 'nn.Sequential', 'nn.Sigmoid', 'nn.Tanh', 'nn.linearSurvival', 'nn.init.fanIn', 'nn.init.uniform_'],
+  ...['optim.CosineAnnealingLR', 'optim.LRScheduler', 'optim.Optimizer', 'optim.StepLR', 'optim.clipGradNorm'],
+]);
+
+/** Root exports from app/ and kernels/ (data, serialization, backends): their own specs cover their options. */
+const otherFloors = new Set([
+  ...['inspectCheckpoint', 'load', 'loadCheckpoint', 'loadCifar10', 'loadFashionMnist', 'loadIdxDataset', 'loadInto', 'loadMnist'],
+  ...['readIdxFile', 'readSafetensors', 'save', 'saveCheckpoint', 'DataLoader', 'backendStatus', 'configureGpuJs', 'decodeSafetensors'],
+  ...['encodeSafetensors', 'evaluate', 'getBackend', 'getNumThreads', 'gpuJsStatus', 'gunzipIfGzip', 'hasRealGpuContext'],
+  ...['idxImageDataset', 'imageDataset', 'readCifar10', 'readIdx', 'readIdxAsync', 'runGradcheckSuite', 'setBackend'],
+  ...['isGzip', 'setNumThreads', 'trainEpoch', 'wasmStatus', 'webglRenderer', 'withBackend'],
+]);
+
+function exportedFunctions(): string[] {
+  const names: string[] = [];
+  const walk = (prefix: string, ns: object): void => {
+    for (const [key, value] of Object.entries(ns)) if (typeof value === 'function') names.push(prefix + key);
+  };
+  walk('', root);
+  walk('F.', F);
+  walk('nn.', nn);
+  walk('nn.init.', nn.init);
+  walk('optim.', optim);
+  return names;
+}
+
+describe('unknown option keys are refused everywhere, naming the function, the key and the accepted keys', () => {
+  for (const [name, [where, call]] of Object.entries(table)) {
+    it(name, () => {
+      expect(() => call({ bogusKey: 1 })).to.throw(TypeError, `${where}: unknown option 'bogusKey'; the options are `);
+    });
+  }
+
+  it('every options-taking export of the core and nn is in the table (a new one must be added there)', () => {
+    const tabled = new Set(Object.keys(table));
+    const unlisted = exportedFunctions().filter((name) => !tabled.has(name) && !takesNoOptions.has(name) && !otherFloors.has(name));
+    expect(unlisted, 'exports in no list: add them to the table or to takesNoOptions').to.deep.equal([]);
+  });
+
+  it('suggests the accepted key a slip most likely meant, and lists them all', () => {
+    expect(() => new optim.Adam(params(), { weight_decay: 0.1 } as never)).to.throw(
+      TypeError,
+      "Adam: unknown option 'weight_decay' (did you mean 'weightDecay'?); the options are lr, betas, eps, weightDecay",
+    );
+    expect(() => F.conv2d(x(), randn([4, 3, 3, 3]), null, { paddng: 1 } as never)).to.throw(
+      TypeError,
+      "conv2d: unknown option 'paddng' (did you mean 'padding'?); the options are stride, padding, dilation, groups",
+    );
+    expect(() => F.dropout(x(), 0.5, { trainig: false } as never)).to.throw(
+      TypeError,
+      "dropout: unknown option 'trainig' (did you mean 'training'?); the options are training, generator",
+    );
+    // A layer's options are its functional form's without `training` (the module's mode decides).
+    expect(() => new nn.Dropout(0.5, { training: false } as never)).to.throw(
+      TypeError,
+      "Dropout: unknown option 'training'; the options are generator",
+    );
+  });
+
+  it('accepts every valid key', () => {
+    for (const [name, [, call]] of Object.entries(table)) expect(() => call({}), name).not.to.throw();
+  });
+});
