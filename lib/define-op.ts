@@ -11,7 +11,9 @@
  * `backward` returns one gradient per forward argument (entries for non-tensor arguments are
  * ignored); `needsGrad[i]` says whether argument i wants one, so expensive gradients can be skipped.
  */
-import { Tensor } from './tensor';
+import { Tensor, versionOf } from './tensor';
+import type { TypedArray } from './dtype';
+import { formatShape } from './shape';
 import type { GradFn } from './autograd';
 import { isGradEnabled, noGrad } from './grad-mode';
 
@@ -19,6 +21,46 @@ export interface OpDefinition<Args extends unknown[], Saved> {
   name: string;
   forward: (...args: Args) => { output: Tensor; saved: Saved };
   backward: (saved: Saved, gradOutput: Tensor, needsGrad: readonly boolean[]) => ReadonlyArray<Tensor | null | undefined>;
+}
+
+/** A typed array an op saved for backward, with its version then and what it was, for the message. */
+interface SavedVersion {
+  array: TypedArray;
+  version: number;
+  what: string;
+  shape: readonly number[];
+}
+
+/**
+ * The typed arrays in `saved` (tensors' memory and bare arrays, in objects up to two levels deep),
+ * each with its version now and a name: which argument of the op it is, or its output.
+ */
+function savedVersions(saved: unknown, args: readonly unknown[], output: Tensor): SavedVersion[] {
+  const found = new Map<TypedArray, readonly number[]>();
+  const visit = (value: unknown, depth: number): void => {
+    if (value instanceof Tensor) {
+      if (!found.has(value.nd.data)) found.set(value.nd.data, value.shape);
+    } else if (value instanceof Float64Array || value instanceof Float32Array) {
+      if (!found.has(value)) found.set(value, [value.length]);
+    } else if (depth < 2 && typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) {
+      for (const v of Object.values(value)) visit(v, depth + 1);
+    }
+  };
+  visit(saved, 0);
+  const tensorArgs = args.filter((a) => a instanceof Tensor).length;
+  return [...found].map(([array, shape]) => {
+    const index = args.findIndex((a) => a instanceof Tensor && a.nd.data === array);
+    if (index >= 0) {
+      return {
+        array,
+        version: versionOf(array),
+        what: tensorArgs === 1 ? 'the input' : `input ${index}`,
+        shape: (args[index] as Tensor).shape,
+      };
+    }
+    const what = output.nd.data === array ? 'the output' : 'a tensor saved';
+    return { array, version: versionOf(array), what, shape: output.nd.data === array ? output.shape : shape };
+  });
 }
 
 class OpNode<Saved> implements GradFn {
@@ -29,6 +71,7 @@ class OpNode<Saved> implements GradFn {
     readonly name: string,
     readonly inputs: ReadonlyArray<Tensor | null>,
     saved: Saved,
+    private readonly versions: readonly SavedVersion[],
     private readonly backwardFn: OpDefinition<never[], Saved>['backward'],
   ) {
     this.saved = saved;
@@ -39,6 +82,15 @@ class OpNode<Saved> implements GradFn {
       throw new Error(
         `${this.name} backward: trying to backward through the graph a second time; pass { retainGraph: true } to the first backward()`,
       );
+    }
+    // PyTorch's check and words: a gradient computed from numbers changed since forward is wrong.
+    for (const { array, version, what, shape } of this.versions) {
+      const now = versionOf(array);
+      if (now !== version) {
+        throw new Error(
+          `one of the tensors needed for gradient computation has been modified by an in-place operation: ${what} of ${this.name} (shape ${formatShape(shape)}) is at version ${now}; expected version ${version}`,
+        );
+      }
     }
     return this.backwardFn(
       this.saved as Saved,
@@ -66,6 +118,7 @@ export function defineOp<Args extends unknown[], Saved>(definition: OpDefinition
       name,
       args.map((a) => (a instanceof Tensor && a.requiresGrad ? a : null)),
       saved,
+      savedVersions(saved, args, output),
       definition.backward as OpDefinition<never[], Saved>['backward'],
     );
     output.requiresGrad = true;

@@ -45,6 +45,23 @@ export interface StridedView {
 let nextId = 0;
 
 /**
+ * How many times each typed array was written in place (PyTorch's version counter): keyed by the
+ * array, so a tensor and every view of it share one count. Ops note the versions of what they save
+ * for backward (lib/define-op.ts), and backward refuses one that moved since.
+ */
+const versions = new WeakMap<TypedArray, number>();
+
+/** @internal The number of in-place writes to `array` so far. */
+export function versionOf(array: TypedArray): number {
+  return versions.get(array) ?? 0;
+}
+
+/** @internal Records an in-place write to `tensor`'s memory (by storage, or an op that updates a buffer). */
+export function markWritten(tensor: Tensor): void {
+  versions.set(tensor.nd.data, versionOf(tensor.nd.data) + 1);
+}
+
+/**
  * How `grad` fails to fit `tensor` (PyTorch: "assigned grad has data of a different size / type"),
  * or null when it fits: the .grad setter and the optimizers' step both refuse such a gradient.
  */
@@ -120,6 +137,14 @@ export class Tensor {
     this.requiresGradFlag = value;
   }
 
+  /**
+   * How many in-place writes this tensor's memory has had (PyTorch's `_version`): each use of
+   * `storage` and each in-place update by an op counts. Writes through `data` cannot be seen.
+   */
+  get _version(): number {
+    return versionOf(this.nd.data);
+  }
+
   /** True for tensors created by the user (not by an op that records a gradient). */
   get isLeaf(): boolean {
     return this.gradFn === null;
@@ -161,6 +186,8 @@ export class Tensor {
    * (optimizers, initializers, loading weights): a write changes this tensor and every view of it.
    * Only a contiguous tensor has such an array, so a view throws: its numbers are spread through
    * the array it shares (`data` reads any tensor; `contiguous()` makes a copy that has storage).
+   * Each use counts as a write (`_version` goes up), so backward can refuse a saved tensor that
+   * changed; writes through `data` are not seen.
    */
   get storage(): TypedArray {
     if (!this.isContiguous) {
@@ -168,6 +195,7 @@ export class Tensor {
         `storage: a view (shape ${formatShape(this.shape)}, strides ${formatShape(this.strides)}) has no storage of its own; use contiguous() for a copy`,
       );
     }
+    markWritten(this);
     return this.nd.data;
   }
 

@@ -18,7 +18,7 @@
  * where f = momentum, or 1/numBatchesTracked (after the increment) when momentum is null: the
  * cumulative moving average, i.e. the plain mean of every batch's statistics so far.
  */
-import { Tensor } from '../tensor';
+import { Tensor, markWritten } from '../tensor';
 import { defineOp } from '../define-op';
 import { type DType, allocate } from '../dtype';
 import { formatShape, formatValue } from '../shape';
@@ -103,6 +103,8 @@ function updateRunningStats(
     runningMean.nd.set(c, (1 - factor) * runningMean.nd.get(c) + factor * batch.mean[c]);
     runningVar.nd.set(c, (1 - factor) * runningVar.nd.get(c) + factor * batch.variance[c] * unbiasing);
   }
+  // In-place updates, as PyTorch's: a graph that saved these buffers (an eval-mode forward) must see it.
+  for (const buffer of [runningMean, runningVar, numBatchesTracked]) if (buffer) markWritten(buffer);
 }
 
 /**
