@@ -163,9 +163,15 @@ export function bernoulli(shape: Shape, p: number, options: RandomOptions = {}):
   return drawn(shape, options, 'bernoulli', (g) => g.bernoulli(p));
 }
 
-const like = (t: Tensor, options: TensorOptions): TensorOptions => ({ dtype: t.dtype, ...options });
-export const zerosLike = (t: Tensor, options: TensorOptions = {}): Tensor => zeros(t.shape, like(t, options));
-export const onesLike = (t: Tensor, options: TensorOptions = {}): Tensor => ones(t.shape, like(t, options));
-export const fullLike = (t: Tensor, value: number, options: TensorOptions = {}): Tensor => full(t.shape, value, like(t, options));
-export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, { dtype: t.dtype, ...options });
-export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(t.shape, { dtype: t.dtype, ...options });
+/** `t`'s dtype unless the options name one; checked before the spread, which would hide a null. */
+function like<Options extends TensorOptions>(where: string, t: Tensor, options: Options, keys: readonly string[]): Options {
+  return { dtype: t.dtype, ...checkOptions(where, options, keys) };
+}
+export const zerosLike = (t: Tensor, options: TensorOptions = {}): Tensor =>
+  zeros(t.shape, like('zerosLike', t, options, tensorOptionKeys));
+export const onesLike = (t: Tensor, options: TensorOptions = {}): Tensor => ones(t.shape, like('onesLike', t, options, tensorOptionKeys));
+export const fullLike = (t: Tensor, value: number, options: TensorOptions = {}): Tensor =>
+  full(t.shape, value, like('fullLike', t, options, tensorOptionKeys));
+export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, like('randLike', t, options, randomOptionKeys));
+export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor =>
+  randn(t.shape, like('randnLike', t, options, randomOptionKeys));

@@ -56,11 +56,11 @@ const table: Record<string, [where: string, call: Call]> = {
   randn: ['randn', (o) => randn([2], o)],
   uniform: ['uniform', (o) => uniform([2], 0, 1, o)],
   bernoulli: ['bernoulli', (o) => bernoulli([2], 0.5, o)],
-  zerosLike: ['zeros', (o) => zerosLike(leaf(), o)],
-  onesLike: ['ones', (o) => onesLike(leaf(), o)],
-  fullLike: ['full', (o) => fullLike(leaf(), 2, o)],
-  randLike: ['rand', (o) => randLike(leaf(), o)],
-  randnLike: ['randn', (o) => randnLike(leaf(), o)],
+  zerosLike: ['zerosLike', (o) => zerosLike(leaf(), o)],
+  onesLike: ['onesLike', (o) => onesLike(leaf(), o)],
+  fullLike: ['fullLike', (o) => fullLike(leaf(), 2, o)],
+  randLike: ['randLike', (o) => randLike(leaf(), o)],
+  randnLike: ['randnLike', (o) => randnLike(leaf(), o)],
   clamp: ['clamp', (o) => clamp(leaf(), { min: 0, ...o })],
   variance: ['var', (o) => variance(leaf(), undefined, o)],
   crossEntropy: ['crossEntropy', (o) => crossEntropy(randn([2, 3]), tensor([0, 2]), o)],
@@ -80,16 +80,16 @@ const table: Record<string, [where: string, call: Call]> = {
   'F.gaussianDropout': ['gaussianDropout', (o) => F.gaussianDropout(x(), 0.5, o)],
   'F.alphaDropout': ['alphaDropout', (o) => F.alphaDropout(x(), 0.5, o)],
   'F.uout': ['uout', (o) => F.uout(x(), 0.5, o)],
-  'F.dropBlock2d': ['dropBlock2d', (o) => F.dropBlock2d(x(), 0.5, { blockSize: 3, ...o })],
-  'F.dropPath': ['dropPath', (o) => F.dropPath(x(), 0.5, { mode: 'row', ...o })],
-  'F.cutout': ['cutout', (o) => F.cutout(x(), 2, { holes: 1, ...o })],
-  'F.randomErasing': ['randomErasing', (o) => F.randomErasing(x(), 0.5, { value: 0, ...o })],
-  'nn.Linear': ['Linear', (o) => new nn.Linear(2, 3, { bias: true, ...o })],
-  'nn.Conv2d': ['Conv2d', (o) => new nn.Conv2d(3, 4, 3, { padding: 1, ...o })],
-  'nn.BatchNorm1d': ['BatchNorm1d', (o) => new nn.BatchNorm1d(3, { eps: 1e-5, ...o })],
+  'F.dropBlock2d': ['dropBlock2d', (o) => F.dropBlock2d(x(), 0.5, o)],
+  'F.dropPath': ['dropPath', (o) => F.dropPath(x(), 0.5, o)],
+  'F.cutout': ['cutout', (o) => F.cutout(x(), 2, o)],
+  'F.randomErasing': ['randomErasing', (o) => F.randomErasing(x(), 0.5, o)],
+  'nn.Linear': ['Linear', (o) => new nn.Linear(2, 3, o)],
+  'nn.Conv2d': ['Conv2d', (o) => new nn.Conv2d(3, 4, 3, o)],
+  'nn.BatchNorm1d': ['BatchNorm1d', (o) => new nn.BatchNorm1d(3, o)],
   'nn.BatchNorm2d': ['BatchNorm2d', (o) => new nn.BatchNorm2d(3, o)],
   'nn.BatchNorm3d': ['BatchNorm3d', (o) => new nn.BatchNorm3d(3, o)],
-  'nn.MaxPool2d': ['MaxPool2d', (o) => new nn.MaxPool2d(2, { stride: 2, ...o })],
+  'nn.MaxPool2d': ['MaxPool2d', (o) => new nn.MaxPool2d(2, o)],
   'nn.AvgPool2d': ['AvgPool2d', (o) => new nn.AvgPool2d(2, o)],
   'nn.Dropout': ['Dropout', (o) => new nn.Dropout(0.5, o)],
   'nn.Dropout2d': ['Dropout2d', (o) => new nn.Dropout2d(0.5, o)],
@@ -97,12 +97,12 @@ const table: Record<string, [where: string, call: Call]> = {
   'nn.GaussianDropout': ['GaussianDropout', (o) => new nn.GaussianDropout(0.5, o)],
   'nn.AlphaDropout': ['AlphaDropout', (o) => new nn.AlphaDropout(0.5, o)],
   'nn.Uout': ['Uout', (o) => new nn.Uout(0.5, o)],
-  'nn.DropBlock2d': ['DropBlock2d', (o) => new nn.DropBlock2d(0.5, { blockSize: 3, ...o })],
+  'nn.DropBlock2d': ['DropBlock2d', (o) => new nn.DropBlock2d(0.5, o)],
   'nn.DropPath': ['DropPath', (o) => new nn.DropPath(0.5, o)],
   'nn.StochasticDepth': ['DropPath', (o) => new nn.StochasticDepth(0.5, o)],
   'nn.Cutout': ['Cutout', (o) => new nn.Cutout(2, o)],
   'nn.RandomErasing': ['RandomErasing', (o) => new nn.RandomErasing(0.5, o)],
-  'nn.DropConnectLinear': ['DropConnectLinear', (o) => new nn.DropConnectLinear(2, 3, 0.5, { bias: true, ...o })],
+  'nn.DropConnectLinear': ['DropConnectLinear', (o) => new nn.DropConnectLinear(2, 3, 0.5, o)],
   'nn.DropBlockScheduler': [
     'DropBlockScheduler',
     (o) => new nn.DropBlockScheduler(new nn.DropBlock2d(0.1), { targetKeepProb: 0.9, steps: 10, ...o }),
@@ -136,6 +136,9 @@ const otherFloors = new Set([
   ...['idxImageDataset', 'imageDataset', 'readCifar10', 'readIdx', 'readIdxAsync', 'runGradcheckSuite', 'setBackend'],
   ...['isGzip', 'setNumThreads', 'trainEpoch', 'wasmStatus', 'webglRenderer', 'withBackend'],
 ]);
+
+/** The entries whose options must hold a key (clamp's min or max, SGD's lr, the schedule's): the table merges it in. */
+const needsAKey = new Set(['clamp', 'nn.DropBlockScheduler', 'optim.SGD']);
 
 function exportedFunctions(): string[] {
   const names: string[] = [];
@@ -181,6 +184,13 @@ describe('unknown option keys are refused everywhere, naming the function, the k
       TypeError,
       "Dropout: unknown option 'training'; the options are generator",
     );
+  });
+
+  it('refuses options that are not an object, even where they are spread into others (zerosLike took null)', () => {
+    for (const [name, [where, call]] of Object.entries(table)) {
+      if (needsAKey.has(name)) continue; // the table merges the key they need into the options
+      expect(() => call(null as never), name).to.throw(TypeError, `${where}: options must be `);
+    }
   });
 
   it('accepts every valid key', () => {
