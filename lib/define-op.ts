@@ -27,6 +27,7 @@ export interface OpDefinition<Args extends unknown[], Saved> {
 interface SavedVersion {
   array: TypedArray;
   version: number;
+  /** 'input 1 of', 'the output of', …: the op's name follows. */
   what: string;
   shape: readonly number[];
 }
@@ -54,11 +55,11 @@ function savedVersions(saved: unknown, args: readonly unknown[], output: Tensor)
       return {
         array,
         version: versionOf(array),
-        what: tensorArgs === 1 ? 'the input' : `input ${index}`,
+        what: tensorArgs === 1 ? 'the input of' : `input ${index} of`,
         shape: (args[index] as Tensor).shape,
       };
     }
-    const what = output.nd.data === array ? 'the output' : 'a tensor saved';
+    const what = output.nd.data === array ? 'the output of' : 'a tensor saved by';
     return { array, version: versionOf(array), what, shape: output.nd.data === array ? output.shape : shape };
   });
 }
@@ -88,7 +89,7 @@ class OpNode<Saved> implements GradFn {
       const now = versionOf(array);
       if (now !== version) {
         throw new Error(
-          `one of the tensors needed for gradient computation has been modified by an in-place operation: ${what} of ${this.name} (shape ${formatShape(shape)}) is at version ${now}; expected version ${version}`,
+          `one of the tensors needed for gradient computation has been modified by an in-place operation: ${what} ${this.name} (shape ${formatShape(shape)}) is at version ${now}; expected version ${version}`,
         );
       }
     }
