@@ -249,6 +249,8 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
 
   /** (f(x + eps·u) − f(x − eps·u)) / 2eps for input c, where u is `direction` on the listed elements. */
   const centralDifference = (c: number, elements: ArrayLike<number>, direction: ArrayLike<number>): Float64Array[] => {
+    // Written directly, not through `storage`: a nudge undone before any backward reads the input
+    // is not an in-place change the version counter should report.
     const store = checked[c].t.nd.data;
     const offsets = Array.from(elements, (k) => offsetsOf[c][k]);
     const saved = offsets.map((o) => store[o]);
