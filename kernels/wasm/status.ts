@@ -23,6 +23,8 @@ export type WasmStatus =
       readyWorkers: number;
       /** Kernel calls so far that ran on more than one thread. */
       parallelCalls: number;
+      /** Bytes of wasm memory: the largest call's so far, kept until releaseMemory(). */
+      memoryBytes: number;
     };
 
 /** The wasm backend's state; starts the module (and the workers `threads` asks for) if not done yet. */
@@ -38,5 +40,6 @@ export function wasmStatus(): WasmStatus {
     threads,
     ...(singleThreadReason === undefined ? {} : { singleThreadReason }),
     ...threadPoolState(),
+    memoryBytes: wasm.memory.buffer.byteLength,
   };
 }
