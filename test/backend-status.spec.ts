@@ -49,17 +49,25 @@ describe('backend status', function () {
   });
 
   describe('where the wasm memory cannot be reserved (ulimit -v)', () => {
-    const runNode = useLibraryChild();
+    const runNode = useLibraryChild(`export { main } from './app/cli/main';`);
+    const reason =
+      /the wasm memory's address space \(up to 4 GiB\) cannot be reserved here \(.+\); is virtual memory limited, e\.g\. by ulimit -v\?/;
+    const virtualMemoryKiB = 3_000_000;
+
     it("the default 'js' backend says why the wasm kernels cannot run", async () => {
-      const { status, stdout, stderr } = await runNode('console.log(JSON.stringify(load().backendStatus()));', {
-        virtualMemoryKiB: 3_000_000,
-      });
+      const { status, stdout, stderr } = await runNode('console.log(JSON.stringify(load().backendStatus()));', { virtualMemoryKiB });
       expect(status, stderr).to.equal(0);
       const reported = JSON.parse(stdout);
       expect(reported).to.deep.include({ selected: 'js', running: 'js', threads: 1 });
-      expect(reported.note).to.match(
-        /^the wasm kernels cannot run here: the wasm memory's address space \(up to 4 GiB\) cannot be reserved here \(.+\); is virtual memory limited, e\.g\. by ulimit -v\?$/,
-      );
+      expect(reported.note).to.match(new RegExp(`^the wasm kernels cannot run here: ${reason.source}$`));
+    });
+
+    it("train prints the reason before 'kernels: js'", async () => {
+      const script = `process.exitCode = await load().main(['train', '--limit', '64', '--test-limit', '50']);`;
+      const { status, stdout, stderr } = await runNode(script, { virtualMemoryKiB });
+      expect(status, stderr).to.equal(0);
+      expect(stdout).to.contain('kernels: js\n');
+      expect(stderr).to.match(new RegExp(`^dropgrad: the wasm kernels cannot run here: ${reason.source}\n`));
     });
   });
 
