@@ -18,7 +18,7 @@ export type WasmStatus =
       threads: number;
       /** Why calls run on one thread although `threads` asked for more (on a page, until the workers are up). */
       singleThreadReason?: string;
-      /** Worker threads started, and those ready for work. */
+      /** Worker threads alive (one that died is not counted), and those ready for work. */
       workers: number;
       readyWorkers: number;
       /** Kernel calls so far that ran on more than one thread. */

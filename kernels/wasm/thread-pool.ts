@@ -41,6 +41,7 @@ interface Pool {
   wasm: WasmInstance;
   state: Int32Array;
   workers: PoolWorker[];
+  spawn: Spawn;
   /** Node's watchdog thread (see the file comment). */
   watchdog?: import('node:worker_threads').Worker;
 }
@@ -68,9 +69,9 @@ function nodeWorkerThreads(): NodeWorkerThreads | undefined {
 
 const lifeSlot = (thread: number) => workerSlot(thread, WorkerField.life);
 
-/** Marks a worker dead unless it was retired first, and wakes a caller waiting for it. */
-function markDead(state: Int32Array, worker: PoolWorker): void {
-  if (Atomics.compareExchange(state, lifeSlot(worker.thread), worker.id, -1) !== worker.id) return;
+/** Marks worker `id` (on `thread`) dead unless it was retired first, and wakes a caller waiting for it. */
+function markDead(state: Int32Array, thread: number, id: number): void {
+  if (Atomics.compareExchange(state, lifeSlot(thread), id, -1) !== id) return;
   Atomics.add(state, Control.done, 1);
   Atomics.notify(state, Control.done);
 }
@@ -79,48 +80,61 @@ function isAlive(current: Pool, worker: PoolWorker): boolean {
   return Atomics.load(current.state, lifeSlot(worker.thread)) === worker.id;
 }
 
+interface WorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: ArrayBufferLike;
+  thread: number;
+  kernelNames: readonly string[];
+}
+
+/** Starts one worker thread; `died` is called if it exits or fails. */
+type Spawn = (data: WorkerData, id: number, died: () => void) => WorkerHandle;
+
+/** Node: each worker also gets a lifeline port, whose other end goes to the watchdog (see the file comment). */
+function nodeSpawner(workerThreads: NodeWorkerThreads, watchdog: import('node:worker_threads').Worker): Spawn {
+  return (data, id, died) => {
+    const { port1, port2 } = new workerThreads.MessageChannel();
+    watchdog.postMessage({ control: data.control, port: port1, slot: lifeSlot(data.thread), id }, [port1]);
+    const worker = new workerThreads.Worker(workerSource, { eval: true, workerData: { ...data, port: port2 }, transferList: [port2] });
+    worker.unref(); // idle workers must not keep the process alive
+    worker.on('error', died);
+    worker.on('exit', died);
+    return worker;
+  };
+}
+
+/** A page: Web Workers started from a Blob URL of the same source. */
+function pageSpawner(): Spawn {
+  if (typeof Worker !== 'function' || typeof Blob !== 'function') throw new Error('this environment has no worker threads');
+  const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+  return (data, _id, died) => {
+    const worker = new Worker(url);
+    worker.addEventListener('error', died);
+    worker.postMessage(data);
+    return worker;
+  };
+}
+
 function newPool(wasm: WasmInstance): Pool {
   const state = new Int32Array(new SharedArrayBuffer(controlSlots * 4));
   const workerThreads = nodeWorkerThreads();
-  if (!workerThreads) return { wasm, state, workers: [] };
+  if (!workerThreads) return { wasm, state, workers: [], spawn: pageSpawner() };
   const watchdog = new workerThreads.Worker(watchdogSource, { eval: true });
   watchdog.unref(); // like the workers, it must not keep the process alive
-  return { wasm, state, workers: [], watchdog };
+  return { wasm, state, workers: [], spawn: nodeSpawner(workerThreads, watchdog), watchdog };
 }
 
 /** Starts the workers for threads `from`…`to − 1`. */
 function startWorkers(current: Pool, from: number, to: number): void {
   const { wasm, state } = current;
-  const workerThreads = nodeWorkerThreads();
-  const data = (thread: number) => ({ module: wasm.module, memory: wasm.memory, control: state.buffer, thread, kernelNames });
-  let url: string | undefined;
-  if (!workerThreads) {
-    if (typeof Worker !== 'function' || typeof Blob !== 'function') throw new Error('this environment has no worker threads');
-    url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-  }
   for (let thread = from; thread < to; thread++) {
-    const worker: PoolWorker = { thread, id: ++lastWorkerId, handle: { terminate() {} } };
+    const id = ++lastWorkerId;
     Atomics.store(state, workerSlot(thread, WorkerField.up), 0);
-    Atomics.store(state, lifeSlot(thread), worker.id);
-    if (workerThreads && current.watchdog) {
-      const { port1, port2 } = new workerThreads.MessageChannel();
-      current.watchdog.postMessage({ control: state.buffer, port: port1, slot: lifeSlot(thread), id: worker.id }, [port1]);
-      const handle = new workerThreads.Worker(workerSource, {
-        eval: true,
-        workerData: { ...data(thread), port: port2 },
-        transferList: [port2],
-      });
-      handle.unref(); // idle workers must not keep the process alive
-      handle.on('error', () => markDead(state, worker));
-      handle.on('exit', () => markDead(state, worker));
-      worker.handle = handle;
-    } else {
-      const handle = new Worker(url as string);
-      handle.addEventListener('error', () => markDead(state, worker));
-      handle.postMessage(data(thread));
-      worker.handle = handle;
-    }
-    current.workers.push(worker);
+    Atomics.store(state, lifeSlot(thread), id);
+    const data = { module: wasm.module, memory: wasm.memory, control: state.buffer, thread, kernelNames };
+    const handle = current.spawn(data, id, () => markDead(state, thread, id));
+    current.workers.push({ thread, id, handle });
   }
 }
 
