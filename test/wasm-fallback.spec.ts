@@ -6,6 +6,7 @@
  * instance are settled once per process.
  */
 import { expect } from 'chai';
+import { availableParallelism } from 'node:os';
 import { F, getNumThreads, gradcheck, linear, matmul, randn, setNumThreads, withBackend } from '../index';
 import { useLibraryChild } from './helpers/child-node';
 
@@ -56,6 +57,17 @@ describe('wasm backend errors and fallbacks', function () {
   it('DROPGRAD_THREADS=1 is taken', async () => {
     const { status, stdout, stderr } = await runNode('console.log(load().getNumThreads());', { env: { DROPGRAD_THREADS: '1' } });
     expect({ status, stdout, stderr }).to.deep.equal({ status: 0, stdout: '1\n', stderr: '' });
+  });
+
+  it('DROPGRAD_THREADS=256 (and then setNumThreads(256)) is capped to the cores, with one warning', async () => {
+    const cores = availableParallelism();
+    const script = 'const lib = load(); console.log(lib.getNumThreads()); lib.setNumThreads(256); console.log(lib.getNumThreads());';
+    const { status, stdout, stderr } = await runNode(script, { env: { DROPGRAD_THREADS: '256' } });
+    expect({ status, stdout, stderr }).to.deep.equal({
+      status: 0,
+      stdout: `${cores}\n${cores}\n`,
+      stderr: `dropgrad: DROPGRAD_THREADS asked for 256 threads; this machine has ${cores} cores, so the wasm kernels use ${cores}\n`,
+    });
   });
 
   describe('float64 tensors on the wasm backend (they take the js kernels) gradient-check', () => {

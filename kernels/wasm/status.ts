@@ -14,7 +14,7 @@ export type WasmStatus =
       available: true;
       /** Whether the memory is shared, so that worker threads can run (Node; cross-origin isolated pages). */
       sharedMemory: boolean;
-      /** The threads asked for: setNumThreads(), DROPGRAD_THREADS or the number of cores. */
+      /** The threads asked for: setNumThreads(), DROPGRAD_THREADS or the number of cores (at most that). */
       threads: number;
       /** Why calls run on one thread although `threads` asked for more (on a page, until the workers are up). */
       singleThreadReason?: string;
