@@ -37,8 +37,9 @@ export type { GradcheckOptions, GradcheckReport, GradcheckInputReport, Gradcheck
 export { setBackend, getBackend, withBackend } from './kernels/backend';
 export type { BackendName } from './kernels/backend';
 export { backendStatus } from './kernels/backend-status';
-export type { BackendStatus } from './kernels/backend-status';
+export type { BackendStatus, BackendStatusOptions } from './kernels/backend-status';
 export { setNumThreads, getNumThreads } from './kernels/wasm/thread-count';
+export { releaseMemory } from './kernels/wasm/release-memory';
 export type { TensorLike } from './lib/ops/elementwise';
 export { add, sub, mul, div, neg, pow } from './lib/ops/arithmetic';
 export { chaiGradcheck } from './lib/chai-gradcheck';

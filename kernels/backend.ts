@@ -38,14 +38,30 @@ function fromEnvironment(): BackendName | undefined {
 }
 
 let current: BackendName | undefined;
+/** Whether setBackend() or DROPGRAD_BACKEND chose `current` (rather than the default order). */
+let chosen = false;
 
 function defaultBackend(): BackendName {
   if (hasRealGpuContext()) return 'gpu.js';
   return wasmUnavailableReason() === null ? 'wasm' : 'js';
 }
 
+/**
+ * Why the default is 'js' when nothing chose it and WebAssembly SIMD cannot run here (e.g. under
+ * `ulimit -v`, where its memory cannot be reserved), else undefined.
+ */
+export function defaultBackendNote(): string | undefined {
+  if (current !== 'js' || chosen) return undefined;
+  const reason = wasmUnavailableReason();
+  return reason === null ? undefined : `the wasm kernels cannot run here: ${reason}`;
+}
+
 export function getBackend(): BackendName {
-  if (current === undefined) current = fromEnvironment() ?? defaultBackend();
+  if (current === undefined) {
+    const fromEnv = fromEnvironment();
+    chosen = fromEnv !== undefined;
+    current = fromEnv ?? defaultBackend();
+  }
   return current;
 }
 
@@ -54,15 +70,38 @@ export function setBackend(name: BackendName): void {
     throw new RangeError(`setBackend: expected one of ${backendNames.join(', ')}, got ${JSON.stringify(name)}`);
   }
   current = name;
+  chosen = true;
 }
 
-/** Runs fn with a backend selected, restoring the previous choice after (handy in tests). */
+const returnsPromise =
+  'withBackend: fn must be synchronous: the previous backend is restored when fn returns, before any await in it resumes; await inside a synchronous fn, or call setBackend() before and after the async code';
+
+function isThenable(value: unknown): boolean {
+  return (
+    (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * Runs fn with a backend selected, restoring the previous choice after (handy in tests). fn must
+ * be synchronous: an async function is refused before it runs, and a promise returned by any other
+ * after it ran (the choice is restored before its awaits resume, so they would run on the old one).
+ */
 export function withBackend<T>(name: BackendName, fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`withBackend: expected a function, got ${fn === null ? 'null' : typeof fn}`);
+  if (fn.constructor.name === 'AsyncFunction') {
+    throw new TypeError(`${returnsPromise} (got an async function)`);
+  }
   const previous = getBackend();
+  const previousChosen = chosen;
   setBackend(name);
+  let result: T;
   try {
-    return fn();
+    result = fn();
   } finally {
     current = previous;
+    chosen = previousChosen;
   }
+  if (isThenable(result)) throw new TypeError(`${returnsPromise} (it returned a promise)`);
+  return result;
 }

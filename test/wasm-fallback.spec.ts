@@ -6,43 +6,13 @@
  * instance are settled once per process.
  */
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { availableParallelism } from 'node:os';
 import { F, getNumThreads, gradcheck, linear, matmul, randn, setNumThreads, withBackend } from '../index';
-
-/** The library (index.ts) bundled as one CommonJS file, so a child process can load it with no loader. */
-let bundle: string;
-
-/** Runs `script` in a fresh Node process, where `load()` requires the library. */
-function runNode(script: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DROPGRAD_')));
-  const preamble = `const load = () => require(${JSON.stringify(bundle)});\n`;
-  const result = spawnSync(process.execPath, ['-e', preamble + script], { encoding: 'utf8', env: { ...inherited, ...env } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { useLibraryChild } from './helpers/child-node';
 
 describe('wasm backend errors and fallbacks', function () {
   this.timeout(60000);
-  let outdir: string;
-
-  // Not tsx: it compiles with WebAssembly itself, so a child without WebAssembly could not load index.ts through it.
-  before(async () => {
-    outdir = mkdtempSync(join(tmpdir(), 'dropgrad-wasm-fallback-'));
-    bundle = join(outdir, 'dropgrad.cjs');
-    await build({
-      entryPoints: [join(__dirname, '..', 'index.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      external: ['gpu.js'],
-      logLevel: 'warning',
-    });
-  });
-  after(() => rmSync(outdir, { recursive: true, force: true }));
+  const runNode = useLibraryChild();
 
   describe('setNumThreads refuses what is not a whole number of threads from 1 to 256', () => {
     const threadsBefore = getNumThreads();
@@ -54,25 +24,50 @@ describe('wasm backend errors and fallbacks', function () {
       [257, '257'],
       [Number.NaN, 'NaN'],
       [Number.POSITIVE_INFINITY, 'Infinity'],
-      ['x', '"x"'],
-      ['2', '"2"'],
     ] as const) {
       it(shown, () => {
-        expect(() => setNumThreads(value as number)).to.throw(RangeError, `setNumThreads: expected an integer from 1 to 256, got ${shown}`);
+        expect(() => setNumThreads(value)).to.throw(RangeError, `setNumThreads: expected an integer from 1 to 256, got ${shown}`);
+        expect(getNumThreads(), 'the thread count is unchanged').to.equal(threadsBefore);
+      });
+    }
+    // Not a number at all: a TypeError (a bigint used to fail inside JSON.stringify with no word of setNumThreads).
+    for (const [value, shown] of [
+      [2n, '2n (a bigint)'],
+      ['x', '"x"'],
+      ['2', '"2"'],
+      [null, 'null'],
+      [undefined, 'undefined'],
+    ] as const) {
+      it(shown, () => {
+        expect(() => setNumThreads(value as unknown as number)).to.throw(
+          TypeError,
+          `setNumThreads: expected an integer from 1 to 256 (a number), got ${shown}`,
+        );
         expect(getNumThreads(), 'the thread count is unchanged').to.equal(threadsBefore);
       });
     }
   });
 
-  it('DROPGRAD_THREADS=abc: the first use of the thread count names the variable and its value', () => {
-    const { status, stderr } = runNode('console.log(load().getNumThreads());', { DROPGRAD_THREADS: 'abc' });
+  it('DROPGRAD_THREADS=abc: the first use of the thread count names the variable and its value', async () => {
+    const { status, stderr } = await runNode('console.log(load().getNumThreads());', { env: { DROPGRAD_THREADS: 'abc' } });
     expect(status).to.not.equal(0);
     expect(stderr).to.include('RangeError: DROPGRAD_THREADS: expected an integer from 1 to 256, got "abc"');
   });
 
-  it('DROPGRAD_THREADS=3 is taken', () => {
-    const { status, stdout, stderr } = runNode('console.log(load().getNumThreads());', { DROPGRAD_THREADS: '3' });
-    expect({ status, stdout, stderr }).to.deep.equal({ status: 0, stdout: '3\n', stderr: '' });
+  it('DROPGRAD_THREADS=1 is taken', async () => {
+    const { status, stdout, stderr } = await runNode('console.log(load().getNumThreads());', { env: { DROPGRAD_THREADS: '1' } });
+    expect({ status, stdout, stderr }).to.deep.equal({ status: 0, stdout: '1\n', stderr: '' });
+  });
+
+  it('DROPGRAD_THREADS=256 (and then setNumThreads(256)) is capped to the cores, with one warning', async () => {
+    const cores = availableParallelism();
+    const script = 'const lib = load(); console.log(lib.getNumThreads()); lib.setNumThreads(256); console.log(lib.getNumThreads());';
+    const { status, stdout, stderr } = await runNode(script, { env: { DROPGRAD_THREADS: '256' } });
+    expect({ status, stdout, stderr }).to.deep.equal({
+      status: 0,
+      stdout: `${cores}\n${cores}\n`,
+      stderr: `dropgrad: DROPGRAD_THREADS asked for 256 threads; this machine has ${cores} cores, so the wasm kernels use ${cores}\n`,
+    });
   });
 
   describe('float64 tensors on the wasm backend (they take the js kernels) gradient-check', () => {
@@ -97,7 +92,7 @@ describe('wasm backend errors and fallbacks', function () {
     ['without WebAssembly', 'globalThis.WebAssembly = undefined;', 'this JavaScript engine has no WebAssembly'],
     ['without WebAssembly SIMD', 'WebAssembly.validate = () => false;', 'this engine cannot run WebAssembly SIMD (128-bit) modules'],
   ] as const) {
-    it(`${what}: the default backend is 'js', and 'wasm' runs the js kernels after one warning`, () => {
+    it(`${what}: the default backend is 'js', and 'wasm' runs the js kernels after one warning`, async () => {
       const script = `${sabotage}
 const { F, backendStatus, getBackend, linear, randn, setBackend, wasmStatus, withBackend } = load();
 const backend = getBackend();
@@ -108,7 +103,7 @@ setBackend('wasm');
 const results = [];
 for (let i = 0; i < 3; i++) results.push([F.conv2d(x, w), linear(a, b)].map((t) => Array.from(t.data)));
 console.log(JSON.stringify({ backend, sameAsJs: results.every((r) => JSON.stringify(r) === JSON.stringify(expected)), status: wasmStatus(), summary: backendStatus() }));`;
-      const { status, stdout, stderr } = runNode(script);
+      const { status, stdout, stderr } = await runNode(script);
       expect(status, stderr).to.equal(0);
       expect(JSON.parse(stdout)).to.deep.equal({
         backend: 'js',

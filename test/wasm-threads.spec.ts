@@ -25,7 +25,6 @@ import {
 } from '../index';
 import { parallelCalls, poisonWasmMemory, wasmWorkersReady } from './helpers/wasm';
 import { expectSameBits, withThreads } from './helpers/wasm-threads';
-import { threadPoolState } from '../kernels/wasm/thread-pool';
 
 interface Run {
   /** Named float32 results: the loss, parameters, outputs, gradients. */
@@ -116,19 +115,6 @@ describe('wasm backend threads', () => {
       expect(withBackend('js', backendStatus)).to.deep.equal({ selected: 'js', running: 'js', threads: 1 });
     } finally {
       setNumThreads(threadsBefore);
-    }
-  });
-
-  it('keeps its pool when a call can use fewer threads than asked for (a batch of 2 with 3 threads)', () => {
-    const previous = getNumThreads();
-    setNumThreads(3);
-    try {
-      expect(wasmStatus()).to.deep.include({ available: true, threads: 3, workers: 2 });
-      F.conv2d(randn([2, 3, 12, 12], { dtype: 'float32' }), randn([5, 3, 3, 3], { dtype: 'float32' }));
-      // threadPoolState(), unlike wasmStatus(), starts nothing: it shows the pool the call left.
-      expect(threadPoolState()).to.deep.include({ workers: 2 });
-    } finally {
-      setNumThreads(previous);
     }
   });
 

@@ -1,19 +1,41 @@
-/** The slots of the Int32Array control block the calling thread and the workers share. */
+/**
+ * The slots of the Int32Array control block the calling thread and the workers share: a few for
+ * the job, then three per worker thread (workerSlot) for its life, readiness and progress.
+ */
 export const Control = {
   /** Bumped by the caller to hand out a new job; workers wait for it to change. */
   generation: 0,
-  /** Index into kernelNames of the job's kernel, or −1 to tell the workers to exit. */
+  /** Index into kernelNames of the job's kernel. */
   kernel: 1,
   /** Address of the job's i32 argument block. */
   args: 2,
   /** How many threads (the caller's included) share the job. */
   threads: 3,
-  /** Workers that have finished the current job. */
+  /** Bumped (and notified) whenever a worker finishes a job or dies: the caller waits on it. */
   done: 4,
   /** Set by a worker whose kernel threw. */
   failed: 5,
-  /** Workers that have instantiated the module and are waiting for work. */
+  /** Bumped (and notified) when a worker has instantiated the module and waits for work. */
   ready: 6,
 } as const;
 
-export const controlSlots = 7;
+/** Each worker's own slots, at workerSlot(thread, field). */
+export const WorkerField = {
+  /** The worker's id while the pool wants it; −1 once it died; 0 once retired (or never started). */
+  life: 0,
+  /** 1 once the worker waits for work. */
+  up: 1,
+  /** The generation of the last job the worker finished. */
+  finished: 2,
+} as const;
+
+/** The most threads a pool can have (thread-count.ts caps requests at it). */
+export const maximumThreads = 256;
+
+const jobSlots = 8;
+
+export function workerSlot(thread: number, field: number): number {
+  return jobSlots + 3 * thread + field;
+}
+
+export const controlSlots = workerSlot(maximumThreads, 0);

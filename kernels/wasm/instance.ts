@@ -41,6 +41,22 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/**
+ * The module's memory. Engines reserve its whole address range up front (the 4 GiB maximum a
+ * shared memory must declare, and guard regions), so where virtual memory is limited this fails
+ * even though little of it would ever be used: say so, since the engine's message does not.
+ */
+function reserveMemory(shared: boolean): WebAssembly.Memory {
+  try {
+    return new WebAssembly.Memory(shared ? { initial: 1, maximum: maximumPages, shared: true } : { initial: 1 });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `the wasm memory's address space (up to 4 GiB) cannot be reserved here (${message}); is virtual memory limited, e.g. by ulimit -v?`,
+    );
+  }
+}
+
 function instantiate(): WasmInstance {
   if (typeof WebAssembly !== 'object') throw new Error('this JavaScript engine has no WebAssembly');
   const shared = canShareMemory();
@@ -48,7 +64,7 @@ function instantiate(): WasmInstance {
   // validate() first: an engine without 128-bit SIMD rejects the module, and says nothing more useful.
   if (!WebAssembly.validate(bytes)) throw new Error('this engine cannot run WebAssembly SIMD (128-bit) modules');
   const module = new WebAssembly.Module(bytes);
-  const memory = new WebAssembly.Memory(shared ? { initial: 1, maximum: maximumPages, shared: true } : { initial: 1 });
+  const memory = reserveMemory(shared);
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WasmExports;
   return { module, memory, exports, shared };
 }
@@ -73,6 +89,17 @@ export function wasmInstance(): WasmInstance {
 }
 
 let warned = false;
+/** withWasm calls running (nested only if a kernel's code re-enters; releaseMemory() refuses then). */
+let callsRunning = 0;
+
+export function wasmCallRunning(): boolean {
+  return callsRunning > 0;
+}
+
+/** Forgets the instance, so that the next call makes a fresh one (releaseMemory(), release-memory.ts). */
+export function dropWasmInstance(): void {
+  instance = undefined;
+}
 
 /**
  * Runs `wasmPath` with the instance, or `fallback` (the 'js' kernel) where WebAssembly SIMD is
@@ -81,7 +108,14 @@ let warned = false;
  */
 export function withWasm<T>(wasmPath: (wasm: WasmInstance) => T, fallback: () => T): T {
   const wasm = tryInstance();
-  if (wasm !== undefined) return wasmPath(wasm);
+  if (wasm !== undefined) {
+    callsRunning++;
+    try {
+      return wasmPath(wasm);
+    } finally {
+      callsRunning--;
+    }
+  }
   if (!warned) {
     warned = true;
     console.warn(`dropgrad: the wasm backend is unavailable (${unavailable}); running the js kernels instead`);

@@ -14,15 +14,17 @@ export type WasmStatus =
       available: true;
       /** Whether the memory is shared, so that worker threads can run (Node; cross-origin isolated pages). */
       sharedMemory: boolean;
-      /** The threads asked for: setNumThreads(), DROPGRAD_THREADS or the number of cores. */
+      /** The threads asked for: setNumThreads(), DROPGRAD_THREADS or the number of cores (at most that). */
       threads: number;
       /** Why calls run on one thread although `threads` asked for more (on a page, until the workers are up). */
       singleThreadReason?: string;
-      /** Worker threads started, and those ready for work. */
+      /** Worker threads alive (one that died is not counted), and those ready for work. */
       workers: number;
       readyWorkers: number;
       /** Kernel calls so far that ran on more than one thread. */
       parallelCalls: number;
+      /** Bytes of wasm memory: the largest call's so far, kept until releaseMemory(). */
+      memoryBytes: number;
     };
 
 /** The wasm backend's state; starts the module (and the workers `threads` asks for) if not done yet. */
@@ -38,5 +40,6 @@ export function wasmStatus(): WasmStatus {
     threads,
     ...(singleThreadReason === undefined ? {} : { singleThreadReason }),
     ...threadPoolState(),
+    memoryBytes: wasm.memory.buffer.byteLength,
   };
 }

@@ -7,23 +7,43 @@
  * 1.08–1.17× this way against 0.98–1.16× with the caller on the first share).
  *
  * Workers exist only where the memory is shared (instance.ts). They are started on the first
- * call that wants more than one thread. In Node the caller waits (≤ 2 s) for them to come up;
- * a page cannot block, so there calls run on one thread until every worker has said it is ready.
- * Which thread computes an output never changes its value, so none of this shows in results.
+ * call that wants more than one thread, and when the thread count changes the pool grows (only
+ * the missing workers start) or shrinks (the surplus ones are retired). In Node the caller waits
+ * (≤ 2 s) for new workers to come up; a page cannot block, so there calls run on one thread until
+ * every worker has said it is ready. Which thread computes an output never changes its value, so
+ * none of this shows in results.
+ *
+ * A worker that dies (terminated, or its thread crashed) must not hang the caller. Its 'exit' or
+ * 'error' event marks it dead, but a caller blocked in Atomics.wait runs no events; so in Node a
+ * watchdog thread, whose event loop stays free, also holds the other end of a port each worker
+ * keeps open, and marks the worker dead (and wakes the caller) when that port closes. A call
+ * during which a worker died fails, naming its kernel; from then on the kernels run on one thread,
+ * with one warning and a status note, until setNumThreads() is called again.
  */
-import { Control, controlSlots } from './control';
+import { Control, WorkerField, controlSlots, workerSlot } from './control';
 import type { WasmInstance } from './instance';
 import { type KernelName, kernelNames } from './kernel-names';
-import { getNumThreads } from './thread-count';
-import { workerSource } from './worker-source';
+import { getNumThreads, setNumThreadsCalls } from './thread-count';
+import { watchdogSource, workerSource } from './worker-source';
 
 interface WorkerHandle {
   terminate(): unknown;
 }
 
+interface PoolWorker {
+  thread: number;
+  /** Written in the worker's life slot while the pool wants it (unique per process). */
+  id: number;
+  handle: WorkerHandle;
+}
+
 interface Pool {
-  workers: WorkerHandle[];
+  wasm: WasmInstance;
   state: Int32Array;
+  workers: PoolWorker[];
+  spawn: Spawn;
+  /** Node's watchdog thread (see the file comment). */
+  watchdog?: import('node:worker_threads').Worker;
 }
 
 type NodeWorkerThreads = typeof import('node:worker_threads');
@@ -32,6 +52,10 @@ let pool: Pool | undefined;
 /** Why the last pool could not be started (then calls run on one thread), and its size. */
 let problem: string | undefined;
 let failedSize = 0;
+/** After a worker died: the setNumThreads() calls then, to try again after the next one. */
+let lostWorkerAt: number | undefined;
+let warnedAboutLostWorker = false;
+let lastWorkerId = 0;
 /** Kernel calls that ran on more than one thread since the process (or page) started. */
 let parallelCalls = 0;
 /** Whether this thread may block in Atomics.wait (a page's main thread may not; it spins). */
@@ -43,42 +67,96 @@ function nodeWorkerThreads(): NodeWorkerThreads | undefined {
   return getBuiltinModule?.('node:worker_threads') as NodeWorkerThreads | undefined;
 }
 
-const runsInNode = (): boolean => nodeWorkerThreads() !== undefined;
+const lifeSlot = (thread: number) => workerSlot(thread, WorkerField.life);
 
-function startWorkers(wasm: WasmInstance, count: number, state: Int32Array): WorkerHandle[] {
-  const data = (thread: number) => ({ module: wasm.module, memory: wasm.memory, control: state.buffer, thread, kernelNames });
-  const workerThreads = nodeWorkerThreads();
-  if (workerThreads) {
-    return Array.from({ length: count }, (_, i) => {
-      const worker = new workerThreads.Worker(workerSource, { eval: true, workerData: data(i + 1) });
-      worker.unref(); // idle workers must not keep the process alive
-      return worker;
-    });
-  }
-  if (typeof Worker !== 'function' || typeof Blob !== 'function') throw new Error('this environment has no worker threads');
-  const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-  return Array.from({ length: count }, (_, i) => {
-    const worker = new Worker(url);
-    worker.postMessage(data(i + 1));
-    return worker;
-  });
+/** Marks worker `id` (on `thread`) dead unless it was retired first, and wakes a caller waiting for it. */
+function markDead(state: Int32Array, thread: number, id: number): void {
+  if (Atomics.compareExchange(state, lifeSlot(thread), id, -1) !== id) return;
+  Atomics.add(state, Control.done, 1);
+  Atomics.notify(state, Control.done);
 }
 
-function stopPool(): void {
+function isAlive(current: Pool, worker: PoolWorker): boolean {
+  return Atomics.load(current.state, lifeSlot(worker.thread)) === worker.id;
+}
+
+interface WorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: ArrayBufferLike;
+  thread: number;
+  kernelNames: readonly string[];
+}
+
+/** Starts one worker thread; `died` is called if it exits or fails. */
+type Spawn = (data: WorkerData, id: number, died: () => void) => WorkerHandle;
+
+/** Node: each worker also gets a lifeline port, whose other end goes to the watchdog (see the file comment). */
+function nodeSpawner(workerThreads: NodeWorkerThreads, watchdog: import('node:worker_threads').Worker): Spawn {
+  return (data, id, died) => {
+    const { port1, port2 } = new workerThreads.MessageChannel();
+    watchdog.postMessage({ control: data.control, port: port1, slot: lifeSlot(data.thread), id }, [port1]);
+    const worker = new workerThreads.Worker(workerSource, { eval: true, workerData: { ...data, port: port2 }, transferList: [port2] });
+    worker.unref(); // idle workers must not keep the process alive
+    worker.on('error', died);
+    worker.on('exit', died);
+    return worker;
+  };
+}
+
+/** A page: Web Workers started from a Blob URL of the same source. */
+function pageSpawner(): Spawn {
+  if (typeof Worker !== 'function' || typeof Blob !== 'function') throw new Error('this environment has no worker threads');
+  const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+  return (data, _id, died) => {
+    const worker = new Worker(url);
+    worker.addEventListener('error', died);
+    worker.postMessage(data);
+    return worker;
+  };
+}
+
+function newPool(wasm: WasmInstance): Pool {
+  const state = new Int32Array(new SharedArrayBuffer(controlSlots * 4));
+  const workerThreads = nodeWorkerThreads();
+  if (!workerThreads) return { wasm, state, workers: [], spawn: pageSpawner() };
+  const watchdog = new workerThreads.Worker(watchdogSource, { eval: true });
+  watchdog.unref(); // like the workers, it must not keep the process alive
+  return { wasm, state, workers: [], spawn: nodeSpawner(workerThreads, watchdog), watchdog };
+}
+
+/** Starts the workers for threads `from`…`to − 1`. */
+function startWorkers(current: Pool, from: number, to: number): void {
+  const { wasm, state } = current;
+  for (let thread = from; thread < to; thread++) {
+    const id = ++lastWorkerId;
+    Atomics.store(state, workerSlot(thread, WorkerField.up), 0);
+    Atomics.store(state, lifeSlot(thread), id);
+    const data = { module: wasm.module, memory: wasm.memory, control: state.buffer, thread, kernelNames };
+    const handle = current.spawn(data, id, () => markDead(state, thread, id));
+    current.workers.push({ thread, id, handle });
+  }
+}
+
+function retire(current: Pool, worker: PoolWorker): void {
+  Atomics.compareExchange(current.state, lifeSlot(worker.thread), worker.id, 0);
+  worker.handle.terminate();
+}
+
+/** Retires every worker (and the watchdog) of the pool; the next call that wants threads starts a new one. */
+export function stopThreadPool(): void {
   if (!pool) return;
-  Atomics.store(pool.state, Control.kernel, -1);
-  Atomics.add(pool.state, Control.generation, 1);
-  Atomics.notify(pool.state, Control.generation);
-  for (const worker of pool.workers) worker.terminate();
+  for (const worker of pool.workers) retire(pool, worker);
+  pool.watchdog?.terminate();
   pool = undefined;
 }
 
-/** Waits until state[slot] reaches `target`; false if `timeoutMs` passed first. */
-function waitFor(state: Int32Array, slot: number, target: number, timeoutMs = Number.POSITIVE_INFINITY): boolean {
+/** Waits until `done()`, re-checking each time state[slot] changes; false if `timeoutMs` passed first. */
+function waitUntil(state: Int32Array, slot: number, done: () => boolean, timeoutMs = Number.POSITIVE_INFINITY): boolean {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = Atomics.load(state, slot);
-    if (value >= target) return true;
+    if (done()) return true;
     const left = deadline - performance.now();
     if (left <= 0) return false;
     if (blockingWaitAllowed === undefined) {
@@ -93,37 +171,71 @@ function waitFor(state: Int32Array, slot: number, target: number, timeoutMs = Nu
   }
 }
 
+/** After a worker died: the pool is retired and calls run on one thread until setNumThreads() is called. */
+function loseWorker(current: Pool, worker: PoolWorker, during?: KernelName): string {
+  const when = during === undefined ? 'between calls' : `during a ${during} call`;
+  problem = `wasm worker thread ${worker.thread} exited ${when}; the kernels run on one thread until setNumThreads() is called again`;
+  lostWorkerAt = setNumThreadsCalls();
+  if (pool === current) stopThreadPool();
+  if (!warnedAboutLostWorker) {
+    warnedAboutLostWorker = true;
+    console.warn(`dropgrad: ${problem}`);
+  }
+  return problem;
+}
+
+const deadWorker = (current: Pool) => current.workers.find((worker) => !isAlive(current, worker));
+
 function poolFor(wasm: WasmInstance, threads: number): Pool | undefined {
+  if (lostWorkerAt !== undefined) {
+    if (lostWorkerAt === setNumThreadsCalls()) return undefined;
+    lostWorkerAt = undefined;
+    problem = undefined;
+  }
+  if (pool && pool.wasm !== wasm) stopThreadPool();
+  if (pool) {
+    const dead = deadWorker(pool);
+    if (dead) {
+      loseWorker(pool, dead);
+      return undefined;
+    }
+  }
   if (pool && pool.workers.length === threads - 1) return pool;
   if (!pool && failedSize === threads) return undefined;
-  stopPool();
   problem = undefined;
-  const state = new Int32Array(new SharedArrayBuffer(controlSlots * 4));
   try {
-    pool = { workers: startWorkers(wasm, threads - 1, state), state };
+    pool ??= newPool(wasm);
+    const current = pool;
+    for (const worker of current.workers.splice(threads - 1)) retire(current, worker);
+    startWorkers(current, current.workers.length + 1, threads);
   } catch (error) {
     problem = error instanceof Error ? error.message : String(error);
     failedSize = threads;
+    stopThreadPool();
     return undefined;
   }
-  if (runsInNode() && !waitFor(state, Control.ready, threads - 1, 2000)) {
+  const current = pool;
+  if (nodeWorkerThreads() && !waitUntil(current.state, Control.ready, () => allUp(current) || deadWorker(current) !== undefined, 2000)) {
     problem = 'the worker threads did not start within 2 s';
   }
-  return pool;
+  return current;
 }
+
+const isUp = (current: Pool, worker: PoolWorker) => Atomics.load(current.state, workerSlot(worker.thread, WorkerField.up)) === 1;
+const allUp = (current: Pool) => current.workers.every((worker) => isUp(current, worker));
 
 /**
  * How many threads a call may use now: `wanted`, or 1 where memory is not shared, workers cannot
- * be started, or (on a page) they are not all ready yet.
+ * be started, a worker died, or (on a page) they are not all ready yet.
  */
 export function threadsAvailable(wasm: WasmInstance, wanted: number): number {
   // The pool always has getNumThreads() − 1 workers, however many a call wants: a call that wants
-  // fewer leaves the rest idle (they only count themselves done), instead of restarting the pool.
+  // fewer leaves the rest idle (they only record the job as finished), instead of resizing the pool.
   const size = getNumThreads();
   const threads = Math.min(wanted, size);
   if (threads <= 1 || !wasm.shared) return 1;
   const current = poolFor(wasm, size);
-  return current && Atomics.load(current.state, Control.ready) === current.workers.length ? threads : 1;
+  return current && allUp(current) && !deadWorker(current) ? threads : 1;
 }
 
 /** The threads for a call that splits into `items` independent pieces: at most one piece each. */
@@ -147,36 +259,47 @@ export function threadProblem(wasm: WasmInstance, wanted: number): string | unde
   return problem ?? 'the worker threads are still starting';
 }
 
-/** The pool as it stands: worker threads started and ready, and the calls they have shared. */
+/** The pool as it stands: worker threads alive and ready, and the calls they have shared. */
 export function threadPoolState(): { workers: number; readyWorkers: number; parallelCalls: number } {
+  const current = pool;
+  const alive = current ? current.workers.filter((worker) => isAlive(current, worker)) : [];
   return {
-    workers: pool?.workers.length ?? 0,
-    readyWorkers: pool ? Atomics.load(pool.state, Control.ready) : 0,
+    workers: alive.length,
+    readyWorkers: current ? alive.filter((worker) => isUp(current, worker)).length : 0,
     parallelCalls,
   };
+}
+
+/** For specs: the pool's worker handles, in thread order (their identity shows a resize kept them). */
+export function poolWorkerHandles(): readonly WorkerHandle[] {
+  return pool?.workers.map((worker) => worker.handle) ?? [];
 }
 
 /** Runs kernel `name` on the argument block at `args` with `threads` threads (from threadsAvailable). */
 export function runKernel(wasm: WasmInstance, name: KernelName, args: number, threads: number): void {
   const kernel = wasm.exports[name];
-  if (threads <= 1 || !pool) {
+  const current = pool;
+  if (threads <= 1 || !current) {
     kernel(args, 0, 1);
     return;
   }
-  const { state, workers } = pool;
+  const { state } = current;
   parallelCalls++;
   Atomics.store(state, Control.kernel, kernelNames.indexOf(name));
   Atomics.store(state, Control.args, args);
   Atomics.store(state, Control.threads, threads);
-  Atomics.store(state, Control.done, 0);
   Atomics.store(state, Control.failed, 0);
-  Atomics.add(state, Control.generation, 1);
+  const generation = (Atomics.add(state, Control.generation, 1) + 1) | 0; // the slot wraps as an int32
   Atomics.notify(state, Control.generation);
+  const finished = (worker: PoolWorker) => Atomics.load(state, workerSlot(worker.thread, WorkerField.finished)) === generation;
   try {
     kernel(args, threads - 1, threads); // the last share: see the file comment
   } finally {
-    // Even when this thread's share failed, the workers must finish before the memory is reused.
-    waitFor(state, Control.done, workers.length);
+    // Even when this thread's share failed, the live workers must finish before the memory is
+    // reused; a dead one never will, so it is not waited for.
+    waitUntil(state, Control.done, () => current.workers.every((worker) => finished(worker) || !isAlive(current, worker)));
   }
+  const dead = deadWorker(current);
+  if (dead) throw new Error(`wasm kernel ${name} failed: ${loseWorker(current, dead, name)}`);
   if (Atomics.load(state, Control.failed)) throw new Error(`wasm kernel ${name} failed in a worker thread`);
 }

@@ -2,38 +2,65 @@
  * The code each worker thread runs, as a string: a worker must be started from source, and a
  * string is the one form that Node (new Worker(code, { eval: true })) and a browser (a Blob URL)
  * both accept with no file to serve. It instantiates the same module on the same shared memory,
- * counts itself ready, then waits for work on the control block (see thread-pool.ts for its
- * layout): worker `thread` (1…) runs kernel `kernel` on `args` as share `thread − 1` of `threads`
- * when there are that many, and counts itself done.
+ * marks itself up, then waits for work on the control block (see control.ts for its layout):
+ * worker `thread` (1…) runs kernel `kernel` on `args` as share `thread − 1` of `threads` when there
+ * are that many, and records the job's generation as finished.
+ *
+ * In Node it also holds `lifeline`, a MessagePort whose other end the pool's watchdog thread
+ * listens to: when this thread ends, however it ends, the port closes and the watchdog marks the
+ * worker dead, waking a caller blocked in Atomics.wait (thread-pool.ts).
  */
-import { Control } from './control';
+import { Control, WorkerField, workerSlot } from './control';
 
 export const workerSource = `
 'use strict';
-function start({ module, memory, control, thread, kernelNames }) {
+let lifeline;
+function start({ module, memory, control, thread, kernelNames, port }) {
+  lifeline = port;
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const kernels = kernelNames.map((name) => exports[name]);
   const state = new Int32Array(control);
+  const finished = ${workerSlot(0, WorkerField.finished)} + 3 * thread;
+  let seen = Atomics.load(state, ${Control.generation});
+  Atomics.store(state, finished, seen);
+  Atomics.store(state, ${workerSlot(0, WorkerField.up)} + 3 * thread, 1);
   Atomics.add(state, ${Control.ready}, 1);
   Atomics.notify(state, ${Control.ready});
-  let seen = 0;
   for (;;) {
     Atomics.wait(state, ${Control.generation}, seen);
     seen = Atomics.load(state, ${Control.generation});
-    const kernel = state[${Control.kernel}];
-    if (kernel < 0) return;
     const threads = state[${Control.threads}];
     if (thread < threads) {
       try {
-        kernels[kernel](state[${Control.args}], thread - 1, threads);
+        kernels[state[${Control.kernel}]](state[${Control.args}], thread - 1, threads);
       } catch (error) {
         Atomics.store(state, ${Control.failed}, 1);
       }
     }
+    Atomics.store(state, finished, seen);
     Atomics.add(state, ${Control.done}, 1);
     Atomics.notify(state, ${Control.done});
   }
 }
 if (typeof require === 'function') start(require('node:worker_threads').workerData);
 else self.onmessage = (event) => start(event.data);
+`;
+
+/**
+ * The watchdog thread's code (Node only): it is sent each worker's lifeline port with the worker's
+ * id, and when a port closes while the pool still wants that worker, it marks it dead and wakes
+ * the caller. Its own event loop is free, unlike the caller's, which may be blocked in a call.
+ */
+export const watchdogSource = `
+'use strict';
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', ({ control, port, slot, id }) => {
+  const state = new Int32Array(control);
+  port.on('close', () => {
+    if (Atomics.compareExchange(state, slot, id, -1) !== id) return;
+    Atomics.add(state, ${Control.done}, 1);
+    Atomics.notify(state, ${Control.done});
+  });
+  port.start();
+});
 `;

@@ -6,6 +6,7 @@ import { ProgressBar, formatDuration } from '../progress';
 import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
+import type { DType } from '../../../lib/dtype';
 import { setBackend, type BackendName, backendNames } from '../../../kernels/backend';
 import { gpuJsStatus } from '../../../kernels/gpujs/context';
 import { backendStatus } from '../../../kernels/backend-status';
@@ -59,9 +60,9 @@ function describeGpuJs(io: CliIO): void {
   } else io.out.write(`gpu.js is running in its ${status.mode} mode\n`);
 }
 
-/** One line on what the kernels run on, and a warning when it is not what was asked for. */
-function describeKernels(io: CliIO): void {
-  const status = backendStatus();
+/** One line on what the kernels run on for the run's dtype, and a warning when it is not what was asked for. */
+function describeKernels(io: CliIO, dtype: DType): void {
+  const status = backendStatus({ dtype });
   if (status.selected === 'gpu.js') describeGpuJs(io);
   else if (status.note !== undefined) io.err.write(`dropgrad: ${status.note}\n`);
   io.out.write(
@@ -145,7 +146,7 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
     io.out.write(`resumed from ${resumePath} after epoch ${state.epoch}\n`);
   }
 
-  describeKernels(io);
+  describeKernels(io, dtype);
   const parameters = model.parameters().reduce((n, p) => n + p.numel, 0);
   io.out.write(
     `training ${String(flags.model)} (${parameters.toLocaleString('en-US')} parameters, ${dtype}) on ${data.name}: ${trainLoader.size} examples, ` +
