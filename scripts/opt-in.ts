@@ -16,6 +16,8 @@ const repoRoot = resolve(__dirname, '..');
 export const optInSets = {
   /** the AssemblyScript compiler, needed only to change the wasm kernels (scripts/build-wasm.mts) */
   assemblyscript: 'opt-in/assemblyscript',
+  /** the peers the benchmarks compare with (TensorFlow.js and its wasm backend, ConvNetJS): bench/'s imports resolve to them */
+  bench: 'bench',
 } as const;
 export type OptInSet = keyof typeof optInSets;
 
