@@ -8,8 +8,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import Module, { createRequire } from 'node:module';
+import { delimiter, join, resolve } from 'node:path';
 
 const repoRoot = resolve(__dirname, '..');
 
@@ -18,6 +18,8 @@ export const optInSets = {
   assemblyscript: 'opt-in/assemblyscript',
   /** the peers the benchmarks compare with (TensorFlow.js and its wasm backend, ConvNetJS): bench/'s imports resolve to them */
   bench: 'bench',
+  /** gpu.js with its native headless-gl, for the gpu.js backend's specs (users install gpu.js as an optional peer) */
+  gpujs: 'opt-in/gpujs',
 } as const;
 export type OptInSet = keyof typeof optInSets;
 
@@ -40,6 +42,18 @@ export function ensureOptIn(set: OptInSet): void {
 export function optInRequire(set: OptInSet): NodeJS.Require {
   ensureOptIn(set);
   return createRequire(join(optInDir(set), 'package.json'));
+}
+
+/**
+ * Lets require() in this process and its children find the set's packages (NODE_PATH), without
+ * installing it: for what loads an optional package by name, as the gpu.js backend does.
+ */
+export function addOptInToNodePath(set: OptInSet): void {
+  const dir = join(optInDir(set), 'node_modules');
+  const paths = (process.env.NODE_PATH ?? '').split(delimiter).filter(Boolean);
+  if (!paths.includes(dir)) process.env.NODE_PATH = [...paths, dir].join(delimiter);
+  // Node reads NODE_PATH once, at startup; _initPaths reads it again for this process.
+  (Module as unknown as { _initPaths(): void })._initPaths();
 }
 
 if (require.main === module) {
