@@ -18,6 +18,7 @@ import { builtinModules } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { optInDir } from './opt-in';
 
 const root = resolve(__dirname, '..');
 const browserEntry = join(root, 'browser.ts');
@@ -116,5 +117,15 @@ export function describeSize(what: string, { bytes, gzipBytes }: BundleSize): st
   return `${what}: ${(bytes / 1024).toFixed(1)} kB minified, ${(gzipBytes / 1024).toFixed(1)} kB gzipped`;
 }
 
-/** gpu.js' browser build, which a page loads itself when it wants the 'gpu.js' backend. */
-export const gpuJsBrowserBuild = join(dirname(require.resolve('gpu.js/package.json')), 'dist', 'gpu-browser.min.js');
+/**
+ * gpu.js' browser build, which a page loads itself when it wants the 'gpu.js' backend, from its
+ * opt-in set (npm run setup:gpujs); undefined where gpu.js is not installed.
+ */
+export function gpuJsBrowserBuild(): string | undefined {
+  try {
+    const manifest = require.resolve('gpu.js/package.json', { paths: [optInDir('gpujs')] });
+    return join(dirname(manifest), 'dist', 'gpu-browser.min.js');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,60 +1,33 @@
 // Compiles the AssemblyScript kernels (kernels/wasm/assembly/) into two WebAssembly modules and
 // writes them, base64-encoded, into kernels/wasm/generated/modules.ts, so that the library, its
 // Node builds and its browser bundle carry the kernels inside their own JavaScript: nothing extra
-// to serve, fetch or build natively. The two modules differ only in their memory:
-//   threaded — imports a shared memory (needs SharedArrayBuffer: Node, cross-origin isolated pages),
-//              so worker threads can instantiate the same code on the same memory;
-//   single   — imports an ordinary memory, for pages without cross-origin isolation.
-// Both use 128-bit SIMD. The output is rewritten only when the sources, the compiler or the flags
-// changed (their digest is recorded in the file), so `npm test` and `npm start` can run it first.
+// to serve, fetch or build natively. The generated file is committed with the digest of its inputs
+// (scripts/wasm-build-inputs.ts): a clone runs without the compiler, test/wasm-modules.spec.ts fails
+// when the sources changed and this was not rerun, and .ci/run rebuilds it and fails on any byte of
+// difference (the build is deterministic). The compiler is an opt-in set (scripts/opt-in.ts),
+// installed on first use.
 //
-//   npx tsx scripts/build-wasm.mts
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+//   npm run build:wasm
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { optInRequire } from './opt-in';
+import { wasmModulesFile, wasmSourceDigest, wasmSourceDir, wasmSources, wasmVariants } from './wasm-build-inputs';
 
 /**
  * The part of asc's API used here. Its own declarations are not imported: they declare globals
  * (such as `require`) that would change the types of the rest of the project.
  */
 interface Asc {
-  version: string;
   main(
     argv: string[],
     options: { writeFile(name: string, contents: Uint8Array | string): void },
   ): Promise<{ error: Error | null; stderr: { toString(): string } }>;
 }
-const ascModule: string = 'assemblyscript/asc';
-/** Loading the compiler takes seconds (binaryen is large), so it is loaded only to compile. */
-const loadAsc = async (): Promise<Asc> => ((await import(ascModule)) as { default: Asc }).default;
-/** The compiler's version, for the digest, read without loading it. */
-const compilerVersion = (
-  JSON.parse(readFileSync(createRequire(import.meta.url).resolve('assemblyscript/package.json'), 'utf8')) as { version: string }
-).version;
-
-const sourceDir = 'kernels/wasm/assembly';
-const outFile = 'kernels/wasm/generated/modules.ts';
-const common = ['-O3', '--noAssert', '--runtime', 'stub', '--use', 'abort=', '--importMemory', '--initialMemory', '1', '--enable', 'simd'];
-const variants = {
-  threaded: [...common, '--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'],
-  single: common,
-};
-
-const sources = readdirSync(sourceDir)
-  .filter((name) => name.endsWith('.ts'))
-  .sort();
-const digest = createHash('sha256')
-  .update(JSON.stringify({ compiler: compilerVersion, variants }))
-  .update(sources.map((name) => `${name}\n${readFileSync(join(sourceDir, name), 'utf8')}`).join('\n'))
-  .digest('hex')
-  .slice(0, 16);
-
-if (existsSync(outFile) && readFileSync(outFile, 'utf8').includes(`'${digest}'`)) process.exit(0);
 
 async function compile(asc: Asc, flags: string[]): Promise<Uint8Array> {
   let binary: Uint8Array | undefined;
-  const { error, stderr } = await asc.main([join(sourceDir, 'index.ts'), '--outFile', 'kernels.wasm', ...flags], {
+  const { error, stderr } = await asc.main([join(wasmSourceDir, 'index.ts'), '--outFile', 'kernels.wasm', ...flags], {
     writeFile(name: string, contents: Uint8Array | string) {
       if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;
     },
@@ -63,18 +36,22 @@ async function compile(asc: Asc, flags: string[]): Promise<Uint8Array> {
   return binary;
 }
 
-const asc = await loadAsc();
-const threaded = await compile(asc, variants.threaded);
-const single = await compile(asc, variants.single);
+// asc exports an ES module only, which a require cannot resolve: its path comes from the manifest.
+const manifestPath = optInRequire('assemblyscript').resolve('assemblyscript/package.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: { './asc': { import: string } } };
+const ascUrl = pathToFileURL(join(dirname(manifestPath), manifest.exports['./asc'].import)).href;
+const asc = ((await import(ascUrl)) as { default: Asc }).default;
+const threaded = await compile(asc, wasmVariants.threaded);
+const single = await compile(asc, wasmVariants.single);
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
-mkdirSync('kernels/wasm/generated', { recursive: true });
-const text = `// Generated by scripts/build-wasm.mts from ${sourceDir}/ (${sources.join(', ')}); do not edit.
+const text = `// Generated by scripts/build-wasm.mts from kernels/wasm/assembly/ (${wasmSources().join(', ')}); do not edit.
 // threaded: ${threaded.length} bytes, single: ${single.length} bytes.
-export const sourceDigest = '${digest}';
+export const sourceDigest = '${wasmSourceDigest()}';
 export const threadedModule = '${base64(threaded)}';
 export const singleThreadModule = '${base64(single)}';
 `;
-const temporary = `${outFile}.${process.pid}.tmp`;
+mkdirSync(dirname(wasmModulesFile), { recursive: true });
+const temporary = `${wasmModulesFile}.${process.pid}.tmp`;
 writeFileSync(temporary, text);
-renameSync(temporary, outFile);
-console.log(`built ${outFile}: wasm kernels ${threaded.length} + ${single.length} bytes`);
+renameSync(temporary, wasmModulesFile);
+console.log(`built kernels/wasm/generated/modules.ts: wasm kernels ${threaded.length} + ${single.length} bytes`);

@@ -45,8 +45,9 @@ export async function serveSite(site: WebSite, port?: number): Promise<ServedSit
   try {
     const metafile = await buildLibrary(outdir);
     for (const script of site.scripts) await buildPageScript(script, outdir, `${buildPrefix}${libraryFile}`);
+    const gpuJs = gpuJsBrowserBuild();
     const server = await serveStatic(
-      { '/': site.root, [buildPrefix]: outdir, '/gpu.js/': dirname(gpuJsBrowserBuild) },
+      { '/': site.root, [buildPrefix]: outdir, ...(gpuJs === undefined ? {} : { '/gpu.js/': dirname(gpuJs) }) },
       port,
       site.crossOriginIsolated ? crossOriginIsolationHeaders : {},
     );

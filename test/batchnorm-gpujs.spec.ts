@@ -3,9 +3,13 @@ import { type BackendName, Generator, nn, randn, withBackend } from '../index';
 import { gpujsBatchNorm } from '../kernels/batchnorm/gpujs';
 import { configureGpuJs, gpuJsStatus } from '../kernels/gpujs/context';
 import { batchNormLayouts, expectBatchNormMatches, expectFloat32Close } from './helpers/batchnorm-cases';
+import { installedGpuJs } from './helpers/gpujs';
 
 describe('batchnorm gpu.js kernels match the reference', () => {
-  before(() => configureGpuJs());
+  before(function () {
+    installedGpuJs(this);
+    configureGpuJs();
+  });
   afterEach(() => expect(gpuJsStatus(), 'gpu.js is still in use').to.include({ available: true }));
 
   batchNormLayouts.forEach((layout, index) => {

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import type { ModelChecks } from './browser/model-checks';
 import { useChromiumPage } from './helpers/chromium-page';
+import { installedGpuJs } from './helpers/gpujs';
 
 describe('in headless Chromium, the browser bundle', function () {
   this.timeout(120000);
@@ -28,7 +29,8 @@ describe('in headless Chromium, the browser bundle', function () {
     expect(result.dropped, 'DropBlock dropped nothing, so its mask went unchecked').to.be.greaterThan(0);
   });
 
-  it("runs conv2d forward and backward on gpu.js' WebGL backend, matching the reference", async () => {
+  it("runs conv2d forward and backward on gpu.js' WebGL backend, matching the reference", async function () {
+    installedGpuJs(this);
     const result = await call('checkGpuJsConv');
     console.log(`      gpu.js status in Chromium: ${JSON.stringify(result.status)}`);
     expect(result.status).to.have.property('available', true);

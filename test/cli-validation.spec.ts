@@ -9,6 +9,7 @@ import { Generator, getBackend, optim, setBackend } from '../index';
 import { configureGpuJs } from '../kernels/gpujs/context';
 import { runCli } from './helpers/buffer-io';
 import { idxBytes, useTempDir } from './helpers/data-files';
+import { installedGpuJs } from './helpers/gpujs';
 
 /** IDX files of `count` images of side `side` with labels `label(i)`, as --train-images … flags. */
 function idxSplit(dir: string, split: string, count: number, side: number, label: (i: number) => number): string[] {
@@ -323,7 +324,8 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     expect(readdirSync(reports).sort()).to.deep.equal(['c-accuracy.svg', 'c-loss.svg', 'c.md', 'v-ratios.svg', 'v.md']);
   });
 
-  it('--backend gpu.js says which gpu.js mode it got, and that its cpu mode is slow', async () => {
+  it('--backend gpu.js says which gpu.js mode it got, and that its cpu mode is slow', async function () {
+    installedGpuJs(this);
     const dir = tempDir();
     const data = [...idxSplit(dir, 'train', 10, 28, (i) => i), ...idxSplit(dir, 'test', 10, 28, (i) => i), '--batch-size', '10'];
     const previous = getBackend();

@@ -7,6 +7,7 @@ import type { Conv2dOptions } from '../kernels/conv2d';
 import { configureGpuJs, gpuJsStatus } from '../kernels/gpujs/context';
 import { expectAllClose } from './helpers/close';
 import { randomConv2dPasses, runIntoNaN } from './helpers/conv2d-problem';
+import { installedGpuJs } from './helpers/gpujs';
 
 // Small on purpose: this machine runs gpu.js in its 'cpu' mode, which interprets every thread.
 // Odd sizes, strides, padding (incl. asymmetric 'same'), dilation, groups (depthwise too), batch 1.
@@ -30,7 +31,10 @@ function expectFloat32Close(actual: TypedArray, expected: TypedArray, what: stri
 }
 
 describe('conv2d gpu.js kernels match the reference', () => {
-  before(() => configureGpuJs());
+  before(function () {
+    installedGpuJs(this);
+    configureGpuJs();
+  });
   afterEach(() => {
     // A gpu.js failure falls back to 'js' silently after one warning; that must not pass as parity.
     expect(gpuJsStatus(), 'gpu.js is still in use').to.include({ available: true });

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { GPU } from 'gpu.js';
 import { conv2dGeometry } from '../kernels/conv2d';
 import { gpujsConv2d } from '../kernels/conv2d/gpujs';
 import { jsConv2d } from '../kernels/conv2d/js';
 import { configureGpuJs, detectMode, gpuJsStatus, hasRealGpuContext } from '../kernels/gpujs/context';
 import type { GpuJsModule } from '../kernels/gpujs/context';
+import { installedGpuJs } from './helpers/gpujs';
 
 type GpuClass = GpuJsModule['GPU'];
 
@@ -57,7 +57,8 @@ describe('gpu.js context', () => {
     expect(detectMode(fakeGpu({}))).to.equal('cpu');
   });
 
-  it('runs the detected mode by default and calls only GL modes a real GPU context', () => {
+  it('runs the detected mode by default and calls only GL modes a real GPU context', function () {
+    const { GPU } = installedGpuJs(this);
     delete process.env.DROPGRAD_GPUJS_MODE;
     configureGpuJs();
     const expected = detectMode(GPU);
@@ -65,23 +66,26 @@ describe('gpu.js context', () => {
     expect(hasRealGpuContext()).to.equal(expected !== 'cpu');
   });
 
-  it('takes a forced mode from the options before DROPGRAD_GPUJS_MODE', () => {
+  it('takes a forced mode from the options before DROPGRAD_GPUJS_MODE', function () {
+    installedGpuJs(this);
     process.env.DROPGRAD_GPUJS_MODE = 'gpu';
     configureGpuJs({ mode: 'cpu' });
     expect(gpuJsStatus()).to.deep.equal({ available: true, mode: 'cpu' });
     expect(hasRealGpuContext()).to.equal(false);
   });
 
-  it("takes a forced mode from DROPGRAD_GPUJS_MODE ('gpu' lets gpu.js choose)", () => {
+  it("takes a forced mode from DROPGRAD_GPUJS_MODE ('gpu' lets gpu.js choose)", function () {
+    const { GPU } = installedGpuJs(this);
     process.env.DROPGRAD_GPUJS_MODE = 'cpu';
     configureGpuJs();
     expect(gpuJsStatus()).to.deep.equal({ available: true, mode: 'cpu' });
     process.env.DROPGRAD_GPUJS_MODE = 'gpu';
     configureGpuJs();
-    expect(gpuJsStatus()).to.deep.equal({ available: true, mode: new GPU({ mode: 'gpu' }).Kernel.mode });
+    expect(gpuJsStatus()).to.deep.equal({ available: true, mode: (new GPU({ mode: 'gpu' }) as { Kernel: { mode: string } }).Kernel.mode });
   });
 
-  it('reports an unknown or webgpu DROPGRAD_GPUJS_MODE as unavailable, naming the value', () => {
+  it('reports an unknown or webgpu DROPGRAD_GPUJS_MODE as unavailable, naming the value', function () {
+    installedGpuJs(this);
     process.env.DROPGRAD_GPUJS_MODE = 'webgpu';
     configureGpuJs();
     const status = gpuJsStatus();
@@ -90,6 +94,7 @@ describe('gpu.js context', () => {
   });
 
   it('reports a forced mode this machine lacks as unavailable', function () {
+    const { GPU } = installedGpuJs(this);
     if (GPU.isWebGLSupported) this.skip();
     configureGpuJs({ mode: 'webgl' });
     expect(gpuJsStatus()).to.include({ available: false });

@@ -4,7 +4,8 @@
  * the real WebGL 1 code path, rendered by Mesa in software here.
  *
  * Needs xvfb-run (apt: xvfb, xauth) and a built `gl`, gpu.js' optional native dependency (apt: the
- * X/GL dev packages; its install script is approved in package.json's allowScripts). Without them
+ * X/GL dev packages; its install script is approved in opt-in/gpujs/package.json's allowScripts;
+ * npm run setup:gpujs installs it). Without them
  * this skips and says why, except on CI, where it fails.
  */
 import { expect } from 'chai';
@@ -21,7 +22,7 @@ function headlessGlUnavailable(): string | undefined {
     return undefined;
   } catch (error) {
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return `headless-gl (gpu.js' optional dependency \`gl\`) is not built here: ${why} — it builds on npm install when libxi-dev libxext-dev libx11-dev libglu1-mesa-dev libglew-dev pkg-config are installed`;
+    return `headless-gl (gpu.js' optional dependency \`gl\`) is not built here: ${why} — npm run setup:gpujs builds it when libxi-dev libxext-dev libx11-dev libglu1-mesa-dev libglew-dev pkg-config are installed`;
   }
 }
 

@@ -93,7 +93,7 @@ describe('the packed package, installed into an empty project', function () {
 
   /** Runs a command in the consumer project (plain Node: no loader options of ours); throws with its output. */
   function run(command: string, args: string[]): { stdout: string; stderr: string } {
-    const result = spawnSync(command, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    const result = spawnSync(command, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: '' } });
     if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
     return { stdout: result.stdout, stderr: result.stderr };
   }

@@ -6,9 +6,13 @@ import { adaptiveWindows } from '../kernels/pool2d';
 import type { AvgPool2dGeometry, MaxPool2dGeometry } from '../kernels/pool2d';
 import { configureGpuJs, gpuJsStatus } from '../kernels/gpujs/context';
 import { avgGeometry, expectAvgPoolMatches, itMatchesReferenceOn, maxGeometry, poolCases, randomValues } from './helpers/pool2d-cases';
+import { installedGpuJs } from './helpers/gpujs';
 
 describe('pool2d gpu.js kernels match the reference', () => {
-  before(() => configureGpuJs());
+  before(function () {
+    installedGpuJs(this);
+    configureGpuJs();
+  });
   afterEach(() => expect(gpuJsStatus(), 'gpu.js is still in use').to.include({ available: true }));
 
   itMatchesReferenceOn(gpujsPool2d, poolCases, [Float64Array, Float32Array], { max: 500, avg: 700 });

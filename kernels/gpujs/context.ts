@@ -21,7 +21,7 @@
  * twin instead, after one console warning naming the reason. Nothing throws to the caller.
  */
 import type { TypedArray } from '../../lib/dtype';
-import type { GPU, IKernelRunShortcut, KernelOutput, KernelVariable } from 'gpu.js';
+import type { GPU, IKernelRunShortcut, KernelOutput, KernelVariable } from './gpu-js-types';
 
 export type GpuJsMode = 'gpu' | 'webgl' | 'webgl2' | 'headlessgl' | 'cpu';
 export const gpuJsModes: readonly GpuJsMode[] = ['gpu', 'webgl', 'webgl2', 'headlessgl', 'cpu'];
