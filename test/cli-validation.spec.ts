@@ -283,7 +283,7 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     const dir = tempDir();
     expect(await run('eval', '--load', dir)).to.include({ code: 1 });
     expect((await run('eval', '--load', dir)).err).to.equal(
-      `dropgrad eval: readSafetensors: cannot read ${dir}: EISDIR: illegal operation on a directory, read\n`,
+      `dropgrad eval: readSafetensors: cannot read ${dir}: ${dir} is a directory, expected a regular file\n`,
     );
     const path = checkpoint(dir, () => undefined);
     const { tensors, metadata } = readSafetensors(path);

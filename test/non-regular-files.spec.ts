@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { lstatSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { whyNotWritable, writeFileAtomic } from '../app/serialization/atomic-write';
-import { save } from '../app/serialization/safetensors-file';
+import { load, save } from '../app/serialization/safetensors-file';
 import { tensor } from '../index';
 import { runCli } from './helpers/buffer-io';
 import { useTempDir } from './helpers/data-files';
@@ -98,6 +98,24 @@ describe('non-regular files', () => {
       expect(deviceResult.code).to.equal(2);
       expect(deviceResult.err).to.contain(`${device} is a character device, expected a regular file`);
       expect(lstatSync(device).isCharacterDevice()).to.equal(true);
+    });
+  });
+
+  describe('load refuses what is not a regular file at once', () => {
+    it('a FIFO (opening it for reading would wait for a writer)', () => {
+      const fifo = makeFifo(tempDir());
+      expect(() => load(fifo)).to.throw(
+        Error,
+        `readSafetensors: cannot read ${fifo}: ${fifo} is a FIFO (named pipe), expected a regular file`,
+      );
+    });
+
+    it('a character device such as /dev/zero (it would be read forever)', function () {
+      const zero = makeCharacterDevice(this, tempDir(), { name: 'zero', zero: true });
+      expect(() => load(zero)).to.throw(
+        Error,
+        `readSafetensors: cannot read ${zero}: ${zero} is a character device, expected a regular file`,
+      );
     });
   });
 });
