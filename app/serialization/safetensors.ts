@@ -22,6 +22,7 @@
 import { Tensor } from '../../lib/tensor';
 import type { DType, TypedArray } from '../../lib/dtype';
 import type { StateDict } from '../../nn/module';
+import { firstDuplicateKey } from './json-duplicate-keys';
 
 /** Free-form string pairs stored in the header (checkpoint extras: epoch, optimizer and generator state as JSON). */
 export type SafetensorsMetadata = Record<string, string>;
@@ -179,6 +180,11 @@ function readHeader(where: string, read: ByteRange, size: number): Header {
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     throw new Error(`${where} has an invalid header: expected a JSON object`);
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate) {
+    const within = duplicate.path.length === 0 ? 'its header' : JSON.stringify(duplicate.path.join('.'));
+    throw new Error(`${where} has the key ${JSON.stringify(duplicate.key)} twice in ${within}; a key must appear once`);
+  }
   const { [metadataKey]: rawMetadata, ...rawEntries } = header as Record<string, unknown>;
   const metadata = rawMetadata === undefined ? {} : checkMetadata(where, rawMetadata);
   const entries = Object.entries(rawEntries).map(([name, raw]) => parseEntry(where, name, raw));
