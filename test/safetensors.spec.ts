@@ -220,3 +220,18 @@ describe('safetensors decoding refuses corrupted files', () => {
     expect(Object.keys(decodeSafetensors(fine).tensors)).to.deep.equal(['w']);
   });
 });
+
+describe('decodeSafetensors arguments', () => {
+  it('refuses bytes that are not a Uint8Array with a TypeError naming the argument and the value', () => {
+    for (const [value, shown] of [
+      ['a string', '"a string"'],
+      [null, 'null'],
+      [[1, 2], '[1,2]'],
+    ] as const) {
+      expect(() => decodeSafetensors(value as unknown as Uint8Array)).to.throw(
+        TypeError,
+        `decodeSafetensors: bytes must be a Uint8Array, got ${shown}`,
+      );
+    }
+  });
+});

@@ -22,6 +22,7 @@
 import { Tensor } from '../../lib/tensor';
 import type { DType, TypedArray } from '../../lib/dtype';
 import type { StateDict } from '../../nn/module';
+import { formatValue } from '../../lib/shape';
 import { firstDuplicateKey } from './json-duplicate-keys';
 
 /** Free-form string pairs stored in the header (checkpoint extras: epoch, optimizer and generator state as JSON). */
@@ -206,6 +207,7 @@ export function declaredSafetensorsSize(read: ByteRange, size: number, source: s
  * tensor gets its own storage (nothing aliases `bytes`).
  */
 export function decodeSafetensors(bytes: Uint8Array, source = 'the safetensors data'): SafetensorsContents {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`decodeSafetensors: bytes must be a Uint8Array, got ${formatValue(bytes)}`);
   const where = `decodeSafetensors: ${source}`;
   const { dataStart, metadata, entries } = readHeader(where, (begin, end) => bytes.subarray(begin, end), bytes.length);
   const dataLength = bytes.length - dataStart;
