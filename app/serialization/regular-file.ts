@@ -10,7 +10,6 @@ import { type Stats, closeSync, constants, fstatSync, openSync, readSync } from 
 export function fileKind(stats: Stats): string {
   if (stats.isFile()) return 'a regular file';
   if (stats.isDirectory()) return 'a directory';
-  if (stats.isSymbolicLink()) return 'a symlink';
   if (stats.isCharacterDevice()) return 'a character device';
   if (stats.isBlockDevice()) return 'a block device';
   if (stats.isFIFO()) return 'a FIFO (named pipe)';

@@ -144,7 +144,7 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
  * The largest header a file may declare: the reference implementation's limit (the Rust crate's
  * MAX_HEADER_SIZE, 100 MB), so a corrupt length is refused before that many bytes are read.
  */
-export const maxHeaderLength = 100_000_000;
+const maxHeaderLength = 100_000_000;
 
 /** Reads bytes [begin, end) of a safetensors file, in memory or from disk. */
 export type ByteRange = (begin: number, end: number) => Uint8Array;
