@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync, writeSync, openSync, closeSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, writeSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { whyNotWritable, writeDurably, writeFileAtomic } from '../app/serialization/atomic-write';
 import { useTempDir } from './helpers/data-files';
@@ -49,7 +49,7 @@ describe('writeFileAtomic', () => {
     mkdirSync(path);
     expect(() => writeFileAtomic(path, new Uint8Array([1]))).to.throw(
       Error,
-      `cannot write ${path}: it is a directory, expected a file name`,
+      `cannot write ${path}: ${path} is a directory, expected a regular file`,
     );
     expect(readdirSync(tempDir())).to.deep.equal(['out']);
     expect(readdirSync(path)).to.deep.equal([]);
@@ -88,22 +88,12 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(tempDir()).sort()).to.deep.equal(['ckpt.bin', ...names.slice(1)].sort());
   });
 
-  it('replaces a symlink at the path instead of writing through it', () => {
-    const target = join(tempDir(), 'elsewhere.txt');
-    writeFileSync(target, 'keep me');
-    const link = join(tempDir(), 'out.txt');
-    symlinkSync(target, link);
-    writeFileAtomic(link, 'report');
-    expect(readFileSync(target, 'utf8')).to.equal('keep me');
-    expect(readFileSync(link, 'utf8')).to.equal('report');
-  });
-
   it('whyNotWritable says what is wrong with an output path before any work', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'file'), 'x');
     expect(whyNotWritable(join(dir, 'ok.bin'))).to.equal(undefined);
     expect(whyNotWritable('')).to.equal('expected a file name, got an empty path');
-    expect(whyNotWritable(dir)).to.equal(`${dir} is a directory`);
+    expect(whyNotWritable(dir)).to.equal(`${dir} is a directory, expected a regular file`);
     expect(whyNotWritable(join(dir, 'nope', 'a.bin'))).to.equal(`the directory ${join(dir, 'nope')} does not exist`);
     expect(whyNotWritable(join(dir, 'file', 'a.bin'))).to.equal(`${join(dir, 'file')} is not a directory`);
     expect(whyNotWritable('/proc/dropgrad-test.bin')).to.match(/^cannot create files in \/proc \(E[A-Z]+\)$/);

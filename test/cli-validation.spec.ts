@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNumber } from '../app/cli/args';
 import { buildExperiment, planExperiment } from '../app/cli/experiment';
@@ -284,7 +284,7 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     const dir = tempDir();
     expect(await run('eval', '--load', dir)).to.include({ code: 1 });
     expect((await run('eval', '--load', dir)).err).to.equal(
-      `dropgrad eval: readSafetensors: cannot read ${dir}: EISDIR: illegal operation on a directory, read\n`,
+      `dropgrad eval: readSafetensors: cannot read ${dir}: ${dir} is a directory, expected a regular file\n`,
     );
     const path = checkpoint(dir, () => undefined);
     const { tensors, metadata } = readSafetensors(path);
@@ -300,28 +300,30 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     });
   });
 
-  it('visualize, compare and variance-shift replace a symlink at --out instead of writing through it', async () => {
+  it('visualize, compare and variance-shift write through a symlink at --out to the regular file it leads to, keeping the link', async () => {
     const dir = tempDir();
-    const target = join(dir, 'precious.txt');
-    writeFileSync(target, 'keep me');
+    const target = (name: string): string => {
+      writeFileSync(join(dir, name), 'old');
+      return join(dir, name);
+    };
     const link = join(dir, 'masks.png');
-    symlinkSync(target, link);
+    symlinkSync(target('masks-target.png'), link);
     expect((await run('visualize', '--out', link, '--digits', '1', '--technique', 'dropout')).code).to.equal(0);
-    expect(readFileSync(target, 'utf8')).to.equal('keep me');
-    expect(readFileSync(link).subarray(1, 4).toString()).to.equal('PNG');
+    expect(lstatSync(link).isSymbolicLink()).to.equal(true);
+    expect(readFileSync(join(dir, 'masks-target.png')).subarray(1, 4).toString()).to.equal('PNG');
     const data = [...idxSplit(dir, 'train', 10, 28, (i) => i % 10), ...idxSplit(dir, 'test', 10, 28, (i) => i)];
     const reports = join(dir, 'reports');
     mkdirSync(reports);
-    symlinkSync(target, join(reports, 'c.md'));
+    symlinkSync(target('c-target.md'), join(reports, 'c.md'));
     const compared = await run('compare', '--out', join(reports, 'c.md'), '--techniques', 'none', '--seeds', '1', '--epochs', '1', ...data);
     expect(compared.code, compared.err).to.equal(0);
-    symlinkSync(target, join(reports, 'v.md'));
+    symlinkSync(target('v-target.md'), join(reports, 'v.md'));
     const shifted = await run('variance-shift', '--out', join(reports, 'v.md'), '--limit', '10', '--test-limit', '10', ...data);
     expect(shifted.code, shifted.err).to.equal(0);
-    expect(readFileSync(target, 'utf8')).to.equal('keep me');
-    expect(readFileSync(join(reports, 'c.md'), 'utf8')).to.contain('# Drop techniques compared');
-    expect(readFileSync(join(reports, 'v.md'), 'utf8')).to.contain('variance shift');
+    expect(readFileSync(join(dir, 'c-target.md'), 'utf8')).to.contain('# Drop techniques compared');
+    expect(readFileSync(join(dir, 'v-target.md'), 'utf8')).to.contain('variance shift');
     expect(readdirSync(reports).sort()).to.deep.equal(['c-accuracy.svg', 'c-loss.svg', 'c.md', 'v-ratios.svg', 'v.md']);
+    expect(readdirSync(reports).filter((name) => lstatSync(join(reports, name)).isSymbolicLink())).to.deep.equal(['c.md', 'v.md']);
   });
 
   it('--backend gpu.js says which gpu.js mode it got, and that its cpu mode is slow', async function () {

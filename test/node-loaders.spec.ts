@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   fashionMnistDirectory,
   loadCifar10,
@@ -12,8 +12,11 @@ import {
   readIdxFile,
 } from '../app/data/node-loaders';
 import { fashionMnistClassNames } from '../app/data/dataset';
+import type { Gunzip } from '../app/data/gunzip-bounded';
+import { loadData } from '../app/cli/data-flags';
+import { makeFifo } from './helpers/special-files';
 import { skipUnless } from './helpers/skip-unless';
-import { cifarBytes, idxBytes, mnistDir, useTempDir } from './helpers/data-files';
+import { cifarBytes, idxBytes, mnistDir, useTempDir, writeMnistLayout } from './helpers/data-files';
 import { mean, variance } from './helpers/stats';
 
 describe('dataset file loaders (Node)', () => {
@@ -177,5 +180,96 @@ describe('dataset file loaders (Node)', () => {
     expect(at(2, 2)).to.equal(Math.fround((1 - 0.4465) / 0.2616));
     expect(() => loadCifar10([first, join(tempDir(), 'nope.bin')])).to.throw(`loadCifar10: cannot read ${join(tempDir(), 'nope.bin')}`);
     expect(() => loadCifar10([])).to.throw('loadCifar10: give at least one batch file');
+  });
+
+  describe('reads only what the header declares and the caller uses', () => {
+    /** gunzipSync, counting the bytes it inflates (a call stopped at maxOutputLength counts that much). */
+    const countingGunzip = (): { gunzip: Gunzip; inflated: () => number } => {
+      let inflated = 0;
+      const gunzip: Gunzip = (compressed, options) => {
+        try {
+          const out = gunzipSync(compressed, options);
+          inflated += out.length;
+          return out;
+        } catch (error) {
+          inflated += options.maxOutputLength ?? Number.POSITIVE_INFINITY;
+          throw error;
+        }
+      };
+      return { gunzip, inflated: () => inflated };
+    };
+
+    it('refuses a gzip bomb (a 10-byte IDX header, then 64 MB of zeros) without inflating it all', () => {
+      const path = join(tempDir(), 'bomb.gz');
+      const plain = new Uint8Array(64 << 20);
+      plain.set(
+        idxBytes(
+          0x08,
+          [10],
+          Array.from({ length: 10 }, (_, i) => i),
+        ),
+      );
+      writeFileSync(path, gzipSync(plain));
+      const { gunzip, inflated } = countingGunzip();
+      expect(() => readIdxFile(path, { gunzip })).to.throw(
+        Error,
+        `readIdx: ${path} holds more data than its header declares: header promises 10 bytes of data`,
+      );
+      expect(inflated())
+        .to.be.above(0)
+        .and.below(1 << 20);
+    });
+
+    it('with a limit, inflates only about the first records of a gzipped file and returns them', () => {
+      const path = join(tempDir(), 'images.gz');
+      const pixels = Array.from({ length: 2000 * 784 }, (_, i) => (i * 7919 + (i >> 11)) % 256);
+      writeFileSync(path, gzipSync(idxBytes(0x08, [2000, 28, 28], pixels)));
+      const { gunzip, inflated } = countingGunzip();
+      const { shape, data } = readIdxFile(path, { limit: 10, gunzip });
+      expect(shape).to.deep.equal([10, 28, 28]);
+      expect(Array.from(data)).to.deep.equal(pixels.slice(0, 10 * 784));
+      expect(inflated())
+        .to.be.above(0)
+        .and.below((2000 * 784) / 4);
+      // Without a limit, the whole file, checked to the end.
+      expect(readIdxFile(path).shape).to.deep.equal([2000, 28, 28]);
+    });
+
+    it('with a limit, reads only the first records of a plain file (100,000 declared images, sparse)', () => {
+      const path = join(tempDir(), 'images');
+      const header = idxBytes(0x08, [100_000, 28, 28], []);
+      writeFileSync(path, Buffer.concat([header, Buffer.from([9, 8, 7])]));
+      truncateSync(path, header.length + 100_000 * 784);
+      const { shape, data } = readIdxFile(path, { limit: 2 });
+      expect(shape).to.deep.equal([2, 28, 28]);
+      expect(data.length).to.equal(2 * 784);
+      expect(Array.from(data.subarray(0, 4))).to.deep.equal([9, 8, 7, 0]);
+      expect(() => readIdxFile(path, { limit: -1 })).to.throw(RangeError, 'readIdxFile: limit must be a non-negative integer, got -1');
+    });
+
+    it('--limit and --test-limit reach the loaders: only those images are read', () => {
+      const source = { kind: 'mnist' as const, dir: writeMnistLayout(tempDir(), 30) };
+      const data = loadData({ source, trainLimit: 6, testLimit: 4 });
+      expect([data.train.labels.length, data.train.images.length]).to.deep.equal([6, 6 * 784]);
+      expect([data.test.labels.length, data.test.images.length]).to.deep.equal([4, 4 * 784]);
+    });
+
+    it('loadIdxDataset with a limit still counts the classes over every label (a model must not change with --limit)', () => {
+      const [images, labels] = [join(tempDir(), 'images'), join(tempDir(), 'labels')];
+      writeFileSync(images, idxBytes(0x08, [50, 2, 2], new Array<number>(200).fill(1)));
+      writeFileSync(labels, idxBytes(0x08, [50], [0, 1, 2, 0, 1, 2, ...new Array<number>(44).fill(7)]));
+      const ds = loadIdxDataset(images, labels, { limit: 6 });
+      expect(Array.from(ds.labels)).to.deep.equal([0, 1, 2, 0, 1, 2]);
+      expect(ds.classes).to.equal(8);
+      expect(loadIdxDataset(images, labels, { limit: 6, classes: 3 }).classes).to.equal(3);
+    });
+
+    it('refuses a FIFO as a data file at once, naming its kind', () => {
+      const fifo = makeFifo(tempDir());
+      expect(() => readIdxFile(fifo)).to.throw(
+        Error,
+        `readIdxFile: cannot read ${fifo}: ${fifo} is a FIFO (named pipe), expected a regular file`,
+      );
+    });
   });
 });

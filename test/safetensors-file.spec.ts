@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Generator, nn, optim, randn, tensor, Tensor } from '../index';
 import { load, loadInto, readSafetensors, save } from '../app/serialization/safetensors-file';
@@ -92,7 +92,9 @@ describe('safetensors files', () => {
     const bytes = encodeSafetensors(model(8).stateDict());
     const path = join(tempDir(), 'cut.safetensors');
     writeFileSync(path, bytes.subarray(0, bytes.length - 4));
-    expect(() => loadInto(net, path)).to.throw(`decodeSafetensors: ${path}: tensor "3.bias" has data_offsets`);
+    expect(() => loadInto(net, path)).to.throw(
+      `decodeSafetensors: ${path} is truncated: its header declares ${bytes.length} bytes in all, the file holds ${bytes.length - 4}`,
+    );
     expect(snapshot(net)).to.deep.equal(before);
   });
 
@@ -114,5 +116,51 @@ describe('safetensors files', () => {
       TypeError,
       'loadInto: module must be a Module (with loadStateDict), got 5',
     );
+  });
+
+  describe('reads no more than the header declares', () => {
+    /** A file whose header names one F64 tensor `w` of `count` elements, followed by `data`. */
+    const declaring = (count: number, data: Uint8Array): Uint8Array => {
+      const header = new TextEncoder().encode(JSON.stringify({ w: { dtype: 'F64', shape: [count], data_offsets: [0, 8 * count] } }));
+      const bytes = new Uint8Array(8 + header.length + data.length);
+      new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+      bytes.set(header, 8);
+      bytes.set(data, 8 + header.length);
+      return bytes;
+    };
+
+    it('refuses a file whose header declares more data than the file holds, with both sizes', () => {
+      const path = join(tempDir(), 'short.safetensors');
+      const bytes = declaring(1_000_000, new Uint8Array(new Float64Array([1.5]).buffer));
+      writeFileSync(path, bytes);
+      const declared = bytes.length - 8 + 8_000_000;
+      expect(() => load(path)).to.throw(
+        Error,
+        `decodeSafetensors: ${path} is truncated: its header declares ${declared} bytes in all, the file holds ${bytes.length}`,
+      );
+    });
+
+    it('refuses a file holding more than its header declares without reading the rest (64 MB of zeros, sparse)', () => {
+      const path = join(tempDir(), 'long.safetensors');
+      const bytes = declaring(1, new Uint8Array(8));
+      writeFileSync(path, bytes);
+      truncateSync(path, 64 << 20);
+      expect(() => load(path)).to.throw(
+        Error,
+        `decodeSafetensors: ${path} has ${(64 << 20) - bytes.length} trailing bytes: its header declares ${bytes.length} bytes in all, the file holds ${64 << 20}`,
+      );
+    });
+
+    it("refuses a header length above the format's 100 MB limit before reading the header", () => {
+      const path = join(tempDir(), 'huge-header.safetensors');
+      const prefix = new Uint8Array(8);
+      new DataView(prefix.buffer).setBigUint64(0, 150_000_000n, true);
+      writeFileSync(path, prefix);
+      truncateSync(path, 200_000_000); // sparse: takes no disk
+      expect(() => load(path)).to.throw(
+        Error,
+        `decodeSafetensors: ${path} declares a 150000000-byte header, more than the format's limit of 100000000 bytes`,
+      );
+    });
   });
 });

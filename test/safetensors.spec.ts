@@ -198,4 +198,40 @@ describe('safetensors decoding refuses corrupted files', () => {
       'decodeSafetensors: m.safetensors has 4 trailing bytes after the last tensor',
     );
   });
+
+  it('a key twice, at the top or inside an entry (JSON.parse would keep the last), naming the key and the file', () => {
+    const data = new Uint8Array(16);
+    const entry = '{"dtype":"F64","shape":[1],"data_offsets":[0,8]}';
+    refuse(
+      fileWith(null, data, `{"w":${entry},"w":{"dtype":"F64","shape":[1],"data_offsets":[8,16]}}`),
+      'decodeSafetensors: m.safetensors has the key "w" twice in its header; a key must appear once',
+    );
+    refuse(
+      fileWith(null, data.subarray(0, 8), '{"w":{"dtype":"F32","shape":[1],"dtype":"F64","data_offsets":[0,8]}}'),
+      'decodeSafetensors: m.safetensors has the key "dtype" twice in "w"; a key must appear once',
+    );
+    // Compared once unescaped: "\u0065poch" is "epoch"; the quote escaped inside "a\"b" does not end it.
+    refuse(
+      fileWith(null, data.subarray(0, 8), `{"__metadata__":{"epoch":"1","a\\"b":"x","\\u0065poch":"2"},"w":${entry}}`),
+      'has the key "epoch" twice in "__metadata__"',
+    );
+    // The same key in two different objects is fine.
+    const fine = fileWith(null, data.subarray(0, 8), `{"__metadata__":{"w":"1"},"w":${entry}}`);
+    expect(Object.keys(decodeSafetensors(fine).tensors)).to.deep.equal(['w']);
+  });
+});
+
+describe('decodeSafetensors arguments', () => {
+  it('refuses bytes that are not a Uint8Array with a TypeError naming the argument and the value', () => {
+    for (const [value, shown] of [
+      ['a string', '"a string"'],
+      [null, 'null'],
+      [[1, 2], '[1,2]'],
+    ] as const) {
+      expect(() => decodeSafetensors(value as unknown as Uint8Array)).to.throw(
+        TypeError,
+        `decodeSafetensors: bytes must be a Uint8Array, got ${shown}`,
+      );
+    }
+  });
 });

@@ -4,8 +4,16 @@
  * command checks every flag before it spends seconds reading a data set.
  */
 import { type FlagSpecs, type Flags, UsageError, parseChoice, parseNumber } from './args';
-import { type ImageDataset, type ImageDatasetOptions, cifar10Normalization } from '../data/dataset';
-import { type MnistSplit, fashionMnistDirectory, loadCifar10, loadFashionMnist, loadIdxDataset, loadMnist } from '../data/node-loaders';
+import { type ImageDataset, cifar10Normalization } from '../data/dataset';
+import {
+  type LoadIdxOptions,
+  type MnistSplit,
+  fashionMnistDirectory,
+  loadCifar10,
+  loadFashionMnist,
+  loadIdxDataset,
+  loadMnist,
+} from '../data/node-loaders';
 
 /** The data sets --dataset names: MNIST's layout of four IDX files each, each with its loader. */
 const namedDatasets = {
@@ -75,8 +83,8 @@ export function parseNamedDataSource(flags: Flags): NamedDataSource {
   return { kind, dir: flags.data as string | undefined };
 }
 
-/** One split of a named data set; `options` override its own normalization and class names. */
-export function loadNamedSplit(source: NamedDataSource, split: MnistSplit, options: ImageDatasetOptions = {}): ImageDataset {
+/** One split of a named data set; `options` override its own normalization and class names, or limit it. */
+export function loadNamedSplit(source: NamedDataSource, split: MnistSplit, options: LoadIdxOptions = {}): ImageDataset {
   return namedDatasets[source.kind].load(split, { ...options, dir: source.dir });
 }
 
@@ -120,7 +128,8 @@ export function parseDataFlags(flags: Flags): DataRequest {
 const shapeText = (shape: readonly number[]): string => shape.join('×');
 
 /**
- * Reads the data (the training split only when `needTrain`) and checks, before any training, that
+ * Reads the data (the training split only when `needTrain`; of IDX data, only the first --limit and
+ * --test-limit images) and checks, before any training, that
  * the splits agree: the same image shape, no test label outside the training classes, and
  * something to train and test on.
  */
@@ -137,14 +146,14 @@ export function loadData(request: DataRequest, needTrain = true): DataSplits {
     };
   } else if (source.kind === 'idx') {
     splits = {
-      train: needTrain ? loadIdxDataset(source.trainImages, source.trainLabels) : empty(),
-      test: loadIdxDataset(source.testImages, source.testLabels),
+      train: needTrain ? loadIdxDataset(source.trainImages, source.trainLabels, { limit: trainLimit }) : empty(),
+      test: loadIdxDataset(source.testImages, source.testLabels, { limit: testLimit }),
       name: 'IDX files',
     };
   } else {
     splits = {
-      train: needTrain ? loadNamedSplit(source, 'train') : empty(),
-      test: loadNamedSplit(source, 'test'),
+      train: needTrain ? loadNamedSplit(source, 'train', { limit: trainLimit }) : empty(),
+      test: loadNamedSplit(source, 'test', { limit: testLimit }),
       name: namedSourceTitle(source),
     };
   }

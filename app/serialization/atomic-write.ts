@@ -4,13 +4,33 @@
  * rename stays on one filesystem, where POSIX rename is atomic), are flushed to disk, and the
  * temporary file is then renamed over the target; the directory is flushed too, so the rename
  * itself survives a power cut. On any error the temporary file is removed and the target is left
- * as it was. A rename replaces a symlink at `path` itself: the file it pointed to is not written.
+ * as it was.
+ *
+ * Only a regular file is replaced: a directory, a device (/dev/null), a FIFO or a socket at `path`
+ * is refused, naming its kind, before anything is written. A symlink to a regular file is followed:
+ * the file it leads to is replaced (atomically, beside itself) and the link is kept, as `cp` or a
+ * shell's `>` would write through it. A symlink to anything else, or to nothing, is refused,
+ * naming the link and what it leads to.
  *
  * A process killed mid-write cannot remove its temporary file; the next write of the same target
  * removes such leftovers: files named `<target>.tmp-<pid>-<random>` whose process no longer runs.
  */
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  type Stats,
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fileKind } from './regular-file';
 
 /** Writes `bytes` to a new file at `path` (the temporary one). */
 export type TemporaryFileWriter = (path: string, bytes: Uint8Array) => void;
@@ -91,17 +111,44 @@ function kind(path: string): 'missing' | 'directory' | 'file' {
   }
 }
 
+/**
+ * The file a write of `path` replaces: `path` itself when nothing or a regular file is there, the
+ * regular file a symlink leads to; or why there is nothing we may replace.
+ */
+function replaceableTarget(path: string): { target: string } | { refusal: string } {
+  let stats: Stats;
+  try {
+    stats = lstatSync(path);
+  } catch {
+    return { target: path }; // nothing there yet (the write reports a missing or unreadable directory)
+  }
+  if (stats.isFile()) return { target: path };
+  if (!stats.isSymbolicLink()) return { refusal: `${path} is ${fileKind(stats)}, expected a regular file` };
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return { refusal: `${path} is a symlink to ${readlinkSync(path)}, which does not exist; expected a regular file` };
+  }
+  const leadsTo = statSync(real);
+  return leadsTo.isFile()
+    ? { target: real }
+    : { refusal: `${path} is a symlink to ${real}, which is ${fileKind(leadsTo)}; expected a regular file` };
+}
+
 /** Atomically replaces (or creates) `path` with `bytes`; `write` is replaceable to test failures. */
 export function writeFileAtomic(path: string, bytes: Uint8Array | string, write: TemporaryFileWriter = writeDurably): void {
   const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
   if (path === '') throw new Error('cannot write "": expected a file name, got an empty path');
-  // Checked first: the rename would fail only after a temporary file was written beside the directory.
-  if (kind(path) === 'directory') throw new Error(`cannot write ${path}: it is a directory, expected a file name`);
-  removeStaleTemporaries(path);
-  const temporary = temporaryName(path);
+  // Checked before writing: a rename replaces whatever is at the target, a device node included.
+  const resolved = replaceableTarget(path);
+  if ('refusal' in resolved) throw new Error(`cannot write ${path}: ${resolved.refusal}`);
+  const { target } = resolved;
+  removeStaleTemporaries(target);
+  const temporary = temporaryName(target);
   try {
     write(temporary, data);
-    renameSync(temporary, path);
+    renameSync(temporary, target);
   } catch (error) {
     try {
       rmSync(temporary, { force: true });
@@ -110,7 +157,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, write:
     }
     throw naming(path, temporary, error);
   }
-  syncDirectory(dirname(path));
+  syncDirectory(dirname(target));
 }
 
 /**
@@ -120,11 +167,12 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string, write:
  */
 export function whyNotWritable(path: string): string | undefined {
   if (path === '') return 'expected a file name, got an empty path';
-  const dir = dirname(path);
-  if (kind(path) === 'directory') return `${path} is a directory`;
+  const resolved = replaceableTarget(path);
+  if ('refusal' in resolved) return resolved.refusal;
+  const dir = dirname(resolved.target);
   if (kind(dir) === 'missing') return `the directory ${dir} does not exist`;
   if (kind(dir) === 'file') return `${dir} is not a directory`;
-  const probe = temporaryName(path);
+  const probe = temporaryName(resolved.target);
   try {
     closeSync(openSync(probe, 'wx'));
     rmSync(probe);

@@ -10,9 +10,15 @@
  *   const { metadata } = loadInto(model, 'ckpt.safetensors');
  *   opt.loadStateDict(JSON.parse(metadata.optimizer));
  */
-import { readFileSync } from 'node:fs';
 import type { LoadStateDictOptions, LoadStateDictResult, Module, StateDict } from '../../nn/module';
-import { type SafetensorsContents, type SafetensorsMetadata, decodeSafetensors, encodeSafetensors } from './safetensors';
+import {
+  type SafetensorsContents,
+  type SafetensorsMetadata,
+  declaredSafetensorsSize,
+  decodeSafetensors,
+  encodeSafetensors,
+} from './safetensors';
+import { readExactly, withRegularFile } from './regular-file';
 import { writeFileAtomic } from './atomic-write';
 import { formatValue } from '../../lib/shape';
 
@@ -26,15 +32,22 @@ export function save(source: Pick<Module, 'stateDict'> | StateDict, path: string
   writeFileAtomic(path, encodeSafetensors(tensors, options.metadata));
 }
 
-/** The tensors and metadata of a safetensors file, fully validated. */
+/**
+ * The tensors and metadata of a safetensors file, fully validated. Only a regular file is read
+ * (symlinks followed; a device such as /dev/zero or a FIFO is refused at once), and never more than
+ * its header declares: the header is read first, and a file whose size is not 8 + header + the
+ * data it declares is refused before the data is read.
+ */
 export function readSafetensors(path: string): SafetensorsContents {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    // Node's EISDIR and some other read errors do not name the path.
-    throw new Error(`readSafetensors: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const bytes = withRegularFile('readSafetensors', path, (file) => {
+    const read = (begin: number, end: number): Uint8Array => readExactly(file, begin, end - begin);
+    const declared = declaredSafetensorsSize(read, file.size, path);
+    if (declared !== file.size) {
+      const problem = declared > file.size ? 'is truncated' : `has ${file.size - declared} trailing bytes`;
+      throw new Error(`decodeSafetensors: ${path} ${problem}: its header declares ${declared} bytes in all, the file holds ${file.size}`);
+    }
+    return read(0, declared);
+  });
   return decodeSafetensors(bytes, path);
 }
 

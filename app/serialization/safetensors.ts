@@ -22,6 +22,8 @@
 import { Tensor } from '../../lib/tensor';
 import type { DType, TypedArray } from '../../lib/dtype';
 import type { StateDict } from '../../nn/module';
+import { formatValue } from '../../lib/shape';
+import { firstDuplicateKey } from './json-duplicate-keys';
 
 /** Free-form string pairs stored in the header (checkpoint extras: epoch, optimizer and generator state as JSON). */
 export type SafetensorsMetadata = Record<string, string>;
@@ -139,32 +141,83 @@ interface HeaderEntry {
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /**
- * Parses and validates a whole safetensors file; `source` names it in error messages. Every
- * tensor gets its own storage (nothing aliases `bytes`).
+ * The largest header a file may declare: the reference implementation's limit (the Rust crate's
+ * MAX_HEADER_SIZE, 100 MB), so a corrupt length is refused before that many bytes are read.
  */
-export function decodeSafetensors(bytes: Uint8Array, source = 'the safetensors data'): SafetensorsContents {
-  const where = `decodeSafetensors: ${source}`;
-  if (bytes.length < 8) throw new Error(`${where} is truncated: ${bytes.length} bytes cannot hold the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const headerLength = view.getBigUint64(0, true);
-  if (headerLength > BigInt(bytes.length - 8)) {
-    throw new Error(
-      `${where} is truncated or corrupt: the header length is ${headerLength} bytes, but only ${bytes.length - 8} bytes follow it`,
-    );
+const maxHeaderLength = 100_000_000;
+
+/** Reads bytes [begin, end) of a safetensors file, in memory or from disk. */
+export type ByteRange = (begin: number, end: number) => Uint8Array;
+
+/** A parsed and checked header: where the data starts, the metadata and the declared tensors. */
+interface Header {
+  dataStart: number;
+  metadata: SafetensorsMetadata;
+  entries: HeaderEntry[];
+}
+
+/**
+ * Reads and checks the header of a safetensors file of `size` bytes: its length (against the file
+ * and maxHeaderLength) before reading it, then its JSON (no key twice) and each tensor's entry.
+ */
+function readHeader(where: string, read: ByteRange, size: number): Header {
+  if (size < 8) throw new Error(`${where} is truncated: ${size} bytes cannot hold the 8-byte header length`);
+  const prefix = read(0, 8);
+  const headerLength = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
+  if (headerLength > BigInt(size - 8)) {
+    throw new Error(`${where} is truncated or corrupt: the header length is ${headerLength} bytes, but only ${size - 8} bytes follow it`);
+  }
+  if (headerLength > BigInt(maxHeaderLength)) {
+    throw new Error(`${where} declares a ${headerLength}-byte header, more than the format's limit of ${maxHeaderLength} bytes`);
   }
   const dataStart = 8 + Number(headerLength);
+  let text: string;
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(read(8, dataStart));
+    header = JSON.parse(text);
   } catch (error) {
     throw new Error(`${where} has an invalid header (not UTF-8 JSON): ${error instanceof Error ? error.message : String(error)}`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     throw new Error(`${where} has an invalid header: expected a JSON object`);
-  const dataLength = bytes.length - dataStart;
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate) {
+    const within = duplicate.path.length === 0 ? 'its header' : JSON.stringify(duplicate.path.join('.'));
+    throw new Error(`${where} has the key ${JSON.stringify(duplicate.key)} twice in ${within}; a key must appear once`);
+  }
   const { [metadataKey]: rawMetadata, ...rawEntries } = header as Record<string, unknown>;
   const metadata = rawMetadata === undefined ? {} : checkMetadata(where, rawMetadata);
-  const entries = Object.entries(rawEntries).map(([name, raw]) => parseEntry(where, name, raw, dataLength));
+  const entries = Object.entries(rawEntries).map(([name, raw]) => parseEntry(where, name, raw));
+  return { dataStart, metadata, entries };
+}
+
+/**
+ * The size a safetensors file must have: 8 + its header + the data its header declares, read from
+ * the file's first bytes only, so that a reader can refuse a file of another size before reading
+ * the rest. `size` is the file's actual size; `source` names it in error messages.
+ */
+export function declaredSafetensorsSize(read: ByteRange, size: number, source: string): number {
+  const { dataStart, entries } = readHeader(`decodeSafetensors: ${source}`, read, size);
+  return entries.reduce((end, entry) => Math.max(end, dataStart + entry.end), dataStart);
+}
+
+/**
+ * Parses and validates a whole safetensors file; `source` names it in error messages. Every
+ * tensor gets its own storage (nothing aliases `bytes`).
+ */
+export function decodeSafetensors(bytes: Uint8Array, source = 'the safetensors data'): SafetensorsContents {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`decodeSafetensors: bytes must be a Uint8Array, got ${formatValue(bytes)}`);
+  const where = `decodeSafetensors: ${source}`;
+  const { dataStart, metadata, entries } = readHeader(where, (begin, end) => bytes.subarray(begin, end), bytes.length);
+  const dataLength = bytes.length - dataStart;
+  for (const { name, begin, end } of entries) {
+    if (end > dataLength) {
+      throw new Error(
+        `${where}: tensor ${JSON.stringify(name)} has data_offsets [${begin}, ${end}] past the end of the ${dataLength}-byte data buffer (file truncated?)`,
+      );
+    }
+  }
   checkTiling(where, entries, dataLength);
   const tensors = entries.map(({ name, type, shape, begin, end }): [string, Tensor] => {
     const count = (end - begin) / type.bytes;
@@ -176,7 +229,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'the safetensors d
   return { tensors: Object.fromEntries(tensors), metadata };
 }
 
-function parseEntry(where: string, name: string, raw: unknown, dataLength: number): HeaderEntry {
+function parseEntry(where: string, name: string, raw: unknown): HeaderEntry {
   const bad = (problem: string): Error => new Error(`${where}: tensor ${JSON.stringify(name)} ${problem}`);
   if (typeof raw !== 'object' || raw === null)
     throw bad(`has header entry ${JSON.stringify(raw)}, expected { dtype, shape, data_offsets }`);
@@ -189,8 +242,6 @@ function parseEntry(where: string, name: string, raw: unknown, dataLength: numbe
     throw bad(`has data_offsets ${JSON.stringify(offsets)}, expected [begin, end] with 0 ≤ begin ≤ end`);
   }
   const [begin, end] = offsets as [number, number];
-  if (end > dataLength)
-    throw bad(`has data_offsets [${begin}, ${end}] past the end of the ${dataLength}-byte data buffer (file truncated?)`);
   const expected = shape.reduce((n: number, d: number) => n * d, 1) * type.bytes;
   if (end - begin !== expected) {
     throw bad(`spans ${end - begin} bytes, but shape [${shape.join(',')}] of ${dtype} needs ${expected}`);
