@@ -54,7 +54,8 @@ export const modelFlags: FlagSpecs = {
   model: {
     type: 'string',
     value: 'NAME',
-    description: 'small-cnn, resnet (3 stages × 2 blocks, 16/32/64 wide) or resnet-small (3 × 1, 8/16/32)',
+    description:
+      'small-cnn (every regularizer but --stochastic-depth, one per slot), resnet (3 stages × 2 blocks, 16/32/64 wide) or resnet-small (3 × 1, 8/16/32): the ResNets take --dropblock, --stochastic-depth, --cutout and --random-erasing',
     default: 'small-cnn',
   },
   dtype: { type: 'string', value: 'DTYPE', description: 'float32 or float64', default: 'float32' },
