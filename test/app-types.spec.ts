@@ -47,6 +47,7 @@ describe('the option and result types of the application functions, from the pac
       optimizer: new optim.Adam(model.parameters()),
       epoch: 1,
       shuffleState: new Generator(3).getState(),
+      maskState: new Generator(4).getState(),
       config,
     };
     const path = join(tempDir(), 'c.safetensors');

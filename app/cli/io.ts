@@ -16,9 +16,16 @@ export function terminalColumns(ttyColumns: number | undefined, env: Record<stri
   return env.COLUMNS && Number.isInteger(fromEnvironment) && fromEnvironment > 0 ? fromEnvironment : undefined;
 }
 
+/** Streams whose reader has gone: what is written to them from then on is dropped. */
+const closedStreams = new WeakSet<NodeJS.WritableStream>();
+
+const writeUnlessClosed = (stream: NodeJS.WritableStream, text: string): void => {
+  if (!closedStreams.has(stream)) stream.write(text);
+};
+
 export const processIO: CliIO = {
   out: {
-    write: (text) => process.stdout.write(text),
+    write: (text) => writeUnlessClosed(process.stdout, text),
     get isTTY() {
       return process.stdout.isTTY === true;
     },
@@ -26,16 +33,19 @@ export const processIO: CliIO = {
       return terminalColumns(process.stdout.columns, process.env);
     },
   },
-  err: { write: (text) => process.stderr.write(text) },
+  err: { write: (text) => writeUnlessClosed(process.stderr, text) },
 };
 
 /**
- * Output into a pipe whose reader has gone (`dropgrad gradcheck | head -1`) ends the program quietly
- * with status 0, as Unix tools do, instead of an unhandled EPIPE and a stack trace.
+ * Output into a pipe whose reader has gone (`dropgrad train --save ck.safetensors | head -1`) is
+ * dropped from then on, silently, and the work goes on: the checkpoint or report it was making is
+ * still made, and the exit status is the work's own. (Unix tools die of SIGPIPE instead; a training
+ * run that stops there would lose what it was saving.) Writes already under way when the EPIPE
+ * arrives fail too: once closed, every error of the stream is that one.
  */
-export function endQuietlyWhenThePipeCloses(stream: NodeJS.WritableStream): void {
+export function keepWorkingWhenThePipeCloses(stream: NodeJS.WritableStream): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
+    if (error.code !== 'EPIPE' && !closedStreams.has(stream)) throw error;
+    closedStreams.add(stream);
   });
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `dropgrad` command: dispatches to a subcommand, turns usage errors into one clear line. */
 import { type CommandSpec, type Flags, UsageError, helpText, parseFlags } from './args';
-import { type CliIO, endQuietlyWhenThePipeCloses, processIO } from './io';
+import { type CliIO, keepWorkingWhenThePipeCloses, processIO } from './io';
 import { runTrain, trainSpec } from './commands/train';
 import { evalSpec, runEval } from './commands/eval';
 import { gradcheckSpec, runGradcheck } from './commands/gradcheck';
@@ -72,6 +72,15 @@ const workers: Record<string, () => void> = {
 /** A child started by `--jobs N` serves runs instead of reading its arguments. */
 function serveAsWorker(kind: string): void {
   const serve = workers[kind];
+  // Set by hand, the variable would make this process wait for tasks that never come (or fail raw).
+  if (process.send === undefined) {
+    process.stderr.write(
+      `dropgrad: ${workerVariable}=${kind} is internal: \`dropgrad compare --jobs N\` and \`dropgrad stochastic-depth --jobs N\` set it ` +
+        'in the child processes they start, which take their runs from the parent over an IPC channel; this process has none. ' +
+        `Unset it to run dropgrad (\`env -u ${workerVariable} dropgrad …\`)\n`,
+    );
+    process.exit(2);
+  }
   if (serve === undefined) {
     process.stderr.write(`dropgrad: ${workerVariable}=${kind} is not a worker kind (expected ${Object.keys(workers).join(' or ')})\n`);
     process.exit(2);
@@ -82,8 +91,8 @@ function serveAsWorker(kind: string): void {
 if (require.main === module && process.env[workerVariable] !== undefined) {
   serveAsWorker(process.env[workerVariable]);
 } else if (require.main === module) {
-  endQuietlyWhenThePipeCloses(process.stdout);
-  endQuietlyWhenThePipeCloses(process.stderr);
+  keepWorkingWhenThePipeCloses(process.stdout);
+  keepWorkingWhenThePipeCloses(process.stderr);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -1,10 +1,12 @@
 /**
  * Training checkpoints: the model's state dict as safetensors tensors (PyTorch-loadable), and in
- * the metadata what resuming needs — the epoch, the optimizer's state, the shuffling generator's
- * state, and the flags the model was built from (so `dropgrad eval` can rebuild it).
+ * the metadata what resuming needs — the epoch, the optimizer's state, the state of every generator
+ * a run draws from (the shuffling one, and the default one that draws every mask and every Cutout /
+ * Random Erasing), and the flags the model was built from (so `dropgrad eval` can rebuild it).
  * Saving is atomic (temp file + rename); loading validates everything before changing anything.
  */
 import type { Module } from '../../nn/module';
+import type { Tensor } from '../../lib/tensor';
 import type { Optimizer, OptimizerState } from '../../nn/optim/optimizer';
 import { readSafetensors, save } from './safetensors-file';
 import type { SafetensorsMetadata } from './safetensors';
@@ -21,14 +23,23 @@ export interface CheckpointContents {
   /** Epochs completed. */
   epoch: number;
   shuffleState: number[];
+  /** The default generator's state (defaultGenerator.getState()): the masks and the input drops draw from it. */
+  maskState: number[];
   config: CheckpointConfig;
 }
 
 export interface LoadedCheckpoint {
   epoch: number;
   shuffleState: number[];
+  maskState: number[];
   config: CheckpointConfig;
 }
+
+/** The generator states a checkpoint stores: the field of CheckpointContents, and its metadata key. */
+const generatorFields = [
+  ['shuffleState', 'shuffle'],
+  ['maskState', 'masks'],
+] as const;
 
 /** Flag values as the CLI records them; loadCheckpoint refuses anything else. */
 const isConfig = (value: unknown): value is CheckpointConfig =>
@@ -38,10 +49,11 @@ const isConfig = (value: unknown): value is CheckpointConfig =>
 export function saveCheckpoint(path: string, c: CheckpointContents): void {
   if (!(Number.isSafeInteger(c.epoch) && c.epoch >= 0))
     throw new RangeError(`saveCheckpoint: epoch must be the number of completed epochs, an integer ≥ 0, got ${c.epoch}`);
-  if (!isGeneratorState(c.shuffleState)) {
-    throw new RangeError(
-      `saveCheckpoint: shuffleState must be ${generatorStateDescription} (Generator.getState()), got ${formatValue(c.shuffleState)}`,
-    );
+  for (const [field] of generatorFields) {
+    if (!isGeneratorState(c[field]))
+      throw new RangeError(
+        `saveCheckpoint: ${field} must be ${generatorStateDescription} (Generator.getState()), got ${formatValue(c[field])}`,
+      );
   }
   if (!isConfig(c.config))
     throw new RangeError(`saveCheckpoint: config must be an object of flag values (strings or booleans), got ${formatValue(c.config)}`);
@@ -51,6 +63,7 @@ export function saveCheckpoint(path: string, c: CheckpointContents): void {
       epoch: String(c.epoch),
       optimizer: JSON.stringify(c.optimizer.stateDict()),
       shuffle: JSON.stringify(c.shuffleState),
+      masks: JSON.stringify(c.maskState),
       config: JSON.stringify(c.config),
     },
   });
@@ -103,9 +116,9 @@ function readConfig(path: string, metadata: Metadata): CheckpointConfig {
 }
 
 /** A Generator.getState() as JSON stores it (the spare normal's NaN as null). */
-function readShuffleState(path: string, metadata: Metadata): number[] {
-  const state = parseJson(path, metadata, 'shuffle');
-  if (!isGeneratorState(state)) return invalid(path, 'shuffle', state, generatorStateDescription);
+function readGeneratorState(path: string, metadata: Metadata, key: string): number[] {
+  const state = parseJson(path, metadata, key);
+  if (!isGeneratorState(state)) return invalid(path, key, state, generatorStateDescription);
   return state.map((v) => v ?? NaN);
 }
 
@@ -131,20 +144,33 @@ function readMetadata(path: string, metadata: Metadata): LoadedCheckpoint & { op
   checkFormat(path, metadata);
   return {
     epoch: readEpoch(path, metadata),
-    shuffleState: readShuffleState(path, metadata),
+    shuffleState: readGeneratorState(path, metadata, 'shuffle'),
+    maskState: readGeneratorState(path, metadata, 'masks'),
     config: readConfig(path, metadata),
     optimizerState: readOptimizerState(path, metadata),
   };
 }
 
 /**
- * Loads the weights into `model` and, when given, the optimizer state. Every metadata field is
- * validated first; then either both change or neither: the optimizer (which checks its state
- * before changing) is restored to its previous state if the model refuses the weights.
+ * NaN or infinite weights would fail training at its first batches as if the learning rate were
+ * too high, or give a NaN evaluation: the tensor is named instead.
+ */
+function refuseNonFiniteWeights(path: string, tensors: Record<string, Tensor>): void {
+  for (const [key, t] of Object.entries(tensors)) {
+    const at = t.data.findIndex((v) => !Number.isFinite(v));
+    if (at >= 0) throw new Error(`loadCheckpoint: ${path} holds non-finite weights (${key} is ${t.data[at]} at index ${at})`);
+  }
+}
+
+/**
+ * Loads the weights into `model` and, when given, the optimizer state. Every metadata field and
+ * every weight is validated first; then either both change or neither: the optimizer (which checks
+ * its state before changing) is restored to its previous state if the model refuses the weights.
  */
 export function loadCheckpoint(path: string, model: Module, optimizer?: Optimizer): LoadedCheckpoint {
   const { tensors, metadata } = readSafetensors(path);
   const { optimizerState, ...loaded } = readMetadata(path, metadata);
+  refuseNonFiniteWeights(path, tensors);
   const previous = optimizer?.stateDict();
   try {
     optimizer?.loadStateDict(optimizerState);

@@ -5,6 +5,8 @@
  *   → flatten → (Dropout | GaussianDropout | Uout | AlphaDropout) → Linear/DropConnectLinear → ReLU
  *   → (the same activation drop) → Linear
  *
+ * A slot holds one layer: two regularizers for one slot (dropout with uout) are refused.
+ *
  * Spatial techniques act on feature maps, elementwise ones on the classifier's activations, and
  * DropConnect replaces the hidden linear layer. Input-level ones (Cutout, RandomErasing) are data
  * transforms (see app/data), not layers.
@@ -50,12 +52,26 @@ export interface SmallCnnOptions extends LayerOptions {
   regularizers?: SmallCnnRegularizers;
 }
 
+/** The regularizers that share one slot: asking for two of them would silently train only one. */
+const slots: ReadonlyArray<readonly (keyof SmallCnnRegularizers)[]> = [
+  ['dropout', 'gaussianDropout', 'uout', 'alphaDropout'],
+  ['dropout2d', 'dropBlock'],
+];
+
+function refuseSharedSlot(r: SmallCnnRegularizers): void {
+  for (const slot of slots) {
+    const given = slot.filter((name) => r[name] !== undefined);
+    if (given.length > 1)
+      throw new RangeError(`smallCnn: regularizers.${given[0]} and regularizers.${given[1]} share one slot of the model; give one`);
+  }
+}
+
 /** The classifier's elementwise drop, or null when none is asked for. */
 function activationDrop(r: SmallCnnRegularizers): Module | null {
-  if (r.dropout) return new Dropout(r.dropout);
-  if (r.gaussianDropout) return new GaussianDropout(r.gaussianDropout);
-  if (r.uout) return new Uout(r.uout);
-  if (r.alphaDropout) return new AlphaDropout(r.alphaDropout);
+  if (r.dropout !== undefined) return new Dropout(r.dropout);
+  if (r.gaussianDropout !== undefined) return new GaussianDropout(r.gaussianDropout);
+  if (r.uout !== undefined) return new Uout(r.uout);
+  if (r.alphaDropout !== undefined) return new AlphaDropout(r.alphaDropout);
   return null;
 }
 
@@ -65,8 +81,10 @@ export function smallCnn(options: SmallCnnOptions = {}): Sequential {
   const size = options.imageSize ?? 28;
   if (size % 4 !== 0) throw new RangeError(`smallCnn: imageSize must be divisible by 4 (two 2×2 pools), got ${size}`);
   const r = options.regularizers ?? {};
+  refuseSharedSlot(r);
   const layer = { dtype: options.dtype, generator: options.generator };
-  const spatialDrop = (): Module[] => (r.dropBlock ? [dropBlock2dLayer(r.dropBlock)] : r.dropout2d ? [new Dropout2d(r.dropout2d)] : []);
+  const spatialDrop = (): Module[] =>
+    r.dropBlock ? [dropBlock2dLayer(r.dropBlock)] : r.dropout2d !== undefined ? [new Dropout2d(r.dropout2d)] : [];
   const drop = (): Module[] => {
     const m = activationDrop(r);
     return m ? [m] : [];
@@ -79,7 +97,8 @@ export function smallCnn(options: SmallCnnOptions = {}): Sequential {
     new MaxPool2d(2),
   ];
   const flat = c2 * (size / 4) * (size / 4);
-  const hiddenLayer = r.dropConnect ? new DropConnectLinear(flat, hidden, r.dropConnect, layer) : new Linear(flat, hidden, layer);
+  const hiddenLayer =
+    r.dropConnect !== undefined ? new DropConnectLinear(flat, hidden, r.dropConnect, layer) : new Linear(flat, hidden, layer);
   return new Sequential(
     ...convStage(options.inChannels ?? 1, c1),
     ...convStage(c1, c2),

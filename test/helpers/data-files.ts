@@ -30,6 +30,32 @@ export function idxBytes(type: number, shape: readonly number[], values: ArrayLi
 }
 
 /**
+ * One split of `count` images of side `side` with labels `label(i)` as IDX files in `dir`, returned
+ * as the flags that name them (--train-images FILE --train-labels FILE, or --test-…).
+ */
+export function writeIdxSplit(dir: string, split: 'train' | 'test', count: number, side: number, label: (i: number) => number): string[] {
+  const images = join(dir, `${split}-images`);
+  const labels = join(dir, `${split}-labels`);
+  writeFileSync(
+    images,
+    idxBytes(
+      0x08,
+      [count, side, side],
+      Array.from({ length: count * side * side }, (_, i) => (i * 37) % 256),
+    ),
+  );
+  writeFileSync(
+    labels,
+    idxBytes(
+      0x08,
+      [count],
+      Array.from({ length: count }, (_, i) => label(i)),
+    ),
+  );
+  return [`--${split}-images`, images, `--${split}-labels`, labels];
+}
+
+/**
  * A directory laid out as MNIST's downloads and Debian's dataset packages are: the four IDX files,
  * gzipped, with `count` 28×28 images per split whose labels cycle through 0–9.
  */

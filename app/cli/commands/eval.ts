@@ -1,6 +1,15 @@
 /** `dropgrad eval`: test accuracy and the confusion matrix of a saved model. */
 import { type CommandSpec, type Flags, UsageError } from '../args';
-import { type DataRequest, dataFlags, dataNotes, givesDataSource, loadData, parseDataFlags, parseNamedDataSource } from '../data-flags';
+import {
+  type DataSource,
+  dataFlags,
+  dataNotes,
+  dataSourceFlags,
+  describeDataSource,
+  givesDataSource,
+  loadData,
+  parseDataFlags,
+} from '../data-flags';
 import { type ExperimentPlan, buildExperiment, loadCheckpointFor, planExperiment } from '../experiment';
 import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
@@ -12,7 +21,8 @@ export const evalSpec: CommandSpec = {
   summary: 'Evaluate a checkpoint written by `dropgrad train --save`: test accuracy and confusion matrix.',
   flags: {
     load: { type: 'string', value: 'FILE', description: 'the checkpoint (safetensors) to evaluate' },
-    ...dataFlags,
+    // Without --limit: eval reads no training images (--test-limit limits what it scores).
+    ...Object.fromEntries(Object.entries(dataFlags).filter(([name]) => name !== 'limit')),
   },
   notes: dataNotes,
 };
@@ -48,13 +58,13 @@ function planFromCheckpoint(path: string, config: CheckpointConfig): ExperimentP
 }
 
 /**
- * Without data flags, the data set named by the checkpoint's own --dataset: a model trained on
- * Fashion-MNIST would otherwise be scored on MNIST digits, which have the same shape.
+ * The data the checkpoint was trained on, from the data flags its config records (--dataset, --data,
+ * --cifar, the IDX files): a model trained on Fashion-MNIST or on digits in another directory would
+ * otherwise be scored on MNIST, which has the same shape.
  */
-function trainedOn(path: string, config: CheckpointConfig, request: DataRequest): DataRequest {
-  if (config.dataset === undefined) return request;
+function trainedOn(path: string, config: CheckpointConfig): DataSource {
   try {
-    return { ...request, source: parseNamedDataSource({ dataset: config.dataset }) };
+    return parseDataFlags(dataSourceFlags(config)).source;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     throw new Error(`${path} names a data set this dropgrad does not know (in its "config" metadata): ${error.message.replace(/^--/, '')}`);
@@ -68,7 +78,14 @@ export function runEval(flags: Flags, io: CliIO): number {
   // The model is rebuilt from the flags it was trained with, stored in the checkpoint.
   const config = readCheckpointConfig(path);
   const plan = planFromCheckpoint(path, config);
-  const data = loadData(givesDataSource(flags) ? dataRequest : trainedOn(path, config, dataRequest), false);
+  const trained = trainedOn(path, config);
+  // Data flags score the model on other data, on purpose; said once, so that it is not by mistake.
+  if (givesDataSource(flags) && JSON.stringify(dataRequest.source) !== JSON.stringify(trained)) {
+    io.err.write(
+      `dropgrad eval: note: ${path} was trained on ${describeDataSource(config)}; scoring it on ${describeDataSource(flags)} as the flags ask\n`,
+    );
+  }
+  const data = loadData(givesDataSource(flags) ? dataRequest : { ...dataRequest, source: trained }, false);
   const experiment = buildExperiment(plan, data.test.shape, data.test.classes);
   loadCheckpointFor(path, experiment, { name: data.name, shape: data.test.shape, classes: data.test.classes }, '');
   const result = evaluate(

@@ -1,11 +1,11 @@
-/** `dropgrad train`: train a model on MNIST (or other data) with any mix of drop techniques. */
-import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
+/** `dropgrad train`: train a model on MNIST (or other data) with drop techniques, each in its place in the model. */
+import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath, parseSeed } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import { buildExperiment, loadCheckpointFor, lrScheduleFlag, modelFlags, planExperiment, regularizerFlags } from '../experiment';
 import { ProgressBar, formatDuration } from '../progress';
 import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
-import { Generator, manualSeed } from '../../../lib/random/generator';
+import { Generator, defaultGenerator, manualSeed } from '../../../lib/random/generator';
 import type { DType } from '../../../lib/dtype';
 import { setBackend, type BackendName, backendNames } from '../../../kernels/backend';
 import { gpuJsStatus } from '../../../kernels/gpujs/context';
@@ -16,13 +16,13 @@ import { type Evaluation, evaluate } from '../../training/evaluate';
 import { Adam } from '../../../nn/optim/adam';
 import { SGD } from '../../../nn/optim/sgd';
 import type { Optimizer } from '../../../nn/optim/optimizer';
-import type { Module } from '../../../nn/module';
 import { lrScheduleNames, stepSchedules } from '../../training/step-schedules';
 import { inspectCheckpoint, saveCheckpoint } from '../../serialization/checkpoint';
+import { refuseChangedFlags } from '../resume-flags';
 
 export const trainSpec: CommandSpec = {
   name: 'train',
-  summary: 'Train a model (default: the small CNN on MNIST) with any mix of drop techniques.',
+  summary: 'Train a model (default: the small CNN on MNIST) with drop techniques, any mix the model has a place for.',
   notes: dataNotes,
   flags: {
     ...modelFlags,
@@ -70,21 +70,12 @@ function describeKernels(io: CliIO, dtype: DType): void {
   );
 }
 
-/** A checkpoint with NaN or infinite weights would fail at "batch 1" as if the learning rate were too high: name the weight instead. */
-function refuseNonFiniteWeights(path: string, model: Module): void {
-  for (const [key, t] of Object.entries(model.stateDict())) {
-    const at = t.data.findIndex((v) => !Number.isFinite(v));
-    if (at >= 0)
-      throw new Error(`${path} holds non-finite weights (${key} is ${t.data[at]} at index ${at}): training cannot continue from it`);
-  }
-}
-
 export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
   // Every flag is checked before the data is read or a checkpoint loaded.
   const epochs = parseNumber('epochs', String(flags.epochs), { integer: true, min: 1 });
   const batchSize = parseNumber('batch-size', String(flags['batch-size']), { integer: true, min: 1 });
   const lr = parseNumber('lr', String(flags.lr), { min: 0 });
-  const seed = parseNumber('seed', String(flags.seed), { integer: true });
+  const seed = parseSeed('seed', String(flags.seed));
   const optimizerName = parseChoice('optimizer', String(flags.optimizer), ['adam', 'sgd'] as const);
   const scheduleName = parseChoice('schedule', String(flags.schedule), lrScheduleNames);
   const backend = flags.backend !== undefined ? (parseChoice('backend', String(flags.backend), backendNames) as BackendName) : undefined;
@@ -95,6 +86,7 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
   const savePath = flags.save !== undefined ? parseOutputPath('save', String(flags.save)) : undefined;
   const resumePath = flags.resume !== undefined ? String(flags.resume) : undefined;
   const resumed = resumePath !== undefined ? inspectCheckpoint(resumePath) : undefined;
+  if (resumePath !== undefined && resumed !== undefined) refuseChangedFlags(resumePath, resumed.config, flags, trainSpec.flags);
   if (resumed && resumed.epoch >= epochs) {
     io.out.write(
       `${resumePath} has already completed ${resumed.epoch} epoch${resumed.epoch === 1 ? '' : 's'}, and --epochs is ${epochs}: nothing to train (raise --epochs to continue)\n`,
@@ -138,9 +130,9 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
       ' or with another --model',
       optimizer,
     );
-    refuseNonFiniteWeights(resumePath, model);
     firstEpoch = state.epoch + 1;
     shuffle.setState(state.shuffleState);
+    defaultGenerator.setState(state.maskState);
     // state.epoch < epochs (checked above), so this is at most the run's own number of steps.
     for (let s = 0; s < state.epoch * trainLoader.length; s++) schedules.step();
     io.out.write(`resumed from ${resumePath} after epoch ${state.epoch}\n`);
@@ -158,13 +150,17 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
     interrupted = true;
   };
   process.once('SIGINT', onInterrupt);
-  const save = (epoch: number): void => {
+  // Every generator the run draws from, as a checkpoint stores them: resuming continues both streams.
+  const generatorStates = () => ({ shuffleState: shuffle.getState(), maskState: defaultGenerator.getState() });
+  const save = (epoch: number, states = generatorStates()): void => {
     if (savePath === undefined) return;
-    saveCheckpoint(savePath, { model, optimizer, epoch, shuffleState: shuffle.getState(), config: flags });
+    saveCheckpoint(savePath, { model, optimizer, epoch, ...states, config: flags });
     io.out.write(`saved ${savePath} (epoch ${epoch})\n`);
   };
   try {
     for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
+      // An interrupted epoch is saved as not done: its resume replays the epoch's shuffle and masks.
+      const atEpochStart = generatorStates();
       const bar = new ProgressBar(io.out, `epoch ${epoch}/${epochs}`);
       const result = await trainEpoch(model, trainLoader, optimizer, {
         onStep: (p) => {
@@ -176,7 +172,7 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
       if (!result.completed) {
         bar.finish();
         io.out.write(`interrupted during epoch ${epoch}\n`);
-        save(epoch - 1);
+        save(epoch - 1, atEpochStart);
         return 130;
       }
       bar.evaluating();

@@ -18,7 +18,7 @@
  * i.e. the training variance, and pushes the ratio down.
  */
 import { basename, dirname, join } from 'node:path';
-import { type CommandSpec, type Flags, parseNumber, parseOutputPath } from '../args';
+import { type CommandSpec, type Flags, UsageError, maxSeed, parseNumber, parseOutputPath, parseSeed } from '../args';
 import { type RunRecord, commandLine, formatDuration, formatP, percent as pct, provenance, writeReportPage } from '../report-page';
 import { type Summary, mean, summarize, welchPValue } from '../../statistics/welch';
 import { dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
@@ -252,8 +252,12 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
   const beta = parseNumber('beta', String(flags.beta), { min: 0, max: 1 });
   const width = parseNumber('width', String(flags.width), { integer: true, min: 1 });
   const epochs = parseNumber('epochs', String(flags.epochs), { integer: true, min: 1 });
-  const firstSeed = parseNumber('seed', String(flags.seed), { integer: true });
+  const firstSeed = parseSeed('seed', String(flags.seed));
   const seedCount = parseNumber('seeds', String(flags.seeds), { integer: true, min: 1 });
+  if (firstSeed + seedCount - 1 > maxSeed)
+    throw new UsageError(
+      `--seed ${firstSeed} with --seeds ${seedCount} runs seeds up to ${firstSeed + seedCount - 1}, past the largest seed ${maxSeed}`,
+    );
   const seeds = Array.from({ length: seedCount }, (_, i) => firstSeed + i);
   const dataRequest = parseDataFlags(flags);
   const out = flags.out !== undefined ? parseOutputPath('out', String(flags.out)) : undefined;

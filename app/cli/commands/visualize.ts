@@ -1,5 +1,5 @@
 /** `dropgrad visualize`: a PNG of the drop techniques' masks on real MNIST digits (or Fashion-MNIST clothes). */
-import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
+import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath, parseSeed } from '../args';
 import { dataFlags, loadNamedSplit, namedSourceTitle, parseNamedDataSource } from '../data-flags';
 import type { CliIO } from '../io';
 import { maskTechniqueNames, maskTechniques } from '../../render/mask-techniques';
@@ -32,7 +32,7 @@ export function runVisualize(flags: Flags, io: CliIO): number {
   const flag = (name: string): string => String(flags[name] ?? visualizeSpec.flags[name].default);
   const name = parseChoice('technique', flag('technique'), ['all', ...maskTechniqueNames]);
   const count = parseNumber('digits', flag('digits'), { integer: true, min: 1, max: 100 });
-  const seed = parseNumber('seed', flag('seed'), { integer: true });
+  const seed = parseSeed('seed', flag('seed'));
   const scale = parseNumber('scale', flag('scale'), { integer: true, min: 1, max: 16 });
   const out = parseOutputPath('out', flag('out'));
   const source = parseNamedDataSource(flags);
