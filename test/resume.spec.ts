@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { readSafetensors } from '../app/serialization/safetensors-file';
+import { readSafetensors, save } from '../app/serialization/safetensors-file';
 import { runCli as run } from './helpers/buffer-io';
 import { useTempDir, writeIdxSplit } from './helpers/data-files';
 
@@ -72,5 +72,23 @@ describe('train --resume: a checkpoint of another model or other flags is refuse
     const same = await resume('--model', 'resnet-small', '--dropblock', '0.9:3', '--lr', '2e-3', '--threads', '1');
     expect(same).to.include({ code: 0, err: '' });
     expect(same.out).to.contain(`resumed from ${path} after epoch 1`);
+  });
+});
+
+describe("train --resume: a checkpoint written before the masks' generator was stored", function () {
+  this.timeout(120000);
+  const tempDir = useTempDir();
+
+  it('resumes its weights and says the masks will not be the uninterrupted run’s', async () => {
+    const dir = tempDir();
+    const common = [...smallData(dir), '--dropout', '0.5', '--batch-size', '16', '--schedule', 'constant'];
+    const path = join(dir, 'old.safetensors');
+    expect(await run('train', ...common, '--epochs', '1', '--save', path)).to.include({ code: 0, err: '' });
+    const { tensors, metadata } = readSafetensors(path);
+    const { masks: _, ...older } = metadata;
+    save(tensors, path, { metadata: older });
+    const resumed = await run('train', ...common, '--epochs', '2', '--resume', path);
+    expect(resumed).to.include({ code: 0 });
+    expect(resumed.err).to.contain(`${path} predates checkpoints that store the masks' generator`);
   });
 });

@@ -31,7 +31,8 @@ export interface CheckpointContents {
 export interface LoadedCheckpoint {
   epoch: number;
   shuffleState: number[];
-  maskState: number[];
+  /** null in a checkpoint written before the masks' generator was stored (its weights still load). */
+  maskState: number[] | null;
   config: CheckpointConfig;
 }
 
@@ -145,7 +146,7 @@ function readMetadata(path: string, metadata: Metadata): LoadedCheckpoint & { op
   return {
     epoch: readEpoch(path, metadata),
     shuffleState: readGeneratorState(path, metadata, 'shuffle'),
-    maskState: readGeneratorState(path, metadata, 'masks'),
+    maskState: metadata.masks === undefined ? null : readGeneratorState(path, metadata, 'masks'),
     config: readConfig(path, metadata),
     optimizerState: readOptimizerState(path, metadata),
   };

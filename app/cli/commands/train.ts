@@ -132,7 +132,11 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
     );
     firstEpoch = state.epoch + 1;
     shuffle.setState(state.shuffleState);
-    defaultGenerator.setState(state.maskState);
+    if (state.maskState !== null) defaultGenerator.setState(state.maskState);
+    else if (experiment.label !== 'none')
+      io.err.write(
+        `dropgrad: note: ${resumePath} predates checkpoints that store the masks' generator: training goes on, but its masks are not those of an uninterrupted run\n`,
+      );
     // state.epoch < epochs (checked above), so this is at most the run's own number of steps.
     for (let s = 0; s < state.epoch * trainLoader.length; s++) schedules.step();
     io.out.write(`resumed from ${resumePath} after epoch ${state.epoch}\n`);
