@@ -1,7 +1,8 @@
 /**
  * add, sub, mul, div, neg, pow: elementwise with broadcasting. Either operand may be a number.
  * Each backward reduces its gradient back to the operand's shape with sumToShape, and is written in
- * these ops, so it is differentiable again (createGraph).
+ * these ops, so it is differentiable again (createGraph); div's divisor gradient and pow's two keep
+ * a one-rounding loop for the first-order path.
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
@@ -12,7 +13,7 @@ import { where } from './where';
 import { log } from './unary';
 
 type Pair = { a: Tensor; b: Tensor };
-/** Annotated so ops whose backward calls themselves (mul, div) type-check. */
+/** Annotated so ops whose backward calls themselves (mul, div, sub, pow) type-check. */
 type BinaryOp = (a: TensorLike, b: TensorLike) => Tensor;
 
 function operands(a: TensorLike, b: TensorLike): Pair {
