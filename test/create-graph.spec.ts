@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { add, grad, mul, randn, sum, tensor } from '../index';
+import { add, grad, manualSeed, mul, nn, pow, randn, sqrt, sub, sum, tensor } from '../index';
 
 /** x³ written with mul only, whose backward is made of mul (and the engine's add). */
 const cube = (x: ReturnType<typeof tensor>) => mul(mul(x, x), x);
@@ -69,6 +69,33 @@ describe('createGraph: gradients of gradients (PyTorch create_graph=True)', () =
     const y = sum(cube(x));
     grad(y, [x], undefined, { createGraph: true, retainGraph: false });
     expect(() => grad(y, [x])).to.throw('trying to backward through the graph a second time');
+  });
+
+  it('trains through a gradient penalty (‖∇ₓD(x)‖ − 1)², as WGAN-GP: the parameters get its exact gradient', () => {
+    manualSeed(2);
+    const critic = new nn.Sequential(new nn.Linear(3, 4), new nn.Tanh(), new nn.Linear(4, 1));
+    const x = randn([5, 3], { requiresGrad: true });
+    const penalty = (): ReturnType<typeof sum> => {
+      const [dx] = grad(sum(critic.forward(x)), [x], undefined, { createGraph: true });
+      return sum(pow(sub(sqrt(sum(mul(dx!, dx!), 1)), 1), 2));
+    };
+    penalty().backward();
+    const weight = critic.parameters()[0];
+    // Central differences of the penalty in each element of the first layer's weight.
+    const numerical = Array.from({ length: weight.numel }, (_, k) => {
+      const store = weight.storage;
+      const value = store[k];
+      const at = (shift: number): number => {
+        store[k] = value + shift;
+        return penalty().item();
+      };
+      const slope = (at(1e-6) - at(-1e-6)) / 2e-6;
+      store[k] = value;
+      return slope;
+    });
+    Array.from(weight.grad!.data).forEach((analytical, k) => {
+      expect(analytical).to.be.closeTo(numerical[k], 1e-6 + 1e-4 * Math.abs(numerical[k]));
+    });
   });
 
   it('refuses an unknown option key, naming it', () => {
