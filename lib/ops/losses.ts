@@ -11,8 +11,9 @@
  * which is the familiar p − onehot(y) when q is a one-hot (then Σq = 1).
  *
  * Both losses' first-order backwards are loops over what the forward kept; with createGraph the
- * same formulas are written in differentiable ops (lossGradientsInOps below), so the gradients can
- * be differentiated again, w.r.t. the logits (or input), the targets and the gradOutput.
+ * same formulas are written in differentiable ops (crossEntropyGradientsInOps, and inline for
+ * mseLoss), so the gradients can be differentiated again, w.r.t. the logits (or input), the
+ * targets and the gradOutput.
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
