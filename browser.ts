@@ -34,6 +34,8 @@ export type { TensorOptions, FromDataOptions, RandomOptions } from './lib/creati
 export { Generator, manualSeed, defaultGenerator } from './lib/random/generator';
 export { gradcheck, GradcheckError } from './lib/gradcheck';
 export type { GradcheckOptions, GradcheckReport, GradcheckInputReport, GradcheckEntry, GradcheckFn } from './lib/gradcheck';
+export { gradgradcheck } from './lib/gradgradcheck';
+export type { GradgradcheckOptions } from './lib/gradgradcheck';
 export { setBackend, getBackend, withBackend } from './kernels/backend';
 export type { BackendName } from './kernels/backend';
 export { backendStatus } from './kernels/backend-status';

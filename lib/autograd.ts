@@ -4,7 +4,9 @@
  * gradient is complete (summed over all its consumers) before its backward runs.
  */
 import { Tensor } from './tensor';
-import { noGrad } from './grad-mode';
+import { withGradMode } from './grad-mode';
+import { add, mul } from './ops/arithmetic';
+import { cast } from './ops/cast';
 import { formatShape, sameShape } from './shape';
 import { type TypedArray, allocate, recycle, trackAllocations } from './dtype';
 import { checkOptions, optionKeys } from './validate';
@@ -21,10 +23,22 @@ export interface GradFn {
 }
 
 export interface BackwardOptions {
-  /** Keep the saved tensors so backward can run through this graph again. */
+  /** Keep the saved tensors so backward can run through this graph again (default: createGraph). */
   retainGraph?: boolean;
+  /**
+   * Record the backward pass itself (PyTorch's create_graph): every op's backward runs with
+   * recording on, so the gradients have gradFns and can be differentiated again.
+   */
+  createGraph?: boolean;
 }
-const backwardOptionKeys = optionKeys<BackwardOptions>({ retainGraph: true });
+const backwardOptionKeys = optionKeys<BackwardOptions>({ retainGraph: true, createGraph: true });
+
+/** The options with PyTorch's default: createGraph implies retainGraph unless it is given. */
+function resolveOptions(where: string, options: BackwardOptions): Required<BackwardOptions> {
+  checkOptions(where, options, backwardOptionKeys);
+  const createGraph = options.createGraph ?? false;
+  return { createGraph, retainGraph: options.retainGraph ?? createGraph };
+}
 
 /** Reverse topological order of the tensors reachable from `root` through gradFns. */
 function reverseTopologicalOrder(root: Tensor): Tensor[] {
@@ -73,7 +87,7 @@ function onesLikeScalar(root: Tensor): Tensor {
   return Tensor.fromData(ones, root.shape);
 }
 
-function seedGradient(root: Tensor, gradOutput: Tensor | undefined, where: string): Tensor {
+function seedGradient(root: Tensor, gradOutput: Tensor | undefined, where: string, createGraph: boolean): Tensor {
   if (!root.requiresGrad) {
     throw new Error(`${where}: this tensor does not require grad and has no gradFn (did an input set requiresGrad: true?)`);
   }
@@ -86,7 +100,9 @@ function seedGradient(root: Tensor, gradOutput: Tensor | undefined, where: strin
   if (!sameShape(seed.shape, root.shape)) {
     throw new RangeError(`${where}: gradOutput shape ${formatShape(seed.shape)} does not match output shape ${formatShape(root.shape)}`);
   }
-  return seed.detach();
+  // With createGraph a gradOutput that requires grad is part of the graph (gradgradcheck
+  // differentiates w.r.t. it); otherwise the first-order engine never records, so detach.
+  return createGraph ? seed : seed.detach();
 }
 
 /** True when one of `others` reads or writes the memory of `array` (a view, or another array over its buffer). */
@@ -106,11 +122,22 @@ function sharesMemory(array: TypedArray, others: Iterable<Tensor>): boolean {
  * gradOutput, a saved tensor or a parameter), and no gradient still waiting in `grads` shares it —
  * those include the ones just returned, since a backward may pass its gradOutput on, or a view of
  * it. Backward functions must therefore not keep the tensors they return (none does).
+ *
+ * With createGraph, the backward functions run with recording on, the sums and dtype conversions
+ * of gradients are ops too (add, cast), and nothing is recycled: every gradient may be saved by
+ * the ops of the graph being recorded.
  */
-function propagate(root: Tensor, seed: Tensor, retainGraph: boolean, receive: (tensor: Tensor, grad: Tensor) => void): void {
+function propagate(
+  root: Tensor,
+  seed: Tensor,
+  { retainGraph, createGraph }: Required<BackwardOptions>,
+  receive: (tensor: Tensor, grad: Tensor) => void,
+): void {
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   const madeByBackward = new Set<TypedArray>();
-  noGrad(() => {
+  const accumulate = createGraph ? add : addInto;
+  const inDType = createGraph ? (tensor: Tensor, g: Tensor) => cast(g, tensor.dtype) : inDTypeOf;
+  withGradMode(createGraph, () => {
     for (const tensor of reverseTopologicalOrder(root)) {
       const grad = grads.get(tensor);
       if (!grad) continue;
@@ -118,7 +145,9 @@ function propagate(root: Tensor, seed: Tensor, retainGraph: boolean, receive: (t
       receive(tensor, grad);
       const fn = tensor.gradFn;
       if (!fn) continue;
-      const { result: inputGrads, allocated } = trackAllocations(() => fn.apply(grad));
+      const { result: inputGrads, allocated } = createGraph
+        ? { result: fn.apply(grad), allocated: [] }
+        : trackAllocations(() => fn.apply(grad));
       for (const array of allocated) madeByBackward.add(array);
       if (!retainGraph) fn.release();
       fn.inputs.forEach((input, i) => {
@@ -130,8 +159,8 @@ function propagate(root: Tensor, seed: Tensor, retainGraph: boolean, receive: (t
           );
         }
         const previous = grads.get(input);
-        const own = inDTypeOf(input, g);
-        grads.set(input, previous ? addInto(previous, own) : own);
+        const own = inDType(input, g);
+        grads.set(input, previous ? accumulate(previous, own) : own);
       });
       const spent = grad.nd.data;
       if (madeByBackward.has(spent) && !sharesMemory(spent, grads.values())) recycle(spent);
@@ -141,10 +170,15 @@ function propagate(root: Tensor, seed: Tensor, retainGraph: boolean, receive: (t
 
 /** Computes gradients of `root` w.r.t. every leaf that requires grad, accumulating into `.grad`. */
 export function runBackward(root: Tensor, gradOutput?: Tensor, options: BackwardOptions = {}): void {
-  checkOptions('backward', options, backwardOptionKeys);
-  const seed = seedGradient(root, gradOutput, 'backward');
-  propagate(root, seed, options.retainGraph ?? false, (tensor, grad) => {
-    if (tensor.isLeaf || tensor.retainsGrad) {
+  const resolved = resolveOptions('backward', options);
+  const seed = seedGradient(root, gradOutput, 'backward', resolved.createGraph);
+  propagate(root, seed, resolved, (tensor, grad) => {
+    if (!tensor.isLeaf && !tensor.retainsGrad) return;
+    if (resolved.createGraph) {
+      // As PyTorch's AccumulateGrad in grad mode: .grad is a graph tensor, summed out of place;
+      // a first gradient is copied (through the graph: ·1) since optimizers update .grad in place.
+      tensor.grad = tensor.grad ? add(tensor.grad, grad) : mul(grad, 1);
+    } else {
       // A fresh copy: an op's backward may pass through (a view of) gradOutput or a saved tensor,
       // and optimizers update .grad in place.
       tensor.grad = tensor.grad ? addInto(tensor.grad, grad) : Tensor.fromData(grad.contiguousData().slice(), grad.shape);
@@ -157,11 +191,12 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
  * torch.autograd.grad). An input the root does not depend on gets null.
  */
 export function grad(root: Tensor, inputs: readonly Tensor[], gradOutput?: Tensor, options: BackwardOptions = {}): Array<Tensor | null> {
-  checkOptions('grad', options, backwardOptionKeys);
-  const seed = seedGradient(root, gradOutput, 'grad');
+  const resolved = resolveOptions('grad', options);
+  const seed = seedGradient(root, gradOutput, 'grad', resolved.createGraph);
   const wanted = new Map<Tensor, Tensor | null>(inputs.map((t) => [t, null]));
-  propagate(root, seed, options.retainGraph ?? false, (tensor, g) => {
-    if (wanted.has(tensor)) wanted.set(tensor, Tensor.fromData(g.contiguousData().slice(), g.shape));
+  propagate(root, seed, resolved, (tensor, g) => {
+    // With createGraph the gradient is returned as the graph made it, so it can be differentiated.
+    if (wanted.has(tensor)) wanted.set(tensor, resolved.createGraph ? g : Tensor.fromData(g.contiguousData().slice(), g.shape));
   });
   return inputs.map((t) => wanted.get(t) ?? null);
 }

@@ -81,7 +81,7 @@ export class GradcheckError extends Error {
 export type GradcheckFn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
 /** fn's result as a list of output tensors, or a TypeError saying what fn returned instead. */
-function outputsOf(out: unknown): readonly Tensor[] {
+export function outputsOf(out: unknown): readonly Tensor[] {
   if (out instanceof Tensor) return [out];
   const expected = 'gradcheck: fn must return a Tensor or an array of Tensors, got';
   if (!Array.isArray(out)) throw new TypeError(`${expected} ${formatValue(out)}`);

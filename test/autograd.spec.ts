@@ -123,7 +123,7 @@ describe('autograd engine', () => {
     expect(g!.dtype, 'grad() too').to.equal('float32');
   });
 
-  it('is first order only, as docs/autograd.md says: a gradient carries no graph to differentiate again', () => {
+  it('without createGraph, a gradient carries no graph to differentiate again (the first-order path)', () => {
     const x = randn([3], { requiresGrad: true });
     mul(x, x).sum().backward();
     expect(x.grad!.gradFn).to.equal(null);

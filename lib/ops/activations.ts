@@ -1,7 +1,12 @@
-/** relu, leakyRelu, sigmoid, tanh: the elementwise nonlinearities between layers. */
+/**
+ * relu, leakyRelu, sigmoid, tanh: the elementwise nonlinearities between layers. Their backwards
+ * are differentiable ops (relu's is an op of its own, for speed), so createGraph reaches through.
+ */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { mapBinary, mapUnary } from './elementwise';
+import { mul, sub } from './arithmetic';
+import { where } from './where';
 import { allocate } from '../dtype';
 import { formatValue } from '../shape';
 
@@ -40,9 +45,19 @@ export const relu = defineOp({
     const output = Tensor.fromData(out, x.shape);
     return { output, saved: output };
   },
-  backward: (y, g) => {
-    // y > 0 exactly where x > 0, so the output serves as the mask and x need not be kept.
-    // +(mask > 0) is 1 or 0: a multiply instead of a branch, as above.
+  // y > 0 exactly where x > 0, so the output serves as the mask and x need not be kept.
+  backward: (y, g) => [reluBackward(g, y)],
+});
+
+/**
+ * relu's backward, dx = g ⊙ [y > 0], as an op of its own (PyTorch's threshold_backward) so its
+ * fast loop serves the first-order path and createGraph alike. It is linear in g and piecewise
+ * constant in y:  d/dg = reluBackward(dY, y),  d/dy = 0.
+ */
+const reluBackward: (g: Tensor, y: Tensor) => Tensor = defineOp({
+  name: 'reluBackward',
+  forward: (g: Tensor, y: Tensor) => {
+    // +(mask > 0) is 1 or 0: a multiply instead of a branch, as in relu's forward.
     const mask = y.contiguousData();
     const grad = g.contiguousData();
     const out = allocate(g.dtype, grad.length);
@@ -55,8 +70,9 @@ export const relu = defineOp({
       out[i + 3] = grad[i + 3] * +(mask[i + 3] > 0);
     }
     for (; i < grad.length; i++) out[i] = grad[i] * +(mask[i] > 0);
-    return [Tensor.fromData(out, g.shape)];
+    return { output: Tensor.fromData(out, g.shape), saved: y };
   },
+  backward: (y, gg, needs) => [needs[0] ? reluBackward(gg, y) : null, null],
 });
 
 /** leakyRelu's slope rule; nn.LeakyReLU applies it at construction. */
@@ -74,7 +90,13 @@ export const leakyRelu = defineOp({
     checkNegativeSlope(negativeSlope);
     return { output: mapUnary(x, (v) => (v > 0 ? v : v * negativeSlope)), saved: { x, negativeSlope } };
   },
-  backward: ({ x, negativeSlope }, g) => [mapBinary(g, x, (gv, xv) => (xv > 0 ? gv : gv * negativeSlope), 'leakyRelu')],
+  backward: ({ x, negativeSlope }, g) => [
+    where(
+      mapUnary(x, (v) => +(v > 0)),
+      g,
+      mul(g, negativeSlope),
+    ),
+  ],
 });
 
 /** y = 1/(1 + e^−x);  dy/dx = y(1 − y). */
@@ -85,7 +107,7 @@ export const sigmoid = defineOp({
     const y = mapUnary(x, (v) => 1 / (1 + Math.exp(-v)));
     return { output: y, saved: y };
   },
-  backward: (y, g) => [mapBinary(g, y, (gv, yv) => gv * yv * (1 - yv), 'sigmoid')],
+  backward: (y, g) => [sigmoidBackward(g, y)],
 });
 
 /** y = tanh(x);  dy/dx = 1 − y². */
@@ -95,5 +117,37 @@ export const tanh = defineOp({
     const y = mapUnary(x, Math.tanh);
     return { output: y, saved: y };
   },
-  backward: (y, g) => [mapBinary(g, y, (gv, yv) => gv * (1 - yv * yv), 'tanh')],
+  backward: (y, g) => [tanhBackward(g, y)],
 });
+
+/**
+ * An elementwise backward dx = g ⊙ f'(y) as an op of its own (PyTorch's sigmoid_backward and
+ * tanh_backward): one loop, rounded once, for the first-order path, and differentiable again:
+ *   dG = dY ⊙ f'(y)  (itself),   dy = dY ⊙ g ⊙ f''(y) written in ops.
+ */
+function derivativeFromOutput(
+  name: string,
+  gradient: (g: number, y: number) => number,
+  curvature: (g: Tensor, y: Tensor) => Tensor,
+): (g: Tensor, y: Tensor) => Tensor {
+  const op: (g: Tensor, y: Tensor) => Tensor = defineOp({
+    name,
+    forward: (g: Tensor, y: Tensor) => ({ output: mapBinary(g, y, gradient, name), saved: { g, y } }),
+    backward: ({ g, y }, gg, needs) => [needs[0] ? op(gg, y) : null, needs[1] ? mul(gg, curvature(g, y)) : null],
+  });
+  return op;
+}
+
+/** sigmoid: dy/dx = y(1 − y), whose derivative in y is 1 − 2y. */
+const sigmoidBackward = derivativeFromOutput(
+  'sigmoidBackward',
+  (g, y) => g * y * (1 - y),
+  (g, y) => mul(g, sub(1, mul(y, 2))),
+);
+
+/** tanh: dy/dx = 1 − y², whose derivative in y is −2y. */
+const tanhBackward = derivativeFromOutput(
+  'tanhBackward',
+  (g, y) => g * (1 - y * y),
+  (g, y) => mul(g, mul(y, -2)),
+);

@@ -19,7 +19,7 @@
  * cumulative moving average, i.e. the plain mean of every batch's statistics so far.
  */
 import { Tensor, markWritten } from '../tensor';
-import { defineOp } from '../define-op';
+import { defineOp, refuseDoubleBackward } from '../define-op';
 import { type DType, allocate } from '../dtype';
 import { formatShape, formatValue } from '../shape';
 import { checkNonNegative } from '../validate';
@@ -193,6 +193,7 @@ export const batchNorm = defineOp({
     return { output: Tensor.fromData(y, x.shape), saved };
   },
   backward: (saved, gradOutput, needsGrad) => {
+    refuseDoubleBackward('batchNorm');
     const { layout, mean, invStd, gamma, usedBatchStats } = saved;
     const [needsX, , , needsWeight, needsBias] = needsGrad;
     const kernels = batchNormKernels();

@@ -15,7 +15,7 @@
  * dtype; weight and bias are read in that dtype, and their gradients come back in their own.
  */
 import { Tensor } from '../tensor';
-import { defineOp } from '../define-op';
+import { defineOp, refuseDoubleBackward } from '../define-op';
 import { type DType, type TypedArray, allocate, dtypeOf } from '../dtype';
 import { checkShape, sizeOf } from '../shape';
 import { type Conv2dGeometry, type Conv2dOptions, conv2dGeometry, conv2dKernels, outputShape } from '../../kernels/conv2d';
@@ -79,6 +79,7 @@ export const conv2d = defineOp({
     return { output: Tensor.fromData(out, shape), saved };
   },
   backward: ({ x, weight, geo, shapes, dtypes }: Saved, gradOutput, needsGrad) => {
+    refuseDoubleBackward('conv2d');
     const kernels = conv2dKernels();
     const gy = inDType(gradOutput.contiguousData(), dtypes.x);
     let dx: Tensor | null = null;

@@ -1,7 +1,7 @@
 /**
  * The loops behind every elementwise op: apply a scalar function over one tensor, or over two
- * tensors broadcast against each other, and `sumToShape`, which undoes broadcasting in backward
- * (a value broadcast to many outputs receives the sum of their gradients).
+ * tensors broadcast against each other, and `sumOverBroadcastDims`, which undoes broadcasting
+ * (a value broadcast to many outputs receives the sum of their gradients; the op is sumToShape).
  */
 import { Tensor } from '../tensor';
 import { type DType, allocate, promote } from '../dtype';
@@ -66,7 +66,7 @@ export function mapBinary(a: Tensor, b: Tensor, f: (x: number, y: number) => num
 }
 
 /** Sums `grad` over the dims along which a tensor of `shape` was broadcast, giving `shape` back. */
-export function sumToShape(grad: Tensor, shape: Shape): Tensor {
+export function sumOverBroadcastDims(grad: Tensor, shape: Shape): Tensor {
   if (sameShape(grad.shape, shape)) return grad;
   const src = grad.contiguousData();
   const out = allocate(grad.dtype, sizeOf(shape));

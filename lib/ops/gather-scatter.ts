@@ -1,10 +1,14 @@
 /**
  * The machinery shared by ops whose every output element copies one input element (or a fill
- * value): indexSelect, gather, pad. The forward precomputes, per output element, the row-major
- * offset of its source (−1 for a fill); the backward is then the adjoint of that copy, a
- * scatter-add, which accumulates correctly when one source feeds several outputs.
+ * value): indexSelect, gather, pad, and max/min's backward. The forward precomputes, per output
+ * element, the row-major offset of its source (−1 for a fill); the backward is then the adjoint of
+ * that copy, a scatter-add, which accumulates correctly when one source feeds several outputs.
+ * The two are ops, each the other's backward, so these gradients are differentiable again:
+ *   scatterAdd:  dG = gatherAt(dY)  (with 0 where an output had no source)
+ *   gatherAt:    dX = scatterAdd(dY)
  */
 import { Tensor } from '../tensor';
+import { defineOp } from '../define-op';
 import { allocate } from '../dtype';
 import { type Shape, rowMajorStrides, sizeOf } from '../shape';
 
@@ -53,7 +57,27 @@ export interface GatherSaved {
   sourceShape: number[];
 }
 
+/** out = zeros(sourceShape) with out[offsets[i]] += g[i], as an op. */
+export const scatterAdd: (g: Tensor, offsets: Int32Array, sourceShape: Shape) => Tensor = defineOp({
+  name: 'scatterAdd',
+  forward: (g: Tensor, offsets: Int32Array, sourceShape: Shape) => ({
+    output: scatterAddByOffsets(g, offsets, sourceShape),
+    saved: { offsets, shape: g.shape },
+  }),
+  backward: ({ offsets, shape }, gg) => [gatherAt(gg, offsets, shape)],
+});
+
+/** out[i] = x[offsets[i]] (0 where offsets[i] < 0), as an op. */
+const gatherAt: (x: Tensor, offsets: Int32Array, shape: Shape) => Tensor = defineOp({
+  name: 'gatherAt',
+  forward: (x: Tensor, offsets: Int32Array, shape: Shape) => ({
+    output: gatherByOffsets(x, offsets, shape),
+    saved: { offsets, sourceShape: x.shape },
+  }),
+  backward: scatterBackward,
+});
+
 /** The backward of every op built on gatherByOffsets: dX = scatter-add of dY onto the sources. */
 export function scatterBackward(saved: GatherSaved, g: Tensor): Tensor[] {
-  return [scatterAddByOffsets(g, saved.offsets, saved.sourceShape)];
+  return [scatterAdd(g, saved.offsets, saved.sourceShape)];
 }

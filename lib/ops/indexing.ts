@@ -1,7 +1,8 @@
 /**
  * Indexing along one dim: slice, narrow and select are views of the input's storage; indexSelect
  * and gather copy (an index may repeat).
- *   slice / narrow / select:  dX = zeros with dY written into the selected positions
+ *   slice / narrow / select:  dX = zeros with dY written into the selected positions (sliceBackward,
+ *                             whose own backward is the slice again)
  *   indexSelect / gather:     dX = zeros with dY scatter-added (repeated indices accumulate)
  */
 import ops from 'ndarray-ops';
@@ -43,17 +44,27 @@ function sliceView(x: Tensor, range: SliceRange): Tensor {
 }
 
 /** x[..., start:end:step, ...] along dim, as a view (end omitted: to the end). */
-export const slice = defineOp({
+export const slice: (x: Tensor, dim: number, start: number, end?: number, step?: number) => Tensor = defineOp({
   name: 'slice',
   forward: (x: Tensor, dim: number, start: number, end?: number, step: number = 1) => {
     const range = resolveSlice(x, dim, start, end, step);
     return { output: sliceView(x, range), saved: { inputShape: x.shape, range } };
   },
-  backward: ({ inputShape, range }, g) => {
+  backward: ({ inputShape, range }, g) => [sliceBackward(g, inputShape, range)],
+});
+
+/**
+ * slice's backward as an op: zeros of the input's shape with g written into the sliced positions.
+ * It is linear in g, and its adjoint is the slice itself:  dG = slice(dY) over the same range.
+ */
+const sliceBackward = defineOp({
+  name: 'sliceBackward',
+  forward: (g: Tensor, inputShape: number[], range: SliceRange) => {
     const grad = zeros(inputShape, { dtype: g.dtype });
     if (g.numel > 0) ops.assign(sliceView(grad, range).nd, g.nd);
-    return [grad];
+    return { output: grad, saved: range };
   },
+  backward: ({ dim, start, step, length }, gg) => [slice(gg, dim, start, start + (length - 1) * step + 1, step)],
 });
 
 /** `length` elements from `start` along dim (a view); unlike slice, out-of-range bounds are errors. */

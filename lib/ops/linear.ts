@@ -2,13 +2,18 @@
  * linear(x, weight, bias?) = x·Wᵀ + b, with PyTorch's weight layout [out, in] and x of shape
  * [..., in]. The leading dims of x are stacked into rows, so one GEMM does the whole batch:
  *   dX = dY·W;   dW = dYᵀ·X (summed over every row);   db = Σ_rows dY.
+ * The first-order backward calls the GEMM on raw arrays (transposes for free); with createGraph
+ * the same three products are matmul, transpose and sum, which are differentiable again.
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { type DType, allocate, promote } from '../dtype';
 import { type Shape, formatShape, sameShape, sizeOf } from '../shape';
 import { gemm } from '../../kernels/gemm';
-import { reshape } from './views';
+import { reshape, transpose } from './views';
+import { matmul } from './matmul';
+import { sum } from './reductions';
+import { isGradEnabled } from '../grad-mode';
 
 function checkOperands(x: Tensor, weight: Tensor, bias: Tensor | undefined): void {
   if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D [out, in], got shape ${formatShape(weight.shape)}`);
@@ -68,6 +73,13 @@ export const linear = defineOp({
   backward: ({ x, weight, rows }, g, needs) => {
     const [outFeatures, inFeatures] = weight.shape;
     const gradRows = reshape(g, [rows, outFeatures]);
+    if (isGradEnabled()) {
+      return [
+        needs[0] ? reshape(matmul(gradRows, weight), x.shape) : null,
+        needs[1] ? matmul(transpose(gradRows, 0, 1), reshape(x, [rows, inFeatures])) : null,
+        needs[2] ? sum(gradRows, 0) : null,
+      ];
+    }
     const biasGrad = (): Tensor => {
       const values = gradRows.contiguousData();
       const out = allocate(g.dtype, outFeatures);

@@ -9,6 +9,11 @@
  *   dloss_n/dlogits[n,c] = (Σ_c' q[n,c']) · p[n,c] − q[n,c]
  *
  * which is the familiar p − onehot(y) when q is a one-hot (then Σq = 1).
+ *
+ * Both losses' first-order backwards are loops over what the forward kept; with createGraph the
+ * same formulas are written in differentiable ops (crossEntropyGradientsInOps, and inline for
+ * mseLoss), so the gradients can be differentiated again, w.r.t. the logits (or input), the
+ * targets and the gradOutput.
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
@@ -16,7 +21,13 @@ import { type DType, type TypedArray, allocate } from '../dtype';
 import { formatShape, sameShape } from '../shape';
 import { checkInteger, checkOptions, optionKeys } from '../validate';
 import { type Lanes, forEachLane, lanesAlong, logSoftmaxInto } from './softmax';
-import { fromFloat64 } from './reductions';
+import { fromFloat64, sum } from './reductions';
+import { isGradEnabled } from '../grad-mode';
+import { add, div, mul, sub } from './arithmetic';
+import { exp } from './unary';
+import { logSoftmax } from './softmax';
+import { where } from './where';
+import { reshape, unsqueeze } from './views';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -105,6 +116,57 @@ function indexTargets(
   return divisor;
 }
 
+/** What crossEntropy's forward keeps for backward. */
+interface CrossEntropySaved {
+  logits: Tensor;
+  targets: Tensor;
+  weight: Tensor | undefined;
+  logp: Float64Array;
+  q: Float64Array;
+  mass: Float64Array;
+  ignored: Uint8Array;
+  lanes: Lanes;
+  reduction: Reduction;
+  divisor: number;
+  spec: TargetSpec;
+  soft: boolean;
+  shape: number[];
+  dtypes: DType[];
+}
+
+/** dL/d(loss of item n), shaped [N, 1, d1, …] to broadcast over the classes, as an op of g. */
+function itemScaleInOps(g: Tensor, reduction: Reduction, divisor: number): Tensor {
+  if (reduction === 'none') return unsqueeze(g, 1);
+  return reduction === 'mean' ? div(g, divisor) : g;
+}
+
+/**
+ * crossEntropy's gradients in ops (createGraph): with p = exp(logSoftmax(logits)), s the item scale
+ * and q the weighted target (a function of the targets when they are probabilities, else a constant),
+ *   dlogits = s · (Σ_c q · p − q)  (0 for ignored items),   dtargets = −s · (1 − ε) · w · log p.
+ */
+function crossEntropyGradientsInOps(s: CrossEntropySaved, g: Tensor, needs: readonly boolean[]): [Tensor | null, Tensor | null] {
+  const { logits, targets, weight, lanes, spec, shape } = s;
+  const logp = logSoftmax(logits, 1);
+  const scale = itemScaleInOps(g, s.reduction, s.divisor);
+  const classWeight =
+    weight &&
+    reshape(
+      weight,
+      shape.map((n, d) => (d === 1 ? n : 1)),
+    );
+  const weighted = (t: Tensor): Tensor => (classWeight ? mul(t, classWeight) : t);
+  const q = s.soft ? weighted(add(mul(targets, 1 - spec.smoothing), spec.smoothing / lanes.size)) : Tensor.fromData(s.q, shape);
+  const kept = Tensor.fromData(
+    Float64Array.from(s.ignored, (i) => 1 - i),
+    shape.map((n, d) => (d === 1 ? 1 : n)),
+  );
+  return [
+    needs[0] ? where(kept, mul(scale, sub(mul(sum(q, 1, true), exp(logp)), q)), 0) : null,
+    needs[1] && s.soft ? mul(mul(scale, -(1 - spec.smoothing)), weighted(logp)) : null,
+  ];
+}
+
 /** See the file comment for the loss and its derivative. */
 export const crossEntropy = defineOp({
   name: 'crossEntropy',
@@ -162,7 +224,10 @@ export const crossEntropy = defineOp({
       mass[item] = total;
     });
     const output = reduceItems(losses, itemShape, reduction, divisor, logits.dtype);
-    const saved = {
+    const saved: CrossEntropySaved = {
+      logits,
+      targets,
+      weight,
       logp,
       q,
       mass,
@@ -178,6 +243,7 @@ export const crossEntropy = defineOp({
     return { output, saved };
   },
   backward: (s, g, needsGrad) => {
+    if (isGradEnabled()) return crossEntropyGradientsInOps(s, g, needsGrad);
     const scale = itemGradients(g, s.mass.length, s.reduction, s.divisor);
     const { logp, q, mass, ignored, lanes, spec, shape, dtypes } = s;
     let dLogits: Tensor | null = null;
@@ -228,9 +294,14 @@ export const mseLoss = defineOp({
       squares[i] = diff[i] * diff[i];
     }
     const output = reduceItems(squares, input.shape, reduction, x.length, input.dtype);
-    return { output, saved: { diff, reduction, shape: input.shape, dtypes: [input.dtype, target.dtype] } };
+    return { output, saved: { input, target, diff, reduction, shape: input.shape, dtypes: [input.dtype, target.dtype] } };
   },
-  backward: ({ diff, reduction, shape, dtypes }, g, needsGrad) => {
+  backward: ({ input, target, diff, reduction, shape, dtypes }, g, needsGrad) => {
+    if (isGradEnabled()) {
+      // dinput = 2·s·(x − t) with s = g, or g/n for 'mean'; dtarget is its negative.
+      const twice = mul(mul(reduction === 'mean' ? div(g, diff.length) : g, 2), sub(input, target));
+      return [needsGrad[0] ? twice : null, needsGrad[1] ? mul(twice, -1) : null];
+    }
     const scale = itemGradients(g, diff.length, reduction, diff.length);
     const gradient = (dtype: DType, sign: number): Tensor => {
       const out = allocate(dtype, diff.length);

@@ -2,15 +2,16 @@
  * matmul(a, b) with PyTorch semantics: 1-D·1-D is a dot product; a 1-D left operand is treated
  * as a row [1,k] and a 1-D right operand as a column [k,1], the added dim removed from the
  * result; beyond 2-D, the leading (batch) dims broadcast against each other.
- *   C = A·B;   dA = dC·Bᵀ,   dB = Aᵀ·dC,   each summed over the batch dims its operand was broadcast along.
+ *   C = A·B;   dA = dC·Bᵀ,   dB = Aᵀ·dC,   each summed over the batch dims its operand was broadcast along
+ * (written with matmul itself, so differentiable again).
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { allocate, promote } from '../dtype';
 import { gemm } from '../../kernels/gemm';
 import { broadcastShapes, formatShape, sizeOf } from '../shape';
-import { forEachBroadcast, sumToShape } from './elementwise';
-import { reshape, transpose, unsqueeze } from './views';
+import { forEachBroadcast } from './elementwise';
+import { reshape, sumToShape, transpose, unsqueeze } from './views';
 
 /** [...batchA, m, k] · [...batchB, k, n] → [...broadcast(batchA, batchB), m, n]. */
 function batchedProduct(a: Tensor, b: Tensor): Tensor {
@@ -49,24 +50,30 @@ function checkOperands(a: Tensor, b: Tensor): void {
   }
 }
 
-export const matmul = defineOp({
+/** The operands as matrices (or stacks of them): a 1-D left one as a row, a 1-D right one as a column. */
+function asMatrices(a: Tensor, b: Tensor): { rows: Tensor; columns: Tensor } {
+  return { rows: a.ndim === 1 ? unsqueeze(a, 0) : a, columns: b.ndim === 1 ? unsqueeze(b, 1) : b };
+}
+
+export const matmul: (a: Tensor, b: Tensor) => Tensor = defineOp({
   name: 'matmul',
   forward: (a: Tensor, b: Tensor) => {
     checkOperands(a, b);
-    const rows = a.ndim === 1 ? unsqueeze(a, 0) : a;
-    const columns = b.ndim === 1 ? unsqueeze(b, 1) : b;
+    const { rows, columns } = asMatrices(a, b);
     const product = batchedProduct(rows, columns);
     const shape = product.shape;
     const [m, n] = shape.splice(-2);
     if (a.ndim > 1) shape.push(m);
     if (b.ndim > 1) shape.push(n);
-    return { output: reshape(product, shape), saved: { rows, columns, aShape: a.shape, bShape: b.shape, productShape: product.shape } };
+    return { output: reshape(product, shape), saved: { a, b, productShape: product.shape } };
   },
-  backward: ({ rows, columns, aShape, bShape, productShape }, g, needs) => {
+  backward: ({ a, b, productShape }, g, needs) => {
+    // The matrices are made again from a and b, so that with createGraph they hang off the graph.
+    const { rows, columns } = asMatrices(a, b);
     const gradProduct = reshape(g, productShape);
     return [
-      needs[0] ? reshape(sumToShape(batchedProduct(gradProduct, transpose(columns, -2, -1)), rows.shape), aShape) : null,
-      needs[1] ? reshape(sumToShape(batchedProduct(transpose(rows, -2, -1), gradProduct), columns.shape), bShape) : null,
+      needs[0] ? reshape(sumToShape(matmul(gradProduct, transpose(columns, -2, -1)), rows.shape), a.shape) : null,
+      needs[1] ? reshape(sumToShape(matmul(transpose(rows, -2, -1), gradProduct), columns.shape), b.shape) : null,
     ];
   },
 });

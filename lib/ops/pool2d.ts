@@ -6,7 +6,7 @@
  *   avg:  y = Σ_window x / divisor;  dX = dY / divisor spread over the window
  */
 import { Tensor } from '../tensor';
-import { defineOp } from '../define-op';
+import { defineOp, refuseDoubleBackward } from '../define-op';
 import { type DType, allocate } from '../dtype';
 import { checkShape, formatShape, formatValue, sizeOf } from '../shape';
 import { checkBoolean, checkOptions, optionKeys } from '../validate';
@@ -189,6 +189,7 @@ export const maxPool2d = defineOp({
     return { output: Tensor.fromData(values, shape), saved: { geometry, argmax, inputShape: x.shape, dtype: x.dtype } };
   },
   backward: ({ geometry, argmax, inputShape, dtype }, gradOutput) => {
+    refuseDoubleBackward('maxPool2d');
     const dx = allocate(dtype, sizeOf(inputShape));
     pool2dKernels().maxPool2dBackward(gradOutput.contiguousData(), argmax, geometry, dx);
     return [Tensor.fromData(dx, inputShape)];
@@ -235,7 +236,10 @@ export const avgPool2d = defineOp({
         : { planes: layout.planes, inH: layout.inH, inW: layout.inW, rows: withDivisor(rows, override), cols: withDivisor(cols, 1) };
     return averagePool(x, layout, geometry);
   },
-  backward: (saved, gradOutput) => averagePoolBackward(saved, gradOutput),
+  backward: (saved, gradOutput) => {
+    refuseDoubleBackward('avgPool2d');
+    return averagePoolBackward(saved, gradOutput);
+  },
 });
 
 /**
@@ -258,5 +262,8 @@ export const adaptiveAvgPool2d = defineOp({
     };
     return averagePool(x, layout, geometry);
   },
-  backward: (saved, gradOutput) => averagePoolBackward(saved, gradOutput),
+  backward: (saved, gradOutput) => {
+    refuseDoubleBackward('adaptiveAvgPool2d');
+    return averagePoolBackward(saved, gradOutput);
+  },
 });

@@ -2,8 +2,9 @@
  * sum, mean, max, min, var over one dim, several dims, or all of them (`dim` undefined).
  *
  * Every reduction starts from a ReductionPlan: the output element each input element folds into.
- * With it the forward passes are single loops over the input, and the backward passes broadcast
- * the output gradient back over the reduced dims with the same map.
+ * With it the forward passes are single loops over the input. The backward passes broadcast the
+ * output gradient back over the reduced dims (expand), or scatter it to the chosen elements
+ * (scatterAdd), in differentiable ops; var's loop has a createGraph twin in ops.
  *
  * max/min send the gradient to the *first* extreme element (row-major order within the reduced
  * block) — PyTorch does this for max(x, dim) but splits it evenly among ties for a full reduction;
@@ -11,6 +12,10 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
+import { isGradEnabled } from '../grad-mode';
+import { div, mul, sub } from './arithmetic';
+import { contiguous, expand, reshape } from './views';
+import { scatterAdd } from './gather-scatter';
 import { type DType, type TypedArray, allocate } from '../dtype';
 import { type Shape, formatShape, normalizeDims, sizeOf } from '../shape';
 import { forEachBroadcast } from './elementwise';
@@ -21,6 +26,8 @@ export type Dims = number | readonly number[];
 interface ReductionPlan {
   inShape: number[];
   outShape: number[];
+  /** outShape with the reduced dims kept as 1 (what keepdim gives). */
+  keptShape: number[];
   outSize: number;
   /** How many input elements fold into each output element. */
   count: number;
@@ -37,7 +44,7 @@ function planReduction(shape: Shape, dim: Dims | undefined, keepdim: boolean, op
   forEachBroadcast(keptShape, keptShape, shape, (i, o) => {
     outIndex[i] = o;
   });
-  return { inShape: shape.slice(), outShape, outSize: sizeOf(keptShape), count, outIndex };
+  return { inShape: shape.slice(), outShape, keptShape, outSize: sizeOf(keptShape), count, outIndex };
 }
 
 /** Accumulations run in float64; the result is stored in the input's dtype. */
@@ -53,13 +60,9 @@ function sumByOutput(x: TypedArray, plan: ReductionPlan): Float64Array {
   return sums;
 }
 
-/** dx[i] = scale · g[out(i)]: the output gradient broadcast back over the reduced dims. */
-function broadcastBack(g: Tensor, plan: ReductionPlan, dtype: DType, scale: number): Tensor {
-  const gd = g.contiguousData();
-  const { outIndex } = plan;
-  const dx = allocate(dtype, outIndex.length);
-  for (let i = 0; i < dx.length; i++) dx[i] = scale * gd[outIndex[i]];
-  return Tensor.fromData(dx, plan.inShape);
+/** dx[i] = g[out(i)]: the output gradient broadcast back over the reduced dims, row-major. */
+function broadcastBack(g: Tensor, plan: ReductionPlan): Tensor {
+  return contiguous(expand(reshape(g, plan.keptShape), plan.inShape));
 }
 
 /** y = Σ x over dims;  dy/dx = 1 (the gradient is broadcast back unchanged). */
@@ -67,20 +70,20 @@ export const sum = defineOp({
   name: 'sum',
   forward: (x: Tensor, dim?: Dims, keepdim: boolean = false) => {
     const plan = planReduction(x.shape, dim, keepdim, 'sum');
-    return { output: fromFloat64(sumByOutput(x.contiguousData(), plan), x.dtype, plan.outShape), saved: { plan, dtype: x.dtype } };
+    return { output: fromFloat64(sumByOutput(x.contiguousData(), plan), x.dtype, plan.outShape), saved: plan };
   },
-  backward: ({ plan, dtype }, g) => [broadcastBack(g, plan, dtype, 1)],
+  backward: (plan, g) => [broadcastBack(g, plan)],
 });
 
 /** y = (1/n) Σ x over dims;  dy/dx = 1/n. */
-export const mean = defineOp({
+export const mean: (x: Tensor, dim?: Dims, keepdim?: boolean) => Tensor = defineOp({
   name: 'mean',
   forward: (x: Tensor, dim?: Dims, keepdim: boolean = false) => {
     const plan = planReduction(x.shape, dim, keepdim, 'mean');
     const means = sumByOutput(x.contiguousData(), plan).map((s) => s / plan.count);
-    return { output: fromFloat64(means, x.dtype, plan.outShape), saved: { plan, dtype: x.dtype } };
+    return { output: fromFloat64(means, x.dtype, plan.outShape), saved: plan };
   },
-  backward: ({ plan, dtype }, g) => [broadcastBack(g, plan, dtype, 1 / plan.count)],
+  backward: (plan, g) => [mul(broadcastBack(g, plan), 1 / plan.count)],
 });
 
 /**
@@ -105,17 +108,12 @@ function extremum(x: Tensor, dim: Dims | undefined, keepdim: boolean, sign: 1 | 
     }
   }
   const values = best.map((v) => sign * v);
-  return { output: fromFloat64(values, x.dtype, plan.outShape), saved: { plan, argBest, dtype: x.dtype } };
+  return { output: fromFloat64(values, x.dtype, plan.outShape), saved: { plan, argBest } };
 }
 
 /** dx = g at the chosen element of each block, 0 elsewhere. */
-function extremumBackward(saved: { plan: ReductionPlan; argBest: Int32Array; dtype: DType }, g: Tensor): Tensor[] {
-  const gd = g.contiguousData();
-  const dx = allocate(saved.dtype, saved.plan.outIndex.length);
-  saved.argBest.forEach((i, o) => {
-    dx[i] = gd[o];
-  });
-  return [Tensor.fromData(dx, saved.plan.inShape)];
+function extremumBackward(saved: { plan: ReductionPlan; argBest: Int32Array }, g: Tensor): Tensor[] {
+  return [scatterAdd(g, saved.argBest, saved.plan.inShape)];
 }
 
 /** y = max x over dims;  dy/dx = 1 at the first maximal element, 0 elsewhere. */
@@ -141,7 +139,9 @@ const varOptionKeys = optionKeys<VarOptions>({ correction: true, keepdim: true }
 
 /**
  * y = Σ (x − μ)² / (n − c) over dims;  dy/dx = 2(x − μ)/(n − c). The Σ(x − μ) terms from μ's own
- * dependence on x cancel, since the deviations sum to zero.
+ * dependence on x cancel, since the deviations sum to zero. The first-order backward is one loop
+ * over the forward's float64 means; with createGraph it is the same formula in ops, where μ = mean(x)
+ * keeps its dependence on x (the second derivative needs it: 2(δᵢⱼ − 1/n)/(n − c)).
  */
 export const variance = defineOp({
   name: 'var',
@@ -166,9 +166,10 @@ export const variance = defineOp({
       x.dtype,
       plan.outShape,
     );
-    return { output, saved: { plan, xd, means, divisor, dtype: x.dtype } };
+    return { output, saved: { x, dim, plan, xd, means, divisor, dtype: x.dtype } };
   },
-  backward: ({ plan, xd, means, divisor, dtype }, g) => {
+  backward: ({ x, dim, plan, xd, means, divisor, dtype }, g) => {
+    if (isGradEnabled()) return [div(mul(mul(broadcastBack(g, plan), 2), sub(x, mean(x, dim, true))), divisor)];
     const gd = g.contiguousData();
     const { outIndex } = plan;
     const dx = allocate(dtype, xd.length);

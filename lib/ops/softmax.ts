@@ -5,8 +5,11 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { type TypedArray, allocate, dtypeOf } from '../dtype';
+import { type TypedArray, allocate } from '../dtype';
 import { type Shape, normalizeDim, sizeOf } from '../shape';
+import { mul, neg, sub } from './arithmetic';
+import { exp } from './unary';
+import { sum } from './reductions';
 
 /** A row-major tensor seen as outer × size × inner, with `size` running along the chosen dim. */
 export interface Lanes {
@@ -59,43 +62,81 @@ function softmaxInto(x: TypedArray, out: TypedArray, lanes: Lanes): void {
   });
 }
 
-/** Runs a lane kernel over x along dim into a fresh tensor of x's dtype. */
+/** Runs a lane kernel over x along dim into a fresh tensor of x's dtype; y (the output) is saved. */
 function alongDim(x: Tensor, dim: number, op: string, kernel: (x: TypedArray, out: TypedArray, lanes: Lanes) => void) {
-  const lanes = lanesAlong(x.shape, normalizeDim(dim, x.ndim, op));
+  const along = normalizeDim(dim, x.ndim, op);
   const out = allocate(x.dtype, x.numel);
-  kernel(x.contiguousData(), out, lanes);
+  kernel(x.contiguousData(), out, lanesAlong(x.shape, along));
   const output = Tensor.fromData(out, x.shape);
-  return { output, saved: { y: out, lanes } };
+  return { output, saved: { y: output, dim: along } };
+}
+
+/** Runs `lane(g, y, dx, first, stride, end)` over every lane of g and y along dim into a fresh dx. */
+function backwardAlongDim(
+  g: Tensor,
+  y: Tensor,
+  dim: number,
+  lane: (gd: TypedArray, yd: TypedArray, dx: TypedArray, first: number, stride: number, end: number) => void,
+): Tensor {
+  const gd = g.contiguousData();
+  const yd = y.contiguousData();
+  const dx = allocate(y.dtype, yd.length);
+  forEachLane(lanesAlong(y.shape, dim), (_, first, stride, end) => lane(gd, yd, dx, first, stride, end));
+  return Tensor.fromData(dx, g.shape);
 }
 
 /** y = e^x / Σ e^x along dim;  dx = y ⊙ (g − Σ g⊙y). */
 export const softmax = defineOp({
   name: 'softmax',
   forward: (x: Tensor, dim: number) => alongDim(x, dim, 'softmax', softmaxInto),
-  backward: ({ y, lanes }, g) => {
-    const gd = g.contiguousData();
-    const dx = allocate(dtypeOf(y), y.length);
-    forEachLane(lanes, (_, first, stride, end) => {
+  backward: ({ y, dim }, g) => [softmaxBackward(g, y, dim)],
+});
+
+/**
+ * softmax's backward as an op of its own (PyTorch's _softmax_backward_data): dx = y ⊙ (g − s),
+ * s = Σ g⊙y along dim. Linear in g; in y, ∂dxᵢ/∂yₖ = δᵢₖ(gᵢ − s) − yᵢgₖ, so
+ *   dG = softmaxBackward(dY, y),   dy = dY ⊙ (g − s) − g · Σ dY⊙y.
+ */
+const softmaxBackward: (g: Tensor, y: Tensor, dim: number) => Tensor = defineOp({
+  name: 'softmaxBackward',
+  forward: (g: Tensor, y: Tensor, dim: number) => {
+    const dx = backwardAlongDim(g, y, dim, (gd, yd, out, first, stride, end) => {
       let dot = 0;
-      for (let i = first; i < end; i += stride) dot += gd[i] * y[i];
-      for (let i = first; i < end; i += stride) dx[i] = y[i] * (gd[i] - dot);
+      for (let i = first; i < end; i += stride) dot += gd[i] * yd[i];
+      for (let i = first; i < end; i += stride) out[i] = yd[i] * (gd[i] - dot);
     });
-    return [Tensor.fromData(dx, g.shape)];
+    return { output: dx, saved: { g, y, dim } };
   },
+  backward: ({ g, y, dim }, gg, needs) => [
+    needs[0] ? softmaxBackward(gg, y, dim) : null,
+    needs[1] ? sub(mul(gg, sub(g, sum(mul(g, y), dim, true))), mul(g, sum(mul(gg, y), dim, true))) : null,
+  ],
 });
 
 /** y = x − log Σ e^x along dim;  dx = g − softmax(x) · Σ g, with softmax(x) = e^y. */
 export const logSoftmax = defineOp({
   name: 'logSoftmax',
   forward: (x: Tensor, dim: number) => alongDim(x, dim, 'logSoftmax', logSoftmaxInto),
-  backward: ({ y, lanes }, g) => {
-    const gd = g.contiguousData();
-    const dx = allocate(dtypeOf(y), y.length);
-    forEachLane(lanes, (_, first, stride, end) => {
+  backward: ({ y, dim }, g) => [logSoftmaxBackward(g, y, dim)],
+});
+
+/**
+ * logSoftmax's backward as an op of its own: dx = g − e^y · Σ g along dim. Linear in g with
+ * ∂dxᵢ/∂gₖ = δᵢₖ − e^yᵢ (not symmetric: its adjoint is not itself); in y, ∂dxᵢ/∂yₖ = −δᵢₖ e^yₖ Σ g, so
+ *   dG = dY − Σ dY⊙e^y,   dy = −dY ⊙ e^y · Σ g.
+ */
+const logSoftmaxBackward: (g: Tensor, y: Tensor, dim: number) => Tensor = defineOp({
+  name: 'logSoftmaxBackward',
+  forward: (g: Tensor, y: Tensor, dim: number) => {
+    const dx = backwardAlongDim(g, y, dim, (gd, yd, out, first, stride, end) => {
       let total = 0;
       for (let i = first; i < end; i += stride) total += gd[i];
-      for (let i = first; i < end; i += stride) dx[i] = gd[i] - Math.exp(y[i]) * total;
+      for (let i = first; i < end; i += stride) out[i] = gd[i] - Math.exp(yd[i]) * total;
     });
-    return [Tensor.fromData(dx, g.shape)];
+    return { output: dx, saved: { g, y, dim } };
   },
+  backward: ({ g, y, dim }, gg, needs) => [
+    needs[0] ? sub(gg, sum(mul(gg, exp(y)), dim, true)) : null,
+    needs[1] ? neg(mul(mul(gg, exp(y)), sum(g, dim, true))) : null,
+  ],
 });

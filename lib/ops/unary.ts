@@ -1,10 +1,13 @@
 /**
  * exp, log, sqrt, abs, clamp: elementwise functions of one tensor. Each backward multiplies the
- * incoming gradient by the local derivative, read from whichever of x or y makes it cheapest.
+ * incoming gradient by the local derivative, read from whichever of x or y makes it cheapest, in
+ * differentiable ops (a saved x or y is the graph's own tensor, so createGraph reaches through it).
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { mapBinary, mapUnary } from './elementwise';
+import { mapUnary } from './elementwise';
+import { div, mul } from './arithmetic';
+import { where } from './where';
 import { formatValue } from '../shape';
 import { checkOptions, optionKeys } from '../validate';
 
@@ -15,14 +18,14 @@ export const exp = defineOp({
     const y = mapUnary(x, Math.exp);
     return { output: y, saved: y };
   },
-  backward: (y, g) => [mapBinary(g, y, (gv, yv) => gv * yv, 'exp')],
+  backward: (y, g) => [mul(g, y)],
 });
 
 /** y = ln(x);  dy/dx = 1/x. */
 export const log = defineOp({
   name: 'log',
   forward: (x: Tensor) => ({ output: mapUnary(x, Math.log), saved: x }),
-  backward: (x, g) => [mapBinary(g, x, (gv, xv) => gv / xv, 'log')],
+  backward: (x, g) => [div(g, x)],
 });
 
 /** y = √x;  dy/dx = 1/(2y). */
@@ -32,14 +35,14 @@ export const sqrt = defineOp({
     const y = mapUnary(x, Math.sqrt);
     return { output: y, saved: y };
   },
-  backward: (y, g) => [mapBinary(g, y, (gv, yv) => gv / (2 * yv), 'sqrt')],
+  backward: (y, g) => [div(g, mul(y, 2))],
 });
 
-/** y = |x|;  dy/dx = sign(x), with the subgradient 0 at x = 0 (as PyTorch). */
+/** y = |x|;  dy/dx = sign(x), with the subgradient 0 at x = 0 (as PyTorch); sign is a constant (d sign/dx = 0). */
 export const abs = defineOp({
   name: 'abs',
   forward: (x: Tensor) => ({ output: mapUnary(x, Math.abs), saved: x }),
-  backward: (x, g) => [mapBinary(g, x, (gv, xv) => gv * Math.sign(xv), 'abs')],
+  backward: (x, g) => [mul(g, mapUnary(x, Math.sign))],
 });
 
 export interface ClampBounds {
@@ -72,5 +75,11 @@ export const clamp = defineOp({
     }
     return { output: mapUnary(x, (v) => Math.min(Math.max(v, min), max)), saved: { x, min, max } };
   },
-  backward: ({ x, min, max }, g) => [mapBinary(g, x, (gv, xv) => (xv >= min && xv <= max ? gv : 0), 'clamp')],
+  backward: ({ x, min, max }, g) => [
+    where(
+      mapUnary(x, (v) => +(v >= min && v <= max)),
+      g,
+      0,
+    ),
+  ],
 });

@@ -7,14 +7,15 @@
  * gradient back to the input's shape:
  *   reshape family:  dX = reshape(dY, shape(X))
  *   permute:         dX = permute(dY, inverse(dims))
- *   expand:          dX = dY summed over the broadcast dims
+ *   expand:          dX = sumToShape(dY, shape(X)), dY summed over the broadcast dims
+ *   sumToShape:      dG = expand(dY, shape(G))  (the two are each other's adjoint)
  *   contiguous:      dX = dY
  */
 import ndarray from 'ndarray';
 import { type NdView, Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { type Shape, checkShape, formatShape, normalizeDim, normalizeDims, rowMajorStrides, sizeOf } from '../shape';
-import { sumToShape } from './elementwise';
+import { sumOverBroadcastDims } from './elementwise';
 
 /** A tensor reading x's storage through the given shape, strides and offset (no copy). */
 export function stridedView(x: Tensor, shape: number[], stride: number[], offset: number): Tensor {
@@ -163,7 +164,7 @@ function expandedShape(x: Tensor, requested: Shape): number[] {
 }
 
 /** y = x broadcast to `shape` as a stride-0 view (no copy). dX = dY summed over the broadcast dims. */
-export const expand = defineOp({
+export const expand: (x: Tensor, shape: Shape) => Tensor = defineOp({
   name: 'expand',
   forward: (x: Tensor, shape: Shape) => {
     const target = expandedShape(x, shape);
@@ -172,6 +173,16 @@ export const expand = defineOp({
     return { output: stridedView(x, target, stride, x.nd.offset), saved: x.shape };
   },
   backward: (inputShape, g) => [sumToShape(g, inputShape)],
+});
+
+/**
+ * g summed over the dims along which a tensor of `shape` was broadcast to g's shape (g itself when
+ * there are none): every backward of a broadcasting op ends with it. dG = expand(dY, shape(G)).
+ */
+export const sumToShape: (g: Tensor, shape: Shape) => Tensor = defineOp({
+  name: 'sumToShape',
+  forward: (g: Tensor, shape: Shape) => ({ output: sumOverBroadcastDims(g, shape), saved: g.shape }),
+  backward: (broadcastShape, gg) => [expand(gg, broadcastShape)],
 });
 
 /** A row-major copy of x (x's own storage when it already is row-major). dX = dY. */

@@ -13,6 +13,8 @@
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { allocate } from '../../lib/dtype';
+import { mul } from '../../lib/ops/arithmetic';
+import { full } from '../../lib/creation';
 import { generatorOf } from '../../lib/random/generator';
 import { formatShape, sameShape } from '../../lib/shape';
 import { checkProbability } from '../../lib/validate';
@@ -55,13 +57,9 @@ export const alphaDropoutOp = defineOp({
     for (let i = 0; i < out.length; i++) out[i] = p === 1 ? 0 : a * (ms[i] * xs[i] + SATURATION * (1 - ms[i])) + b;
     return { output: Tensor.fromData(out, x.shape), saved: { keep, a } };
   },
-  backward: ({ keep, a }, gradOutput) => {
-    const gs = gradOutput.contiguousData();
-    const ms = keep.contiguousData();
-    const dx = allocate(gradOutput.dtype, gradOutput.numel);
-    for (let i = 0; i < dx.length; i++) dx[i] = a * ms[i] * gs[i];
-    return [Tensor.fromData(dx, gradOutput.shape), null, null];
-  },
+  // (dY·a)·M with a kept in float64 (a number operand would take dY's dtype): M is 0 or 1, so
+  // only dY·a is rounded, once, into dY's dtype, as a·M·dY always was.
+  backward: ({ keep, a }, gradOutput) => [mul(mul(gradOutput, full([], a)), keep), null, null],
 });
 
 function applyAlphaDropout(x: Tensor, p: number, options: DropOptions): Noise {

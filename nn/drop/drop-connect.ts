@@ -40,13 +40,14 @@ export const dropConnectOp = defineOp({
       );
     }
     const maskedWeight = multiplyByMask('dropConnect', weight, mask);
-    return { output: linear(x, maskedWeight, bias ?? undefined), saved: { x, maskedWeight, mask } };
+    return { output: linear(x, maskedWeight, bias ?? undefined), saved: { x, weight, mask } };
   },
-  backward: ({ x, maskedWeight, mask }, gradOutput, needs) => {
-    const [outFeatures, inFeatures] = maskedWeight.shape;
+  backward: ({ x, weight, mask }, gradOutput, needs) => {
+    const [outFeatures, inFeatures] = weight.shape;
     const gradRows = reshape(gradOutput, [-1, outFeatures]);
     return [
-      needs[0] ? matmul(gradOutput, maskedWeight) : null, // dX = dY·W'
+      // W' is made again from the saved weight, so that with createGraph dX = dY·W' depends on W.
+      needs[0] ? matmul(gradOutput, multiplyByMask('dropConnect', weight, mask)) : null, // dX = dY·W'
       needs[1] ? multiplyByMask('dropConnect', matmul(transpose(gradRows, 0, 1), reshape(x, [-1, inFeatures])), mask) : null, // dW = (dYᵀX) ⊙ m
       needs[2] ? sum(gradRows, 0) : null, // db = Σ_rows dY
       null,

@@ -2,9 +2,10 @@
  * The elementwise step most drop techniques share: x ⊙ mask, with the mask broadcast to x's shape
  * (a [N,C,1,1] channel mask over a feature map, an [N,1,…,1] sample mask over a branch). It is a
  * plain function, not an op: each technique wraps it in its own op, with its own name and backward.
+ * The product is mul, so a backward dX = dY ⊙ M written with it is differentiable again (createGraph).
  */
 import type { Tensor } from '../../lib/tensor';
-import { mapBinary } from '../../lib/ops/elementwise';
+import { mul } from '../../lib/ops/arithmetic';
 import { broadcastShapes, formatShape, sameShape } from '../../lib/shape';
 
 export function multiplyByMask(technique: string, x: Tensor, mask: Tensor): Tensor {
@@ -13,5 +14,5 @@ export function multiplyByMask(technique: string, x: Tensor, mask: Tensor): Tens
       `${technique}: mask of shape ${formatShape(mask.shape)} does not broadcast to the input's shape ${formatShape(x.shape)}`,
     );
   }
-  return mapBinary(x, mask, (v, m) => v * m, technique);
+  return mul(x, mask);
 }

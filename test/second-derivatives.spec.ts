@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { F, type NestedArray, type Tensor, div, exp, grad, log, mul, pow, sigmoid, sqrt, tanh, tensor } from '../index';
+import { expectTensorClose } from './helpers/close';
+
+/** One double backward recorded by scripts/fixtures/second-derivatives.py (see it for first, second, mixed). */
+interface TorchCase {
+  name: string;
+  x: NestedArray;
+  gradOutput: NestedArray;
+  u: NestedArray;
+  first: NestedArray;
+  second: NestedArray;
+  mixed: NestedArray;
+}
+
+interface Fixture {
+  torch: string;
+  indices: number[];
+  weight: number[];
+  soft: NestedArray;
+  target: NestedArray;
+  cases: TorchCase[];
+}
+
+const fixture: Fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'second-derivatives.json'), 'utf8'));
+const indices = tensor(fixture.indices);
+const weight = tensor(fixture.weight);
+
+/** dropgrad's call for each of the script's functions, by the name the script gives it. */
+const functions: Record<string, (x: Tensor) => Tensor> = {
+  sigmoid: (x) => sigmoid(x),
+  tanh: (x) => tanh(x),
+  exp: (x) => exp(x),
+  log: (x) => log(x),
+  sqrt: (x) => sqrt(x),
+  'x^3': (x) => pow(x, 3),
+  'x·sigmoid(x)': (x) => mul(x, sigmoid(x)),
+  '1/x': (x) => div(1, x),
+  'softmax dim 1': (x) => F.softmax(x, 1),
+  'softmax dim 0': (x) => F.softmax(x, 0),
+  'log_softmax dim 1': (x) => F.logSoftmax(x, 1),
+  'cross_entropy, mean': (x) => F.crossEntropy(x, indices),
+  'cross_entropy, weight, label smoothing 0.1, sum': (x) => F.crossEntropy(x, indices, { weight, labelSmoothing: 0.1, reduction: 'sum' }),
+  'cross_entropy, none': (x) => F.crossEntropy(x, indices, { reduction: 'none' }),
+  'cross_entropy, soft targets': (x) => F.crossEntropy(x, tensor(fixture.soft)),
+  'mse_loss, mean': (x) => F.mseLoss(x, tensor(fixture.target)),
+};
+
+describe(`second derivatives match PyTorch ${fixture.torch} (create_graph=True; test/fixtures/second-derivatives.json)`, () => {
+  it('has a dropgrad function for every case of the fixture', () => {
+    expect(fixture.cases.map((c) => c.name)).to.have.members(Object.keys(functions));
+  });
+
+  for (const c of fixture.cases) {
+    it(c.name, () => {
+      const x = tensor(c.x, { requiresGrad: true });
+      const v = tensor(c.gradOutput, { requiresGrad: true });
+      const [first] = grad(functions[c.name](x), [x], v, { createGraph: true });
+      expectTensorClose(first!, c.first, 1e-9);
+      const [second, mixed] = grad(first!, [x, v], tensor(c.u));
+      expectTensorClose(second!, c.second, 1e-9);
+      expectTensorClose(mixed!, c.mixed, 1e-9);
+    });
+  }
+});
