@@ -30,6 +30,16 @@ export function backendStatus(): BackendStatus {
   const wasm = wasmStatus();
   if (!wasm.available) return { selected, running: 'js', threads: 1, note: wasm.reason };
   const reason = wasm.singleThreadReason;
-  if (reason === undefined) return { selected, running: selected, threads: wasm.threads };
+  if (reason === undefined) {
+    const noThreads = nodeWithoutThreads();
+    return { selected, running: selected, threads: wasm.threads, ...(noThreads === undefined ? {} : { note: noThreads }) };
+  }
   return { selected, running: selected, threads: 1, note: `${wasm.threads} threads asked for, 1 running: ${reason}` };
+}
+
+/** The worker threads (and the core count) come from process.getBuiltinModule, which older Node lacks. */
+function nodeWithoutThreads(): string | undefined {
+  const node = globalThis.process?.versions?.node;
+  if (node === undefined || typeof globalThis.process.getBuiltinModule === 'function') return undefined;
+  return `worker threads unavailable: Node ${node} has no process.getBuiltinModule (Node 20.16, 22.3 and later have it)`;
 }

@@ -119,6 +119,18 @@ describe('wasm backend threads', () => {
     }
   });
 
+  it("says in backendStatus()'s note when this Node has no threads (no process.getBuiltinModule: Node 18)", () => {
+    const getBuiltinModule = Object.getOwnPropertyDescriptor(process, 'getBuiltinModule')!;
+    Object.defineProperty(process, 'getBuiltinModule', { value: undefined, configurable: true });
+    try {
+      expect(withBackend('wasm', backendStatus).note).to.equal(
+        `worker threads unavailable: Node ${process.versions.node} has no process.getBuiltinModule (Node 20.16, 22.3 and later have it)`,
+      );
+    } finally {
+      Object.defineProperty(process, 'getBuiltinModule', getBuiltinModule);
+    }
+  });
+
   it('keeps its pool when a call can use fewer threads than asked for (a batch of 2 with 3 threads)', () => {
     const previous = getNumThreads();
     setNumThreads(3);
