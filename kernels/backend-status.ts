@@ -64,5 +64,15 @@ export function backendStatus(options: BackendStatusOptions = {}): BackendStatus
   }
   const reason = wasm.singleThreadReason;
   const running = { selected, running: selected, threads: reason === undefined ? wasm.threads : 1 };
-  return withNote(running, reason === undefined ? threadCapNote() : `${wasm.threads} threads asked for, 1 running: ${reason}`);
+  return withNote(
+    running,
+    reason === undefined ? (threadCapNote() ?? nodeWithoutThreads()) : `${wasm.threads} threads asked for, 1 running: ${reason}`,
+  );
+}
+
+/** The worker threads (and the core count) come from process.getBuiltinModule, which older Node lacks. */
+function nodeWithoutThreads(): string | undefined {
+  const node = globalThis.process?.versions?.node;
+  if (node === undefined || typeof globalThis.process.getBuiltinModule === 'function') return undefined;
+  return `worker threads unavailable: Node ${node} has no process.getBuiltinModule (Node 20.16, 22.3 and later have it)`;
 }

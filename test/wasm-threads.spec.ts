@@ -118,6 +118,18 @@ describe('wasm backend threads', () => {
     }
   });
 
+  it("says in backendStatus()'s note when this Node has no threads (no process.getBuiltinModule: Node 18)", () => {
+    const getBuiltinModule = Object.getOwnPropertyDescriptor(process, 'getBuiltinModule')!;
+    Object.defineProperty(process, 'getBuiltinModule', { value: undefined, configurable: true });
+    try {
+      expect(withBackend('wasm', backendStatus).note).to.equal(
+        `worker threads unavailable: Node ${process.versions.node} has no process.getBuiltinModule (Node 20.16, 22.3 and later have it)`,
+      );
+    } finally {
+      Object.defineProperty(process, 'getBuiltinModule', getBuiltinModule);
+    }
+  });
+
   it('one thread shares no call', () => {
     const run = runWith(1, () => [['y', F.conv2d(randn([4, 3, 12, 12], { dtype: 'float32' }), randn([5, 3, 3, 3], { dtype: 'float32' }))]]);
     expect(run.parallelCalls).to.equal(0);
