@@ -11,6 +11,7 @@ import { type IdxArray, idxRecords, idxSizeError, maxIdxHeaderBytes, readIdxHead
 import { type Gunzip, gunzipAtMost, gunzipPrefix } from './gunzip-bounded';
 import { type RegularFile, readExactly, withRegularFile } from '../serialization/regular-file';
 import { formatValue } from '../../lib/shape';
+import { checkOptions, optionKeys } from '../../lib/validate';
 import { isGzip } from './gzip';
 import { cifar10ClassNames, cifar10ImageBytes, cifar10ImageShape, readCifar10 } from './cifar10';
 import {
@@ -21,6 +22,7 @@ import {
   fashionMnistNormalization,
   idxImageDataset,
   imageDataset,
+  imageDatasetOptionKeys,
   mnistClassNames,
   mnistNormalization,
 } from './dataset';
@@ -59,6 +61,7 @@ export interface ReadIdxFileOptions {
   /** gzip decompression (node:zlib's gunzipSync); replaceable, e.g. to count the bytes inflated. */
   gunzip?: Gunzip;
 }
+const readIdxFileOptionKeys = optionKeys<ReadIdxFileOptions>({ limit: true, gunzip: true });
 
 /**
  * Reads and parses an IDX file (see readIdx), plain or gzipped: its header first, then only the
@@ -67,7 +70,7 @@ export interface ReadIdxFileOptions {
  * the output passes the declared size. With `limit`, the records past it are not checked.
  */
 export function readIdxFile(path: string, options: ReadIdxFileOptions = {}): IdxArray {
-  const { limit, gunzip = gunzipSync } = options;
+  const { limit, gunzip = gunzipSync } = checkOptions('readIdxFile', options, readIdxFileOptionKeys);
   if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
     throw new RangeError(`readIdxFile: limit must be a non-negative integer, got ${formatValue(limit)}`);
   }
@@ -98,6 +101,7 @@ export interface LoadIdxOptions extends ImageDatasetOptions {
   /** Read only the first `limit` images and labels (see readIdxFile). */
   limit?: number;
 }
+const loadIdxOptionKeys = optionKeys<LoadIdxOptions>({ normalization: true, classes: true, classNames: true, limit: true });
 
 /**
  * A dataset from an IDX images file and an IDX labels file (MNIST, Fashion-MNIST, KMNIST…). With
@@ -105,7 +109,7 @@ export interface LoadIdxOptions extends ImageDatasetOptions {
  * count, and with it a model's outputs, does not depend on the limit.
  */
 export function loadIdxDataset(imagesPath: string, labelsPath: string, options: LoadIdxOptions = {}): ImageDataset {
-  const { limit, ...datasetOptions } = options;
+  const { limit, ...datasetOptions } = checkOptions('loadIdxDataset', options, loadIdxOptionKeys);
   const classesGiven = datasetOptions.classes !== undefined || datasetOptions.classNames !== undefined;
   const images = readIdxFile(imagesPath, { limit });
   const labels = readIdxFile(labelsPath, { limit: classesGiven ? limit : undefined });
@@ -137,6 +141,8 @@ export interface LoadFashionMnistOptions extends LoadIdxOptions {
   /** Directory holding the four Fashion-MNIST files (plain or `.gz`); default: fashionMnistDirectory. */
   dir?: string;
 }
+
+const loadMnistOptionKeys = optionKeys<LoadMnistOptions>({ normalization: true, classes: true, classNames: true, limit: true, dir: true });
 
 /** Where Debian's package dataset-fashion-mnist installs the four gzipped IDX files. */
 export const fashionMnistDirectory = '/usr/share/datasets/fashion-mnist';
@@ -206,7 +212,7 @@ export function mnistDataDirectory(places: readonly string[] = mnistDataSearchPl
 
 /** MNIST's 60000 training or 10000 test images, [1,28,28], normalised with MNIST's statistics by default. */
 export function loadMnist(split: MnistSplit = 'train', options: LoadMnistOptions = {}): ImageDataset {
-  const { dir = mnistDataDirectory(), ...datasetOptions } = options;
+  const { dir = mnistDataDirectory(), ...datasetOptions } = checkOptions('loadMnist', options, loadMnistOptionKeys);
   const fix = "pass the directory holding MNIST's four IDX files (the option `dir`; on the command line, --data DIR)";
   return loadSplit('loadMnist', split, dir, fix, { normalization: mnistNormalization, classNames: mnistClassNames }, datasetOptions);
 }
@@ -217,7 +223,12 @@ export function loadMnist(split: MnistSplit = 'train', options: LoadMnistOptions
  * names attached. Read from Debian's dataset-fashion-mnist unless `dir` says otherwise.
  */
 export function loadFashionMnist(split: MnistSplit = 'train', options: LoadFashionMnistOptions = {}): ImageDataset {
-  const { dir = fashionMnistDirectory, ...datasetOptions } = options;
+  // LoadFashionMnistOptions has LoadMnistOptions' keys (the compiler checks it at this call).
+  const { dir = fashionMnistDirectory, ...datasetOptions } = checkOptions<LoadFashionMnistOptions>(
+    'loadFashionMnist',
+    options,
+    loadMnistOptionKeys,
+  );
   const fix = `run \`apt-get install dataset-fashion-mnist\` (it installs the four gzipped IDX files in ${fashionMnistDirectory}) or pass the directory holding them (the option \`dir\`; on the command line, --data DIR)`;
   return loadSplit(
     'loadFashionMnist',
@@ -234,6 +245,7 @@ export function loadFashionMnist(split: MnistSplit = 'train', options: LoadFashi
  * order given, normalised with CIFAR-10's per-channel statistics by default.
  */
 export function loadCifar10(paths: readonly string[], options: ImageDatasetOptions = {}): ImageDataset {
+  checkOptions('loadCifar10', options, imageDatasetOptionKeys);
   if (paths.length === 0) throw new RangeError('loadCifar10: give at least one batch file');
   const parts = paths.map((path) => readCifar10(readBytes('loadCifar10', path), path));
   const count = parts.reduce((n, part) => n + part.count, 0);
