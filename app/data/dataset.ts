@@ -95,7 +95,7 @@ export interface ImageDatasetOptions {
   /** One name per class, kept on the dataset for reports (eval's confusion matrix). */
   classNames?: readonly string[];
 }
-export const imageDatasetOptionKeys = optionKeys<ImageDatasetOptions>({ normalization: true, classes: true, classNames: true });
+const imageDatasetOptionKeys = optionKeys<ImageDatasetOptions>({ normalization: true, classes: true, classNames: true });
 
 function checkClassNames(where: string, name: string, classNames: unknown, classes: number): void {
   if (!Array.isArray(classNames) || classNames.length !== classes || !classNames.every((n) => typeof n === 'string' && n.trim() !== '')) {
