@@ -247,7 +247,7 @@ const modelsPlacing = (techniques: readonly DropTechnique[]): ModelName[] =>
  * Refuses techniques `model` has no place for, or two that compete for a place that holds one,
  * naming the flags: the model would silently train without them.
  */
-export function refuseUnplaceable(model: ModelName, given: readonly DropTechnique[]): void {
+function refuseUnplaceable(model: ModelName, given: readonly DropTechnique[]): void {
   const architecture = architectureOf(model);
   const unplaced = given.filter((t) => t.slots[architecture] === undefined);
   const needing = unplaced.find((t) => t.needs !== undefined);
