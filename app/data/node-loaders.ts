@@ -141,7 +141,14 @@ export interface LoadFashionMnistOptions extends LoadIdxOptions {
   dir?: string;
 }
 
-const loadMnistOptionKeys = optionKeys<LoadMnistOptions>({ normalization: true, classes: true, classNames: true, limit: true, dir: true });
+/** The keys of both loaders' options, which are the same (LoadIdxOptions and dir): the compiler checks the list against each. */
+const mnistLayoutOptionKeys = optionKeys<LoadMnistOptions & LoadFashionMnistOptions>({
+  normalization: true,
+  classes: true,
+  classNames: true,
+  limit: true,
+  dir: true,
+});
 
 /** Where Debian's package dataset-fashion-mnist installs the four gzipped IDX files. */
 export const fashionMnistDirectory = '/usr/share/datasets/fashion-mnist';
@@ -211,7 +218,7 @@ export function mnistDataDirectory(places: readonly string[] = mnistDataSearchPl
 
 /** MNIST's 60000 training or 10000 test images, [1,28,28], normalised with MNIST's statistics by default. */
 export function loadMnist(split: MnistSplit = 'train', options: LoadMnistOptions = {}): ImageDataset {
-  const { dir = mnistDataDirectory(), ...datasetOptions } = checkOptions('loadMnist', options, loadMnistOptionKeys);
+  const { dir = mnistDataDirectory(), ...datasetOptions } = checkOptions('loadMnist', options, mnistLayoutOptionKeys);
   const fix = "pass the directory holding MNIST's four IDX files (the option `dir`; on the command line, --data DIR)";
   return loadSplit('loadMnist', split, dir, fix, { normalization: mnistNormalization, classNames: mnistClassNames }, datasetOptions);
 }
@@ -222,12 +229,7 @@ export function loadMnist(split: MnistSplit = 'train', options: LoadMnistOptions
  * names attached. Read from Debian's dataset-fashion-mnist unless `dir` says otherwise.
  */
 export function loadFashionMnist(split: MnistSplit = 'train', options: LoadFashionMnistOptions = {}): ImageDataset {
-  // LoadFashionMnistOptions has LoadMnistOptions' keys (the compiler checks it at this call).
-  const { dir = fashionMnistDirectory, ...datasetOptions } = checkOptions<LoadFashionMnistOptions>(
-    'loadFashionMnist',
-    options,
-    loadMnistOptionKeys,
-  );
+  const { dir = fashionMnistDirectory, ...datasetOptions } = checkOptions('loadFashionMnist', options, mnistLayoutOptionKeys);
   const fix = `run \`apt-get install dataset-fashion-mnist\` (it installs the four gzipped IDX files in ${fashionMnistDirectory}) or pass the directory holding them (the option \`dir\`; on the command line, --data DIR)`;
   return loadSplit(
     'loadFashionMnist',
