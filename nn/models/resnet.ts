@@ -100,13 +100,12 @@ export class ResNet extends Module {
       const stage = new Sequential();
       for (let i = 0; i < count; i++) {
         blockIndex++;
-        const sd = options.stochasticDepth;
-        const stochasticDepth = sd && {
-          mode: sd.mode,
-          convention: sd.convention,
-          generator: sd.generator,
-          survivalProb: linearSurvival(blockIndex, totalBlocks, sd.pL),
-        };
+        let stochasticDepth: StochasticDepthOptions | undefined;
+        if (options.stochasticDepth) {
+          // The block takes its own survival probability, p_l, in place of the network's p_L.
+          const { pL, ...depth } = options.stochasticDepth;
+          stochasticDepth = { ...depth, survivalProb: linearSurvival(blockIndex, totalBlocks, pL) };
+        }
         stage.append(new Block(channels, widths[s], { stride: i === 0 && s > 0 ? 2 : 1, stochasticDepth, ...layer }));
         channels = widths[s] * Block.expansion;
       }

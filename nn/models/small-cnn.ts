@@ -61,6 +61,7 @@ export interface SmallCnnOptions extends LayerOptions {
   numClasses?: number;
   regularizers?: SmallCnnRegularizers;
 }
+const dropBlockKeys = optionKeys<DropBlockSettings>(dropBlockSettingKeys);
 const smallCnnOptionKeys = optionKeys<SmallCnnOptions>({
   dtype: true,
   generator: true,
@@ -77,8 +78,7 @@ function checkSmallCnnOptions(options: SmallCnnOptions): SmallCnnRegularizers {
   checkOptions('smallCnn', options, smallCnnOptionKeys);
   const { regularizers } = options;
   const r = regularizers === undefined ? {} : checkOptions('smallCnn: regularizers', regularizers, regularizerKeys);
-  if (r.dropBlock !== undefined)
-    checkOptions('smallCnn: regularizers.dropBlock', r.dropBlock, optionKeys<DropBlockSettings>(dropBlockSettingKeys));
+  if (r.dropBlock !== undefined) checkOptions('smallCnn: regularizers.dropBlock', r.dropBlock, dropBlockKeys);
   return r;
 }
 
