@@ -4,7 +4,14 @@
  */
 export * from './browser';
 export { loadMnist, loadFashionMnist, fashionMnistDirectory, loadIdxDataset, loadCifar10, readIdxFile } from './app/data/node-loaders';
-export type { LoadIdxOptions, LoadMnistOptions, LoadFashionMnistOptions, MnistSplit, ReadIdxFileOptions } from './app/data/node-loaders';
+export type {
+  LoadCifar10Options,
+  LoadIdxOptions,
+  LoadMnistOptions,
+  LoadFashionMnistOptions,
+  MnistSplit,
+  ReadIdxFileOptions,
+} from './app/data/node-loaders';
 export { save, load, loadInto, readSafetensors } from './app/serialization/safetensors-file';
 export type { SaveOptions } from './app/serialization/safetensors-file';
 export { saveCheckpoint, loadCheckpoint, inspectCheckpoint } from './app/serialization/checkpoint';

@@ -20,7 +20,7 @@ export interface LoadStateDictOptions {
   /** Refuse missing or unexpected keys (default true). Shapes must always match. */
   strict?: boolean;
 }
-const loadStateDictOptionKeys = optionKeys<LoadStateDictOptions>({ strict: true });
+export const loadStateDictOptionKeys = optionKeys<LoadStateDictOptions>({ strict: true });
 
 export interface LoadStateDictResult {
   missingKeys: string[];

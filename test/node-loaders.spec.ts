@@ -264,6 +264,53 @@ describe('dataset file loaders (Node)', () => {
       expect(loadIdxDataset(images, labels, { limit: 6, classes: 3 }).classes).to.equal(3);
     });
 
+    it('refuses a gzipped CIFAR-10 batch that inflates past the 10000 records of a batch, without inflating it all', () => {
+      const path = join(tempDir(), 'data_batch_1.bin.gz');
+      // 10001 records of zeros: label 0 and black images, valid but for their number.
+      writeFileSync(path, gzipSync(new Uint8Array(10_001 * 3073)));
+      const { gunzip, inflated } = countingGunzip();
+      expect(() => loadCifar10([path], { gunzip })).to.throw(
+        Error,
+        `loadCifar10: ${path} holds more than a CIFAR-10 batch (10000 records of 3073 bytes)`,
+      );
+      expect(inflated()).to.be.at.most(10_000 * 3073);
+    });
+
+    it('loadCifar10 with a limit inflates only about the first records of a gzipped batch, and opens no later file', () => {
+      const first = join(tempDir(), 'data_batch_1.bin.gz');
+      const labels = Array.from({ length: 2000 }, (_, i) => i % 10);
+      writeFileSync(first, gzipSync(cifarBytes(labels, (image, channel) => (image * 31 + channel * 7) % 256)));
+      const { gunzip, inflated } = countingGunzip();
+      const ds = loadCifar10([first, join(tempDir(), 'absent.bin')], { limit: 10, gunzip });
+      expect(Array.from(ds.labels)).to.deep.equal(labels.slice(0, 10));
+      expect(ds.images.length).to.equal(10 * 3072);
+      expect(ds.classes).to.equal(10);
+      expect(inflated())
+        .to.be.above(0)
+        .and.below((2000 * 3073) / 4);
+      // A limit past the first file takes the rest from the next.
+      const second = join(tempDir(), 'data_batch_2.bin');
+      writeFileSync(
+        second,
+        cifarBytes([7, 8, 9], () => 0),
+      );
+      expect(Array.from(loadCifar10([first, second], { limit: 2002 }).labels.subarray(1999))).to.deep.equal([9, 7, 8]);
+      expect(() => loadCifar10([first], { limit: 0 })).to.throw(RangeError, 'loadCifar10: limit must be a positive integer, got 0');
+    });
+
+    it('--limit and --test-limit reach the CIFAR-10 loader: only those images are read', () => {
+      const dir = tempDir();
+      for (const name of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch']) {
+        writeFileSync(
+          join(dir, `${name}.bin`),
+          cifarBytes([1, 2, 3, 4], () => 9),
+        );
+      }
+      const data = loadData({ source: { kind: 'cifar', dir }, trainLimit: 6, testLimit: 3 });
+      expect([data.train.labels.length, data.train.images.length]).to.deep.equal([6, 6 * 3072]);
+      expect([data.test.labels.length, data.test.images.length]).to.deep.equal([3, 3 * 3072]);
+    });
+
     it('refuses a FIFO as a data file at once, naming its kind', () => {
       const fifo = makeFifo(tempDir());
       expect(() => readIdxFile(fifo)).to.throw(

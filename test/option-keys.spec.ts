@@ -2,13 +2,19 @@
  * Every public options bag refuses a key it does not know, naming the function, the key and the
  * accepted keys (Adam's `weight_decay`, conv2d's `paddng` and dropout's `trainig` were ignored and
  * trained something other than what was asked). The table lists each options-taking function of
- * the core and nn; the walk over the namespaces fails for a new export that is in no list, so a
- * function added without the check cannot slip by.
+ * the core, nn, the models and the application (with the options bags nested in the models'); the
+ * walk over the namespaces fails for a new export that is in no list, so a function added without
+ * the check cannot slip by.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import * as root from '../index';
 import {
+  DataLoader,
   F,
+  type ImageDataset,
   type Tensor,
   arange,
   bernoulli,
@@ -20,6 +26,14 @@ import {
   grad,
   gradcheck,
   gradgradcheck,
+  idxImageDataset,
+  imageDataset,
+  loadCifar10,
+  loadFashionMnist,
+  loadIdxDataset,
+  loadInto,
+  loadMnist,
+  models,
   mseLoss,
   nn,
   ones,
@@ -30,20 +44,43 @@ import {
   randLike,
   randn,
   randnLike,
+  readIdxFile,
+  save,
   tensor,
+  trainEpoch,
   uniform,
   variance,
   zeros,
   zerosLike,
 } from '../index';
+import { cifarBytes, idxBytes, writeMnistLayout } from './helpers/data-files';
 
 type Options = Record<string, unknown>;
-/** Calls the function with `options` (valid ones plus whatever the spec adds) and returns nothing useful. */
+/** Calls the function with `options` (valid ones plus whatever the spec adds) and returns nothing useful (a promise when it is async). */
 type Call = (options: Options) => unknown;
 
 const x = (): Tensor => randn([2, 3, 6, 6], { requiresGrad: true });
 const leaf = (): Tensor => randn([3], { requiresGrad: true });
 const params = (): Tensor[] => [leaf()];
+
+// The data loaders' files: one IDX pair, an MNIST-layout directory, a CIFAR-10 batch, a checkpoint.
+const files = mkdtempSync(join(tmpdir(), 'dropgrad-option-keys-'));
+const idxImages = join(files, 'images.idx');
+const idxLabels = join(files, 'labels.idx');
+writeFileSync(idxImages, idxBytes(0x08, [1, 2, 2], [0, 1, 2, 3]));
+writeFileSync(idxLabels, idxBytes(0x08, [1], [0]));
+writeMnistLayout(files, 1);
+const cifarBatch = join(files, 'batch.bin');
+writeFileSync(
+  cifarBatch,
+  cifarBytes([3], () => 7),
+);
+const checkpoint = join(files, 'linear.safetensors');
+save(new nn.Linear(2, 3), checkpoint);
+after(() => rmSync(files, { recursive: true, force: true }));
+
+const dataset = (): ImageDataset => imageDataset(new Uint8Array(4), new Uint8Array([0]), [1, 2, 2]);
+const idx = (shape: number[]) => ({ shape, data: new Uint8Array(shape.reduce((a, b) => a * b, 1)) });
 
 /** [the name errors use, the call, the valid options it is given alongside the unknown key]. */
 const table: Record<string, [where: string, call: Call]> = {
@@ -114,6 +151,37 @@ const table: Record<string, [where: string, call: Call]> = {
   'optim.SGD': ['SGD', (o) => new optim.SGD(params(), { lr: 0.1, ...o })],
   'optim.Adam': ['Adam', (o) => new optim.Adam(params(), o)],
   'optim.AdamW': ['AdamW', (o) => new optim.AdamW(params(), o)],
+  'models.smallCnn': ['smallCnn', (o) => models.smallCnn(o)],
+  'models.smallCnn regularizers': ['smallCnn: regularizers', (o) => models.smallCnn({ regularizers: o })],
+  'models.smallCnn regularizers.dropBlock': [
+    'smallCnn: regularizers.dropBlock',
+    (o) => models.smallCnn({ regularizers: { dropBlock: { p: 0.1, ...o } } }),
+  ],
+  'models.resnet': ['resnet', (o) => models.resnet(o)],
+  'models.ResNet': ['resnet', (o) => new models.ResNet(o)],
+  'models.resnet stochasticDepth': [
+    'resnet: stochasticDepth',
+    (o) => models.resnet({ layers: [1], widths: [2], stochasticDepth: { pL: 0.5, ...o } }),
+  ],
+  'models.resnet dropBlock': [
+    'resnet: dropBlock',
+    (o) => models.resnet({ layers: [1], widths: [2], dropBlock: { p: 0.1, stages: [1], ...o } }),
+  ],
+  'models.BasicBlock': ['BasicBlock', (o) => new models.BasicBlock(2, 2, o)],
+  'models.Bottleneck': ['Bottleneck', (o) => new models.Bottleneck(2, 2, o)],
+  'models.BasicBlock stochasticDepth': ['BasicBlock: stochasticDepth', (o) => new models.BasicBlock(2, 2, { stochasticDepth: o })],
+  'models.ResidualDrop': ['stochastic depth', (o) => new models.ResidualDrop(o)],
+  DataLoader: ['DataLoader', (o) => new DataLoader(dataset(), o)],
+  imageDataset: ['imageDataset', (o) => imageDataset(new Uint8Array(4), new Uint8Array([0]), [1, 2, 2], o)],
+  idxImageDataset: ['idxImageDataset', (o) => idxImageDataset(idx([1, 2, 2]), idx([1]), o)],
+  readIdxFile: ['readIdxFile', (o) => readIdxFile(idxImages, o)],
+  loadIdxDataset: ['loadIdxDataset', (o) => loadIdxDataset(idxImages, idxLabels, o)],
+  loadMnist: ['loadMnist', (o) => loadMnist('train', { dir: files, ...o })],
+  loadFashionMnist: ['loadFashionMnist', (o) => loadFashionMnist('test', { dir: files, ...o })],
+  loadCifar10: ['loadCifar10', (o) => loadCifar10([cifarBatch], o)],
+  save: ['save', (o) => save(new nn.Linear(2, 3), join(files, 'saved.safetensors'), o)],
+  loadInto: ['loadInto', (o) => loadInto(new nn.Linear(2, 3), checkpoint, o)],
+  trainEpoch: ['trainEpoch', (o) => trainEpoch(new nn.Linear(2, 3), [], new optim.SGD(params(), { lr: 0.1 }), o)],
 };
 
 /** Exports that take no options bag (positional arguments only), so have nothing to check. */
@@ -128,19 +196,43 @@ const takesNoOptions = new Set([
   ...['nn.AdaptiveAvgPool2d', 'nn.Flatten', 'nn.Identity', 'nn.LeakyReLU', 'nn.Module', 'nn.ModuleList', 'nn.NoiseLayer'],
   ...['nn.Parameter', 'nn.ReLU', 'nn.Sequential', 'nn.Sigmoid', 'nn.Tanh', 'nn.linearSurvival', 'nn.init.fanIn', 'nn.init.uniform_'],
   ...['optim.CosineAnnealingLR', 'optim.LRScheduler', 'optim.Optimizer', 'optim.StepLR', 'optim.clipGradNorm'],
+  ...['decodeSafetensors', 'evaluate', 'gunzipIfGzip', 'inspectCheckpoint', 'isGzip', 'load', 'loadCheckpoint', 'readCifar10'],
+  ...['readIdx', 'readIdxAsync', 'readSafetensors', 'runGradcheckSuite'],
+  // A safetensors file's metadata is free-form string pairs, a checkpoint's contents a record of required fields.
+  ...['encodeSafetensors', 'saveCheckpoint'],
 ]);
 
-/** Root exports from app/ and kernels/ (data, serialization, backends): their own specs cover their options. */
+/** Root exports from kernels/ (backends): their own specs cover their options. */
 const otherFloors = new Set([
-  ...['inspectCheckpoint', 'load', 'loadCheckpoint', 'loadCifar10', 'loadFashionMnist', 'loadIdxDataset', 'loadInto', 'loadMnist'],
-  ...['readIdxFile', 'readSafetensors', 'save', 'saveCheckpoint', 'DataLoader', 'backendStatus', 'configureGpuJs', 'decodeSafetensors'],
-  ...['encodeSafetensors', 'evaluate', 'getBackend', 'getNumThreads', 'gpuJsStatus', 'gunzipIfGzip', 'hasRealGpuContext'],
-  ...['idxImageDataset', 'imageDataset', 'readCifar10', 'readIdx', 'readIdxAsync', 'runGradcheckSuite', 'setBackend'],
-  ...['isGzip', 'setNumThreads', 'trainEpoch', 'wasmStatus', 'webglRenderer', 'withBackend'],
+  ...['backendStatus', 'configureGpuJs', 'getBackend', 'getNumThreads', 'gpuJsStatus', 'hasRealGpuContext', 'setBackend'],
+  ...['releaseMemory', 'setNumThreads', 'wasmStatus', 'webglRenderer', 'withBackend'],
 ]);
 
-/** The entries whose options must hold a key (clamp's min or max, SGD's lr, the schedule's): the table merges it in. */
-const needsAKey = new Set(['clamp', 'nn.DropBlockScheduler', 'optim.SGD']);
+/**
+ * The entries whose options must hold a key (clamp's min or max, SGD's lr, the schedule's…), or
+ * here the data loaders' dir (no data set is installed where they look by default): the table
+ * merges it in.
+ */
+const needsAKey = new Set([
+  'loadMnist',
+  'loadFashionMnist',
+  'clamp',
+  'nn.DropBlockScheduler',
+  'optim.SGD',
+  'models.smallCnn regularizers.dropBlock',
+  'models.resnet stochasticDepth',
+  'models.resnet dropBlock',
+]);
+
+/** What the call threw, synchronously or as its promise's rejection; undefined when it did not. */
+async function thrown(call: () => unknown): Promise<unknown> {
+  try {
+    await call();
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
 
 function exportedFunctions(): string[] {
   const names: string[] = [];
@@ -152,17 +244,20 @@ function exportedFunctions(): string[] {
   walk('nn.', nn);
   walk('nn.init.', nn.init);
   walk('optim.', optim);
+  walk('models.', models);
   return names;
 }
 
 describe('unknown option keys are refused everywhere, naming the function, the key and the accepted keys', () => {
   for (const [name, [where, call]] of Object.entries(table)) {
-    it(name, () => {
-      expect(() => call({ bogusKey: 1 })).to.throw(TypeError, `${where}: unknown option 'bogusKey'; the options are `);
+    it(name, async () => {
+      const error = await thrown(() => call({ bogusKey: 1 }));
+      expect(error).to.be.instanceOf(TypeError);
+      expect((error as Error).message).to.contain(`${where}: unknown option 'bogusKey'; the options are `);
     });
   }
 
-  it('every options-taking export of the core and nn is in the table (a new one must be added there)', () => {
+  it('every options-taking export of the core, nn, the models and the application is in the table (a new one must be added there)', () => {
     const tabled = new Set(Object.keys(table));
     const unlisted = exportedFunctions().filter((name) => !tabled.has(name) && !takesNoOptions.has(name) && !otherFloors.has(name));
     expect(unlisted, 'exports in no list: add them to the table or to takesNoOptions').to.deep.equal([]);
@@ -188,14 +283,40 @@ describe('unknown option keys are refused everywhere, naming the function, the k
     );
   });
 
-  it('refuses options that are not an object, even where they are spread into others (zerosLike took null)', () => {
-    for (const [name, [where, call]] of Object.entries(table)) {
-      if (needsAKey.has(name)) continue; // the table merges the key they need into the options
-      expect(() => call(null as never), name).to.throw(TypeError, `${where}: options must be `);
+  it("names a model's misspelt regularizer, which trained the model without it", () => {
+    expect(() => models.smallCnn({ regularizers: { dropot: 0.5 } as never })).to.throw(
+      TypeError,
+      "smallCnn: regularizers: unknown option 'dropot' (did you mean 'dropout'?); the options are ",
+    );
+  });
+
+  it('refuses an unknown key before any file is read or written', async () => {
+    const missing = join(files, 'missing', 'file');
+    const calls: [string, () => unknown][] = [
+      ['readIdxFile', () => readIdxFile(missing, { bogusKey: 1 } as never)],
+      ['loadIdxDataset', () => loadIdxDataset(missing, missing, { bogusKey: 1 } as never)],
+      ['loadMnist', () => loadMnist('train', { dir: missing, bogusKey: 1 } as never)],
+      ['loadFashionMnist', () => loadFashionMnist('train', { dir: missing, bogusKey: 1 } as never)],
+      ['loadCifar10', () => loadCifar10([missing], { bogusKey: 1 } as never)],
+      ['save', () => save(new nn.Linear(2, 3), missing, { bogusKey: 1 } as never)],
+      ['loadInto', () => loadInto(new nn.Linear(2, 3), missing, { bogusKey: 1 } as never)],
+    ];
+    for (const [where, call] of calls) {
+      const error = await thrown(call);
+      expect((error as Error).message, where).to.contain(`${where}: unknown option 'bogusKey'`);
     }
   });
 
-  it('accepts every valid key', () => {
-    for (const [name, [, call]] of Object.entries(table)) expect(() => call({}), name).not.to.throw();
+  it('refuses options that are not an object, even where they are spread into others (zerosLike took null)', async () => {
+    for (const [name, [where, call]] of Object.entries(table)) {
+      if (needsAKey.has(name)) continue; // the table merges the key they need into the options
+      const error = await thrown(() => call(null as never));
+      expect(error, name).to.be.instanceOf(TypeError);
+      expect((error as Error).message, name).to.contain(`${where}: options must be `);
+    }
+  });
+
+  it('accepts every valid key', async () => {
+    for (const [name, [, call]] of Object.entries(table)) expect(await thrown(() => call({})), name).to.equal(undefined);
   });
 });

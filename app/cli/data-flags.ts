@@ -141,7 +141,7 @@ export function parseDataFlags(flags: Flags): DataRequest {
 const shapeText = (shape: readonly number[]): string => shape.join('×');
 
 /**
- * Reads the data (the training split only when `needTrain`; of IDX data, only the first --limit and
+ * Reads the data (the training split only when `needTrain`; only the first --limit and
  * --test-limit images) and checks, before any training, that
  * the splits agree: the same image shape, no test label outside the training classes, and
  * something to train and test on.
@@ -153,8 +153,8 @@ export function loadData(request: DataRequest, needTrain = true): DataSplits {
   if (source.kind === 'cifar') {
     const batches = [1, 2, 3, 4, 5].map((i) => `${source.dir}/data_batch_${i}.bin`);
     splits = {
-      train: needTrain ? loadCifar10(batches, { normalization: cifar10Normalization }) : empty(),
-      test: loadCifar10([`${source.dir}/test_batch.bin`], { normalization: cifar10Normalization }),
+      train: needTrain ? loadCifar10(batches, { normalization: cifar10Normalization, limit: trainLimit }) : empty(),
+      test: loadCifar10([`${source.dir}/test_batch.bin`], { normalization: cifar10Normalization, limit: testLimit }),
       name: `CIFAR-10 (${source.dir})`,
     };
   } else if (source.kind === 'idx') {

@@ -21,7 +21,10 @@ export const cifar10ClassNames: readonly string[] = [
   'truck',
 ];
 export const cifar10ImageBytes = 3 * 32 * 32;
-const recordBytes = 1 + cifar10ImageBytes;
+/** One label byte, then the image. */
+export const cifar10RecordBytes = 1 + cifar10ImageBytes;
+/** Records in each batch file: the format declares no size, so this is what bounds a read. */
+export const cifar10BatchRecords = 10000;
 
 export interface Cifar10Records {
   /** count × 3072 bytes, image after image, each [3,32,32]. */
@@ -32,23 +35,23 @@ export interface Cifar10Records {
 
 /** Splits CIFAR-10 records into pixels and labels. `source` names the data in error messages. */
 export function readCifar10(bytes: Uint8Array, source = 'the CIFAR-10 data'): Cifar10Records {
-  if (bytes.length === 0 || bytes.length % recordBytes !== 0) {
-    const whole = Math.floor(bytes.length / recordBytes);
+  if (bytes.length === 0 || bytes.length % cifar10RecordBytes !== 0) {
+    const whole = Math.floor(bytes.length / cifar10RecordBytes);
     throw new Error(
-      `readCifar10: ${source} holds ${bytes.length} bytes, not a positive multiple of the ${recordBytes}-byte record (1 label + 3×32×32 pixels): ${whole} whole records and ${bytes.length % recordBytes} bytes over`,
+      `readCifar10: ${source} holds ${bytes.length} bytes, not a positive multiple of the ${cifar10RecordBytes}-byte record (1 label + 3×32×32 pixels): ${whole} whole records and ${bytes.length % cifar10RecordBytes} bytes over`,
     );
   }
-  const count = bytes.length / recordBytes;
+  const count = bytes.length / cifar10RecordBytes;
   const pixels = new Uint8Array(count * cifar10ImageBytes);
   const labels = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
-    const record = i * recordBytes;
+    const record = i * cifar10RecordBytes;
     const label = bytes[record];
     if (label >= cifar10Classes) {
       throw new RangeError(`readCifar10: ${source} record ${i} (byte ${record}) has label ${label}; CIFAR-10 labels are 0..9`);
     }
     labels[i] = label;
-    pixels.set(bytes.subarray(record + 1, record + recordBytes), i * cifar10ImageBytes);
+    pixels.set(bytes.subarray(record + 1, record + cifar10RecordBytes), i * cifar10ImageBytes);
   }
   return { pixels, labels, count };
 }

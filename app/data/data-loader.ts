@@ -15,7 +15,7 @@ import { type DType, allocate, isDType } from '../../lib/dtype';
 import { type Generator, defaultGenerator } from '../../lib/random/generator';
 import { type ImageDataset, checkImageDataset } from './dataset';
 import type { Batch } from '../training/batches';
-import { checkPositiveInteger } from '../../lib/validate';
+import { checkOptions, checkPositiveInteger, optionKeys } from '../../lib/validate';
 
 export type { Batch };
 
@@ -37,6 +37,15 @@ export interface DataLoaderOptions {
   /** Use only the first `limit` examples (quick runs); default all. */
   limit?: number;
 }
+const dataLoaderOptionKeys = optionKeys<DataLoaderOptions>({
+  batchSize: true,
+  shuffle: true,
+  generator: true,
+  dropLast: true,
+  transforms: true,
+  dtype: true,
+  limit: true,
+});
 
 export class DataLoader implements Iterable<Batch> {
   readonly batchSize: number;
@@ -53,6 +62,7 @@ export class DataLoader implements Iterable<Batch> {
     options: DataLoaderOptions = {},
   ) {
     checkImageDataset(dataset, 'DataLoader');
+    checkOptions('DataLoader', options, dataLoaderOptionKeys);
     this.batchSize = checkPositiveInteger('DataLoader', 'batchSize', options.batchSize ?? 1);
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;

@@ -8,6 +8,7 @@
  */
 import type { IdxArray } from './idx';
 import { formatValue } from '../../lib/shape';
+import { checkOptions, optionKeys } from '../../lib/validate';
 
 export interface ImageDataset {
   /** N·C·H·W values, image after image, each [C,H,W] row-major, normalised. */
@@ -94,6 +95,7 @@ export interface ImageDatasetOptions {
   /** One name per class, kept on the dataset for reports (eval's confusion matrix). */
   classNames?: readonly string[];
 }
+const imageDatasetOptionKeys = optionKeys<ImageDatasetOptions>({ normalization: true, classes: true, classNames: true });
 
 function checkClassNames(where: string, name: string, classNames: unknown, classes: number): void {
   if (!Array.isArray(classNames) || classNames.length !== classes || !classNames.every((n) => typeof n === 'string' && n.trim() !== '')) {
@@ -122,6 +124,7 @@ export function imageDataset(
   options: ImageDatasetOptions = {},
 ): ImageDataset {
   const where = 'imageDataset';
+  checkOptions(where, options, imageDatasetOptionKeys);
   const [channels, height, width] = shape;
   const planeSize = height * width;
   const imageSize = channels * planeSize;
@@ -158,6 +161,7 @@ export function imageDataset(
  */
 export function idxImageDataset(images: IdxArray, labels: IdxArray, options: ImageDatasetOptions = {}): ImageDataset {
   const where = 'idxImageDataset';
+  checkOptions(where, options, imageDatasetOptionKeys);
   if (!(images.data instanceof Uint8Array) || !(labels.data instanceof Uint8Array)) {
     throw new TypeError(
       `${where}: images and labels must both hold uint8 (IDX type 0x08), got ${images.data.constructor.name} and ${labels.data.constructor.name}`,

@@ -11,8 +11,17 @@ import { type IdxArray, idxRecords, idxSizeError, maxIdxHeaderBytes, readIdxHead
 import { type Gunzip, gunzipAtMost, gunzipPrefix } from './gunzip-bounded';
 import { type RegularFile, readExactly, withRegularFile } from '../serialization/regular-file';
 import { formatValue } from '../../lib/shape';
+import { checkOptions, checkPositiveInteger, optionKeys } from '../../lib/validate';
 import { isGzip } from './gzip';
-import { cifar10ClassNames, cifar10ImageBytes, cifar10ImageShape, readCifar10 } from './cifar10';
+import {
+  type Cifar10Records,
+  cifar10BatchRecords,
+  cifar10ClassNames,
+  cifar10ImageBytes,
+  cifar10ImageShape,
+  cifar10RecordBytes,
+  readCifar10,
+} from './cifar10';
 import {
   type ImageDataset,
   type ImageDatasetOptions,
@@ -25,11 +34,10 @@ import {
   mnistNormalization,
 } from './dataset';
 
-/** A file's bytes, gunzipped when it is gzip data (CIFAR-10's batches, which declare no size). */
-function readBytes(where: string, path: string): Uint8Array {
-  const bytes = withRegularFile(where, path, (file) => readExactly(file, 0, file.size));
+/** Reading and decompressing fail with the system's words: this says which file they are about. */
+function readingFile<T>(where: string, path: string, read: () => T): T {
   try {
-    return isGzip(bytes) ? gunzipSync(bytes) : bytes;
+    return read();
   } catch (error) {
     throw new Error(`${where}: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -59,6 +67,7 @@ export interface ReadIdxFileOptions {
   /** gzip decompression (node:zlib's gunzipSync); replaceable, e.g. to count the bytes inflated. */
   gunzip?: Gunzip;
 }
+const readIdxFileOptionKeys = optionKeys<ReadIdxFileOptions>({ limit: true, gunzip: true });
 
 /**
  * Reads and parses an IDX file (see readIdx), plain or gzipped: its header first, then only the
@@ -67,18 +76,11 @@ export interface ReadIdxFileOptions {
  * the output passes the declared size. With `limit`, the records past it are not checked.
  */
 export function readIdxFile(path: string, options: ReadIdxFileOptions = {}): IdxArray {
-  const { limit, gunzip = gunzipSync } = options;
+  const { limit, gunzip = gunzipSync } = checkOptions('readIdxFile', options, readIdxFileOptionKeys);
   if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
     throw new RangeError(`readIdxFile: limit must be a non-negative integer, got ${formatValue(limit)}`);
   }
-  // Reading and decompressing fail with the system's words: say which file they are about.
-  const reading = <T>(read: () => T): T => {
-    try {
-      return read();
-    } catch (error) {
-      throw new Error(`readIdxFile: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
+  const reading = <T>(read: () => T): T => readingFile('readIdxFile', path, read);
   return withRegularFile('readIdxFile', path, (file) => {
     const content = reading(() => fileContent(file, gunzip));
     const header = readIdxHeader(
@@ -98,6 +100,7 @@ export interface LoadIdxOptions extends ImageDatasetOptions {
   /** Read only the first `limit` images and labels (see readIdxFile). */
   limit?: number;
 }
+const loadIdxOptionKeys = optionKeys<LoadIdxOptions>({ normalization: true, classes: true, classNames: true, limit: true });
 
 /**
  * A dataset from an IDX images file and an IDX labels file (MNIST, Fashion-MNIST, KMNIST…). With
@@ -105,7 +108,7 @@ export interface LoadIdxOptions extends ImageDatasetOptions {
  * count, and with it a model's outputs, does not depend on the limit.
  */
 export function loadIdxDataset(imagesPath: string, labelsPath: string, options: LoadIdxOptions = {}): ImageDataset {
-  const { limit, ...datasetOptions } = options;
+  const { limit, ...datasetOptions } = checkOptions('loadIdxDataset', options, loadIdxOptionKeys);
   const classesGiven = datasetOptions.classes !== undefined || datasetOptions.classNames !== undefined;
   const images = readIdxFile(imagesPath, { limit });
   const labels = readIdxFile(labelsPath, { limit: classesGiven ? limit : undefined });
@@ -137,6 +140,15 @@ export interface LoadFashionMnistOptions extends LoadIdxOptions {
   /** Directory holding the four Fashion-MNIST files (plain or `.gz`); default: fashionMnistDirectory. */
   dir?: string;
 }
+
+/** The keys of both loaders' options, which are the same (LoadIdxOptions and dir): the compiler checks the list against each. */
+const mnistLayoutOptionKeys = optionKeys<LoadMnistOptions & LoadFashionMnistOptions>({
+  normalization: true,
+  classes: true,
+  classNames: true,
+  limit: true,
+  dir: true,
+});
 
 /** Where Debian's package dataset-fashion-mnist installs the four gzipped IDX files. */
 export const fashionMnistDirectory = '/usr/share/datasets/fashion-mnist';
@@ -206,7 +218,7 @@ export function mnistDataDirectory(places: readonly string[] = mnistDataSearchPl
 
 /** MNIST's 60000 training or 10000 test images, [1,28,28], normalised with MNIST's statistics by default. */
 export function loadMnist(split: MnistSplit = 'train', options: LoadMnistOptions = {}): ImageDataset {
-  const { dir = mnistDataDirectory(), ...datasetOptions } = options;
+  const { dir = mnistDataDirectory(), ...datasetOptions } = checkOptions('loadMnist', options, mnistLayoutOptionKeys);
   const fix = "pass the directory holding MNIST's four IDX files (the option `dir`; on the command line, --data DIR)";
   return loadSplit('loadMnist', split, dir, fix, { normalization: mnistNormalization, classNames: mnistClassNames }, datasetOptions);
 }
@@ -217,7 +229,7 @@ export function loadMnist(split: MnistSplit = 'train', options: LoadMnistOptions
  * names attached. Read from Debian's dataset-fashion-mnist unless `dir` says otherwise.
  */
 export function loadFashionMnist(split: MnistSplit = 'train', options: LoadFashionMnistOptions = {}): ImageDataset {
-  const { dir = fashionMnistDirectory, ...datasetOptions } = options;
+  const { dir = fashionMnistDirectory, ...datasetOptions } = checkOptions('loadFashionMnist', options, mnistLayoutOptionKeys);
   const fix = `run \`apt-get install dataset-fashion-mnist\` (it installs the four gzipped IDX files in ${fashionMnistDirectory}) or pass the directory holding them (the option \`dir\`; on the command line, --data DIR)`;
   return loadSplit(
     'loadFashionMnist',
@@ -229,13 +241,57 @@ export function loadFashionMnist(split: MnistSplit = 'train', options: LoadFashi
   );
 }
 
+export interface LoadCifar10Options extends ImageDatasetOptions {
+  /** Read only the first `limit` images of the files together: the rest is neither read nor decompressed, later files not opened. */
+  limit?: number;
+  /** gzip decompression (node:zlib's gunzipSync); replaceable, e.g. to count the bytes inflated. */
+  gunzip?: Gunzip;
+}
+const loadCifar10OptionKeys = optionKeys<LoadCifar10Options>({
+  normalization: true,
+  classes: true,
+  classNames: true,
+  limit: true,
+  gunzip: true,
+});
+
 /**
- * CIFAR-10 from one or more binary batch files (data_batch_1.bin … or test_batch.bin), in the
- * order given, normalised with CIFAR-10's per-channel statistics by default.
+ * The first `limit` records of a CIFAR-10 batch file, plain or gzipped. The format declares no
+ * size, so a batch's 10000 records bound what is read or inflated (a gzip bomb is refused as soon
+ * as the output passes them); with a smaller limit only that far.
  */
-export function loadCifar10(paths: readonly string[], options: ImageDatasetOptions = {}): ImageDataset {
+function readCifar10File(path: string, limit: number, gunzip: Gunzip): Cifar10Records {
+  const batchBytes = cifar10BatchRecords * cifar10RecordBytes;
+  return withRegularFile('loadCifar10', path, (file) => {
+    const bytes = readingFile('loadCifar10', path, () => {
+      const content = fileContent(file, gunzip);
+      return limit < cifar10BatchRecords ? content.prefix(limit * cifar10RecordBytes) : content.whole(batchBytes);
+    });
+    if (bytes === undefined) {
+      throw new Error(
+        `loadCifar10: ${path} holds more than a CIFAR-10 batch (${cifar10BatchRecords} records of ${cifar10RecordBytes} bytes)`,
+      );
+    }
+    return readCifar10(bytes, path);
+  });
+}
+
+/**
+ * CIFAR-10 from one or more binary batch files (data_batch_1.bin … or test_batch.bin), plain or
+ * gzipped, in the order given, normalised with CIFAR-10's per-channel statistics by default.
+ */
+export function loadCifar10(paths: readonly string[], options: LoadCifar10Options = {}): ImageDataset {
+  const { limit, gunzip = gunzipSync, ...datasetOptions } = checkOptions('loadCifar10', options, loadCifar10OptionKeys);
+  if (limit !== undefined) checkPositiveInteger('loadCifar10', 'limit', limit);
   if (paths.length === 0) throw new RangeError('loadCifar10: give at least one batch file');
-  const parts = paths.map((path) => readCifar10(readBytes('loadCifar10', path), path));
+  const parts: Cifar10Records[] = [];
+  let wanted = limit ?? Number.POSITIVE_INFINITY;
+  for (const path of paths) {
+    if (wanted === 0) break;
+    const part = readCifar10File(path, wanted, gunzip);
+    parts.push(part);
+    wanted -= part.count;
+  }
   const count = parts.reduce((n, part) => n + part.count, 0);
   const pixels = new Uint8Array(count * cifar10ImageBytes);
   const labels = new Uint8Array(count);
@@ -248,6 +304,6 @@ export function loadCifar10(paths: readonly string[], options: ImageDatasetOptio
   return imageDataset(pixels, labels, cifar10ImageShape, {
     normalization: cifar10Normalization,
     classNames: cifar10ClassNames,
-    ...options,
+    ...datasetOptions,
   });
 }

@@ -21,13 +21,17 @@ import {
 import { readExactly, withRegularFile } from './regular-file';
 import { writeFileAtomic } from './atomic-write';
 import { formatValue } from '../../lib/shape';
+import { checkOptions, optionKeys } from '../../lib/validate';
+import { loadStateDictOptionKeys } from '../../nn/module';
 
 export interface SaveOptions {
   metadata?: SafetensorsMetadata;
 }
+const saveOptionKeys = optionKeys<SaveOptions>({ metadata: true });
 
 /** Saves a module's state dict (or a state dict) to `path`, atomically. */
 export function save(source: Pick<Module, 'stateDict'> | StateDict, path: string, options: SaveOptions = {}): void {
+  checkOptions('save', options, saveOptionKeys);
   const tensors = typeof source.stateDict === 'function' ? (source as Pick<Module, 'stateDict'>).stateDict() : (source as StateDict);
   writeFileAtomic(path, encodeSafetensors(tensors, options.metadata));
 }
@@ -68,6 +72,8 @@ export function loadInto(
   if (typeof (module as Partial<Module> | null)?.loadStateDict !== 'function') {
     throw new TypeError(`loadInto: module must be a Module (with loadStateDict), got ${formatValue(module)}`);
   }
+  // loadStateDict checks them too, but only after the whole file is read.
+  checkOptions('loadInto', options, loadStateDictOptionKeys);
   const { tensors, metadata } = readSafetensors(path);
   return { ...module.loadStateDict(tensors, options), metadata };
 }

@@ -4,6 +4,7 @@ import type { Module } from '../../nn/module';
 import type { Optimizer } from '../../nn/optim/optimizer';
 import type { Batches } from './batches';
 import { countCorrect } from './metrics';
+import { checkOptions, optionKeys } from '../../lib/validate';
 
 export interface TrainProgress {
   batch: number;
@@ -21,6 +22,7 @@ export interface TrainEpochOptions {
   /** Checked before each batch; true ends the epoch early (e.g. after Ctrl-C). */
   shouldStop?: () => boolean;
 }
+const trainEpochOptionKeys = optionKeys<TrainEpochOptions>({ onStep: true, shouldStop: true });
 
 export interface EpochResult extends TrainProgress {
   /** False when shouldStop ended the epoch early. */
@@ -44,6 +46,7 @@ export async function trainEpoch(
   optimizer: Optimizer,
   options: TrainEpochOptions = {},
 ): Promise<EpochResult> {
+  checkOptions('trainEpoch', options, trainEpochOptionKeys);
   model.train();
   const start = performance.now();
   let [batch, examples, lossSum, correct] = [0, 0, 0, 0];

@@ -7,13 +7,15 @@
 import type { Tensor } from '../../lib/tensor';
 import { Module } from '../module';
 import type { LayerOptions } from '../layer-options';
-import { ResidualDrop, type StochasticDepthOptions } from './residual-drop';
+import { checkOptions, optionKeys } from '../../lib/validate';
+import { ResidualDrop, type StochasticDepthOptions, stochasticDepthOptionKeys } from './residual-drop';
 import type { ProjectionShortcut } from './shortcut';
 
 export interface BlockOptions extends LayerOptions {
   stride?: number;
   stochasticDepth?: StochasticDepthOptions;
 }
+const blockOptionKeys = optionKeys<BlockOptions>({ dtype: true, generator: true, stride: true, stochasticDepth: true });
 
 export abstract class ResidualBlock extends Module {
   // Declared, not initialised here: the subclass assigns it after its convs (state-dict order).
@@ -26,6 +28,10 @@ export abstract class ResidualBlock extends Module {
     options: BlockOptions,
   ) {
     super();
+    const block = new.target.name;
+    checkOptions(block, options, blockOptionKeys);
+    if (options.stochasticDepth !== undefined)
+      checkOptions(`${block}: stochasticDepth`, options.stochasticDepth, stochasticDepthOptionKeys);
     this.depth = new ResidualDrop(options.stochasticDepth);
   }
 

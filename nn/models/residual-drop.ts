@@ -13,7 +13,7 @@ import { add, mul } from '../../lib/ops/arithmetic';
 import { relu } from '../../lib/ops/activations';
 import { type Generator, generatorOf } from '../../lib/random/generator';
 import { type DropPathMode, checkDropPathMode, dropPath, sampleSurvival } from '../drop/drop-path';
-import { checkProbability } from '../../lib/validate';
+import { checkOptions, checkProbability, optionKeys } from '../../lib/validate';
 
 export type DepthConvention = 'inverted' | 'paper';
 
@@ -26,6 +26,12 @@ export interface StochasticDepthOptions {
   convention?: DepthConvention;
   generator?: Generator | null;
 }
+export const stochasticDepthOptionKeys = optionKeys<StochasticDepthOptions>({
+  survivalProb: true,
+  mode: true,
+  convention: true,
+  generator: true,
+});
 
 export class ResidualDrop {
   readonly survivalProb: number;
@@ -36,6 +42,7 @@ export class ResidualDrop {
   lastDropped = false;
 
   constructor(options: StochasticDepthOptions = {}) {
+    checkOptions('stochastic depth', options, stochasticDepthOptionKeys);
     this.survivalProb = checkProbability('stochastic depth', 'survivalProb', options.survivalProb ?? 1);
     this.mode = checkDropPathMode('stochastic depth', options.mode ?? 'batch');
     this.convention = options.convention ?? 'inverted';

@@ -14,14 +14,14 @@ import { Linear } from '../linear';
 import { Sequential } from '../containers';
 import { AdaptiveAvgPool2d } from '../pooling';
 import type { LayerOptions } from '../layer-options';
-import { DropBlock2d, type DropBlock2dOptions, dropBlock2dLayer } from '../drop/dropblock';
-import type { DropLayerOptions } from '../drop/noise-layer';
+import { DropBlock2d, dropBlock2dLayer } from '../drop/dropblock';
 import { linearSurvival } from '../drop/drop-path';
-import { checkPositiveInteger } from '../../lib/validate';
+import { checkOptions, checkPositiveInteger, optionKeys } from '../../lib/validate';
 import { formatValue } from '../../lib/shape';
 import { BasicBlock } from './basic-block';
 import { Bottleneck } from './bottleneck';
 import type { StochasticDepthOptions } from './residual-drop';
+import { type DropBlockSettings, dropBlockSettingKeys } from './dropblock-settings';
 
 export interface ResNetOptions extends LayerOptions {
   block?: 'basic' | 'bottleneck';
@@ -32,9 +32,31 @@ export interface ResNetOptions extends LayerOptions {
   inChannels?: number;
   numClasses?: number;
   /** Survival probability of the last block, p_L (the paper: 0.5); omitted = no stochastic depth. */
-  stochasticDepth?: Omit<StochasticDepthOptions, 'survivalProb'> & { pL: number };
+  stochasticDepth?: ResNetStochasticDepth;
   /** DropBlock after the listed stages (1-based), e.g. { stages: [2, 3], p: 0.1, blockSize: 3 } (p = 1 − keep_prob). */
-  dropBlock?: DropLayerOptions<DropBlock2dOptions> & { p: number; stages: readonly number[] };
+  dropBlock?: DropBlockSettings & { stages: readonly number[] };
+}
+type ResNetStochasticDepth = Omit<StochasticDepthOptions, 'survivalProb'> & { pL: number };
+
+const resnetOptionKeys = optionKeys<ResNetOptions>({
+  dtype: true,
+  generator: true,
+  block: true,
+  layers: true,
+  widths: true,
+  inChannels: true,
+  numClasses: true,
+  stochasticDepth: true,
+  dropBlock: true,
+});
+const stochasticDepthKeys = optionKeys<ResNetStochasticDepth>({ pL: true, mode: true, convention: true, generator: true });
+const dropBlockKeys = optionKeys<NonNullable<ResNetOptions['dropBlock']>>({ ...dropBlockSettingKeys, stages: true });
+
+/** The options and their nested stochasticDepth and dropBlock each refuse a key they do not know. */
+function checkResNetOptions(options: ResNetOptions): void {
+  checkOptions('resnet', options, resnetOptionKeys);
+  if (options.stochasticDepth !== undefined) checkOptions('resnet: stochasticDepth', options.stochasticDepth, stochasticDepthKeys);
+  if (options.dropBlock !== undefined) checkOptions('resnet: dropBlock', options.dropBlock, dropBlockKeys);
 }
 
 export class ResNet extends Module {
@@ -46,6 +68,7 @@ export class ResNet extends Module {
 
   constructor(readonly options: ResNetOptions = {}) {
     super();
+    checkResNetOptions(options);
     const layers = options.layers ?? [2, 2, 2];
     const widths = options.widths ?? [16, 32, 64];
     if (layers.length !== widths.length || layers.length === 0) {
@@ -77,8 +100,12 @@ export class ResNet extends Module {
       const stage = new Sequential();
       for (let i = 0; i < count; i++) {
         blockIndex++;
-        const sd = options.stochasticDepth;
-        const stochasticDepth = sd ? { ...sd, survivalProb: linearSurvival(blockIndex, totalBlocks, sd.pL) } : undefined;
+        let stochasticDepth: StochasticDepthOptions | undefined;
+        if (options.stochasticDepth) {
+          // The block takes its own survival probability, p_l, in place of the network's p_L.
+          const { pL, ...depth } = options.stochasticDepth;
+          stochasticDepth = { ...depth, survivalProb: linearSurvival(blockIndex, totalBlocks, pL) };
+        }
         stage.append(new Block(channels, widths[s], { stride: i === 0 && s > 0 ? 2 : 1, stochasticDepth, ...layer }));
         channels = widths[s] * Block.expansion;
       }

@@ -26,8 +26,9 @@ import { GaussianDropout } from '../drop/gaussian-dropout';
 import { Uout } from '../drop/uout';
 import { AlphaDropout } from '../drop/alpha-dropout';
 import { DropConnectLinear } from '../drop/drop-connect';
-import { type DropBlock2dOptions, dropBlock2dLayer } from '../drop/dropblock';
-import type { DropLayerOptions } from '../drop/noise-layer';
+import { dropBlock2dLayer } from '../drop/dropblock';
+import { checkOptions, optionKeys } from '../../lib/validate';
+import { type DropBlockSettings, dropBlockSettingKeys } from './dropblock-settings';
 
 export interface SmallCnnRegularizers {
   dropout?: number;
@@ -37,8 +38,17 @@ export interface SmallCnnRegularizers {
   alphaDropout?: number;
   dropConnect?: number;
   /** DropBlock after each conv stage: its drop probability p and its layer options. */
-  dropBlock?: DropLayerOptions<DropBlock2dOptions> & { p: number };
+  dropBlock?: DropBlockSettings;
 }
+const regularizerKeys = optionKeys<SmallCnnRegularizers>({
+  dropout: true,
+  dropout2d: true,
+  gaussianDropout: true,
+  uout: true,
+  alphaDropout: true,
+  dropConnect: true,
+  dropBlock: true,
+});
 
 export interface SmallCnnOptions extends LayerOptions {
   /** Channels of the two conv stages (default [16, 32]). */
@@ -50,6 +60,26 @@ export interface SmallCnnOptions extends LayerOptions {
   imageSize?: number;
   numClasses?: number;
   regularizers?: SmallCnnRegularizers;
+}
+const dropBlockKeys = optionKeys<DropBlockSettings>(dropBlockSettingKeys);
+const smallCnnOptionKeys = optionKeys<SmallCnnOptions>({
+  dtype: true,
+  generator: true,
+  channels: true,
+  hidden: true,
+  inChannels: true,
+  imageSize: true,
+  numClasses: true,
+  regularizers: true,
+});
+
+/** The options, the regularizers and DropBlock's settings each refuse a key they do not know (a misspelt one trained without it). */
+function checkSmallCnnOptions(options: SmallCnnOptions): SmallCnnRegularizers {
+  checkOptions('smallCnn', options, smallCnnOptionKeys);
+  const { regularizers } = options;
+  const r = regularizers === undefined ? {} : checkOptions('smallCnn: regularizers', regularizers, regularizerKeys);
+  if (r.dropBlock !== undefined) checkOptions('smallCnn: regularizers.dropBlock', r.dropBlock, dropBlockKeys);
+  return r;
 }
 
 /** The regularizers that share one slot: asking for two of them would silently train only one. */
@@ -76,11 +106,11 @@ function activationDrop(r: SmallCnnRegularizers): Module | null {
 }
 
 export function smallCnn(options: SmallCnnOptions = {}): Sequential {
+  const r = checkSmallCnnOptions(options);
   const [c1, c2] = options.channels ?? [16, 32];
   const hidden = options.hidden ?? 128;
   const size = options.imageSize ?? 28;
   if (size % 4 !== 0) throw new RangeError(`smallCnn: imageSize must be divisible by 4 (two 2×2 pools), got ${size}`);
-  const r = options.regularizers ?? {};
   refuseSharedSlot(r);
   const layer = { dtype: options.dtype, generator: options.generator };
   const spatialDrop = (): Module[] =>

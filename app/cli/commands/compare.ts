@@ -8,7 +8,8 @@
  */
 import { type CommandSpec, type Flags, UsageError, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
-import { lrScheduleFlag, planExperiment, regularizerFlags } from '../experiment';
+import { lrScheduleFlag, planExperiment } from '../experiment';
+import { dropTechniques, techniqueFlagSpecs } from '../techniques';
 import type { CliIO } from '../io';
 import { formatSettings, techniqueFlags, techniques } from '../compare-techniques';
 import { applyPreset, presetDefaults, presetNames } from '../compare-preset';
@@ -21,8 +22,8 @@ import { mean } from '../../statistics/welch';
 
 export { techniques };
 
-/** The regularizers' settings, which replace the techniques' own; alpha dropout is no technique here. */
-const settingFlags = Object.fromEntries(Object.entries(regularizerFlags).filter(([name]) => name !== 'alpha-dropout'));
+/** The settings of the techniques compare tests, which replace their own. */
+const settingFlags = techniqueFlagSpecs(dropTechniques.filter((t) => t.compare !== undefined));
 
 export const compareSpec: CommandSpec = {
   name: 'compare',

@@ -1,7 +1,8 @@
 /** `dropgrad train`: train a model on MNIST (or other data) with drop techniques, each in its place in the model. */
 import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath, parseSeed } from '../args';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
-import { buildExperiment, loadCheckpointFor, lrScheduleFlag, modelFlags, planExperiment, regularizerFlags } from '../experiment';
+import { buildExperiment, loadCheckpointFor, lrScheduleFlag, modelFlags, planExperiment } from '../experiment';
+import { regularizerFlags } from '../techniques';
 import { ProgressBar, formatDuration } from '../progress';
 import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
