@@ -1,6 +1,6 @@
 /**
  * gemm on the wasm backend (float32): copies op(A), op(B) (and C when accumulating) into wasm memory
- * and runs the SIMD sgemm of kernels/wasm/assembly/gemm.ts, its threads splitting C's columns.
+ * and runs the SIMD sgemm of kernels/wasm/assembly/sgemm.ts, its threads splitting C's columns.
  * float64 problems, and problems too small to repay the copies, take the js gemm.
  */
 import { callFrame } from '../wasm/call-frame';

@@ -11,7 +11,7 @@
  * Slots of the i32 argument block: 0 batch, 1 channels, 2 spatial, then the pointers each kernel
  * lists, in the order kernels/batchnorm/wasm.ts writes them.
  */
-import { shareStart } from './gemm';
+import { shareStart } from './share';
 import { arg, f32At, f64At, ptr } from './memory';
 
 const BATCH = 0, CHANNELS = 1, SPATIAL = 2;

@@ -6,7 +6,8 @@
  *
  * Geometry arrives as the i32 block written by kernels/conv2d/wasm.ts (geometrySlots there).
  */
-import { GEMM_WORKSPACE_BYTES, gemmColumns, shareStart } from './gemm';
+import { shareStart } from './share';
+import { GEMM_WORKSPACE_BYTES, gemmColumns } from './sgemm';
 import { arg, f32At, ptr } from './memory';
 
 // Slots of the i32 argument block, in the order kernels/conv2d/wasm.ts writes them.

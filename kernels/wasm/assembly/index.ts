@@ -4,6 +4,6 @@
  * kernels/wasm/kernel-names.ts lists these names in the same order; the host calls them by name.
  */
 export { conv2dForward, conv2dBackwardInput, conv2dWeightPartials, reduceImages } from './conv2d';
-export { gemm, gemmWorkspaceBytes } from './matmul';
+export { gemm, gemmWorkspaceBytes } from './gemm';
 export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pool2d';
 export { batchNormMoments, batchNormNormalize, batchNormGradientSums, batchNormInputGradient } from './batchnorm';

@@ -8,7 +8,7 @@
  *
  * Geometry arrives as the i32 blocks written by kernels/pool2d/wasm.ts.
  */
-import { shareStart } from './gemm';
+import { shareStart } from './share';
 import { arg, f32At, f64At, ptr } from './memory';
 
 // Max pooling slots, in the order kernels/pool2d/wasm.ts writes them; then the pointers: forward
