@@ -17,7 +17,12 @@ const pathReference = /(?<![\w@/.:$*-])((?:\.{1,2}\/)*[\w.*-]+(?:\/[\w.*-]+)+\.(
 /** The text where a file may name another: a doc whole, a code file's comments. */
 function commentText(path: string, text: string): string {
   if (path.endsWith('.md')) return text;
-  return [...text.matchAll(/\/\*[\s\S]*?\*\/|(?<![:'"`])\/\/[^\n]*/g)].map((m) => m[0]).join('\n');
+  // String literals are matched too, so that a '//' inside one does not start a comment, and dropped.
+  const tokens = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
+  return [...text.matchAll(tokens)]
+    .map((m) => m[0])
+    .filter((token) => token.startsWith('/'))
+    .join('\n');
 }
 
 interface Repo {
