@@ -80,7 +80,7 @@ export interface FamilyDeclaration {
 const families: Readonly<Record<string, FamilyDeclaration>> = wasmKernelFamilies;
 
 /** Every kernel's slot names in block order. */
-export const kernelSlots: ReadonlyMap<KernelName, readonly string[]> = new Map(
+const kernelSlots: ReadonlyMap<KernelName, readonly string[]> = new Map(
   Object.values(families).flatMap(({ shared, kernels }) =>
     Object.entries(kernels).map(([name, own]) => [name as KernelName, [...shared, ...own]] as const),
   ),
