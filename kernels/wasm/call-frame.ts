@@ -64,13 +64,18 @@ export class CallFrame {
 
   /** Writes `kernel`'s i32 argument block (sizes and addresses), its slots in their declared order, and returns its address. */
   args<K extends KernelName>(kernel: K, block: ArgumentBlock<K>): number {
-    const names = slotNames(kernel);
-    const values: Readonly<Record<string, number>> = block;
-    const address = this.reserve(names.length * 4);
-    const slots = new Int32Array(this.wasm.memory.buffer, address, names.length);
-    names.forEach((name, slot) => {
-      slots[slot] = values[name];
+    const named: Readonly<Record<string, number>> = block;
+    const values = slotNames(kernel).map((name) => {
+      const value = named[name];
+      // An Int32Array stores undefined and NaN as 0, which reads as "no array": say so instead.
+      if (!Number.isInteger(value)) {
+        const got = value === undefined ? `is missing (got ${Object.keys(named).join(', ')})` : `is ${value}, not an integer`;
+        throw new TypeError(`wasm kernel ${kernel}: argument '${name}' ${got}`);
+      }
+      return value;
     });
+    const address = this.reserve(values.length * 4);
+    new Int32Array(this.wasm.memory.buffer, address, values.length).set(values);
     return address;
   }
 }
