@@ -96,12 +96,13 @@ const FORWARD = 0, INPUT_GRADIENT = 1, WEIGHT_PARTIALS = 2;
 
 /**
  * One pass over this thread's (image, group) items, in the slice of each operand that item owns:
- *   FORWARD          y = bias + W_g · im2col(x)                  first x, second weight, third bias (0 = none), fourth out
- *   INPUT_GRADIENT   dx = col2im(W_gᵀ · dY)                      first dy, second weight, third dx
- *   WEIGHT_PARTIALS  partials[image] = dY · im2col(x)ᵀ           first dy, second x, third partials (the whole weight shape per image)
- * Each kernel below reads its operands from its own named slots and hands them over in this order.
+ *   FORWARD          y = bias + W_g · im2col(x)                  inputSide x, outputSide y, weights the weight, bias (0 = none)
+ *   INPUT_GRADIENT   dx = col2im(W_gᵀ · dY)                      inputSide dx, outputSide dy, weights the weight
+ *   WEIGHT_PARTIALS  partials[image] = dY · im2col(x)ᵀ           inputSide x, outputSide dy, weights the partials (a weight per image)
+ * so `inputSide` is always shaped [N, inC, H, W] and `outputSide` [N, outC, outH, outW].
+ * Each kernel below reads its operands from its own named slots and hands them over by role.
  */
-function convPass(args: usize, thread: i32, threads: i32, pass: i32, first: usize, second: usize, third: usize, fourth: usize): void {
+function convPass(args: usize, thread: i32, threads: i32, pass: i32, inputSide: usize, outputSide: usize, weights: usize, bias: usize): void {
   const groups = arg(args, CONV2D_GROUPS), items = arg(args, CONV2D_N) * groups;
   const cg = arg(args, CONV2D_IN_C) / groups, og = arg(args, CONV2D_OUT_C) / groups;
   const hw = arg(args, CONV2D_H) * arg(args, CONV2D_W), pixels = arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W), k = patch(args);
@@ -112,19 +113,19 @@ function convPass(args: usize, thread: i32, threads: i32, pass: i32, first: usiz
     // item = image·groups + g: its slices of x/dx, of y/dy, and of the weight.
     const inputSlice = item * cg * hw, outputSlice = item * og * pixels, weightSlice = (item % groups) * og * k;
     if (pass == FORWARD) {
-      const bias = third, y = f32At(fourth, outputSlice);
+      const y = f32At(outputSide, outputSlice);
       if (bias) fillRows(y, og, pixels, f32At(bias, (item % groups) * og));
-      im2colPass(args, f32At(first, inputSlice), col, GATHER);
-      gemmColumns(og, pixels, k, f32At(second, weightSlice), k, false, col, pixels, false, y, pixels, bias != 0, 0, pixels, workspace);
+      im2colPass(args, f32At(inputSide, inputSlice), col, GATHER);
+      gemmColumns(og, pixels, k, f32At(weights, weightSlice), k, false, col, pixels, false, y, pixels, bias != 0, 0, pixels, workspace);
     } else if (pass == INPUT_GRADIENT) {
-      const dx = f32At(third, inputSlice);
-      gemmColumns(k, pixels, og, f32At(second, weightSlice), k, true, f32At(first, outputSlice), pixels, false, col, pixels, false, 0, pixels, workspace);
+      const dx = f32At(inputSide, inputSlice);
+      gemmColumns(k, pixels, og, f32At(weights, weightSlice), k, true, f32At(outputSide, outputSlice), pixels, false, col, pixels, false, 0, pixels, workspace);
       memory.fill(dx, 0, (<usize>(cg * hw)) << 2);
       im2colPass(args, dx, col, SCATTER);
     } else {
-      im2colPass(args, f32At(second, inputSlice), col, GATHER);
-      const dW = f32At(third, item * og * k);
-      gemmColumns(og, k, pixels, f32At(first, outputSlice), pixels, false, col, pixels, true, dW, k, false, 0, k, workspace);
+      im2colPass(args, f32At(inputSide, inputSlice), col, GATHER);
+      const dW = f32At(weights, item * og * k);
+      gemmColumns(og, k, pixels, f32At(outputSide, outputSlice), pixels, false, col, pixels, true, dW, k, false, 0, k, workspace);
     }
   }
 }
@@ -141,18 +142,18 @@ function fillRows(rows: usize, count: i32, length: i32, values: usize): void {
 }
 
 export function conv2dForward(args: usize, thread: i32, threads: i32): void {
-  const x = ptr(args, CONV2D_FORWARD_X), weight = ptr(args, CONV2D_FORWARD_WEIGHT);
-  convPass(args, thread, threads, FORWARD, x, weight, ptr(args, CONV2D_FORWARD_BIAS), ptr(args, CONV2D_FORWARD_OUT));
+  const x = ptr(args, CONV2D_FORWARD_X), y = ptr(args, CONV2D_FORWARD_OUT);
+  convPass(args, thread, threads, FORWARD, x, y, ptr(args, CONV2D_FORWARD_WEIGHT), ptr(args, CONV2D_FORWARD_BIAS));
 }
 
 export function conv2dBackwardInput(args: usize, thread: i32, threads: i32): void {
-  const dy = ptr(args, CONV2D_BACKWARD_INPUT_DY), weight = ptr(args, CONV2D_BACKWARD_INPUT_WEIGHT);
-  convPass(args, thread, threads, INPUT_GRADIENT, dy, weight, ptr(args, CONV2D_BACKWARD_INPUT_DX), 0);
+  const dx = ptr(args, CONV2D_BACKWARD_INPUT_DX), dy = ptr(args, CONV2D_BACKWARD_INPUT_DY);
+  convPass(args, thread, threads, INPUT_GRADIENT, dx, dy, ptr(args, CONV2D_BACKWARD_INPUT_WEIGHT), 0);
 }
 
 export function conv2dWeightPartials(args: usize, thread: i32, threads: i32): void {
-  const dy = ptr(args, CONV2D_WEIGHT_PARTIALS_DY), x = ptr(args, CONV2D_WEIGHT_PARTIALS_X);
-  convPass(args, thread, threads, WEIGHT_PARTIALS, dy, x, ptr(args, CONV2D_WEIGHT_PARTIALS_PARTIALS), 0);
+  const x = ptr(args, CONV2D_WEIGHT_PARTIALS_X), dy = ptr(args, CONV2D_WEIGHT_PARTIALS_DY);
+  convPass(args, thread, threads, WEIGHT_PARTIALS, x, dy, ptr(args, CONV2D_WEIGHT_PARTIALS_PARTIALS), 0);
 }
 
 /** out[i] = Σ_image partials[image][i], summed in image order whatever the thread split. */
