@@ -1,5 +1,5 @@
 /**
- * Kernel backend selection. Every kernel in kernels/ has up to three paths:
+ * Kernel backend selection. Every kernel in kernels/ has up to four paths:
  *   'reference' — float64 plain loops, written to be read; the oracle for gradient checks;
  *   'js'        — fast TypeScript (im2col + blocked GEMM, …) in the tensor's own dtype, the readable
  *                 path for learners and the fallback where WebAssembly is unavailable;

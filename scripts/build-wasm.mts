@@ -1,4 +1,5 @@
-// Compiles the AssemblyScript kernels (kernels/wasm/assembly/) into two WebAssembly modules and
+// Generates the kernels' slot constants (kernels/wasm/assembly/slots.ts) from their declaration
+// (kernels/wasm/argument-blocks.ts), then compiles the AssemblyScript kernels (kernels/wasm/assembly/) into two WebAssembly modules and
 // writes them, base64-encoded, into kernels/wasm/generated/modules.ts, so that the library, its
 // Node builds and its browser bundle carry the kernels inside their own JavaScript: nothing extra
 // to serve, fetch or build natively. The generated file is committed with the digest of its inputs
@@ -12,7 +13,15 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { optInRequire } from './opt-in';
-import { wasmModulesFile, wasmSourceDigest, wasmSourceDir, wasmSources, wasmVariants } from './wasm-build-inputs';
+import {
+  wasmModulesFile,
+  wasmSlotsFile,
+  wasmSlotsSource,
+  wasmSourceDigest,
+  wasmSourceDir,
+  wasmSources,
+  wasmVariants,
+} from './wasm-build-inputs';
 
 /**
  * The part of asc's API used here. Its own declarations are not imported: they declare globals
@@ -41,6 +50,16 @@ const manifestPath = optInRequire('assemblyscript').resolve('assemblyscript/pack
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: { './asc': { import: string } } };
 const ascUrl = pathToFileURL(join(dirname(manifestPath), manifest.exports['./asc'].import)).href;
 const asc = ((await import(ascUrl)) as { default: Asc }).default;
+/** Writes `text` to `path` through a temporary file beside it, so a reader never sees half of it. */
+function writeAtomically(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+// The slot constants first: the kernels import them, and the digest below covers them.
+writeAtomically(wasmSlotsFile, wasmSlotsSource());
 const threaded = await compile(asc, wasmVariants.threaded);
 const single = await compile(asc, wasmVariants.single);
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
@@ -50,8 +69,5 @@ export const sourceDigest = '${wasmSourceDigest()}';
 export const threadedModule = '${base64(threaded)}';
 export const singleThreadModule = '${base64(single)}';
 `;
-mkdirSync(dirname(wasmModulesFile), { recursive: true });
-const temporary = `${wasmModulesFile}.${process.pid}.tmp`;
-writeFileSync(temporary, text);
-renameSync(temporary, wasmModulesFile);
+writeAtomically(wasmModulesFile, text);
 console.log(`built kernels/wasm/generated/modules.ts: wasm kernels ${threaded.length} + ${single.length} bytes`);

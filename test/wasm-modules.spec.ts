@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourceDigest } from '../kernels/wasm/generated/modules';
-import { wasmSourceDigest, wasmSourceDir } from '../scripts/wasm-build-inputs';
+import { wasmSlotsFile, wasmSlotsSource, wasmSourceDigest, wasmSourceDir } from '../scripts/wasm-build-inputs';
 import { useTempDir } from './helpers/data-files';
 
 /**
@@ -18,6 +18,15 @@ describe('committed wasm modules', () => {
       sourceDigest,
       'kernels/wasm/assembly/ changed since kernels/wasm/generated/modules.ts was built: run npm run build:wasm',
     ).to.equal(wasmSourceDigest());
+  });
+
+  it('read their argument slots where kernels/wasm/argument-blocks.ts declares them (slots.ts is generated from it)', () => {
+    expect(
+      readFileSync(wasmSlotsFile, 'utf8'),
+      'kernels/wasm/argument-blocks.ts changed since kernels/wasm/assembly/slots.ts was generated: run npm run build:wasm',
+    ).to.equal(wasmSlotsSource());
+    // A sample of what the generated names mean: the third operand of the forward conv.
+    expect(wasmSlotsSource()).to.include('export const CONV2D_FORWARD_BIAS: i32 = 20;');
   });
 
   it("the sources' digest changes when any source file changes", () => {

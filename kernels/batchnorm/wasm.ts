@@ -3,56 +3,69 @@
  * into wasm memory, runs the passes of kernels/wasm/assembly/batchnorm.ts with the threads splitting
  * the channels, and copies the results out. float64 tensors take the js kernels.
  */
+import type { TypedArray } from '../../lib/dtype';
+import type { ArgumentBlock, SharedBlock, SlotName } from '../wasm/argument-blocks';
 import { callFrame } from '../wasm/call-frame';
-import { withWasm } from '../wasm/instance';
-import type { KernelName } from '../wasm/kernel-names';
 import { runKernel, threadsForValues } from '../wasm/thread-pool';
+import { wasmOrJs } from '../wasm/wasm-or-js';
 import type { ChannelLayout } from './geometry';
 import { jsBatchNorm } from './js';
 import type { BatchNormKernels } from './kernels';
 
-type Operand = Float32Array | Float64Array;
+type BatchNormKernel = 'batchNormMoments' | 'batchNormNormalize' | 'batchNormGradientSums' | 'batchNormInputGradient';
+/** A pass's operands by slot name: its block without the layout every pass shares. */
+type Operands<K extends BatchNormKernel> = Readonly<
+  Record<Exclude<SlotName<K>, keyof SharedBlock<'batchNorm'>>, Float32Array | Float64Array>
+>;
 
 /**
- * Runs pass `name` with `inputs` then `outputs` in the argument block after the layout (the slot
- * order of kernels/wasm/assembly/batchnorm.ts), copying the outputs back; `fallback` runs the js
- * pass where wasm is unavailable.
+ * Runs pass `name` on wasm memory: copies in every operand but `outputs`, reserves those, and
+ * copies them back after; `js` runs the js pass where the data is not float32 or wasm cannot run.
  */
-function pass(name: KernelName, layout: ChannelLayout, inputs: Operand[], outputs: Operand[], fallback: () => void): void {
-  withWasm((wasm) => {
-    const frame = callFrame(wasm);
-    const addresses = outputs.map((o) => frame.reserve(o.byteLength));
-    const args = frame.args([layout.batch, layout.channels, layout.spatial, ...inputs.map((i) => frame.input(i)), ...addresses]);
-    const values = layout.batch * layout.channels * layout.spatial;
-    runKernel(wasm, name, args, threadsForValues(wasm, layout.channels, values));
-    outputs.forEach((o, i) => {
-      frame.output(addresses[i], o);
-    });
-  }, fallback);
+function pass<K extends BatchNormKernel>(
+  name: K,
+  layout: ChannelLayout,
+  data: readonly TypedArray[],
+  operands: Operands<K>,
+  outputs: ReadonlyArray<keyof Operands<K>>,
+  js: () => void,
+): void {
+  wasmOrJs(
+    data,
+    (wasm) => {
+      const frame = callFrame(wasm);
+      const addresses: Record<string, number> = { batch: layout.batch, channels: layout.channels, spatial: layout.spatial };
+      for (const [slot, operand] of Object.entries<Float32Array | Float64Array>(operands)) {
+        addresses[slot] = outputs.includes(slot as keyof Operands<K>) ? frame.reserve(operand.byteLength) : frame.input(operand);
+      }
+      const values = layout.batch * layout.channels * layout.spatial;
+      runKernel(wasm, name, frame.args(name, addresses as ArgumentBlock<K>), threadsForValues(wasm, layout.channels, values));
+      for (const slot of outputs) frame.output(addresses[slot as string], operands[slot]);
+    },
+    js,
+  );
 }
 
 export const wasmBatchNorm: BatchNormKernels = {
   channelMoments(x, layout, mean, variance) {
-    const js = () => jsBatchNorm.channelMoments(x, layout, mean, variance);
-    if (!(x instanceof Float32Array)) return js();
-    pass('batchNormMoments', layout, [x], [mean, variance], js);
+    pass('batchNormMoments', layout, [x], { x, mean, variance }, ['mean', 'variance'], () =>
+      jsBatchNorm.channelMoments(x, layout, mean, variance),
+    );
   },
 
   normalize(x, layout, mean, scale, shift, y) {
-    const js = () => jsBatchNorm.normalize(x, layout, mean, scale, shift, y);
-    if (!(x instanceof Float32Array && y instanceof Float32Array)) return js();
-    pass('batchNormNormalize', layout, [x, mean, scale, shift], [y], js);
+    pass('batchNormNormalize', layout, [x, y], { x, mean, scale, shift, y }, ['y'], () =>
+      jsBatchNorm.normalize(x, layout, mean, scale, shift, y),
+    );
   },
 
   gradientSums(dy, x, layout, mean, sumDy, sumDyCentered) {
-    const js = () => jsBatchNorm.gradientSums(dy, x, layout, mean, sumDy, sumDyCentered);
-    if (!(dy instanceof Float32Array && x instanceof Float32Array)) return js();
-    pass('batchNormGradientSums', layout, [dy, x, mean], [sumDy, sumDyCentered], js);
+    pass('batchNormGradientSums', layout, [dy, x], { dy, x, mean, sumDy, sumDyCentered }, ['sumDy', 'sumDyCentered'], () =>
+      jsBatchNorm.gradientSums(dy, x, layout, mean, sumDy, sumDyCentered),
+    );
   },
 
   inputGradient(dy, x, layout, k, dx) {
-    const js = () => jsBatchNorm.inputGradient(dy, x, layout, k, dx);
-    if (!(dy instanceof Float32Array && x instanceof Float32Array && dx instanceof Float32Array)) return js();
-    pass('batchNormInputGradient', layout, [dy, x, k.mean, k.gain, k.offset, k.slope], [dx], js);
+    pass('batchNormInputGradient', layout, [dy, x, dx], { dy, x, ...k, dx }, ['dx'], () => jsBatchNorm.inputGradient(dy, x, layout, k, dx));
   },
 };

@@ -1,6 +1,6 @@
 /**
  * The fast conv2d for machines without a GPU: per image and group, im2col followed by the blocked,
- * register-tiled GEMM of kernels/gemm.ts, in the tensor's own typed array type.
+ * register-tiled GEMM of kernels/gemm/js.ts, in the tensor's own typed array type.
  *
  *   forward:        Y_g  = W_g · col(x_g)                    [outCg × P] = [outCg × K]·[K × P]
  *   backwardInput:  dx_g = col2im(W_gᵀ · dY_g)               [K × P]     = [K × outCg]·[outCg × P]

@@ -1,5 +1,5 @@
 /**
- * The pool2d kernel interface. Every backend ('reference', 'js', later 'gpu.js') implements it on
+ * The pool2d kernel interface. Every backend ('reference', 'js', 'wasm', 'gpu.js') implements it on
  * flat row-major typed arrays; outputs are preallocated by the caller in the tensor's dtype.
  */
 import type { TypedArray } from '../../lib/dtype';

@@ -3,72 +3,45 @@
  * kernels/wasm/assembly/pool2d.ts with the threads splitting the planes, and copies the results
  * out. float64 tensors take the js kernels (the wasm kernels are float32 only).
  */
-import { callFrame } from '../wasm/call-frame';
-import { type WasmInstance, withWasm } from '../wasm/instance';
-import type { KernelName } from '../wasm/kernel-names';
+import type { SharedBlock } from '../wasm/argument-blocks';
+import { type CallFrame, callFrame } from '../wasm/call-frame';
+import type { WasmInstance } from '../wasm/instance';
 import { runKernel, threadsForValues } from '../wasm/thread-pool';
-import type { AvgPool2dGeometry, MaxPool2dGeometry } from './geometry';
+import { wasmOrJs } from '../wasm/wasm-or-js';
+import type { AvgPool2dGeometry } from './geometry';
 import { jsPool2d } from './js';
 import type { Pool2dKernels } from './kernels';
 
 const threadsForPlanes = (wasm: WasmInstance, planes: number, planeSize: number): number =>
   threadsForValues(wasm, planes, planes * planeSize);
 
-/** The max pool geometry block (slot order of kernels/wasm/assembly/pool2d.ts). */
-const maxSlots = (g: MaxPool2dGeometry): number[] => [
-  g.planes,
-  g.inH,
-  g.inW,
-  g.outH,
-  g.outW,
-  g.kH,
-  g.kW,
-  g.sH,
-  g.sW,
-  g.pH,
-  g.pW,
-  g.dH,
-  g.dW,
-];
-
-/** Runs an average pool pass: `source` in, `target` (+)= out; the windows travel as their i32/f64 tables. */
-function averagePass(name: KernelName, source: Float32Array, g: AvgPool2dGeometry, target: Float32Array, accumulate: boolean): void {
-  withWasm(
-    (wasm) => {
-      const frame = callFrame(wasm);
-      const { rows, cols } = g;
-      const result = accumulate ? frame.input(target) : frame.reserve(target.byteLength);
-      const args = frame.args([
-        g.planes,
-        g.inH,
-        g.inW,
-        rows.start.length,
-        cols.start.length,
-        frame.input(rows.start),
-        frame.input(rows.end),
-        frame.input(rows.divisor),
-        frame.input(cols.start),
-        frame.input(cols.end),
-        frame.input(cols.divisor),
-        frame.input(source),
-        result,
-      ]);
-      runKernel(wasm, name, args, threadsForPlanes(wasm, g.planes, g.inH * g.inW));
-      frame.output(result, target);
-    },
-    () => (accumulate ? jsPool2d.avgPool2dBackward(source, g, target) : jsPool2d.avgPool2dForward(source, g, target)),
-  );
+/** The slots the average passes share: the sizes, then the axis windows as their i32/f64 tables. */
+function averageBlock(frame: CallFrame, g: AvgPool2dGeometry): SharedBlock<'avgPool2d'> {
+  const { rows, cols } = g;
+  return {
+    planes: g.planes,
+    inH: g.inH,
+    inW: g.inW,
+    outH: rows.start.length,
+    outW: cols.start.length,
+    rowStart: frame.input(rows.start),
+    rowEnd: frame.input(rows.end),
+    rowDivisor: frame.input(rows.divisor),
+    colStart: frame.input(cols.start),
+    colEnd: frame.input(cols.end),
+    colDivisor: frame.input(cols.divisor),
+  };
 }
 
 export const wasmPool2d: Pool2dKernels = {
   maxPool2dForward(x, g, out, argmax) {
-    if (!(x instanceof Float32Array && out instanceof Float32Array)) return jsPool2d.maxPool2dForward(x, g, out, argmax);
-    withWasm(
+    wasmOrJs(
+      [x, out],
       (wasm) => {
         const frame = callFrame(wasm);
         const values = frame.reserve(out.byteLength);
         const indices = frame.reserve(argmax.byteLength);
-        const args = frame.args([...maxSlots(g), frame.input(x), values, indices]);
+        const args = frame.args('maxPool2dForward', { ...g, x: frame.input(x), out: values, argmax: indices });
         runKernel(wasm, 'maxPool2dForward', args, threadsForPlanes(wasm, g.planes, g.inH * g.inW));
         frame.output(values, out);
         frame.output(indices, argmax);
@@ -78,12 +51,12 @@ export const wasmPool2d: Pool2dKernels = {
   },
 
   maxPool2dBackward(dy, argmax, g, dx) {
-    if (!(dy instanceof Float32Array && dx instanceof Float32Array)) return jsPool2d.maxPool2dBackward(dy, argmax, g, dx);
-    withWasm(
+    wasmOrJs(
+      [dy, dx],
       (wasm) => {
         const frame = callFrame(wasm);
         const gradient = frame.input(dx);
-        const args = frame.args([...maxSlots(g), frame.input(dy), frame.input(argmax), gradient]);
+        const args = frame.args('maxPool2dBackward', { ...g, dy: frame.input(dy), argmax: frame.input(argmax), dx: gradient });
         runKernel(wasm, 'maxPool2dBackward', args, threadsForPlanes(wasm, g.planes, g.inH * g.inW));
         frame.output(gradient, dx);
       },
@@ -92,12 +65,30 @@ export const wasmPool2d: Pool2dKernels = {
   },
 
   avgPool2dForward(x, g, out) {
-    if (!(x instanceof Float32Array && out instanceof Float32Array)) return jsPool2d.avgPool2dForward(x, g, out);
-    averagePass('avgPool2dForward', x, g, out, false);
+    wasmOrJs(
+      [x, out],
+      (wasm) => {
+        const frame = callFrame(wasm);
+        const result = frame.reserve(out.byteLength);
+        const args = frame.args('avgPool2dForward', { ...averageBlock(frame, g), x: frame.input(x), out: result });
+        runKernel(wasm, 'avgPool2dForward', args, threadsForPlanes(wasm, g.planes, g.inH * g.inW));
+        frame.output(result, out);
+      },
+      () => jsPool2d.avgPool2dForward(x, g, out),
+    );
   },
 
   avgPool2dBackward(dy, g, dx) {
-    if (!(dy instanceof Float32Array && dx instanceof Float32Array)) return jsPool2d.avgPool2dBackward(dy, g, dx);
-    averagePass('avgPool2dBackward', dy, g, dx, true);
+    wasmOrJs(
+      [dy, dx],
+      (wasm) => {
+        const frame = callFrame(wasm);
+        const result = frame.input(dx); // accumulated into
+        const args = frame.args('avgPool2dBackward', { ...averageBlock(frame, g), dy: frame.input(dy), dx: result });
+        runKernel(wasm, 'avgPool2dBackward', args, threadsForPlanes(wasm, g.planes, g.inH * g.inW));
+        frame.output(result, dx);
+      },
+      () => jsPool2d.avgPool2dBackward(dy, g, dx),
+    );
   },
 };

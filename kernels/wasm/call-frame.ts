@@ -10,6 +10,7 @@
  * backward passes dy and x, and conv2d's two backward passes dy. An array a call writes is
  * forgotten, so it is copied afresh if a later call reads it.
  */
+import { type ArgumentBlock, type KernelName, slotNames } from './argument-blocks';
 import type { WasmInstance } from './instance';
 
 /** The first 64 KiB stay unused: address 0 means "none" (e.g. no bias) in argument blocks. */
@@ -61,8 +62,18 @@ export class CallFrame {
     target.set(new View(this.wasm.memory.buffer, address, length), offset);
   }
 
-  /** Writes an i32 argument block (addresses and sizes) and returns its address. */
-  args(values: readonly number[]): number {
+  /** Writes `kernel`'s i32 argument block (sizes and addresses), its slots in their declared order, and returns its address. */
+  args<K extends KernelName>(kernel: K, block: ArgumentBlock<K>): number {
+    const named: Readonly<Record<string, number>> = block;
+    const values = slotNames(kernel).map((name) => {
+      const value = named[name];
+      // An Int32Array stores undefined and NaN as 0, which reads as "no array": say so instead.
+      if (!Number.isInteger(value)) {
+        const got = value === undefined ? `is missing (got ${Object.keys(named).join(', ')})` : `is ${value}, not an integer`;
+        throw new TypeError(`wasm kernel ${kernel}: argument '${name}' ${got}`);
+      }
+      return value;
+    });
     const address = this.reserve(values.length * 4);
     new Int32Array(this.wasm.memory.buffer, address, values.length).set(values);
     return address;

@@ -8,7 +8,7 @@
  * base64 in generated/modules.ts: no file to fetch, no native build.
  */
 import { singleThreadModule, threadedModule } from './generated/modules';
-import type { KernelName } from './kernel-names';
+import type { KernelName } from './argument-blocks';
 
 export type KernelFunction = (args: number, thread: number, threads: number) => void;
 

@@ -22,7 +22,7 @@
  */
 import { Control, WorkerField, controlSlots, workerSlot } from './control';
 import type { WasmInstance } from './instance';
-import { type KernelName, kernelNames } from './kernel-names';
+import { type KernelName, kernelNames } from './argument-blocks';
 import { getNumThreads, setNumThreadsCalls } from './thread-count';
 import { watchdogSource, workerSource } from './worker-source';
 

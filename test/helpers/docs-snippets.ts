@@ -17,7 +17,7 @@
  *    word "prints" followed by such a fence (e.g. "prints (channel 0; …)" or "Running it prints:").
  *    A prose line of the form "prints `…`" gives a one-line output inline instead. Anything else
  *    means the snippet is only required to exit 0.
- * 4. A fence whose nearest non-blank line before it is `<!-- shows examples/foo.ts -->` is that
+ * 4. A fence whose nearest non-blank line before it is `<!-- shows examples/<name>.ts -->` is that
  *    repository file, verbatim except that the file's `'../index'` imports read `'dropgrad'`
  *    (test/examples.spec.ts checks it): the page cannot drift from the example it shows. It still
  *    runs as a snippet under rules 1–3.

@@ -8,13 +8,21 @@
  * Threads split the CHANNELS: each channel's sums are computed by one thread, in one order
  * (n, then s), so they do not depend on the thread count.
  *
- * Slots of the i32 argument block: 0 batch, 1 channels, 2 spatial, then the pointers each kernel
- * lists, in the order kernels/batchnorm/wasm.ts writes them.
+ * The argument blocks are declared in kernels/wasm/argument-blocks.ts (read here through the
+ * constants generated from it into slots.ts): batch, channels, spatial, then each pass's operands.
  */
-import { shareStart } from './gemm';
+import { shareStart } from './share';
 import { arg, f32At, f64At, ptr } from './memory';
-
-const BATCH = 0, CHANNELS = 1, SPATIAL = 2;
+import {
+  BATCH_NORM_BATCH, BATCH_NORM_CHANNELS, BATCH_NORM_SPATIAL,
+  BATCH_NORM_GRADIENT_SUMS_DY, BATCH_NORM_GRADIENT_SUMS_MEAN, BATCH_NORM_GRADIENT_SUMS_SUM_DY,
+  BATCH_NORM_GRADIENT_SUMS_SUM_DY_CENTERED, BATCH_NORM_GRADIENT_SUMS_X,
+  BATCH_NORM_INPUT_GRADIENT_DX, BATCH_NORM_INPUT_GRADIENT_DY, BATCH_NORM_INPUT_GRADIENT_GAIN, BATCH_NORM_INPUT_GRADIENT_MEAN,
+  BATCH_NORM_INPUT_GRADIENT_OFFSET, BATCH_NORM_INPUT_GRADIENT_SLOPE, BATCH_NORM_INPUT_GRADIENT_X,
+  BATCH_NORM_MOMENTS_MEAN, BATCH_NORM_MOMENTS_VARIANCE, BATCH_NORM_MOMENTS_X,
+  BATCH_NORM_NORMALIZE_MEAN, BATCH_NORM_NORMALIZE_SCALE, BATCH_NORM_NORMALIZE_SHIFT, BATCH_NORM_NORMALIZE_X,
+  BATCH_NORM_NORMALIZE_Y,
+} from './slots';
 
 @inline function channelValue(vector: usize, c: i32): f64 {
   return load<f64>(f64At(vector, c));
@@ -40,20 +48,20 @@ const BATCH = 0, CHANNELS = 1, SPATIAL = 2;
 
 /** The first flat index of channel c's run of S values in image n. */
 @inline function run(args: usize, n: i32, c: i32): i32 {
-  return (n * arg(args, CHANNELS) + c) * arg(args, SPATIAL);
+  return (n * arg(args, BATCH_NORM_CHANNELS) + c) * arg(args, BATCH_NORM_SPATIAL);
 }
 
 /** Where thread `thread`'s channels start (they end where thread + 1's start). */
 @inline function firstChannel(args: usize, thread: i32, threads: i32): i32 {
-  return shareStart(arg(args, CHANNELS), 1, thread, threads);
+  return shareStart(arg(args, BATCH_NORM_CHANNELS), 1, thread, threads);
 }
 
 /** Σ (x − mu)^power over channel c, power 1 (with mu = 0: the plain sum) or 2. */
 function channelSum(args: usize, x: usize, c: i32, mu: f64, squared: bool): f64 {
-  const spatial = arg(args, SPATIAL), vmu = f64x2.splat(mu);
+  const spatial = arg(args, BATCH_NORM_SPATIAL), vmu = f64x2.splat(mu);
   let lo = f64x2.splat(0), hi = f64x2.splat(0);
   let tail: f64 = 0;
-  for (let n = 0; n < arg(args, BATCH); n++) {
+  for (let n = 0; n < arg(args, BATCH_NORM_BATCH); n++) {
     const values = f32At(x, run(args, n, c));
     let s = 0;
     for (; s + 4 <= spatial; s += 4) {
@@ -70,10 +78,10 @@ function channelSum(args: usize, x: usize, c: i32, mu: f64, squared: bool): f64 
   return lanes(f64x2.add(lo, hi)) + tail;
 }
 
-/** Slots 3 x, 4 mean (out), 5 variance (out): the mean, then the mean squared deviation (two passes). */
+/** The mean, then the mean squared deviation (two passes): mean and variance are outputs. */
 export function batchNormMoments(args: usize, thread: i32, threads: i32): void {
-  const x = ptr(args, 3), mean = ptr(args, 4), variance = ptr(args, 5);
-  const m = <f64>arg(args, BATCH) * <f64>arg(args, SPATIAL);
+  const x = ptr(args, BATCH_NORM_MOMENTS_X), mean = ptr(args, BATCH_NORM_MOMENTS_MEAN), variance = ptr(args, BATCH_NORM_MOMENTS_VARIANCE);
+  const m = <f64>arg(args, BATCH_NORM_BATCH) * <f64>arg(args, BATCH_NORM_SPATIAL);
   const end = firstChannel(args, thread + 1, threads);
   for (let c = firstChannel(args, thread, threads); c < end; c++) {
     const mu = channelSum(args, x, c, 0, false) / m;
@@ -82,15 +90,16 @@ export function batchNormMoments(args: usize, thread: i32, threads: i32): void {
   }
 }
 
-/** Slots 3 x, 4 mean, 5 scale, 6 shift, 7 y (out): y = (x − mean) · scale + shift. */
+/** y = (x − mean) · scale + shift. */
 export function batchNormNormalize(args: usize, thread: i32, threads: i32): void {
-  const spatial = arg(args, SPATIAL);
-  const x = ptr(args, 3), y = ptr(args, 7);
+  const spatial = arg(args, BATCH_NORM_SPATIAL);
+  const x = ptr(args, BATCH_NORM_NORMALIZE_X), y = ptr(args, BATCH_NORM_NORMALIZE_Y);
   const end = firstChannel(args, thread + 1, threads);
   for (let c = firstChannel(args, thread, threads); c < end; c++) {
-    const mu = channelValue(ptr(args, 4), c), a = channelValue(ptr(args, 5), c), b = channelValue(ptr(args, 6), c);
+    const mu = channelValue(ptr(args, BATCH_NORM_NORMALIZE_MEAN), c);
+    const a = channelValue(ptr(args, BATCH_NORM_NORMALIZE_SCALE), c), b = channelValue(ptr(args, BATCH_NORM_NORMALIZE_SHIFT), c);
     const vmu = f64x2.splat(mu), va = f64x2.splat(a), vb = f64x2.splat(b);
-    for (let n = 0; n < arg(args, BATCH); n++) {
+    for (let n = 0; n < arg(args, BATCH_NORM_BATCH); n++) {
       const first = run(args, n, c);
       const xs = f32At(x, first), ys = f32At(y, first);
       let s = 0;
@@ -105,16 +114,16 @@ export function batchNormNormalize(args: usize, thread: i32, threads: i32): void
   }
 }
 
-/** Slots 3 dy, 4 x, 5 mean, 6 sumDy (out), 7 sumDyCentered (out): Σ dy and Σ dy · (x − mean). */
+/** The outputs sumDy = Σ dy and sumDyCentered = Σ dy · (x − mean). */
 export function batchNormGradientSums(args: usize, thread: i32, threads: i32): void {
-  const spatial = arg(args, SPATIAL);
-  const dy = ptr(args, 3), x = ptr(args, 4);
+  const spatial = arg(args, BATCH_NORM_SPATIAL);
+  const dy = ptr(args, BATCH_NORM_GRADIENT_SUMS_DY), x = ptr(args, BATCH_NORM_GRADIENT_SUMS_X);
   const end = firstChannel(args, thread + 1, threads);
   for (let c = firstChannel(args, thread, threads); c < end; c++) {
-    const mu = channelValue(ptr(args, 5), c), vmu = f64x2.splat(mu);
+    const mu = channelValue(ptr(args, BATCH_NORM_GRADIENT_SUMS_MEAN), c), vmu = f64x2.splat(mu);
     let plainLo = f64x2.splat(0), plainHi = f64x2.splat(0), centeredLo = f64x2.splat(0), centeredHi = f64x2.splat(0);
     let plain: f64 = 0, centered: f64 = 0;
-    for (let n = 0; n < arg(args, BATCH); n++) {
+    for (let n = 0; n < arg(args, BATCH_NORM_BATCH); n++) {
       const first = run(args, n, c);
       const gs = f32At(dy, first), xs = f32At(x, first);
       let s = 0;
@@ -132,21 +141,21 @@ export function batchNormGradientSums(args: usize, thread: i32, threads: i32): v
         centered += g * (<f64>load<f32>(f32At(xs, s)) - mu);
       }
     }
-    setChannelValue(ptr(args, 6), c, lanes(f64x2.add(plainLo, plainHi)) + plain);
-    setChannelValue(ptr(args, 7), c, lanes(f64x2.add(centeredLo, centeredHi)) + centered);
+    setChannelValue(ptr(args, BATCH_NORM_GRADIENT_SUMS_SUM_DY), c, lanes(f64x2.add(plainLo, plainHi)) + plain);
+    setChannelValue(ptr(args, BATCH_NORM_GRADIENT_SUMS_SUM_DY_CENTERED), c, lanes(f64x2.add(centeredLo, centeredHi)) + centered);
   }
 }
 
-/** Slots 3 dy, 4 x, 5 mean, 6 gain, 7 offset, 8 slope, 9 dx (out): dx = gain · (dy − offset − (x − mean) · slope). */
+/** dx = gain · (dy − offset − (x − mean) · slope). */
 export function batchNormInputGradient(args: usize, thread: i32, threads: i32): void {
-  const spatial = arg(args, SPATIAL);
-  const dy = ptr(args, 3), x = ptr(args, 4), dx = ptr(args, 9);
+  const spatial = arg(args, BATCH_NORM_SPATIAL);
+  const dy = ptr(args, BATCH_NORM_INPUT_GRADIENT_DY), x = ptr(args, BATCH_NORM_INPUT_GRADIENT_X), dx = ptr(args, BATCH_NORM_INPUT_GRADIENT_DX);
   const end = firstChannel(args, thread + 1, threads);
   for (let c = firstChannel(args, thread, threads); c < end; c++) {
-    const mu = channelValue(ptr(args, 5), c), gain = channelValue(ptr(args, 6), c);
-    const offset = channelValue(ptr(args, 7), c), slope = channelValue(ptr(args, 8), c);
+    const mu = channelValue(ptr(args, BATCH_NORM_INPUT_GRADIENT_MEAN), c), gain = channelValue(ptr(args, BATCH_NORM_INPUT_GRADIENT_GAIN), c);
+    const offset = channelValue(ptr(args, BATCH_NORM_INPUT_GRADIENT_OFFSET), c), slope = channelValue(ptr(args, BATCH_NORM_INPUT_GRADIENT_SLOPE), c);
     const vmu = f64x2.splat(mu), vgain = f64x2.splat(gain), voffset = f64x2.splat(offset), vslope = f64x2.splat(slope);
-    for (let n = 0; n < arg(args, BATCH); n++) {
+    for (let n = 0; n < arg(args, BATCH_NORM_BATCH); n++) {
       const first = run(args, n, c);
       const gs = f32At(dy, first), xs = f32At(x, first), out = f32At(dx, first);
       let s = 0;

@@ -4,16 +4,22 @@
  * items; the weight gradient, a sum over images, is computed per image into `partials` and then
  * summed in image order by reduceImages, so its value does not depend on the thread count.
  *
- * Geometry arrives as the i32 block written by kernels/conv2d/wasm.ts (geometrySlots there).
+ * Each kernel's argument block is declared in kernels/wasm/argument-blocks.ts (read here through
+ * the constants generated from it into slots.ts): the geometry and workspace first, shared by the
+ * three passes, then the pass's own operands.
  */
-import { GEMM_WORKSPACE_BYTES, gemmColumns, shareStart } from './gemm';
+import { shareStart } from './share';
+import { GEMM_WORKSPACE_BYTES, gemmColumns } from './sgemm';
 import { arg, f32At, ptr } from './memory';
-
-// Slots of the i32 argument block, in the order kernels/conv2d/wasm.ts writes them.
-const N = 0, IN_C = 1, H = 2, W = 3, OUT_C = 4, KH = 5, KW = 6, STRIDE_H = 7, STRIDE_W = 8;
-const PAD_TOP = 9, PAD_LEFT = 10, DILATION_H = 11, DILATION_W = 12, GROUPS = 13, OUT_H = 14, OUT_W = 15;
-// Pointers: for forward x, weight, bias (0 = none), out; backwardInput dy, weight, dx; backwardWeight dy, x, partials.
-const P0 = 16, P1 = 17, P2 = 18, P3 = 19, WORKSPACE = 20, WORKSPACE_STRIDE = 21;
+import {
+  CONV2D_BACKWARD_INPUT_DX, CONV2D_BACKWARD_INPUT_DY, CONV2D_BACKWARD_INPUT_WEIGHT,
+  CONV2D_DILATION_H, CONV2D_DILATION_W, CONV2D_FORWARD_BIAS, CONV2D_FORWARD_OUT, CONV2D_FORWARD_WEIGHT, CONV2D_FORWARD_X,
+  CONV2D_GROUPS, CONV2D_H, CONV2D_IN_C, CONV2D_K_H, CONV2D_K_W, CONV2D_N, CONV2D_OUT_C, CONV2D_OUT_H, CONV2D_OUT_W,
+  CONV2D_PAD_LEFT, CONV2D_PAD_TOP, CONV2D_STRIDE_H, CONV2D_STRIDE_W, CONV2D_W,
+  CONV2D_WEIGHT_PARTIALS_DY, CONV2D_WEIGHT_PARTIALS_PARTIALS, CONV2D_WEIGHT_PARTIALS_X,
+  CONV2D_WORKSPACE, CONV2D_WORKSPACE_STRIDE,
+  REDUCE_IMAGES_COUNT, REDUCE_IMAGES_IMAGES, REDUCE_IMAGES_OUT, REDUCE_IMAGES_PARTIALS,
+} from './slots';
 
 /** Output indices t in [lo, hi) for which t·stride + offset lies inside [0, size), clamped to count. */
 function insideLo(offset: i32, stride: i32, count: i32): i32 {
@@ -53,18 +59,18 @@ const GATHER = true, SCATTER = false;
  * the output is split into its padding and the part that reads the image, so no tap is bounds-tested.
  */
 function im2colPass(args: usize, x: usize, col: usize, gather: bool): void {
-  const h = arg(args, H), w = arg(args, W), kH = arg(args, KH), kW = arg(args, KW);
-  const sH = arg(args, STRIDE_H), sW = arg(args, STRIDE_W), outH = arg(args, OUT_H), outW = arg(args, OUT_W);
-  const cg = arg(args, IN_C) / arg(args, GROUPS);
+  const h = arg(args, CONV2D_H), w = arg(args, CONV2D_W), kH = arg(args, CONV2D_K_H), kW = arg(args, CONV2D_K_W);
+  const sH = arg(args, CONV2D_STRIDE_H), sW = arg(args, CONV2D_STRIDE_W), outH = arg(args, CONV2D_OUT_H), outW = arg(args, CONV2D_OUT_W);
+  const cg = arg(args, CONV2D_IN_C) / arg(args, CONV2D_GROUPS);
   const rowBytes = (<usize>outW) << 2;
   let row = col;
   for (let c = 0; c < cg; c++) {
     const plane = f32At(x, c * h * w);
     for (let p = 0; p < kH; p++) {
-      const rowShift = p * arg(args, DILATION_H) - arg(args, PAD_TOP);
+      const rowShift = p * arg(args, CONV2D_DILATION_H) - arg(args, CONV2D_PAD_TOP);
       const iLo = insideLo(rowShift, sH, outH), iHi = insideHi(rowShift, sH, h, outH, iLo);
       for (let q = 0; q < kW; q++) {
-        const colShift = q * arg(args, DILATION_W) - arg(args, PAD_LEFT);
+        const colShift = q * arg(args, CONV2D_DILATION_W) - arg(args, CONV2D_PAD_LEFT);
         const jLo = insideLo(colShift, sW, outW), jHi = insideHi(colShift, sW, w, outW, jLo);
         for (let i = 0; i < outH; i++, row += rowBytes) {
           const inside = i >= iLo && i < iHi;
@@ -83,42 +89,43 @@ function im2colPass(args: usize, x: usize, col: usize, gather: bool): void {
 
 /** Sizes shared by the three passes. */
 @inline function patch(args: usize): i32 {
-  return (arg(args, IN_C) / arg(args, GROUPS)) * arg(args, KH) * arg(args, KW);
+  return (arg(args, CONV2D_IN_C) / arg(args, CONV2D_GROUPS)) * arg(args, CONV2D_K_H) * arg(args, CONV2D_K_W);
 }
 
 const FORWARD = 0, INPUT_GRADIENT = 1, WEIGHT_PARTIALS = 2;
 
 /**
  * One pass over this thread's (image, group) items, in the slice of each operand that item owns:
- *   FORWARD          y = bias + W_g · im2col(x)                  operands x, weight, bias (0 = none), out
- *   INPUT_GRADIENT   dx = col2im(W_gᵀ · dY)                      operands dy, weight, dx
- *   WEIGHT_PARTIALS  partials[image] = dY · im2col(x)ᵀ           operands dy, x, partials (the whole weight shape per image)
+ *   FORWARD          y = bias + W_g · im2col(x)                  inputSide x, outputSide y, weights the weight, bias (0 = none)
+ *   INPUT_GRADIENT   dx = col2im(W_gᵀ · dY)                      inputSide dx, outputSide dy, weights the weight
+ *   WEIGHT_PARTIALS  partials[image] = dY · im2col(x)ᵀ           inputSide x, outputSide dy, weights the partials (a weight per image)
+ * so `inputSide` is always shaped [N, inC, H, W] and `outputSide` [N, outC, outH, outW].
+ * Each kernel below reads its operands from its own named slots and hands them over by role.
  */
-function convPass(args: usize, thread: i32, threads: i32, pass: i32): void {
-  const groups = arg(args, GROUPS), items = arg(args, N) * groups;
-  const cg = arg(args, IN_C) / groups, og = arg(args, OUT_C) / groups;
-  const hw = arg(args, H) * arg(args, W), pixels = arg(args, OUT_H) * arg(args, OUT_W), k = patch(args);
-  const first = ptr(args, P0), second = ptr(args, P1), third = ptr(args, P2);
-  const workspace = ptr(args, WORKSPACE) + <usize>thread * ptr(args, WORKSPACE_STRIDE);
+function convPass(args: usize, thread: i32, threads: i32, pass: i32, inputSide: usize, outputSide: usize, weights: usize, bias: usize): void {
+  const groups = arg(args, CONV2D_GROUPS), items = arg(args, CONV2D_N) * groups;
+  const cg = arg(args, CONV2D_IN_C) / groups, og = arg(args, CONV2D_OUT_C) / groups;
+  const hw = arg(args, CONV2D_H) * arg(args, CONV2D_W), pixels = arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W), k = patch(args);
+  const workspace = ptr(args, CONV2D_WORKSPACE) + <usize>thread * ptr(args, CONV2D_WORKSPACE_STRIDE);
   const col = workspace + GEMM_WORKSPACE_BYTES;
   const end = shareStart(items, 1, thread + 1, threads);
   for (let item = shareStart(items, 1, thread, threads); item < end; item++) {
     // item = image·groups + g: its slices of x/dx, of y/dy, and of the weight.
     const inputSlice = item * cg * hw, outputSlice = item * og * pixels, weightSlice = (item % groups) * og * k;
     if (pass == FORWARD) {
-      const bias = third, y = f32At(ptr(args, P3), outputSlice);
+      const y = f32At(outputSide, outputSlice);
       if (bias) fillRows(y, og, pixels, f32At(bias, (item % groups) * og));
-      im2colPass(args, f32At(first, inputSlice), col, GATHER);
-      gemmColumns(og, pixels, k, f32At(second, weightSlice), k, false, col, pixels, false, y, pixels, bias != 0, 0, pixels, workspace);
+      im2colPass(args, f32At(inputSide, inputSlice), col, GATHER);
+      gemmColumns(og, pixels, k, f32At(weights, weightSlice), k, false, col, pixels, false, y, pixels, bias != 0, 0, pixels, workspace);
     } else if (pass == INPUT_GRADIENT) {
-      const dx = f32At(third, inputSlice);
-      gemmColumns(k, pixels, og, f32At(second, weightSlice), k, true, f32At(first, outputSlice), pixels, false, col, pixels, false, 0, pixels, workspace);
+      const dx = f32At(inputSide, inputSlice);
+      gemmColumns(k, pixels, og, f32At(weights, weightSlice), k, true, f32At(outputSide, outputSlice), pixels, false, col, pixels, false, 0, pixels, workspace);
       memory.fill(dx, 0, (<usize>(cg * hw)) << 2);
       im2colPass(args, dx, col, SCATTER);
     } else {
-      im2colPass(args, f32At(second, inputSlice), col, GATHER);
-      const dW = f32At(third, item * og * k);
-      gemmColumns(og, k, pixels, f32At(first, outputSlice), pixels, false, col, pixels, true, dW, k, false, 0, k, workspace);
+      im2colPass(args, f32At(inputSide, inputSlice), col, GATHER);
+      const dW = f32At(weights, item * og * k);
+      gemmColumns(og, k, pixels, f32At(outputSide, outputSlice), pixels, false, col, pixels, true, dW, k, false, 0, k, workspace);
     }
   }
 }
@@ -135,23 +142,24 @@ function fillRows(rows: usize, count: i32, length: i32, values: usize): void {
 }
 
 export function conv2dForward(args: usize, thread: i32, threads: i32): void {
-  convPass(args, thread, threads, FORWARD);
+  const x = ptr(args, CONV2D_FORWARD_X), y = ptr(args, CONV2D_FORWARD_OUT);
+  convPass(args, thread, threads, FORWARD, x, y, ptr(args, CONV2D_FORWARD_WEIGHT), ptr(args, CONV2D_FORWARD_BIAS));
 }
 
 export function conv2dBackwardInput(args: usize, thread: i32, threads: i32): void {
-  convPass(args, thread, threads, INPUT_GRADIENT);
+  const dx = ptr(args, CONV2D_BACKWARD_INPUT_DX), dy = ptr(args, CONV2D_BACKWARD_INPUT_DY);
+  convPass(args, thread, threads, INPUT_GRADIENT, dx, dy, ptr(args, CONV2D_BACKWARD_INPUT_WEIGHT), 0);
 }
 
 export function conv2dWeightPartials(args: usize, thread: i32, threads: i32): void {
-  convPass(args, thread, threads, WEIGHT_PARTIALS);
+  const x = ptr(args, CONV2D_WEIGHT_PARTIALS_X), dy = ptr(args, CONV2D_WEIGHT_PARTIALS_DY);
+  convPass(args, thread, threads, WEIGHT_PARTIALS, x, dy, ptr(args, CONV2D_WEIGHT_PARTIALS_PARTIALS), 0);
 }
 
-/**
- * out[i] = Σ_image partials[image][i], summed in image order whatever the thread split.
- * Slots: 0 count, 1 images, 2 partials, 3 out.
- */
+/** out[i] = Σ_image partials[image][i], summed in image order whatever the thread split. */
 export function reduceImages(args: usize, thread: i32, threads: i32): void {
-  const count = arg(args, 0), images = arg(args, 1), partials = ptr(args, 2), out = ptr(args, 3);
+  const count = arg(args, REDUCE_IMAGES_COUNT), images = arg(args, REDUCE_IMAGES_IMAGES);
+  const partials = ptr(args, REDUCE_IMAGES_PARTIALS), out = ptr(args, REDUCE_IMAGES_OUT);
   const end = shareStart(count, 4, thread + 1, threads);
   let i = shareStart(count, 4, thread, threads);
   for (; i + 4 <= end; i += 4) {

@@ -1,9 +1,9 @@
 /**
  * The wasm kernels' entry points. Every kernel has the signature (args, thread, threads): `args`
  * points at an i32 argument block in the shared memory, and each thread computes its own share.
- * kernels/wasm/kernel-names.ts lists these names in the same order; the host calls them by name.
+ * kernels/wasm/argument-blocks.ts declares each of them and its block; the host calls them by name.
  */
 export { conv2dForward, conv2dBackwardInput, conv2dWeightPartials, reduceImages } from './conv2d';
-export { gemm, gemmWorkspaceBytes } from './matmul';
+export { gemm, gemmWorkspaceBytes } from './gemm';
 export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pool2d';
 export { batchNormMoments, batchNormNormalize, batchNormGradientSums, batchNormInputGradient } from './batchnorm';

@@ -6,18 +6,20 @@
  * so the values are bitwise theirs. Threads split the planes (N·C): every output, and every
  * gradient sum, is computed by one thread in one order whatever the thread count.
  *
- * Geometry arrives as the i32 blocks written by kernels/pool2d/wasm.ts.
+ * The argument blocks are declared in kernels/wasm/argument-blocks.ts (read here through the
+ * constants generated from it into slots.ts).
  */
-import { shareStart } from './gemm';
+import { shareStart } from './share';
 import { arg, f32At, f64At, ptr } from './memory';
-
-// Max pooling slots, in the order kernels/pool2d/wasm.ts writes them; then the pointers: forward
-// x, out, argmax; backward dy, argmax, dx.
-const PLANES = 0, IN_H = 1, IN_W = 2, OUT_H = 3, OUT_W = 4, KH = 5, KW = 6, SH = 7, SW = 8;
-const PH = 9, PW = 10, DH = 11, DW = 12, P0 = 13, P1 = 14, P2 = 15;
-// Average pooling slots: planes, inH, inW, outH, outW, then the axis windows (rows then columns:
-// start and end i32, divisor f64), then x, out (forward) or dy, dx (backward).
-const ROW_START = 5, ROW_END = 6, ROW_DIVISOR = 7, COL_START = 8, COL_END = 9, COL_DIVISOR = 10, SRC = 11, DST = 12;
+import {
+  AVG_POOL2D_BACKWARD_DX, AVG_POOL2D_BACKWARD_DY, AVG_POOL2D_COL_DIVISOR, AVG_POOL2D_COL_END, AVG_POOL2D_COL_START,
+  AVG_POOL2D_FORWARD_OUT, AVG_POOL2D_FORWARD_X, AVG_POOL2D_IN_H, AVG_POOL2D_IN_W, AVG_POOL2D_OUT_H, AVG_POOL2D_OUT_W,
+  AVG_POOL2D_PLANES, AVG_POOL2D_ROW_DIVISOR, AVG_POOL2D_ROW_END, AVG_POOL2D_ROW_START,
+  MAX_POOL2D_BACKWARD_ARGMAX, MAX_POOL2D_BACKWARD_DX, MAX_POOL2D_BACKWARD_DY,
+  MAX_POOL2D_D_H, MAX_POOL2D_D_W, MAX_POOL2D_FORWARD_ARGMAX, MAX_POOL2D_FORWARD_OUT, MAX_POOL2D_FORWARD_X,
+  MAX_POOL2D_IN_H, MAX_POOL2D_IN_W, MAX_POOL2D_K_H, MAX_POOL2D_K_W, MAX_POOL2D_OUT_H, MAX_POOL2D_OUT_W,
+  MAX_POOL2D_PLANES, MAX_POOL2D_P_H, MAX_POOL2D_P_W, MAX_POOL2D_S_H, MAX_POOL2D_S_W,
+} from './slots';
 
 /** The first tap k < kernel whose position origin + k·dilation is ≥ 0 (a loop: cheaper than a division for small kernels). */
 @inline function firstTap(origin: i32, dilation: i32, kernel: i32): i32 {
@@ -78,11 +80,11 @@ const ROW_START = 5, ROW_END = 6, ROW_DIVISOR = 7, COL_START = 8, COL_END = 9, C
  * whose columns lie inside the input go through fourWindowsAnyStride.
  */
 function maxRow(args: usize, x: usize, oh: i32, from: i32, out: usize, argmax: usize): void {
-  const inH = arg(args, IN_H), inW = arg(args, IN_W), kW = arg(args, KW), sW = arg(args, SW), pW = arg(args, PW);
-  const dH = arg(args, DH), dW = arg(args, DW);
-  const ihOrigin = oh * arg(args, SH) - arg(args, PH);
-  const khFirst = firstTap(ihOrigin, dH, arg(args, KH)), khLast = lastTap(ihOrigin, dH, inH, arg(args, KH), khFirst);
-  const outW = arg(args, OUT_W);
+  const inH = arg(args, MAX_POOL2D_IN_H), inW = arg(args, MAX_POOL2D_IN_W), kW = arg(args, MAX_POOL2D_K_W), sW = arg(args, MAX_POOL2D_S_W), pW = arg(args, MAX_POOL2D_P_W);
+  const dH = arg(args, MAX_POOL2D_D_H), dW = arg(args, MAX_POOL2D_D_W);
+  const ihOrigin = oh * arg(args, MAX_POOL2D_S_H) - arg(args, MAX_POOL2D_P_H);
+  const khFirst = firstTap(ihOrigin, dH, arg(args, MAX_POOL2D_K_H)), khLast = lastTap(ihOrigin, dH, inH, arg(args, MAX_POOL2D_K_H), khFirst);
+  const outW = arg(args, MAX_POOL2D_OUT_W);
   for (let ow = from; ow < outW; ow++) {
     const iwOrigin = ow * sW - pW;
     if (ow + 4 <= outW && khFirst < khLast && iwOrigin >= 0 && iwOrigin + 3 * sW + (kW - 1) * dW < inW) {
@@ -113,8 +115,8 @@ function maxRow(args: usize, x: usize, oh: i32, from: i32, out: usize, argmax: u
 /** Whether the max pool is 2×2 with stride 2 and no padding or dilation: the training step's MaxPool2d(2). */
 function isTwoByTwo(args: usize): bool {
   return (
-    arg(args, KH) == 2 && arg(args, KW) == 2 && arg(args, SH) == 2 && arg(args, SW) == 2 &&
-    arg(args, PH) == 0 && arg(args, PW) == 0 && arg(args, DH) == 1 && arg(args, DW) == 1
+    arg(args, MAX_POOL2D_K_H) == 2 && arg(args, MAX_POOL2D_K_W) == 2 && arg(args, MAX_POOL2D_S_H) == 2 && arg(args, MAX_POOL2D_S_W) == 2 &&
+    arg(args, MAX_POOL2D_P_H) == 0 && arg(args, MAX_POOL2D_P_W) == 0 && arg(args, MAX_POOL2D_D_H) == 1 && arg(args, MAX_POOL2D_D_W) == 1
   );
 }
 
@@ -146,16 +148,16 @@ function isTwoByTwo(args: usize): bool {
 }
 
 export function maxPool2dForward(args: usize, thread: i32, threads: i32): void {
-  const inH = arg(args, IN_H), inW = arg(args, IN_W), outH = arg(args, OUT_H), outW = arg(args, OUT_W);
-  const x = ptr(args, P0), out = ptr(args, P1), argmax = ptr(args, P2);
+  const inH = arg(args, MAX_POOL2D_IN_H), inW = arg(args, MAX_POOL2D_IN_W), outH = arg(args, MAX_POOL2D_OUT_H), outW = arg(args, MAX_POOL2D_OUT_W);
+  const x = ptr(args, MAX_POOL2D_FORWARD_X), out = ptr(args, MAX_POOL2D_FORWARD_OUT), argmax = ptr(args, MAX_POOL2D_FORWARD_ARGMAX);
   const inPlane = inH * inW, outPlane = outH * outW;
   const twoByTwo = isTwoByTwo(args);
   // In the 2×2 case, output rows below fullRows and columns below fullCols read only real input
   // (ceil mode can add a last row or column of half windows; those, and rows under 8 wide, take maxRow).
   const fullRows = twoByTwo ? min(outH, inH / 2) : 0;
   const fullCols = twoByTwo ? min(outW, inW / 2) : 0;
-  const end = shareStart(arg(args, PLANES), 1, thread + 1, threads);
-  for (let p = shareStart(arg(args, PLANES), 1, thread, threads); p < end; p++) {
+  const end = shareStart(arg(args, MAX_POOL2D_PLANES), 1, thread + 1, threads);
+  for (let p = shareStart(arg(args, MAX_POOL2D_PLANES), 1, thread, threads); p < end; p++) {
     const plane = f32At(x, p * inPlane);
     for (let oh = 0; oh < outH; oh++) {
       const o = p * outPlane + oh * outW;
@@ -175,10 +177,10 @@ export function maxPool2dForward(args: usize, thread: i32, threads: i32): void {
 
 /** dx[p, argmax] += dy[p, o] for every output o of this thread's planes (none where argmax is −1). */
 export function maxPool2dBackward(args: usize, thread: i32, threads: i32): void {
-  const inPlane = arg(args, IN_H) * arg(args, IN_W), outPlane = arg(args, OUT_H) * arg(args, OUT_W);
-  const dy = ptr(args, P0), argmax = ptr(args, P1), dx = ptr(args, P2);
-  const end = shareStart(arg(args, PLANES), 1, thread + 1, threads);
-  for (let p = shareStart(arg(args, PLANES), 1, thread, threads); p < end; p++) {
+  const inPlane = arg(args, MAX_POOL2D_IN_H) * arg(args, MAX_POOL2D_IN_W), outPlane = arg(args, MAX_POOL2D_OUT_H) * arg(args, MAX_POOL2D_OUT_W);
+  const dy = ptr(args, MAX_POOL2D_BACKWARD_DY), argmax = ptr(args, MAX_POOL2D_BACKWARD_ARGMAX), dx = ptr(args, MAX_POOL2D_BACKWARD_DX);
+  const end = shareStart(arg(args, MAX_POOL2D_PLANES), 1, thread + 1, threads);
+  for (let p = shareStart(arg(args, MAX_POOL2D_PLANES), 1, thread, threads); p < end; p++) {
     const plane = f32At(dx, p * inPlane);
     for (let o = p * outPlane; o < (p + 1) * outPlane; o++) {
       const index = load<i32>(f32At(argmax, o));
@@ -188,17 +190,16 @@ export function maxPool2dBackward(args: usize, thread: i32, threads: i32): void 
 }
 
 /**
- * Every average window of this thread's planes: forward (scatter false) out[o] = Σ x over the window
- * / divisor; backward (scatter true) dx += dy[o] / divisor over the window. Windows are visited in
+ * Every average window of this thread's planes, from src to dst: forward (scatter false, x to out)
+ * out[o] = Σ x over the window / divisor; backward (scatter true) dx += dy[o] / divisor over the window. Windows are visited in
  * output order, as the js kernels do, so overlapping windows add into dx in their order.
  */
-@inline function averageWindows(args: usize, thread: i32, threads: i32, scatter: bool): void {
-  const inH = arg(args, IN_H), inW = arg(args, IN_W), outH = arg(args, OUT_H), outW = arg(args, OUT_W);
-  const rowStart = ptr(args, ROW_START), rowEnd = ptr(args, ROW_END), colStart = ptr(args, COL_START), colEnd = ptr(args, COL_END);
-  const rowDivisor = ptr(args, ROW_DIVISOR), colDivisor = ptr(args, COL_DIVISOR);
-  const src = ptr(args, SRC), dst = ptr(args, DST);
-  const end = shareStart(arg(args, PLANES), 1, thread + 1, threads);
-  for (let p = shareStart(arg(args, PLANES), 1, thread, threads); p < end; p++) {
+@inline function averageWindows(args: usize, thread: i32, threads: i32, scatter: bool, src: usize, dst: usize): void {
+  const inH = arg(args, AVG_POOL2D_IN_H), inW = arg(args, AVG_POOL2D_IN_W), outH = arg(args, AVG_POOL2D_OUT_H), outW = arg(args, AVG_POOL2D_OUT_W);
+  const rowStart = ptr(args, AVG_POOL2D_ROW_START), rowEnd = ptr(args, AVG_POOL2D_ROW_END), colStart = ptr(args, AVG_POOL2D_COL_START), colEnd = ptr(args, AVG_POOL2D_COL_END);
+  const rowDivisor = ptr(args, AVG_POOL2D_ROW_DIVISOR), colDivisor = ptr(args, AVG_POOL2D_COL_DIVISOR);
+  const end = shareStart(arg(args, AVG_POOL2D_PLANES), 1, thread + 1, threads);
+  for (let p = shareStart(arg(args, AVG_POOL2D_PLANES), 1, thread, threads); p < end; p++) {
     const plane = f32At(scatter ? dst : src, p * inH * inW);
     for (let oh = 0; oh < outH; oh++) {
       const r0 = load<i32>(f32At(rowStart, oh)), r1 = load<i32>(f32At(rowEnd, oh));
@@ -221,12 +222,11 @@ export function maxPool2dBackward(args: usize, thread: i32, threads: i32): void 
   }
 }
 
-/** Slots: the average block, then x, out. */
 export function avgPool2dForward(args: usize, thread: i32, threads: i32): void {
-  averageWindows(args, thread, threads, false);
+  averageWindows(args, thread, threads, false, ptr(args, AVG_POOL2D_FORWARD_X), ptr(args, AVG_POOL2D_FORWARD_OUT));
 }
 
-/** Slots: the average block, then dy, dx (accumulated into). */
+/** dx is accumulated into. */
 export function avgPool2dBackward(args: usize, thread: i32, threads: i32): void {
-  averageWindows(args, thread, threads, true);
+  averageWindows(args, thread, threads, true, ptr(args, AVG_POOL2D_BACKWARD_DY), ptr(args, AVG_POOL2D_BACKWARD_DX));
 }

@@ -1,0 +1,97 @@
+/**
+ * Every wasm kernel and its argument block, declared once. A kernel is exported by
+ * kernels/wasm/assembly/index.ts as (args, thread, threads) => void, where `args` points at an
+ * array of i32 slots (sizes, and addresses as unsigned 32-bit values) whose names are listed here
+ * in order. The host writes a block by name (CallFrame.args); `npm run build:wasm` generates, from
+ * this table, kernels/wasm/assembly/slots.ts, the constants the AssemblyScript side reads the slots
+ * by (scripts/wasm-build-inputs.ts), so host and module cannot disagree on where an argument is.
+ *
+ * A family's `shared` slots come first, at the same numbers in each of its kernels, so the code its
+ * kernels share reads them under one name (CONV2D_IN_C); a kernel's own slots follow
+ * (CONV2D_FORWARD_BIAS). Adding an argument is a name here and its use on each side.
+ */
+export const wasmKernelFamilies = {
+  conv2d: {
+    shared: [
+      ...['n', 'inC', 'h', 'w', 'outC', 'kH', 'kW', 'strideH', 'strideW', 'padTop', 'padLeft'],
+      ...['dilationH', 'dilationW', 'groups', 'outH', 'outW'],
+      // Each thread's workspace: the gemm panels and one column matrix, workspaceStride bytes apart.
+      ...['workspace', 'workspaceStride'],
+    ],
+    kernels: {
+      conv2dForward: ['x', 'weight', 'bias', 'out'], // bias 0: none
+      conv2dBackwardInput: ['dy', 'weight', 'dx'],
+      conv2dWeightPartials: ['dy', 'x', 'partials'], // one weight-sized partial per image
+    },
+  },
+  reduceImages: { shared: [], kernels: { reduceImages: ['count', 'images', 'partials', 'out'] } },
+  gemm: {
+    shared: [],
+    kernels: {
+      gemm: [...['m', 'n', 'k', 'a', 'lda', 'transA', 'b', 'ldb', 'transB', 'c', 'ldc', 'accumulate'], ...['workspace', 'workspaceStride']],
+    },
+  },
+  maxPool2d: {
+    shared: ['planes', 'inH', 'inW', 'outH', 'outW', 'kH', 'kW', 'sH', 'sW', 'pH', 'pW', 'dH', 'dW'],
+    kernels: { maxPool2dForward: ['x', 'out', 'argmax'], maxPool2dBackward: ['dy', 'argmax', 'dx'] },
+  },
+  // The windows travel as tables, rows then columns: start and end i32, divisor f64.
+  avgPool2d: {
+    shared: ['planes', 'inH', 'inW', 'outH', 'outW', 'rowStart', 'rowEnd', 'rowDivisor', 'colStart', 'colEnd', 'colDivisor'],
+    kernels: { avgPool2dForward: ['x', 'out'], avgPool2dBackward: ['dy', 'dx'] },
+  },
+  // Per-channel vectors (mean, scale, …) are float64; x, y, dy, dx float32.
+  batchNorm: {
+    shared: ['batch', 'channels', 'spatial'],
+    kernels: {
+      batchNormMoments: ['x', 'mean', 'variance'],
+      batchNormNormalize: ['x', 'mean', 'scale', 'shift', 'y'],
+      batchNormGradientSums: ['dy', 'x', 'mean', 'sumDy', 'sumDyCentered'],
+      batchNormInputGradient: ['dy', 'x', 'mean', 'gain', 'offset', 'slope', 'dx'],
+    },
+  },
+} as const;
+
+type Families = typeof wasmKernelFamilies;
+type KernelsOf<F extends keyof Families> = Families[F]['kernels'];
+
+export type KernelName = { [F in keyof Families]: keyof KernelsOf<F> & string }[keyof Families];
+
+type FamilyOf<K extends KernelName> = { [F in keyof Families]: K extends keyof KernelsOf<F> ? F : never }[keyof Families];
+
+type Names<L> = L extends readonly (infer S extends string)[] ? S : never;
+
+/** The slot names of kernel K: its family's shared ones and its own. */
+export type SlotName<K extends KernelName> =
+  | Names<Families[FamilyOf<K>]['shared']>
+  | Names<KernelsOf<FamilyOf<K>>[K & keyof KernelsOf<FamilyOf<K>>]>;
+
+/** The slots family F's kernels share, by name. */
+export type SharedBlock<F extends keyof Families> = Readonly<Record<Names<Families[F]['shared']>, number>>;
+
+/** Kernel K's arguments by name: every slot, sizes and addresses. */
+export type ArgumentBlock<K extends KernelName> = Readonly<Record<SlotName<K>, number>>;
+
+/** What a family declares, read without its literal types. */
+export interface FamilyDeclaration {
+  readonly shared: readonly string[];
+  readonly kernels: Readonly<Record<string, readonly string[]>>;
+}
+const families: Readonly<Record<string, FamilyDeclaration>> = wasmKernelFamilies;
+
+/** Every kernel's slot names in block order. */
+const kernelSlots: ReadonlyMap<KernelName, readonly string[]> = new Map(
+  Object.values(families).flatMap(({ shared, kernels }) =>
+    Object.entries(kernels).map(([name, own]) => [name as KernelName, [...shared, ...own]] as const),
+  ),
+);
+
+/** Kernel `kernel`'s slot names in block order. */
+export function slotNames(kernel: KernelName): readonly string[] {
+  const names = kernelSlots.get(kernel);
+  if (!names) throw new RangeError(`wasm kernels: no kernel ${JSON.stringify(kernel)} is declared`);
+  return names;
+}
+
+/** The kernels; a worker thread is told which one to run by its index here. */
+export const kernelNames: readonly KernelName[] = [...kernelSlots.keys()];

@@ -1,0 +1,191 @@
+/**
+ * sgemm: C = op(A)·op(B) (or C += …) in float32 with 128-bit SIMD, the GotoBLAS/BLIS layout of
+ * kernels/gemm/js.ts with a vector micro-kernel:
+ *  - op(B) is packed KC rows × NC columns at a time into NR-column strips, op(A) MC × KC into
+ *    MR-row strips, in the order the micro-kernel reads them (transposes cost nothing past packing);
+ *  - the micro-kernel keeps a 4×8 tile of C in eight f32x4 registers over the whole k loop: per k
+ *    it loads 8 values of B (two vectors), broadcasts 4 values of A, and does 8 multiplies + 8 adds.
+ *    4×8 is XNNPACK's "splat" shape for wasm SIMD: 8 accumulators + 2 B + 1 A fit the 16 xmm
+ *    registers V8 allocates on x64 (6×8 spills).
+ *
+ * Determinism: every element of C is the sum over k in KC blocks, each block summed in k order
+ * from 0 and then added to C — whatever the thread split (threads take whole NR-column strips),
+ * so one thread and two give bitwise the same C. No FMA: plain mul + add, as IEEE float32.
+ */
+export const MR = 4;
+export const NR = 8;
+const KC = 256;
+const MC = 64;
+const NC = 512;
+
+/** Bytes of per-thread workspace gemm needs: the packed A and B panels and one edge tile. */
+export const GEMM_WORKSPACE_BYTES: i32 = (MC * KC + KC * NC + MR * NR) * 4;
+
+/** A row-major matrix inside wasm memory: op(M)[i][j] = trans ? M[j·ld + i] : M[i·ld + j]. */
+@inline
+function element(base: usize, ld: i32, trans: bool, i: i32, j: i32): f32 {
+  return load<f32>(base + ((<usize>(trans ? j * ld + i : i * ld + j)) << 2));
+}
+
+/**
+ * Writes the transpose of the 4×4 block at `src` (rows `srcStride` bytes apart) to `dst` (rows
+ * `dstStride` bytes apart): the packing of a strip whose values lie across rows of the source.
+ */
+@inline
+function transpose4x4(src: usize, srcStride: usize, dst: usize, dstStride: usize): void {
+  const r0 = v128.load(src), r1 = v128.load(src + srcStride);
+  const r2 = v128.load(src + 2 * srcStride), r3 = v128.load(src + 3 * srcStride);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstStride, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+/** Packs rows [i0, i0+mc) × columns [p0, p0+kc) of op(A) as MR-row strips, zero-padding the last strip. */
+function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+  const rowBytes = (<usize>lda) << 2;
+  for (let s = 0; s < mc; s += MR) {
+    const rows = min(MR, mc - s);
+    let p = 0;
+    if (rows == MR && transA) {
+      // op(A)[i][p] = A[p][i]: each k's MR values are adjacent in A.
+      let src = a + ((<usize>(p0 * lda + i0 + s)) << 2);
+      for (; p < kc; p++, src += rowBytes, dst += MR * 4) v128.store(dst, v128.load(src));
+    } else if (rows == MR) {
+      // The strip's MR rows are rows of A: transpose them 4 k at a time.
+      const src = a + ((<usize>((i0 + s) * lda + p0)) << 2);
+      for (; p + 4 <= kc; p += 4, dst += 4 * MR * 4) transpose4x4(src + ((<usize>p) << 2), rowBytes, dst, MR * 4);
+    }
+    for (; p < kc; p++) {
+      for (let r = 0; r < MR; r++) {
+        store<f32>(dst, r < rows ? element(a, lda, transA, i0 + s + r, p0 + p) : 0);
+        dst += 4;
+      }
+    }
+  }
+}
+
+/** Packs rows [p0, p0+kc) × columns [j0, j0+nc) of op(B) as NR-column strips, zero-padding the last strip. */
+function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  const rowBytes = (<usize>ldb) << 2;
+  for (let s = 0; s < nc; s += NR) {
+    const cols = min(NR, nc - s);
+    let p = 0;
+    if (cols == NR && !transB) {
+      // Each k's NR values are adjacent in B: two vector copies.
+      let src = b + ((<usize>(p0 * ldb + j0 + s)) << 2);
+      for (; p < kc; p++, src += rowBytes, dst += NR * 4) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+      }
+    } else if (cols == NR) {
+      // op(B)[p][j] = B[j][p]: the strip's NR columns are rows of B; transpose 4×4 blocks of them.
+      const src = b + ((<usize>((j0 + s) * ldb + p0)) << 2);
+      for (; p + 4 <= kc; p += 4, dst += 4 * NR * 4) {
+        const at = src + ((<usize>p) << 2);
+        transpose4x4(at, rowBytes, dst, NR * 4);
+        transpose4x4(at + 4 * rowBytes, rowBytes, dst + 16, NR * 4);
+      }
+    }
+    for (; p < kc; p++) {
+      for (let c = 0; c < NR; c++) {
+        store<f32>(dst, c < cols ? element(b, ldb, transB, p0 + p, j0 + s + c) : 0);
+        dst += 4;
+      }
+    }
+  }
+}
+
+/** Adds (or stores, when !accumulate) one accumulator row to C[row, 0..cols). */
+@inline
+function storeRow(c: usize, v0: v128, v1: v128, cols: i32, accumulate: bool, tile: usize): void {
+  if (cols == NR) {
+    if (accumulate) {
+      v0 = f32x4.add(v128.load(c), v0);
+      v1 = f32x4.add(v128.load(c, 16), v1);
+    }
+    v128.store(c, v0);
+    v128.store(c, v1, 16);
+    return;
+  }
+  v128.store(tile, v0);
+  v128.store(tile, v1, 16);
+  for (let j = 0; j < cols; j++) {
+    const at = c + ((<usize>j) << 2);
+    const value = load<f32>(tile + ((<usize>j) << 2));
+    store<f32>(at, accumulate ? load<f32>(at) + value : value);
+  }
+}
+
+/** C[0..rows, 0..cols) (+)= packed A strip · packed B strip over kc. */
+function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    pa += MR * 4;
+    pb += NR * 4;
+  }
+  const rowBytes = (<usize>ldc) << 2;
+  storeRow(c, c00, c01, cols, accumulate, tile);
+  if (rows > 1) storeRow(c + rowBytes, c10, c11, cols, accumulate, tile);
+  if (rows > 2) storeRow(c + 2 * rowBytes, c20, c21, cols, accumulate, tile);
+  if (rows > 3) storeRow(c + 3 * rowBytes, c30, c31, cols, accumulate, tile);
+}
+
+/**
+ * The columns [j0, j1) of C (+)= op(A)·op(B) for an m×k by k×n product; `workspace` holds
+ * GEMM_WORKSPACE_BYTES. Threads call it with disjoint NR-aligned column ranges (see shareStart in share.ts).
+ */
+export function gemmColumns(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool,
+  c: usize, ldc: i32, accumulate: bool,
+  j0: i32, j1: i32, workspace: usize,
+): void {
+  const packedA = workspace;
+  const packedB = packedA + MC * KC * 4;
+  const tile = packedB + KC * NC * 4;
+  if (k == 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + ((<usize>(i * ldc + j0)) << 2), 0, (<usize>(j1 - j0)) << 2);
+    return;
+  }
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const add = accumulate || pc > 0;
+      packB(b, ldb, transB, pc, kc, jc, nc, packedB);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(a, lda, transA, ic, mc, pc, kc, packedA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const pb = packedB + (<usize>(jr * kc)) * 4;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const pa = packedA + (<usize>(ir * kc)) * 4;
+            const cAt = c + ((<usize>((ic + ir) * ldc + jc + jr)) << 2);
+            microKernel(kc, pa, pb, cAt, ldc, min(MR, mc - ir), min(NR, nc - jr), add, tile);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * The guard in front of every wasm kernel call, written once: the wasm kernels are float32 only, so
+ * the family's js kernel runs when an operand holding values is not a Float32Array (null stands
+ * for an absent one, such as no bias), and when the module cannot run here (withWasm).
+ */
+import type { TypedArray } from '../../lib/dtype';
+import { type WasmInstance, withWasm } from './instance';
+
+export function wasmOrJs(float32Operands: readonly (TypedArray | null)[], wasmPath: (wasm: WasmInstance) => void, js: () => void): void {
+  if (float32Operands.every((operand) => operand === null || operand instanceof Float32Array)) withWasm(wasmPath, js);
+  else js();
+}
