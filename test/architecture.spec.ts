@@ -58,6 +58,16 @@ describe('architecture: four floors', () => {
     expect(imports).to.deep.equal([]);
   });
 
+  it('no command imports another command: what two commands share lives below app/cli/commands/', () => {
+    const commands = 'app/cli/commands/';
+    const crossing = sourceFiles(join(root, commands)).flatMap((file) =>
+      relativeImports(file)
+        .filter((target) => target.startsWith(commands))
+        .map((target) => `${relative(root, file)} → ${target}`),
+    );
+    expect(crossing).to.deep.equal([]);
+  });
+
   it('has no bare side-effect imports of the package inside the floors', () => {
     const bare = floors.flatMap((floor) =>
       sourceFiles(join(root, floor)).filter((file) => /^import\s+'[^']+';/m.test(readFileSync(file, 'utf8'))),

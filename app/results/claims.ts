@@ -6,7 +6,7 @@
  */
 import type { Summary } from '../statistics/welch';
 import type { StochasticDepthReport } from '../cli/commands/stochastic-depth';
-import type { VarianceShiftReport } from '../cli/commands/variance-shift';
+import type { VarianceShiftReport } from '../experiments/variance-shift/report';
 import type { CompareReport, CompareRow } from '../cli/compare-report';
 import { signedPoints } from './compare-report';
 import { formatP, percent as pct } from '../cli/report-page';
