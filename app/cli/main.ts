@@ -11,7 +11,7 @@ import { runVisualize, visualizeSpec } from './commands/visualize';
 import { runStochasticDepth, stochasticDepthSpec } from './commands/stochastic-depth';
 import { serveTasks, workerVariable } from './process-pool';
 import { runCompareTaskHere } from './compare-run';
-import { runDepthSeedHere } from './stochastic-depth-run';
+import { runDepthSeedHere } from '../experiments/stochastic-depth/seed-run';
 
 interface Command {
   spec: CommandSpec;

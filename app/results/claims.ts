@@ -5,7 +5,7 @@
  * claim is not reproduced — the likely reason, one line written in advance for each claim.
  */
 import type { Summary } from '../statistics/welch';
-import type { StochasticDepthReport } from '../cli/commands/stochastic-depth';
+import type { StochasticDepthReport } from '../experiments/stochastic-depth/report';
 import type { VarianceShiftReport } from '../experiments/variance-shift/report';
 import type { CompareReport, CompareRow } from '../cli/compare-report';
 import { signedPoints } from './compare-report';
