@@ -18,9 +18,9 @@ import type { StochasticDepthReport } from '../experiments/stochastic-depth/repo
 import { writeStochasticDepthPage } from './stochastic-depth-page';
 import type { VarianceShiftReport } from '../experiments/variance-shift/report';
 import { writeVarianceShiftPage } from './variance-shift-page';
-import type { CompareReport } from '../cli/compare-report';
-import { accuracyChart } from '../cli/compare-markdown';
-import { comparePage } from './compare-report';
+import type { CompareReport } from '../experiments/compare/report';
+import { accuracyChart } from './compare-markdown';
+import { comparePage } from './compare-page';
 import { type ClaimInputs, claimsPage, evaluateClaims } from './claims';
 import { type PageEntry, indexPage } from './index-page';
 

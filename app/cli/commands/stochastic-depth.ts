@@ -97,7 +97,7 @@ export async function runStochasticDepth(flags: Flags, io: CliIO, cli?: CliEntry
     data,
     jobs,
     cli,
-    onSeed: logSeed,
+    onResult: logSeed,
     log: (text) => io.err.write(text),
   });
   const table = stochasticDepthTable(report);

@@ -11,8 +11,9 @@
  * The runs alternate (ABBA: baseline, SD, SD, baseline, …) so that drift of the host's speed
  * affects both alike.
  */
-import { type DataRequest, type DataSplits, examplesUsed } from '../../cli/data-flags';
-import { type CliEntry, runTasks } from '../../cli/process-pool';
+import { examplesUsed } from '../../cli/data-flags';
+import { runTasks } from '../../cli/process-pool';
+import type { RunOptions } from '../run-options';
 import { summarize, welchPValue } from '../../statistics/welch';
 import type { DepthConfig } from './config';
 import type { DepthVariantResult, StochasticDepthReport } from './report';
@@ -31,22 +32,11 @@ function variantResult(name: string, settings: string, runs: readonly DepthRunRe
   };
 }
 
-export interface DepthRunOptions {
-  /** The data as requested (what a child process loads) and as loaded here. */
-  request: DataRequest;
-  data: DataSplits;
-  /** Processes the seeds are spread over. */
-  jobs: number;
-  /** How a child process starts the CLI (default: this process's own command line). */
-  cli?: CliEntry;
-  /** Hears of each seed as it ends. */
-  onSeed?: (result: DepthSeedResult, task: DepthSeedTask) => void;
-  /** Where the child processes' own output goes. */
-  log: (text: string) => void;
-}
-
 /** Trains the baseline and the stochastic-depth ResNet from every seed and compares their time per epoch and accuracy. */
-export async function stochasticDepth(config: DepthConfig, options: DepthRunOptions): Promise<StochasticDepthReport> {
+export async function stochasticDepth(
+  config: DepthConfig,
+  options: RunOptions<DepthSeedTask, DepthSeedResult>,
+): Promise<StochasticDepthReport> {
   const { request, data, jobs } = options;
   const tasks: DepthSeedTask[] = Array.from({ length: config.seeds }, (_, seed) => ({ config, data: request, seed }));
   const results = await runTasks(tasks, (task) => runDepthSeed(task, data), {
@@ -54,7 +44,7 @@ export async function stochasticDepth(config: DepthConfig, options: DepthRunOpti
     jobs,
     cli: options.cli,
     describe: (t) => `stochastic-depth seed ${t.seed}`,
-    onResult: options.onSeed,
+    onResult: options.onResult,
     log: options.log,
   });
   const baseline = variantResult(
