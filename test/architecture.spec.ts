@@ -58,6 +58,25 @@ describe('architecture: four floors', () => {
     expect(imports).to.deep.equal([]);
   });
 
+  it('no command imports another command: what two commands share lives below app/cli/commands/', () => {
+    const commands = 'app/cli/commands/';
+    const crossing = sourceFiles(join(root, commands)).flatMap((file) =>
+      relativeImports(file)
+        .filter((target) => target.startsWith(commands))
+        .map((target) => `${relative(root, file)} → ${target}`),
+    );
+    expect(crossing).to.deep.equal([]);
+  });
+
+  it('app/results/ imports nothing from app/cli/commands/: the pages are rendered from reports, not from commands', () => {
+    const climbing = sourceFiles(join(root, 'app/results')).flatMap((file) =>
+      relativeImports(file)
+        .filter((target) => target.startsWith('app/cli/commands/'))
+        .map((target) => `${relative(root, file)} → ${target}`),
+    );
+    expect(climbing).to.deep.equal([]);
+  });
+
   it('has no bare side-effect imports of the package inside the floors', () => {
     const bare = floors.flatMap((floor) =>
       sourceFiles(join(root, floor)).filter((file) => /^import\s+'[^']+';/m.test(readFileSync(file, 'utf8'))),

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { summarize } from '../app/statistics/welch';
 import { type Evidence, compareSummaries, verdict } from '../app/results/verdict';
 import { evaluateClaims } from '../app/results/claims';
-import { type CompareReport, compareRows } from '../app/cli/compare-report';
+import { type CompareReport, compareRows } from '../app/experiments/compare/report';
 import { headlineTable } from '../app/results/index-page';
-import { EXPERIMENTS, type ExperimentRecord, runResults } from '../app/results/run-results';
+import { EXPERIMENTS, type ExperimentRecord } from '../app/results/experiments';
+import { runResults } from '../app/results/run-results';
 import { GENERATED_BEGIN, GENERATED_END, composePage } from '../app/cli/report-page';
 import { useTempDir } from './helpers/data-files';
 

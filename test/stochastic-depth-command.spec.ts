@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseFlags } from '../app/cli/args';
-import { type StochasticDepthReport, runStochasticDepth, stochasticDepthSpec } from '../app/cli/commands/stochastic-depth';
+import { runStochasticDepth, stochasticDepthSpec } from '../app/cli/commands/stochastic-depth';
+import type { StochasticDepthReport } from '../app/experiments/stochastic-depth/report';
 import type { CliEntry } from '../app/cli/process-pool';
 import { bufferIO } from './helpers/buffer-io';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DropTechnique, architectureOf, dropTechniques, modelNames } from '../app/cli/techniques';
-import { techniques as compared } from '../app/cli/compare-techniques';
+import { techniques as compared } from '../app/experiments/compare/techniques';
 
 /**
  * docs/cli.md's table of the regularizer flags against the table of drop techniques: a row per

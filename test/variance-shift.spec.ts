@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parseFlags } from '../app/cli/args';
-import { type VarianceShiftReport, runVarianceShift, varianceShiftSpec } from '../app/cli/commands/variance-shift';
+import { runVarianceShift, varianceShiftSpec } from '../app/cli/commands/variance-shift';
+import type { VarianceShiftReport } from '../app/experiments/variance-shift/report';
 import { bufferIO } from './helpers/buffer-io';
 
 describe('dropgrad variance-shift', function () {

@@ -10,8 +10,8 @@ import { runVarianceShift, varianceShiftSpec } from './commands/variance-shift';
 import { runVisualize, visualizeSpec } from './commands/visualize';
 import { runStochasticDepth, stochasticDepthSpec } from './commands/stochastic-depth';
 import { serveTasks, workerVariable } from './process-pool';
-import { runCompareTaskHere } from './compare-run';
-import { runDepthSeedHere } from './stochastic-depth-run';
+import { runCompareTaskHere } from '../experiments/compare/run-task';
+import { runDepthSeedHere } from '../experiments/stochastic-depth/seed-run';
 
 interface Command {
   spec: CommandSpec;

@@ -5,10 +5,10 @@
  * claim is not reproduced — the likely reason, one line written in advance for each claim.
  */
 import type { Summary } from '../statistics/welch';
-import type { StochasticDepthReport } from '../cli/commands/stochastic-depth';
-import type { VarianceShiftReport } from '../cli/commands/variance-shift';
-import type { CompareReport, CompareRow } from '../cli/compare-report';
-import { signedPoints } from './compare-report';
+import type { StochasticDepthReport } from '../experiments/stochastic-depth/report';
+import type { VarianceShiftReport } from '../experiments/variance-shift/report';
+import type { CompareReport, CompareRow } from '../experiments/compare/report';
+import { signedPoints } from './compare-page';
 import { formatP, percent as pct } from '../cli/report-page';
 import { type Evidence, type Verdict, compareSummaries, verdict } from './verdict';
 

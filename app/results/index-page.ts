@@ -5,8 +5,8 @@
  */
 import { ALPHA } from './verdict';
 import type { ClaimResult } from './claims';
-import type { CompareReport } from '../cli/compare-report';
-import { baselineRow, markedP, signedPoints } from './compare-report';
+import type { CompareReport } from '../experiments/compare/report';
+import { baselineRow, markedP, signedPoints } from './compare-page';
 import { formatDuration, percent as pct } from '../cli/report-page';
 
 export interface PageEntry {

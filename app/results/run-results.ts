@@ -14,88 +14,16 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../serialization/atomic-write';
 import { formatDuration, machineDescription, provenance, writeReportPage } from '../cli/report-page';
-import { type StochasticDepthReport, writeStochasticDepthPage } from '../cli/commands/stochastic-depth';
-import { type VarianceShiftReport, writeVarianceShiftPage } from '../cli/commands/variance-shift';
-import type { CompareReport } from '../cli/compare-report';
-import { accuracyChart } from '../cli/compare-markdown';
-import { comparePage } from './compare-report';
+import { EXPERIMENTS, type ExperimentRecord, budgetText, commandFor } from './experiments';
+import type { StochasticDepthReport } from '../experiments/stochastic-depth/report';
+import { writeStochasticDepthPage } from './stochastic-depth-page';
+import type { VarianceShiftReport } from '../experiments/variance-shift/report';
+import { writeVarianceShiftPage } from './variance-shift-page';
+import type { CompareReport } from '../experiments/compare/report';
+import { accuracyChart } from './compare-markdown';
+import { comparePage } from './compare-page';
 import { type ClaimInputs, claimsPage, evaluateClaims } from './claims';
 import { type PageEntry, indexPage } from './index-page';
-
-export type DatasetName = 'Fashion-MNIST' | 'MNIST';
-
-/** How each data set is chosen on the command line (Fashion-MNIST: Debian's dataset-fashion-mnist). */
-export const DATASET_FLAGS: Record<DatasetName, readonly string[]> = {
-  'Fashion-MNIST': ['--dataset', 'fashion-mnist'],
-  MNIST: ['--dataset', 'mnist'],
-};
-
-export type ExperimentKind = 'compare' | 'stochastic-depth' | 'variance-shift';
-
-export interface Experiment {
-  name: string;
-  kind: ExperimentKind;
-  title: string;
-  dataset: DatasetName;
-  /** Estimated minutes on the project's 2-core machine: the last full run's wall time, rounded up (18 min 7 s on 28 Nov 2026: 5:05, 5:09, 7:14, 0:39). */
-  minutes: number;
-  /** The dropgrad command line, without the data flags, --json and --out. */
-  args: readonly string[];
-  /** A tiny version for tests (--quick): seconds, not minutes. */
-  quickArgs: readonly string[];
-}
-
-/** A command line written as it is typed. */
-const words = (line: string): string[] => line.split(' ');
-
-export const EXPERIMENTS: readonly Experiment[] = [
-  ...(['Fashion-MNIST', 'MNIST'] as const).map(
-    (dataset): Experiment => ({
-      name: `compare-${dataset.toLowerCase()}`,
-      kind: 'compare',
-      title: `compare, overfitting preset, ${dataset}`,
-      dataset,
-      minutes: 6,
-      args: words('compare --preset overfit --jobs 2'),
-      quickArgs: words('compare --preset overfit --jobs 2 --techniques none,dropout --seeds 2 --epochs 1 --limit 64 --test-limit 64'),
-    }),
-  ),
-  {
-    name: 'stochastic-depth',
-    kind: 'stochastic-depth',
-    title: 'stochastic depth: time per epoch and accuracy of a ResNet-20',
-    dataset: 'Fashion-MNIST',
-    minutes: 8,
-    args: words(
-      'stochastic-depth --blocks 3 --width 8 --seeds 4 --epochs 32 --batch-size 32 --optimizer adam --lr 0.005 --limit 500 --test-limit 10000 --jobs 2',
-    ),
-    quickArgs: words('stochastic-depth --blocks 1 --seeds 2 --epochs 1 --limit 64 --test-limit 64'),
-  },
-  {
-    name: 'variance-shift',
-    kind: 'variance-shift',
-    title: 'the Dropout / BatchNorm variance shift, accuracy over seeds',
-    dataset: 'Fashion-MNIST',
-    minutes: 1,
-    args: words('variance-shift --p 0.6 --width 64 --seeds 5 --epochs 3 --limit 20000 --test-limit 10000'),
-    quickArgs: words('variance-shift --width 16 --seeds 2 --limit 64 --test-limit 64'),
-  },
-];
-
-export const TOTAL_BUDGET_MINUTES = 30;
-
-/** One experiment's result as stored in <out>/data/<name>.json. */
-export interface ExperimentRecord {
-  name: string;
-  kind: ExperimentKind;
-  title: string;
-  dataset: DatasetName;
-  command: string;
-  seconds: number;
-  machine: string;
-  finishedAt: string;
-  result: unknown;
-}
 
 export interface ResultsOptions {
   outDir: string;
@@ -109,22 +37,6 @@ export interface ResultsOptions {
   cli?: string;
   /** Pass the experiments' progress (their stderr) through (default true). */
   progress?: boolean;
-}
-
-/** The command line as a reader would type it, for the pages: its JSON is what the page is written from. */
-export function commandFor(experiment: Experiment, quick: boolean): string[] {
-  return [...(quick ? experiment.quickArgs : experiment.args), ...DATASET_FLAGS[experiment.dataset], '--json'];
-}
-
-export function budgetText(experiments: readonly Experiment[]): string {
-  const total = experiments.reduce((a, e) => a + e.minutes, 0);
-  return [
-    `npm run results: ${experiments.length} experiments on ${machineDescription()}`,
-    ...experiments.map(
-      (e) => `  ${e.name.padEnd(24)} ~${String(e.minutes).padStart(2)} min  dropgrad ${[...e.args, ...DATASET_FLAGS[e.dataset]].join(' ')}`,
-    ),
-    `  ${'total'.padEnd(24)} ~${String(total).padStart(2)} min  (budget ${TOTAL_BUDGET_MINUTES} min)`,
-  ].join('\n');
 }
 
 /** Runs `dropgrad <args>` in a child process; resolves with its stdout, rejects on a non-zero exit. */

@@ -12,7 +12,7 @@
  * significant → direction reproduced, not significant; otherwise not reproduced.
  */
 import { type Summary, welchTTest } from '../statistics/welch';
-import { significanceLevel } from '../cli/compare-report';
+import { significanceLevel } from '../experiments/compare/report';
 
 /** The level compare marks its table with, so a verdict and a marked p never disagree. */
 export const ALPHA = significanceLevel;

@@ -1,26 +1,24 @@
 /**
- * `dropgrad compare`: the question users have — which drop technique helps on *my* data? Trains
- * the same model once per technique and seed on a training subset and reports, per technique, test
- * and train accuracy over seeds, the generalization gap, time per epoch and Welch's t-test against
- * its baseline. `--preset overfit` is the regime where the papers' claims apply; `--jobs N` spreads
- * the runs over N processes; `--json` prints the table for scripts; `--out` writes a Markdown
- * report with SVG figures.
+ * `dropgrad compare`: parses the flags, runs the compare experiment (app/experiments/compare/run.ts)
+ * and prints its table. `--preset overfit` is the regime where the papers' claims apply; `--jobs N`
+ * spreads the runs over N processes; `--json` prints the table for scripts; `--out` writes a
+ * Markdown report with SVG figures.
  */
 import { type CommandSpec, type Flags, UsageError, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
 import { lrScheduleFlag, planExperiment } from '../experiment';
 import { dropTechniques, techniqueFlagSpecs } from '../techniques';
 import type { CliIO } from '../io';
-import { formatSettings, techniqueFlags, techniques } from '../compare-techniques';
-import { applyPreset, presetDefaults, presetNames } from '../compare-preset';
-import { type CompareRunResult, type CompareTask, runCompareTask } from '../compare-run';
-import { type CompareConfig, type CompareReport, compareCaption, compareRows, formatCompareTable } from '../compare-report';
-import { figureKinds, figurePath, writeCompareMarkdown } from '../compare-markdown';
-import { type CliEntry, jobsFlag, parseJobs, runTasks } from '../process-pool';
+import { type CliEntry, jobsFlag, parseJobs } from '../process-pool';
 import { lrScheduleNames } from '../../training/step-schedules';
 import { mean } from '../../statistics/welch';
-
-export { techniques };
+import { techniqueFlags, techniques } from '../../experiments/compare/techniques';
+import { applyPreset, presetDefaults, presetNames } from '../../experiments/compare/preset';
+import type { CompareRunResult, CompareTask } from '../../experiments/compare/run-task';
+import type { CompareConfig, CompareReport } from '../../experiments/compare/report';
+import { compare } from '../../experiments/compare/run';
+import { compareCaption, formatCompareTable } from '../../results/compare-page';
+import { figureKinds, figurePath, writeCompareMarkdown } from '../../results/compare-markdown';
 
 /** The settings of the techniques compare tests, which replace their own. */
 const settingFlags = techniqueFlagSpecs(dropTechniques.filter((t) => t.compare !== undefined));
@@ -121,46 +119,21 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
       `${epochs} epochs, batch ${batchSize}, Adam lr ${lr} ${schedule}, preset ${preset}, ${jobs} job${jobs === 1 ? '' : 's'})\n`,
   );
 
-  const tasks: CompareTask[] = names.flatMap((technique) =>
-    Array.from({ length: seeds }, (_, seed) => ({
-      technique,
-      flags: flagsOf.get(technique)!,
-      seed,
-      epochs,
-      batchSize,
-      lr,
-      schedule,
-      data: dataRequest,
-    })),
-  );
   const logRun = (result: CompareRunResult, task: CompareTask): void => {
     log.write(
       `  ${task.technique.padEnd(22)} seed ${task.seed}: test accuracy ${(100 * result.testAccuracy).toFixed(2)}%, ` +
         `train ${(100 * result.trainAccuracy).toFixed(2)}% (${mean(result.secondsPerEpoch).toFixed(2)} s/epoch)\n`,
     );
   };
-  const results = await runTasks(tasks, (task) => runCompareTask(task, data), {
-    worker: 'compare',
-    jobs,
-    cli,
-    describe: (t) => `compare run ${t.technique}, seed ${t.seed}`,
-    onResult: logRun,
-    log: (text) => io.err.write(text),
-  });
-
-  const runsOf = (technique: string): CompareRunResult[] => results.filter((_, i) => tasks[i].technique === technique);
-  const byTechnique = names.map((technique) => ({
-    technique,
-    settings: formatSettings(flagsOf.get(technique)!),
-    baseline: techniques[technique].baseline,
-    runs: runsOf(technique),
-  }));
-  const rows = compareRows(byTechnique);
+  const { rows, lossCurves } = await compare(
+    { flagsOf, seeds, epochs, batchSize, lr, schedule },
+    { request: dataRequest, data, jobs, cli, onResult: logRun, log: (text) => io.err.write(text) },
+  );
+  // wallSeconds is the whole command's time, data loading included.
   const report: CompareReport = { rows, config: { ...config, wallSeconds: Math.round((performance.now() - started) / 1000) } };
   if (flags.json === true) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.out.write(`\n${formatCompareTable(report)}\n\n${compareCaption(config)}\n`);
   if (out !== undefined) {
-    const lossCurves = byTechnique.map(({ runs }) => runs[0].lossCurve.map((_, k) => mean(runs.map((r) => r.lossCurve[k]))));
     const written = writeCompareMarkdown(out, report, lossCurves, `dropgrad compare ${process.argv.slice(3).join(' ')}`.trim());
     log.write(`wrote ${written.join(', ')}\n`);
   }

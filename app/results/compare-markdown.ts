@@ -6,8 +6,9 @@
 import { basename, dirname, join } from 'node:path';
 import { errorBarChart, lineChart } from '../render/svg-chart';
 import { writeFileAtomic } from '../serialization/atomic-write';
-import { formatDuration } from './progress';
-import { type CompareReport, compareCaption, formatCompareTable } from './compare-report';
+import { formatDuration } from '../cli/progress';
+import type { CompareReport } from '../experiments/compare/report';
+import { compareCaption, formatCompareTable } from './compare-page';
 
 export const figureKinds = ['accuracy', 'loss'] as const;
 

@@ -1,10 +1,10 @@
 /**
  * The techniques `dropgrad compare` knows: each as the `train` flags that switch it on, with the
- * row it is tested against. They come from the table of drop techniques (techniques.ts), where
+ * row it is tested against. They come from the table of drop techniques (app/cli/techniques.ts), where
  * each says the settings it is compared with and why.
  */
-import { type Flags, UsageError } from './args';
-import { type ModelName, architectureOf, dropTechniques } from './techniques';
+import { type Flags, UsageError } from '../../cli/args';
+import { type ModelName, architectureOf, dropTechniques } from '../../cli/techniques';
 
 /** The model each compared technique runs on, with the flags that choose it (none for the small CNN, the default). */
 const compareModels: ReadonlyArray<{ model: ModelName; baseline: string; flags: Readonly<Flags> }> = [

@@ -3,9 +3,8 @@
  * (mean ± std), the generalization gap, time per epoch, and Welch's t-test of the test accuracies
  * against the technique's baseline. The same rows make the Markdown table and the --json output.
  */
-import { type Summary, mean, summarize, welchPValue } from '../statistics/welch';
-import type { CompareRunResult } from './compare-run';
-import { percent } from './report-page';
+import { type Summary, mean, summarize, welchPValue } from '../../statistics/welch';
+import type { CompareRunResult } from './run-task';
 
 /** p below this is marked in the table (and named in `significance`). */
 export const significanceLevel = 0.05;
@@ -77,45 +76,4 @@ export function compareRows(techniques: readonly TechniqueRuns[]): CompareRow[] 
       significance: pValue !== null && pValue < significanceLevel ? (testAcc.mean > baseMean ? 'better' : 'worse') : null,
     };
   });
-}
-
-const meanAndStd = (s: Summary): string => `${percent(s.mean)} ± ${percent(s.std)}`;
-
-function formatP(row: CompareRow, rows: readonly CompareRow[]): string {
-  if (row.baseline === null) return 'baseline';
-  if (row.pValue === null) return rows.some((r) => r.technique === row.baseline) ? '— (one seed)' : `— (${row.baseline} not run)`;
-  const p = row.pValue < 0.001 ? '< 0.001' : row.pValue.toFixed(3);
-  return row.significance !== null ? `**${p} ${row.significance}**` : p;
-}
-
-export function formatCompareTable(report: CompareReport): string {
-  const rows = report.rows.map((r) =>
-    [
-      r.technique,
-      r.settings,
-      meanAndStd(r.testAcc),
-      meanAndStd(r.trainAcc),
-      percent(r.gap.mean),
-      r.secondsPerEpoch.toFixed(2),
-      formatP(r, report.rows),
-      r.baseline ?? '—',
-    ].join(' | '),
-  );
-  return [
-    `| technique | settings | test acc. % | train acc. % | gap (points) | s / epoch | p vs baseline | baseline |`,
-    '|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r} |`),
-  ].join('\n');
-}
-
-/** What the table's columns mean, printed under it. */
-export function compareCaption(config: CompareConfig): string {
-  return [
-    `Accuracies are mean ± sample std over ${config.seeds} seed${config.seeds === 1 ? '' : 's'}.`,
-    `Test accuracy: on the first ${config.testLimit.toLocaleString('en-US')} test images.`,
-    `Train accuracy: the final model in eval mode on its clean training subset (the first ${config.limit.toLocaleString('en-US')} images, without Cutout or Random Erasing).`,
-    'Gap: train − test accuracy, mean over seeds, in percentage points.',
-    `p: Welch's two-sided t-test of the seeds' test accuracies against the baseline row; bold, with the direction, when p < ${significanceLevel}.`,
-    `Time: seconds per training epoch, mean over seeds, with ${config.jobs} run${config.jobs === 1 ? '' : 's'} at a time.`,
-  ].join(' ');
 }

@@ -3,16 +3,16 @@
  * (plain data, so that a child process can take it over IPC) and every random draw comes from its
  * seed, so its result is the same whether it runs in the command's process or in any child.
  */
-import type { Flags } from './args';
-import { type DataRequest, type DataSplits, loadDataOnce } from './data-flags';
-import { buildExperiment, planExperiment } from './experiment';
-import { DataLoader } from '../data/data-loader';
-import { Generator, manualSeed } from '../../lib/random/generator';
-import { trainEpoch } from '../training/train-epoch';
-import { evaluate } from '../training/evaluate';
-import { type LrScheduleName, stepSchedules } from '../training/step-schedules';
-import { Adam } from '../../nn/optim/adam';
-import { mean } from '../statistics/welch';
+import type { Flags } from '../../cli/args';
+import { type DataRequest, type DataSplits, loadDataOnce } from '../../cli/data-flags';
+import { buildExperiment, planExperiment } from '../../cli/experiment';
+import { DataLoader } from '../../data/data-loader';
+import { Generator, manualSeed } from '../../../lib/random/generator';
+import { trainEpoch } from '../../training/train-epoch';
+import { evaluate } from '../../training/evaluate';
+import { type LrScheduleName, stepSchedules } from '../../training/step-schedules';
+import { Adam } from '../../../nn/optim/adam';
+import { mean } from '../../statistics/welch';
 
 export interface CompareTask {
   technique: string;

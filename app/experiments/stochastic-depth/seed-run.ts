@@ -8,34 +8,18 @@
  * first), so that a drift of the host's speed within a process slows both variants alike; with two
  * processes, one mostly trains a baseline while the other trains a thinned network.
  */
-import { type DataRequest, type DataSplits, loadDataOnce } from './data-flags';
-import { DataLoader } from '../data/data-loader';
-import { Generator, manualSeed } from '../../lib/random/generator';
-import { trainEpoch } from '../training/train-epoch';
-import { evaluate } from '../training/evaluate';
-import { Adam } from '../../nn/optim/adam';
-import { SGD } from '../../nn/optim/sgd';
-import type { Optimizer } from '../../nn/optim/optimizer';
-import { CosineAnnealingLR } from '../../nn/optim/lr-scheduler';
-import { type ResNet, resnet } from '../../nn/models/resnet';
-import { ResidualBlock } from '../../nn/models/residual-block';
-import type { DepthConvention } from '../../nn/models/residual-drop';
-
-export const depthOptimizers = ['adam', 'sgd'] as const;
-export type DepthOptimizer = (typeof depthOptimizers)[number];
-
-export interface DepthConfig {
-  blocks: number;
-  widths: number[];
-  pL: number;
-  convention: DepthConvention;
-  seeds: number;
-  epochs: number;
-  batchSize: number;
-  /** adam, or the paper's SGD (momentum 0.9, Nesterov, weight decay 1e-4). */
-  optimizer: DepthOptimizer;
-  lr: number;
-}
+import { type DataRequest, type DataSplits, loadDataOnce } from '../../cli/data-flags';
+import { DataLoader } from '../../data/data-loader';
+import { Generator, manualSeed } from '../../../lib/random/generator';
+import { trainEpoch } from '../../training/train-epoch';
+import { evaluate } from '../../training/evaluate';
+import { Adam } from '../../../nn/optim/adam';
+import { SGD } from '../../../nn/optim/sgd';
+import type { Optimizer } from '../../../nn/optim/optimizer';
+import { CosineAnnealingLR } from '../../../nn/optim/lr-scheduler';
+import { type ResNet, resnet } from '../../../nn/models/resnet';
+import { ResidualBlock } from '../../../nn/models/residual-block';
+import type { DepthConfig } from './config';
 
 export interface DepthRunResult {
   testAcc: number;
