@@ -15,7 +15,11 @@ describe('wasm backend errors and fallbacks', function () {
   const runNode = useLibraryChild();
 
   describe('setNumThreads refuses what is not a whole number of threads from 1 to 256', () => {
-    const threadsBefore = getNumThreads();
+    // Read when each test starts: at collection time other specs have not yet set the count they leave.
+    let threadsBefore = 0;
+    beforeEach(() => {
+      threadsBefore = getNumThreads();
+    });
     afterEach(() => setNumThreads(threadsBefore));
     for (const [value, shown] of [
       [0, '0'],

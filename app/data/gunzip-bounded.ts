@@ -10,10 +10,21 @@
  *   capped at twice what is asked: a try that passes the cap is retried on a shorter prefix.
  *   Nothing past the prefix is checked (no CRC): that is the price of not reading the rest.
  */
-import { type ZlibOptions, constants, gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
+
+/**
+ * The zlib options the bounded reads pass. Declared here rather than taken from node:zlib so that
+ * the package's public types need no @types/node in a consumer's project.
+ */
+export interface GunzipOptions {
+  /** zlib's finishFlush: Z_SYNC_FLUSH lets a cut stream decode as far as it goes. */
+  finishFlush?: number;
+  /** Stop (ERR_BUFFER_TOO_LARGE) once the output would pass this many bytes. */
+  maxOutputLength: number;
+}
 
 /** Decompresses gzip data (node:zlib's gunzipSync); replaceable, e.g. to count the bytes inflated. */
-export type Gunzip = (compressed: Uint8Array, options: ZlibOptions) => Uint8Array;
+export type Gunzip = (compressed: Uint8Array, options: GunzipOptions) => Uint8Array;
 
 const isTooLarge = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
 

@@ -4,10 +4,23 @@
  * bound a read by and would be read forever, opening a FIFO for reading waits until some writer
  * opens it, and renaming a file over /dev/null replaces the device node for every other program.
  */
-import { type Stats, closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+
+/**
+ * The part of node:fs's Stats that tells a file's kind; declared here so that the package's public
+ * types need no @types/node in a consumer's project.
+ */
+export interface FileKindStats {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+}
 
 /** What `stats` describe, for messages: "a character device", "a FIFO (named pipe)", … */
-export function fileKind(stats: Stats): string {
+export function fileKind(stats: FileKindStats): string {
   if (stats.isFile()) return 'a regular file';
   if (stats.isDirectory()) return 'a directory';
   if (stats.isCharacterDevice()) return 'a character device';
