@@ -78,7 +78,7 @@ function check(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], options: G
 }
 
 /** The kernel-backed ops: with createGraph they throw (checked below) instead of being differentiated twice. */
-const REFUSING = ['conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'batchNorm'];
+const REFUSING = ['conv2d', 'convTranspose2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'batchNorm'];
 
 /** Exports that are compositions of another op, which their graphs show instead of their own name. */
 const COMPOSED_OPS: Record<string, string> = {
@@ -261,6 +261,7 @@ describe('gradgradcheck of the ops (createGraph through every backward)', () => 
     const image = leaf([1, 2, 4, 4]);
     const cases: Array<[string, () => Tensor]> = [
       ['conv2d', () => F.conv2d(image, leaf([2, 2, 3, 3]))],
+      ['convTranspose2d', () => F.convTranspose2d(image, leaf([2, 2, 1, 1]))],
       ['maxPool2d', () => F.maxPool2d(image, 2)],
       ['avgPool2d', () => F.avgPool2d(image, 2)],
       ['adaptiveAvgPool2d', () => F.adaptiveAvgPool2d(image, 1)],

@@ -16,7 +16,8 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp, refuseDoubleBackward } from '../define-op';
-import { type DType, type TypedArray, allocate, dtypeOf } from '../dtype';
+import { type DType, type TypedArray, allocate } from '../dtype';
+import { channelSums, inDType } from './conv-operands';
 import { checkShape, sizeOf } from '../shape';
 import { type Conv2dGeometry, type Conv2dOptions, conv2dGeometry, conv2dKernels, outputShape } from '../../kernels/conv2d';
 import { reusingOperands } from '../../kernels/operand-reuse';
@@ -25,29 +26,6 @@ import { checkOptions, optionKeys } from '../validate';
 export type { Conv2dOptions } from '../../kernels/conv2d';
 /** Conv2dOptions' keys (the type lives with the geometry in kernels/; the compiler keeps them in step). */
 export const conv2dOptionKeys = optionKeys<Conv2dOptions>({ stride: true, padding: true, dilation: true, groups: true });
-
-/** `data` in `dtype`: the array itself when it already is, else a converted copy. */
-function inDType(data: TypedArray, dtype: DType): TypedArray {
-  if (dtypeOf(data) === dtype) return data;
-  const converted = allocate(dtype, data.length);
-  converted.set(data);
-  return converted;
-}
-
-/** db[o] = Σ_{n,i,j} dY[n,o,i,j], summed in float64. */
-function biasGradient(gradOutput: TypedArray, geo: Conv2dGeometry): Float64Array {
-  const db = new Float64Array(geo.outC);
-  const plane = geo.outH * geo.outW;
-  let at = 0;
-  for (let n = 0; n < geo.n; n++) {
-    for (let o = 0; o < geo.outC; o++) {
-      let sum = 0;
-      for (let end = at + plane; at < end; at++) sum += gradOutput[at];
-      db[o] += sum;
-    }
-  }
-  return db;
-}
 
 interface Saved {
   x: TypedArray;
@@ -99,7 +77,7 @@ export const conv2d = defineOp({
       }
     });
     if (needsGrad[2] && shapes.bias && dtypes.bias) {
-      db = Tensor.fromData(inDType(biasGradient(gy, geo), dtypes.bias), shapes.bias);
+      db = Tensor.fromData(inDType(channelSums(gy, geo.n, geo.outC, geo.outH * geo.outW), dtypes.bias), shapes.bias);
     }
     return [dx, dw, db];
   },
