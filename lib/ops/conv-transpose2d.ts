@@ -11,18 +11,23 @@
  *   y[n,c,u,v] = b[c] + Σ_{o,p,q} x[n,o,i,j] · w[o,c',p,q]   over the taps with u = i·s + p·d − pad
  * which is backwardInput(gradOutput = x). By the chain rule on that sum:
  *   dX[n,o,i,j] = Σ_{c,p,q} dY[n,c,i·s + p·d − pad, …] · w[o,c',p,q]  = conv2d(dY, W)      (forward)
- *   dW[o,c',p,q] = Σ_{n,i,j} x[n,o,i,j] · dY[n,c,i·s + p·d − pad, …]  = backwardWeight(gradOutput = x, input = dY)
+ *   dW[o,c',p,q] = Σ_{n,i,j} x[n,o,i,j] · dY[n,c,i·s + p·d − pad, …]  = conv2dWeightGrad(dY, X): backwardWeight(gradOutput = x, input = dY)
  *   db[c]        = Σ_{n,u,v} dY[n,c,u,v]
- * So every conv2d backend (reference, js, wasm, gpu.js) runs it with no kernel of its own.
+ * So every conv2d backend (reference, js, wasm, gpu.js) runs it with no kernel of its own. First
+ * order runs those kernels on raw arrays; with createGraph the three are the ops convolution,
+ * conv2dWeightGrad and sum, each differentiable again.
  */
 import { Tensor } from '../tensor';
-import { defineOp, refuseDoubleBackward } from '../define-op';
-import { type DType, type TypedArray, allocate } from '../dtype';
+import { defineOp } from '../define-op';
+import { type TypedArray, allocate } from '../dtype';
+import { isGradEnabled } from '../grad-mode';
 import { type Shape, checkShape, formatShape, formatValue, sizeOf } from '../shape';
 import { type Conv2dGeometry, type Pair, conv2dKernels, conv2dWindow } from '../../kernels/conv2d';
-import { reusingOperands } from '../../kernels/operand-reuse';
 import { checkOptions, optionKeys } from '../validate';
-import { channelSums, inDType } from './conv-operands';
+import { type ConvOp, type ConvSaved, convSaved, inDType, kernelGradients } from './conv-operands';
+import { convolution } from './conv2d';
+import { conv2dWeightGrad } from './conv2d-weight-grad';
+import { sum } from './reductions';
 
 export interface ConvTranspose2dOptions {
   /** Step between the input's positions in the output: one number for both axes or [h, w] (default 1). */
@@ -163,59 +168,33 @@ function addBias(out: TypedArray, bias: TypedArray, n: number, channels: number,
   }
 }
 
-interface Saved {
-  x: TypedArray;
-  weight: TypedArray;
-  geo: Conv2dGeometry;
-  shapes: { x: number[]; weight: number[]; bias: number[] | null };
-  dtypes: { x: DType; weight: DType; bias: DType | null };
-}
-
 /** The transposed convolution of the conv2d `geo` (see convTranspose2dGeometry), on checked operands. */
-export const transposedConvolution = defineOp({
+export const transposedConvolution: ConvOp = defineOp({
   name: 'convTranspose2d',
   forward: (x: Tensor, weight: Tensor, bias: Tensor | null, geo: Conv2dGeometry) => {
-    const dtype = x.dtype;
-    const weightData = inDType(weight.contiguousData(), dtype);
+    const saved = convSaved(x, weight, bias, geo);
     // A huge stride or batch asks for more than one typed array holds: named here, not by the engine.
     const shape = checkShape([geo.n, geo.inC, geo.h, geo.w], 'convTranspose2d', { argument: 'output shape' });
-    const out = allocate(dtype, sizeOf(shape));
-    const xData = x.contiguousData();
-    conv2dKernels().backwardInput(xData, weightData, geo, out);
-    if (bias) addBias(out, inDType(bias.contiguousData(), dtype), geo.n, geo.inC, geo.h * geo.w);
-    const saved: Saved = {
-      x: xData,
-      weight: weightData,
-      geo,
-      shapes: { x: x.shape, weight: weight.shape, bias: bias ? bias.shape : null },
-      dtypes: { x: dtype, weight: weight.dtype, bias: bias ? bias.dtype : null },
-    };
+    const out = allocate(x.dtype, sizeOf(shape));
+    conv2dKernels().backwardInput(saved.xData, saved.weightData, geo, out);
+    if (bias) addBias(out, inDType(bias.contiguousData(), x.dtype), geo.n, geo.inC, geo.h * geo.w);
     return { output: Tensor.fromData(out, shape), saved };
   },
-  backward: ({ x, weight, geo, shapes, dtypes }: Saved, gradOutput, needsGrad) => {
-    refuseDoubleBackward('convTranspose2d');
-    const kernels = conv2dKernels();
-    const gy = inDType(gradOutput.contiguousData(), dtypes.x);
-    let dx: Tensor | null = null;
-    let dw: Tensor | null = null;
-    let db: Tensor | null = null;
-    // Both passes read gy, unchanged in between: the wasm kernels copy it in once.
-    reusingOperands(() => {
-      if (needsGrad[0]) {
-        const gx = allocate(dtypes.x, x.length);
-        kernels.forward(gy, weight, null, geo, gx);
-        dx = Tensor.fromData(gx, shapes.x);
-      }
-      if (needsGrad[1]) {
-        const gw = allocate(dtypes.x, weight.length);
-        kernels.backwardWeight(x, gy, geo, gw);
-        dw = Tensor.fromData(inDType(gw, dtypes.weight), shapes.weight);
-      }
-    });
-    if (needsGrad[2] && shapes.bias && dtypes.bias) {
-      db = Tensor.fromData(inDType(channelSums(gy, geo.n, geo.inC, geo.h * geo.w), dtypes.bias), shapes.bias);
+  backward: (saved: ConvSaved, gradOutput, needsGrad) => {
+    const { x, weight, geo } = saved;
+    if (isGradEnabled()) {
+      return [
+        needsGrad[0] ? convolution(gradOutput, weight, null, geo) : null,
+        needsGrad[1] ? conv2dWeightGrad(gradOutput, x, geo) : null,
+        needsGrad[2] ? sum(gradOutput, [0, 2, 3]) : null,
+      ];
     }
-    return [dx, dw, db];
+    const kernels = conv2dKernels();
+    return kernelGradients(saved, gradOutput, needsGrad, {
+      input: (gy, { weightData }, gx) => kernels.forward(gy, weightData, null, geo, gx),
+      weight: (gy, { xData }, gw) => kernels.backwardWeight(xData, gy, geo, gw),
+      outputLayout: [geo.n, geo.inC, geo.h * geo.w],
+    });
   },
 });
 
