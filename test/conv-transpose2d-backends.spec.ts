@@ -42,13 +42,12 @@ function randomCases(count: number, seed: number): Case[] {
     const [opH, opW] = [int(0, Math.max(sH, dH) - 1), int(0, Math.max(sW, dW) - 1)];
     const [n, h, w] = [int(1, 3), int(1, 7), int(1, 7)];
     if ((h - 1) * sH - 2 * pH + dH * (kH - 1) + opH + 1 < 1 || (w - 1) * sW - 2 * pW + dW * (kW - 1) + opW + 1 < 1) continue;
+    const inC = groups * int(1, 3);
     cases.push({
-      x: [n, groups * int(1, 3), h, w],
-      w: [0, int(1, 3), kH, kW],
+      x: [n, inC, h, w],
+      w: [inC, int(1, 3), kH, kW],
       options: { groups, stride: [sH, sW], padding: [pH, pW], dilation: [dH, dW], outputPadding: [opH, opW] },
     });
-    const last = cases[cases.length - 1];
-    last.w[0] = last.x[1];
   }
   return cases;
 }
@@ -99,7 +98,7 @@ describe('convTranspose2d on the js, wasm and gpu.js backends matches the refere
           poisonWasmMemory();
         }
         const actual = run(backend, 'float32', c, 500 + index);
-        actual.forEach((a, i) => expect(relativeError(a, expected[i]), `${what[i]} (${name})`).to.be.below(1e-4));
+        for (const [i, a] of actual.entries()) expect(relativeError(a, expected[i]), `${what[i]} (${name})`).to.be.below(1e-4);
       }
     });
   });
@@ -115,7 +114,7 @@ describe('convTranspose2d on the js, wasm and gpu.js backends matches the refere
       const expected = run('reference', 'float64', c, 500 + index);
       const actual = run('gpu.js', 'float32', c, 500 + index);
       expect(gpuJsStatus(), 'gpu.js is still in use').to.include({ available: true });
-      actual.forEach((a, i) => expect(relativeError(a, expected[i]), `${what[i]} (gpu.js)`).to.be.below(1e-4));
+      for (const [i, a] of actual.entries()) expect(relativeError(a, expected[i]), `${what[i]} (gpu.js)`).to.be.below(1e-4);
     }
   });
 });
