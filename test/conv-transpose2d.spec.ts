@@ -119,6 +119,20 @@ describe('convTranspose2d', () => {
     });
   });
 
+  it('a bias changed in place before backward is no error (as PyTorch, the conv ops save no bias), an input is', () => {
+    for (const op of [F.conv2d, convTranspose2d]) {
+      const x = randn([1, 2, 4, 4], { requiresGrad: true });
+      const b = randn([2], { requiresGrad: true });
+      const y = op(x, randn([2, 2, 3, 3]), b);
+      b.storage[0] += 1;
+      y.sum().backward();
+      expect(x.grad?.shape, op.name).to.deep.equal([1, 2, 4, 4]);
+      const z = op(x, randn([2, 2, 3, 3]), b);
+      x.storage[0] += 1;
+      expect(() => z.sum().backward(), op.name).to.throw('modified by an in-place operation');
+    }
+  });
+
   describe('errors name the argument, its value and what was expected', () => {
     const x = (): Tensor => randn([1, 4, 3, 3]);
     const w = (): Tensor => randn([4, 2, 3, 3]);

@@ -11,7 +11,8 @@
  *   y[n,c,u,v] = b[c] + Σ_{o,p,q} x[n,o,i,j] · w[o,c',p,q]   over the taps with u = i·s + p·d − pad
  * which is backwardInput(gradOutput = x). By the chain rule on that sum:
  *   dX[n,o,i,j] = Σ_{c,p,q} dY[n,c,i·s + p·d − pad, …] · w[o,c',p,q]  = conv2d(dY, W)      (forward)
- *   dW[o,c',p,q] = Σ_{n,i,j} x[n,o,i,j] · dY[n,c,i·s + p·d − pad, …]  = conv2dWeightGrad(dY, X): backwardWeight(gradOutput = x, input = dY)
+ *   dW[o,c',p,q] = Σ_{n,i,j} x[n,o,i,j] · dY[n,c,i·s + p·d − pad, …]  = conv2dWeightGrad(dY, X)
+ *                                        (conv2d's weight gradient with dY as its input and x as its gradOutput)
  *   db[c]        = Σ_{n,u,v} dY[n,c,u,v]
  * So every conv2d backend (reference, js, wasm, gpu.js) runs it with no kernel of its own. First
  * order runs those kernels on raw arrays; with createGraph the three are the ops convolution,
