@@ -213,6 +213,18 @@ describe('convTranspose2d', () => {
         'ConvTranspose2d: kernelSize must be a positive integer or a pair of them, got 0',
       );
       expect(() => new nn.ConvTranspose2d(2, 2, 3, { paddng: 1 } as never)).to.throw("ConvTranspose2d: unknown option 'paddng'");
+      expect(() => new nn.ConvTranspose2d(1.5, 2, 3)).to.throw('ConvTranspose2d: inChannels must be a positive integer, got 1.5');
+      expect(() => new nn.ConvTranspose2d(2, 2, 3, { bias: 'no' as never })).to.throw('ConvTranspose2d: bias must be a boolean, got "no"');
+      expect(() => new nn.ConvTranspose2d(2, 2, 3, { padding: 'same' as never })).to.throw(
+        'ConvTranspose2d: padding must be a non-negative integer or a pair of them, got "same"',
+      );
+      expect(() => new nn.ConvTranspose2d(2, 2, 3, { dtype: 'int8' as never })).to.throw(
+        "ConvTranspose2d: dtype must be 'float64' or 'float32', got \"int8\"",
+      );
+      expect(() => new nn.ConvTranspose2d(2, 2, 3, { generator: {} as never })).to.throw(
+        'ConvTranspose2d: generator must be a Generator, got {}',
+      );
+      expect(new nn.ConvTranspose2d(2, 4, 3, { dtype: 'float32' }).weight.dtype).to.equal('float32');
     });
   });
 });
