@@ -25,11 +25,13 @@ import { gather, indexSelect, slice } from '../lib/ops/indexing';
 import { where } from '../lib/ops/where';
 import { pad } from '../lib/ops/pad';
 import { conv2d } from '../lib/ops/conv2d';
+import { convTranspose2d } from '../lib/ops/conv-transpose2d';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../lib/ops/pool2d';
 import { batchNorm } from '../lib/ops/batchnorm';
 import type { Module } from '../nn/module';
 import { Linear } from '../nn/linear';
 import { Conv2d } from '../nn/conv2d';
+import { ConvTranspose2d } from '../nn/conv-transpose2d';
 import { BatchNorm1d, BatchNorm2d, BatchNorm3d } from '../nn/batchnorm';
 import { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from '../nn/pooling';
 import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../nn/activations';
@@ -277,6 +279,16 @@ export const gradcheckSuite: readonly SuiteCheck[] = [
     (x, w) => conv2d(x, w, null, { padding: 'same', groups: 3 }),
   ),
   op(
+    'convTranspose2d (stride 2, padding 1, outputPadding 1)',
+    () => [normal(2, 3, 3, 3), normal(3, 4, 3, 3), normal(4)],
+    (x, w, b) => convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }),
+  ),
+  op(
+    'convTranspose2d (dilation 2, groups 2)',
+    () => [normal(1, 4, 3, 4), normal(4, 1, 2, 2)],
+    (x, w) => convTranspose2d(x, w, null, { dilation: 2, groups: 2 }),
+  ),
+  op(
     'maxPool2d (3, stride 2, padding 1)',
     () => [spaced(2, 2, 5, 5)],
     (x) => maxPool2d(x, 3, { stride: 2, padding: 1 }),
@@ -350,6 +362,7 @@ export const gradcheckSuite: readonly SuiteCheck[] = [
   ),
   layer('Linear', () => new Linear(4, 3), [2, 4]),
   layer('Conv2d', () => new Conv2d(2, 3, 3, { padding: 1 }), [2, 2, 4, 4]),
+  layer('ConvTranspose2d', () => new ConvTranspose2d(2, 3, 3, { stride: 2, padding: 1 }), [2, 2, 3, 3]),
   layer('BatchNorm1d (training)', () => new BatchNorm1d(3), [4, 3]),
   layer('BatchNorm2d (training)', () => new BatchNorm2d(2), [3, 2, 3, 3]),
   layer('BatchNorm3d (training)', () => new BatchNorm3d(2), [2, 2, 2, 3, 2]),

@@ -107,7 +107,7 @@ class OpNode<Saved> implements GradFn {
 }
 
 /**
- * Called first by a backward that still runs kernels on raw arrays (conv2d, pooling, batch norm):
+ * Called first by a backward that still runs kernels on raw arrays (pooling, batch norm):
  * with createGraph (recording on during backward) it refuses, naming the op, rather than return
  * a gradient with no graph — whose second derivative would read as a silent 0.
  */

@@ -3,9 +3,8 @@ import type { Tensor } from '../lib/tensor';
 import { conv2d } from '../lib/ops/conv2d';
 import { type Conv2dOptions, conv2dWindow } from '../kernels/conv2d/geometry';
 import { Module } from './module';
-import { Parameter } from './parameter';
-import { empty } from './empty';
-import { fanIn, kaimingUniform_, uniform_ } from './init';
+import type { Parameter } from './parameter';
+import { convParameters, describeConv } from './conv-parameters';
 import { checkBoolean, checkPositiveInteger, optionKeys } from '../lib/validate';
 import { type LayerOptions, layerOptions } from './layer-options';
 
@@ -47,10 +46,13 @@ export class Conv2d extends Module {
     }
     const bias = checkBoolean('Conv2d', 'bias', options.bias ?? true);
     this.conv = { stride, padding, dilation, groups };
-    const weight = empty([outChannels, inChannels / groups, ...this.kernelSize], dtype);
-    this.weight = new Parameter(kaimingUniform_(weight, { a: Math.sqrt(5), generator }));
-    const bound = 1 / Math.sqrt(fanIn(weight));
-    this.bias = bias ? new Parameter(uniform_(empty([outChannels], dtype), -bound, bound, generator)) : null;
+    ({ weight: this.weight, bias: this.bias } = convParameters(
+      [outChannels, inChannels / groups, ...this.kernelSize],
+      outChannels,
+      bias,
+      dtype,
+      generator,
+    ));
   }
 
   override forward(x: Tensor): Tensor {
@@ -58,9 +60,6 @@ export class Conv2d extends Module {
   }
 
   protected override describe(): string {
-    const extras = Object.entries(this.conv)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-    return [`${this.inChannels}`, `${this.outChannels}`, `kernelSize=[${this.kernelSize.join(',')}]`, ...extras].join(', ');
+    return describeConv(this.inChannels, this.outChannels, this.kernelSize, this.conv);
   }
 }

@@ -1,6 +1,7 @@
 /** F: every op in functional form (PyTorch's torch.nn.functional), importable as `F` from the root. */
 export { linear } from '../lib/ops/linear';
 export { conv2d } from '../lib/ops/conv2d';
+export { convTranspose2d } from '../lib/ops/conv-transpose2d';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../lib/ops/pool2d';
 export { batchNorm } from '../lib/ops/batchnorm';
 export { relu, leakyRelu, sigmoid, tanh } from '../lib/ops/activations';

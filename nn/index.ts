@@ -6,6 +6,8 @@ export { Sequential, ModuleList } from './containers';
 export { Linear } from './linear';
 export { Conv2d } from './conv2d';
 export type { Conv2dLayerOptions } from './conv2d';
+export { ConvTranspose2d } from './conv-transpose2d';
+export type { ConvTranspose2dLayerOptions } from './conv-transpose2d';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './batchnorm';
 export type { BatchNormOptions } from './batchnorm';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling';

@@ -2,7 +2,8 @@
  * Second derivatives of every op whose backward is written in differentiable ops (or is an op of
  * its own), checked by gradgradcheck in float64 with PyTorch's tolerances; the drop techniques
  * with their masks replayed (seed), as their first-order gradchecks do. The kernel-backed ops
- * (conv2d, pooling, batch norm) refuse createGraph by name until their backward is made of ops.
+ * (pooling, batch norm) refuse createGraph by name until their backward is made of ops; conv2d and
+ * convTranspose2d are checked here once and over their options in conv-double-backward.spec.ts.
  * Every check notes the ops in its graph, and the last spec asks that every op of the root and of
  * F was among them (or refuses), so a new op cannot be left out.
  */
@@ -78,7 +79,7 @@ function check(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], options: G
 }
 
 /** The kernel-backed ops: with createGraph they throw (checked below) instead of being differentiated twice. */
-const REFUSING = ['conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'batchNorm'];
+const REFUSING = ['maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'batchNorm'];
 
 /** Exports that are compositions of another op, which their graphs show instead of their own name. */
 const COMPOSED_OPS: Record<string, string> = {
@@ -257,10 +258,20 @@ describe('gradgradcheck of the ops (createGraph through every backward)', () => 
     check((t: Tensor) => F.tanh(layer.forward(t)), [leaf([2, 3]), layer.weight, layer.bias!], seed);
   });
 
+  it('conv2d and convTranspose2d (their backward is conv2dWeightGrad and each other)', () => {
+    check(
+      (x: Tensor, w: Tensor, b: Tensor) => F.tanh(F.conv2d(x, w, b, { stride: 2, padding: 1 })),
+      [leaf([1, 2, 5, 5]), leaf([3, 2, 3, 3]), leaf([3])],
+    );
+    check(
+      (x: Tensor, w: Tensor, b: Tensor) => F.tanh(F.convTranspose2d(x, w, b, { stride: 2, outputPadding: 1 })),
+      [leaf([1, 2, 3, 3]), leaf([2, 3, 2, 2]), leaf([3])],
+    );
+  });
+
   it('the kernel-backed ops refuse createGraph by name instead of returning a gradient with no graph', () => {
     const image = leaf([1, 2, 4, 4]);
     const cases: Array<[string, () => Tensor]> = [
-      ['conv2d', () => F.conv2d(image, leaf([2, 2, 3, 3]))],
       ['maxPool2d', () => F.maxPool2d(image, 2)],
       ['avgPool2d', () => F.avgPool2d(image, 2)],
       ['adaptiveAvgPool2d', () => F.adaptiveAvgPool2d(image, 1)],

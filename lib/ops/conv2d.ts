@@ -5,102 +5,63 @@
  * Forward, for output channel o in group g = ⌊o / (outC/groups)⌋ and Cg = C/groups:
  *   y[n,o,i,j] = b[o] + Σ_{c<Cg, p, q} w[o,c,p,q] · x[n, g·Cg + c, i·s + p·d − pad, j·s + q·d − pad]
  * (taps in the padding read 0). Backward, by the chain rule on that sum:
- *   dX = conv_transpose(dY, W):  every x element receives dY[n,o,i,j]·w[o,c,p,q] from each tap that read it
- *   dW[o,c,p,q] = Σ_{n,i,j} dY[n,o,i,j] · x[n, g·Cg + c, i·s + p·d − pad, j·s + q·d − pad]
+ *   dX = convTranspose2d(dY, W):  every x element receives dY[n,o,i,j]·w[o,c,p,q] from each tap that read it
+ *   dW[o,c,p,q] = Σ_{n,i,j} dY[n,o,i,j] · x[n, g·Cg + c, i·s + p·d − pad, j·s + q·d − pad]  = conv2dWeightGrad(X, dY)
  *   db[o]       = Σ_{n,i,j} dY[n,o,i,j]
- * Only the gradients `needsGrad` asks for are computed: a first layer's input gradient is a full
- * transposed convolution nobody reads.
+ * First order runs the kernels on raw arrays; with createGraph the same three are the ops
+ * transposedConvolution, conv2dWeightGrad and sum, each differentiable again (conv-transpose2d.ts
+ * and conv2d-weight-grad.ts carry their own derivations).
  *
  * The loops live in kernels/conv2d, picked by the current backend. The output has the input's
  * dtype; weight and bias are read in that dtype, and their gradients come back in their own.
  */
 import { Tensor } from '../tensor';
-import { defineOp, refuseDoubleBackward } from '../define-op';
-import { type DType, type TypedArray, allocate, dtypeOf } from '../dtype';
+import { defineOp } from '../define-op';
+import { allocate } from '../dtype';
+import { isGradEnabled } from '../grad-mode';
+import { type ConvOp, type ConvSaved, convSaved, inDType, kernelGradients } from './conv-operands';
+import { transposedConvolution } from './conv-transpose2d';
+import { conv2dWeightGrad } from './conv2d-weight-grad';
+import { sum } from './reductions';
 import { checkShape, sizeOf } from '../shape';
 import { type Conv2dGeometry, type Conv2dOptions, conv2dGeometry, conv2dKernels, outputShape } from '../../kernels/conv2d';
-import { reusingOperands } from '../../kernels/operand-reuse';
 import { checkOptions, optionKeys } from '../validate';
 
 export type { Conv2dOptions } from '../../kernels/conv2d';
 /** Conv2dOptions' keys (the type lives with the geometry in kernels/; the compiler keeps them in step). */
 export const conv2dOptionKeys = optionKeys<Conv2dOptions>({ stride: true, padding: true, dilation: true, groups: true });
 
-/** `data` in `dtype`: the array itself when it already is, else a converted copy. */
-function inDType(data: TypedArray, dtype: DType): TypedArray {
-  if (dtypeOf(data) === dtype) return data;
-  const converted = allocate(dtype, data.length);
-  converted.set(data);
-  return converted;
-}
-
-/** db[o] = Σ_{n,i,j} dY[n,o,i,j], summed in float64. */
-function biasGradient(gradOutput: TypedArray, geo: Conv2dGeometry): Float64Array {
-  const db = new Float64Array(geo.outC);
-  const plane = geo.outH * geo.outW;
-  let at = 0;
-  for (let n = 0; n < geo.n; n++) {
-    for (let o = 0; o < geo.outC; o++) {
-      let sum = 0;
-      for (let end = at + plane; at < end; at++) sum += gradOutput[at];
-      db[o] += sum;
-    }
-  }
-  return db;
-}
-
-interface Saved {
-  x: TypedArray;
-  weight: TypedArray;
-  geo: Conv2dGeometry;
-  shapes: { x: number[]; weight: number[]; bias: number[] | null };
-  dtypes: { x: DType; weight: DType; bias: DType | null };
-}
-
-export const conv2d = defineOp({
+/** The convolution of a resolved geometry, on checked operands (conv2d checks them; the conv ops' backwards pass their own). */
+export const convolution: ConvOp = defineOp({
   name: 'conv2d',
-  forward: (x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}) => {
-    checkOptions('conv2d', options, conv2dOptionKeys);
-    const geo = conv2dGeometry(x.shape, weight.shape, bias ? bias.shape : null, options);
-    const dtype = x.dtype;
-    const xData = x.contiguousData();
-    const weightData = inDType(weight.contiguousData(), dtype);
+  forward: (x: Tensor, weight: Tensor, bias: Tensor | null, geo: Conv2dGeometry) => {
+    const saved = convSaved(x, weight, bias, geo);
     // A huge padding or batch asks for more than one typed array holds: named here, not by the engine.
     const shape = checkShape(outputShape(geo), 'conv2d', { argument: 'output shape' });
-    const out = allocate(dtype, sizeOf(shape));
-    conv2dKernels().forward(xData, weightData, bias ? inDType(bias.contiguousData(), dtype) : null, geo, out);
-    const saved: Saved = {
-      x: xData,
-      weight: weightData,
-      geo,
-      shapes: { x: x.shape, weight: weight.shape, bias: bias ? bias.shape : null },
-      dtypes: { x: dtype, weight: weight.dtype, bias: bias ? bias.dtype : null },
-    };
+    const out = allocate(x.dtype, sizeOf(shape));
+    conv2dKernels().forward(saved.xData, saved.weightData, bias ? inDType(bias.contiguousData(), x.dtype) : null, geo, out);
     return { output: Tensor.fromData(out, shape), saved };
   },
-  backward: ({ x, weight, geo, shapes, dtypes }: Saved, gradOutput, needsGrad) => {
-    refuseDoubleBackward('conv2d');
-    const kernels = conv2dKernels();
-    const gy = inDType(gradOutput.contiguousData(), dtypes.x);
-    let dx: Tensor | null = null;
-    let dw: Tensor | null = null;
-    let db: Tensor | null = null;
-    // Both passes read gy, unchanged in between: the wasm kernels copy it in once.
-    reusingOperands(() => {
-      if (needsGrad[0]) {
-        const gx = allocate(dtypes.x, x.length);
-        kernels.backwardInput(gy, weight, geo, gx);
-        dx = Tensor.fromData(gx, shapes.x);
-      }
-      if (needsGrad[1]) {
-        const gw = allocate(dtypes.x, weight.length);
-        kernels.backwardWeight(gy, x, geo, gw);
-        dw = Tensor.fromData(inDType(gw, dtypes.weight), shapes.weight);
-      }
-    });
-    if (needsGrad[2] && shapes.bias && dtypes.bias) {
-      db = Tensor.fromData(inDType(biasGradient(gy, geo), dtypes.bias), shapes.bias);
+  backward: (saved: ConvSaved, gradOutput, needsGrad) => {
+    const { x, weight, geo } = saved;
+    if (isGradEnabled()) {
+      return [
+        needsGrad[0] ? transposedConvolution(gradOutput, weight, null, geo) : null,
+        needsGrad[1] ? conv2dWeightGrad(x, gradOutput, geo) : null,
+        needsGrad[2] ? sum(gradOutput, [0, 2, 3]) : null,
+      ];
     }
-    return [dx, dw, db];
+    const kernels = conv2dKernels();
+    return kernelGradients(saved, gradOutput, needsGrad, {
+      input: (gy, { weightData }, gx) => kernels.backwardInput(gy, weightData, geo, gx),
+      weight: (gy, { xData }, gw) => kernels.backwardWeight(gy, xData, geo, gw),
+      outputLayout: [geo.n, geo.outC, geo.outH * geo.outW],
+    });
   },
 });
+
+/** F.conv2d(x, weight, bias?, { stride, padding, dilation, groups }), as PyTorch's conv2d. */
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  checkOptions('conv2d', options, conv2dOptionKeys);
+  return convolution(x, weight, bias ?? null, conv2dGeometry(x.shape, weight.shape, bias ? bias.shape : null, options));
+}

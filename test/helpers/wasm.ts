@@ -1,7 +1,8 @@
 /** What the specs of the wasm backend share: its memory poisoned, its workers awaited, its shared calls counted. */
+import { expect } from 'chai';
 import { getNumThreads, setNumThreads, wasmStatus } from '../../index';
 import { frameBase } from '../../kernels/wasm/call-frame';
-import { wasmInstance } from '../../kernels/wasm/instance';
+import { wasmInstance, wasmUnavailableReason } from '../../kernels/wasm/instance';
 
 /**
  * Fills the wasm kernels' call memory (from kernels/wasm/call-frame.ts' frameBase up) with NaN. Every
@@ -40,4 +41,22 @@ export async function wasmWorkersReady(threads: number, timeoutMs = 20000): Prom
   } finally {
     setNumThreads(threadsBefore);
   }
+}
+
+/**
+ * The hooks of a spec that checks wasm kernels against the reference on 1 and 2 threads: before
+ * it, the backend must be available (the kernels fall back to js where WebAssembly SIMD is
+ * missing, which must not pass as parity) and two threads' workers ready; after it, the thread
+ * count is restored. Returns how many kernel calls were shared with a worker since.
+ */
+export function wasmParityHooks(): () => number {
+  const threadsBefore = getNumThreads();
+  let callsBefore = 0;
+  before(async () => {
+    expect(wasmUnavailableReason(), 'the wasm backend is available').to.equal(null);
+    await wasmWorkersReady(2);
+    callsBefore = parallelCalls();
+  });
+  after(() => setNumThreads(threadsBefore));
+  return () => parallelCalls() - callsBefore;
 }
