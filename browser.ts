@@ -6,8 +6,8 @@
 
 export { Tensor } from './lib/tensor';
 export type { NestedArray, StridedView } from './lib/tensor';
-export type { DType, TypedArray } from './lib/dtype';
-export type { Shape } from './lib/shape';
+export type { DType, TypedArray } from './base/dtype';
+export type { Shape } from './base/shape';
 export { noGrad, isGradEnabled } from './lib/grad-mode';
 export { grad } from './lib/autograd';
 export type { BackwardOptions, GradFn } from './lib/autograd';

@@ -10,7 +10,7 @@ import { type GradcheckReport, gradcheck } from '../lib/gradcheck';
 import { withBackend } from '../kernels/backend';
 import { defaultGenerator, manualSeed } from '../lib/random/generator';
 import { rand, randn, tensor } from '../lib/creation';
-import { formatShape } from '../lib/shape';
+import { formatShape } from '../base/shape';
 import { add, div, mul, neg, pow, sub } from '../lib/ops/arithmetic';
 import { abs, clamp, exp, log, sqrt } from '../lib/ops/unary';
 import { leakyRelu, relu, sigmoid, tanh } from '../lib/ops/activations';

@@ -6,7 +6,7 @@
  * worker died). Asking starts what it reports on: gpu.js' context, the wasm module, the worker
  * threads. gpuJsStatus() and wasmStatus() give each backend's details.
  */
-import type { DType } from '../lib/dtype';
+import type { DType } from '../base/dtype';
 import { type BackendName, defaultBackendNote, getBackend } from './backend';
 import { gpuJsStatus } from './gpujs/context';
 import { wasmStatus } from './wasm/status';

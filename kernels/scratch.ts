@@ -5,7 +5,7 @@
  * would let a nested call overwrite a buffer that is still in use). The buffer only grows, so
  * after the first call of a given size no allocation happens at all.
  */
-import type { TypedArray } from '../lib/dtype';
+import type { TypedArray } from '../base/dtype';
 
 export class Scratch {
   private f32 = new Float32Array(0);

@@ -7,8 +7,8 @@ import { Tensor } from './tensor';
 import { withGradMode } from './grad-mode';
 import { add, mul } from './ops/arithmetic';
 import { cast } from './ops/cast';
-import { formatShape, sameShape } from './shape';
-import { type TypedArray, allocate, recycle, trackAllocations } from './dtype';
+import { formatShape, sameShape } from '../base/shape';
+import { type TypedArray, allocate, recycle, trackAllocations } from '../base/dtype';
 import { checkOptions, optionKeys } from './validate';
 
 export interface GradFn {
@@ -117,7 +117,7 @@ function sharesMemory(array: TypedArray, others: Iterable<Tensor>): boolean {
  * what it keeps: the gradient's memory may be recycled once its backward has run).
  *
  * Recycling: once a tensor's backward has run, its gradient is dead unless something else still
- * holds its memory. The engine gives its array back to allocate() (lib/dtype.ts) when it can prove
+ * holds its memory. The engine gives its array back to allocate() (base/dtype.ts) when it can prove
  * that: the array was made by a backward function during this pass (so it is not the caller's
  * gradOutput, a saved tensor or a parameter), and no gradient still waiting in `grads` shares it —
  * those include the ones just returned, since a backward may pass its gradOutput on, or a view of

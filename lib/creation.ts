@@ -1,6 +1,6 @@
 /** Functions that make new leaf tensors: from JS data, constants, ranges and random draws. */
-import { type DType, type TypedArray, allocate, dtypeOf, isDType } from './dtype';
-import { type Shape, checkShape, formatShape, formatValue, sizeOf } from './shape';
+import { type DType, type TypedArray, allocate, dtypeOf, isDType } from '../base/dtype';
+import { type Shape, checkShape, formatShape, formatValue, sizeOf } from '../base/shape';
 import { checkOptions, optionKeys } from './validate';
 import { type NestedArray, Tensor } from './tensor';
 import { type Generator, generatorOf } from './random/generator';

@@ -12,8 +12,8 @@
  * ignored); `needsGrad[i]` says whether argument i wants one, so expensive gradients can be skipped.
  */
 import { Tensor, versionOf } from './tensor';
-import type { TypedArray } from './dtype';
-import { formatShape } from './shape';
+import type { TypedArray } from '../base/dtype';
+import { formatShape } from '../base/shape';
 import type { GradFn } from './autograd';
 import { isGradEnabled, noGrad } from './grad-mode';
 

@@ -11,10 +11,10 @@
 import { Tensor } from './tensor';
 import { grad } from './autograd';
 import { noGrad } from './grad-mode';
-import { formatShape, formatValue, rowMajorStrides } from './shape';
+import { formatShape, formatValue, rowMajorStrides } from '../base/shape';
 import { checkInteger, checkNonNegative, checkOptions, optionKeys } from './validate';
 import { type DrawStates, Generator, manualSeed, recordDraws, replayDraws } from './random/generator';
-import { allocate } from './dtype';
+import { allocate } from '../base/dtype';
 
 /** The keys of GradcheckOptions, for the unknown-key check (the compiler keeps the two in step). */
 const gradcheckOptionKeys = optionKeys<GradcheckOptions>({

@@ -16,7 +16,7 @@ import { noGrad, withGradMode } from './grad-mode';
 import { add, mul } from './ops/arithmetic';
 import { sum } from './ops/reductions';
 import { Generator } from './random/generator';
-import { formatShape, formatValue, sameShape } from './shape';
+import { formatShape, formatValue, sameShape } from '../base/shape';
 import { checkOptions, optionKeys } from './validate';
 import { type GradcheckFn, type GradcheckOptions, type GradcheckReport, GradcheckError, gradcheck, outputsOf } from './gradcheck';
 

@@ -14,8 +14,8 @@
  */
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
-import { type DType, type TypedArray, allocate, dtypeOf } from './dtype';
-import { type Shape, checkShape, formatShape, formatValue, rowMajorStrides, sameShape, sizeOf } from './shape';
+import { type DType, type TypedArray, allocate, dtypeOf } from '../base/dtype';
+import { type Shape, checkShape, formatShape, formatValue, rowMajorStrides, sameShape, sizeOf } from '../base/shape';
 import type { BackwardOptions, GradFn } from './autograd';
 import { runBackward } from './autograd';
 import type { TensorLike } from './ops/elementwise';

@@ -2,7 +2,7 @@
  * Argument checks for the whole project (core, nn and the application): each names the caller, the
  * argument and the value, and runs before any random draw or state change.
  */
-import { formatValue } from './shape';
+import { formatValue } from '../base/shape';
 
 export function checkProbability(where: string, name: string, value: number, options: { allowOne?: boolean } = {}): number {
   const allowOne = options.allowOne ?? true;

@@ -10,12 +10,12 @@
  */
 import type { Tensor } from '../lib/tensor';
 import { batchNorm, checkEps, checkMomentum } from '../lib/ops/batchnorm';
-import { formatShape } from '../lib/shape';
+import { formatShape } from '../base/shape';
 import { full, zeros } from '../lib/creation';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { checkBoolean, checkOptions, checkPositiveInteger, optionKeys } from '../lib/validate';
-import { type DType, checkDType } from '../lib/dtype';
+import { type DType, checkDType } from '../base/dtype';
 
 export interface BatchNormOptions {
   /** Added to the variance before the square root so σ is never 0; finite, ≥ 0 (default 1e-5). */

@@ -1,7 +1,7 @@
 /** Sequential and ModuleList: modules held by position, named '0', '1', … in the state dict. */
 import type { Tensor } from '../lib/tensor';
 import { Module } from './module';
-import { formatValue } from '../lib/shape';
+import { formatValue } from '../base/shape';
 
 /** An ordered list of modules, registered as children but not called (PyTorch's nn.ModuleList). */
 export class ModuleList extends Module {

@@ -3,7 +3,7 @@
  * weight kaiming_uniform_(a = √5), which works out to U(±1/√fanIn), and a bias U(±1/√fanIn), the
  * fan-in taken over the weight's dims 1.. whatever its layout (Conv2d's and ConvTranspose2d's).
  */
-import type { DType } from '../lib/dtype';
+import type { DType } from '../base/dtype';
 import type { Generator } from '../lib/random/generator';
 import { Parameter } from './parameter';
 import { empty } from './empty';

@@ -1,7 +1,7 @@
 /** An uninitialised (zero-filled) tensor for a layer's initialiser to overwrite. */
 import { Tensor } from '../lib/tensor';
-import { type DType, allocate } from '../lib/dtype';
-import { type Shape, sizeOf } from '../lib/shape';
+import { type DType, allocate } from '../base/dtype';
+import { type Shape, sizeOf } from '../base/shape';
 
 export function empty(shape: Shape, dtype: DType): Tensor {
   return Tensor.fromData(allocate(dtype, sizeOf(shape)), shape);

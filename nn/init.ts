@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../lib/tensor';
 import { type Generator, generatorOf } from '../lib/random/generator';
-import { formatShape } from '../lib/shape';
+import { formatShape } from '../base/shape';
 import { checkOptions, optionKeys } from '../lib/validate';
 
 /** Fan-in of a weight: in-features for [out, in], inC/groups·kH·kW for [out, in, kH, kW]. */

@@ -1,5 +1,5 @@
 /** Options every parameterised layer takes. */
-import { type DType, checkDType } from '../lib/dtype';
+import { type DType, checkDType } from '../base/dtype';
 import { type Generator, generatorOf } from '../lib/random/generator';
 import { checkOptions } from '../lib/validate';
 

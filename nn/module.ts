@@ -10,7 +10,7 @@
  */
 import { Tensor } from '../lib/tensor';
 import { Parameter } from './parameter';
-import { formatShape, formatValue, sameShape } from '../lib/shape';
+import { formatShape, formatValue, sameShape } from '../base/shape';
 import { noGrad } from '../lib/grad-mode';
 import { checkBoolean, checkOptions, optionKeys } from '../lib/validate';
 

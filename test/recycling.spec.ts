@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { Tensor, add, crossEntropy, defineOp, manualSeed, models, mul, randn, relu, reshape } from '../index';
-import { allocate, recycle } from '../lib/dtype';
+import { allocate, recycle } from '../base/dtype';
 
-/** Arrays at least this long are recycled (lib/dtype.ts keeps no smaller ones). */
+/** Arrays at least this long are recycled (base/dtype.ts keeps no smaller ones). */
 const shape = [64, 80];
 const length = 64 * 80;
 

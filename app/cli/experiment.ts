@@ -3,7 +3,7 @@
  * techniques, techniques.ts) into a model, the input transforms and the DropBlock schedule.
  */
 import type { Tensor } from '../../lib/tensor';
-import type { DType } from '../../lib/dtype';
+import type { DType } from '../../base/dtype';
 import { type FlagSpec, type FlagSpecs, type Flags, UsageError, parseChoice } from './args';
 import type { Module } from '../../nn/module';
 import { smallCnn } from '../../nn/models/small-cnn';
@@ -12,7 +12,7 @@ import { DropBlock2d } from '../../nn/drop/dropblock';
 import type { Optimizer } from '../../nn/optim/optimizer';
 import { type LoadedCheckpoint, loadCheckpoint } from '../serialization/checkpoint';
 import { readSafetensors } from '../serialization/safetensors-file';
-import { formatShape } from '../../lib/shape';
+import { formatShape } from '../../base/shape';
 import { type ModelName, type Regularization, modelNames, placedFlags, planRegularization, unplacedFlags } from './techniques';
 
 /** The learning-rate schedule flag of `train` and `compare` (each gives its own default). */

@@ -11,7 +11,7 @@
  * whole batch, in order.
  */
 import { Tensor } from '../../lib/tensor';
-import { type DType, allocate, isDType } from '../../lib/dtype';
+import { type DType, allocate, isDType } from '../../base/dtype';
 import { type Generator, defaultGenerator } from '../../lib/random/generator';
 import { type ImageDataset, checkImageDataset } from './dataset';
 import type { Batch } from '../training/batches';

@@ -7,7 +7,7 @@
  * This file is browser-safe; app/data/node-loaders.ts reads the files in Node.
  */
 import type { IdxArray } from './idx';
-import { formatValue } from '../../lib/shape';
+import { formatValue } from '../../base/shape';
 import { checkOptions, optionKeys } from '../../lib/validate';
 
 export interface ImageDataset {

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { type IdxArray, idxRecords, idxSizeError, maxIdxHeaderBytes, readIdxHeader } from './idx';
 import { type Gunzip, gunzipAtMost, gunzipPrefix } from './gunzip-bounded';
 import { type RegularFile, readExactly, withRegularFile } from '../serialization/regular-file';
-import { formatValue } from '../../lib/shape';
+import { formatValue } from '../../base/shape';
 import { checkOptions, checkPositiveInteger, optionKeys } from '../../lib/validate';
 import { isGzip } from './gzip';
 import {

@@ -10,7 +10,7 @@
  * Browser-safe: it takes tensors and returns an RgbImage (encode it with png.ts).
  */
 import type { Tensor } from '../../lib/tensor';
-import { formatShape } from '../../lib/shape';
+import { formatShape } from '../../base/shape';
 import { expand } from '../../lib/ops/views';
 import { Generator } from '../../lib/random/generator';
 import { type Rgb, type RgbImage, createRgbImage, fillRgbRect } from './rgb-image';

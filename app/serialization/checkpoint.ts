@@ -11,7 +11,7 @@ import type { Optimizer, OptimizerState } from '../../nn/optim/optimizer';
 import { readSafetensors, save } from './safetensors-file';
 import type { SafetensorsMetadata } from './safetensors';
 import { generatorStateDescription, isGeneratorState } from '../../lib/random/generator';
-import { formatValue } from '../../lib/shape';
+import { formatValue } from '../../base/shape';
 
 const FORMAT = 'dropgrad-checkpoint/1';
 

@@ -20,7 +20,7 @@ import {
 } from './safetensors';
 import { readExactly, withRegularFile } from './regular-file';
 import { writeFileAtomic } from './atomic-write';
-import { formatValue } from '../../lib/shape';
+import { formatValue } from '../../base/shape';
 import { checkOptions, optionKeys } from '../../lib/validate';
 import { loadStateDictOptionKeys } from '../../nn/module';
 

@@ -20,9 +20,9 @@
  * copies it into its int64 buffer with a cast, so nothing is lost for counts below 2^53.
  */
 import { Tensor } from '../../lib/tensor';
-import type { DType, TypedArray } from '../../lib/dtype';
+import type { DType, TypedArray } from '../../base/dtype';
 import type { StateDict } from '../../nn/module';
-import { formatValue } from '../../lib/shape';
+import { formatValue } from '../../base/shape';
 import { firstDuplicateKey } from './json-duplicate-keys';
 
 /** Free-form string pairs stored in the header (checkpoint extras: epoch, optimizer and generator state as JSON). */

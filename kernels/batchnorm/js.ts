@@ -3,7 +3,7 @@
  * values), with each channel's coefficients read once per run and the per-channel sums accumulated
  * straight into the caller's output vectors — no closures, no allocation.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import { type ChannelLayout, valuesPerChannel } from './geometry';
 import type { BatchNormKernels, InputGradientCoefficients } from './kernels';
 

@@ -3,7 +3,7 @@
  * algebra between them (σ, γ/σ, running statistics) stays in lib/ops/batchnorm.ts. Per-channel
  * vectors are Float64Array of length C; x, y, dy, dx are in the tensor's dtype.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import type { ChannelLayout } from './geometry';
 
 /** The per-channel coefficients of dx; see BatchNormKernels.inputGradient. */

@@ -2,7 +2,7 @@
  * The reference batch-norm kernels: one channel at a time, visiting its N·S values through
  * `at(n, c, s)`, as the formulas read. Sums are float64 (JS numbers) whatever the tensor dtype.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import { type ChannelLayout, valuesPerChannel } from './geometry';
 import type { BatchNormKernels, InputGradientCoefficients } from './kernels';
 

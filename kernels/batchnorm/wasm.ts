@@ -3,7 +3,7 @@
  * into wasm memory, runs the passes of kernels/wasm/assembly/batchnorm.ts with the threads splitting
  * the channels, and copies the results out. float64 tensors take the js kernels.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import type { ArgumentBlock, SharedBlock, SlotName } from '../wasm/argument-blocks';
 import { callFrame } from '../wasm/call-frame';
 import { runKernel, threadsForValues } from '../wasm/thread-pool';

@@ -9,7 +9,7 @@
  * amounts matter only through outH/outW. They differ only for 'same' with an even dilated
  * kernel, where, as in PyTorch, the extra row/column of padding goes at the bottom/right.
  */
-import { type Shape, formatShape, formatValue } from '../../lib/shape';
+import { type Shape, formatShape, formatValue } from '../../base/shape';
 
 export type Pair = readonly [number, number];
 

@@ -11,7 +11,7 @@
  * Both walk a row of the output at a time and split it into the padding on the left, the part
  * that reads the image, and the padding on the right, so the inner loop has no bounds tests.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import { type Conv2dGeometry, inChannelsPerGroup } from './geometry';
 
 /** Output indices t in [lo, hi) for which t·stride + offset lies inside [0, size). */

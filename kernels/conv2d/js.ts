@@ -10,7 +10,7 @@
  * A 1×1 kernel with stride 1 and no padding needs no im2col at all: the image itself is the
  * column matrix, so the GEMM reads (and for backwardInput, writes) it in place.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import { jsGemm } from '../gemm/js';
 import { Scratch } from '../scratch';
 import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup, patchSize } from './geometry';

@@ -4,7 +4,7 @@
  * Each call overwrites its destination entirely. The bias gradient is a plain sum of gradOutput
  * and lives in the op, not here.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import type { Conv2dGeometry } from './geometry';
 
 export interface Conv2dKernels {

@@ -9,7 +9,7 @@
  * where g = ⌊o / outCg⌋ is the group of output channel o, Cg = C/groups and taps that land in the
  * padding read zero.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup } from './geometry';
 import type { Conv2dKernels } from './kernels';
 

@@ -13,7 +13,7 @@
  *    (monomorphic, no float32→float64 conversion per load), and accumulation is in float64
  *    even for float32 tensors, which only makes results more accurate.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import { Scratch } from '../scratch';
 import { type GemmProblem, resolveGemmProblem } from './problem';
 

@@ -3,7 +3,7 @@
  * matrices inside flat typed arrays (Float32Array or Float64Array), addressed by an offset so
  * callers can multiply a slice (one group's weights, one image's activations) without copying.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 
 export interface GemmProblem {
   /** Rows of op(A) and C. */

@@ -20,7 +20,7 @@
  * run, the context is dropped for good (until configureGpuJs) and every gpu.js kernel runs its 'js'
  * twin instead, after one console warning naming the reason. Nothing throws to the caller.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import type { GPU, IKernelRunShortcut, KernelOutput, KernelVariable } from './gpu-js-types';
 
 export type GpuJsMode = 'gpu' | 'webgl' | 'webgl2' | 'headlessgl' | 'cpu';

@@ -3,7 +3,7 @@
  * of the tap loops (each window's in-bounds taps are precomputed once per call, per axis), index
  * arithmetic strength-reduced, and gradients scattered straight into the tensor's own array.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import type { AvgPool2dGeometry, MaxPool2dGeometry } from './geometry';
 import type { Pool2dKernels } from './kernels';
 

@@ -2,7 +2,7 @@
  * The pool2d kernel interface. Every backend ('reference', 'js', 'wasm', 'gpu.js') implements it on
  * flat row-major typed arrays; outputs are preallocated by the caller in the tensor's dtype.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import type { AvgPool2dGeometry, MaxPool2dGeometry } from './geometry';
 
 export interface Pool2dKernels {

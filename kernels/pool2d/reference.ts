@@ -3,7 +3,7 @@
  * to be read and checked against the definition. Sums are accumulated in float64 (JS numbers) and
  * gradients scattered into a float64 buffer, so float32 tensors get float64-accurate results.
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import type { AvgPool2dGeometry, MaxPool2dGeometry } from './geometry';
 import type { Pool2dKernels } from './kernels';
 

@@ -3,7 +3,7 @@
  * the family's js kernel runs when an operand holding values is not a Float32Array (null stands
  * for an absent one, such as no bias), and when the module cannot run here (withWasm).
  */
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import { type WasmInstance, withWasm } from './instance';
 
 export function wasmOrJs(float32Operands: readonly (TypedArray | null)[], wasmPath: (wasm: WasmInstance) => void, js: () => void): void {

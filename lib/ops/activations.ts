@@ -7,8 +7,8 @@ import { defineOp } from '../define-op';
 import { mapBinary, mapUnary } from './elementwise';
 import { mul, sub } from './arithmetic';
 import { where } from './where';
-import { allocate } from '../dtype';
-import { formatValue } from '../shape';
+import { allocate } from '../../base/dtype';
+import { formatValue } from '../../base/shape';
 
 /**
  * y = max(x, 0);  dy/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch).

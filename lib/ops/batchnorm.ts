@@ -20,8 +20,8 @@
  */
 import { Tensor, markWritten } from '../tensor';
 import { defineOp, refuseDoubleBackward } from '../define-op';
-import { type DType, allocate } from '../dtype';
-import { formatShape, formatValue } from '../shape';
+import { type DType, allocate } from '../../base/dtype';
+import { formatShape, formatValue } from '../../base/shape';
 import { checkNonNegative } from '../validate';
 import { type ChannelLayout, batchNormKernels, valuesPerChannel } from '../../kernels/batchnorm';
 import { reusingOperands } from '../../kernels/operand-reuse';

@@ -6,7 +6,7 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { type DType, allocate } from '../dtype';
+import { type DType, allocate } from '../../base/dtype';
 
 export const cast: (x: Tensor, dtype: DType) => Tensor = defineOp({
   name: 'cast',

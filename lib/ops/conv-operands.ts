@@ -5,7 +5,7 @@
  * the conv ops instead, so that they can be differentiated again.
  */
 import { Tensor } from '../tensor';
-import { type DType, type TypedArray, allocate, dtypeOf } from '../dtype';
+import { type DType, type TypedArray, allocate, dtypeOf } from '../../base/dtype';
 import type { Conv2dGeometry } from '../../kernels/conv2d';
 import { reusingOperands } from '../../kernels/operand-reuse';
 

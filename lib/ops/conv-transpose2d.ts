@@ -20,9 +20,9 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { type TypedArray, allocate } from '../dtype';
+import { type TypedArray, allocate } from '../../base/dtype';
 import { isGradEnabled } from '../grad-mode';
-import { type Shape, checkShape, formatShape, formatValue, sizeOf } from '../shape';
+import { type Shape, checkShape, formatShape, formatValue, sizeOf } from '../../base/shape';
 import { type Conv2dGeometry, type Pair, conv2dKernels, conv2dWindow } from '../../kernels/conv2d';
 import { checkOptions, optionKeys } from '../validate';
 import { type ConvOp, type ConvSaved, convSaved, inDType, kernelGradients } from './conv-operands';

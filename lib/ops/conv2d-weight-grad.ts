@@ -10,7 +10,7 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { allocate } from '../dtype';
+import { allocate } from '../../base/dtype';
 import type { Conv2dGeometry } from '../../kernels/conv2d';
 import { conv2dKernels } from '../../kernels/conv2d';
 import { inDType } from './conv-operands';

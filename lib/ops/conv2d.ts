@@ -17,13 +17,13 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { allocate } from '../dtype';
+import { allocate } from '../../base/dtype';
 import { isGradEnabled } from '../grad-mode';
 import { type ConvOp, type ConvSaved, convSaved, inDType, kernelGradients } from './conv-operands';
 import { transposedConvolution } from './conv-transpose2d';
 import { conv2dWeightGrad } from './conv2d-weight-grad';
 import { sum } from './reductions';
-import { checkShape, sizeOf } from '../shape';
+import { checkShape, sizeOf } from '../../base/shape';
 import { type Conv2dGeometry, type Conv2dOptions, conv2dGeometry, conv2dKernels, outputShape } from '../../kernels/conv2d';
 import { checkOptions, optionKeys } from '../validate';
 

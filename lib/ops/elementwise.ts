@@ -4,8 +4,8 @@
  * (a value broadcast to many outputs receives the sum of their gradients; the op is sumToShape).
  */
 import { Tensor } from '../tensor';
-import { type DType, allocate, promote } from '../dtype';
-import { type Shape, broadcastShapes, broadcastStrides, sameShape, sizeOf } from '../shape';
+import { type DType, allocate, promote } from '../../base/dtype';
+import { type Shape, broadcastShapes, broadcastStrides, sameShape, sizeOf } from '../../base/shape';
 import { full } from '../creation';
 
 export type TensorLike = Tensor | number;

@@ -9,8 +9,8 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { allocate } from '../dtype';
-import { type Shape, rowMajorStrides, sizeOf } from '../shape';
+import { allocate } from '../../base/dtype';
+import { type Shape, rowMajorStrides, sizeOf } from '../../base/shape';
 
 /**
  * Source offsets for an output whose index along dim d is mapped to source index maps[d][i]

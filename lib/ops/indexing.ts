@@ -9,7 +9,7 @@ import ops from 'ndarray-ops';
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
 import { zeros } from '../creation';
-import { formatShape, normalizeDim, rowMajorStrides } from '../shape';
+import { formatShape, normalizeDim, rowMajorStrides } from '../../base/shape';
 import { stridedView, squeeze } from './views';
 import { offsetsFromDimMaps, gatherByOffsets, scatterBackward } from './gather-scatter';
 

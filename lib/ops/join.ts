@@ -5,8 +5,8 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { allocate, promote } from '../dtype';
-import { formatShape, normalizeDim, sameShape, sizeOf } from '../shape';
+import { allocate, promote } from '../../base/dtype';
+import { formatShape, normalizeDim, sameShape, sizeOf } from '../../base/shape';
 import { unsqueeze } from './views';
 import { slice } from './indexing';
 

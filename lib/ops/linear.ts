@@ -7,8 +7,8 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { type DType, allocate, promote } from '../dtype';
-import { type Shape, formatShape, sameShape, sizeOf } from '../shape';
+import { type DType, allocate, promote } from '../../base/dtype';
+import { type Shape, formatShape, sameShape, sizeOf } from '../../base/shape';
 import { gemm } from '../../kernels/gemm';
 import { reshape, transpose } from './views';
 import { matmul } from './matmul';

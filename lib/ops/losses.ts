@@ -17,8 +17,8 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { type DType, type TypedArray, allocate } from '../dtype';
-import { formatShape, sameShape } from '../shape';
+import { type DType, type TypedArray, allocate } from '../../base/dtype';
+import { formatShape, sameShape } from '../../base/shape';
 import { checkInteger, checkOptions, optionKeys } from '../validate';
 import { type Lanes, forEachLane, lanesAlong, logSoftmaxInto } from './softmax';
 import { fromFloat64, sum } from './reductions';

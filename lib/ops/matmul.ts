@@ -7,9 +7,9 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { allocate, promote } from '../dtype';
+import { allocate, promote } from '../../base/dtype';
 import { gemm } from '../../kernels/gemm';
-import { broadcastShapes, formatShape, sizeOf } from '../shape';
+import { broadcastShapes, formatShape, sizeOf } from '../../base/shape';
 import { forEachBroadcast } from './elementwise';
 import { reshape, sumToShape, transpose, unsqueeze } from './views';
 

@@ -8,7 +8,7 @@
  */
 import type { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { checkShape, formatShape } from '../shape';
+import { checkShape, formatShape } from '../../base/shape';
 import { gatherByOffsets, offsetsFromDimMaps, scatterBackward } from './gather-scatter';
 import { checkOptions, optionKeys } from '../validate';
 

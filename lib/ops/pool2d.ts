@@ -7,8 +7,8 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp, refuseDoubleBackward } from '../define-op';
-import { type DType, allocate } from '../dtype';
-import { checkShape, formatShape, formatValue, sizeOf } from '../shape';
+import { type DType, allocate } from '../../base/dtype';
+import { checkShape, formatShape, formatValue, sizeOf } from '../../base/shape';
 import { checkBoolean, checkOptions, optionKeys } from '../validate';
 import {
   type AvgPool2dGeometry,

@@ -16,8 +16,8 @@ import { isGradEnabled } from '../grad-mode';
 import { div, mul, sub } from './arithmetic';
 import { contiguous, expand, reshape } from './views';
 import { scatterAdd } from './gather-scatter';
-import { type DType, type TypedArray, allocate } from '../dtype';
-import { type Shape, formatShape, normalizeDims, sizeOf } from '../shape';
+import { type DType, type TypedArray, allocate } from '../../base/dtype';
+import { type Shape, formatShape, normalizeDims, sizeOf } from '../../base/shape';
 import { forEachBroadcast } from './elementwise';
 import { checkOptions, optionKeys } from '../validate';
 

@@ -5,8 +5,8 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { type TypedArray, allocate } from '../dtype';
-import { type Shape, normalizeDim, sizeOf } from '../shape';
+import { type TypedArray, allocate } from '../../base/dtype';
+import { type Shape, normalizeDim, sizeOf } from '../../base/shape';
 import { mul, neg, sub } from './arithmetic';
 import { exp } from './unary';
 import { sum } from './reductions';

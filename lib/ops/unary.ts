@@ -8,7 +8,7 @@ import { defineOp } from '../define-op';
 import { mapUnary } from './elementwise';
 import { div, mul } from './arithmetic';
 import { where } from './where';
-import { formatValue } from '../shape';
+import { formatValue } from '../../base/shape';
 import { checkOptions, optionKeys } from '../validate';
 
 /** y = exp(x);  dy/dx = y. */

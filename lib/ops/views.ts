@@ -14,7 +14,7 @@
 import ndarray from 'ndarray';
 import { type NdView, Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { type Shape, checkShape, formatShape, normalizeDim, normalizeDims, rowMajorStrides, sizeOf } from '../shape';
+import { type Shape, checkShape, formatShape, normalizeDim, normalizeDims, rowMajorStrides, sizeOf } from '../../base/shape';
 import { sumOverBroadcastDims } from './elementwise';
 
 /** A tensor reading x's storage through the given shape, strides and offset (no copy). */

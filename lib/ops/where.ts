@@ -5,8 +5,8 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { type DType, allocate, promote } from '../dtype';
-import { broadcastShapes, formatShape } from '../shape';
+import { type DType, allocate, promote } from '../../base/dtype';
+import { broadcastShapes, formatShape } from '../../base/shape';
 import { type TensorLike, asTensor } from './elementwise';
 import { expand, sumToShape } from './views';
 

@@ -1,5 +1,5 @@
 import { checkInteger } from '../validate';
-import { formatValue } from '../shape';
+import { formatValue } from '../../base/shape';
 
 /**
  * Seeded randomness. One Generator type drives every mask in dropgrad, so a run is reproducible

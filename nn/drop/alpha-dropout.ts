@@ -12,11 +12,11 @@
  */
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
-import { allocate } from '../../lib/dtype';
+import { allocate } from '../../base/dtype';
 import { mul } from '../../lib/ops/arithmetic';
 import { full } from '../../lib/creation';
 import { generatorOf } from '../../lib/random/generator';
-import { formatShape, sameShape } from '../../lib/shape';
+import { formatShape, sameShape } from '../../base/shape';
 import { checkProbability } from '../../lib/validate';
 import { type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';
 

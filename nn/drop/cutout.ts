@@ -12,8 +12,8 @@
  * `centre ± length // 2` gives odd lengths one pixel less. The paper's CIFAR-10 choice: 1 hole of 16.
  */
 import { Tensor } from '../../lib/tensor';
-import { allocate } from '../../lib/dtype';
-import { formatShape } from '../../lib/shape';
+import { allocate } from '../../base/dtype';
+import { formatShape } from '../../base/shape';
 import { generatorOf } from '../../lib/random/generator';
 import { defineOp } from '../../lib/define-op';
 import { checkPositiveInteger, optionKeys } from '../../lib/validate';

@@ -21,7 +21,7 @@ import { linear } from '../../lib/ops/linear';
 import { matmul } from '../../lib/ops/matmul';
 import { reshape, transpose } from '../../lib/ops/views';
 import { sum } from '../../lib/ops/reductions';
-import { formatShape, sameShape } from '../../lib/shape';
+import { formatShape, sameShape } from '../../base/shape';
 import { checkProbability, optionKeys } from '../../lib/validate';
 import { generatorOf } from '../../lib/random/generator';
 import { Linear } from '../linear';

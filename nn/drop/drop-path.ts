@@ -15,7 +15,7 @@
  */
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
-import { allocate } from '../../lib/dtype';
+import { allocate } from '../../base/dtype';
 import { defaultGenerator, type Generator, generatorOf } from '../../lib/random/generator';
 import { checkProbability, optionKeys } from '../../lib/validate';
 import { type DropLayerOptions, type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';

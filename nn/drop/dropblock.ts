@@ -19,8 +19,8 @@
  */
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
-import { allocate } from '../../lib/dtype';
-import { formatShape, sizeOf } from '../../lib/shape';
+import { allocate } from '../../base/dtype';
+import { formatShape, sizeOf } from '../../base/shape';
 import { generatorOf } from '../../lib/random/generator';
 import { checkPositiveInteger, checkProbability, optionKeys } from '../../lib/validate';
 import { expandSeedsToBlocks } from '../../kernels/dropblock-mask';

@@ -9,8 +9,8 @@
  */
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
-import { allocate, type DType } from '../../lib/dtype';
-import { type Shape, sizeOf } from '../../lib/shape';
+import { allocate, type DType } from '../../base/dtype';
+import { type Shape, sizeOf } from '../../base/shape';
 import { defaultGenerator, type Generator, generatorOf } from '../../lib/random/generator';
 import { checkProbability } from '../../lib/validate';
 import { type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';

@@ -13,7 +13,7 @@
  */
 import type { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
-import { formatShape } from '../../lib/shape';
+import { formatShape } from '../../base/shape';
 import { checkProbability } from '../../lib/validate';
 import { generatorOf } from '../../lib/random/generator';
 import { warnOnce } from '../../lib/warn-once';

@@ -9,7 +9,7 @@
  */
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
-import { allocate } from '../../lib/dtype';
+import { allocate } from '../../base/dtype';
 import { generatorOf } from '../../lib/random/generator';
 import { checkProbability } from '../../lib/validate';
 import { type DropOptions, isTraining, type Noise, RateNoiseLayer } from './noise-layer';

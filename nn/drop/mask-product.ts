@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../../lib/tensor';
 import { mul } from '../../lib/ops/arithmetic';
-import { broadcastShapes, formatShape, sameShape } from '../../lib/shape';
+import { broadcastShapes, formatShape, sameShape } from '../../base/shape';
 
 export function multiplyByMask(technique: string, x: Tensor, mask: Tensor): Tensor {
   if (!sameShape(broadcastShapes(x.shape, mask.shape, technique), x.shape)) {

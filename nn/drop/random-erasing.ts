@@ -9,7 +9,7 @@
  *   backward: dX = dY ⊙ M                 (the fill v ⊙ (1 − M) does not depend on x)
  */
 import { Tensor } from '../../lib/tensor';
-import { allocate } from '../../lib/dtype';
+import { allocate } from '../../base/dtype';
 import { defineOp } from '../../lib/define-op';
 import { mapBinary } from '../../lib/ops/elementwise';
 import { type Generator, generatorOf } from '../../lib/random/generator';

@@ -8,7 +8,7 @@
  */
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
-import { allocate } from '../../lib/dtype';
+import { allocate } from '../../base/dtype';
 import { generatorOf } from '../../lib/random/generator';
 import { checkLayerOptions, type DropLayerOptions, type DropOptions, isTraining, type Noise, NoiseLayer } from './noise-layer';
 import { checkNonNegative } from '../../lib/validate';

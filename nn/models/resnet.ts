@@ -17,7 +17,7 @@ import type { LayerOptions } from '../layer-options';
 import { DropBlock2d, dropBlock2dLayer } from '../drop/dropblock';
 import { linearSurvival } from '../drop/drop-path';
 import { checkOptions, checkPositiveInteger, optionKeys } from '../../lib/validate';
-import { formatValue } from '../../lib/shape';
+import { formatValue } from '../../base/shape';
 import { BasicBlock } from './basic-block';
 import { Bottleneck } from './bottleneck';
 import type { StochasticDepthOptions } from './residual-drop';

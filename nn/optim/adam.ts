@@ -6,11 +6,11 @@
  *   θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
  */
 import type { Tensor } from '../../lib/tensor';
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import { checkNonNegative } from '../../lib/validate';
 import { Optimizer } from './optimizer';
 import { checkOptions, checkProbability, optionKeys } from '../../lib/validate';
-import { formatValue } from '../../lib/shape';
+import { formatValue } from '../../base/shape';
 
 export interface AdamOptions {
   lr?: number;

@@ -4,7 +4,7 @@
  *   CosineAnnealingLR: lr = ηmin + (lr₀ − ηmin)(1 + cos(π·t / tMax)) / 2  (PyTorch's closed form: past
  *                      tMax it rises again, so set tMax to the length of training)
  */
-import { formatValue } from '../../lib/shape';
+import { formatValue } from '../../base/shape';
 import { checkPositiveInteger } from '../../lib/validate';
 import { checkNonNegative } from '../../lib/validate';
 import { Optimizer } from './optimizer';

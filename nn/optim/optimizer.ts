@@ -4,8 +4,8 @@
  * checkpoint. Updates write into the parameters' storage in place, so modules see them at once.
  */
 import { Tensor, gradientMismatch } from '../../lib/tensor';
-import { type TypedArray, allocate } from '../../lib/dtype';
-import { formatValue } from '../../lib/shape';
+import { type TypedArray, allocate } from '../../base/dtype';
+import { formatValue } from '../../base/shape';
 import { checkNonNegative } from '../../lib/validate';
 
 export type OptimizerState = { step: number; lr: number; buffers: Record<string, number[][]> };

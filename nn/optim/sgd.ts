@@ -6,7 +6,7 @@
  *   θ ← θ − lr·g
  */
 import type { Tensor } from '../../lib/tensor';
-import type { TypedArray } from '../../lib/dtype';
+import type { TypedArray } from '../../base/dtype';
 import { checkNonNegative } from '../../lib/validate';
 import { Optimizer } from './optimizer';
 import { checkBoolean, checkOptions, optionKeys } from '../../lib/validate';

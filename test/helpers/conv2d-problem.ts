@@ -5,7 +5,7 @@
 import { Generator } from '../../index';
 import type { TypedArray } from '../../index';
 import { type Conv2dGeometry, type Conv2dKernels, type Conv2dOptions, conv2dGeometry, outputShape } from '../../kernels/conv2d';
-import { sizeOf } from '../../lib/shape';
+import { sizeOf } from '../../base/shape';
 
 export type FloatArrayType = Float32ArrayConstructor | Float64ArrayConstructor;
 

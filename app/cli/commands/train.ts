@@ -7,7 +7,7 @@ import { ProgressBar, formatDuration } from '../progress';
 import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, defaultGenerator, manualSeed } from '../../../lib/random/generator';
-import type { DType } from '../../../lib/dtype';
+import type { DType } from '../../../base/dtype';
 import { setBackend, type BackendName, backendNames } from '../../../kernels/backend';
 import { gpuJsStatus } from '../../../kernels/gpujs/context';
 import { backendStatus } from '../../../kernels/backend-status';
