@@ -1,9 +1,9 @@
 /**
  * Second derivatives of every op whose backward is written in differentiable ops (or is an op of
  * its own), checked by gradgradcheck in float64 with PyTorch's tolerances; the drop techniques
- * with their masks replayed (seed), as their first-order gradchecks do. The kernel-backed ops
- * (pooling, batch norm) refuse createGraph by name until their backward is made of ops; conv2d and
- * convTranspose2d are checked here once and over their options in conv-double-backward.spec.ts.
+ * with their masks replayed (seed), as their first-order gradchecks do. Batch norm refuses
+ * createGraph by name until its backward is made of ops; conv2d, convTranspose2d and the pooling
+ * ops are checked here once and over their options in conv- and pool-double-backward.spec.ts.
  * Every check notes the ops in its graph, and the last spec asks that every op of the root and of
  * F was among them (or refuses), so a new op cannot be left out.
  */
@@ -79,7 +79,7 @@ function check(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], options: G
 }
 
 /** The kernel-backed ops: with createGraph they throw (checked below) instead of being differentiated twice. */
-const REFUSING = ['maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'batchNorm'];
+const REFUSING = ['batchNorm'];
 
 /** Exports that are compositions of another op, which their graphs show instead of their own name. */
 const COMPOSED_OPS: Record<string, string> = {
@@ -269,14 +269,15 @@ describe('gradgradcheck of the ops (createGraph through every backward)', () => 
     );
   });
 
+  it('maxPool2d, avgPool2d, adaptiveAvgPool2d (their backward is maxPool2dBackward and avgPool2dBackward)', () => {
+    check((x: Tensor) => F.tanh(F.maxPool2d(x, 3, { stride: 2, padding: 1 })), [leaf([1, 2, 5, 5])]);
+    check((x: Tensor) => F.tanh(F.avgPool2d(x, 3, { stride: 2, padding: 1 })), [leaf([1, 2, 5, 5])]);
+    check((x: Tensor) => F.tanh(F.adaptiveAvgPool2d(x, [2, 3])), [leaf([1, 2, 5, 5])]);
+  });
+
   it('the kernel-backed ops refuse createGraph by name instead of returning a gradient with no graph', () => {
     const image = leaf([1, 2, 4, 4]);
-    const cases: Array<[string, () => Tensor]> = [
-      ['maxPool2d', () => F.maxPool2d(image, 2)],
-      ['avgPool2d', () => F.avgPool2d(image, 2)],
-      ['adaptiveAvgPool2d', () => F.adaptiveAvgPool2d(image, 1)],
-      ['batchNorm', () => new nn.BatchNorm2d(2).forward(image)],
-    ];
+    const cases: Array<[string, () => Tensor]> = [['batchNorm', () => new nn.BatchNorm2d(2).forward(image)]];
     for (const [name, forward] of cases) {
       const y = sum(mul(forward(), forward()));
       expect(() => grad(y, [image], undefined, { createGraph: true }), name).to.throw(`${name}: double backward is not supported yet`);

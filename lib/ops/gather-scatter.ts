@@ -68,7 +68,7 @@ export const scatterAdd: (g: Tensor, offsets: Int32Array, sourceShape: Shape) =>
 });
 
 /** out[i] = x[offsets[i]] (0 where offsets[i] < 0), as an op. */
-const gatherAt: (x: Tensor, offsets: Int32Array, shape: Shape) => Tensor = defineOp({
+export const gatherAt: (x: Tensor, offsets: Int32Array, shape: Shape) => Tensor = defineOp({
   name: 'gatherAt',
   forward: (x: Tensor, offsets: Int32Array, shape: Shape) => ({
     output: gatherByOffsets(x, offsets, shape),

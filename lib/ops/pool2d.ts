@@ -4,10 +4,11 @@
  *
  *   max:  y = x[argmax of window];  dX = dY scattered to the argmax (summed where windows overlap)
  *   avg:  y = Σ_window x / divisor;  dX = dY / divisor spread over the window
+ * Both backwards are ops of their own (pool2d-backward.ts), so pooling is twice differentiable.
  */
 import { Tensor } from '../tensor';
-import { defineOp, refuseDoubleBackward } from '../define-op';
-import { type DType, allocate } from '../../base/dtype';
+import { defineOp } from '../define-op';
+import { allocate } from '../../base/dtype';
 import { checkShape, formatShape, formatValue, sizeOf } from '../../base/shape';
 import { checkBoolean, checkOptions, optionKeys } from '../validate';
 import {
@@ -19,6 +20,7 @@ import {
   pooledSize,
   withDivisor,
 } from '../../kernels/pool2d';
+import { type AveragingSaved, avgPool2dBackward, maxPool2dBackward } from './pool2d-backward';
 
 /** One size for both spatial dims, or [height, width]. */
 export type IntPair = number | readonly [number, number];
@@ -188,82 +190,58 @@ export const maxPool2d = defineOp({
     pool2dKernels().maxPool2dForward(x.contiguousData(), geometry, values, argmax);
     return { output: Tensor.fromData(values, shape), saved: { geometry, argmax, inputShape: x.shape, dtype: x.dtype } };
   },
-  backward: ({ geometry, argmax, inputShape, dtype }, gradOutput) => {
-    refuseDoubleBackward('maxPool2d');
-    const dx = allocate(dtype, sizeOf(inputShape));
-    pool2dKernels().maxPool2dBackward(gradOutput.contiguousData(), argmax, geometry, dx);
-    return [Tensor.fromData(dx, inputShape)];
-  },
+  backward: (saved, gradOutput) => [maxPool2dBackward(gradOutput, saved)],
 });
 
-interface AveragingSaved {
-  geometry: AvgPool2dGeometry;
-  inputShape: number[];
-  dtype: DType;
-}
+/** Average pooling over resolved windows; avgPool2d and adaptiveAvgPool2d differ only in their windows. */
+const averaging = {
+  forward: (x: Tensor, geometry: AvgPool2dGeometry): { output: Tensor; saved: AveragingSaved } => {
+    const shape = [...x.shape.slice(0, -2), geometry.rows.start.length, geometry.cols.start.length];
+    const values = allocate(x.dtype, sizeOf(shape));
+    pool2dKernels().avgPool2dForward(x.contiguousData(), geometry, values);
+    return { output: Tensor.fromData(values, shape), saved: { geometry, inputShape: x.shape, dtype: x.dtype } };
+  },
+  backward: (saved: AveragingSaved, gradOutput: Tensor) => [avgPool2dBackward(gradOutput, saved)],
+};
 
-/** Runs the window-average kernel; avgPool2d and adaptiveAvgPool2d differ only in their windows. */
-function averagePool(x: Tensor, layout: PlaneLayout, geometry: AvgPool2dGeometry): { output: Tensor; saved: AveragingSaved } {
-  const shape = outputShape(layout, geometry.rows.start.length, geometry.cols.start.length);
-  const values = allocate(x.dtype, sizeOf(shape));
-  pool2dKernels().avgPool2dForward(x.contiguousData(), geometry, values);
-  return { output: Tensor.fromData(values, shape), saved: { geometry, inputShape: x.shape, dtype: x.dtype } };
-}
-
-function averagePoolBackward({ geometry, inputShape, dtype }: AveragingSaved, gradOutput: Tensor): Tensor[] {
-  const dx = allocate(dtype, sizeOf(inputShape));
-  pool2dKernels().avgPool2dBackward(gradOutput.contiguousData(), geometry, dx);
-  return [Tensor.fromData(dx, inputShape)];
-}
+/** avgPool2d on windows already resolved and checked (avgPool2dBackward's backward runs it again). */
+export const averagePool: (x: Tensor, geometry: AvgPool2dGeometry) => Tensor = defineOp({ name: 'avgPool2d', ...averaging });
+const adaptiveAveragePool: (x: Tensor, geometry: AvgPool2dGeometry) => Tensor = defineOp({ name: 'adaptiveAvgPool2d', ...averaging });
 
 /**
  * avgPool2d(x, kernelSize, { stride = kernelSize, padding = 0, ceilMode = false,
  * countIncludePad = true, divisorOverride }): PyTorch's divisors — with countIncludePad the window
  * size cut at the padded edge, else the number of real input cells, or divisorOverride.
  */
-export const avgPool2d = defineOp({
-  name: 'avgPool2d',
-  forward: (x: Tensor, kernelSize: IntPair, options: AvgPool2dOptions = {}) => {
-    const layout = planeLayout(x, 'avgPool2d', 'batch');
-    const { kernel, stride, padding, out } = windowParams(layout, 'avgPool2d', kernelSize, options, avgPool2dOptionKeys);
-    const countIncludePad = options.countIncludePad ?? true;
-    const rows = avgPoolWindows(layout.inH, out[0], kernel[0], stride[0], padding[0], countIncludePad);
-    const cols = avgPoolWindows(layout.inW, out[1], kernel[1], stride[1], padding[1], countIncludePad);
-    const override = options.divisorOverride;
-    const geometry: AvgPool2dGeometry =
-      override === undefined
-        ? { planes: layout.planes, inH: layout.inH, inW: layout.inW, rows, cols }
-        : { planes: layout.planes, inH: layout.inH, inW: layout.inW, rows: withDivisor(rows, override), cols: withDivisor(cols, 1) };
-    return averagePool(x, layout, geometry);
-  },
-  backward: (saved, gradOutput) => {
-    refuseDoubleBackward('avgPool2d');
-    return averagePoolBackward(saved, gradOutput);
-  },
-});
+export function avgPool2d(x: Tensor, kernelSize: IntPair, options: AvgPool2dOptions = {}): Tensor {
+  const layout = planeLayout(x, 'avgPool2d', 'batch');
+  const { kernel, stride, padding, out } = windowParams(layout, 'avgPool2d', kernelSize, options, avgPool2dOptionKeys);
+  const countIncludePad = options.countIncludePad ?? true;
+  const rows = avgPoolWindows(layout.inH, out[0], kernel[0], stride[0], padding[0], countIncludePad);
+  const cols = avgPoolWindows(layout.inW, out[1], kernel[1], stride[1], padding[1], countIncludePad);
+  const override = options.divisorOverride;
+  const geometry: AvgPool2dGeometry =
+    override === undefined
+      ? { planes: layout.planes, inH: layout.inH, inW: layout.inW, rows, cols }
+      : { planes: layout.planes, inH: layout.inH, inW: layout.inW, rows: withDivisor(rows, override), cols: withDivisor(cols, 1) };
+  return averagePool(x, geometry);
+}
 
 /**
  * adaptiveAvgPool2d(x, outputSize): output cell i averages input rows floor(i·H/out) to
  * ceil((i+1)·H/out) (exclusive), and likewise for columns. outputSize 1 is global average pooling.
  */
-export const adaptiveAvgPool2d = defineOp({
-  name: 'adaptiveAvgPool2d',
-  forward: (x: Tensor, outputSize: IntPair) => {
-    const layout = planeLayout(x, 'adaptiveAvgPool2d', 'leading');
-    const [outH, outW] = adaptiveOutputSize(outputSize);
-    // outputSize is the one pooling argument that can ask for more cells than memory holds: say so before the windows are built.
-    checkShape(outputShape(layout, outH, outW), 'adaptiveAvgPool2d', { argument: 'output shape' });
-    const geometry: AvgPool2dGeometry = {
-      planes: layout.planes,
-      inH: layout.inH,
-      inW: layout.inW,
-      rows: adaptiveWindows(layout.inH, outH),
-      cols: adaptiveWindows(layout.inW, outW),
-    };
-    return averagePool(x, layout, geometry);
-  },
-  backward: (saved, gradOutput) => {
-    refuseDoubleBackward('adaptiveAvgPool2d');
-    return averagePoolBackward(saved, gradOutput);
-  },
-});
+export function adaptiveAvgPool2d(x: Tensor, outputSize: IntPair): Tensor {
+  const layout = planeLayout(x, 'adaptiveAvgPool2d', 'leading');
+  const [outH, outW] = adaptiveOutputSize(outputSize);
+  // outputSize is the one pooling argument that can ask for more cells than memory holds: say so before the windows are built.
+  checkShape(outputShape(layout, outH, outW), 'adaptiveAvgPool2d', { argument: 'output shape' });
+  const geometry: AvgPool2dGeometry = {
+    planes: layout.planes,
+    inH: layout.inH,
+    inW: layout.inW,
+    rows: adaptiveWindows(layout.inH, outH),
+    cols: adaptiveWindows(layout.inW, outW),
+  };
+  return adaptiveAveragePool(x, geometry);
+}
