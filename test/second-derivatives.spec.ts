@@ -46,6 +46,14 @@ const functions: Record<string, (x: Tensor) => Tensor> = {
   'cross_entropy, none': (x) => F.crossEntropy(x, indices, { reduction: 'none' }),
   'cross_entropy, soft targets': (x) => F.crossEntropy(x, tensor(fixture.soft)),
   'mse_loss, mean': (x) => F.mseLoss(x, tensor(fixture.target)),
+  'tanh∘max_pool2d 2': (x) => tanh(F.maxPool2d(x, 2)),
+  'tanh∘max_pool2d 3, stride 2, padding 1, ceil_mode': (x) => tanh(F.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true })),
+  'tanh∘max_pool2d 2, stride 1, dilation 2': (x) => tanh(F.maxPool2d(x, 2, { stride: 1, dilation: 2 })),
+  'tanh∘avg_pool2d 2': (x) => tanh(F.avgPool2d(x, 2)),
+  'tanh∘avg_pool2d 3, stride 2, padding 1, ceil_mode, count_include_pad False': (x) =>
+    tanh(F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })),
+  'tanh∘avg_pool2d 2, stride 1, divisor_override 3': (x) => tanh(F.avgPool2d(x, 2, { stride: 1, divisorOverride: 3 })),
+  'tanh∘adaptive_avg_pool2d (3, 2)': (x) => tanh(F.adaptiveAvgPool2d(x, [3, 2])),
 };
 
 describe(`second derivatives match PyTorch ${fixture.torch} (create_graph=True; test/fixtures/second-derivatives.json)`, () => {
