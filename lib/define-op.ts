@@ -106,19 +106,6 @@ class OpNode<Saved> implements GradFn {
   }
 }
 
-/**
- * Called first by a backward that still runs kernels on raw arrays (pooling, batch norm):
- * with createGraph (recording on during backward) it refuses, naming the op, rather than return
- * a gradient with no graph — whose second derivative would read as a silent 0.
- */
-export function refuseDoubleBackward(op: string): void {
-  if (isGradEnabled()) {
-    throw new Error(
-      `${op}: double backward is not supported yet (backward with createGraph: true needs its backward written in differentiable ops)`,
-    );
-  }
-}
-
 export function defineOp<Args extends unknown[], Saved>(definition: OpDefinition<Args, Saved>): (...args: Args) => Tensor {
   const { name } = definition;
   const op = (...args: Args): Tensor => {

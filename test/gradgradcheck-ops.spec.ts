@@ -1,9 +1,9 @@
 /**
  * Second derivatives of every op whose backward is written in differentiable ops (or is an op of
  * its own), checked by gradgradcheck in float64 with PyTorch's tolerances; the drop techniques
- * with their masks replayed (seed), as their first-order gradchecks do. Batch norm refuses
- * createGraph by name until its backward is made of ops; conv2d, convTranspose2d and the pooling
- * ops are checked here once and over their options in conv- and pool-double-backward.spec.ts.
+ * with their masks replayed (seed), as their first-order gradchecks do. conv2d, convTranspose2d,
+ * the pooling ops and batch norm are checked here once and over their options in conv-, pool- and
+ * batchnorm-double-backward.spec.ts.
  * Every check notes the ops in its graph, and the last spec asks that every op of the root and of
  * F was among them (or refuses), so a new op cannot be left out.
  */
@@ -20,7 +20,6 @@ import {
   exp,
   expand,
   gather,
-  grad,
   indexSelect,
   log,
   manualSeed,
@@ -77,9 +76,6 @@ function check(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], options: G
   const report = gradgradcheck(noting, inputs, { ...options, raiseException: false });
   expect(report.passed, report.message).to.equal(true);
 }
-
-/** The kernel-backed ops: with createGraph they throw (checked below) instead of being differentiated twice. */
-const REFUSING = ['batchNorm'];
 
 /** Exports that are compositions of another op, which their graphs show instead of their own name. */
 const COMPOSED_OPS: Record<string, string> = {
@@ -275,17 +271,20 @@ describe('gradgradcheck of the ops (createGraph through every backward)', () => 
     check((x: Tensor) => F.tanh(F.adaptiveAvgPool2d(x, [2, 3])), [leaf([1, 2, 5, 5])]);
   });
 
-  it('the kernel-backed ops refuse createGraph by name instead of returning a gradient with no graph', () => {
-    const image = leaf([1, 2, 4, 4]);
-    const cases: Array<[string, () => Tensor]> = [['batchNorm', () => new nn.BatchNorm2d(2).forward(image)]];
-    for (const [name, forward] of cases) {
-      const y = sum(mul(forward(), forward()));
-      expect(() => grad(y, [image], undefined, { createGraph: true }), name).to.throw(`${name}: double backward is not supported yet`);
-      expect(grad(y, [image])[0]!.shape, `${name} first order`).to.deep.equal([1, 2, 4, 4]);
+  it('batchNorm in eval and training mode (its backward in ops under createGraph)', () => {
+    const running = [randn([2]), add(rand([2]), 0.5)];
+    for (const [mean, variance, training] of [
+      [running[0], running[1], false],
+      [null, null, true],
+    ] as const) {
+      check(
+        (x: Tensor, w: Tensor, b: Tensor) => F.tanh(F.batchNorm(x, mean, variance, w, b, training)),
+        [leaf([2, 2, 3, 3]), leaf([2]), leaf([2])],
+      );
     }
   });
 
-  it('checked every op the root and F export (the kernel-backed ones refuse instead)', function () {
+  it('checked every op the root and F export', function () {
     if (checkedOps.size === 0) this.skip(); // run alone (--grep): nothing was checked to compare with
     const opsDir = join(__dirname, '..', 'lib', 'ops');
     const rootOps = readdirSync(opsDir).flatMap((file) =>
@@ -296,7 +295,7 @@ describe('gradgradcheck of the ops (createGraph through every backward)', () => 
     const exported = [...rootOps, ...Object.values(F).filter((value) => typeof value === 'function')] as Array<{ name: string }>;
     const names = [...new Set(exported.map((op) => COMPOSED_OPS[op.name] ?? op.name))];
     expect(names).to.include.members(['add', 'var', 'dropout', 'crossEntropy', 'conv2d']);
-    expect(names.filter((name) => !checkedOps.has(name) && !REFUSING.includes(name))).to.deep.equal([]);
+    expect(names.filter((name) => !checkedOps.has(name))).to.deep.equal([]);
     expect(checkedOps, 'DropConnect').to.include('dropConnect');
   });
 });

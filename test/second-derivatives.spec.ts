@@ -21,12 +21,19 @@ interface Fixture {
   weight: number[];
   soft: NestedArray;
   target: NestedArray;
+  batchNorm: Record<'weight' | 'bias' | 'runningMean' | 'runningVar', number[]>;
   cases: TorchCase[];
 }
 
 const fixture: Fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'second-derivatives.json'), 'utf8'));
 const indices = tensor(fixture.indices);
 const weight = tensor(fixture.weight);
+const bn = {
+  weight: tensor(fixture.batchNorm.weight),
+  bias: tensor(fixture.batchNorm.bias),
+  runningMean: tensor(fixture.batchNorm.runningMean),
+  runningVar: tensor(fixture.batchNorm.runningVar),
+};
 
 /** dropgrad's call for each of the script's functions, by the name the script gives it. */
 const functions: Record<string, (x: Tensor) => Tensor> = {
@@ -54,6 +61,8 @@ const functions: Record<string, (x: Tensor) => Tensor> = {
     tanh(F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })),
   'tanh∘avg_pool2d 2, stride 1, divisor_override 3': (x) => tanh(F.avgPool2d(x, 2, { stride: 1, divisorOverride: 3 })),
   'tanh∘adaptive_avg_pool2d (3, 2)': (x) => tanh(F.adaptiveAvgPool2d(x, [3, 2])),
+  'batch_norm, training': (x) => F.batchNorm(x, null, null, bn.weight, bn.bias, true),
+  'tanh∘batch_norm, eval': (x) => tanh(F.batchNorm(x, bn.runningMean, bn.runningVar, bn.weight, bn.bias, false)),
 };
 
 describe(`second derivatives match PyTorch ${fixture.torch} (create_graph=True; test/fixtures/second-derivatives.json)`, () => {

@@ -8,6 +8,7 @@
  *   backward, batch statistics (M = N·S values per channel; derivation in docs/batchnorm.md):
  *             dx = γ/(M·σ) · (M·dy − Σdy − x̂·Σ(dy·x̂)),  dγ = Σ dy·x̂,  dβ = Σ dy
  *   backward, running statistics (μ and σ are constants):  dx = γ/σ · dy
+ *   Under createGraph the backward is these formulas in Tensor ops (batchnorm-graph-backward.ts).
  *   With eps = 0 a constant channel has var = 0: with batch statistics 1/σ is taken as 0 there, as
  *   PyTorch's CPU kernel does, so y = β and every gradient through it is 0 (not 0·∞ = NaN).
  *
@@ -19,21 +20,19 @@
  * cumulative moving average, i.e. the plain mean of every batch's statistics so far.
  */
 import { Tensor, markWritten } from '../tensor';
-import { defineOp, refuseDoubleBackward } from '../define-op';
+import { defineOp } from '../define-op';
+import { isGradEnabled } from '../grad-mode';
 import { type DType, allocate } from '../../base/dtype';
 import { formatShape, formatValue } from '../../base/shape';
 import { checkNonNegative } from '../validate';
 import { type ChannelLayout, batchNormKernels, valuesPerChannel } from '../../kernels/batchnorm';
 import { reusingOperands } from '../../kernels/operand-reuse';
+import { type BatchNormGraphInputs, batchNormGradientsInOps } from './batchnorm-graph-backward';
 
-interface BatchNormSaved {
+interface BatchNormSaved extends BatchNormGraphInputs {
   x: Float64Array | Float32Array;
   shape: number[];
-  dtype: DType;
   layout: ChannelLayout;
-  usedBatchStats: boolean;
-  mean: Float64Array;
-  invStd: Float64Array;
   gamma: Float64Array;
   weightDType: DType;
   biasDType: DType;
@@ -179,6 +178,9 @@ export const batchNorm = defineOp({
     if (updatesRunningStats) updateRunningStats(runningMean, runningVar, numBatchesTracked, momentum, { mean, variance, count });
 
     const saved: BatchNormSaved = {
+      input: x,
+      weight,
+      eps,
       x: data,
       shape: x.shape,
       dtype: x.dtype,
@@ -193,9 +195,12 @@ export const batchNorm = defineOp({
     return { output: Tensor.fromData(y, x.shape), saved };
   },
   backward: (saved, gradOutput, needsGrad) => {
-    refuseDoubleBackward('batchNorm');
-    const { layout, mean, invStd, gamma, usedBatchStats } = saved;
     const [needsX, , , needsWeight, needsBias] = needsGrad;
+    if (isGradEnabled()) {
+      const [dx, dweight, dbias] = batchNormGradientsInOps(saved, gradOutput, { x: needsX, weight: needsWeight, bias: needsBias });
+      return [dx, null, null, dweight, dbias];
+    }
+    const { layout, mean, invStd, gamma, usedBatchStats } = saved;
     const kernels = batchNormKernels();
     const dy = gradOutput.contiguousData();
     const channels = layout.channels;
