@@ -7,9 +7,10 @@
  * 1; and the createGraph gradients equal to the first-order kernel ones within rounding.
  */
 import { expect } from 'chai';
-import { F, type Tensor, grad, gradgradcheck, manualSeed, mul, rand, randn, tanh, withBackend } from '../index';
+import { F, type Tensor, concat, grad, gradgradcheck, manualSeed, mul, rand, randn, tanh, tensor, withBackend } from '../index';
 
 const leaf = (shape: number[]): Tensor => randn(shape, { requiresGrad: true });
+const cat2 = (parts: Tensor[]): Tensor => concat(parts, 1).detach().requiresGrad_();
 
 const shapes = [
   [4, 3],
@@ -47,6 +48,16 @@ describe('batchNorm: double backward', () => {
       }
     });
   }
+
+  it('refuses createGraph through a constant channel with eps = 0 (σ = 0, which first order takes as σ⁻¹ = 0) instead of giving NaN', () => {
+    const x = cat2([leaf([3, 1, 2]), tensor([[[1, 1]], [[1, 1]], [[1, 1]]])]);
+    const y = F.batchNorm(x, null, null, null, null, true, 0.1, 0);
+    const g = leaf(y.shape);
+    expect(() => grad(y, [x], g, { createGraph: true })).to.throw(
+      'batchNorm: double backward through channel 1, constant with eps = 0 (σ = 0), is not supported',
+    );
+    expect(grad(y, [x], g)[0]!.data.every(Number.isFinite), 'first order').to.equal(true);
+  });
 
   it('a weight changed in place between forward and backward is refused, as PyTorch (which saves it for backward)', () => {
     const weight = leaf([2]);

@@ -7,8 +7,8 @@
  *   both:                                     gγ = Σ gy·x̂,   gβ = Σ gy
  * With batch statistics x̂, μ and σ are recomputed from x in ops, so differentiating these formulas
  * gives every term PyTorch's batchnorm_double_backward writes out by hand (gx through μ and σ,
- * gγ through x̂, gx through γ). The one case it does not cover is eps = 0 on a constant channel,
- * where the kernels take σ⁻¹ as 0 and these ops divide by zero.
+ * gγ through x̂, gx through γ). With eps = 0 a constant channel has σ = 0, where the kernels take σ⁻¹
+ * as 0 and these formulas divide by zero: refused, by channel, rather than a graph of NaN.
  */
 import type { Tensor } from '../tensor';
 import type { DType } from '../../base/dtype';
@@ -35,6 +35,12 @@ export function batchNormGradientsInOps(
   needs: { x: boolean; weight: boolean; bias: boolean },
 ): [Tensor | null, Tensor | null, Tensor | null] {
   const { input: x, weight, eps, usedBatchStats } = saved;
+  const flatChannel = usedBatchStats ? saved.invStd.indexOf(0) : -1;
+  if (flatChannel >= 0) {
+    throw new Error(
+      `batchNorm: double backward through channel ${flatChannel}, constant with eps = 0 (σ = 0), is not supported (first order takes σ⁻¹ as 0 there; pass eps > 0)`,
+    );
+  }
   const channels = x.shape[1];
   const perChannelShape = x.shape.map((d, i) => (i === 1 ? d : 1));
   const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
