@@ -1,16 +1,18 @@
 /**
  * The gradient-check suite as a product: one check per built-in differentiable op and layer
  * (every drop technique's op and its layer, in training mode with a fixed seed), in float64 on the
- * reference kernels. `dropgrad gradcheck` runs it; users can run it on their machine to trust the
- * build. test/gradcheck-coverage.spec.ts fails when an op in F or a layer class in nn has no entry
+ * reference kernels, at first order (gradcheck) or second (gradgradcheck, as PyTorch checks its
+ * ops with both). `dropgrad gradcheck [--order 2]` runs it; users can run it on their machine to
+ * trust the build. test/gradcheck-coverage.spec.ts fails when an op in F or a layer class in nn has no entry
  * here (an entry covers the export its name starts with).
  */
 import type { Tensor } from '../lib/tensor';
 import { type GradcheckReport, gradcheck } from '../lib/gradcheck';
+import { gradgradcheck } from '../lib/gradgradcheck';
 import { withBackend } from '../kernels/backend';
 import { defaultGenerator, manualSeed } from '../lib/random/generator';
 import { rand, randn, tensor } from '../lib/creation';
-import { formatShape } from '../base/shape';
+import { formatShape, formatValue } from '../base/shape';
 import { add, div, mul, neg, pow, sub } from '../lib/ops/arithmetic';
 import { abs, clamp, exp, log, sqrt } from '../lib/ops/unary';
 import { leakyRelu, relu, sigmoid, tanh } from '../lib/ops/activations';
@@ -51,10 +53,14 @@ import { RandomErasing, randomErasing } from '../nn/drop/random-erasing';
 import { BasicBlock } from '../nn/models/basic-block';
 import { Bottleneck } from '../nn/models/bottleneck';
 
+/** 1: first derivatives against finite differences of fn; 2: second ones, against finite differences of its gradients. */
+export type GradcheckOrder = 1 | 2;
+const checkerOfOrder = { 1: gradcheck, 2: gradgradcheck } as const;
+
 export interface SuiteCheck {
   name: string;
-  /** Builds the inputs (seeded) and runs the check. */
-  run: () => { shapes: string; report: GradcheckReport };
+  /** Builds the inputs (seeded) and runs the check at the given order. */
+  run: (order: GradcheckOrder) => { shapes: string; report: GradcheckReport };
 }
 
 const SEED = 1234;
@@ -73,13 +79,17 @@ const spaced = (...shape: number[]): Tensor => {
   return leaf(tensor(values, { shape }));
 };
 
-function op(name: string, inputs: () => Tensor[], fn: (...t: Tensor[]) => Tensor): SuiteCheck {
+/** An op checked w.r.t. the inputs `inputs` builds; `seed` replays a drop op's mask under every perturbation. */
+export function op(name: string, inputs: () => Tensor[], fn: (...t: Tensor[]) => Tensor): SuiteCheck {
   return {
     name,
-    run: () => {
+    run: (order) => {
       manualSeed(SEED);
       const xs = inputs();
-      return { shapes: xs.map((x) => formatShape(x.shape)).join(' '), report: gradcheck(fn, xs, { raiseException: false, seed: SEED }) };
+      return {
+        shapes: xs.map((x) => formatShape(x.shape)).join(' '),
+        report: checkerOfOrder[order](fn, xs, { raiseException: false, seed: SEED }),
+      };
     },
   };
 }
@@ -91,14 +101,18 @@ function op(name: string, inputs: () => Tensor[], fn: (...t: Tensor[]) => Tensor
 function layer(name: string, build: () => Module, inputShape: number[], seed = SEED): SuiteCheck {
   return {
     name,
-    run: () => {
+    run: (order) => {
       manualSeed(seed);
       const module = build();
       const x = normal(...inputShape);
       const params = module.parameters();
       return {
         shapes: [x, ...params].map((t) => formatShape(t.shape)).join(' '),
-        report: gradcheck((t: Tensor) => module.forward(t), [x, ...params], { raiseException: false, seed, fastMode: params.length > 2 }),
+        report: checkerOfOrder[order]((t: Tensor) => module.forward(t), [x, ...params], {
+          raiseException: false,
+          seed,
+          fastMode: params.length > 2,
+        }),
       };
     },
   };
@@ -416,12 +430,18 @@ export interface SuiteResult {
   message: string;
 }
 
-/** Runs the checks whose name contains `filter` (case-insensitive), on the reference kernels. */
-export function runGradcheckSuite(filter = '', onResult?: (result: SuiteResult) => void): SuiteResult[] {
+/** Runs the checks whose name contains `filter` (case-insensitive) at `order`, on the reference kernels. */
+export function runGradcheckSuite(filter = '', onResult?: (result: SuiteResult) => void, order: GradcheckOrder = 1): SuiteResult[] {
   const wanted = gradcheckSuite.filter((c) => c.name.toLowerCase().includes(filter.toLowerCase()));
+  return runChecks(wanted, order, onResult);
+}
+
+/** Runs `checks` at `order` on the reference kernels, reporting each result as it comes. */
+export function runChecks(checks: readonly SuiteCheck[], order: GradcheckOrder, onResult?: (result: SuiteResult) => void): SuiteResult[] {
+  if (order !== 1 && order !== 2) throw new RangeError(`gradcheck suite: order must be 1 or 2, got ${formatValue(order)}`);
   return withBackend('reference', () =>
-    wanted.map((check) => {
-      const { shapes, report } = check.run();
+    checks.map((check) => {
+      const { shapes, report } = check.run(order);
       const result = {
         name: check.name,
         shapes,

@@ -139,4 +139,27 @@ describe('dropgrad CLI', () => {
     expect(report.checks.every((c) => c.passed && c.maxAbsError < 1e-5)).to.equal(true);
     expect((await run('gradcheck', '--layer', 'nothing-like-this')).code).to.equal(2);
   });
+
+  it('gradcheck --order 2 checks second derivatives, with the same lines and summary; other orders are refused', async () => {
+    const result = await run('gradcheck', '--order', '2', '--layer', 'dropblock');
+    expect(result.code, result.err).to.equal(0);
+    const lines = result.out.trim().split('\n');
+    expect(lines.slice(0, 3).map((l) => l.slice(0, 50).trimEnd())).to.deep.equal([
+      'PASS  dropBlock2d (p 0.3, block 3)',
+      'PASS  DropBlock2d (p 0.3, block 3)',
+      'PASS  DropBlock2d (p 0.3, block 2, shared mask)',
+    ]);
+    expect(lines.at(-1)).to.equal('3 passed, 0 failed');
+    const json = JSON.parse((await run('gradcheck', '--order', '2', '--json', '--layer', 'dropout (p')).out) as {
+      order: number;
+      passed: boolean;
+    };
+    expect(json).to.include({ order: 2, passed: true });
+    for (const bad of ['3', '0', '1.0', 'two']) {
+      const refused = await run('gradcheck', '--order', bad);
+      expect(refused.code, bad).to.equal(2);
+      expect(refused.err).to.contain(`--order: expected one of 1, 2, got ${JSON.stringify(bad)}`);
+      expect(refused.out).to.equal('');
+    }
+  });
 });

@@ -1,5 +1,22 @@
 import { expect } from 'chai';
-import { gradcheckSuite, runGradcheckSuite } from '../app/gradcheck-suite';
+import { type GradcheckOrder, gradcheckSuite, op, runChecks, runGradcheckSuite } from '../app/gradcheck-suite';
+import { Tensor, defineOp, mul, randn } from '../index';
+
+/** x², with a backward written on raw arrays: right at first order, but its gradient has no graph. */
+const rawSquare = defineOp({
+  name: 'rawSquare',
+  forward: (x: Tensor) => ({ output: mul(x, x), saved: x }),
+  backward: (x, g) => {
+    const xs = x.contiguousData();
+    const gs = g.contiguousData();
+    return [
+      Tensor.fromData(
+        Float64Array.from(xs, (v, i) => 2 * v * gs[i]),
+        x.shape,
+      ),
+    ];
+  },
+});
 
 describe('gradcheck suite (dropgrad gradcheck)', () => {
   it('covers every drop technique and the kernels, with unique names', () => {
@@ -33,6 +50,33 @@ describe('gradcheck suite (dropgrad gradcheck)', () => {
   it('passes every check on the reference kernels', () => {
     const failures = runGradcheckSuite().filter((r) => !r.passed);
     expect(failures.map((f) => `${f.name}: ${f.message}`)).to.deep.equal([]);
+  });
+
+  it('passes every check at second order (gradgradcheck), the drop techniques with their masks replayed', () => {
+    const failures = runGradcheckSuite('', undefined, 2).filter((r) => !r.passed);
+    expect(failures.map((f) => `${f.name}: ${f.message}`)).to.deep.equal([]);
+  });
+
+  it('at second order, fails an op whose backward is on raw arrays that passes at first order', () => {
+    const entry = op('rawSquare', () => [randn([3], { requiresGrad: true })], rawSquare);
+    const [first] = runChecks([entry], 1);
+    const [second] = runChecks([entry], 2);
+    expect(first.passed, first.message).to.equal(true);
+    expect(second.passed).to.equal(false);
+    expect(second.message).to.match(/^gradgradcheck: /);
+  });
+
+  it('refuses an order other than 1 or 2 before running anything', () => {
+    let ran = false;
+    const entry = {
+      name: 'never',
+      run: () => {
+        ran = true;
+        throw new Error('ran');
+      },
+    };
+    expect(() => runChecks([entry], 3 as GradcheckOrder)).to.throw(RangeError, 'gradcheck suite: order must be 1 or 2, got 3');
+    expect(ran).to.equal(false);
   });
 
   it('filters by name', () => {
