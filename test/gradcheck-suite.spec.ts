@@ -1,22 +1,7 @@
 import { expect } from 'chai';
 import { type GradcheckOrder, gradcheckSuite, op, runChecks, runGradcheckSuite } from '../app/gradcheck-suite';
-import { Tensor, defineOp, mul, randn } from '../index';
-
-/** x², with a backward written on raw arrays: right at first order, but its gradient has no graph. */
-const rawSquare = defineOp({
-  name: 'rawSquare',
-  forward: (x: Tensor) => ({ output: mul(x, x), saved: x }),
-  backward: (x, g) => {
-    const xs = x.contiguousData();
-    const gs = g.contiguousData();
-    return [
-      Tensor.fromData(
-        Float64Array.from(xs, (v, i) => 2 * v * gs[i]),
-        x.shape,
-      ),
-    ];
-  },
-});
+import { randn } from '../index';
+import { rawSquare } from './helpers/raw-square';
 
 describe('gradcheck suite (dropgrad gradcheck)', () => {
   it('covers every drop technique and the kernels, with unique names', () => {

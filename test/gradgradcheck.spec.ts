@@ -1,25 +1,10 @@
 import chai, { expect } from 'chai';
-import { GradcheckError, Tensor, chaiGradcheck, defineOp, gradgradcheck, manualSeed, mul, rand, randn } from '../index';
+import { rawSquare } from './helpers/raw-square';
+import { GradcheckError, type Tensor, chaiGradcheck, gradgradcheck, manualSeed, mul, rand, randn } from '../index';
 
 chai.use(chaiGradcheck);
 
 const leaf = (shape: number[]) => randn(shape, { requiresGrad: true });
-
-/** x², with a backward written on raw arrays: right at first order, but its gradient has no graph. */
-const rawSquare = defineOp({
-  name: 'rawSquare',
-  forward: (x: Tensor) => ({ output: mul(x, x), saved: x }),
-  backward: (x, g) => {
-    const xs = x.contiguousData();
-    const gs = g.contiguousData();
-    return [
-      Tensor.fromData(
-        Float64Array.from(xs, (v, i) => 2 * v * gs[i]),
-        x.shape,
-      ),
-    ];
-  },
-});
 
 describe('gradgradcheck (PyTorch torch.autograd.gradgradcheck)', () => {
   beforeEach(() => manualSeed(5));
