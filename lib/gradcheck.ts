@@ -16,15 +16,16 @@ import { checkInteger, checkNonNegative, checkOptions, optionKeys } from './vali
 import { type DrawStates, Generator, manualSeed, recordDraws, replayDraws } from './random/generator';
 import { allocate } from '../base/dtype';
 
-/** The keys of GradcheckOptions, for the unknown-key check (the compiler keeps the two in step). */
-const gradcheckOptionKeys = optionKeys<GradcheckOptions>({
+/** The keys of GradcheckOptions (gradgradcheck's add gradOutputs), for the unknown-key check. */
+export const gradcheckOptionNames = {
   eps: true,
   atol: true,
   rtol: true,
   raiseException: true,
   fastMode: true,
   seed: true,
-});
+} as const satisfies Record<keyof GradcheckOptions, true>;
+const gradcheckOptionKeys = optionKeys<GradcheckOptions>(gradcheckOptionNames);
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */

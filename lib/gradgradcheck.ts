@@ -18,21 +18,21 @@ import { sum } from './ops/reductions';
 import { Generator } from './random/generator';
 import { formatShape, formatValue, sameShape } from '../base/shape';
 import { checkOptions, optionKeys } from './validate';
-import { type GradcheckFn, type GradcheckOptions, type GradcheckReport, GradcheckError, gradcheck, outputsOf } from './gradcheck';
+import {
+  type GradcheckFn,
+  type GradcheckOptions,
+  type GradcheckReport,
+  GradcheckError,
+  gradcheck,
+  gradcheckOptionNames,
+  outputsOf,
+} from './gradcheck';
 
 export interface GradgradcheckOptions extends GradcheckOptions {
   /** One gradient per output of fn, of its shape (default: random float64 ones requiring grad). */
   gradOutputs?: readonly Tensor[];
 }
-const gradgradcheckOptionKeys = optionKeys<GradgradcheckOptions>({
-  eps: true,
-  atol: true,
-  rtol: true,
-  raiseException: true,
-  fastMode: true,
-  seed: true,
-  gradOutputs: true,
-});
+const gradgradcheckOptionKeys = optionKeys<GradgradcheckOptions>({ ...gradcheckOptionNames, gradOutputs: true });
 
 /** The seed of the generator that draws default gradOutputs (any fixed number: the check must repeat). */
 const GRAD_OUTPUTS_SEED = 21;
