@@ -116,16 +116,16 @@ function convPass(args: usize, thread: i32, threads: i32, pass: i32, inputSide: 
       const y = f32At(outputSide, outputSlice);
       if (bias) fillRows(y, og, pixels, f32At(bias, (item % groups) * og));
       im2colPass(args, f32At(inputSide, inputSlice), col, GATHER);
-      gemmColumns(og, pixels, k, f32At(weights, weightSlice), k, false, col, pixels, false, y, pixels, bias != 0, 0, pixels, workspace);
+      gemmColumns(og, k, f32At(weights, weightSlice), k, false, col, pixels, false, y, pixels, bias != 0, 0, pixels, workspace);
     } else if (pass == INPUT_GRADIENT) {
       const dx = f32At(inputSide, inputSlice);
-      gemmColumns(k, pixels, og, f32At(weights, weightSlice), k, true, f32At(outputSide, outputSlice), pixels, false, col, pixels, false, 0, pixels, workspace);
+      gemmColumns(k, og, f32At(weights, weightSlice), k, true, f32At(outputSide, outputSlice), pixels, false, col, pixels, false, 0, pixels, workspace);
       memory.fill(dx, 0, (<usize>(cg * hw)) << 2);
       im2colPass(args, dx, col, SCATTER);
     } else {
       im2colPass(args, f32At(inputSide, inputSlice), col, GATHER);
       const dW = f32At(weights, item * og * k);
-      gemmColumns(og, k, pixels, f32At(outputSide, outputSlice), pixels, false, col, pixels, true, dW, k, false, 0, k, workspace);
+      gemmColumns(og, pixels, f32At(outputSide, outputSlice), pixels, false, col, pixels, true, dW, k, false, 0, k, workspace);
     }
   }
 }

@@ -18,7 +18,7 @@ export function gemm(args: usize, thread: i32, threads: i32): void {
   if (j0 >= j1) return;
   const workspace = ptr(args, GEMM_WORKSPACE) + <usize>thread * ptr(args, GEMM_WORKSPACE_STRIDE);
   gemmColumns(
-    arg(args, GEMM_M), n, arg(args, GEMM_K),
+    arg(args, GEMM_M), arg(args, GEMM_K),
     ptr(args, GEMM_A), arg(args, GEMM_LDA), arg(args, GEMM_TRANS_A) != 0,
     ptr(args, GEMM_B), arg(args, GEMM_LDB), arg(args, GEMM_TRANS_B) != 0,
     ptr(args, GEMM_C), arg(args, GEMM_LDC), arg(args, GEMM_ACCUMULATE) != 0,

@@ -102,7 +102,7 @@ function maxRow(args: usize, x: usize, oh: i32, from: i32, out: usize, argmax: u
         const index = row + kw * dW;
         const value = load<f32>(f32At(x, index));
         // select, not if: on random data the branch mispredicts.
-        const take = value > best || value != value;
+        const take = value > best || isNaN(value);
         best = select(value, best, take);
         bestIndex = select(index, bestIndex, take);
       }

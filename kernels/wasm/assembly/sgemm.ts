@@ -151,11 +151,12 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i3
 }
 
 /**
- * The columns [j0, j1) of C (+)= op(A)·op(B) for an m×k by k×n product; `workspace` holds
+ * The columns [j0, j1) of C (+)= op(A)·op(B) for an m×k by k×n product (n itself is not needed:
+ * only the columns asked for are touched); `workspace` holds
  * GEMM_WORKSPACE_BYTES. Threads call it with disjoint NR-aligned column ranges (see shareStart in share.ts).
  */
 export function gemmColumns(
-  m: i32, n: i32, k: i32,
+  m: i32, k: i32,
   a: usize, lda: i32, transA: bool,
   b: usize, ldb: i32, transB: bool,
   c: usize, ldc: i32, accumulate: bool,
