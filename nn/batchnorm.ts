@@ -61,7 +61,7 @@ abstract class BatchNorm extends Module {
     const track = this.trackRunningStats;
     this.runningMean = this.registerBuffer('runningMean', track ? zeros([numFeatures], { dtype }) : null);
     this.runningVar = this.registerBuffer('runningVar', track ? full([numFeatures], 1, { dtype }) : null);
-    this.numBatchesTracked = this.registerBuffer('numBatchesTracked', track ? zeros([1], { dtype: 'float64' }) : null);
+    this.numBatchesTracked = this.registerBuffer('numBatchesTracked', track ? zeros([], { dtype: 'float64' }) : null);
   }
 
   override forward(x: Tensor): Tensor {

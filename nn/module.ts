@@ -168,7 +168,9 @@ export abstract class Module {
       if (!(source instanceof Tensor)) {
         throw new TypeError(`loadStateDict: ${key} must be a Tensor of shape ${formatShape(target.shape)}, got ${formatValue(source)}`);
       }
-      if (!sameShape(source.shape, target.shape)) {
+      // As PyTorch: a one-element [1] tensor loads into a 0-d one (older checkpoints, num_batches_tracked among them, stored scalars so).
+      const scalarFromOne = target.shape.length === 0 && source.shape.length === 1 && source.shape[0] === 1;
+      if (!sameShape(source.shape, target.shape) && !scalarFromOne) {
         throw new RangeError(
           `loadStateDict: ${key} has shape ${formatShape(source.shape)} in the state dict, ${formatShape(target.shape)} in the module`,
         );

@@ -120,6 +120,7 @@ describe('batchNorm', () => {
           expectAllClose(state.running_mean.data, last.runningMean!, exact, 'running_mean');
           expectAllClose(state.running_var.data, last.runningVar!, exact, 'running_var');
           expect(state.num_batches_tracked.item()).to.equal(last.numBatchesTracked);
+          expect(state.num_batches_tracked.shape, 'num_batches_tracked is 0-d, as in PyTorch').to.deep.equal([]);
         } else {
           expect(Object.keys(state)).to.deep.equal(['weight', 'bias']);
         }
@@ -303,6 +304,16 @@ describe('batchNorm', () => {
       const y = batchNorm(randn([4, 2], { dtype: 'float32' }), null, null, ones([2]), zeros([2]), true);
       expect(y.dtype).to.equal('float32');
     });
+  });
+
+  it('loads a one-element [1] num_batches_tracked (older checkpoints) into its 0-d buffer, as PyTorch does', () => {
+    const layer = new nn.BatchNorm2d(2, { dtype: 'float64' });
+    const state = { ...layer.stateDict(), num_batches_tracked: tensor([7], { dtype: 'float64' }) };
+    layer.loadStateDict(state);
+    expect(layer.numBatchesTracked!.item()).to.equal(7);
+    expect(() => layer.loadStateDict({ ...state, num_batches_tracked: tensor([7, 8], { dtype: 'float64' }) })).to.throw(
+      'loadStateDict: num_batches_tracked has shape [2] in the state dict, [] in the module',
+    );
   });
 
   describe('errors', () => {

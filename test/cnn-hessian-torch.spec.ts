@@ -46,16 +46,8 @@ function cnn(state: nn.StateDict): nn.Sequential {
   return model;
 }
 
-/**
- * PyTorch's state dict as dropgrad tensors. dropgrad keeps num_batches_tracked as a one-element [1]
- * tensor and its loadStateDict refuses PyTorch's 0-d one by shape, so the count is wrapped here.
- */
-const torchState: nn.StateDict = Object.fromEntries(
-  Object.entries(fixture.state).map(([key, value]) => [
-    key,
-    key.endsWith('num_batches_tracked') ? tensor([value as number]) : tensor(value),
-  ]),
-);
+/** PyTorch's state dict as dropgrad tensors (num_batches_tracked is 0-d in both). */
+const torchState: nn.StateDict = Object.fromEntries(Object.entries(fixture.state).map(([key, value]) => [key, tensor(value)]));
 
 /** The state dict with every parameter moved by scale·v. */
 function shifted(scale: number): nn.StateDict {
