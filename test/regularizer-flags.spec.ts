@@ -13,11 +13,19 @@ import { GaussianDropout } from '../nn/drop/gaussian-dropout';
 import { RandomErasing } from '../nn/drop/random-erasing';
 import { Uout } from '../nn/drop/uout';
 import { ResidualBlock } from '../nn/models/residual-block';
+import { MaxPool2d } from '../nn/pooling';
+
+/** The model's elementwise Dropout layers in the conv stages (each right before a max-pool) or in the classifier. */
+function elementwiseDropouts(e: Experiment, where: 'conv stages' | 'classifier'): number {
+  const layers = e.model.modules();
+  return layers.filter((m, i) => m instanceof Dropout && layers[i + 1] instanceof MaxPool2d === (where === 'conv stages')).length;
+}
 
 /** Each regularizer flag with a value, and how to see it in the built experiment (its layers, in the model or on the input). */
 const flags: Record<string, { value: string; count: (e: Experiment) => number }> = {
-  dropout: { value: '0.5', count: (e) => e.model.modules().filter((m) => m instanceof Dropout).length },
+  dropout: { value: '0.5', count: (e) => elementwiseDropouts(e, 'classifier') },
   dropout2d: { value: '0.3', count: (e) => e.model.modules().filter((m) => m instanceof Dropout2d).length },
+  'dropout-conv': { value: '0.1', count: (e) => elementwiseDropouts(e, 'conv stages') },
   gaussian: { value: '0.5', count: (e) => e.model.modules().filter((m) => m instanceof GaussianDropout).length },
   uout: { value: '0.5', count: (e) => e.model.modules().filter((m) => m instanceof Uout).length },
   'alpha-dropout': { value: '0.3', count: (e) => e.model.modules().filter((m) => m instanceof AlphaDropout).length },
@@ -39,7 +47,7 @@ function expectedRefusal(model: string, given: readonly string[]): RegExp | unde
   if (model === 'small-cnn') {
     if (given.includes('stochastic-depth')) return /^--stochastic-depth: needs --model resnet/;
     if (on('dropout', 'gaussian', 'uout', 'alpha-dropout')) return /both put their noise in the classifier's drop slot/;
-    if (on('dropout2d', 'dropblock')) return /^--dropout2d and --dropblock both put their noise in the spatial drop slot/;
+    if (on('dropout2d', 'dropout-conv', 'dropblock')) return /^--\S+ and --\S+ both put their noise in the spatial drop slot/;
     return undefined;
   }
   const unplaced = given.filter((f) => !['dropblock', 'stochastic-depth', 'cutout', 'random-erasing'].includes(f));

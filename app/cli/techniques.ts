@@ -102,6 +102,19 @@ export const dropTechniques: readonly DropTechnique[] = [
     compare: { dropout2d: { dropout2d: '0.1' } },
   },
   {
+    flag: 'dropout-conv',
+    spec: {
+      type: 'string',
+      value: 'P',
+      description: 'elementwise Dropout (P) after each conv stage, where Dropout2d and DropBlock go: the three compared at one place',
+    },
+    plan: smallCnnValue('dropout-conv', probability, 'dropoutConv'),
+    slots: { 'small-cnn': slots.spatial },
+    // The baseline Tompson et al. and Ghiasi et al. compare against: elementwise dropout on the same
+    // feature maps, at Dropout2d's and DropBlock's drop rate (0.1).
+    compare: { 'dropout-conv': { 'dropout-conv': '0.1' } },
+  },
+  {
     flag: 'gaussian',
     spec: { type: 'string', value: 'P', description: 'Gaussian dropout N(1, P/(1-P)) in the classifier (P < 1, as for dropout)' },
     plan: smallCnnValue('gaussian', { min: 0, max: 0.99 }, 'gaussianDropout'),

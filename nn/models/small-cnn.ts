@@ -1,14 +1,15 @@
 /**
  * A small CNN for 28×28 digits, with a slot for every drop technique where it belongs:
  *
- *   [conv3×3 → BN → ReLU → (Dropout2d | DropBlock) → maxpool2] × 2
+ *   [conv3×3 → BN → ReLU → (Dropout2d | DropBlock | Dropout) → maxpool2] × 2
  *   → flatten → (Dropout | GaussianDropout | Uout | AlphaDropout) → Linear/DropConnectLinear → ReLU
  *   → (the same activation drop) → Linear
  *
  * A slot holds one layer: two regularizers for one slot (dropout with uout) are refused.
  *
  * Spatial techniques act on feature maps, elementwise ones on the classifier's activations, and
- * DropConnect replaces the hidden linear layer. Input-level ones (Cutout, RandomErasing) are data
+ * DropConnect replaces the hidden linear layer. Elementwise Dropout can also take the spatial slot
+ * (`dropoutConv`), so that the three ways of dropping feature maps compare at one place. Input-level ones (Cutout, RandomErasing) are data
  * transforms (see app/data), not layers.
  */
 import type { Module } from '../module';
@@ -33,6 +34,8 @@ import { type DropBlockSettings, dropBlockSettingKeys } from './dropblock-settin
 export interface SmallCnnRegularizers {
   dropout?: number;
   dropout2d?: number;
+  /** Elementwise Dropout after each conv stage, in the slot of Dropout2d and DropBlock. */
+  dropoutConv?: number;
   gaussianDropout?: number;
   uout?: number;
   alphaDropout?: number;
@@ -43,6 +46,7 @@ export interface SmallCnnRegularizers {
 const regularizerKeys = optionKeys<SmallCnnRegularizers>({
   dropout: true,
   dropout2d: true,
+  dropoutConv: true,
   gaussianDropout: true,
   uout: true,
   alphaDropout: true,
@@ -85,7 +89,7 @@ function checkSmallCnnOptions(options: SmallCnnOptions): SmallCnnRegularizers {
 /** The regularizers that share one slot: asking for two of them would silently train only one. */
 const slots: ReadonlyArray<readonly (keyof SmallCnnRegularizers)[]> = [
   ['dropout', 'gaussianDropout', 'uout', 'alphaDropout'],
-  ['dropout2d', 'dropBlock'],
+  ['dropout2d', 'dropBlock', 'dropoutConv'],
 ];
 
 function refuseSharedSlot(r: SmallCnnRegularizers): void {
@@ -113,8 +117,11 @@ export function smallCnn(options: SmallCnnOptions = {}): Sequential {
   if (size % 4 !== 0) throw new RangeError(`smallCnn: imageSize must be divisible by 4 (two 2×2 pools), got ${size}`);
   refuseSharedSlot(r);
   const layer = { dtype: options.dtype, generator: options.generator };
-  const spatialDrop = (): Module[] =>
-    r.dropBlock ? [dropBlock2dLayer(r.dropBlock)] : r.dropout2d !== undefined ? [new Dropout2d(r.dropout2d)] : [];
+  const spatialDrop = (): Module[] => {
+    if (r.dropBlock) return [dropBlock2dLayer(r.dropBlock)];
+    if (r.dropout2d !== undefined) return [new Dropout2d(r.dropout2d)];
+    return r.dropoutConv !== undefined ? [new Dropout(r.dropoutConv)] : [];
+  };
   const drop = (): Module[] => {
     const m = activationDrop(r);
     return m ? [m] : [];
