@@ -6,7 +6,8 @@ import { compareSpec, runCompare } from '../app/cli/commands/compare';
 import { formatSettings, techniqueFlags, techniques } from '../app/experiments/compare/techniques';
 import { applyPreset, presets } from '../app/experiments/compare/preset';
 import { type CompareReport, compareRows } from '../app/experiments/compare/report';
-import { formatCompareTable } from '../app/results/compare-page';
+import { compareCaption, formatCompareTable } from '../app/results/compare-page';
+import { holmAdjust } from '../app/statistics/holm';
 import type { CompareRunResult } from '../app/experiments/compare/run-task';
 import { planExperiment } from '../app/cli/experiment';
 import type { CliEntry } from '../app/cli/process-pool';
@@ -49,10 +50,14 @@ describe('dropgrad compare', function () {
     expect(await runCompare(parseFlags(compareSpec, [...tiny, '--techniques', 'none,dropout', '--out', out]), io)).to.equal(0);
     expect(io.stdout().match(/seed \d: test accuracy [\d.]+%, train [\d.]+%/g)).to.have.length(4);
     const report = readFileSync(out, 'utf8');
-    expect(report).to.match(/\| none \| — \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \| -?[\d.]+ \| [\d.]+ \| baseline \| — \|/);
-    expect(report).to.match(/\| dropout \| --dropout 0\.5 \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \| -?[\d.]+ \| [\d.]+ \| (\*\*)?[\d.]+/);
+    expect(report).to.match(/\| none \| — \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \| -?[\d.]+ \| [\d.]+ \| — \| baseline \| — \| — \|/);
+    expect(report).to.match(
+      /\| dropout \| --dropout 0\.5 \| [\d.]+ ± [\d.]+ \| [\d.]+ ± [\d.]+ \| -?[\d.]+ \| [\d.]+ \| [+−][\d.]+ \[[+−][\d.]+, [+−][\d.]+\] \| [<\d. ]+ \| (\*\*)?[<\d. ]+/,
+    );
     expect(report).to.contain('Train accuracy: the final model in eval mode on its clean training subset (the first 64 images');
-    expect(report).to.contain("p: Welch's two-sided t-test");
+    expect(report)
+      .to.contain("p: Welch's two-sided t-test")
+      .and.contain("p (Holm): p adjusted by Holm–Bonferroni over the table's 1 comparison;");
     expect(readdirSync(tempDir()).sort()).to.deep.equal(['report-accuracy.svg', 'report-loss.svg', 'report.md']);
     const accuracy = readFileSync(join(tempDir(), 'report-accuracy.svg'), 'utf8');
     expect(accuracy.match(/<circle/g)).to.have.length(2);
@@ -68,12 +73,29 @@ describe('dropgrad compare', function () {
       .to.match(/^comparing 2 techniques × 2 seeds/)
       .and.match(/dropout +seed 1: test accuracy/);
     expect(report.rows.map((r) => Object.keys(r))).to.deep.equal(
-      Array(2).fill(['technique', 'settings', 'testAcc', 'trainAcc', 'pValue', 'secondsPerEpoch', 'gap', 'baseline', 'significance']),
+      Array(2).fill([
+        'technique',
+        'settings',
+        'testAcc',
+        'trainAcc',
+        'pValue',
+        'pAdjusted',
+        'ci95',
+        'secondsPerEpoch',
+        'gap',
+        'baseline',
+        'significance',
+      ]),
     );
     const [none, dropout] = report.rows;
     expect([none.technique, none.settings, none.pValue, none.baseline]).to.deep.equal(['none', '—', null, null]);
     expect([dropout.technique, dropout.settings, dropout.baseline]).to.deep.equal(['dropout', '--dropout 0.5', 'none']);
     expect(dropout.pValue).to.be.a('number').within(0, 1);
+    // One comparison: Holm's adjustment is the identity; the interval is around the difference of means.
+    expect(dropout.pAdjusted).to.equal(dropout.pValue);
+    expect([none.pAdjusted, none.ci95]).to.deep.equal([null, null]);
+    const [low, high] = dropout.ci95 as [number, number];
+    expect(dropout.testAcc.mean - none.testAcc.mean).to.be.within(low, high);
     for (const row of report.rows) {
       for (const summary of [row.testAcc, row.trainAcc]) {
         expect(Object.keys(summary)).to.deep.equal(['mean', 'std', 'values']);
@@ -129,31 +151,53 @@ describe('dropgrad compare', function () {
     expect(report.config).to.deep.include({ preset: 'overfit', limit: 32, testLimit: 10000, epochs: 1, seeds: 1, batchSize: 32 });
   });
 
-  it('marks p < 0.05 with its direction, and says when the baseline did not run', () => {
+  it('marks adjusted p < 0.05 with its direction, shows the interval and both p, and says when the baseline did not run', () => {
     const rows = compareRows([
       { technique: 'none', settings: '—', baseline: null, runs: [0.8, 0.81, 0.79].map((a) => run(a)) },
       { technique: 'better', settings: 's', baseline: 'none', runs: [0.9, 0.91, 0.89].map((a) => run(a)) },
       { technique: 'worse', settings: 's', baseline: 'none', runs: [0.7, 0.71, 0.69].map((a) => run(a)) },
       { technique: 'same', settings: 's', baseline: 'none', runs: [0.8, 0.83, 0.78].map((a) => run(a)) },
+      { technique: 'raw-only', settings: 's', baseline: 'none', runs: [0.82, 0.83, 0.815].map((a) => run(a)) },
       { technique: 'orphan', settings: 's', baseline: 'absent', runs: [0.8, 0.81].map((a) => run(a)) },
       { technique: 'single', settings: 's', baseline: 'none', runs: [run(0.95)] },
     ]);
-    expect(rows.map((r) => r.significance)).to.deep.equal([null, 'better', 'worse', null, null, null]);
-    expect(rows[5].pValue).to.equal(null);
+    expect(rows.map((r) => r.significance)).to.deep.equal([null, 'better', 'worse', null, null, null, null]);
+    for (const i of [0, 5, 6]) expect([rows[i].pValue, rows[i].pAdjusted, rows[i].ci95]).to.deep.equal([null, null, null]);
+    // The family is the four rows with a p: Holm's adjustment of exactly those.
+    const tested = [1, 2, 3, 4].map((i) => rows[i]);
+    expect(tested.map((r) => r.pAdjusted)).to.deep.equal(holmAdjust(tested.map((r) => r.pValue as number)));
     expect(rows[1].pValue).to.be.below(0.05);
     expect(rows[3].pValue).to.be.above(0.05);
-    expect(rows[4].pValue).to.equal(null);
+    // Below 0.05 on its own, not once the family is accounted for: not significant.
+    expect(rows[4].pValue).to.be.closeTo(0.0442, 1e-4);
+    expect(rows[4].pAdjusted)
+      .to.be.closeTo(2 * (rows[4].pValue as number), 1e-15)
+      .and.above(0.05);
+    // The interval is of the difference of means, around it, and clear of 0 where the raw p is below 0.05.
+    for (const r of tested) {
+      const [low, high] = r.ci95 as [number, number];
+      expect(r.testAcc.mean - rows[0].testAcc.mean).to.be.within(low, high);
+      expect(low > 0 || high < 0).to.equal((r.pValue as number) < 0.05);
+    }
     expect(rows[1].gap.mean).to.be.closeTo(0.1, 1e-12);
     expect(rows[0].secondsPerEpoch).to.equal(2);
     const config = { dataset: 'd', preset: 'default', limit: 1, testLimit: 1, epochs: 1, seeds: 3, batchSize: 1, lr: 1 };
-    const table = formatCompareTable({ rows, config: { ...config, optimizer: 'adam', schedule: 'cosine', jobs: 1, wallSeconds: 1 } });
+    const report = { rows, config: { ...config, optimizer: 'adam' as const, schedule: 'cosine', jobs: 1, wallSeconds: 1 } };
+    const table = formatCompareTable(report);
+    expect(table.split('\n')[0]).to.equal(
+      '| technique | settings | test acc. % | train acc. % | gap (points) | s / epoch | Δ test vs baseline [95% CI] | p | p (Holm) | baseline |',
+    );
     const line = (name: string): string => table.split('\n').find((l) => l.startsWith(`| ${name} |`)) ?? '';
-    expect(line('none')).to.contain('| baseline | — |');
-    expect(line('better')).to.match(/\| \*\*(< 0\.001|0\.0\d\d) better\*\* \| none \|$/);
-    expect(line('worse')).to.match(/\| \*\*(< 0\.001|0\.0\d\d) worse\*\* \| none \|$/);
-    expect(line('same')).to.match(/\| 0\.\d{3} \| none \|$/);
-    expect(line('orphan')).to.contain('| — (absent not run) | absent |');
-    expect(line('single')).to.contain('| — (one seed) | none |');
+    expect(line('none')).to.match(/\| — \| baseline \| — \| — \|$/);
+    expect(line('better')).to.match(/\| \+10\.00 \[\+7\.73, \+12\.27\] \| < 0\.001 \| \*\*0\.001 better\*\* \| none \|$/);
+    expect(line('worse')).to.match(/\| −10\.00 \[−12\.27, −7\.73\] \| < 0\.001 \| \*\*0\.001 worse\*\* \| none \|$/);
+    expect(line('same')).to.match(/\| 0\.847 \| 0\.847 \| none \|$/);
+    expect(line('raw-only')).to.match(/\| \+2\.17 \[\+0\.09, \+4\.24\] \| 0\.044 \| 0\.088 \| none \|$/);
+    expect(line('orphan')).to.contain('| — | — (absent not run) | — | absent |');
+    expect(line('single')).to.contain('| +15.00 | — (one seed) | — | none |');
+    expect(compareCaption(report)).to.contain(
+      "p (Holm): p adjusted by Holm–Bonferroni over the table's 4 comparisons; bold, with the direction, when below 0.05.",
+    );
   });
 
   it('--jobs 2 runs in child processes and gives exactly the accuracies of --jobs 1', async () => {

@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarize } from '../app/statistics/welch';
-import { type Evidence, compareSummaries, verdict } from '../app/results/verdict';
-import { evaluateClaims } from '../app/results/claims';
-import { type CompareReport, compareRows } from '../app/experiments/compare/report';
+import { type Comparison, compareSummaries, holmFamily, verdict } from '../app/results/verdict';
+import { claimsPage, evaluateClaims } from '../app/results/claims';
+import { holmAdjust } from '../app/statistics/holm';
+import { type CompareReport, type StoredCompareReport, compareRows, currentCompareReport } from '../app/experiments/compare/report';
 import { headlineTable } from '../app/results/index-page';
 import { EXPERIMENTS, type ExperimentRecord } from '../app/results/experiments';
 import { runResults } from '../app/results/run-results';
@@ -16,15 +17,18 @@ const better = s([0.9, 0.91, 0.92]);
 const base = s([0.8, 0.81, 0.82]);
 const noisy = s([0.7, 0.95, 0.82]);
 
+/** The verdict on comparisons taken as one family, as a claim's are. */
+const verdictOn = (comparisons: Comparison[]) => verdict(holmFamily(comparisons));
+
 describe('results: verdicts from comparisons over seeds', () => {
   it('significantly better everywhere: reproduced', () => {
-    const v = verdict([compareSummaries('a vs b', 'MNIST', better, base), compareSummaries('a vs b', 'Fashion-MNIST', better, base)]);
+    const v = verdictOn([compareSummaries('a vs b', 'MNIST', better, base), compareSummaries('a vs b', 'Fashion-MNIST', better, base)]);
     expect(v.kind).to.equal('reproduced');
-    expect(v.text).to.equal('reproduced (p < 0.05 in all 2 comparisons, on MNIST and Fashion-MNIST)');
+    expect(v.text).to.equal('reproduced (Holm-adjusted p < 0.05 in all 2 comparisons, on MNIST and Fashion-MNIST)');
   });
 
   it('significantly worse: contradicted, naming where', () => {
-    const v = verdict([compareSummaries('a vs b', 'MNIST', base, better)]);
+    const v = verdictOn([compareSummaries('a vs b', 'MNIST', base, better)]);
     expect(v.kind).to.equal('contradicted');
     expect(v.text).to.contain('a vs b on MNIST');
   });
@@ -32,24 +36,43 @@ describe('results: verdicts from comparisons over seeds', () => {
   it('better but not significant: direction reproduced, not significant', () => {
     const e = compareSummaries('a vs b', 'MNIST', s([0.83, 0.95, 0.8]), noisy);
     expect(e.pValue).to.be.above(0.05);
-    expect(verdict([e]).kind).to.equal('direction reproduced, not significant');
+    expect(verdictOn([e]).kind).to.equal('direction reproduced, not significant');
+  });
+
+  it('reads the adjusted p: p = 0.024 alone is confirmed, three times in one family it is not', () => {
+    const e = compareSummaries('a vs b', 'MNIST', s([0.84, 0.86, 0.85, 0.87, 0.86]), s([0.83, 0.84, 0.82, 0.85, 0.84]));
+    expect(e.pValue).to.be.closeTo(0.0242, 1e-4);
+    expect(verdictOn([e]).kind).to.equal('reproduced');
+    const family = holmFamily([e, { ...e, dataset: 'Fashion-MNIST' }, { ...e, dataset: 'CIFAR-10' }]);
+    expect(family.map((x) => x.pAdjusted)).to.deep.equal([3 * e.pValue, 3 * e.pValue, 3 * e.pValue]);
+    expect(verdict(family).kind).to.equal('direction reproduced, not significant');
+    expect(verdict(family).text).to.equal(
+      'direction reproduced, not significant (Holm-adjusted p ≥ 0.05 in all 3, on MNIST, Fashion-MNIST and CIFAR-10)',
+    );
   });
 
   it('worse but not significant: not reproduced; one of two confirmed: partly reproduced', () => {
     const worse = compareSummaries('a vs b', 'MNIST', noisy, s([0.83, 0.95, 0.8]));
-    expect(verdict([worse]).kind).to.equal('not reproduced');
-    expect(verdict([worse, compareSummaries('a vs b', 'Fashion-MNIST', better, base)]).kind).to.equal('partly reproduced');
+    expect(verdictOn([worse]).kind).to.equal('not reproduced');
+    expect(verdictOn([worse, compareSummaries('a vs b', 'Fashion-MNIST', better, base)]).kind).to.equal('partly reproduced');
   });
 
   it('lower is better for times; "not worse" holds unless significantly worse', () => {
     const faster = compareSummaries('seconds', 'MNIST', s([1, 1.01, 0.99]), s([2, 2.02, 1.98]), { higherIsBetter: false });
-    const equal: Evidence = compareSummaries('accuracy', 'MNIST', s([0.8, 0.95, 0.82]), noisy, { claim: 'not worse' });
-    expect(verdict([faster, equal]).kind).to.equal('reproduced');
+    const equal = compareSummaries('accuracy', 'MNIST', s([0.8, 0.95, 0.82]), noisy, { claim: 'not worse' });
+    expect(verdictOn([faster, equal]).kind).to.equal('reproduced');
     const worse = compareSummaries('accuracy', 'MNIST', base, better, { claim: 'not worse' });
-    expect(verdict([worse]).kind).to.equal('contradicted');
-    expect(verdict([faster, worse]).text).to.equal(
-      'partly contradicted (confirmed: seconds on MNIST; the opposite with p < 0.05: accuracy on MNIST)',
+    expect(verdictOn([worse]).kind).to.equal('contradicted');
+    expect(verdictOn([faster, worse]).text).to.equal(
+      'partly contradicted (confirmed: seconds on MNIST; the opposite with Holm-adjusted p < 0.05: accuracy on MNIST)',
     );
+  });
+
+  it('each comparison carries the 95% interval of its difference', () => {
+    const e = compareSummaries('a vs b', 'MNIST', better, base);
+    expect(e.ci95[0]).to.be.below(0.1).and.above(0);
+    expect(e.ci95[1]).to.be.above(0.1);
+    expect(e.ci95[0] + e.ci95[1]).to.be.closeTo(2 * 0.1, 1e-12);
   });
 
   it('no measurements: not run', () => {
@@ -103,14 +126,35 @@ describe('results: the claims from compare JSON', () => {
       'stochastic-depth': 'not run',
       'variance-shift': 'not run',
     });
-    expect(claims.find((c) => c.id === 'dropout')!.evidence).to.have.length(4);
+    const dropout = claims.find((c) => c.id === 'dropout')!.evidence;
+    expect(dropout).to.have.length(4);
+    // A claim's comparisons are its family: adjusted together, and by nothing else.
+    expect(dropout.map((e) => e.pAdjusted)).to.deep.equal(holmAdjust(dropout.map((e) => e.pValue)));
+    expect(claimsPage(claims, '')).to.match(
+      /^- Fashion-MNIST, cutout vs none, test accuracy: 76\.00 ± 1\.00% vs 81\.00 ± 1\.00% \(Δ −5\.00 \[95% CI −7\.27, −2\.73\], p = 0\.004, Holm 0\.007\)$/m,
+    );
   });
 
-  it('marks significant differences in the headline table', () => {
+  it('marks significant differences in the headline table, on the adjusted p, beside the raw p and the interval', () => {
     const table = headlineTable({ 'Fashion-MNIST': compareFixture(0) });
-    expect(table).to.match(/^\| cutout \| 76\.00 ± 1\.00 \| −5\.00 \| \*\*0\.00\d\*\* ✗ \|$/m);
-    expect(table).to.match(/^\| dropout2d \| 84\.67 ± 5\.03 \| \+3\.67 \| 0\.\d{3} \|$/m);
-    expect(table).to.contain('| none | 81.00 ± 1.00 | — | — |');
+    expect(table.split('\n')[0]).to.equal('| technique | Fashion-MNIST test % | Δ [95% CI] | p | p (Holm) |');
+    expect(table).to.contain('| cutout | 76.00 ± 1.00 | −5.00 [−7.27, −2.73] | 0.004 | **0.011** ✗ |');
+    expect(table).to.contain('| dropout2d | 84.67 ± 5.03 | +3.67 [−8.23, +15.56] | 0.334 | 0.334 |');
+    expect(table).to.contain('| none | 81.00 ± 1.00 | — | — | — |');
+  });
+
+  it('renders compare JSON from before Holm: pAdjusted, ci95 and the mark recomputed from the stored values', () => {
+    const current = compareFixture(0);
+    // As an earlier version stored it: no pAdjusted or ci95, and the mark on the raw p.
+    const stored = {
+      config: current.config,
+      rows: current.rows.map(({ pAdjusted, ci95, ...row }) => ({
+        ...row,
+        significance: row.pValue !== null && row.pValue < 0.05 ? ('better' as const) : null,
+      })),
+    };
+    expect(currentCompareReport(stored)).to.deep.equal(current);
+    expect(currentCompareReport(current)).to.deep.equal(current);
   });
 });
 
@@ -182,9 +226,9 @@ describe('npm run results, end to end on tiny experiments', function () {
     for (const chart of ['stochastic-depth-seconds.svg', 'variance-shift-ratios.svg', 'compare-mnist-accuracy.svg'])
       expect(read(chart)).to.match(/^<svg /);
     expect(read('stochastic-depth.md')).to.contain('- command: `dropgrad stochastic-depth --blocks 1 --seeds 2');
-    expect(read('README.md')).to.contain('| Fashion-MNIST test % | Δ | p | MNIST test % | Δ | p |');
+    expect(read('README.md')).to.contain('| Fashion-MNIST test % | Δ [95% CI] | p | p (Holm) | MNIST test % | Δ [95% CI] | p | p (Holm) |');
     const claims = read('claims.md');
-    expect(claims).to.contain('**Verdict: reproduced (p < 0.05 in all 4 comparisons, on Fashion-MNIST and MNIST).**');
+    expect(claims).to.contain('**Verdict: reproduced (Holm-adjusted p < 0.05 in all 4 comparisons, on Fashion-MNIST and MNIST).**');
     expect(claims).to.match(/Fashion-MNIST, seconds per epoch, SD vs none: [\d.]+ ± [\d.]+ s vs/);
     expect(claims).to.contain('Fashion-MNIST, Uout before BN vs dropout before BN, test accuracy');
     expect(claims).not.to.contain('Not measured in this run.');
@@ -219,7 +263,19 @@ describe('npm run results, end to end on tiny experiments', function () {
     ])
       expect(read(chart)).to.match(/^<svg /);
     expect(read('claims.md')).to.contain('Prose a person wrote.').and.not.contain('old numbers');
-    expect(read('README.md')).to.contain('| Fashion-MNIST test % | Δ | p | MNIST test % | Δ | p |');
+    expect(read('README.md')).to.contain('| Fashion-MNIST test % | Δ [95% CI] | p | p (Holm) | MNIST test % | Δ [95% CI] | p | p (Holm) |');
+    expect(read('compare-mnist.md')).to.contain('| Δ test vs baseline [95% CI] | p | p (Holm) | baseline |');
+    // Each row's adjusted p is Holm's over its page's rows, recomputed where the stored JSON has none.
+    const stored = (name: string) =>
+      currentCompareReport((JSON.parse(read(`data/${name}.json`)) as ExperimentRecord).result as StoredCompareReport);
+    for (const name of ['compare-mnist', 'compare-fashion-mnist']) {
+      const rows = stored(name).rows.filter((r) => r.pValue !== null);
+      expect(
+        rows.map((r) => r.pAdjusted),
+        name,
+      ).to.deep.equal(holmAdjust(rows.map((r) => r.pValue as number)));
+      for (const r of rows) expect(r.significance !== null, `${name} ${r.technique}`).to.equal((r.pAdjusted as number) < 0.05);
+    }
     expect(lines[0]).to.match(/^\nwrote .+README\.md, claims\.md and 4 experiment pages/);
   });
 

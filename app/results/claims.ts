@@ -1,8 +1,10 @@
 /**
  * The papers' claims, each turned into comparisons over seeds (verdict.ts) from the experiments'
  * JSON: compare's overfitting preset on each data set, `stochastic-depth` and `variance-shift`.
- * What is generated here: the measured numbers, the p-values and the verdict, and — only when a
- * claim is not reproduced — the likely reason, one line written in advance for each claim.
+ * What is generated here: the measured numbers, each difference with its 95% interval, the
+ * p-values raw and Holm-adjusted over the claim's comparisons, the verdict from the adjusted ones,
+ * and — only when a claim is not reproduced — the likely reason, one line written in advance for
+ * each claim.
  */
 import type { Summary } from '../statistics/welch';
 import type { StochasticDepthReport } from '../experiments/stochastic-depth/report';
@@ -10,7 +12,7 @@ import type { VarianceShiftReport } from '../experiments/variance-shift/report';
 import type { CompareReport, CompareRow } from '../experiments/compare/report';
 import { signedPoints } from './compare-page';
 import { formatP, percent as pct } from '../cli/report-page';
-import { type Evidence, type Verdict, compareSummaries, verdict } from './verdict';
+import { type Comparison, type Evidence, type Verdict, compareSummaries, holmFamily, verdict } from './verdict';
 
 export interface ClaimInputs {
   /** compare --json per data set name ('Fashion-MNIST', 'MNIST'). */
@@ -23,6 +25,7 @@ export interface ClaimResult {
   id: string;
   claim: string;
   source: string;
+  /** The claim's comparisons, adjusted as one family. */
   evidence: Evidence[];
   /** Extra measured facts that are not significance tests (e.g. the time saving in %). */
   notes: string[];
@@ -31,14 +34,14 @@ export interface ClaimResult {
   likelyReason: string;
 }
 
-/** Evidence "a beats b" on every data set where compare has both rows. */
+/** The comparison "a beats b" on every data set where compare has both rows. */
 function rowsEvidence(
   inputs: ClaimInputs,
   treatment: (rows: CompareRow[]) => CompareRow | undefined,
   control: (rows: CompareRow[]) => CompareRow | undefined,
   what: string,
   measure: 'test accuracy' | 'generalization gap' = 'test accuracy',
-): Evidence[] {
+): Comparison[] {
   return Object.entries(inputs.compare).flatMap(([dataset, json]) => {
     const [t, c] = [treatment(json.rows), control(json.rows)];
     if (t === undefined || c === undefined) return [];
@@ -53,17 +56,26 @@ const named =
   (rows: CompareRow[]): CompareRow | undefined =>
     rows.find((r) => r.technique === technique);
 
-/** "Fashion-MNIST: 84.10 ± 0.30% vs 83.20 ± 0.50% (Δ +0.90, p = 0.012)" */
+/** "Fashion-MNIST, a vs b, test accuracy: 84.10 ± 0.30% vs 83.20 ± 0.50% (Δ +0.90 [95% CI +0.21, +1.59], p = 0.012, Holm 0.024)" */
 export function describeEvidence(e: Evidence): string {
   const isGap = !e.higherIsBetter && e.what.includes('gap');
   const unit = isGap || e.what.includes('accuracy') ? '%' : ' s';
   const show = (s: Summary): string => (unit === '%' ? `${pct(s.mean)} ± ${pct(s.std)}%` : `${s.mean.toFixed(2)} ± ${s.std.toFixed(2)} s`);
-  const difference = e.treatment.mean - e.control.mean;
-  const delta = unit === '%' ? signedPoints(difference) : `${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(2)} s`;
-  return `${e.dataset}, ${e.what}: ${show(e.treatment)} vs ${show(e.control)} (Δ ${delta}, p = ${formatP(e.pValue)})`;
+  const signed = (d: number): string => (unit === '%' ? signedPoints(d) : `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(2)}`);
+  const delta = `${signed(e.treatment.mean - e.control.mean)} [95% CI ${signed(e.ci95[0])}, ${signed(e.ci95[1])}]${unit === '%' ? '' : ' s'}`;
+  return `${e.dataset}, ${e.what}: ${show(e.treatment)} vs ${show(e.control)} (Δ ${delta}, p = ${formatP(e.pValue)}, Holm ${formatP(e.pAdjusted)})`;
 }
 
-function claim(id: string, text: string, source: string, evidence: Evidence[], likelyReason: string, notes: string[] = []): ClaimResult {
+/** A claim's result: its comparisons adjusted as one family, and the verdict on the adjusted p. */
+function claim(
+  id: string,
+  text: string,
+  source: string,
+  comparisons: Comparison[],
+  likelyReason: string,
+  notes: string[] = [],
+): ClaimResult {
+  const evidence = holmFamily(comparisons);
   return { id, claim: text, source, evidence, notes, verdict: verdict(evidence), likelyReason };
 }
 
@@ -167,7 +179,7 @@ export function claimsPage(claims: readonly ClaimResult[], provenanceLines: stri
   return [
     "# The papers' claims, measured",
     '',
-    'Each claim is a set of comparisons over seeds (Welch\'s t-test). A comparison is *confirmed* when it goes the claimed way with p < 0.05; the verdict is "reproduced" when all are, "partly reproduced" when some are, "direction reproduced, not significant" when all go the claimed way without p < 0.05, "contradicted" when one goes the other way with p < 0.05 ("partly contradicted" if others are confirmed). "Equal or better" accuracy is confirmed unless significantly worse.',
+    'Each claim is a set of comparisons over seeds (Welch\'s t-test, with the 95% confidence interval of each difference), and its comparisons are one family: their p-values are adjusted by Holm–Bonferroni ("Holm" below, beside the raw p). A comparison is *confirmed* when it goes the claimed way with adjusted p < 0.05; the verdict is "reproduced" when all are, "partly reproduced" when some are, "direction reproduced, not significant" when all go the claimed way without adjusted p < 0.05, "contradicted" when one goes the other way with adjusted p < 0.05 ("partly contradicted" if others are confirmed). "Equal or better" accuracy is confirmed unless significantly worse.',
     '',
     provenanceLines,
     '',

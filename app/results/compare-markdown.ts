@@ -50,7 +50,7 @@ export function writeCompareMarkdown(out: string, report: CompareReport, lossCur
     out,
     `# Drop techniques compared\n\nProduced by \`${command}\` on ${config.dataset} in ${formatDuration(config.wallSeconds)} ` +
       `(${limit} training / ${testLimit} test images, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr} with a ${schedule} schedule, ` +
-      `seeds 0-${seeds - 1}, ${jobs} job${jobs === 1 ? '' : 's'}).\n\n${formatCompareTable(report)}\n\n${compareCaption(config)}\n\n` +
+      `seeds 0-${seeds - 1}, ${jobs} job${jobs === 1 ? '' : 's'}).\n\n${formatCompareTable(report)}\n\n${compareCaption(report)}\n\n` +
       `![test accuracy per technique](${basename(accuracy)})\n\n![training loss](${basename(loss)})\n`,
   );
   return [out, accuracy, loss];

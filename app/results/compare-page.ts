@@ -1,20 +1,39 @@
 /**
  * compare's table and its caption (printed by the command, written by `--out` and the results
- * pages), and the page of one `dropgrad compare --json` run (the overfitting preset on one data
- * set): that table, its caption and accuracy figure (compare-markdown.ts) under the run's
- * provenance, and the rows' cells as the results index's headline table shows them.
+ * pages), where each row has its difference from the baseline with the 95% interval and its raw
+ * and Holm-adjusted p side by side; the page of one `dropgrad compare --json` run (the overfitting
+ * preset on one data set): that table, its caption and accuracy figure (compare-markdown.ts) under
+ * the run's provenance; and the rows' cells as the results index's headline table shows them.
  */
 import { type RunRecord, formatP, percent as pct, provenance } from '../cli/report-page';
 import type { Summary } from '../statistics/welch';
-import { type CompareConfig, type CompareReport, type CompareRow, significanceLevel } from '../experiments/compare/report';
+import { type CompareReport, type CompareRow, significanceLevel } from '../experiments/compare/report';
 
 const meanAndStd = (s: Summary): string => `${pct(s.mean)} ± ${pct(s.std)}`;
 
-function formatPColumn(row: CompareRow, rows: readonly CompareRow[]): string {
-  if (row.baseline === null) return 'baseline';
-  if (row.pValue === null) return rows.some((r) => r.technique === row.baseline) ? '— (one seed)' : `— (${row.baseline} not run)`;
-  const p = row.pValue < 0.001 ? '< 0.001' : row.pValue.toFixed(3);
-  return row.significance !== null ? `**${p} ${row.significance}**` : p;
+const tableP = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
+
+/** "+1.23" points of accuracy. */
+export const signedPoints = (difference: number): string => `${difference >= 0 ? '+' : '−'}${pct(Math.abs(difference))}`;
+
+/** The row a row is tested against, when it ran. */
+export const baselineRow = (report: CompareReport, row: CompareRow): CompareRow | undefined =>
+  report.rows.find((r) => r.technique === row.baseline);
+
+/** "+0.75 [+0.03, +1.47]": the difference in test accuracy from the baseline, in points, with its 95% interval when there is one. */
+export function deltaWithInterval(row: CompareRow, baseline: CompareRow | undefined): string {
+  if (baseline === undefined) return '—';
+  const delta = signedPoints(row.testAcc.mean - baseline.testAcc.mean);
+  return row.ci95 === null ? delta : `${delta} [${signedPoints(row.ci95[0])}, ${signedPoints(row.ci95[1])}]`;
+}
+
+/** The raw and the adjusted p cells, the adjusted one bold with the direction when it is below the level. */
+function pCells(row: CompareRow, report: CompareReport): [string, string] {
+  if (row.baseline === null) return ['baseline', '—'];
+  if (row.pValue === null || row.pAdjusted === null)
+    return [baselineRow(report, row) !== undefined ? '— (one seed)' : `— (${row.baseline} not run)`, '—'];
+  const adjusted = tableP(row.pAdjusted);
+  return [tableP(row.pValue), row.significance !== null ? `**${adjusted} ${row.significance}**` : adjusted];
 }
 
 export function formatCompareTable(report: CompareReport): string {
@@ -26,41 +45,42 @@ export function formatCompareTable(report: CompareReport): string {
       meanAndStd(r.trainAcc),
       pct(r.gap.mean),
       r.secondsPerEpoch.toFixed(2),
-      formatPColumn(r, report.rows),
+      r.baseline === null ? '—' : deltaWithInterval(r, baselineRow(report, r)),
+      ...pCells(r, report),
       r.baseline ?? '—',
     ].join(' | '),
   );
   return [
-    `| technique | settings | test acc. % | train acc. % | gap (points) | s / epoch | p vs baseline | baseline |`,
-    '|---|---|---|---|---|---|---|---|',
+    `| technique | settings | test acc. % | train acc. % | gap (points) | s / epoch | Δ test vs baseline [95% CI] | p | p (Holm) | baseline |`,
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
   ].join('\n');
 }
 
+/** How many comparisons a report's Holm adjustment is over: its rows with a p. */
+export const familySize = (report: CompareReport): number => report.rows.filter((r) => r.pValue !== null).length;
+
 /** What the table's columns mean, printed under it. */
-export function compareCaption(config: CompareConfig): string {
+export function compareCaption(report: CompareReport): string {
+  const { config } = report;
+  const m = familySize(report);
   return [
     `Accuracies are mean ± sample std over ${config.seeds} seed${config.seeds === 1 ? '' : 's'}.`,
     `Test accuracy: on the first ${config.testLimit.toLocaleString('en-US')} test images.`,
     `Train accuracy: the final model in eval mode on its clean training subset (the first ${config.limit.toLocaleString('en-US')} images, without Cutout or Random Erasing).`,
     'Gap: train − test accuracy, mean over seeds, in percentage points.',
-    `p: Welch's two-sided t-test of the seeds' test accuracies against the baseline row; bold, with the direction, when p < ${significanceLevel}.`,
+    "Δ: mean test accuracy minus the baseline row's, in points, with its 95% confidence interval (Welch, Welch–Satterthwaite degrees of freedom).",
+    "p: Welch's two-sided t-test of the seeds' test accuracies against the baseline row, unadjusted.",
+    `p (Holm): p adjusted by Holm–Bonferroni over the table's ${m} comparison${m === 1 ? '' : 's'}; bold, with the direction, when below ${significanceLevel}.`,
     `Time: seconds per training epoch, mean over seeds, with ${config.jobs} run${config.jobs === 1 ? '' : 's'} at a time.`,
   ].join(' ');
 }
 
-/** "+1.23" points of accuracy. */
-export const signedPoints = (difference: number): string => `${difference >= 0 ? '+' : '−'}${pct(Math.abs(difference))}`;
-
-/** p with compare's mark: ✓ better than the baseline with p < 0.05, ✗ worse. */
+/** The adjusted p with compare's mark: ✓ better than the baseline with adjusted p < 0.05, ✗ worse. */
 export function markedP(row: CompareRow): string {
-  if (row.significance === null) return formatP(row.pValue);
-  return `**${formatP(row.pValue)}** ${row.significance === 'better' ? '✓' : '✗'}`;
+  if (row.significance === null) return formatP(row.pAdjusted);
+  return `**${formatP(row.pAdjusted)}** ${row.significance === 'better' ? '✓' : '✗'}`;
 }
-
-/** The row a row is tested against, when it ran. */
-export const baselineRow = (report: CompareReport, row: CompareRow): CompareRow | undefined =>
-  report.rows.find((r) => r.technique === row.baseline);
 
 /** The generated part of compare-<dataset>.md. */
 export function comparePage(report: CompareReport, dataset: string, run: RunRecord, chartName: string): string {
@@ -76,7 +96,7 @@ export function comparePage(report: CompareReport, dataset: string, run: RunReco
     '',
     formatCompareTable(report),
     '',
-    compareCaption(report.config),
+    compareCaption(report),
     '',
     `![test accuracy per technique](${chartName})`,
   ].join('\n');

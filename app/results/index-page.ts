@@ -1,13 +1,14 @@
 /**
  * docs/results/README.md's generated part: the headline table (per data set, each technique's test
- * accuracy against the plain model, the difference and Welch's p, marked), the claims' verdicts,
- * and the index of pages with the command and wall time of each.
+ * accuracy against the plain model, the difference with its 95% interval, Welch's p raw and
+ * Holm-adjusted, marked on the adjusted one), the claims' verdicts, and the index of pages with the
+ * command and wall time of each.
  */
 import { ALPHA } from './verdict';
 import type { ClaimResult } from './claims';
 import type { CompareReport } from '../experiments/compare/report';
-import { baselineRow, markedP, signedPoints } from './compare-page';
-import { formatDuration, percent as pct } from '../cli/report-page';
+import { baselineRow, deltaWithInterval, familySize, markedP } from './compare-page';
+import { formatDuration, formatP, percent as pct } from '../cli/report-page';
 
 export interface PageEntry {
   page: string;
@@ -20,15 +21,14 @@ export function headlineTable(compare: Record<string, CompareReport>): string {
   const datasets = Object.keys(compare);
   if (datasets.length === 0) return 'No `compare` results yet.';
   const techniques = [...new Set(datasets.flatMap((d) => compare[d].rows.map((r) => r.technique)))];
-  const header = `| technique | ${datasets.map((d) => `${d} test % | Δ | p`).join(' | ')} |`;
-  const rule = `|---|${datasets.map(() => '---|---|---|').join('')}`;
+  const header = `| technique | ${datasets.map((d) => `${d} test % | Δ [95% CI] | p | p (Holm)`).join(' | ')} |`;
+  const rule = `|---|${datasets.map(() => '---|---|---|---|').join('')}`;
   const rows = techniques.map((t) => {
     const cells = datasets.map((d) => {
       const row = compare[d].rows.find((r) => r.technique === t);
-      if (row === undefined) return '— | — | —';
-      const baseline = baselineRow(compare[d], row);
-      const delta = baseline === undefined ? '—' : signedPoints(row.testAcc.mean - baseline.testAcc.mean);
-      return `${pct(row.testAcc.mean)} ± ${pct(row.testAcc.std)} | ${delta} | ${markedP(row)}`;
+      if (row === undefined) return '— | — | — | —';
+      const delta = row.baseline === null ? '—' : deltaWithInterval(row, baselineRow(compare[d], row));
+      return `${pct(row.testAcc.mean)} ± ${pct(row.testAcc.std)} | ${delta} | ${formatP(row.pValue)} | ${markedP(row)}`;
     });
     return `| ${t} | ${cells.join(' | ')} |`;
   });
@@ -42,6 +42,7 @@ export function indexPage(
   provenanceLines: string,
 ): string {
   const seeds = Object.values(compare).map((c) => c.config.seeds);
+  const families = [...new Set(Object.values(compare).map(familySize))];
   return [
     '# Results',
     '',
@@ -53,7 +54,8 @@ export function indexPage(
     '',
     ...(seeds.length > 0
       ? [
-          `Mean ± std over ${[...new Set(seeds)].join('/')} seeds; Δ in points of accuracy; p from Welch's t-test; ✓ better with p < ${ALPHA}, ✗ worse with p < ${ALPHA}.`,
+          `Mean ± std over ${[...new Set(seeds)].join('/')} seeds; Δ in points of accuracy with its 95% confidence interval (Welch); p from Welch's t-test, unadjusted; ` +
+            `p (Holm) adjusted by Holm–Bonferroni over each data set's ${families.join('/')} comparisons; ✓ better with adjusted p < ${ALPHA}, ✗ worse with adjusted p < ${ALPHA}.`,
           '',
         ]
       : []),

@@ -19,7 +19,7 @@ import type { StochasticDepthReport } from '../experiments/stochastic-depth/repo
 import { writeStochasticDepthPage } from './stochastic-depth-page';
 import type { VarianceShiftReport } from '../experiments/variance-shift/report';
 import { writeVarianceShiftPage } from './variance-shift-page';
-import type { CompareReport } from '../experiments/compare/report';
+import { type CompareReport, type StoredCompareReport, currentCompareReport } from '../experiments/compare/report';
 import { accuracyChart } from './compare-markdown';
 import { comparePage } from './compare-page';
 import { type ClaimInputs, claimsPage, evaluateClaims } from './claims';
@@ -59,8 +59,11 @@ function runCli(cli: string, args: readonly string[], progress: boolean): Promis
   });
 }
 
+/** A stored record; a compare report from before Holm's adjustment gets its inference recomputed (currentCompareReport). */
 function readRecord(path: string): ExperimentRecord | undefined {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ExperimentRecord) : undefined;
+  if (!existsSync(path)) return undefined;
+  const record = JSON.parse(readFileSync(path, 'utf8')) as ExperimentRecord;
+  return record.kind === 'compare' ? { ...record, result: currentCompareReport(record.result as StoredCompareReport) } : record;
 }
 
 const DEFAULT_COMPARE_PROSE = `## Reading it

@@ -1,7 +1,10 @@
 /**
  * From measurements to a verdict on a paper's claim, mechanically, so that no result is read
  * kindly by hand. A claim rests on comparisons ("DropBlock vs Dropout2d on Fashion-MNIST"), each
- * Welch's t-test over seeds:
+ * Welch's t-test over seeds with the 95% interval of the difference. A claim's comparisons are one
+ * family: their p-values are adjusted by Holm–Bonferroni (holmFamily), so that a claim resting on
+ * several comparisons is not confirmed by whichever of them crosses α by chance, and the outcome
+ * of each is read from its adjusted p:
  *
  *   claim 'better':    confirmed if better with p < α; 'direction' if better but p ≥ α;
  *                      'opposite' if worse with p ≥ α; 'contradicted' if worse with p < α.
@@ -11,25 +14,35 @@
  * partly contradicted if others are confirmed, else contradicted; some confirmed → partly reproduced; all in the claimed direction but none
  * significant → direction reproduced, not significant; otherwise not reproduced.
  */
-import { type Summary, welchTTest } from '../statistics/welch';
+import { type Summary, welchConfidenceInterval, welchTTest } from '../statistics/welch';
+import { holmAdjust } from '../statistics/holm';
 import { significanceLevel } from '../experiments/compare/report';
 
-/** The level compare marks its table with, so a verdict and a marked p never disagree. */
+/** The level compare marks its table with: both read it against an adjusted p. */
 export const ALPHA = significanceLevel;
 
-export interface Evidence {
+/** One comparison, measured: treatment against control over seeds. */
+export interface Comparison {
   /** e.g. 'DropBlock vs Dropout2d, test accuracy'. */
   what: string;
   /** e.g. 'Fashion-MNIST'. */
   dataset: string;
   treatment: Summary;
   control: Summary;
-  /** Welch's two-sided p of treatment vs control. */
+  /** Welch's two-sided p of treatment vs control, unadjusted. */
   pValue: number;
+  /** The 95% confidence interval (Welch) of mean(treatment) − mean(control), in their unit. */
+  ci95: [number, number];
   /** What the paper says: the treatment is better, or at least not worse. */
   claim: 'better' | 'not worse';
   /** For accuracies true; for times and generalization gaps false. */
   higherIsBetter: boolean;
+}
+
+/** A comparison as a verdict reads it: with its p adjusted over the family it was tested in. */
+export interface Evidence extends Comparison {
+  /** pValue adjusted by Holm–Bonferroni over the family (holmFamily). */
+  pAdjusted: number;
 }
 
 export type Outcome = 'confirmed' | 'direction' | 'opposite' | 'contradicted';
@@ -45,34 +58,41 @@ export type VerdictKind =
 
 export interface Verdict {
   kind: VerdictKind;
-  /** The kind with the counts behind it, e.g. "reproduced (p < 0.05 in all 2 comparisons, on Fashion-MNIST and MNIST)". */
+  /** The kind with the counts behind it, e.g. "reproduced (Holm-adjusted p < 0.05 in all 2 comparisons, on Fashion-MNIST and MNIST)". */
   text: string;
 }
 
-/** Evidence for "treatment vs control", with Welch's p computed from the seeds' values. */
+/** "treatment vs control", with Welch's p and interval computed from the seeds' values. */
 export function compareSummaries(
   what: string,
   dataset: string,
   treatment: Summary,
   control: Summary,
-  options: { claim?: Evidence['claim']; higherIsBetter?: boolean } = {},
-): Evidence {
+  options: { claim?: Comparison['claim']; higherIsBetter?: boolean } = {},
+): Comparison {
   return {
     what,
     dataset,
     treatment,
     control,
     pValue: welchTTest(treatment.values, control.values).pValue,
+    ci95: welchConfidenceInterval(treatment.values, control.values),
     claim: options.claim ?? 'better',
     higherIsBetter: options.higherIsBetter ?? true,
   };
+}
+
+/** The comparisons as one family: each with its p adjusted by Holm–Bonferroni over all of them. */
+export function holmFamily(comparisons: readonly Comparison[]): Evidence[] {
+  const adjusted = holmAdjust(comparisons.map((c) => c.pValue));
+  return comparisons.map((c, i) => ({ ...c, pAdjusted: adjusted[i] }));
 }
 
 export function outcome(e: Evidence, alpha = ALPHA): Outcome {
   const difference = e.treatment.mean - e.control.mean;
   const better = e.higherIsBetter ? difference > 0 : difference < 0;
   const worse = e.higherIsBetter ? difference < 0 : difference > 0;
-  const significant = e.pValue < alpha;
+  const significant = e.pAdjusted < alpha;
   if (worse && significant) return 'contradicted';
   if (e.claim === 'not worse') return 'confirmed';
   if (better) return significant ? 'confirmed' : 'direction';
@@ -93,27 +113,27 @@ export function verdict(evidence: readonly Evidence[], alpha = ALPHA): Verdict {
   if (count('contradicted') > 0 && confirmed > 0)
     return {
       kind: 'partly contradicted',
-      text: `partly contradicted (confirmed: ${where('confirmed')}; the opposite with p < ${alpha}: ${where('contradicted')})`,
+      text: `partly contradicted (confirmed: ${where('confirmed')}; the opposite with Holm-adjusted p < ${alpha}: ${where('contradicted')})`,
     };
   if (count('contradicted') > 0)
-    return { kind: 'contradicted', text: `contradicted (the opposite with p < ${alpha}: ${where('contradicted')})` };
+    return { kind: 'contradicted', text: `contradicted (the opposite with Holm-adjusted p < ${alpha}: ${where('contradicted')})` };
   if (confirmed === n)
     return {
       kind: 'reproduced',
-      text: `reproduced (p < ${alpha} in ${n === 1 ? 'the' : `all ${n}`} comparison${n === 1 ? '' : 's'}, on ${datasets})`,
+      text: `reproduced (Holm-adjusted p < ${alpha} in ${n === 1 ? 'the' : `all ${n}`} comparison${n === 1 ? '' : 's'}, on ${datasets})`,
     };
   if (confirmed > 0)
     return {
       kind: 'partly reproduced',
-      text: `partly reproduced (${confirmed} of ${n} comparisons with p < ${alpha}; not: ${listing([where('direction'), where('opposite')].filter(Boolean))})`,
+      text: `partly reproduced (${confirmed} of ${n} comparisons with Holm-adjusted p < ${alpha}; not: ${listing([where('direction'), where('opposite')].filter(Boolean))})`,
     };
   if (count('direction') === n)
     return {
       kind: 'direction reproduced, not significant',
-      text: `direction reproduced, not significant (p ≥ ${alpha} in all ${n}, on ${datasets})`,
+      text: `direction reproduced, not significant (Holm-adjusted p ≥ ${alpha} in all ${n}, on ${datasets})`,
     };
   return {
     kind: 'not reproduced',
-    text: `not reproduced (the claimed direction in ${count('direction')} of ${n} comparisons, none with p < ${alpha})`,
+    text: `not reproduced (the claimed direction in ${count('direction')} of ${n} comparisons, none with Holm-adjusted p < ${alpha})`,
   };
 }

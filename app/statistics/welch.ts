@@ -8,8 +8,14 @@
  *
  * with I the regularized incomplete beta function. Matches scipy.stats.ttest_ind(a, b,
  * equal_var=False) (test/statistics.spec.ts, fixtures from scripts/fixtures/welch.py).
+ *
+ * The same standard error and ν give the confidence interval of the difference of means:
+ *
+ *   mean(a) − mean(b) ± t_{(1+level)/2, ν} · √(s_a²/n_a + s_b²/n_b)
+ *
+ * which contains 0 exactly when the two-sided p ≥ 1 − level.
  */
-import { regularizedIncompleteBeta } from './incomplete-beta';
+import { studentTQuantile, studentTSurvival } from './student-t';
 
 export function mean(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('mean: no values');
@@ -49,24 +55,41 @@ export function welchPValue(a: readonly number[], b: readonly number[]): number 
   return a.length > 1 && b.length > 1 ? welchTTest(a, b).pValue : null;
 }
 
+/** The difference of means, the squared standard error of it and ν, after checking both samples. */
+function welchParts(caller: string, a: readonly number[], b: readonly number[]): { difference: number; variance: number; df: number } {
+  for (const [name, sample] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
+    if (sample.length < 2) throw new RangeError(`${caller}: ${name} needs at least 2 values (one per seed), got ${sample.length}`);
+    if (!sample.every(Number.isFinite)) throw new RangeError(`${caller}: ${name} holds a non-finite value: [${sample.join(', ')}]`);
+  }
+  const [va, vb] = [sampleStd(a) ** 2 / a.length, sampleStd(b) ** 2 / b.length];
+  const df = va + vb === 0 ? Number.NaN : (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
+  return { difference: mean(a) - mean(b), variance: va + vb, df };
+}
+
 /**
  * Welch's two-sample t-test of mean(a) = mean(b). Needs two or more values on each side. When
  * both samples have zero variance the test is undefined: p is 1 for equal means and 0 otherwise
  * (scipy gives NaN; a table of seeds' accuracies should still say "no difference").
  */
 export function welchTTest(a: readonly number[], b: readonly number[]): WelchResult {
-  for (const [name, sample] of [
-    ['a', a],
-    ['b', b],
-  ] as const) {
-    if (sample.length < 2) throw new RangeError(`welchTTest: ${name} needs at least 2 values (one per seed), got ${sample.length}`);
-    if (!sample.every(Number.isFinite)) throw new RangeError(`welchTTest: ${name} holds a non-finite value: [${sample.join(', ')}]`);
-  }
-  const [va, vb] = [sampleStd(a) ** 2 / a.length, sampleStd(b) ** 2 / b.length];
-  const difference = mean(a) - mean(b);
-  if (va + vb === 0)
-    return { t: difference === 0 ? 0 : Math.sign(difference) * Infinity, df: Number.NaN, pValue: difference === 0 ? 1 : 0 };
-  const t = difference / Math.sqrt(va + vb);
-  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
-  return { t, df, pValue: regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5) };
+  const { difference, variance, df } = welchParts('welchTTest', a, b);
+  if (variance === 0) return { t: difference === 0 ? 0 : Math.sign(difference) * Infinity, df, pValue: difference === 0 ? 1 : 0 };
+  const t = difference / Math.sqrt(variance);
+  return { t, df, pValue: 2 * studentTSurvival(Math.abs(t), df) };
+}
+
+/**
+ * The confidence interval, at `level` (default 95%), of mean(a) − mean(b) by Welch's method (the
+ * Welch–Satterthwaite ν, no equal-variance assumption). Two constant samples give the
+ * difference itself at both ends, as their p of 0 or 1 says.
+ */
+export function welchConfidenceInterval(a: readonly number[], b: readonly number[], level = 0.95): [number, number] {
+  if (!(level > 0 && level < 1)) throw new RangeError(`welchConfidenceInterval: level must be in (0, 1), got ${level}`);
+  const { difference, variance, df } = welchParts('welchConfidenceInterval', a, b);
+  if (variance === 0) return [difference, difference];
+  const halfWidth = studentTQuantile((1 + level) / 2, df) * Math.sqrt(variance);
+  return [difference - halfWidth, difference + halfWidth];
 }

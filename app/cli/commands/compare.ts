@@ -132,7 +132,7 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
   // wallSeconds is the whole command's time, data loading included.
   const report: CompareReport = { rows, config: { ...config, wallSeconds: Math.round((performance.now() - started) / 1000) } };
   if (flags.json === true) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.out.write(`\n${formatCompareTable(report)}\n\n${compareCaption(config)}\n`);
+  else io.out.write(`\n${formatCompareTable(report)}\n\n${compareCaption(report)}\n`);
   if (out !== undefined) {
     const written = writeCompareMarkdown(out, report, lossCurves, `dropgrad compare ${process.argv.slice(3).join(' ')}`.trim());
     log.write(`wrote ${written.join(', ')}\n`);
