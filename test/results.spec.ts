@@ -128,10 +128,12 @@ describe('results: the claims from compare JSON', () => {
     });
     const dropout = claims.find((c) => c.id === 'dropout')!.evidence;
     expect(dropout).to.have.length(4);
-    // A claim's comparisons are its family: adjusted together, and by nothing else.
-    expect(dropout.map((e) => e.pAdjusted)).to.deep.equal(holmAdjust(dropout.map((e) => e.pValue)));
+    // All the claims' comparisons are one family: adjusted together.
+    const family = claims.flatMap((c) => c.evidence);
+    expect(family.map((e) => e.pAdjusted)).to.deep.equal(holmAdjust(family.map((e) => e.pValue)));
+    expect(family.length).to.be.greaterThan(dropout.length);
     expect(claimsPage(claims, '')).to.match(
-      /^- Fashion-MNIST, cutout vs none, test accuracy: 76\.00 ± 1\.00% vs 81\.00 ± 1\.00% \(Δ −5\.00 \[95% CI −7\.27, −2\.73\], p = 0\.004, Holm 0\.007\)$/m,
+      /^- Fashion-MNIST, cutout vs none, test accuracy: 76\.00 ± 1\.00% vs 81\.00 ± 1\.00% \(Δ −5\.00 \[95% CI −7\.27, −2\.73\], p = 0\.004, Holm 0\.043\)$/m,
     );
   });
 
@@ -228,7 +230,7 @@ describe('npm run results, end to end on tiny experiments', function () {
     expect(read('stochastic-depth.md')).to.contain('- command: `dropgrad stochastic-depth --blocks 1 --seeds 2');
     expect(read('README.md')).to.contain('| Fashion-MNIST test % | Δ [95% CI] | p | p (Holm) | MNIST test % | Δ [95% CI] | p | p (Holm) |');
     const claims = read('claims.md');
-    expect(claims).to.contain('**Verdict: reproduced (Holm-adjusted p < 0.05 in all 4 comparisons, on Fashion-MNIST and MNIST).**');
+    expect(claims).to.contain('**Verdict: partly reproduced (2 of 4 comparisons with Holm-adjusted p < 0.05; not: dropout vs none, test accuracy');
     expect(claims).to.match(/Fashion-MNIST, seconds per epoch, SD vs none: [\d.]+ ± [\d.]+ s vs/);
     expect(claims).to.contain('Fashion-MNIST, Uout before BN vs dropout before BN, test accuracy');
     expect(claims).not.to.contain('Not measured in this run.');

@@ -25,7 +25,7 @@ export interface ClaimResult {
   id: string;
   claim: string;
   source: string;
-  /** The claim's comparisons, adjusted as one family. */
+  /** The claim's comparisons, adjusted with every other claim's as one family. */
   evidence: Evidence[];
   /** Extra measured facts that are not significance tests (e.g. the time saving in %). */
   notes: string[];
@@ -66,7 +66,16 @@ export function describeEvidence(e: Evidence): string {
   return `${e.dataset}, ${e.what}: ${show(e.treatment)} vs ${show(e.control)} (Δ ${delta}, p = ${formatP(e.pValue)}, Holm ${formatP(e.pAdjusted)})`;
 }
 
-/** A claim's result: its comparisons adjusted as one family, and the verdict on the adjusted p. */
+/** A claim before its p-values are adjusted. */
+interface ClaimDraft {
+  id: string;
+  claim: string;
+  source: string;
+  comparisons: Comparison[];
+  likelyReason: string;
+  notes: string[];
+}
+
 function claim(
   id: string,
   text: string,
@@ -74,13 +83,17 @@ function claim(
   comparisons: Comparison[],
   likelyReason: string,
   notes: string[] = [],
-): ClaimResult {
-  const evidence = holmFamily(comparisons);
-  return { id, claim: text, source, evidence, notes, verdict: verdict(evidence), likelyReason };
+): ClaimDraft {
+  return { id, claim: text, source, comparisons, likelyReason, notes };
 }
 
+/**
+ * Every claim with its verdict. The page tests all the claims' comparisons at once, so they are
+ * one family: each p is adjusted by Holm–Bonferroni over all of them (a claim's own comparisons
+ * alone would let a page of many claims find one by chance).
+ */
 export function evaluateClaims(inputs: ClaimInputs): ClaimResult[] {
-  const claims: ClaimResult[] = [
+  const drafts: ClaimDraft[] = [
     claim(
       'dropout',
       'Dropout reduces overfitting on small data: a smaller train − test gap and a higher test accuracy.',
@@ -119,10 +132,15 @@ export function evaluateClaims(inputs: ClaimInputs): ClaimResult[] {
     stochasticDepthClaim(inputs.stochasticDepth),
     varianceShiftClaim(inputs.varianceShift),
   ];
-  return claims;
+  const family = holmFamily(drafts.flatMap((d) => d.comparisons));
+  let next = 0;
+  return drafts.map(({ comparisons, ...draft }) => {
+    const evidence = family.slice(next, (next += comparisons.length));
+    return { ...draft, evidence, verdict: verdict(evidence) };
+  });
 }
 
-function stochasticDepthClaim(input: ClaimInputs['stochasticDepth']): ClaimResult {
+function stochasticDepthClaim(input: ClaimInputs['stochasticDepth']): ClaimDraft {
   const text = 'Stochastic depth trains a deep ResNet ~25% faster at equal or better test accuracy.';
   const reason =
     "a ResNet-20 of widths 8/16/32 has no capacity to spare: with a quarter of its residual branches skipped it still underfits after 512 steps (compare the two train accuracies); the paper's gains are for 110-layer networks trained for hundreds of epochs, where the thinned network keeps enough capacity to fit, and the time saved is bounded by the residual branches' share of a step.";
@@ -140,7 +158,7 @@ function stochasticDepthClaim(input: ClaimInputs['stochasticDepth']): ClaimResul
   return claim('stochastic-depth', text, 'Huang et al. 2016', evidence, reason, notes);
 }
 
-function varianceShiftClaim(input: ClaimInputs['varianceShift']): ClaimResult {
+function varianceShiftClaim(input: ClaimInputs['varianceShift']): ClaimDraft {
   const text = 'Dropout before BatchNorm costs test accuracy against Dropout after the last BN, and Uout before BN costs less.';
   const reason =
     "the shift mis-scales one BN's output at test; with longer training (or a wider layer, whose covariance between units dominates the test variance) the cost falls below the spread between seeds.";
@@ -179,7 +197,7 @@ export function claimsPage(claims: readonly ClaimResult[], provenanceLines: stri
   return [
     "# The papers' claims, measured",
     '',
-    'Each claim is a set of comparisons over seeds (Welch\'s t-test, with the 95% confidence interval of each difference), and its comparisons are one family: their p-values are adjusted by Holm–Bonferroni ("Holm" below, beside the raw p). A comparison is *confirmed* when it goes the claimed way with adjusted p < 0.05; the verdict is "reproduced" when all are, "partly reproduced" when some are, "direction reproduced, not significant" when all go the claimed way without adjusted p < 0.05, "contradicted" when one goes the other way with adjusted p < 0.05 ("partly contradicted" if others are confirmed). "Equal or better" accuracy is confirmed unless significantly worse.',
+    'Each claim is a set of comparisons over seeds (Welch\'s t-test, with the 95% confidence interval of each difference), and all the comparisons on this page are one family: their p-values are adjusted together by Holm–Bonferroni ("Holm" below, beside the raw p). A comparison is *confirmed* when it goes the claimed way with adjusted p < 0.05; the verdict is "reproduced" when all are, "partly reproduced" when some are, "direction reproduced, not significant" when all go the claimed way without adjusted p < 0.05, "contradicted" when one goes the other way with adjusted p < 0.05 ("partly contradicted" if others are confirmed). "Equal or better" accuracy is confirmed unless significantly worse.',
     '',
     provenanceLines,
     '',
