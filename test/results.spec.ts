@@ -230,7 +230,9 @@ describe('npm run results, end to end on tiny experiments', function () {
     expect(read('stochastic-depth.md')).to.contain('- command: `dropgrad stochastic-depth --blocks 1 --seeds 2');
     expect(read('README.md')).to.contain('| Fashion-MNIST test % | Δ [95% CI] | p | p (Holm) | MNIST test % | Δ [95% CI] | p | p (Holm) |');
     const claims = read('claims.md');
-    expect(claims).to.contain('**Verdict: partly reproduced (2 of 4 comparisons with Holm-adjusted p < 0.05; not: dropout vs none, test accuracy');
+    expect(claims).to.contain(
+      '**Verdict: partly reproduced (2 of 4 comparisons with Holm-adjusted p < 0.05; not: dropout vs none, test accuracy',
+    );
     expect(claims).to.match(/Fashion-MNIST, seconds per epoch, SD vs none: [\d.]+ ± [\d.]+ s vs/);
     expect(claims).to.contain('Fashion-MNIST, Uout before BN vs dropout before BN, test accuracy');
     expect(claims).not.to.contain('Not measured in this run.');

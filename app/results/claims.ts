@@ -133,9 +133,10 @@ export function evaluateClaims(inputs: ClaimInputs): ClaimResult[] {
     varianceShiftClaim(inputs.varianceShift),
   ];
   const family = holmFamily(drafts.flatMap((d) => d.comparisons));
-  let next = 0;
+  let start = 0;
   return drafts.map(({ comparisons, ...draft }) => {
-    const evidence = family.slice(next, (next += comparisons.length));
+    const evidence = family.slice(start, start + comparisons.length);
+    start += comparisons.length;
     return { ...draft, evidence, verdict: verdict(evidence) };
   });
 }
