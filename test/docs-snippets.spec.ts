@@ -112,7 +112,7 @@ describe('docs snippet extraction', () => {
     const snippets = extractSnippets(page);
     expect(snippets, 'every ```ts fence of the walkthrough runs').to.have.length(page.match(/^```ts$/gm)?.length ?? 0);
     // One snippet per step, each compared with its output, and the op's file (shown, prints nothing).
-    expect(snippets.filter((s) => s.expectedOutput !== null)).to.have.length(6);
+    expect(snippets.filter((s) => s.expectedOutput !== null)).to.have.length(7);
     expect(snippets.filter((s) => s.expectedOutput === null).map((s) => s.code)).to.deep.equal(extractShownFiles(page).map((f) => f.code));
   });
 

@@ -34,7 +34,7 @@ describe('docs/walkthrough.md on a fresh clone', function () {
 
   after(() => rmSync(clone, { recursive: true, force: true }));
 
-  it('has its six steps', () => expect(steps).to.have.length(6));
+  it('has its seven steps', () => expect(steps).to.have.length(7));
 
   for (const [i, step] of steps.entries()) {
     it(`step ${i + 1} (line ${step.line}) prints what the page shows`, async () => {
