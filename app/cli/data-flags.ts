@@ -4,7 +4,8 @@
  * command checks every flag before it spends seconds reading a data set.
  */
 import { type FlagSpecs, type Flags, UsageError, parseChoice, parseNumber } from './args';
-import { type ImageDataset, cifar10Normalization } from '../data/dataset';
+import { type ImageDataset, cifar10Normalization, imageSubset } from '../data/dataset';
+import { validationSplit } from '../data/validation-split';
 import {
   type LoadIdxOptions,
   type MnistSplit,
@@ -68,11 +69,20 @@ export interface DataRequest {
   source: DataSource;
   trainLimit?: number;
   testLimit?: number;
+  /**
+   * Score on a validation split of this many images carved from the training set
+   * (app/data/validation-split.ts) instead of the test set, which is then never read; trainLimit
+   * counts the images left.
+   */
+  validationSize?: number;
 }
 
 export interface DataSplits {
   train: ImageDataset;
+  /** The images a run is scored on: the test set, or the validation split (see `split`). */
   test: ImageDataset;
+  /** What `test` holds; with 'validation' no test image was read. */
+  split: 'test' | 'validation';
   name: string;
   trainLimit?: number;
   testLimit?: number;
@@ -139,39 +149,46 @@ export function parseDataFlags(flags: Flags): DataRequest {
 
 const shapeText = (shape: readonly number[]): string => shape.join('×');
 
+/** One split of `source`, whole or its first `limit` images. */
+function readSplit(source: DataSource, split: MnistSplit, limit: number | undefined): ImageDataset {
+  if (source.kind === 'cifar') {
+    const files = split === 'train' ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'];
+    return loadCifar10(
+      files.map((f) => `${source.dir}/${f}`),
+      { normalization: cifar10Normalization, limit },
+    );
+  }
+  if (source.kind === 'idx') {
+    return split === 'train'
+      ? loadIdxDataset(source.trainImages, source.trainLabels, { limit })
+      : loadIdxDataset(source.testImages, source.testLabels, { limit });
+  }
+  return loadNamedSplit(source, split, { limit });
+}
+
+function sourceTitle(source: DataSource): string {
+  if (source.kind === 'cifar') return `CIFAR-10 (${source.dir})`;
+  return source.kind === 'idx' ? 'IDX files' : namedSourceTitle(source);
+}
+
 /**
  * Reads the data (the training split only when `needTrain`; only the first --limit and
  * --test-limit images) and checks, before any training, that
  * the splits agree: the same image shape, no test label outside the training classes, and
- * something to train and test on.
+ * something to train and test on. With `request.validationSize`, see loadValidationData.
  */
 export function loadData(request: DataRequest, needTrain = true): DataSplits {
+  if (request.validationSize !== undefined) {
+    if (!needTrain) throw new Error('loadData: a validation split is carved from the training set, which needTrain = false does not read');
+    return loadValidationData(request, request.validationSize);
+  }
   const { source, trainLimit, testLimit } = request;
   const empty = (): ImageDataset => ({ images: new Float32Array(0), labels: new Uint8Array(0), shape: [1, 28, 28], classes: 10 });
-  let splits: Omit<DataSplits, 'trainLimit' | 'testLimit'>;
-  if (source.kind === 'cifar') {
-    const batches = [1, 2, 3, 4, 5].map((i) => `${source.dir}/data_batch_${i}.bin`);
-    splits = {
-      train: needTrain ? loadCifar10(batches, { normalization: cifar10Normalization, limit: trainLimit }) : empty(),
-      test: loadCifar10([`${source.dir}/test_batch.bin`], { normalization: cifar10Normalization, limit: testLimit }),
-      name: `CIFAR-10 (${source.dir})`,
-    };
-  } else if (source.kind === 'idx') {
-    splits = {
-      train: needTrain ? loadIdxDataset(source.trainImages, source.trainLabels, { limit: trainLimit }) : empty(),
-      test: loadIdxDataset(source.testImages, source.testLabels, { limit: testLimit }),
-      name: 'IDX files',
-    };
-  } else {
-    splits = {
-      train: needTrain ? loadNamedSplit(source, 'train', { limit: trainLimit }) : empty(),
-      test: loadNamedSplit(source, 'test', { limit: testLimit }),
-      name: namedSourceTitle(source),
-    };
-  }
-  const { train, test, name } = splits;
+  const name = sourceTitle(source);
+  const train = needTrain ? readSplit(source, 'train', trainLimit) : empty();
+  const test = readSplit(source, 'test', testLimit);
   if (test.labels.length === 0) throw new Error(`the test set of ${name} is empty: nothing to evaluate on`);
-  if (!needTrain) return { ...splits, trainLimit, testLimit };
+  if (!needTrain) return { train, test, name, trainLimit, testLimit, split: 'test' };
   if (train.labels.length === 0) throw new Error(`the training set of ${name} is empty: nothing to train on`);
   if (shapeText(train.shape) !== shapeText(test.shape)) {
     throw new Error(
@@ -184,7 +201,29 @@ export function loadData(request: DataRequest, needTrain = true): DataSplits {
     );
   }
   // A test set that lacks the last classes is fine: it is scored over the training set's classes.
-  return { train, test: { ...test, classes: train.classes }, name, trainLimit, testLimit };
+  return { train, test: { ...test, classes: train.classes }, name, trainLimit, testLimit, split: 'test' };
+}
+
+/**
+ * `compare --split validation`'s data: the whole training set is read (the validation images are
+ * drawn from all of it), split by validationSplit, and the test set is not opened at all. `test`
+ * then holds the validation images; both splits are already cut to size (no limits left).
+ */
+function loadValidationData(request: DataRequest, validationSize: number): DataSplits {
+  const { source, trainLimit } = request;
+  const name = sourceTitle(source);
+  const whole = readSplit(source, 'train', undefined);
+  const size = whole.labels.length;
+  const needed = validationSize + (trainLimit ?? 1);
+  if (needed > size) {
+    throw new UsageError(
+      `--validation-size ${validationSize}${trainLimit !== undefined ? ` with --limit ${trainLimit}` : ''} needs ${needed} training images ` +
+        `(${trainLimit !== undefined ? 'the validation split and the training subset' : 'the validation split and at least one to train on'}), ` +
+        `but the training set of ${name} has ${size}`,
+    );
+  }
+  const indices = validationSplit(size, { validationSize, trainLimit });
+  return { train: imageSubset(whole, indices.train), test: imageSubset(whole, indices.validation), name, split: 'validation' };
 }
 
 /** How many training and test images a run uses: the whole split, or its first --limit / --test-limit. */

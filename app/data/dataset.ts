@@ -178,3 +178,21 @@ export function idxImageDataset(images: IdxArray, labels: IdxArray, options: Ima
   const [channels, height, width] = images.shape.length === 4 ? images.shape.slice(1) : [1, ...images.shape.slice(1)];
   return imageDataset(images.data, labels.data, [channels, height, width], options);
 }
+
+/** The images at `indices` (each in 0 … N−1), in that order, copied into a dataset of their own. */
+export function imageSubset(dataset: ImageDataset, indices: ArrayLike<number>): ImageDataset {
+  const where = 'imageSubset';
+  const { images, labels, shape } = checkImageDataset(dataset, where);
+  const imageSize = shape[0] * shape[1] * shape[2];
+  const subset = new Float32Array(indices.length * imageSize);
+  const subsetLabels = new Uint8Array(indices.length);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    if (!(Number.isInteger(i) && i >= 0 && i < labels.length)) {
+      throw new RangeError(`${where}: indices[${k}] must be an image index in [0, ${labels.length - 1}], got ${formatValue(i)}`);
+    }
+    subset.set(images.subarray(i * imageSize, (i + 1) * imageSize), k * imageSize);
+    subsetLabels[k] = labels[i];
+  }
+  return { ...dataset, images: subset, labels: subsetLabels, shape: [...shape] };
+}

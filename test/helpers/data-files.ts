@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { mnistNormalization } from '../../app/data/dataset';
 
 /** Element types of IDX by code, with their big-endian writers. */
 const idxWriters: Record<number, { bytes: number; set: (v: DataView, at: number, value: number) => void }> = {
@@ -99,3 +100,36 @@ export function useTempDir(): () => string {
 
 /** The repository's copy of MNIST: the four IDX files, gzipped (data/mnist/README.md). */
 export const mnistDir = join(__dirname, '..', '..', 'data', 'mnist');
+
+/**
+ * One split of `count` 28×28 images as IDX files in `dir` whose first two pixels spell the image's
+ * index (k mod 256, ⌊k/256⌋) and whose labels are k mod 10; returned as the flags that name them.
+ * imageIndexOf reads the index back from a loaded (normalised) dataset.
+ */
+export function writeIndexedIdxSplit(dir: string, split: 'train' | 'test', count: number): string[] {
+  const images = join(dir, `${split}-images`);
+  const labels = join(dir, `${split}-labels`);
+  const pixels = new Uint8Array(count * 784);
+  for (let k = 0; k < count; k++) {
+    pixels.set([k % 256, Math.floor(k / 256)], k * 784);
+    for (let p = 2; p < 784; p++) pixels[k * 784 + p] = ((k % 10) * 25 + p) % 256;
+  }
+  writeFileSync(images, idxBytes(0x08, [count, 28, 28], pixels));
+  writeFileSync(
+    labels,
+    idxBytes(
+      0x08,
+      [count],
+      Array.from({ length: count }, (_, k) => k % 10),
+    ),
+  );
+  return [`--${split}-images`, images, `--${split}-labels`, labels];
+}
+
+/** The index writeIndexedIdxSplit spelt into image `row` of `images` (normalised with MNIST's statistics). */
+export function imageIndexOf(images: Float32Array, row: number): number {
+  const { mean, std } = mnistNormalization as { mean: number; std: number };
+  // max(0, …) turns a rounded −0 into 0.
+  const pixel = (i: number): number => Math.max(0, Math.round((images[row * 784 + i] * std + mean) * 255));
+  return pixel(0) + 256 * pixel(1);
+}
