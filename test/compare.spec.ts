@@ -8,11 +8,13 @@ import { applyPreset, presets } from '../app/experiments/compare/preset';
 import { type CompareReport, compareRows } from '../app/experiments/compare/report';
 import { compareCaption, formatCompareTable } from '../app/results/compare-page';
 import { holmAdjust } from '../app/statistics/holm';
+import { headlineTable } from '../app/results/index-page';
+import { validationSplitSeed } from '../app/data/validation-split';
 import type { CompareRunResult } from '../app/experiments/compare/run-task';
 import { planExperiment } from '../app/cli/experiment';
 import type { CliEntry } from '../app/cli/process-pool';
 import { bufferIO } from './helpers/buffer-io';
-import { mnistDir, useTempDir } from './helpers/data-files';
+import { mnistDir, useTempDir, writeIndexedIdxSplit } from './helpers/data-files';
 
 /** The CLI from its sources, as `--jobs N` forks it when run by tsx (this process is mocha). */
 const sourceCli: CliEntry = { path: join(__dirname, '..', 'app', 'cli', 'main.ts'), execArgv: ['--require', require.resolve('tsx/cjs')] };
@@ -109,15 +111,66 @@ describe('dropgrad compare', function () {
     expect(report.config).to.deep.include({
       dataset: `MNIST (${mnistDir})`,
       preset: 'default',
+      split: 'test',
       limit: 64,
       testLimit: 100,
       epochs: 1,
       seeds: 2,
+      seedOffset: 0,
       batchSize: 32,
       lr: 0.002,
       schedule: 'cosine',
       jobs: 1,
     });
+    expect(report.config).not.to.have.any.keys('validationSize', 'validationSeed');
+  });
+
+  it('--split validation scores on images carved from the training set and never reads the test set, with --jobs 2 too', async () => {
+    const absent = join(tempDir(), 'no-such-file');
+    const data = [...writeIndexedIdxSplit(tempDir(), 'train', 600), ...['--test-images', absent, '--test-labels', absent]];
+    const args = [...data, '--limit', '64', '--epochs', '1', '--batch-size', '32', '--seeds', '2', '--techniques', 'none,dropout'];
+    const validation = [...args, '--split', 'validation', '--validation-size', '200', '--json'];
+    const { report, stderr } = await compareJson(validation);
+    expect(stderr).to.match(
+      /^comparing 2 techniques × 2 seeds on IDX files \(64 training \/ 200 validation examples, .*; the validation examples are drawn from the training set by seed 314159, and the test set is not read\n/,
+    );
+    expect(stderr.match(/seed \d: validation accuracy [\d.]+%/g)).to.have.length(4);
+    expect(report.config).to.deep.include({
+      split: 'validation',
+      limit: 64,
+      testLimit: 0,
+      validationSize: 200,
+      validationSeed: validationSplitSeed,
+      seedOffset: 0,
+    });
+    for (const row of report.rows) for (const v of row.testAcc.values) expect(v * 200).to.be.closeTo(Math.round(v * 200), 1e-9);
+    const two = (await compareJson([...validation, '--jobs', '2'], sourceCli)).report;
+    const accuracies = (r: CompareReport): number[][] => r.rows.flatMap((row) => [row.testAcc.values, row.trainAcc.values]);
+    expect(accuracies(two)).to.deep.equal(accuracies(report));
+    // The pages say which split scored the runs.
+    expect(formatCompareTable(report).split('\n')[0]).to.equal(
+      '| technique | settings | validation acc. % | train acc. % | gap (points) | s / epoch | Δ validation vs baseline [95% CI] | p | p (Holm) | baseline |',
+    );
+    expect(compareCaption(report))
+      .to.contain(
+        'Validation accuracy: on 200 images carved from the training set by seed 314159, none of them trained on; the test set was not read.',
+      )
+      .and.contain("p: Welch's two-sided t-test of the seeds' validation accuracies");
+    expect(headlineTable({ IDX: report }).split('\n')[0]).to.equal('| technique | IDX validation % | Δ [95% CI] | p | p (Holm) |');
+    // The test split of the same flags reads the test files, which are absent.
+    expect((await usageErrorOf([...args, '--json'])).message).to.contain(`cannot read ${absent}`);
+  });
+
+  it('--seed-offset K runs seeds K … K+N-1: the runs of seeds 1 and 2 of --seeds 3', async () => {
+    const at = tiny.indexOf('--seeds');
+    const args = [...tiny.slice(0, at), ...tiny.slice(at + 2), '--techniques', 'none', '--json'];
+    const three = (await compareJson([...args, '--seeds', '3'])).report;
+    const { report, stderr } = await compareJson([...args, '--seeds', '2', '--seed-offset', '1']);
+    expect(stderr).to.match(/^comparing 1 techniques × 2 seeds \(1 … 2\) on/);
+    expect(stderr.match(/seed (\d+): test/g)).to.deep.equal(['seed 1: test', 'seed 2: test']);
+    expect(report.config.seedOffset).to.equal(1);
+    expect(report.rows[0].testAcc.values).to.deep.equal(three.rows[0].testAcc.values.slice(1));
+    expect(compareCaption(report)).to.contain('over 2 seeds (1 … 2).');
   });
 
   it('--preset overfit sets its values, each flag given on the command line wins, and the test set is whole', async () => {
@@ -233,6 +286,15 @@ describe('dropgrad compare', function () {
       [['--jobs', '0'], 'UsageError: --jobs: expected an integer in [1, 64], got "0"'],
       [['--schedule', 'linear'], 'UsageError: --schedule: expected one of cosine, constant, got "linear"'],
       [['--preset', 'overfit', '--seeds', 'five'], 'UsageError: --seeds: expected an integer in [1, ∞), got "five"'],
+      [['--split', 'val'], 'UsageError: --split: expected one of test, validation, got "val"'],
+      [['--validation-size', '100'], 'UsageError: --validation-size 100: sizes the validation split; give it with --split validation'],
+      [
+        ['--split', 'validation', '--test-limit', '100', '--validation-size', '50'],
+        "UsageError: --test-limit 100 with --split validation: the test set is not read; give the validation split's size as --validation-size alone",
+      ],
+      [['--split', 'validation', '--validation-size', '0'], 'UsageError: --validation-size: expected an integer in [1, ∞), got "0"'],
+      [['--split', 'validation', '--test-limit', '1.5'], 'UsageError: --test-limit: expected an integer in [1, ∞), got "1.5"'],
+      [['--seed-offset', '-1'], `UsageError: --seed-offset: expected an integer in [0, ${2 ** 32 - 1 - 3}], got "-1"`],
       [
         ['--techniques', 'none,dropot'],
         `UsageError: --techniques: unknown technique "dropot"; expected some of ${Object.keys(techniques).join(', ')}`,

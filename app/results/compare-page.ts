@@ -7,9 +7,12 @@
  */
 import { type RunRecord, formatP, percent as pct, provenance } from '../cli/report-page';
 import type { Summary } from '../statistics/welch';
-import { type CompareReport, type CompareRow, significanceLevel } from '../experiments/compare/report';
+import { type CompareConfig, type CompareReport, type CompareRow, significanceLevel } from '../experiments/compare/report';
 
 const meanAndStd = (s: Summary): string => `${pct(s.mean)} ± ${pct(s.std)}`;
+
+/** What scored a report's runs, the word its pages use: 'test' or 'validation'. */
+export const scoredSplit = (config: CompareConfig): 'test' | 'validation' => config.split ?? 'test';
 
 const tableP = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 
@@ -20,7 +23,7 @@ export const signedPoints = (difference: number): string => `${difference >= 0 ?
 export const baselineRow = (report: CompareReport, row: CompareRow): CompareRow | undefined =>
   report.rows.find((r) => r.technique === row.baseline);
 
-/** "+0.75 [+0.03, +1.47]": the difference in test accuracy from the baseline, in points, with its 95% interval when there is one. */
+/** "+0.75 [+0.03, +1.47]": the difference in test (or validation) accuracy from the baseline, in points, with its 95% interval when there is one. */
 export function deltaWithInterval(row: CompareRow, baseline: CompareRow | undefined): string {
   if (baseline === undefined) return '—';
   const delta = signedPoints(row.testAcc.mean - baseline.testAcc.mean);
@@ -37,6 +40,7 @@ function pCells(row: CompareRow, report: CompareReport): [string, string] {
 }
 
 export function formatCompareTable(report: CompareReport): string {
+  const split = scoredSplit(report.config);
   const rows = report.rows.map((r) =>
     [
       r.technique,
@@ -51,7 +55,7 @@ export function formatCompareTable(report: CompareReport): string {
     ].join(' | '),
   );
   return [
-    `| technique | settings | test acc. % | train acc. % | gap (points) | s / epoch | Δ test vs baseline [95% CI] | p | p (Holm) | baseline |`,
+    `| technique | settings | ${split} acc. % | train acc. % | gap (points) | s / epoch | Δ ${split} vs baseline [95% CI] | p | p (Holm) | baseline |`,
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
   ].join('\n');
@@ -64,13 +68,19 @@ export const familySize = (report: CompareReport): number => report.rows.filter(
 export function compareCaption(report: CompareReport): string {
   const { config } = report;
   const m = familySize(report);
+  const split = scoredSplit(config);
+  const offset = config.seedOffset ?? 0;
+  const seedRange = offset === 0 ? '' : ` (${offset} … ${offset + config.seeds - 1})`;
+  const limit = config.limit.toLocaleString('en-US');
   return [
-    `Accuracies are mean ± sample std over ${config.seeds} seed${config.seeds === 1 ? '' : 's'}.`,
-    `Test accuracy: on the first ${config.testLimit.toLocaleString('en-US')} test images.`,
-    `Train accuracy: the final model in eval mode on its clean training subset (the first ${config.limit.toLocaleString('en-US')} images, without Cutout or Random Erasing).`,
-    'Gap: train − test accuracy, mean over seeds, in percentage points.',
-    "Δ: mean test accuracy minus the baseline row's, in points, with its 95% confidence interval (Welch, Welch–Satterthwaite degrees of freedom).",
-    "p: Welch's two-sided t-test of the seeds' test accuracies against the baseline row, unadjusted.",
+    `Accuracies are mean ± sample std over ${config.seeds} seed${config.seeds === 1 ? '' : 's'}${seedRange}.`,
+    split === 'test'
+      ? `Test accuracy: on the first ${config.testLimit.toLocaleString('en-US')} test images.`
+      : `Validation accuracy: on ${(config.validationSize ?? 0).toLocaleString('en-US')} images carved from the training set by seed ${config.validationSeed}, none of them trained on; the test set was not read.`,
+    `Train accuracy: the final model in eval mode on its clean training subset (the first ${limit} images${split === 'test' ? '' : ' the validation split left'}, without Cutout or Random Erasing).`,
+    `Gap: train − ${split} accuracy, mean over seeds, in percentage points.`,
+    `Δ: mean ${split} accuracy minus the baseline row's, in points, with its 95% confidence interval (Welch, Welch–Satterthwaite degrees of freedom).`,
+    `p: Welch's two-sided t-test of the seeds' ${split} accuracies against the baseline row, unadjusted.`,
     `p (Holm): p adjusted by Holm–Bonferroni over the table's ${m} comparison${m === 1 ? '' : 's'}; bold, with the direction, when below ${significanceLevel}.`,
     `Time: seconds per training epoch, mean over seeds, with ${config.jobs} run${config.jobs === 1 ? '' : 's'} at a time.`,
   ].join(' ');
@@ -98,6 +108,6 @@ export function comparePage(report: CompareReport, dataset: string, run: RunReco
     '',
     compareCaption(report),
     '',
-    `![test accuracy per technique](${chartName})`,
+    `![${scoredSplit(report.config)} accuracy per technique](${chartName})`,
   ].join('\n');
 }

@@ -1,13 +1,13 @@
 /**
  * docs/results/README.md's generated part: the headline table (per data set, each technique's test
- * accuracy against the plain model, the difference with its 95% interval, Welch's p raw and
+ * accuracy (validation accuracy for a report scored on the validation split) against the plain model, the difference with its 95% interval, Welch's p raw and
  * Holm-adjusted, marked on the adjusted one), the claims' verdicts, and the index of pages with the
  * command and wall time of each.
  */
 import { ALPHA } from './verdict';
 import type { ClaimResult } from './claims';
 import type { CompareReport } from '../experiments/compare/report';
-import { baselineRow, deltaWithInterval, familySize, markedP } from './compare-page';
+import { baselineRow, deltaWithInterval, familySize, markedP, scoredSplit } from './compare-page';
 import { formatDuration, formatP, percent as pct } from '../cli/report-page';
 
 export interface PageEntry {
@@ -21,7 +21,7 @@ export function headlineTable(compare: Record<string, CompareReport>): string {
   const datasets = Object.keys(compare);
   if (datasets.length === 0) return 'No `compare` results yet.';
   const techniques = [...new Set(datasets.flatMap((d) => compare[d].rows.map((r) => r.technique)))];
-  const header = `| technique | ${datasets.map((d) => `${d} test % | Δ [95% CI] | p | p (Holm)`).join(' | ')} |`;
+  const header = `| technique | ${datasets.map((d) => `${d} ${scoredSplit(compare[d].config)} % | Δ [95% CI] | p | p (Holm)`).join(' | ')} |`;
   const rule = `|---|${datasets.map(() => '---|---|---|---|').join('')}`;
   const rows = techniques.map((t) => {
     const cells = datasets.map((d) => {
@@ -43,6 +43,7 @@ export function indexPage(
 ): string {
   const seeds = Object.values(compare).map((c) => c.config.seeds);
   const families = [...new Set(Object.values(compare).map(familySize))];
+  const splits = [...new Set(Object.values(compare).map((c) => scoredSplit(c.config)))];
   return [
     '# Results',
     '',
@@ -50,7 +51,7 @@ export function indexPage(
     '',
     provenanceLines,
     '',
-    '## Headline: test accuracy against the plain model (`none`), overfitting regime',
+    `## Headline: ${splits.length > 0 ? splits.join(' / ') : 'test'} accuracy against the plain model (\`none\`), overfitting regime`,
     '',
     ...(seeds.length > 0
       ? [

@@ -169,5 +169,6 @@ export async function runResults(options: ResultsOptions): Promise<number> {
 function seedsOf(record: ExperimentRecord): number[] {
   if (record.kind === 'variance-shift') return (record.result as VarianceShiftReport).config.seeds;
   if (record.kind === 'stochastic-depth') return Array.from({ length: (record.result as StochasticDepthReport).config.seeds }, (_, i) => i);
-  return Array.from({ length: (record.result as CompareReport).config.seeds }, (_, i) => i);
+  const { seeds, seedOffset = 0 } = (record.result as CompareReport).config;
+  return Array.from({ length: seeds }, (_, i) => seedOffset + i);
 }

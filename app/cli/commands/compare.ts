@@ -5,11 +5,13 @@
  * Markdown report with SVG figures.
  */
 import { type CommandSpec, type Flags, UsageError, parseChoice, parseNumber, parseOutputPath } from '../args';
-import { dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
+import { type DataRequest, dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
 import { lrScheduleFlag, planExperiment } from '../experiment';
 import { dropTechniques, techniqueFlagSpecs } from '../techniques';
 import type { CliIO } from '../io';
 import { type CliEntry, jobsFlag, parseJobs } from '../process-pool';
+import { validationSplitSeed } from '../../data/validation-split';
+import { parseSplitFlags, splitFlags } from '../split-flags';
 import { lrScheduleNames } from '../../training/step-schedules';
 import { mean } from '../../statistics/welch';
 import { techniqueFlags, techniques } from '../../experiments/compare/techniques';
@@ -38,7 +40,8 @@ export const compareSpec: CommandSpec = {
       value: 'LIST',
       description: `comma-separated subset of: ${Object.keys(techniques).join(', ')} ${presetDefaults('techniques')}`,
     },
-    seeds: { type: 'string', value: 'N', description: `seeds per technique (0 … N-1) ${presetDefaults('seeds')}` },
+    seeds: { type: 'string', value: 'N', description: `seeds per technique (K … K+N-1, K from --seed-offset) ${presetDefaults('seeds')}` },
+    ...splitFlags,
     epochs: { type: 'string', value: 'N', description: `epochs per run ${presetDefaults('epochs')}` },
     'batch-size': { type: 'string', value: 'N', description: `examples per step ${presetDefaults('batch-size')}` },
     lr: { type: 'string', value: 'RATE', description: `Adam's learning rate ${presetDefaults('lr')}` },
@@ -54,6 +57,10 @@ export const compareSpec: CommandSpec = {
   notes: [
     'A regularizer flag (--dropout P, --cutout HOLES:LENGTH, …) replaces that setting in every chosen technique',
     'that uses it, e.g. `--techniques none,cutout --cutout 1:8` for one point of a sweep.',
+    '',
+    'A setting is chosen on the validation split (--split validation, seeds from --seed-offset K) and only',
+    'the final runs read the test set, with seeds 0 … N-1 (docs/results/README.md). The validation split is',
+    `drawn from the whole training set with the fixed seed ${validationSplitSeed}; --limit then takes the first images left.`,
     '',
     dataNotes,
   ].join('\n'),
@@ -93,7 +100,12 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
   const runFlags = techniqueFlags(names, Object.fromEntries(Object.keys(settingFlags).map((name) => [name, flags[name]])));
   const flagsOf = new Map(names.map((name, i) => [name, runFlags[i]]));
   for (const f of flagsOf.values()) planExperiment(f);
-  const dataRequest = parseDataFlags(flags);
+  const held = parseSplitFlags(given, flags, seeds);
+  const { split, seedOffset } = held;
+  const asked = parseDataFlags(flags);
+  // The validation split reads no test image, so its request carries no test limit.
+  const dataRequest: DataRequest =
+    held.validationSize === undefined ? asked : { source: asked.source, trainLimit: asked.trainLimit, validationSize: held.validationSize };
   // The report and its figures go side by side; all are checked before any training.
   const out = flags.out !== undefined ? parseOutputPath('out', String(flags.out)) : undefined;
   if (out !== undefined) for (const kind of figureKinds) parseOutputPath('out (its figure)', figurePath(out, kind));
@@ -104,10 +116,13 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
   const config: CompareConfig = {
     dataset: data.name,
     preset,
+    split,
     limit: used.train,
-    testLimit: used.test,
+    testLimit: split === 'test' ? used.test : 0,
+    ...(split === 'validation' && { validationSize: used.test, validationSeed: validationSplitSeed }),
     epochs,
     seeds,
+    seedOffset,
     batchSize,
     lr,
     optimizer: 'adam',
@@ -115,18 +130,20 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
     jobs,
   };
   log.write(
-    `comparing ${names.length} techniques × ${seeds} seeds on ${data.name} (${config.limit} training / ${config.testLimit} test examples, ` +
-      `${epochs} epochs, batch ${batchSize}, Adam lr ${lr} ${schedule}, preset ${preset}, ${jobs} job${jobs === 1 ? '' : 's'})\n`,
+    `comparing ${names.length} techniques × ${seeds} seeds${seedOffset === 0 ? '' : ` (${seedOffset} … ${seedOffset + seeds - 1})`} on ${data.name} ` +
+      `(${config.limit} training / ${used.test} ${split} examples, ` +
+      `${epochs} epochs, batch ${batchSize}, Adam lr ${lr} ${schedule}, preset ${preset}, ${jobs} job${jobs === 1 ? '' : 's'})` +
+      `${split === 'test' ? '' : `; the validation examples are drawn from the training set by seed ${validationSplitSeed}, and the test set is not read`}\n`,
   );
 
   const logRun = (result: CompareRunResult, task: CompareTask): void => {
     log.write(
-      `  ${task.technique.padEnd(22)} seed ${task.seed}: test accuracy ${(100 * result.testAccuracy).toFixed(2)}%, ` +
+      `  ${task.technique.padEnd(22)} seed ${task.seed}: ${split} accuracy ${(100 * result.testAccuracy).toFixed(2)}%, ` +
         `train ${(100 * result.trainAccuracy).toFixed(2)}% (${mean(result.secondsPerEpoch).toFixed(2)} s/epoch)\n`,
     );
   };
   const { rows, lossCurves } = await compare(
-    { flagsOf, seeds, epochs, batchSize, lr, schedule },
+    { flagsOf, seeds, seedOffset, epochs, batchSize, lr, schedule },
     { request: dataRequest, data, jobs, cli, onResult: logRun, log: (text) => io.err.write(text) },
   );
   // wallSeconds is the whole command's time, data loading included.

@@ -41,12 +41,22 @@ export interface CompareRow {
 export interface CompareConfig {
   dataset: string;
   preset: string;
-  /** Training examples used (the first N of the training set). */
+  /**
+   * What scored the runs (`testAcc` holds its accuracies): the test set, or a validation split
+   * carved from the training set. Absent in reports made before the flag existed: the test set.
+   */
+  split?: 'test' | 'validation';
+  /** Training examples used: the first N of the training set, or of what the validation split left. */
   limit: number;
-  /** Test examples used (the first N of the test set). */
+  /** Test examples used (the first N of the test set); 0 with the validation split. */
   testLimit: number;
+  /** With the validation split: its images, and the seed that drew them (app/data/validation-split.ts). */
+  validationSize?: number;
+  validationSeed?: number;
   epochs: number;
   seeds: number;
+  /** The runs' seeds are seedOffset … seedOffset + seeds − 1 (absent in earlier reports: 0). */
+  seedOffset?: number;
   batchSize: number;
   lr: number;
   optimizer: 'adam';

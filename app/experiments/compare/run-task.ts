@@ -27,7 +27,7 @@ export interface CompareTask {
 }
 
 export interface CompareRunResult {
-  /** On the (limited) test set, in eval mode. */
+  /** On the (limited) test set, or the validation split (DataSplits.split), in eval mode. */
   testAccuracy: number;
   /** The final model in eval mode on the clean training subset (no Cutout or Random Erasing). */
   trainAccuracy: number;

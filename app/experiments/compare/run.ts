@@ -1,6 +1,6 @@
 /**
  * The question users have — which drop technique helps on *my* data? Trains the same model once
- * per technique and seed on a training subset and gives, per technique, test and train accuracy
+ * per technique and seed on a training subset and gives, per technique, test (or validation) and train accuracy
  * over seeds, the generalization gap, time per epoch and Welch's t-test against its baseline.
  */
 import type { Flags } from '../../cli/args';
@@ -16,6 +16,8 @@ export interface CompareSettings {
   /** The techniques to run, each with its `train` flags (settings from the command line in place). */
   flagsOf: ReadonlyMap<string, Flags>;
   seeds: number;
+  /** The first seed: the runs use seedOffset … seedOffset + seeds − 1. */
+  seedOffset: number;
   epochs: number;
   batchSize: number;
   lr: number;
@@ -29,13 +31,13 @@ export interface CompareOutcome {
 }
 
 export async function compare(settings: CompareSettings, options: RunOptions<CompareTask, CompareRunResult>): Promise<CompareOutcome> {
-  const { flagsOf, seeds, epochs, batchSize, lr, schedule } = settings;
+  const { flagsOf, seeds, seedOffset, epochs, batchSize, lr, schedule } = settings;
   const names = [...flagsOf.keys()];
   const tasks: CompareTask[] = names.flatMap((technique) =>
-    Array.from({ length: seeds }, (_, seed) => ({
+    Array.from({ length: seeds }, (_, i) => ({
       technique,
       flags: flagsOf.get(technique)!,
-      seed,
+      seed: seedOffset + i,
       epochs,
       batchSize,
       lr,

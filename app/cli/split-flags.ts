@@ -1,0 +1,68 @@
+/**
+ * The flags that keep choosing settings apart from the final measurement (compare's
+ * --split, --validation-size, --seed-offset): probes score on a validation split carved from the
+ * training set (app/data/validation-split.ts) with seeds of their own, and only the final runs
+ * read the test set, with seeds 0 … N−1.
+ */
+import { type FlagSpecs, type Flags, UsageError, maxSeed, parseChoice, parseNumber } from './args';
+
+export const splitNames = ['test', 'validation'] as const;
+export type SplitName = (typeof splitNames)[number];
+
+/** As many images as the MNIST family's and CIFAR-10's test sets: a validation accuracy as precise as a test accuracy. */
+export const defaultValidationSize = 10000;
+
+export const splitFlags: FlagSpecs = {
+  split: {
+    type: 'string',
+    value: 'NAME',
+    description: 'what scores the runs: test (the test set) or validation (images carved from the training set; the test set is not read)',
+    default: 'test',
+  },
+  'validation-size': {
+    type: 'string',
+    value: 'N',
+    description: `with --split validation: its images (default: --test-limit from the command line or the preset, else ${defaultValidationSize})`,
+  },
+  'seed-offset': {
+    type: 'string',
+    value: 'K',
+    description: 'the first seed; probes take one that final runs (seeds 0 … N-1) never reach, e.g. 100',
+    default: '0',
+  },
+};
+
+export interface SplitChoice {
+  split: SplitName;
+  /** With the validation split: its images. */
+  validationSize?: number;
+  /** The runs' seeds are seedOffset … seedOffset + seeds − 1. */
+  seedOffset: number;
+}
+
+/**
+ * @param given the command line's flags (a preset's --test-limit is no request for a validation size)
+ * @param flags the same with the preset applied and the defaults in place
+ * @param seeds seeds per technique: the last seed, and the shuffle seed after it, must stay seeds
+ */
+export function parseSplitFlags(given: Flags, flags: Flags, seeds: number): SplitChoice {
+  const split = parseChoice('split', String(flags.split), splitNames);
+  const seedOffset = parseNumber('seed-offset', String(flags['seed-offset']), { integer: true, min: 0, max: maxSeed - seeds });
+  if (split === 'test') {
+    if (flags['validation-size'] !== undefined) {
+      throw new UsageError(`--validation-size ${flags['validation-size']}: sizes the validation split; give it with --split validation`);
+    }
+    return { split, seedOffset };
+  }
+  if (given['test-limit'] !== undefined && flags['validation-size'] !== undefined) {
+    throw new UsageError(
+      `--test-limit ${given['test-limit']} with --split validation: the test set is not read; give the validation split's size as --validation-size alone`,
+    );
+  }
+  const size = flags['validation-size'] ?? flags['test-limit'];
+  const validationSize =
+    size === undefined
+      ? defaultValidationSize
+      : parseNumber(flags['validation-size'] !== undefined ? 'validation-size' : 'test-limit', String(size), { integer: true, min: 1 });
+  return { split, validationSize, seedOffset };
+}
