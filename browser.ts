@@ -96,8 +96,9 @@ export type { TrainEpochOptions, TrainProgress, EpochResult } from './app/traini
 export type { Batches } from './app/training/batches';
 export { evaluate } from './app/training/evaluate';
 export type { Evaluation } from './app/training/evaluate';
-export { gradcheckSuite, runGradcheckSuite } from './app/gradcheck-suite';
-export type { SuiteCheck, SuiteResult } from './app/gradcheck-suite';
+export { gradcheckSuite, runGradcheckSuite } from './app/gradcheck-suite/suite';
+export type { SuiteCheck } from './app/gradcheck-suite/check';
+export type { SuiteResult } from './app/gradcheck-suite/run-checks';
 export { configureGpuJs, gpuJsStatus, hasRealGpuContext, webglRenderer } from './kernels/gpujs/context';
 export type { GpuJsMode, GpuJsModule, GpuJsOptions, GpuJsStatus } from './kernels/gpujs/context';
 export { wasmStatus } from './kernels/wasm/status';
