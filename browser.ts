@@ -89,8 +89,10 @@ export {
   fashionMnistClassNames,
 } from './app/data/dataset';
 export type { ImageDataset, Normalization, ImageDatasetOptions } from './app/data/dataset';
-export { encodeSafetensors, decodeSafetensors } from './app/serialization/safetensors';
-export type { SafetensorsContents, SafetensorsMetadata } from './app/serialization/safetensors';
+export { encodeSafetensors } from './app/serialization/safetensors/encode';
+export { decodeSafetensors } from './app/serialization/safetensors/decode';
+export type { SafetensorsContents } from './app/serialization/safetensors/decode';
+export type { SafetensorsMetadata } from './app/serialization/safetensors/header';
 export { trainEpoch } from './app/training/train-epoch';
 export type { TrainEpochOptions, TrainProgress, EpochResult } from './app/training/train-epoch';
 export type { Batches } from './app/training/batches';
