@@ -6,7 +6,7 @@
 import { basename, dirname, join } from 'node:path';
 import { errorBarChart, lineChart } from '../render/svg-chart';
 import { writeFileAtomic } from '../serialization/atomic-write';
-import { formatDuration } from '../cli/progress';
+import { formatDurationAsClock } from '../render/duration';
 import type { CompareReport } from '../experiments/compare/report';
 import { compareCaption, formatCompareTable } from './compare-page';
 
@@ -48,7 +48,7 @@ export function writeCompareMarkdown(out: string, report: CompareReport, lossCur
   const { limit, testLimit, epochs, batchSize, lr, schedule, seeds, jobs } = config;
   writeFileAtomic(
     out,
-    `# Drop techniques compared\n\nProduced by \`${command}\` on ${config.dataset} in ${formatDuration(config.wallSeconds)} ` +
+    `# Drop techniques compared\n\nProduced by \`${command}\` on ${config.dataset} in ${formatDurationAsClock(config.wallSeconds)} ` +
       `(${limit} training / ${testLimit} test images, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr} with a ${schedule} schedule, ` +
       `seeds 0-${seeds - 1}, ${jobs} job${jobs === 1 ? '' : 's'}).\n\n${formatCompareTable(report)}\n\n${compareCaption(report)}\n\n` +
       `![test accuracy per technique](${basename(accuracy)})\n\n![training loss](${basename(loss)})\n`,

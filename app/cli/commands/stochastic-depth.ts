@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
 import { dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
-import { commandLine, formatDuration, percent as pct } from '../report-page';
+import { commandLine, percent as pct } from '../report-page';
+import { formatDurationInUnits } from '../../render/duration';
 import { type CliEntry, jobsFlag, parseJobs } from '../process-pool';
 import { type DepthConfig, depthOptimizers } from '../../experiments/stochastic-depth/config';
 import type { DepthRunResult, DepthSeedResult, DepthSeedTask } from '../../experiments/stochastic-depth/seed-run';
@@ -110,7 +111,7 @@ export async function runStochasticDepth(flags: Flags, io: CliIO, cli?: CliEntry
       seeds,
       seconds: (performance.now() - start) / 1000,
     });
-    log.write(`wrote ${out} and ${basename(chart)} (${formatDuration((performance.now() - start) / 1000)})\n`);
+    log.write(`wrote ${out} and ${basename(chart)} (${formatDurationInUnits((performance.now() - start) / 1000)})\n`);
   }
   return 0;
 }

@@ -3,7 +3,8 @@ import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import { buildExperiment, loadCheckpointFor, lrScheduleFlag, modelFlags, planExperiment } from '../experiment';
 import { regularizerFlags } from '../techniques';
-import { ProgressBar, formatDuration } from '../progress';
+import { ProgressBar } from '../progress';
+import { formatDurationAsClock } from '../../render/duration';
 import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, defaultGenerator, manualSeed } from '../../../lib/random/generator';
@@ -190,7 +191,7 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
       io.out.write(
         `epoch ${epoch}/${epochs}: train loss ${result.loss.toFixed(4)}, train acc ${(100 * result.accuracy).toFixed(2)}%, ` +
           `test loss ${test.loss.toFixed(4)}, test acc ${(100 * test.accuracy).toFixed(2)}% ` +
-          `(${formatDuration(result.seconds)}, ${Math.round(result.examples / result.seconds)} ex/s)\n`,
+          `(${formatDurationAsClock(result.seconds)}, ${Math.round(result.examples / result.seconds)} ex/s)\n`,
       );
       save(epoch);
     }

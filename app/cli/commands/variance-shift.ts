@@ -4,7 +4,8 @@
  */
 import { basename } from 'node:path';
 import { type CommandSpec, type Flags, UsageError, maxSeed, parseNumber, parseOutputPath, parseSeed } from '../args';
-import { commandLine, formatDuration, percent as pct } from '../report-page';
+import { commandLine, percent as pct } from '../report-page';
+import { formatDurationInUnits } from '../../render/duration';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
 import { varianceShift } from '../../experiments/variance-shift/run';
@@ -70,7 +71,7 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
       seeds,
       seconds: (performance.now() - start) / 1000,
     });
-    log.write(`wrote ${out} and ${basename(chart)} (${formatDuration((performance.now() - start) / 1000)})\n`);
+    log.write(`wrote ${out} and ${basename(chart)} (${formatDurationInUnits((performance.now() - start) / 1000)})\n`);
   }
   return 0;
 }
