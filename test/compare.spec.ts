@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, parseFlags } from '../app/cli/args';
+import { UsageError } from '../app/flags/usage-error';
+import { parseFlags } from '../app/cli/args';
 import { compareSpec, runCompare } from '../app/cli/commands/compare';
 import { formatSettings, techniqueFlags, techniques } from '../app/experiments/compare/techniques';
 import { applyPreset, presets } from '../app/experiments/compare/preset';

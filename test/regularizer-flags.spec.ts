@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { UsageError } from '../app/cli/args';
+import { UsageError } from '../app/flags/usage-error';
 import { type Experiment, buildExperiment, planExperiment } from '../app/cli/experiment';
 import { regularizerFlags } from '../app/cli/techniques';
 import { smallCnn } from '../nn/models/small-cnn';

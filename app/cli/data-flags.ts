@@ -3,7 +3,9 @@
  * or IDX / CIFAR-10 files. Parsing (parseDataFlags) is separate from reading (loadData) so that a
  * command checks every flag before it spends seconds reading a data set.
  */
-import { type FlagSpecs, type Flags, UsageError, parseChoice, parseNumber } from './args';
+import type { FlagSpecs, Flags } from '../flags/flag-spec';
+import { UsageError } from '../flags/usage-error';
+import { parseChoice, parseNumber } from '../flags/flag-values';
 import { type ImageDataset, cifar10Normalization } from '../data/dataset';
 import {
   type LoadIdxOptions,

@@ -4,7 +4,9 @@
  */
 import type { Tensor } from '../../lib/tensor';
 import type { DType } from '../../base/dtype';
-import { type FlagSpec, type FlagSpecs, type Flags, UsageError, parseChoice } from './args';
+import type { FlagSpec, FlagSpecs, Flags } from '../flags/flag-spec';
+import { UsageError } from '../flags/usage-error';
+import { parseChoice } from '../flags/flag-values';
 import type { Module } from '../../nn/module';
 import { smallCnn } from '../../nn/models/small-cnn';
 import { resnet } from '../../nn/models/resnet';

@@ -7,7 +7,8 @@
  * an error, or dies, fails the whole pool with its message; the other children are stopped.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { type FlagSpec, parseNumber } from './args';
+import type { FlagSpec } from '../flags/flag-spec';
+import { parseNumber } from '../flags/flag-values';
 
 export const workerVariable = 'DROPGRAD_WORKER';
 

@@ -4,7 +4,10 @@
  * spreads the runs over N processes; `--json` prints the table for scripts; `--out` writes a
  * Markdown report with SVG figures.
  */
-import { type CommandSpec, type Flags, UsageError, parseChoice, parseNumber, parseOutputPath } from '../args';
+import type { CommandSpec } from '../args';
+import type { Flags } from '../../flags/flag-spec';
+import { UsageError } from '../../flags/usage-error';
+import { parseChoice, parseNumber, parseOutputPath } from '../../flags/flag-values';
 import { dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
 import { lrScheduleFlag, planExperiment } from '../experiment';
 import { dropTechniques, techniqueFlagSpecs } from '../techniques';

@@ -1,5 +1,7 @@
 /** `dropgrad eval`: test accuracy and the confusion matrix of a saved model. */
-import { type CommandSpec, type Flags, UsageError } from '../args';
+import type { CommandSpec } from '../args';
+import type { Flags } from '../../flags/flag-spec';
+import { UsageError } from '../../flags/usage-error';
 import {
   type DataSource,
   dataFlags,

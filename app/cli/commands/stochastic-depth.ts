@@ -4,7 +4,9 @@
  * prints its table and writes its page.
  */
 import { basename } from 'node:path';
-import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
+import type { CommandSpec } from '../args';
+import type { Flags } from '../../flags/flag-spec';
+import { parseChoice, parseNumber, parseOutputPath } from '../../flags/flag-values';
 import { dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
 import type { CliIO } from '../io';
 import { commandLine, percent as pct } from '../report-page';

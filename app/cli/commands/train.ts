@@ -1,5 +1,7 @@
 /** `dropgrad train`: train a model on MNIST (or other data) with drop techniques, each in its place in the model. */
-import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath, parseSeed } from '../args';
+import type { CommandSpec } from '../args';
+import type { Flags } from '../../flags/flag-spec';
+import { parseChoice, parseNumber, parseOutputPath, parseSeed } from '../../flags/flag-values';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
 import { buildExperiment, loadCheckpointFor, lrScheduleFlag, modelFlags, planExperiment } from '../experiment';
 import { regularizerFlags } from '../techniques';

@@ -3,7 +3,10 @@
  * (app/experiments/variance-shift/run.ts, where its maths is), prints its table and writes its page.
  */
 import { basename } from 'node:path';
-import { type CommandSpec, type Flags, UsageError, maxSeed, parseNumber, parseOutputPath, parseSeed } from '../args';
+import type { CommandSpec } from '../args';
+import type { Flags } from '../../flags/flag-spec';
+import { UsageError } from '../../flags/usage-error';
+import { maxSeed, parseNumber, parseOutputPath, parseSeed } from '../../flags/flag-values';
 import { commandLine, percent as pct } from '../report-page';
 import { formatDurationInUnits } from '../../render/duration';
 import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';

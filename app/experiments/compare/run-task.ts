@@ -3,7 +3,7 @@
  * (plain data, so that a child process can take it over IPC) and every random draw comes from its
  * seed, so its result is the same whether it runs in the command's process or in any child.
  */
-import type { Flags } from '../../cli/args';
+import type { Flags } from '../../flags/flag-spec';
 import { type DataRequest, type DataSplits, loadDataOnce } from '../../cli/data-flags';
 import { buildExperiment, planExperiment } from '../../cli/experiment';
 import { DataLoader } from '../../data/data-loader';

@@ -3,7 +3,8 @@
  * row it is tested against. They come from the table of drop techniques (app/cli/techniques.ts), where
  * each says the settings it is compared with and why.
  */
-import { type Flags, UsageError } from '../../cli/args';
+import type { Flags } from '../../flags/flag-spec';
+import { UsageError } from '../../flags/usage-error';
 import { type ModelName, architectureOf, dropTechniques } from '../../cli/techniques';
 
 /** The model each compared technique runs on, with the flags that choose it (none for the small CNN, the default). */
