@@ -10,7 +10,7 @@ import { type CompareReport, compareRows } from '../app/experiments/compare/repo
 import { compareCaption, formatCompareTable } from '../app/results/compare-page';
 import { holmAdjust } from '../app/statistics/holm';
 import type { CompareRunResult } from '../app/experiments/compare/run-task';
-import { planExperiment } from '../app/cli/experiment';
+import { planExperiment } from '../app/setup/experiment';
 import type { CliEntry } from '../app/cli/process-pool';
 import { bufferIO } from './helpers/buffer-io';
 import { mnistDir, useTempDir } from './helpers/data-files';

@@ -12,7 +12,8 @@ import {
   loadData,
   parseDataFlags,
 } from '../data-flags';
-import { type ExperimentPlan, buildExperiment, loadCheckpointFor, planExperiment } from '../experiment';
+import { type ExperimentPlan, buildExperiment, planExperiment } from '../../setup/experiment';
+import { loadCheckpointFor } from '../load-checkpoint-for';
 import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { evaluate } from '../../training/evaluate';

@@ -5,7 +5,7 @@
  */
 import type { Flags } from '../../flags/flag-spec';
 import { type DataRequest, type DataSplits, loadDataOnce } from '../../cli/data-flags';
-import { buildExperiment, planExperiment } from '../../cli/experiment';
+import { buildExperiment, planExperiment } from '../../setup/experiment';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
 import { trainEpoch } from '../../training/train-epoch';
