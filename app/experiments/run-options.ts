@@ -1,4 +1,4 @@
-import type { DataRequest, DataSplits } from '../cli/data-flags';
+import type { DataRequest, DataSplits } from '../data/data-splits';
 import type { CliEntry } from '../cli/process-pool';
 
 /** How an experiment whose runs can be spread over child processes gets its data and its processes. */

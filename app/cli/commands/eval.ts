@@ -2,16 +2,8 @@
 import type { CommandSpec } from '../args';
 import type { Flags } from '../../flags/flag-spec';
 import { UsageError } from '../../flags/usage-error';
-import {
-  type DataSource,
-  dataFlags,
-  dataNotes,
-  dataSourceFlags,
-  describeDataSource,
-  givesDataSource,
-  loadData,
-  parseDataFlags,
-} from '../data-flags';
+import { type DataSource, loadData } from '../../data/data-splits';
+import { dataFlags, dataNotes, dataSourceFlags, describeDataSource, givesDataSource, parseDataFlags } from '../data-flags';
 import { type ExperimentPlan, buildExperiment, planExperiment } from '../../setup/experiment';
 import { loadCheckpointFor } from '../load-checkpoint-for';
 import type { CliIO } from '../io';

@@ -2,7 +2,8 @@
 import type { CommandSpec } from '../args';
 import type { Flags } from '../../flags/flag-spec';
 import { parseChoice, parseNumber, parseOutputPath, parseSeed } from '../../flags/flag-values';
-import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
+import { dataFlags, dataNotes, parseDataFlags } from '../data-flags';
+import { loadData } from '../../data/data-splits';
 import { buildExperiment, modelFlags, planExperiment } from '../../setup/experiment';
 import { loadCheckpointFor } from '../load-checkpoint-for';
 import { lrScheduleFlag } from '../schedule-flag';

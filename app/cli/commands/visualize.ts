@@ -2,7 +2,8 @@
 import type { CommandSpec } from '../args';
 import type { Flags } from '../../flags/flag-spec';
 import { parseChoice, parseNumber, parseOutputPath, parseSeed } from '../../flags/flag-values';
-import { dataFlags, loadNamedSplit, namedSourceTitle, parseNamedDataSource } from '../data-flags';
+import { dataFlags, parseNamedDataSource } from '../data-flags';
+import { loadNamedSplit, namedSourceTitle } from '../../data/data-splits';
 import type { CliIO } from '../io';
 import { maskTechniqueNames, maskTechniques } from '../../render/mask-techniques';
 import { renderMaskGrid } from '../../render/mask-grid';

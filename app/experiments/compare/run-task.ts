@@ -4,7 +4,7 @@
  * seed, so its result is the same whether it runs in the command's process or in any child.
  */
 import type { Flags } from '../../flags/flag-spec';
-import { type DataRequest, type DataSplits, loadDataOnce } from '../../cli/data-flags';
+import { type DataRequest, type DataSplits, loadDataOnce } from '../../data/data-splits';
 import { buildExperiment, planExperiment } from '../../setup/experiment';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
