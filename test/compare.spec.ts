@@ -11,7 +11,7 @@ import { compareCaption, formatCompareTable } from '../app/results/compare-page'
 import { holmAdjust } from '../app/statistics/holm';
 import type { CompareRunResult } from '../app/experiments/compare/run-task';
 import { planExperiment } from '../app/setup/experiment';
-import type { CliEntry } from '../app/cli/process-pool';
+import type { CliEntry } from '../app/experiments/process-pool';
 import { bufferIO } from './helpers/buffer-io';
 import { mnistDir, useTempDir } from './helpers/data-files';
 

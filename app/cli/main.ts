@@ -11,7 +11,7 @@ import { compareSpec, runCompare } from './commands/compare';
 import { runVarianceShift, varianceShiftSpec } from './commands/variance-shift';
 import { runVisualize, visualizeSpec } from './commands/visualize';
 import { runStochasticDepth, stochasticDepthSpec } from './commands/stochastic-depth';
-import { serveTasks, workerVariable } from './process-pool';
+import { serveTasks, workerVariable } from '../experiments/process-pool';
 import { runCompareTaskHere } from '../experiments/compare/run-task';
 import { runDepthSeedHere } from '../experiments/stochastic-depth/seed-run';
 

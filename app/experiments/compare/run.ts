@@ -4,7 +4,7 @@
  * over seeds, the generalization gap, time per epoch and Welch's t-test against its baseline.
  */
 import type { Flags } from '../../flags/flag-spec';
-import { runTasks } from '../../cli/process-pool';
+import { runTasks } from '../process-pool';
 import type { RunOptions } from '../run-options';
 import type { LrScheduleName } from '../../training/step-schedules';
 import { mean } from '../../statistics/welch';

@@ -12,7 +12,7 @@
  * affects both alike.
  */
 import { examplesUsed } from '../../data/data-splits';
-import { runTasks } from '../../cli/process-pool';
+import { runTasks } from '../process-pool';
 import type { RunOptions } from '../run-options';
 import { summarize, welchPValue } from '../../statistics/welch';
 import type { DepthConfig } from './config';
