@@ -8,7 +8,7 @@ import { ALPHA } from './verdict';
 import type { ClaimResult } from './claims';
 import type { CompareReport } from '../experiments/compare/report';
 import { baselineRow, deltaWithInterval, familySize, markedP } from './compare-page';
-import { formatP, percent as pct } from '../cli/report-page';
+import { formatP, percent as pct } from './report-page';
 import { formatDurationInUnits } from '../render/duration';
 
 export interface PageEntry {

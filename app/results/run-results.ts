@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../serialization/atomic-write';
-import { machineDescription, provenance, writeReportPage } from '../cli/report-page';
+import { machineDescription, provenance, writeReportPage } from './report-page';
 import { formatDurationInUnits } from '../render/duration';
 import { EXPERIMENTS, type ExperimentRecord, budgetText, commandFor } from './experiments';
 import type { StochasticDepthReport } from '../experiments/stochastic-depth/report';

@@ -10,7 +10,7 @@ import { parseChoice, parseNumber, parseOutputPath } from '../../flags/flag-valu
 import { dataFlags, dataNotes, parseDataFlags } from '../data-flags';
 import { examplesUsed, loadData } from '../../data/data-splits';
 import type { CliIO } from '../io';
-import { commandLine, percent as pct } from '../report-page';
+import { commandLine, percent as pct } from '../../results/report-page';
 import { formatDurationInUnits } from '../../render/duration';
 import type { CliEntry } from '../../experiments/process-pool';
 import { jobsFlag, parseJobs } from '../jobs-flag';

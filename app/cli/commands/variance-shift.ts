@@ -7,7 +7,7 @@ import type { CommandSpec } from '../args';
 import type { Flags } from '../../flags/flag-spec';
 import { UsageError } from '../../flags/usage-error';
 import { maxSeed, parseNumber, parseOutputPath, parseSeed } from '../../flags/flag-values';
-import { commandLine, percent as pct } from '../report-page';
+import { commandLine, percent as pct } from '../../results/report-page';
 import { formatDurationInUnits } from '../../render/duration';
 import { dataFlags, dataNotes, parseDataFlags } from '../data-flags';
 import { loadData } from '../../data/data-splits';
