@@ -32,8 +32,10 @@ export {
 } from './lib/creation';
 export type { TensorOptions, FromDataOptions, RandomOptions } from './lib/creation';
 export { Generator, manualSeed, defaultGenerator } from './lib/random/generator';
-export { gradcheck, GradcheckError } from './lib/gradcheck';
-export type { GradcheckOptions, GradcheckReport, GradcheckInputReport, GradcheckEntry, GradcheckFn } from './lib/gradcheck';
+export { gradcheck } from './lib/gradcheck';
+export { GradcheckError } from './lib/gradcheck-report';
+export type { GradcheckOptions, GradcheckFn } from './lib/gradcheck';
+export type { GradcheckReport, GradcheckInputReport, GradcheckEntry } from './lib/gradcheck-report';
 export { gradgradcheck } from './lib/gradgradcheck';
 export type { GradgradcheckOptions } from './lib/gradgradcheck';
 export { setBackend, getBackend, withBackend } from './kernels/backend';

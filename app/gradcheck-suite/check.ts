@@ -5,7 +5,8 @@
  * every machine.
  */
 import type { Tensor } from '../../lib/tensor';
-import { type GradcheckReport, gradcheck } from '../../lib/gradcheck';
+import type { GradcheckReport } from '../../lib/gradcheck-report';
+import { gradcheck } from '../../lib/gradcheck';
 import { gradgradcheck } from '../../lib/gradgradcheck';
 import { manualSeed } from '../../lib/random/generator';
 import { formatShape } from '../../base/shape';
