@@ -33,6 +33,12 @@ export function rowMajorStrides(shape: Shape): number[] {
   return strides;
 }
 
+/** The multi-index of element `flat` of a row-major array of `shape`. */
+export function unravelIndex(flat: number, shape: Shape): number[] {
+  const strides = rowMajorStrides(shape);
+  return strides.map((s, d) => Math.floor(flat / s) % shape[d]);
+}
+
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -10,7 +10,8 @@
  * It needs no import of chai itself: chai hands the plugin its Assertion class.
  */
 import type { Tensor } from './tensor';
-import { type GradcheckFn, type GradcheckOptions, type GradcheckReport, gradcheck } from './gradcheck';
+import { type GradcheckFn, type GradcheckOptions, gradcheck } from './gradcheck';
+import type { GradcheckReport } from './gradcheck-report';
 import { type GradgradcheckOptions, gradgradcheck } from './gradgradcheck';
 
 declare global {

@@ -11,10 +11,11 @@
 import { Tensor } from './tensor';
 import { grad } from './autograd';
 import { noGrad } from './grad-mode';
-import { formatShape, formatValue, rowMajorStrides } from '../base/shape';
+import { formatShape, formatValue, unravelIndex } from '../base/shape';
 import { checkInteger, checkNonNegative, checkOptions, optionKeys } from './validate';
 import { type DrawStates, Generator, manualSeed, recordDraws, replayDraws } from './random/generator';
 import { allocate } from '../base/dtype';
+import { type GradcheckReport, GradcheckError, InputTally, describeInputFailure } from './gradcheck-report';
 
 /** The keys of GradcheckOptions (gradgradcheck's add gradOutputs), for the unknown-key check. */
 export const gradcheckOptionNames = {
@@ -40,43 +41,6 @@ export interface GradcheckOptions {
   fastMode?: boolean;
   /** Seed the default generator with this and replay every generator fn draws from, so masks repeat. */
   seed?: number;
-}
-
-export interface GradcheckEntry {
-  /** Which output (index into fn's outputs) and the multi-indices of the entry. */
-  output: number;
-  outputIndex: number[];
-  inputIndex: number[];
-  analytical: number;
-  numerical: number;
-}
-
-export interface GradcheckInputReport {
-  /** Position of this input in the `inputs` array. */
-  input: number;
-  shape: number[];
-  maxAbsError: number;
-  /** max |a − n| / max(|n|, atol) over the entries. */
-  maxRelError: number;
-  /** The entry furthest outside the tolerance (or closest to it, when all pass). */
-  worst: GradcheckEntry | null;
-  /** Some analytical or numerical entry was NaN or ±Infinity. */
-  nonFinite: boolean;
-  passed: boolean;
-}
-
-export interface GradcheckReport {
-  passed: boolean;
-  inputs: GradcheckInputReport[];
-  /** A one-paragraph summary naming each failing input and its worst entry. */
-  message: string;
-}
-
-export class GradcheckError extends Error {
-  constructor(readonly report: GradcheckReport) {
-    super(report.message);
-    this.name = 'GradcheckError';
-  }
 }
 
 export type GradcheckFn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
@@ -108,17 +72,12 @@ function checkNonOverlapping(t: Tensor, index: number, offsets: Int32Array): voi
   );
 }
 
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const strides = rowMajorStrides(shape);
-  return strides.map((s, d) => Math.floor(flat / s) % shape[d]);
-}
-
 /** The storage offset of each element of `t`, in row-major order (t may be a strided view). */
 function storageOffsets(t: Tensor): Int32Array {
   const offsets = new Int32Array(t.numel);
   const { shape, stride, offset } = t.nd;
   for (let i = 0; i < offsets.length; i++) {
-    offsets[i] = unravel(i, shape).reduce((acc, idx, d) => acc + idx * stride[d], offset);
+    offsets[i] = unravelIndex(i, shape).reduce((acc, idx, d) => acc + idx * stride[d], offset);
   }
   return offsets;
 }
@@ -127,76 +86,6 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
-}
-
-interface Comparison {
-  analytical: number;
-  numerical: number;
-  output: number;
-  outputFlat: number;
-  inputFlat: number;
-}
-
-class InputTally {
-  maxAbsError = 0;
-  maxRelError = 0;
-  nonFinite = false;
-  passed = true;
-  private worstScore = -Infinity;
-  private worstEntry: Comparison | null = null;
-
-  constructor(
-    private readonly atol: number,
-    private readonly rtol: number,
-  ) {}
-
-  add(c: Comparison): void {
-    const err = Math.abs(c.analytical - c.numerical);
-    const finite = Number.isFinite(c.analytical) && Number.isFinite(c.numerical);
-    // An exact match passes whatever the tolerances: with atol = 0, a zero entry would score 0/0.
-    const score = !finite ? Infinity : err === 0 ? 0 : err / (this.atol + this.rtol * Math.abs(c.numerical));
-    if (!finite) this.nonFinite = true;
-    if (!(score <= 1)) this.passed = false;
-    if (finite && err > 0) {
-      this.maxAbsError = Math.max(this.maxAbsError, err);
-      this.maxRelError = Math.max(this.maxRelError, err / Math.max(Math.abs(c.numerical), this.atol));
-    }
-    if (score > this.worstScore || this.worstEntry === null) {
-      this.worstScore = score;
-      this.worstEntry = c;
-    }
-  }
-
-  report(input: number, inputShape: number[], outputShapes: number[][]): GradcheckInputReport {
-    const w = this.worstEntry;
-    return {
-      input,
-      shape: inputShape,
-      maxAbsError: this.maxAbsError,
-      maxRelError: this.maxRelError,
-      nonFinite: this.nonFinite,
-      passed: this.passed,
-      worst: w && {
-        output: w.output,
-        outputIndex: unravel(w.outputFlat, outputShapes[w.output]),
-        inputIndex: unravel(w.inputFlat, inputShape),
-        analytical: w.analytical,
-        numerical: w.numerical,
-      },
-    };
-  }
-}
-
-function describe(report: GradcheckInputReport, fastMode: boolean): string {
-  const w = report.worst;
-  const where = !w
-    ? ''
-    : fastMode
-      ? ` (projection v·J·u for output ${w.output})`
-      : ` at output ${w.output}${formatShape(w.outputIndex)}, input index ${formatShape(w.inputIndex)}`;
-  const values = w ? `: analytical ${w.analytical}, numerical ${w.numerical}` : '';
-  const kind = report.nonFinite ? 'non-finite gradient' : 'Jacobian mismatch';
-  return `input ${report.input} (shape ${formatShape(report.shape)}): ${kind}${where}${values}; max abs error ${report.maxAbsError.toExponential(3)}, max rel error ${report.maxRelError.toExponential(3)}`;
 }
 
 /** Checks fn's backward against finite differences for every input with requiresGrad. */
@@ -334,7 +223,7 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
   const failing = reports.filter((r) => !r.passed);
   const message = passed
     ? `gradcheck passed for ${reports.length} input(s)`
-    : `gradcheck failed (eps ${eps}, atol ${atol}, rtol ${rtol}): ${failing.map((r) => describe(r, fastMode)).join('; ')}`;
+    : `gradcheck failed (eps ${eps}, atol ${atol}, rtol ${rtol}): ${failing.map((r) => describeInputFailure(r, fastMode)).join('; ')}`;
   const report = { passed, inputs: reports, message };
   if (!passed && raiseException) throw new GradcheckError(report);
   return report;

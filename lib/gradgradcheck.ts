@@ -18,15 +18,8 @@ import { sum } from './ops/reductions';
 import { Generator } from './random/generator';
 import { formatShape, formatValue, sameShape } from '../base/shape';
 import { checkOptions, optionKeys } from './validate';
-import {
-  type GradcheckFn,
-  type GradcheckOptions,
-  type GradcheckReport,
-  GradcheckError,
-  gradcheck,
-  gradcheckOptionNames,
-  outputsOf,
-} from './gradcheck';
+import { type GradcheckFn, type GradcheckOptions, gradcheck, gradcheckOptionNames, outputsOf } from './gradcheck';
+import { type GradcheckReport, GradcheckError } from './gradcheck-report';
 
 export interface GradgradcheckOptions extends GradcheckOptions {
   /** One gradient per output of fn, of its shape (default: random float64 ones requiring grad). */

@@ -1,7 +1,8 @@
 /**
  * The five floors (see README "Layout"): base/ → kernels/ → lib/ → nn/ → app/, each importing only
  * from the floors below it. base/ holds the vocabulary every floor speaks (dtypes, shapes) and
- * imports nothing outside itself, so no floor reaches up through it.
+ * imports nothing outside itself, so no floor reaches up through it. Inside app/, its folders stand
+ * on floors of their own, the CLI on top.
  */
 import { expect } from 'chai';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -27,6 +28,33 @@ function relativeImports(file: string): string[] {
 
 function floorOf(repoPath: string): number {
   return floors.findIndex((floor) => repoPath === floor || repoPath.startsWith(`${floor}/`));
+}
+
+/**
+ * app/'s own floors, from the bottom: a folder imports its own files and those of the floors below
+ * (README "Layout"). The experiments stand on the flags, the data and the model setup, never on the
+ * CLI, which is the top: a command parses flags, runs an experiment, renders its report.
+ */
+const appFloors: readonly (readonly string[])[] = [
+  ['statistics', 'serialization', 'training'],
+  ['data', 'flags'],
+  ['render', 'setup'],
+  ['experiments', 'gradcheck-suite'],
+  ['results'],
+  ['cli'],
+];
+
+/** The folder of app/ a repo path is in (a file directly in app/ is its own). */
+const appRoomOf = (repoPath: string): string => repoPath.split('/')[1].replace(/\.ts$/, '');
+const appFloorOf = (room: string): number => appFloors.findIndex((rooms) => rooms.includes(room));
+
+/** The imports of `file` (a repo path in app/) that reach a folder of app/ on its own floor or above. */
+function appClimbs(file: string, targets: readonly string[]): string[] {
+  const room = appRoomOf(file);
+  return targets
+    .filter((target) => target.startsWith('app/') && appRoomOf(target) !== room)
+    .filter((target) => appFloorOf(appRoomOf(target)) >= appFloorOf(room))
+    .map((target) => `${file} → ${target}`);
 }
 
 describe('architecture: five floors', () => {
@@ -56,6 +84,24 @@ describe('architecture: five floors', () => {
         .map((target) => `${relative(root, file)} → ${target}`),
     );
     expect(outside).to.deep.equal([]);
+  });
+
+  it('places every folder of app/ on one of its floors', () => {
+    const rooms = readdirSync(join(root, 'app')).map((name) => name.replace(/\.ts$/, ''));
+    expect(rooms.filter((room) => appFloorOf(room) === -1)).to.deep.equal([]);
+    expect(appFloors.flat().filter((room) => !rooms.includes(room))).to.deep.equal([]);
+  });
+
+  it('nothing in app/ imports a folder of app/ on its own floor or above (the experiments never the CLI)', () => {
+    const climbs = sourceFiles(join(root, 'app')).flatMap((file) => appClimbs(relative(root, file), relativeImports(file)));
+    expect(climbs).to.deep.equal([]);
+  });
+
+  it('the app/ floor check sees a climb: an experiment importing the CLI (a guard that can fail)', () => {
+    const file = 'app/experiments/compare/run.ts';
+    const targets = ['app/cli/main', 'app/experiments/process-pool', 'app/setup/experiment', 'lib/tensor'];
+    expect(appClimbs(file, targets)).to.deep.equal([`${file} → app/cli/main`]);
+    expect(appClimbs('app/setup/experiment.ts', ['app/render/png'])).to.deep.equal(['app/setup/experiment.ts → app/render/png']);
   });
 
   it('has no bare side-effect imports of the package inside the floors', () => {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseNumber } from '../app/cli/args';
-import { buildExperiment, planExperiment } from '../app/cli/experiment';
+import { parseNumber } from '../app/flags/flag-values';
+import { buildExperiment, planExperiment } from '../app/setup/experiment';
 import { readSafetensors, save } from '../app/serialization/safetensors-file';
 import { type CheckpointConfig, saveCheckpoint } from '../app/serialization/checkpoint';
 import { Generator, getBackend, optim, setBackend } from '../index';

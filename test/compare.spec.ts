@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, parseFlags } from '../app/cli/args';
+import { UsageError } from '../app/flags/usage-error';
+import { parseFlags } from '../app/cli/args';
 import { compareSpec, runCompare } from '../app/cli/commands/compare';
 import { formatSettings, techniqueFlags, techniques } from '../app/experiments/compare/techniques';
 import { applyPreset, presets } from '../app/experiments/compare/preset';
@@ -11,8 +12,8 @@ import { holmAdjust } from '../app/statistics/holm';
 import { headlineTable } from '../app/results/index-page';
 import { validationSplitSeed } from '../app/data/validation-split';
 import type { CompareRunResult } from '../app/experiments/compare/run-task';
-import { planExperiment } from '../app/cli/experiment';
-import type { CliEntry } from '../app/cli/process-pool';
+import { planExperiment } from '../app/setup/experiment';
+import type { CliEntry } from '../app/experiments/process-pool';
 import { bufferIO } from './helpers/buffer-io';
 import { mnistDir, useTempDir, writeIndexedIdxSplit } from './helpers/data-files';
 

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as root from '../index';
 import { F, nn } from '../index';
-import { gradcheckSuite } from '../app/gradcheck-suite';
+import { gradcheckSuite } from '../app/gradcheck-suite/suite';
 
 /**
  * The gradcheck suite must name every op F exports and every layer class nn exports, so a new op

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { type GradcheckOrder, gradcheckSuite, op, runChecks, runGradcheckSuite } from '../app/gradcheck-suite';
+import { type GradcheckOrder, op } from '../app/gradcheck-suite/check';
+import { runChecks } from '../app/gradcheck-suite/run-checks';
+import { gradcheckSuite, runGradcheckSuite } from '../app/gradcheck-suite/suite';
 import { randn } from '../index';
 import { rawSquare } from './helpers/raw-square';
 

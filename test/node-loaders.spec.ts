@@ -7,7 +7,7 @@ import { fashionMnistDirectory, loadCifar10, loadFashionMnist, loadIdxDataset, l
 import { mnistDataDirectory, repositoryMnistDirectory } from '../app/data/mnist-directory';
 import { fashionMnistClassNames } from '../app/data/dataset';
 import type { Gunzip } from '../app/data/gunzip-bounded';
-import { loadData } from '../app/cli/data-flags';
+import { loadData } from '../app/data/data-splits';
 import { makeFifo } from './helpers/special-files';
 import { skipUnless } from './helpers/skip-unless';
 import { cifarBytes, idxBytes, mnistDir, useTempDir, writeMnistLayout } from './helpers/data-files';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { UsageError } from '../app/cli/args';
-import { type Experiment, buildExperiment, planExperiment } from '../app/cli/experiment';
-import { regularizerFlags } from '../app/cli/techniques';
+import { UsageError } from '../app/flags/usage-error';
+import { type Experiment, buildExperiment, planExperiment } from '../app/setup/experiment';
+import { regularizerFlags } from '../app/setup/drop-techniques';
 import { smallCnn } from '../nn/models/small-cnn';
 import { AlphaDropout } from '../nn/drop/alpha-dropout';
 import { Cutout } from '../nn/drop/cutout';

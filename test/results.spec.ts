@@ -9,7 +9,7 @@ import { type CompareReport, type StoredCompareReport, compareRows, currentCompa
 import { headlineTable } from '../app/results/index-page';
 import { EXPERIMENTS, type ExperimentRecord } from '../app/results/experiments';
 import { runResults } from '../app/results/run-results';
-import { GENERATED_BEGIN, GENERATED_END, composePage } from '../app/cli/report-page';
+import { GENERATED_BEGIN, GENERATED_END, composePage } from '../app/results/report-page';
 import { useTempDir } from './helpers/data-files';
 
 const s = (values: number[]) => summarize(values);

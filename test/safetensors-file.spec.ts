@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { Generator, nn, optim, randn, tensor, Tensor } from '../index';
 import { load, loadInto, readSafetensors, save } from '../app/serialization/safetensors-file';
-import { encodeSafetensors } from '../app/serialization/safetensors';
+import { encodeSafetensors } from '../app/serialization/safetensors/encode';
 import { useTempDir } from './helpers/data-files';
 
 const model = (seed: number): nn.Sequential => {

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor, tensor } from '../index';
-import { decodeSafetensors, encodeSafetensors } from '../app/serialization/safetensors';
+import { decodeSafetensors } from '../app/serialization/safetensors/decode';
+import { encodeSafetensors } from '../app/serialization/safetensors/encode';
 
 /** A file from a header object and a data buffer, built by hand per the format. */
 function fileWith(header: unknown, data: Uint8Array = new Uint8Array(0), headerText = JSON.stringify(header)): Uint8Array {

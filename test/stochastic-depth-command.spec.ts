@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { parseFlags } from '../app/cli/args';
 import { runStochasticDepth, stochasticDepthSpec } from '../app/cli/commands/stochastic-depth';
 import type { StochasticDepthReport } from '../app/experiments/stochastic-depth/report';
-import type { CliEntry } from '../app/cli/process-pool';
+import type { CliEntry } from '../app/experiments/process-pool';
 import { bufferIO } from './helpers/buffer-io';
 
 /** The CLI from its sources, as `--jobs N` forks it when run by tsx (this process is mocha). */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DropTechnique, architectureOf, dropTechniques, modelNames } from '../app/cli/techniques';
+import { type DropTechnique, architectureOf, dropTechniques, modelNames } from '../app/setup/drop-techniques';
 import { techniques as compared } from '../app/experiments/compare/techniques';
 
 /**

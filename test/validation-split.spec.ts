@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { validationSplit, validationSplitSeed } from '../app/data/validation-split';
 import { imageSubset, imageDataset } from '../app/data/dataset';
-import { loadData } from '../app/cli/data-flags';
-import { UsageError } from '../app/cli/args';
+import { loadData } from '../app/data/data-splits';
 import { imageIndexOf, useTempDir, writeIndexedIdxSplit } from './helpers/data-files';
 
 const intersection = (a: ArrayLike<number>, b: ArrayLike<number>): number[] => {
@@ -108,11 +107,11 @@ describe('validationSplit: a validation split carved from the training set', () 
       const [, trainImages, , trainLabels] = writeIndexedIdxSplit(tempDir(), 'train', 600);
       const source = { kind: 'idx' as const, trainImages, trainLabels, testImages: 'x', testLabels: 'x' };
       expect(() => loadData({ source, trainLimit: 450, validationSize: 200 })).to.throw(
-        UsageError,
+        RangeError,
         '--validation-size 200 with --limit 450 needs 650 training images (the validation split and the training subset), but the training set of IDX files has 600',
       );
       expect(() => loadData({ source, validationSize: 600 })).to.throw(
-        UsageError,
+        RangeError,
         '--validation-size 600 needs 601 training images (the validation split and at least one to train on), but the training set of IDX files has 600',
       );
     });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, helpText, parseFlags } from '../app/cli/args';
+import { UsageError } from '../app/flags/usage-error';
+import { helpText, parseFlags } from '../app/cli/args';
 import { bufferIO } from './helpers/buffer-io';
 import { runVisualize, visualizeSpec } from '../app/cli/commands/visualize';
 import { maskTechniqueNames } from '../app/render/mask-techniques';

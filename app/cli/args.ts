@@ -1,26 +1,11 @@
 /**
- * Command-line flags: node:util's parseArgs in strict mode (unknown flags are errors), with the
- * errors rewritten to say what was expected, typed value parsing, and generated --help text.
+ * A command's flags from its command line: node:util's parseArgs in strict mode (unknown flags are
+ * errors), with the errors rewritten to say what was expected, and generated --help text. Values
+ * are checked and typed by app/flags/flag-values.ts.
  */
 import { parseArgs } from 'node:util';
-import { whyNotWritable } from '../serialization/atomic-write';
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-export interface FlagSpec {
-  type: 'string' | 'boolean';
-  /** Shown in --help. */
-  description: string;
-  /** Placeholder for the value in --help, e.g. 'P' or 'KEEP:SIZE'. */
-  value?: string;
-  default?: string;
-  short?: string;
-}
-
-export type FlagSpecs = Record<string, FlagSpec>;
-export type Flags = Record<string, string | boolean | undefined>;
+import type { FlagSpecs, Flags } from '../flags/flag-spec';
+import { UsageError } from '../flags/usage-error';
 
 export interface CommandSpec {
   name: string;
@@ -116,60 +101,4 @@ export function parseFlags(command: CommandSpec, args: readonly string[]): Flags
     const problem = unknown ? `unknown flag ${unknown[1]}; expected one of ${known}` : message.split('. ')[0];
     throw new UsageError(`${command.name}: ${problem} (see --help)`);
   }
-}
-
-export interface NumberRule {
-  integer?: boolean;
-  min?: number;
-  max?: number;
-}
-
-/** A decimal number as people type it: no spaces, no hex (`0x1`), no `Infinity`. */
-const decimal = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** Parses a numeric flag value, naming the flag, the value and the accepted range on error. */
-export function parseNumber(flag: string, value: string, rule: NumberRule = {}): number {
-  const n = Number(value);
-  const kind = rule.integer ? 'an integer' : 'a number';
-  // Open at an infinite end: Infinity is never accepted.
-  const range =
-    rule.min !== undefined || rule.max !== undefined
-      ? ` in ${rule.min === undefined ? '(-∞' : `[${rule.min}`}, ${rule.max === undefined ? '∞)' : `${rule.max}]`}`
-      : '';
-  const outOfRange = (rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max);
-  if (!decimal.test(value) || !Number.isFinite(n) || (rule.integer && !Number.isSafeInteger(n)) || outOfRange) {
-    throw new UsageError(`--${flag}: expected ${kind}${range}, got ${JSON.stringify(value)}`);
-  }
-  return n;
-}
-
-/** The largest seed: Generator takes a seed's low 32 bits, so 2^32 would seed as 0 and −1 as 2^32 − 1. */
-export const maxSeed = 2 ** 32 - 1;
-
-/** A seed the generator tells apart from every other: an integer in [0, 2^32 − 1]. */
-export const parseSeed = (flag: string, value: string): number => parseNumber(flag, value, { integer: true, min: 0, max: maxSeed });
-
-/** Parses `A:B` pairs such as `--dropblock 0.9:3`. */
-export function parsePair(flag: string, value: string, format: string, first: NumberRule, second: NumberRule): [number, number] {
-  const parts = value.split(':');
-  if (parts.length !== 2) throw new UsageError(`--${flag}: expected ${format}, got ${JSON.stringify(value)}`);
-  return [
-    parseNumber(`${flag} (${format.split(':')[0]})`, parts[0], first),
-    parseNumber(`${flag} (${format.split(':')[1]})`, parts[1], second),
-  ];
-}
-
-/** One of a fixed set of words. */
-export function parseChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(value)) {
-    throw new UsageError(`--${flag}: expected one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
-  }
-  return value as T;
-}
-
-/** An output file, checked before any work starts: its directory exists and takes new files. */
-export function parseOutputPath(flag: string, value: string): string {
-  const problem = whyNotWritable(value);
-  if (problem !== undefined) throw new UsageError(`--${flag}: cannot write ${JSON.stringify(value)}: ${problem}`);
-  return value;
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /** The `dropgrad` command: dispatches to a subcommand, turns usage errors into one clear line. */
-import { type CommandSpec, type Flags, UsageError, helpText, parseFlags } from './args';
+import { type CommandSpec, helpText, parseFlags } from './args';
+import type { Flags } from '../flags/flag-spec';
+import { UsageError } from '../flags/usage-error';
 import { type CliIO, keepWorkingWhenThePipeCloses, processIO } from './io';
 import { runTrain, trainSpec } from './commands/train';
 import { evalSpec, runEval } from './commands/eval';
@@ -9,7 +11,7 @@ import { compareSpec, runCompare } from './commands/compare';
 import { runVarianceShift, varianceShiftSpec } from './commands/variance-shift';
 import { runVisualize, visualizeSpec } from './commands/visualize';
 import { runStochasticDepth, stochasticDepthSpec } from './commands/stochastic-depth';
-import { serveTasks, workerVariable } from './process-pool';
+import { serveTasks, workerVariable } from '../experiments/process-pool';
 import { runCompareTaskHere } from '../experiments/compare/run-task';
 import { runDepthSeedHere } from '../experiments/stochastic-depth/seed-run';
 

@@ -3,19 +3,12 @@
  * the epoch otherwise (logs and CI stay readable, without thousands of carriage returns).
  */
 import type { TrainProgress } from '../training/train-epoch';
+import { formatDurationAsClock } from '../render/duration';
 
 export interface ProgressWriter {
   write(text: string): void;
   isTTY?: boolean;
   columns?: number;
-}
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '--:--';
-  const s = Math.round(seconds);
-  const [h, m, r] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  const mm = String(m).padStart(h ? 2 : 1, '0');
-  return `${h ? `${h}:` : ''}${mm}:${String(r).padStart(2, '0')}`;
 }
 
 export function describeProgress(p: TrainProgress, separator = '  '): string {
@@ -25,7 +18,7 @@ export function describeProgress(p: TrainProgress, separator = '  '): string {
     `loss ${p.loss.toFixed(4)}`,
     `acc ${(100 * p.accuracy).toFixed(2)}%`,
     `${Math.round(rate)} ex/s`,
-    `ETA ${formatDuration(eta)}`,
+    `ETA ${formatDurationAsClock(eta)}`,
   ].join(separator);
 }
 

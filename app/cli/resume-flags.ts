@@ -4,7 +4,8 @@
  * Without this, `--resume ck --dropout 0.5` on a checkpoint trained without dropout would go on
  * silently as another experiment, and another --model would fail on an optimizer buffer count.
  */
-import { type FlagSpecs, type Flags, UsageError } from './args';
+import type { FlagSpecs, Flags } from '../flags/flag-spec';
+import { UsageError } from '../flags/usage-error';
 import type { CheckpointConfig } from '../serialization/checkpoint';
 
 /**

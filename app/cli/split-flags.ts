@@ -4,7 +4,9 @@
  * training set (app/data/validation-split.ts) with seeds of their own, and only the final runs
  * read the test set, with seeds 0 … N−1.
  */
-import { type FlagSpecs, type Flags, UsageError, maxSeed, parseChoice, parseNumber } from './args';
+import type { FlagSpecs, Flags } from '../flags/flag-spec';
+import { UsageError } from '../flags/usage-error';
+import { maxSeed, parseChoice, parseNumber } from '../flags/flag-values';
 
 export const splitNames = ['test', 'validation'] as const;
 export type SplitName = (typeof splitNames)[number];

@@ -1,5 +1,5 @@
-import type { DataRequest, DataSplits } from '../cli/data-flags';
-import type { CliEntry } from '../cli/process-pool';
+import type { DataRequest, DataSplits } from '../data/data-splits';
+import type { CliEntry } from './process-pool';
 
 /** How an experiment whose runs can be spread over child processes gets its data and its processes. */
 export interface RunOptions<Task, Result> {

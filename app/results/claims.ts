@@ -11,7 +11,7 @@ import type { StochasticDepthReport } from '../experiments/stochastic-depth/repo
 import type { VarianceShiftReport } from '../experiments/variance-shift/report';
 import type { CompareReport, CompareRow } from '../experiments/compare/report';
 import { signedPoints } from './compare-page';
-import { formatP, percent as pct } from '../cli/report-page';
+import { formatP, percent as pct } from './report-page';
 import { type Comparison, type Evidence, type Verdict, compareSummaries, holmFamily, verdict } from './verdict';
 
 export interface ClaimInputs {

@@ -6,7 +6,7 @@
 import { basename, dirname, join } from 'node:path';
 import { errorBarChart, lineChart } from '../render/svg-chart';
 import { writeFileAtomic } from '../serialization/atomic-write';
-import { formatDuration } from '../cli/progress';
+import { formatDurationAsClock } from '../render/duration';
 import type { CompareReport } from '../experiments/compare/report';
 import { compareCaption, formatCompareTable, scoredSplit } from './compare-page';
 
@@ -51,7 +51,7 @@ export function writeCompareMarkdown(out: string, report: CompareReport, lossCur
   const scored = split === 'test' ? `${testLimit} test images` : `${config.validationSize} validation images, no test image`;
   writeFileAtomic(
     out,
-    `# Drop techniques compared\n\nProduced by \`${command}\` on ${config.dataset} in ${formatDuration(config.wallSeconds)} ` +
+    `# Drop techniques compared\n\nProduced by \`${command}\` on ${config.dataset} in ${formatDurationAsClock(config.wallSeconds)} ` +
       `(${limit} training / ${scored}, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr} with a ${schedule} schedule, ` +
       `seeds ${seedOffset}-${seedOffset + seeds - 1}, ${jobs} job${jobs === 1 ? '' : 's'}).\n\n${formatCompareTable(report)}\n\n${compareCaption(report)}\n\n` +
       `![${split} accuracy per technique](${basename(accuracy)})\n\n![training loss](${basename(loss)})\n`,

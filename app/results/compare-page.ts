@@ -5,7 +5,7 @@
  * preset on one data set): that table, its caption and accuracy figure (compare-markdown.ts) under
  * the run's provenance; and the rows' cells as the results index's headline table shows them.
  */
-import { type RunRecord, formatP, percent as pct, provenance } from '../cli/report-page';
+import { type RunRecord, formatP, percent as pct, provenance } from './report-page';
 import type { Summary } from '../statistics/welch';
 import { type CompareConfig, type CompareReport, type CompareRow, significanceLevel } from '../experiments/compare/report';
 

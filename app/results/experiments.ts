@@ -2,7 +2,7 @@
  * The experiments behind docs/results/, one row each: the command line that runs it (and a tiny
  * one for tests), its data set and its estimated minutes; and the budget printed before a run.
  */
-import { machineDescription } from '../cli/report-page';
+import { machineDescription } from './report-page';
 
 export type DatasetName = 'Fashion-MNIST' | 'MNIST';
 

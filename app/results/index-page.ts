@@ -8,7 +8,8 @@ import { ALPHA } from './verdict';
 import type { ClaimResult } from './claims';
 import type { CompareReport } from '../experiments/compare/report';
 import { baselineRow, deltaWithInterval, familySize, markedP, scoredSplit } from './compare-page';
-import { formatDuration, formatP, percent as pct } from '../cli/report-page';
+import { formatP, percent as pct } from './report-page';
+import { formatDurationInUnits } from '../render/duration';
 
 export interface PageEntry {
   page: string;
@@ -72,6 +73,6 @@ export function indexPage(
     '',
     '| page | experiment | command | wall time |',
     '|---|---|---|---|',
-    ...pages.map((p) => `| [${p.page}](${p.page}) | ${p.title} | \`${p.command}\` | ${formatDuration(p.seconds)} |`),
+    ...pages.map((p) => `| [${p.page}](${p.page}) | ${p.title} | \`${p.command}\` | ${formatDurationInUnits(p.seconds)} |`),
   ].join('\n');
 }

@@ -13,7 +13,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../serialization/atomic-write';
-import { formatDuration, machineDescription, provenance, writeReportPage } from '../cli/report-page';
+import { machineDescription, provenance, writeReportPage } from './report-page';
+import { formatDurationInUnits } from '../render/duration';
 import { EXPERIMENTS, type ExperimentRecord, budgetText, commandFor } from './experiments';
 import type { StochasticDepthReport } from '../experiments/stochastic-depth/report';
 import { writeStochasticDepthPage } from './stochastic-depth-page';
@@ -127,11 +128,11 @@ export async function runResults(options: ResultsOptions): Promise<number> {
         result,
       };
       writeFileAtomic(join(dataDir, `${experiment.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
-      log(`[${i + 1}/${selected.length}] ${experiment.name}: ${formatDuration(seconds)} (budget ~${experiment.minutes} min)`);
+      log(`[${i + 1}/${selected.length}] ${experiment.name}: ${formatDurationInUnits(seconds)} (budget ~${experiment.minutes} min)`);
     } catch (error) {
       failures.push(experiment.name);
       log(
-        `[${i + 1}/${selected.length}] ${experiment.name} FAILED after ${formatDuration((performance.now() - begin) / 1000)}: ${(error as Error).message}`,
+        `[${i + 1}/${selected.length}] ${experiment.name} FAILED after ${formatDurationInUnits((performance.now() - begin) / 1000)}: ${(error as Error).message}`,
       );
     }
   }
@@ -158,7 +159,7 @@ export async function runResults(options: ResultsOptions): Promise<number> {
   const pages: PageEntry[] = records.map((r) => ({ page: `${r.name}.md`, title: r.title, command: r.command, seconds: r.seconds }));
   writeReportPage(join(options.outDir, 'README.md'), indexPage(inputs.compare, claims, pages, summaryRun));
   log(
-    `\nwrote ${options.outDir}/README.md, claims.md and ${records.length} experiment pages; this run took ${formatDuration((performance.now() - start) / 1000)}`,
+    `\nwrote ${options.outDir}/README.md, claims.md and ${records.length} experiment pages; this run took ${formatDurationInUnits((performance.now() - start) / 1000)}`,
   );
   for (const c of claims) log(`  ${c.verdict.kind.padEnd(38)} ${c.claim}`);
   if (failures.length > 0) log(`failed: ${failures.join(', ')}`);

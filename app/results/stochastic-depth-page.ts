@@ -1,6 +1,6 @@
 /** The stochastic-depth experiment's page: its table, its result line, its chart of the timings and the prose under them. */
 import { basename, dirname, join } from 'node:path';
-import { type RunRecord, formatP, percent as pct, provenance, writeReportPage } from '../cli/report-page';
+import { type RunRecord, formatP, percent as pct, provenance, writeReportPage } from './report-page';
 import { barChart } from '../render/svg-chart';
 import { writeFileAtomic } from '../serialization/atomic-write';
 import type { DepthConfig } from '../experiments/stochastic-depth/config';

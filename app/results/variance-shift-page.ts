@@ -1,6 +1,6 @@
 /** The variance-shift experiment's page: its table, its chart of the ratios and the prose under them. */
 import { basename, dirname, join } from 'node:path';
-import { type RunRecord, formatP, percent as pct, provenance, writeReportPage } from '../cli/report-page';
+import { type RunRecord, formatP, percent as pct, provenance, writeReportPage } from './report-page';
 import { barChart } from '../render/svg-chart';
 import { writeFileAtomic } from '../serialization/atomic-write';
 import type { VarianceShiftReport } from '../experiments/variance-shift/report';

@@ -9,7 +9,7 @@ import type { Module } from '../../nn/module';
 import type { Tensor } from '../../lib/tensor';
 import type { Optimizer, OptimizerState } from '../../nn/optim/optimizer';
 import { readSafetensors, save } from './safetensors-file';
-import type { SafetensorsMetadata } from './safetensors';
+import type { SafetensorsMetadata } from './safetensors/header';
 import { generatorStateDescription, isGeneratorState } from '../../lib/random/generator';
 import { formatValue } from '../../base/shape';
 

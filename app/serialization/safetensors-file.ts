@@ -11,13 +11,9 @@
  *   opt.loadStateDict(JSON.parse(metadata.optimizer));
  */
 import type { LoadStateDictOptions, LoadStateDictResult, Module, StateDict } from '../../nn/module';
-import {
-  type SafetensorsContents,
-  type SafetensorsMetadata,
-  declaredSafetensorsSize,
-  decodeSafetensors,
-  encodeSafetensors,
-} from './safetensors';
+import { type SafetensorsMetadata, declaredSafetensorsSize } from './safetensors/header';
+import { type SafetensorsContents, decodeSafetensors } from './safetensors/decode';
+import { encodeSafetensors } from './safetensors/encode';
 import { readExactly, withRegularFile } from './regular-file';
 import { writeFileAtomic } from './atomic-write';
 import { formatValue } from '../../base/shape';

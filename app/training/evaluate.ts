@@ -2,7 +2,7 @@
  * Evaluation: accuracy, mean loss and the confusion matrix over every batch, in eval mode. A
  * non-finite loss is an error, as in trainEpoch.
  */
-import { crossEntropy } from '../../lib/ops/losses';
+import { crossEntropy } from '../../lib/ops/cross-entropy';
 import { noGrad } from '../../lib/grad-mode';
 import type { Module } from '../../nn/module';
 import type { Batches } from './batches';

@@ -1,5 +1,5 @@
 /** One pass of training over the batches: forward, cross-entropy, backward, optimizer step. */
-import { crossEntropy } from '../../lib/ops/losses';
+import { crossEntropy } from '../../lib/ops/cross-entropy';
 import type { Module } from '../../nn/module';
 import type { Optimizer } from '../../nn/optim/optimizer';
 import type { Batches } from './batches';

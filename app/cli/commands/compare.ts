@@ -4,12 +4,18 @@
  * spreads the runs over N processes; `--json` prints the table for scripts; `--out` writes a
  * Markdown report with SVG figures.
  */
-import { type CommandSpec, type Flags, UsageError, parseChoice, parseNumber, parseOutputPath } from '../args';
-import { type DataRequest, dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
-import { lrScheduleFlag, planExperiment } from '../experiment';
-import { dropTechniques, techniqueFlagSpecs } from '../techniques';
+import type { CommandSpec } from '../args';
+import type { Flags } from '../../flags/flag-spec';
+import { UsageError } from '../../flags/usage-error';
+import { parseChoice, parseNumber, parseOutputPath } from '../../flags/flag-values';
+import { dataFlags, dataNotes, parseDataFlags } from '../data-flags';
+import { type DataRequest, examplesUsed, loadData } from '../../data/data-splits';
+import { lrScheduleFlag } from '../schedule-flag';
+import { planExperiment } from '../../setup/experiment';
+import { dropTechniques, techniqueFlagSpecs } from '../../setup/drop-techniques';
 import type { CliIO } from '../io';
-import { type CliEntry, jobsFlag, parseJobs } from '../process-pool';
+import type { CliEntry } from '../../experiments/process-pool';
+import { jobsFlag, parseJobs } from '../jobs-flag';
 import { validationSplitSeed } from '../../data/validation-split';
 import { parseSplitFlags, splitFlags } from '../split-flags';
 import { lrScheduleNames } from '../../training/step-schedules';

@@ -1,16 +1,11 @@
 /** `dropgrad eval`: test accuracy and the confusion matrix of a saved model. */
-import { type CommandSpec, type Flags, UsageError } from '../args';
-import {
-  type DataSource,
-  dataFlags,
-  dataNotes,
-  dataSourceFlags,
-  describeDataSource,
-  givesDataSource,
-  loadData,
-  parseDataFlags,
-} from '../data-flags';
-import { type ExperimentPlan, buildExperiment, loadCheckpointFor, planExperiment } from '../experiment';
+import type { CommandSpec } from '../args';
+import type { Flags } from '../../flags/flag-spec';
+import { UsageError } from '../../flags/usage-error';
+import { type DataSource, loadData } from '../../data/data-splits';
+import { dataFlags, dataNotes, dataSourceFlags, describeDataSource, givesDataSource, parseDataFlags } from '../data-flags';
+import { type ExperimentPlan, buildExperiment, planExperiment } from '../../setup/experiment';
+import { loadCheckpointFor } from '../load-checkpoint-for';
 import type { CliIO } from '../io';
 import { DataLoader } from '../../data/data-loader';
 import { evaluate } from '../../training/evaluate';

@@ -1,7 +1,11 @@
 /** `dropgrad gradcheck`: the gradient-check suite, one line per op/layer, non-zero exit on failure. */
-import { type CommandSpec, type Flags, parseChoice } from '../args';
+import type { CommandSpec } from '../args';
+import type { Flags } from '../../flags/flag-spec';
+import { parseChoice } from '../../flags/flag-values';
 import type { CliIO } from '../io';
-import { type GradcheckOrder, type SuiteResult, gradcheckSuite, runGradcheckSuite } from '../../gradcheck-suite';
+import type { GradcheckOrder } from '../../gradcheck-suite/check';
+import type { SuiteResult } from '../../gradcheck-suite/run-checks';
+import { gradcheckSuite, runGradcheckSuite } from '../../gradcheck-suite/suite';
 
 export const gradcheckSpec: CommandSpec = {
   name: 'gradcheck',

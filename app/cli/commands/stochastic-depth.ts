@@ -4,11 +4,16 @@
  * prints its table and writes its page.
  */
 import { basename } from 'node:path';
-import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath } from '../args';
-import { dataFlags, dataNotes, examplesUsed, loadData, parseDataFlags } from '../data-flags';
+import type { CommandSpec } from '../args';
+import type { Flags } from '../../flags/flag-spec';
+import { parseChoice, parseNumber, parseOutputPath } from '../../flags/flag-values';
+import { dataFlags, dataNotes, parseDataFlags } from '../data-flags';
+import { examplesUsed, loadData } from '../../data/data-splits';
 import type { CliIO } from '../io';
-import { commandLine, formatDuration, percent as pct } from '../report-page';
-import { type CliEntry, jobsFlag, parseJobs } from '../process-pool';
+import { commandLine, percent as pct } from '../../results/report-page';
+import { formatDurationInUnits } from '../../render/duration';
+import type { CliEntry } from '../../experiments/process-pool';
+import { jobsFlag, parseJobs } from '../jobs-flag';
 import { type DepthConfig, depthOptimizers } from '../../experiments/stochastic-depth/config';
 import type { DepthRunResult, DepthSeedResult, DepthSeedTask } from '../../experiments/stochastic-depth/seed-run';
 import { stochasticDepth } from '../../experiments/stochastic-depth/run';
@@ -110,7 +115,7 @@ export async function runStochasticDepth(flags: Flags, io: CliIO, cli?: CliEntry
       seeds,
       seconds: (performance.now() - start) / 1000,
     });
-    log.write(`wrote ${out} and ${basename(chart)} (${formatDuration((performance.now() - start) / 1000)})\n`);
+    log.write(`wrote ${out} and ${basename(chart)} (${formatDurationInUnits((performance.now() - start) / 1000)})\n`);
   }
   return 0;
 }

@@ -1,16 +1,20 @@
 /** `dropgrad train`: train a model on MNIST (or other data) with drop techniques, each in its place in the model. */
-import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath, parseSeed } from '../args';
-import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
-import { buildExperiment, loadCheckpointFor, lrScheduleFlag, modelFlags, planExperiment } from '../experiment';
-import { regularizerFlags } from '../techniques';
-import { ProgressBar, formatDuration } from '../progress';
+import type { CommandSpec } from '../args';
+import type { Flags } from '../../flags/flag-spec';
+import { parseChoice, parseNumber, parseOutputPath, parseSeed } from '../../flags/flag-values';
+import { dataFlags, dataNotes, parseDataFlags } from '../data-flags';
+import { loadData } from '../../data/data-splits';
+import { buildExperiment, modelFlags, planExperiment } from '../../setup/experiment';
+import { loadCheckpointFor } from '../load-checkpoint-for';
+import { lrScheduleFlag } from '../schedule-flag';
+import { regularizerFlags } from '../../setup/drop-techniques';
+import { ProgressBar } from '../progress';
+import { formatDurationAsClock } from '../../render/duration';
 import type { CliIO } from '../io';
+import { describeKernels } from '../describe-kernels';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, defaultGenerator, manualSeed } from '../../../lib/random/generator';
-import type { DType } from '../../../base/dtype';
 import { setBackend, type BackendName, backendNames } from '../../../kernels/backend';
-import { gpuJsStatus } from '../../../kernels/gpujs/context';
-import { backendStatus } from '../../../kernels/backend-status';
 import { setNumThreads } from '../../../kernels/wasm/thread-count';
 import { trainEpoch } from '../../training/train-epoch';
 import { type Evaluation, evaluate } from '../../training/evaluate';
@@ -45,31 +49,6 @@ export const trainSpec: CommandSpec = {
     resume: { type: 'string', value: 'FILE', description: 'continue from a checkpoint written by --save' },
   },
 };
-
-/**
- * Which gpu.js mode --backend gpu.js got. Off a GPU it runs on the CPU: 40 against 96 examples/s
- * for 'js' on a loaded 2-core machine (train --limit 512), 5× in the run issue 10 reports.
- */
-function describeGpuJs(io: CliIO): void {
-  const status = gpuJsStatus();
-  if (!status.available)
-    io.err.write(`dropgrad: gpu.js cannot run here (${status.reason}); its kernels run the js backend's code instead\n`);
-  else if (status.mode === 'cpu' || status.mode === 'webasm') {
-    io.err.write(
-      `dropgrad: gpu.js is running in its ${status.mode} mode (no GPU context here): a small-CNN training step runs 2-5× slower than with --backend js\n`,
-    );
-  } else io.out.write(`gpu.js is running in its ${status.mode} mode\n`);
-}
-
-/** One line on what the kernels run on for the run's dtype, and a warning when it is not what was asked for. */
-function describeKernels(io: CliIO, dtype: DType): void {
-  const status = backendStatus({ dtype });
-  if (status.selected === 'gpu.js') describeGpuJs(io);
-  else if (status.note !== undefined) io.err.write(`dropgrad: ${status.note}\n`);
-  io.out.write(
-    `kernels: ${status.running}${status.running === 'wasm' ? `, ${status.threads} thread${status.threads === 1 ? '' : 's'}` : ''}\n`,
-  );
-}
 
 export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
   // Every flag is checked before the data is read or a checkpoint loaded.
@@ -190,7 +169,7 @@ export async function runTrain(flags: Flags, io: CliIO): Promise<number> {
       io.out.write(
         `epoch ${epoch}/${epochs}: train loss ${result.loss.toFixed(4)}, train acc ${(100 * result.accuracy).toFixed(2)}%, ` +
           `test loss ${test.loss.toFixed(4)}, test acc ${(100 * test.accuracy).toFixed(2)}% ` +
-          `(${formatDuration(result.seconds)}, ${Math.round(result.examples / result.seconds)} ex/s)\n`,
+          `(${formatDurationAsClock(result.seconds)}, ${Math.round(result.examples / result.seconds)} ex/s)\n`,
       );
       save(epoch);
     }

@@ -3,9 +3,14 @@
  * (app/experiments/variance-shift/run.ts, where its maths is), prints its table and writes its page.
  */
 import { basename } from 'node:path';
-import { type CommandSpec, type Flags, UsageError, maxSeed, parseNumber, parseOutputPath, parseSeed } from '../args';
-import { commandLine, formatDuration, percent as pct } from '../report-page';
-import { dataFlags, dataNotes, loadData, parseDataFlags } from '../data-flags';
+import type { CommandSpec } from '../args';
+import type { Flags } from '../../flags/flag-spec';
+import { UsageError } from '../../flags/usage-error';
+import { maxSeed, parseNumber, parseOutputPath, parseSeed } from '../../flags/flag-values';
+import { commandLine, percent as pct } from '../../results/report-page';
+import { formatDurationInUnits } from '../../render/duration';
+import { dataFlags, dataNotes, parseDataFlags } from '../data-flags';
+import { loadData } from '../../data/data-splits';
 import type { CliIO } from '../io';
 import { varianceShift } from '../../experiments/variance-shift/run';
 import { varianceShiftChartPath, varianceShiftTable, writeVarianceShiftPage } from '../../results/variance-shift-page';
@@ -70,7 +75,7 @@ export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number>
       seeds,
       seconds: (performance.now() - start) / 1000,
     });
-    log.write(`wrote ${out} and ${basename(chart)} (${formatDuration((performance.now() - start) / 1000)})\n`);
+    log.write(`wrote ${out} and ${basename(chart)} (${formatDurationInUnits((performance.now() - start) / 1000)})\n`);
   }
   return 0;
 }

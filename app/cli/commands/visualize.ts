@@ -1,6 +1,9 @@
 /** `dropgrad visualize`: a PNG of the drop techniques' masks on real MNIST digits (or Fashion-MNIST clothes). */
-import { type CommandSpec, type Flags, parseChoice, parseNumber, parseOutputPath, parseSeed } from '../args';
-import { dataFlags, loadNamedSplit, namedSourceTitle, parseNamedDataSource } from '../data-flags';
+import type { CommandSpec } from '../args';
+import type { Flags } from '../../flags/flag-spec';
+import { parseChoice, parseNumber, parseOutputPath, parseSeed } from '../../flags/flag-values';
+import { dataFlags, parseNamedDataSource } from '../data-flags';
+import { loadNamedSplit, namedSourceTitle } from '../../data/data-splits';
 import type { CliIO } from '../io';
 import { maskTechniqueNames, maskTechniques } from '../../render/mask-techniques';
 import { renderMaskGrid } from '../../render/mask-grid';

@@ -5,7 +5,7 @@
  * accuracy), scored on the full test set over enough seeds for a t-test. A flag given on the command
  * line wins over its preset's value.
  */
-import type { Flags } from '../../cli/args';
+import type { Flags } from '../../flags/flag-spec';
 
 export const presetNames = ['default', 'overfit'] as const;
 export type PresetName = (typeof presetNames)[number];

@@ -3,9 +3,9 @@
  * (plain data, so that a child process can take it over IPC) and every random draw comes from its
  * seed, so its result is the same whether it runs in the command's process or in any child.
  */
-import type { Flags } from '../../cli/args';
-import { type DataRequest, type DataSplits, loadDataOnce } from '../../cli/data-flags';
-import { buildExperiment, planExperiment } from '../../cli/experiment';
+import type { Flags } from '../../flags/flag-spec';
+import { type DataRequest, type DataSplits, loadDataOnce } from '../../data/data-splits';
+import { buildExperiment, planExperiment } from '../../setup/experiment';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
 import { trainEpoch } from '../../training/train-epoch';

@@ -3,8 +3,8 @@
  * per technique and seed on a training subset and gives, per technique, test (or validation) and train accuracy
  * over seeds, the generalization gap, time per epoch and Welch's t-test against its baseline.
  */
-import type { Flags } from '../../cli/args';
-import { runTasks } from '../../cli/process-pool';
+import type { Flags } from '../../flags/flag-spec';
+import { runTasks } from '../process-pool';
 import type { RunOptions } from '../run-options';
 import type { LrScheduleName } from '../../training/step-schedules';
 import { mean } from '../../statistics/welch';

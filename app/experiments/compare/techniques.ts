@@ -1,10 +1,11 @@
 /**
  * The techniques `dropgrad compare` knows: each as the `train` flags that switch it on, with the
- * row it is tested against. They come from the table of drop techniques (app/cli/techniques.ts), where
+ * row it is tested against. They come from the table of drop techniques (app/setup/drop-techniques.ts), where
  * each says the settings it is compared with and why.
  */
-import { type Flags, UsageError } from '../../cli/args';
-import { type ModelName, architectureOf, dropTechniques } from '../../cli/techniques';
+import type { Flags } from '../../flags/flag-spec';
+import { UsageError } from '../../flags/usage-error';
+import { type ModelName, architectureOf, dropTechniques } from '../../setup/drop-techniques';
 
 /** The model each compared technique runs on, with the flags that choose it (none for the small CNN, the default). */
 const compareModels: ReadonlyArray<{ model: ModelName; baseline: string; flags: Readonly<Flags> }> = [

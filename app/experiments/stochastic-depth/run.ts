@@ -11,8 +11,8 @@
  * The runs alternate (ABBA: baseline, SD, SD, baseline, …) so that drift of the host's speed
  * affects both alike.
  */
-import { examplesUsed } from '../../cli/data-flags';
-import { runTasks } from '../../cli/process-pool';
+import { examplesUsed } from '../../data/data-splits';
+import { runTasks } from '../process-pool';
 import type { RunOptions } from '../run-options';
 import { summarize, welchPValue } from '../../statistics/welch';
 import type { DepthConfig } from './config';

@@ -8,7 +8,7 @@
  * first), so that a drift of the host's speed within a process slows both variants alike; with two
  * processes, one mostly trains a baseline while the other trains a thinned network.
  */
-import { type DataRequest, type DataSplits, loadDataOnce } from '../../cli/data-flags';
+import { type DataRequest, type DataSplits, loadDataOnce } from '../../data/data-splits';
 import { DataLoader } from '../../data/data-loader';
 import { Generator, manualSeed } from '../../../lib/random/generator';
 import { trainEpoch } from '../../training/train-epoch';

@@ -20,7 +20,7 @@
 import { Generator } from '../../../lib/random/generator';
 import { Adam } from '../../../nn/optim/adam';
 import { DataLoader } from '../../data/data-loader';
-import { type DataSplits, examplesUsed } from '../../cli/data-flags';
+import { type DataSplits, examplesUsed } from '../../data/data-splits';
 import { mean, summarize, welchPValue } from '../../statistics/welch';
 import { trainEpoch } from '../../training/train-epoch';
 import { evaluate } from '../../training/evaluate';

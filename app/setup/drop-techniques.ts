@@ -4,7 +4,9 @@
  * label, the place it takes in each model, and the rows `compare` tests it in. The flags, --help,
  * the labels, the refusal of mixes a model cannot hold and compare's technique list all read it.
  */
-import { type FlagSpec, type FlagSpecs, type Flags, UsageError, type NumberRule, parseChoice, parseNumber, parsePair } from './args';
+import type { FlagSpec, FlagSpecs, Flags } from '../flags/flag-spec';
+import { UsageError } from '../flags/usage-error';
+import { type NumberRule, parseChoice, parseNumber, parsePair } from '../flags/flag-values';
 import type { SmallCnnRegularizers } from '../../nn/models/small-cnn';
 import { Cutout } from '../../nn/drop/cutout';
 import { RandomErasing } from '../../nn/drop/random-erasing';

@@ -1,26 +1,17 @@
 /**
  * What `train` and `compare` share: turning the model and regularizer flags (the table of drop
- * techniques, techniques.ts) into a model, the input transforms and the DropBlock schedule.
+ * techniques, drop-techniques.ts) into a model, the input transforms and the DropBlock schedule.
  */
 import type { Tensor } from '../../lib/tensor';
 import type { DType } from '../../base/dtype';
-import { type FlagSpec, type FlagSpecs, type Flags, UsageError, parseChoice } from './args';
+import type { FlagSpecs, Flags } from '../flags/flag-spec';
+import { UsageError } from '../flags/usage-error';
+import { parseChoice } from '../flags/flag-values';
 import type { Module } from '../../nn/module';
 import { smallCnn } from '../../nn/models/small-cnn';
 import { resnet } from '../../nn/models/resnet';
 import { DropBlock2d } from '../../nn/drop/dropblock';
-import type { Optimizer } from '../../nn/optim/optimizer';
-import { type LoadedCheckpoint, loadCheckpoint } from '../serialization/checkpoint';
-import { readSafetensors } from '../serialization/safetensors-file';
-import { formatShape } from '../../base/shape';
-import { type ModelName, type Regularization, modelNames, placedFlags, planRegularization, unplacedFlags } from './techniques';
-
-/** The learning-rate schedule flag of `train` and `compare` (each gives its own default). */
-export const lrScheduleFlag: FlagSpec = {
-  type: 'string',
-  value: 'NAME',
-  description: 'learning-rate schedule over all steps: cosine (to 0) or constant',
-};
+import { type ModelName, type Regularization, modelNames, placedFlags, planRegularization, unplacedFlags } from './drop-techniques';
 
 export const modelFlags: FlagSpecs = {
   model: {
@@ -78,39 +69,4 @@ export function buildExperiment(plan: ExperimentPlan, imageShape: readonly [numb
 
   const dropBlocks = model.modules().filter((m): m is DropBlock2d => m instanceof DropBlock2d);
   return { ...plan, model, dropBlocks };
-}
-
-/** The data a model was built for, as `train` and `eval` describe it. */
-export interface DataDescription {
-  name: string;
-  shape: readonly number[];
-  classes: number;
-}
-
-/**
- * Loads a checkpoint into the experiment's model (and optimizer). The model is built for the data
- * at hand, so a weight of another shape means the checkpoint was made for other data (or, when
- * resuming, another --model): said so with the data named, instead of loadStateDict's bare shapes.
- */
-export function loadCheckpointFor(
-  path: string,
-  experiment: Experiment,
-  data: DataDescription,
-  otherCause: string,
-  optimizer?: Optimizer,
-): LoadedCheckpoint {
-  try {
-    return loadCheckpoint(path, experiment.model, optimizer);
-  } catch (error) {
-    const stored = readSafetensors(path).tensors;
-    const misfit = Object.entries(experiment.model.stateDict()).find(
-      ([key, t]) => stored[key] && formatShape(stored[key].shape) !== formatShape(t.shape),
-    );
-    if (misfit === undefined) throw error;
-    const [key, needed] = misfit;
-    throw new Error(
-      `${path} does not fit ${data.name} (${data.shape.join('×')} images, ${data.classes} classes): its ${key} has shape ${formatShape(stored[key].shape)}, ` +
-        `a ${experiment.kind} for this data needs ${formatShape(needed.shape)} (the checkpoint was trained on other data${otherCause})`,
-    );
-  }
 }

@@ -1,13 +1,13 @@
 /**
  * Tasks run in N child processes of this same CLI: a fork of process.argv[1] with
  * process.execArgv, so it works from the TypeScript sources (run by tsx) and from dist/cli.cjs.
- * A child knows it is a worker from DROPGRAD_WORKER (the kind of task it serves, see main.ts) and
- * takes its tasks over the IPC channel, one at a time, as it finishes the last. Results come back in
- * task order, so the caller sees the same thing for any number of children. A child that reports
- * an error, or dies, fails the whole pool with its message; the other children are stopped.
+ * A child knows it is a worker from DROPGRAD_WORKER (the kind of task it serves, see
+ * app/cli/main.ts) and takes its tasks over the IPC channel, one at a time, as it finishes the
+ * last. Results come back in task order, so the caller sees the same thing for any number of
+ * children. A child that reports an error, or dies, fails the whole pool with its message; the
+ * other children are stopped.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { type FlagSpec, parseNumber } from './args';
 
 export const workerVariable = 'DROPGRAD_WORKER';
 
@@ -103,19 +103,6 @@ export function runInChildProcesses<T, R>(tasks: readonly T[], options: PoolOpti
     }
   });
 }
-
-/** `--jobs N` as every command that runs its tasks through runTasks declares it; `what` names a task ("runs", "seeds"). */
-export function jobsFlag(what: string, invariant: string): FlagSpec {
-  return {
-    type: 'string',
-    value: 'N',
-    description: `${what} at a time, each in a child process (with DROPGRAD_THREADS=1 unless set); ${invariant} do not depend on N`,
-    default: '1',
-  };
-}
-
-/** The value of `--jobs`: 1 to 64 processes. */
-export const parseJobs = (value: unknown): number => parseNumber('jobs', String(value), { integer: true, min: 1, max: 64 });
 
 /** The tasks one after the other in this process (jobs 1), or in child processes: the same results, in task order. */
 export async function runTasks<T, R>(tasks: readonly T[], runHere: (task: T) => Promise<R>, options: PoolOptions<T, R>): Promise<R[]> {

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, release, type } from 'node:os';
 import { writeFileAtomic } from '../serialization/atomic-write';
+import { formatDurationInUnits } from '../render/duration';
 
 export const GENERATED_BEGIN = '<!-- generated: the part up to the end marker is rewritten by each run; edit the prose below it -->';
 export const GENERATED_END = '<!-- end of the generated part -->';
@@ -35,7 +36,7 @@ export function provenance(run: RunRecord): string {
     `- command: \`${run.command}\``,
     `- seeds: ${run.seeds.join(', ')}`,
     `- machine: ${run.machine ?? machineDescription()}`,
-    `- wall time: ${formatDuration(run.seconds)}`,
+    `- wall time: ${formatDurationInUnits(run.seconds)}`,
   ].join('\n');
 }
 
@@ -44,11 +45,6 @@ export const percent = (fraction: number, digits = 2): string => (100 * fraction
 
 /** A p-value as the tables show it: "—" when there is none (one seed, or the baseline itself). */
 export const formatP = (p: number | null): string => (p === null ? '—' : p < 0.001 ? p.toExponential(1) : p.toFixed(3));
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${seconds.toFixed(1)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
 
 /** The page's text: `generated` between the markers, then the prose already there (or `defaultProse`). */
 export function composePage(generated: string, existing: string | undefined, defaultProse: string): string {
