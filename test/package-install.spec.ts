@@ -19,7 +19,7 @@ import { mnistDir, writeMnistLayout } from './helpers/data-files';
 const root = resolve(__dirname, '..');
 const tsc = join(root, 'node_modules', '.bin', 'tsc');
 
-const budget = { packedBytes: 460 * 1024, installedBytes: 3 * 1024 * 1024 };
+const budget = { packedBytes: 512 * 1024, installedBytes: 3 * 1024 * 1024 };
 
 /** What `files` may ship: the builds, their declarations, the README and the docs pages' text. */
 const shipped = [
