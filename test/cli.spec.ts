@@ -16,7 +16,7 @@ describe('dropgrad CLI', () => {
   it('lists the commands, and each has --help', async () => {
     const overview = await run('--help');
     expect(overview.code).to.equal(0);
-    for (const name of ['train', 'eval', 'gradcheck', 'compare', 'variance-shift', 'visualize', 'stochastic-depth']) {
+    for (const name of ['train', 'eval', 'gradcheck', 'compare', 'merge', 'variance-shift', 'visualize', 'stochastic-depth']) {
       expect(overview.out).to.contain(name);
       const help = await run(name, '--help');
       expect(help.code, name).to.equal(0);
@@ -27,7 +27,7 @@ describe('dropgrad CLI', () => {
   it('rejects unknown commands, unknown flags and bad values, saying what was expected', async () => {
     expect(await run('fly')).to.include({
       code: 2,
-      err: 'dropgrad: unknown command "fly"; expected one of train, eval, gradcheck, compare, variance-shift, visualize, stochastic-depth\n',
+      err: 'dropgrad: unknown command "fly"; expected one of train, eval, gradcheck, compare, merge, variance-shift, visualize, stochastic-depth\n',
     });
     const unknown = await run('train', '--dropuot', '0.5');
     expect(unknown.code).to.equal(2);

@@ -13,6 +13,8 @@ export interface CommandSpec {
   flags: FlagSpecs;
   /** A paragraph after the flags in --help (e.g. where the data comes from). */
   notes?: string;
+  /** The arguments after the flags (`merge A.json B.json …`); a command without takes none. */
+  operands?: { value: string; description: string };
 }
 
 export function helpText(command: CommandSpec): string {
@@ -22,10 +24,12 @@ export function helpText(command: CommandSpec): string {
     return `${left.padEnd(30)} ${spec.description}${def}`;
   });
   const notes = command.notes !== undefined ? ['', command.notes] : [];
+  const operands = command.operands !== undefined ? ['', `${command.operands.value}: ${command.operands.description}`] : [];
   return [
-    `Usage: dropgrad ${command.name} [flags]`,
+    `Usage: dropgrad ${command.name} [flags]${command.operands !== undefined ? ` ${command.operands.value}` : ''}`,
     '',
     command.summary,
+    ...operands,
     '',
     'Flags:',
     ...rows,
@@ -73,7 +77,14 @@ function refuseRepeatedFlags(tokens: readonly ParsedToken[]): void {
   }
 }
 
-export function parseFlags(command: CommandSpec, args: readonly string[]): Flags & { help?: boolean } {
+export interface CommandLine {
+  flags: Flags & { help?: boolean };
+  /** The arguments that are not flags, in order (only a command with `operands` takes any). */
+  operands: string[];
+}
+
+/** The flags and the operands of a command's arguments. */
+export function parseCommandLine(command: CommandSpec, args: readonly string[]): CommandLine {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
   for (const [name, spec] of Object.entries(command.flags))
     options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
@@ -86,11 +97,11 @@ export function parseFlags(command: CommandSpec, args: readonly string[]): Flags
       tokens: true,
     });
     refuseRepeatedFlags(tokens);
-    if (positionals.length > 0)
+    if (positionals.length > 0 && command.operands === undefined)
       throw new UsageError(`${command.name}: unexpected argument ${JSON.stringify(positionals[0])} (flags start with --)`);
     const flags: Flags = {};
     for (const [name, spec] of Object.entries(command.flags)) flags[name] = (values[name] as string | boolean | undefined) ?? spec.default;
-    return { ...flags, help: values.help as boolean | undefined };
+    return { flags: { ...flags, help: values.help as boolean | undefined }, operands: positionals };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -102,3 +113,7 @@ export function parseFlags(command: CommandSpec, args: readonly string[]): Flags
     throw new UsageError(`${command.name}: ${problem} (see --help)`);
   }
 }
+
+/** The flags of a command that takes no operands. */
+export const parseFlags = (command: CommandSpec, args: readonly string[]): Flags & { help?: boolean } =>
+  parseCommandLine(command, args).flags;

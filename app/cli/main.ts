@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `dropgrad` command: dispatches to a subcommand, turns usage errors into one clear line. */
-import { type CommandSpec, helpText, parseFlags } from './args';
+import { type CommandSpec, helpText, parseCommandLine } from './args';
 import type { Flags } from '../flags/flag-spec';
 import { UsageError } from '../flags/usage-error';
 import { type CliIO, keepWorkingWhenThePipeCloses, processIO } from './io';
@@ -11,23 +11,26 @@ import { compareSpec, runCompare } from './commands/compare';
 import { runVarianceShift, varianceShiftSpec } from './commands/variance-shift';
 import { runVisualize, visualizeSpec } from './commands/visualize';
 import { runStochasticDepth, stochasticDepthSpec } from './commands/stochastic-depth';
+import { mergeSpec, runMerge } from './commands/merge';
 import { serveTasks, workerVariable } from '../experiments/process-pool';
 import { runCompareTaskHere } from '../experiments/compare/run-task';
 import { runDepthSeedHere } from '../experiments/stochastic-depth/seed-run';
 
 interface Command {
   spec: CommandSpec;
-  run: (flags: Flags, io: CliIO) => number | Promise<number>;
+  /** `operands`: the arguments after the flags, for a command whose spec takes them. */
+  run: (flags: Flags, io: CliIO, operands: readonly string[]) => number | Promise<number>;
 }
 
 const commands: Command[] = [
   { spec: trainSpec, run: runTrain },
   { spec: evalSpec, run: runEval },
   { spec: gradcheckSpec, run: runGradcheck },
-  { spec: compareSpec, run: runCompare },
+  { spec: compareSpec, run: (flags, io) => runCompare(flags, io) },
+  { spec: mergeSpec, run: runMerge },
   { spec: varianceShiftSpec, run: runVarianceShift },
   { spec: visualizeSpec, run: runVisualize },
-  { spec: stochasticDepthSpec, run: runStochasticDepth },
+  { spec: stochasticDepthSpec, run: (flags, io) => runStochasticDepth(flags, io) },
 ];
 
 function overview(): string {
@@ -45,12 +48,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   try {
     if (!command)
       throw new UsageError(`unknown command ${JSON.stringify(name)}; expected one of ${commands.map((c) => c.spec.name).join(', ')}`);
-    const flags = parseFlags(command.spec, rest);
+    const { flags, operands } = parseCommandLine(command.spec, rest);
     if (flags.help) {
       io.out.write(`${helpText(command.spec)}\n`);
       return 0;
     }
-    return await command.run(flags, io);
+    return await command.run(flags, io, operands);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err.write(`dropgrad: ${error.message}\n`);

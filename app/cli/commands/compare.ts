@@ -2,12 +2,14 @@
  * `dropgrad compare`: parses the flags, runs the compare experiment (app/experiments/compare/run.ts)
  * and prints its table. `--preset overfit` is the regime where the papers' claims apply; `--jobs N`
  * spreads the runs over N processes; `--json` prints the table for scripts; `--out` writes a
- * Markdown report with SVG figures.
+ * Markdown report with SVG figures. `--shard I/N` runs one slice of the runs and prints them as a
+ * partial report, which `dropgrad merge` puts together with the other slices.
  */
 import type { CommandSpec } from '../args';
 import type { Flags } from '../../flags/flag-spec';
 import { UsageError } from '../../flags/usage-error';
-import { parseChoice, parseNumber, parseOutputPath } from '../../flags/flag-values';
+import { parseChoice, parseNumber } from '../../flags/flag-values';
+import { commandLine } from '../../results/report-page';
 import { dataFlags, dataNotes, parseDataFlags } from '../data-flags';
 import { type DataRequest, examplesUsed, loadData } from '../../data/data-splits';
 import { lrScheduleFlag } from '../schedule-flag';
@@ -18,15 +20,18 @@ import type { CliEntry } from '../../experiments/process-pool';
 import { jobsFlag, parseJobs } from '../jobs-flag';
 import { validationSplitSeed } from '../../data/validation-split';
 import { parseSplitFlags, splitFlags } from '../split-flags';
+import { type Environment, parseShardFlags, shardFlags } from '../shard-flags';
+import { compareOutFlag, parseCompareOut, writeCompareOutput } from '../compare-output';
 import { lrScheduleNames } from '../../training/step-schedules';
 import { mean } from '../../statistics/welch';
 import { techniqueFlags, techniques } from '../../experiments/compare/techniques';
 import { applyPreset, presetDefaults, presetNames } from '../../experiments/compare/preset';
 import type { CompareRunResult, CompareTask } from '../../experiments/compare/run-task';
 import type { CompareConfig, CompareReport } from '../../experiments/compare/report';
-import { compare } from '../../experiments/compare/run';
-import { compareCaption, formatCompareTable } from '../../results/compare-page';
-import { figureKinds, figurePath, writeCompareMarkdown } from '../../results/compare-markdown';
+import { compareOutcome, compareTasks, runCompareTasks } from '../../experiments/compare/run';
+import { type CompareShardReport, compareShardKind } from '../../experiments/compare/shard-report';
+import { formatShard, shardTasks } from '../../experiments/shard';
+import { formatShardRuns } from '../../results/compare-shard-table';
 
 /** The settings of the techniques compare tests, which replace their own. */
 const settingFlags = techniqueFlagSpecs(dropTechniques.filter((t) => t.compare !== undefined));
@@ -53,8 +58,12 @@ export const compareSpec: CommandSpec = {
     lr: { type: 'string', value: 'RATE', description: `Adam's learning rate ${presetDefaults('lr')}` },
     schedule: { ...lrScheduleFlag, description: `${lrScheduleFlag.description} ${presetDefaults('schedule')}` },
     jobs: jobsFlag('runs', 'results'),
-    json: { type: 'boolean', description: 'print the table as JSON on stdout (progress goes to stderr)' },
-    out: { type: 'string', value: 'FILE.md', description: 'write the table and SVG figures (next to it) as a Markdown report' },
+    json: {
+      type: 'boolean',
+      description: 'print the table (with --shard, the partial report) as JSON on stdout (progress goes to stderr)',
+    },
+    out: compareOutFlag,
+    ...shardFlags,
     ...settingFlags,
     ...dataFlags,
     limit: { type: 'string', value: 'N', description: `training examples used ${presetDefaults('limit')}` },
@@ -90,8 +99,9 @@ function parseTechniques(value: string): string[] {
 /**
  * @param cli how `--jobs N` starts the CLI again (default: this process's own command line; a
  * test running the command in-process names app/cli/main.ts instead).
+ * @param env where `--shard auto` finds the scheduler's variables (default: this process's environment)
  */
-export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promise<number> {
+export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry, env: Environment = process.env): Promise<number> {
   const started = performance.now();
   // Every flag is checked before the data is read or a run starts.
   const preset = parseChoice('preset', String(given.preset), presetNames);
@@ -112,9 +122,12 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
   // The validation split reads no test image, so its request carries no test limit.
   const dataRequest: DataRequest =
     held.validationSize === undefined ? asked : { source: asked.source, trainLimit: asked.trainLimit, validationSize: held.validationSize };
-  // The report and its figures go side by side; all are checked before any training.
-  const out = flags.out !== undefined ? parseOutputPath('out', String(flags.out)) : undefined;
-  if (out !== undefined) for (const kind of figureKinds) parseOutputPath('out (its figure)', figurePath(out, kind));
+  const out = parseCompareOut(flags);
+  const shard = parseShardFlags(flags, env);
+  if (shard !== undefined && out !== undefined)
+    throw new UsageError(
+      `--out: shard ${formatShard(shard)} has a part of the runs; the page comes from \`dropgrad merge … --out ${out}\``,
+    );
   const log = flags.json === true ? io.err : io.out;
 
   const data = loadData(dataRequest);
@@ -135,10 +148,13 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
     schedule,
     jobs,
   };
+  const tasks = compareTasks({ flagsOf, seeds, seedOffset, epochs, batchSize, lr, schedule }, dataRequest);
+  const mine = shard !== undefined ? shardTasks(tasks, shard) : tasks;
+  const part = shard !== undefined ? `, shard ${formatShard(shard)}: ${mine.length} of the ${tasks.length} runs` : '';
   log.write(
     `comparing ${names.length} techniques × ${seeds} seeds${seedOffset === 0 ? '' : ` (${seedOffset} … ${seedOffset + seeds - 1})`} on ${data.name} ` +
       `(${config.limit} training / ${used.test} ${split} examples, ` +
-      `${epochs} epochs, batch ${batchSize}, Adam lr ${lr} ${schedule}, preset ${preset}, ${jobs} job${jobs === 1 ? '' : 's'})` +
+      `${epochs} epochs, batch ${batchSize}, Adam lr ${lr} ${schedule}, preset ${preset}, ${jobs} job${jobs === 1 ? '' : 's'}${part})` +
       `${split === 'test' ? '' : `; the validation examples are drawn from the training set by seed ${validationSplitSeed}, and the test set is not read`}\n`,
   );
 
@@ -148,17 +164,29 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry): Promi
         `train ${(100 * result.trainAccuracy).toFixed(2)}% (${mean(result.secondsPerEpoch).toFixed(2)} s/epoch)\n`,
     );
   };
-  const { rows, lossCurves } = await compare(
-    { flagsOf, seeds, seedOffset, epochs, batchSize, lr, schedule },
-    { request: dataRequest, data, jobs, cli, onResult: logRun, log: (text) => io.err.write(text) },
-  );
+  const results = await runCompareTasks(mine, {
+    request: dataRequest,
+    data,
+    jobs,
+    cli,
+    onResult: logRun,
+    log: (text) => io.err.write(text),
+  });
   // wallSeconds is the whole command's time, data loading included.
-  const report: CompareReport = { rows, config: { ...config, wallSeconds: Math.round((performance.now() - started) / 1000) } };
-  if (flags.json === true) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.out.write(`\n${formatCompareTable(report)}\n\n${compareCaption(report)}\n`);
-  if (out !== undefined) {
-    const written = writeCompareMarkdown(out, report, lossCurves, `dropgrad compare ${process.argv.slice(3).join(' ')}`.trim());
-    log.write(`wrote ${written.join(', ')}\n`);
+  const wallSeconds = Math.round((performance.now() - started) / 1000);
+  if (shard !== undefined) {
+    const report: CompareShardReport = {
+      kind: compareShardKind,
+      shard,
+      config: { ...config, techniques: names.map((technique) => ({ technique, flags: flagsOf.get(technique)! })) },
+      wallSeconds,
+      runs: mine.map((task, i) => ({ technique: task.technique, seed: task.seed, result: results[i] })),
+    };
+    io.out.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatShardRuns(report)}\n`);
+    return 0;
   }
+  const { rows, lossCurves } = compareOutcome(flagsOf, seeds, results);
+  const report: CompareReport = { rows, config: { ...config, wallSeconds } };
+  writeCompareOutput(report, lossCurves, { json: flags.json === true, out, command: commandLine('compare') }, io);
   return 0;
 }

@@ -2,8 +2,12 @@
  * The question users have — which drop technique helps on *my* data? Trains the same model once
  * per technique and seed on a training subset and gives, per technique, test (or validation) and train accuracy
  * over seeds, the generalization gap, time per epoch and Welch's t-test against its baseline.
+ * The runs of a study can be split over processes here (`--jobs N`) or over machines (`--shard I/N`,
+ * each a slice of the canonical order, put back together by `dropgrad merge`); either way the rows
+ * come from compareOutcome over the same results in the same order.
  */
 import type { Flags } from '../../flags/flag-spec';
+import type { DataRequest } from '../../data/data-splits';
 import { runTasks } from '../process-pool';
 import type { RunOptions } from '../run-options';
 import type { LrScheduleName } from '../../training/step-schedules';
@@ -30,22 +34,42 @@ export interface CompareOutcome {
   lossCurves: number[][];
 }
 
-export async function compare(settings: CompareSettings, options: RunOptions<CompareTask, CompareRunResult>): Promise<CompareOutcome> {
+/** A run's place in its study. */
+export interface CompareRunId {
+  technique: string;
+  seed: number;
+}
+
+/**
+ * Every (technique, seed) run of a study in the canonical order — technique by technique, seeds
+ * seedOffset … seedOffset + N − 1 — which shards slice (app/experiments/shard.ts) and compareOutcome
+ * reads results in.
+ */
+export function compareRunOrder(names: readonly string[], seeds: number, seedOffset: number): CompareRunId[] {
+  return names.flatMap((technique) => Array.from({ length: seeds }, (_, i) => ({ technique, seed: seedOffset + i })));
+}
+
+/** The tasks of every run of a study, in the canonical order. */
+export function compareTasks(settings: CompareSettings, request: DataRequest): CompareTask[] {
   const { flagsOf, seeds, seedOffset, epochs, batchSize, lr, schedule } = settings;
-  const names = [...flagsOf.keys()];
-  const tasks: CompareTask[] = names.flatMap((technique) =>
-    Array.from({ length: seeds }, (_, i) => ({
-      technique,
-      flags: flagsOf.get(technique)!,
-      seed: seedOffset + i,
-      epochs,
-      batchSize,
-      lr,
-      schedule,
-      data: options.request,
-    })),
-  );
-  const results = await runTasks(tasks, (task) => runCompareTask(task, options.data), {
+  return compareRunOrder([...flagsOf.keys()], seeds, seedOffset).map(({ technique, seed }) => ({
+    technique,
+    flags: flagsOf.get(technique)!,
+    seed,
+    epochs,
+    batchSize,
+    lr,
+    schedule,
+    data: request,
+  }));
+}
+
+/** Runs `tasks` (all of a study's or one shard's), here or in child processes; the results in task order. */
+export function runCompareTasks(
+  tasks: readonly CompareTask[],
+  options: RunOptions<CompareTask, CompareRunResult>,
+): Promise<CompareRunResult[]> {
+  return runTasks(tasks, (task) => runCompareTask(task, options.data), {
     worker: 'compare',
     jobs: options.jobs,
     cli: options.cli,
@@ -53,12 +77,19 @@ export async function compare(settings: CompareSettings, options: RunOptions<Com
     onResult: options.onResult,
     log: options.log,
   });
-  const runsOf = (technique: string): CompareRunResult[] => results.filter((_, i) => tasks[i].technique === technique);
-  const byTechnique = names.map((technique) => ({
+}
+
+/**
+ * The rows and loss curves of a whole study from the results of its runs in the canonical order
+ * (compareTasks'): what one process computes after its runs, and what `dropgrad merge` computes
+ * from the shards' runs.
+ */
+export function compareOutcome(flagsOf: ReadonlyMap<string, Flags>, seeds: number, results: readonly CompareRunResult[]): CompareOutcome {
+  const byTechnique = [...flagsOf.entries()].map(([technique, flags], t) => ({
     technique,
-    settings: formatSettings(flagsOf.get(technique)!),
+    settings: formatSettings(flags),
     baseline: techniques[technique].baseline,
-    runs: runsOf(technique),
+    runs: results.slice(t * seeds, (t + 1) * seeds),
   }));
   return {
     rows: compareRows(byTechnique),

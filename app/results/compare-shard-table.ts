@@ -1,0 +1,25 @@
+/**
+ * What `compare --shard I/N` prints without --json: its runs one per line, and that this is a part
+ * of a study — no mean over seeds and no p-value, which need every run (`dropgrad merge`).
+ */
+import { formatShard } from '../experiments/shard';
+import { mean } from '../statistics/welch';
+import { percent as pct } from './report-page';
+import type { CompareShardReport } from '../experiments/compare/shard-report';
+
+export function formatShardRuns(report: CompareShardReport): string {
+  const { shard, config, runs } = report;
+  const total = config.techniques.length * config.seeds;
+  const lines = runs.map(
+    ({ technique, seed, result }) =>
+      `| ${technique} | ${seed} | ${pct(result.testAccuracy)} | ${pct(result.trainAccuracy)} | ${mean(result.secondsPerEpoch).toFixed(2)} |`,
+  );
+  return [
+    '| technique | seed | test acc. % | train acc. % | s / epoch |',
+    '|---|---|---|---|---|',
+    ...lines,
+    '',
+    `Shard ${formatShard(shard)}: ${runs.length} of the study's ${total} runs, a partial result — no means over seeds and no p-values. ` +
+      `Run every shard with --json and give the ${shard.count} reports to \`dropgrad merge\` for the table.`,
+  ].join('\n');
+}
