@@ -14,7 +14,7 @@ import type { CompareShardReport } from '../app/experiments/compare/shard-report
 import type { CompareRunResult } from '../app/experiments/compare/run-task';
 import { readJsonFile } from '../app/serialization/json-file';
 import { bufferIO, runCli } from './helpers/buffer-io';
-import { mnistDir, useTempDir } from './helpers/data-files';
+import { mnistDir, useTempDir, writeIndexedIdxSplit } from './helpers/data-files';
 
 /** A few seconds of work: 64 MNIST images, 1 epoch, 100 test images (as compare.spec.ts). */
 const tiny = ['--data', mnistDir, '--limit', '64', '--test-limit', '100', '--epochs', '1', '--batch-size', '32', '--seeds', '2'];
@@ -68,10 +68,12 @@ const fakeResult = (k: number): CompareRunResult => ({
 const fakeConfig = {
   dataset: 'MNIST (fake)',
   preset: 'default',
+  split: 'test' as const,
   limit: 64,
   testLimit: 100,
   epochs: 1,
   seeds: study.seeds,
+  seedOffset: 0,
   batchSize: 32,
   lr: 0.002,
   optimizer: 'adam' as const,
@@ -142,8 +144,13 @@ describe('compare --shard I/N and dropgrad merge', function () {
     expect(merged.code, merged.err).to.equal(0);
     expect(withoutWallTimes(merged.out)).to.equal(withoutWallTimes(single.stdout()));
     expect(withoutWallTimes(merged.out), 'the blanking leaves the rest').to.contain('"testAcc"');
-    // The blanked fields are the shards' own times, put together as one run puts its runs' together.
+    // The text compared holds each row's inference, computed over all the runs: raw p, Holm's p, the interval.
     const report = JSON.parse(merged.out) as CompareReport;
+    for (const row of report.rows.filter((r) => r.baseline !== null)) {
+      expect([row.pValue, row.pAdjusted, ...(row.ci95 ?? [])].every(Number.isFinite), row.technique).to.equal(true);
+      expect(row.pAdjusted!).to.be.at.least(row.pValue!);
+    }
+    // The blanked fields are the shards' own times, put together as one run puts its runs' together.
     const runs = reports.flatMap((r) => r.runs);
     for (const row of report.rows) {
       const seconds = runs.filter((run) => run.technique === row.technique).flatMap((run) => run.result.secondsPerEpoch);
@@ -159,6 +166,45 @@ describe('compare --shard I/N and dropgrad merge', function () {
     expect(table.out).to.match(/\n\| dropblock \| --dropblock 0\.9:7 --dropblock-schedule linear \| [\d.]+ ± [\d.]+ \|/);
     expect(table.out).to.contain('Accuracies are mean ± sample std over 2 seeds.');
     expect(readdirSync(join(tempDir(), 'page')).sort()).to.deep.equal(['report-accuracy.svg', 'report-loss.svg', 'report.md']);
+  });
+
+  it("--split validation with --seed-offset: the shards run the study's seeds, carry its split, and merge into the single run byte for byte", async () => {
+    const absent = join(tempDir(), 'no-such-file');
+    const data = [...writeIndexedIdxSplit(tempDir(), 'train', 600), ...['--test-images', absent, '--test-labels', absent]];
+    const args = [
+      ...data,
+      ...['--limit', '64', '--epochs', '1', '--batch-size', '32', '--seeds', '2', '--techniques', 'none,dropout,cutout'],
+      ...['--split', 'validation', '--validation-size', '200', '--seed-offset', '100', '--json'],
+    ];
+    const single = bufferIO();
+    expect(await runCompare(parseFlags(compareSpec, args), single)).to.equal(0);
+    const shards: string[] = [];
+    for (const index of [1, 2, 3]) {
+      const io = bufferIO();
+      expect(await runCompare(parseFlags(compareSpec, [...args, '--shard', `${index}/3`]), io)).to.equal(0);
+      expect(io.stderr()).to.match(
+        /^comparing 3 techniques × 2 seeds \(100 … 101\) on IDX files \(64 training \/ 200 validation examples, .*, 1 job, shard \d\/3: 2 of the 6 runs\); the validation examples are drawn from the training set by seed 314159, and the test set is not read\n/,
+      );
+      expect(io.stderr().match(/seed 10[01]: validation accuracy [\d.]+%/g)).to.have.length(2);
+      shards.push(io.stdout());
+    }
+    const reports = shards.map((text) => JSON.parse(text) as CompareShardReport);
+    expect(reports.map((r) => r.runs.map((run) => `${run.technique} ${run.seed}`))).to.deep.equal([
+      ['none 100', 'dropout 101'],
+      ['none 101', 'cutout 100'],
+      ['dropout 100', 'cutout 101'],
+    ]);
+    expect(reports[0].config).to.deep.include({ split: 'validation', testLimit: 0, validationSize: 200, seedOffset: 100 });
+    const merged = await runCli('merge', '--json', ...files({ 'v3.json': shards[2], 'v1.json': shards[0], 'v2.json': shards[1] }));
+    expect(merged.code, merged.err).to.equal(0);
+    expect(withoutWallTimes(merged.out)).to.equal(withoutWallTimes(single.stdout()));
+    expect(merged.out).to.contain('"split": "validation"').and.contain('"pAdjusted": ');
+    // Without --json, a shard's runs and the merged table say which split scored them.
+    const text = bufferIO();
+    expect(await runCompare(parseFlags(compareSpec, [...args.filter((a) => a !== '--json'), '--shard', '1/3']), text)).to.equal(0);
+    expect(text.stdout()).to.contain('| technique | seed | validation acc. % | train acc. % | s / epoch |\n');
+    const table = await runCli('merge', ...files({ 'v1.json': shards[0], 'v2.json': shards[1], 'v3.json': shards[2] }));
+    expect(table.out).to.contain('| validation acc. % |');
   });
 
   it('a shard without --json prints its runs and says that they are a partial result; a shard past the last run is empty', async () => {
@@ -203,30 +249,21 @@ describe('compare --shard I/N and dropgrad merge', function () {
   });
 
   it('refuses shards of two studies, naming both files and the field that differs', async () => {
-    const longer = { ...fakeConfig, epochs: 2 };
-    expect(
-      await mergeError(files({ 'a.json': fakeShard({ index: 1, count: 2 }), 'b.json': fakeShard({ index: 2, count: 2 }, longer) })),
-    ).to.equal(
-      'dropgrad merge: a.json and b.json are shards of different studies: their config.epochs differ (1 in a.json, 2 in b.json)\n',
-    );
+    /** The refusal of slice 1/2 of a study with `a` as its config and slice 2/2 of one with `b`. */
+    const twoStudies = (a: CompareShardReport['config'], b: CompareShardReport['config']): Promise<string> =>
+      mergeError(files({ 'a.json': fakeShard({ index: 1, count: 2 }, a), 'b.json': fakeShard({ index: 2, count: 2 }, b) }));
+    const differ = (field: string, a: string, b: string): string =>
+      `dropgrad merge: a.json and b.json are shards of different studies: their ${field} differ (${a} in a.json, ${b} in b.json)\n`;
+    expect(await twoStudies(fakeConfig, { ...fakeConfig, epochs: 2 })).to.equal(differ('config.epochs', '1', '2'));
     const [none] = fakeConfig.techniques;
     const weaker = { ...fakeConfig, techniques: [none, { technique: 'dropout', flags: { dropout: '0.3' } }] };
-    expect(
-      await mergeError(files({ 'a.json': fakeShard({ index: 1, count: 2 }), 'b.json': fakeShard({ index: 2, count: 2 }, weaker) })),
-    ).to.equal(
-      'dropgrad merge: a.json and b.json are shards of different studies: their config.techniques[1].flags.dropout differ ("0.5" in a.json, "0.3" in b.json)\n',
-    );
+    expect(await twoStudies(fakeConfig, weaker)).to.equal(differ('config.techniques[1].flags.dropout', '"0.5"', '"0.3"'));
     const { jobs: _, ...withoutJobs } = fakeConfig;
-    expect(
-      await mergeError(
-        files({
-          'a.json': fakeShard({ index: 1, count: 2 }),
-          'b.json': fakeShard({ index: 2, count: 2 }, withoutJobs as typeof fakeConfig),
-        }),
-      ),
-    ).to.equal(
-      'dropgrad merge: a.json and b.json are shards of different studies: their config.jobs differ (1 in a.json, nothing in b.json)\n',
-    );
+    expect(await twoStudies(fakeConfig, withoutJobs as typeof fakeConfig)).to.equal(differ('config.jobs', '1', 'nothing'));
+    // A validation study (a probe) and a test study of the same flags are two studies, as are two seed offsets.
+    const probe = { ...fakeConfig, split: 'validation' as const, testLimit: 0, validationSize: 100, validationSeed: 314159 };
+    expect(await twoStudies(fakeConfig, probe)).to.equal(differ('config.split', '"test"', '"validation"'));
+    expect(await twoStudies(fakeConfig, { ...fakeConfig, seedOffset: 100 })).to.equal(differ('config.seedOffset', '0', '100'));
     expect(await mergeError(files({ 'a.json': fakeShard({ index: 1, count: 2 }), 'b.json': fakeShard({ index: 2, count: 3 }) }))).to.equal(
       'dropgrad merge: a.json is shard 1/2 and b.json is shard 2/3: the shards of one study are slices of the same N\n',
     );
@@ -255,6 +292,11 @@ describe('compare --shard I/N and dropgrad merge', function () {
     expect(await mergeError(files({ 'a.json': third(1), 'b.json': long, 'c.json': third(3) }))).to.equal(
       'dropgrad merge: b.json does not hold the runs of shard 2/3 of its study: it has 3 runs, the slice 2 (of 2 techniques × 3 seeds)\n',
     );
+    // The runs' seeds are the study's: seeds 0 … 2 do not make a study whose seeds start at 100.
+    const later = { ...fakeConfig, seedOffset: 100 };
+    expect(await mergeError(files({ 'a.json': fakeShard({ index: 1, count: 1 }, later) }))).to.equal(
+      'dropgrad merge: a.json does not hold the runs of shard 1/1 of its study: it has none seed 0 where none seed 100 belongs (run 1 of the slice)\n',
+    );
     // Counted before the runs are listed: a config's seeds cannot make the merge build a list of 10^15 runs.
     expect(await mergeError(files({ 'a.json': fakeShard({ index: 1, count: 1 }, { ...fakeConfig, seeds: 1e15 }) }))).to.equal(
       'dropgrad merge: a.json does not hold the runs of shard 1/1 of its study: it has 6 runs, the slice 2000000000000000 (of 2 techniques × 1000000000000000 seeds)\n',
@@ -282,6 +324,7 @@ describe('compare --shard I/N and dropgrad merge', function () {
         'x.json: shard: expected an object { index, count } with 1 ≤ index ≤ count, got {"index":2,"count":1}',
       ],
       [{ ...shard, config: { ...fakeConfig, seeds: 0 } }, 'x.json: config.seeds: expected an integer ≥ 1, got 0'],
+      [{ ...shard, config: { ...fakeConfig, seedOffset: '100' } }, 'x.json: config.seedOffset: expected an integer ≥ 0, got "100"'],
       [
         { ...shard, config: { ...fakeConfig, techniques: [{ technique: 'toString', flags: {} }] } },
         `x.json: config.techniques[0].technique: expected one of none, dropout, dropout2d, dropout-conv, gaussian, uout, dropconnect, dropblock, dropblock-no-schedule, cutout, random-erasing, resnet (none), stochastic-depth, got "toString"`,

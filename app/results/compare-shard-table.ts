@@ -6,6 +6,7 @@ import { formatShard } from '../experiments/shard';
 import { mean } from '../statistics/welch';
 import { percent as pct } from './report-page';
 import type { CompareShardReport } from '../experiments/compare/shard-report';
+import { scoredSplit } from './compare-page';
 
 export function formatShardRuns(report: CompareShardReport): string {
   const { shard, config, runs } = report;
@@ -15,7 +16,7 @@ export function formatShardRuns(report: CompareShardReport): string {
       `| ${technique} | ${seed} | ${pct(result.testAccuracy)} | ${pct(result.trainAccuracy)} | ${mean(result.secondsPerEpoch).toFixed(2)} |`,
   );
   return [
-    '| technique | seed | test acc. % | train acc. % | s / epoch |',
+    `| technique | seed | ${scoredSplit(config)} acc. % | train acc. % | s / epoch |`,
     '|---|---|---|---|---|',
     ...lines,
     '',
