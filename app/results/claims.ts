@@ -2,7 +2,7 @@
  * The papers' claims, each turned into comparisons over seeds (verdict.ts) from the experiments'
  * JSON: compare's overfitting preset on each data set, `stochastic-depth` and `variance-shift`.
  * What is generated here: the measured numbers, each difference with its 95% interval, the
- * p-values raw and Holm-adjusted over the claim's comparisons, the verdict from the adjusted ones,
+ * p-values raw and Holm-adjusted over every claim's comparisons as one family, the verdict from the adjusted ones,
  * and — only when a claim is not reproduced — the likely reason, one line written in advance for
  * each claim.
  */
