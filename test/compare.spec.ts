@@ -342,7 +342,7 @@ describe('dropgrad compare', function () {
     expect([fixed.regularizers.dropBlock?.p, fixed.dropBlockTarget, fixed.label]).to.deep.equal([
       1 - 0.9,
       null,
-      'dropblock 0.9:7 (no schedule)',
+      'dropblock 0.9:5 (no schedule)',
     ]);
     const scheduled = planExperiment(techniques.dropblock.flags);
     expect([scheduled.regularizers.dropBlock?.p, scheduled.dropBlockTarget]).to.deep.equal([0, 0.9]);
