@@ -106,28 +106,29 @@ export function tTestPower(options: TTestPowerOptions): number {
   return powerAt(options.difference / (options.sigma * Math.sqrt(2 / options.n)), studentTQuantile(1 - level / 2, df), df);
 }
 
-/** The closed form (t_{1−α/2, ν} + t_{1−β, ν}) · σ · √(2/n): a slight underestimate, most at small n and α. */
-export function approximateDetectableDifference(options: DetectableDifferenceOptions): number {
-  const where = 'approximateDetectableDifference';
+/** A detectable-difference question, checked: the target power, ν, the critical value and the scale σ√(2/n) of a difference. */
+function detectableSetup(
+  where: string,
+  options: DetectableDifferenceOptions,
+): { power: number; df: number; critical: number; scale: number } {
   checkOptions(where, options, DETECTABLE_KEYS);
   const level = testLevel(where, options);
   const power = targetPower(where, options, level);
   checkSigma(where, options.sigma);
   checkN(where, options.n);
   const df = 2 * options.n - 2;
-  return (studentTQuantile(1 - level / 2, df) + studentTQuantile(power, df)) * options.sigma * Math.sqrt(2 / options.n);
+  return { power, df, critical: studentTQuantile(1 - level / 2, df), scale: options.sigma * Math.sqrt(2 / options.n) };
+}
+
+/** The closed form (t_{1−α/2, ν} + t_{1−β, ν}) · σ · √(2/n): a slight underestimate, most at small n and α. */
+export function approximateDetectableDifference(options: DetectableDifferenceOptions): number {
+  const { power, df, critical, scale } = detectableSetup('approximateDetectableDifference', options);
+  return (critical + studentTQuantile(power, df)) * scale;
 }
 
 /** The smallest true difference the test at α/m detects with probability `power`, by the noncentral t. */
 export function minimumDetectableDifference(options: DetectableDifferenceOptions): number {
-  const where = 'minimumDetectableDifference';
-  checkOptions(where, options, DETECTABLE_KEYS);
-  const level = testLevel(where, options);
-  const power = targetPower(where, options, level);
-  checkSigma(where, options.sigma);
-  checkN(where, options.n);
-  const df = 2 * options.n - 2;
-  const critical = studentTQuantile(1 - level / 2, df);
+  const { power, df, critical, scale } = detectableSetup('minimumDetectableDifference', options);
   // Power rises with λ from α at 0; bracket the target, then halve to float precision.
   let [lo, hi] = [0, critical + 1];
   while (powerAt(hi, critical, df) < power) [lo, hi] = [hi, 2 * hi];
@@ -137,7 +138,7 @@ export function minimumDetectableDifference(options: DetectableDifferenceOptions
     if (powerAt(mid, critical, df) < power) lo = mid;
     else hi = mid;
   }
-  return hi * options.sigma * Math.sqrt(2 / options.n);
+  return hi * scale;
 }
 
 /** The fewest values per arm (≥ 2) with which the test at α/m detects `difference` with probability `power`. */
