@@ -1,8 +1,9 @@
 /**
  * docs/results/README.md's generated part: the headline table (per data set, each technique's test
- * accuracy (validation accuracy for a report scored on the validation split) against the plain model, the difference with its 95% interval, Welch's p raw and
- * Holm-adjusted, marked on the adjusted one), the claims' verdicts, and the index of pages with the
- * command and wall time of each.
+ * accuracy (validation accuracy for a report scored on the validation split) against the plain model,
+ * the difference with its 95% interval, Welch's p raw and Holm-adjusted, marked on the adjusted one),
+ * how small a difference those seeds can detect (power-section.ts), the claims' verdicts, and the
+ * index of pages with the command and wall time of each.
  */
 import { ALPHA } from './verdict';
 import type { ClaimResult } from './claims';
@@ -10,6 +11,7 @@ import type { CompareReport } from '../experiments/compare/report';
 import { baselineRow, deltaWithInterval, familySize, markedP, scoredSplit } from './compare-page';
 import { formatP, percent as pct } from './report-page';
 import { formatDurationInUnits } from '../render/duration';
+import { powerSection } from './power-section';
 
 export interface PageEntry {
   page: string;
@@ -45,6 +47,7 @@ export function indexPage(
   const seeds = Object.values(compare).map((c) => c.config.seeds);
   const families = [...new Set(Object.values(compare).map(familySize))];
   const splits = [...new Set(Object.values(compare).map((c) => scoredSplit(c.config)))];
+  const power = powerSection(compare);
   return [
     '# Results',
     '',
@@ -63,6 +66,7 @@ export function indexPage(
       : []),
     headlineTable(compare),
     '',
+    ...(power === '' ? [] : [power, '']),
     "## The papers' claims ([claims.md](claims.md))",
     '',
     '| claim | verdict |',
