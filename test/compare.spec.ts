@@ -185,7 +185,7 @@ describe('dropgrad compare', function () {
     expect(applyPreset('overfit', { seeds: '2', 'test-limit': '100' })).to.deep.include({ seeds: '2', 'test-limit': '100', epochs: '32' });
     expect(applyPreset('default', {})).to.deep.include({ limit: '2000', 'test-limit': '2000', seeds: '3', epochs: '2' });
     const overfitTechniques = presets.overfit.techniques?.split(',');
-    expect(overfitTechniques).to.include('dropblock-no-schedule').and.have.length(10);
+    expect(overfitTechniques).to.include('dropblock-no-schedule').and.include('dropout-conv').and.have.length(11);
     expect(overfitTechniques).not.to.include('stochastic-depth');
     const { report } = await compareJson([
       '--preset',
