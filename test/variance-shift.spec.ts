@@ -1,13 +1,30 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { parseFlags } from '../app/cli/args';
 import { runVarianceShift, varianceShiftSpec } from '../app/cli/commands/variance-shift';
-import type { VarianceShiftReport } from '../app/experiments/variance-shift/report';
+import {
+  type StoredVarianceShiftReport,
+  type VarianceShiftReport,
+  currentVarianceShiftReport,
+} from '../app/experiments/variance-shift/report';
+import { uoutBetaMatching } from '../app/experiments/variance-shift/noise-variance';
+import { holmAdjust } from '../app/statistics/holm';
+import { welchTTest } from '../app/statistics/welch';
+import { varianceShiftTable } from '../app/results/variance-shift-page';
+import type { ExperimentRecord } from '../app/results/experiments';
 import { bufferIO } from './helpers/buffer-io';
+
+/** variance-shift --json with these flags. */
+async function report(args: string[]): Promise<VarianceShiftReport> {
+  const io = bufferIO();
+  expect(await runVarianceShift(parseFlags(varianceShiftSpec, [...args, '--json']), io)).to.equal(0);
+  return JSON.parse(io.stdout()) as VarianceShiftReport;
+}
 
 describe('dropgrad variance-shift', function () {
   this.timeout(120000);
 
-  it('measures the shift at the BN after the noise and agrees with the formula', async () => {
+  it('measures the shift at the BN after the noise and agrees with the formula; no noise, no shift', async () => {
     const io = bufferIO();
     const flags = parseFlags(varianceShiftSpec, ['--limit', '512', '--test-limit', '400', '--p', '0.5', '--beta', '0.5']);
     expect(await runVarianceShift(flags, io)).to.equal(0);
@@ -15,9 +32,11 @@ describe('dropgrad variance-shift', function () {
       ...io.stdout().matchAll(/^(.+): Var_test\/Var_train measured ([\d.]+), predicted ([\d.]+), zero-mean formula ([\d.]+)/gm),
     ];
     const byName = new Map(rows.map((m) => [m[1], { measured: Number(m[2]), predicted: Number(m[3]), zeroMean: Number(m[4]) }]));
+    expect([...byName.keys()]).to.deep.equal(['no noise', 'dropout 0.5 before BN', 'dropout 0.5 after the last BN', 'Uout 0.5 before BN']);
     const before = byName.get('dropout 0.5 before BN')!;
     const after = byName.get('dropout 0.5 after the last BN')!;
     const uout = byName.get('Uout 0.5 before BN')!;
+    expect(byName.get('no noise')).to.deep.equal({ measured: 1, predicted: 1, zeroMean: 1 });
     // Dropout before BN shrinks test variance relative to training; the formula predicts by how much.
     expect(before.measured).to.be.below(0.95);
     expect(before.measured).to.be.closeTo(before.predicted, 0.03);
@@ -30,23 +49,69 @@ describe('dropgrad variance-shift', function () {
     expect(uout.zeroMean).to.be.closeTo(1 / (1 + 0.25 / 3), 1e-3);
   });
 
-  it('--seeds N --json: accuracy over seeds for each placement, Welch p-values, the ratios averaged', async () => {
-    const io = bufferIO();
-    const args = ['--limit', '128', '--test-limit', '100', '--width', '32', '--seeds', '2', '--seed', '5', '--json'];
-    expect(await runVarianceShift(parseFlags(varianceShiftSpec, args), io)).to.equal(0);
-    const report = JSON.parse(io.stdout()) as VarianceShiftReport;
-    expect(report.config).to.include({ p: 0.5, width: 32, trainExamples: 128, testExamples: 100 });
-    expect(report.config.seeds).to.deep.equal([5, 6]);
-    expect(report.placements.map((r) => r.name)).to.deep.equal([
-      'dropout 0.5 before BN',
-      'dropout 0.5 after the last BN',
-      'Uout 0.5 before BN',
+  it('--seeds N --json: each row against the one that isolates one factor, Uout against the dropout of equal noise variance', async () => {
+    const r = await report(['--limit', '128', '--test-limit', '100', '--width', '32', '--seeds', '2', '--seed', '5']);
+    expect(r.config).to.include({ width: 32, trainExamples: 128, testExamples: 100 });
+    // The defaults: the paper's p = 0.5 and β = 0.1, and p = 0.25 with the β of its noise variance.
+    expect(r.config).to.deep.include({ p: [0.5, 0.25], beta: [0.1, 1], seeds: [5, 6] });
+    expect(uoutBetaMatching(0.25)).to.equal(1);
+    expect(r.placements.map((x) => [x.name, x.noiseVariance, x.comparedWith])).to.deep.equal([
+      ['no noise', 0, null],
+      ['dropout 0.5 before BN', 1, 'no noise'],
+      ['dropout 0.5 after the last BN', 1, 'dropout 0.5 before BN'],
+      ['dropout 0.25 before BN', 1 / 3, 'no noise'],
+      ['dropout 0.25 after the last BN', 1 / 3, 'dropout 0.25 before BN'],
+      ['Uout 0.1 before BN', (0.1 * 0.1) / 3, 'no noise'],
+      ['Uout 1 before BN', 1 / 3, 'dropout 0.25 before BN'],
     ]);
-    for (const r of report.placements) expect(r.testAcc.values).to.have.length(2);
-    expect(report.placements[1].measured).to.equal(1);
-    expect(report.placements[0].measured).to.be.below(report.placements[2].measured);
-    expect(report.pBeforeVsAfter).to.be.within(0, 1);
-    expect(report.pUoutVsBefore).to.be.within(0, 1);
-    expect(io.stderr()).to.contain('dropout 0.5 before BN, seed 6: ratio ');
+    const byName = new Map(r.placements.map((x) => [x.name, x]));
+    for (const x of r.placements) {
+      expect(x.testAcc.values).to.have.length(2);
+      if (x.comparedWith === null) continue;
+      const control = byName.get(x.comparedWith)!.testAcc.values;
+      expect(x.pValue, x.name).to.equal(welchTTest(x.testAcc.values, control).pValue);
+    }
+    expect(r.placements.map((x) => x.pAdjusted).slice(1)).to.deep.equal(holmAdjust(r.placements.slice(1).map((x) => x.pValue as number)));
+    expect(byName.get('dropout 0.5 after the last BN')!.measured).to.equal(1);
+    const table = varianceShiftTable(r).split('\n');
+    expect(table[0]).to.match(/^\| variant \| noise variance c \|.+\| compared with \| Δ test \[95% CI\] \| p \| p \(Holm\) \|$/);
+    expect(table[8]).to.match(/^\| Uout 1 before BN \| 0\.333 \|.+\| dropout 0\.25 before BN \| [+−][\d.]+ \[[+−][\d.]+, [+−][\d.]+\] \|/);
+  });
+
+  it("a row's numbers come from its seed alone, whichever other rows run", async () => {
+    const args = ['--limit', '128', '--test-limit', '100', '--width', '16', '--seeds', '2'];
+    const all = await report([...args, '--p', '0.5,0.25', '--beta', '0.1,1']);
+    const some = await report([...args, '--p', '0.25', '--beta', '1']);
+    const values = (x: VarianceShiftReport, name: string) => x.placements.find((r) => r.name === name)?.testAcc.values;
+    for (const name of ['no noise', 'dropout 0.25 before BN', 'Uout 1 before BN'])
+      expect(values(some, name), name).to.deep.equal(values(all, name));
+  });
+
+  it('refuses a list with a repeated value or a value out of range, naming the flag', async () => {
+    const io = bufferIO();
+    const message = (args: string[]) =>
+      runVarianceShift(parseFlags(varianceShiftSpec, args), io).then(
+        () => '',
+        (e: Error) => e.message,
+      );
+    expect(await message(['--p', '0.5,0.5'])).to.equal('--p: 0.5 is listed twice in "0.5,0.5"');
+    expect(await message(['--beta', '0.1,1.5'])).to.equal('--beta: expected a number in [0, 1], got "1.5"');
+    expect(await message(['--p', '0.5,'])).to.equal('--p: expected a number in [0, 0.99], got ""');
+  });
+
+  it("reads the stored report of the first version (one p, one β, no model without noise) in today's form", () => {
+    const record = JSON.parse(readFileSync('docs/results/data/variance-shift.json', 'utf8')) as ExperimentRecord;
+    const stored = record.result as StoredVarianceShiftReport & { pBeforeVsAfter?: number };
+    const current = currentVarianceShiftReport(stored);
+    expect(current.config).to.deep.include({ p: [0.6], beta: [0.5] });
+    expect(current.placements.map((x) => [x.name, x.kind, x.position, x.comparedWith])).to.deep.equal([
+      ['dropout 0.6 before BN', 'dropout', 'before BN', null],
+      ['dropout 0.6 after the last BN', 'dropout', 'after the last BN', 'dropout 0.6 before BN'],
+      // Its noise variance (0.083) matches no dropout row's (1.5), and there is no model without noise.
+      ['Uout 0.5 before BN', 'uout', 'before BN', null],
+    ]);
+    // The comparison it did make is recomputed from the stored values: the same p.
+    expect(current.placements[1].pValue).to.be.closeTo(stored.pBeforeVsAfter as number, 1e-12);
+    expect(currentVarianceShiftReport(current)).to.equal(current);
   });
 });

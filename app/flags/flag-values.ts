@@ -30,6 +30,14 @@ export function parseNumber(flag: string, value: string, rule: NumberRule = {}):
   return n;
 }
 
+/** A comma-separated list of distinct numbers (`--p 0.5,0.25`), each checked by `rule`. */
+export function parseNumberList(flag: string, value: string, rule: NumberRule = {}): number[] {
+  const numbers = value.split(',').map((part) => parseNumber(flag, part, rule));
+  const repeated = numbers.find((n, i) => numbers.indexOf(n) !== i);
+  if (repeated !== undefined) throw new UsageError(`--${flag}: ${repeated} is listed twice in ${JSON.stringify(value)}`);
+  return numbers;
+}
+
 /** The largest seed: Generator takes a seed's low 32 bits, so 2^32 would seed as 0 and −1 as 2^32 − 1. */
 export const maxSeed = 2 ** 32 - 1;
 

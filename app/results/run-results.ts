@@ -18,7 +18,7 @@ import { formatDurationInUnits } from '../render/duration';
 import { EXPERIMENTS, type ExperimentRecord, budgetText, commandFor } from './experiments';
 import type { StochasticDepthReport } from '../experiments/stochastic-depth/report';
 import { writeStochasticDepthPage } from './stochastic-depth-page';
-import type { VarianceShiftReport } from '../experiments/variance-shift/report';
+import { type StoredVarianceShiftReport, type VarianceShiftReport, currentVarianceShiftReport } from '../experiments/variance-shift/report';
 import { writeVarianceShiftPage } from './variance-shift-page';
 import { type CompareReport, type StoredCompareReport, currentCompareReport } from '../experiments/compare/report';
 import { accuracyChart } from './compare-markdown';
@@ -60,11 +60,18 @@ function runCli(cli: string, args: readonly string[], progress: boolean): Promis
   });
 }
 
-/** A stored record; a compare report from before Holm's adjustment gets its inference recomputed (currentCompareReport). */
+/**
+ * A stored record in today's form: a compare report from before Holm's adjustment gets its
+ * inference recomputed (currentCompareReport), a variance-shift report from before the model
+ * without noise its rows' kinds and comparisons (currentVarianceShiftReport).
+ */
 function readRecord(path: string): ExperimentRecord | undefined {
   if (!existsSync(path)) return undefined;
   const record = JSON.parse(readFileSync(path, 'utf8')) as ExperimentRecord;
-  return record.kind === 'compare' ? { ...record, result: currentCompareReport(record.result as StoredCompareReport) } : record;
+  if (record.kind === 'compare') return { ...record, result: currentCompareReport(record.result as StoredCompareReport) };
+  if (record.kind === 'variance-shift')
+    return { ...record, result: currentVarianceShiftReport(record.result as StoredVarianceShiftReport) };
+  return record;
 }
 
 const DEFAULT_COMPARE_PROSE = `## Reading it

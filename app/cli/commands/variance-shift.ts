@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { CommandSpec } from '../args';
 import type { Flags } from '../../flags/flag-spec';
 import { UsageError } from '../../flags/usage-error';
-import { maxSeed, parseNumber, parseOutputPath, parseSeed } from '../../flags/flag-values';
+import { maxSeed, parseNumber, parseNumberList, parseOutputPath, parseSeed } from '../../flags/flag-values';
 import { commandLine, percent as pct } from '../../results/report-page';
 import { formatDurationInUnits } from '../../render/duration';
 import { dataFlags, dataNotes, parseDataFlags } from '../data-flags';
@@ -17,10 +17,21 @@ import { varianceShiftChartPath, varianceShiftTable, writeVarianceShiftPage } fr
 
 export const varianceShiftSpec: CommandSpec = {
   name: 'variance-shift',
-  summary: 'Measure the train/test variance shift that Dropout before BatchNorm causes, against the formula, and the Uout remedy.',
+  summary:
+    'Measure the train/test variance shift that Dropout before BatchNorm causes, against the formula and a model without noise, and the Uout remedy at equal noise variance.',
   flags: {
-    p: { type: 'string', value: 'P', description: 'dropout rate', default: '0.5' },
-    beta: { type: 'string', value: 'BETA', description: 'Uout noise range', default: '0.5' },
+    p: {
+      type: 'string',
+      value: 'P[,P…]',
+      description: 'dropout rates, each run before BN and after the last BN (noise variance p/(1-p))',
+      default: '0.5,0.25',
+    },
+    beta: {
+      type: 'string',
+      value: 'BETA[,BETA…]',
+      description: 'Uout noise ranges, each run before BN (noise variance β²/3: β = 1 matches p = 0.25)',
+      default: '0.1,1',
+    },
     width: { type: 'string', value: 'N', description: 'units of the hidden layer the noise acts on', default: '256' },
     epochs: { type: 'string', value: 'N', description: 'training epochs per variant', default: '1' },
     seed: { type: 'string', value: 'N', description: 'first seed', default: '0' },
@@ -41,8 +52,8 @@ export const varianceShiftSpec: CommandSpec = {
 
 export async function runVarianceShift(flags: Flags, io: CliIO): Promise<number> {
   const start = performance.now();
-  const p = parseNumber('p', String(flags.p), { min: 0, max: 0.99 });
-  const beta = parseNumber('beta', String(flags.beta), { min: 0, max: 1 });
+  const p = parseNumberList('p', String(flags.p), { min: 0, max: 0.99 });
+  const beta = parseNumberList('beta', String(flags.beta), { min: 0, max: 1 });
   const width = parseNumber('width', String(flags.width), { integer: true, min: 1 });
   const epochs = parseNumber('epochs', String(flags.epochs), { integer: true, min: 1 });
   const firstSeed = parseSeed('seed', String(flags.seed));

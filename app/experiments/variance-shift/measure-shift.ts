@@ -22,24 +22,24 @@ export interface Shift {
 
 /**
  * Runs the model up to the measured BN with every layer in eval mode except the noise layer,
- * which is toggled: the only difference between the two passes is the noise.
+ * which is toggled: the only difference between the two passes is the noise (none for the model
+ * without noise, whose ratio is 1).
  */
 export function measureShift(v: Placement, x: Tensor): Shift {
   return noGrad(() => {
     const layers = v.model.children();
     const untilBn = layers.slice(0, layers.indexOf(v.bn));
-    const untilNoise = layers.slice(0, layers.indexOf(v.noise));
     v.model.eval();
     const run = (mods: Module[]): Tensor => mods.reduce((h, m) => m.forward(h), x);
     const testVar = columnVariances(run(untilBn));
-    v.noise.train();
-    const trainVar = columnVariances(run(untilBn));
+    v.noise?.train();
+    const trainVar = v.noise === null ? testVar : columnVariances(run(untilBn));
     v.model.train();
     // Prediction: Var_test + c·Σᵢ wᵢ² E[hᵢ²], with h the noise layer's input (when it precedes the BN).
     const predictedTrain = Float64Array.from(testVar);
-    if (v.c > 0) {
+    if (v.c > 0 && v.noise !== null) {
       v.model.eval();
-      const h = run(untilNoise);
+      const h = run(layers.slice(0, layers.indexOf(v.noise)));
       v.model.train();
       const [rows, inputs] = h.shape;
       const hd = h.contiguousData();
