@@ -1,7 +1,9 @@
 /**
  * `npm run results [-- --only NAME[,NAME…]] [--quick] [--out DIR]`: regenerates docs/results/
- * (app/results/run-results.ts). --only reruns some experiments and rebuilds the pages from their
- * new results and the stored results of the others; --quick runs tiny versions (seconds) for tests.
+ * (app/results/run-results.ts). --only reruns some experiments — named, or the ones a claim reads,
+ * by the claim's id (`--only dropblock` runs compare on both data sets) — and rebuilds the pages
+ * from their new results and the stored results of the others; --quick runs tiny versions (seconds)
+ * for tests.
  *
  * `npm run results -- --pages`: runs no experiment; rebuilds every page (each experiment's page and
  * chart, claims.md, README.md) from the stored JSON in <out>/data/, in seconds — for a change of

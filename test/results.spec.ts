@@ -2,13 +2,14 @@ import { expect } from 'chai';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarize } from '../app/statistics/welch';
-import { type Comparison, compareSummaries, holmFamily, verdict } from '../app/results/verdict';
-import { claimsPage, evaluateClaims } from '../app/results/claims';
+import { type Comparison, claimVerdict, compareSummaries, holmFamily, verdict } from '../app/results/verdict';
+import { claimExperiment, claimIds, claimsPage, evaluateClaims } from '../app/results/claims';
 import { holmAdjust } from '../app/statistics/holm';
 import { type CompareReport, type StoredCompareReport, compareRows, currentCompareReport } from '../app/experiments/compare/report';
 import { headlineTable } from '../app/results/index-page';
-import { EXPERIMENTS, type ExperimentRecord } from '../app/results/experiments';
-import { runResults } from '../app/results/run-results';
+import { EXPERIMENTS, type ExperimentRecord, TOTAL_BUDGET_MINUTES } from '../app/results/experiments';
+import { runResults, selectExperiments } from '../app/results/run-results';
+import { type PlacementMeasures, placementResults } from '../app/experiments/variance-shift/report';
 import { GENERATED_BEGIN, GENERATED_END, composePage } from '../app/results/report-page';
 import { useTempDir } from './helpers/data-files';
 
@@ -77,26 +78,38 @@ describe('results: verdicts from comparisons over seeds', () => {
 
   it('no measurements: not run', () => {
     expect(verdict([]).kind).to.equal('not run');
+    expect(claimVerdict([], 3).kind).to.equal('not run');
+  });
+
+  it('some comparisons not measured: incomplete, with what the measured ones say', () => {
+    const measured = holmFamily([compareSummaries('a vs b', 'MNIST', better, base)]);
+    expect(claimVerdict(measured, 0).kind).to.equal('reproduced');
+    expect(claimVerdict(measured, 2)).to.deep.equal({
+      kind: 'incomplete',
+      text: 'incomplete (2 of 3 comparisons not measured in this run; the one measured: reproduced (Holm-adjusted p < 0.05 in the comparison, on MNIST))',
+    });
   });
 });
 
-/** compare --json as the compare command prints it: its own rows (compareRows) from made-up runs. */
-function compareFixture(shift: number): CompareReport {
+/** compare --json as the compare command prints it: its own rows (compareRows) from made-up runs; without dropout-conv, as before it ran. */
+function compareFixture(shift: number, without: string[] = []): CompareReport {
   const technique = (name: string, test: number[], train: number[]) => ({
     technique: name,
     settings: name === 'none' ? '—' : `--${name}`,
     baseline: name === 'none' ? null : 'none',
     runs: test.map((t, i) => ({ testAccuracy: t + shift, trainAccuracy: train[i], secondsPerEpoch: [2.5, 2.5], lossCurve: [1] })),
   });
+  const rows = [
+    technique('none', [0.8, 0.81, 0.82], [1, 1, 1]),
+    technique('dropout', [0.85, 0.86, 0.87], [0.97, 0.98, 0.97]),
+    technique('dropout2d', [0.84, 0.9, 0.8], [0.99, 0.99, 0.99]),
+    technique('dropout-conv', [0.83, 0.84, 0.82], [0.99, 0.99, 0.99]),
+    technique('dropblock', [0.9, 0.91, 0.92], [0.95, 0.95, 0.96]),
+    technique('dropblock-no-schedule', [0.9, 0.91, 0.92], [0.95, 0.95, 0.96]),
+    technique('cutout', [0.75, 0.76, 0.77], [0.9, 0.9, 0.9]),
+  ].filter((t) => !without.includes(t.technique));
   return {
-    rows: compareRows([
-      technique('none', [0.8, 0.81, 0.82], [1, 1, 1]),
-      technique('dropout', [0.85, 0.86, 0.87], [0.97, 0.98, 0.97]),
-      technique('dropout2d', [0.84, 0.9, 0.8], [0.99, 0.99, 0.99]),
-      technique('dropblock', [0.9, 0.91, 0.92], [0.95, 0.95, 0.96]),
-      technique('dropblock-no-schedule', [0.9, 0.91, 0.92], [0.95, 0.95, 0.96]),
-      technique('cutout', [0.75, 0.76, 0.77], [0.9, 0.9, 0.9]),
-    ]),
+    rows: compareRows(rows),
     config: {
       dataset: 'Fashion-MNIST',
       preset: 'overfit',
@@ -120,12 +133,13 @@ describe('results: the claims from compare JSON', () => {
     const kinds = Object.fromEntries(claims.map((c) => [c.id, c.verdict.kind]));
     expect(kinds).to.deep.equal({
       dropout: 'reproduced',
-      dropout2d: 'not reproduced',
+      dropout2d: 'direction reproduced, not significant',
       dropblock: 'partly reproduced',
       cutout: 'contradicted',
       'stochastic-depth': 'not run',
       'variance-shift': 'not run',
     });
+    expect(claims.map((c) => c.id)).to.deep.equal([...claimIds]);
     const dropout = claims.find((c) => c.id === 'dropout')!.evidence;
     expect(dropout).to.have.length(4);
     // All the claims' comparisons are one family: adjusted together.
@@ -133,14 +147,133 @@ describe('results: the claims from compare JSON', () => {
     expect(family.map((e) => e.pAdjusted)).to.deep.equal(holmAdjust(family.map((e) => e.pValue)));
     expect(family.length).to.be.greaterThan(dropout.length);
     expect(claimsPage(claims, '')).to.match(
-      /^- Fashion-MNIST, cutout vs none, test accuracy: 76\.00 ± 1\.00% vs 81\.00 ± 1\.00% \(Δ −5\.00 \[95% CI −7\.27, −2\.73\], p = 0\.004, Holm 0\.043\)$/m,
+      /^- Fashion-MNIST, cutout vs none, test accuracy: 76\.00 ± 1\.00% vs 81\.00 ± 1\.00% \(Δ −5\.00 \[95% CI −7\.27, −2\.73\], p = 0\.004, Holm 0\.036\)$/m,
+    );
+  });
+
+  it('tests Dropout2d and DropBlock against dropout at the same place; the classifier rows are context, outside the verdict and the family', () => {
+    const claims = evaluateClaims({ compare: { 'Fashion-MNIST': compareFixture(0), MNIST: compareFixture(0.001) } });
+    const of = (id: string) => claims.find((c) => c.id === id)!;
+    expect(of('dropout2d').evidence.map((e) => `${e.dataset}, ${e.what}`)).to.deep.equal([
+      'Fashion-MNIST, dropout2d vs dropout-conv (both p = 0.1 after each conv stage), test accuracy',
+      'MNIST, dropout2d vs dropout-conv (both p = 0.1 after each conv stage), test accuracy',
+    ]);
+    expect(of('dropblock').evidence.map((e) => e.what)).to.deep.equal([
+      'dropblock vs dropout-conv (after each conv stage, 1 − keep = p = 0.1), test accuracy',
+      'dropblock vs dropout-conv (after each conv stage, 1 − keep = p = 0.1), test accuracy',
+      'dropblock vs dropout2d (after each conv stage, 1 − keep = p = 0.1), test accuracy',
+      'dropblock vs dropout2d (after each conv stage, 1 − keep = p = 0.1), test accuracy',
+      'scheduled vs fixed keep-prob, test accuracy',
+      'scheduled vs fixed keep-prob, test accuracy',
+    ]);
+    for (const id of ['dropout2d', 'dropblock']) {
+      const { context } = of(id);
+      expect(context.comparisons.map((e) => e.what)).to.have.length(2);
+      expect(context.comparisons[0].what).to.match(/\(classifier, p = 0\.5\), test accuracy$/);
+      expect(context.label).to.contain('outside the verdict and Holm');
+    }
+    // The family is the verdicts' comparisons only: 4 + 2 + 6 + 2.
+    expect(claims.flatMap((c) => c.evidence)).to.have.length(14);
+    const page = claimsPage(claims, '');
+    expect(page).to.match(
+      /^- Fashion-MNIST, dropout2d \(conv stages, p = 0\.1\) vs dropout \(classifier, p = 0\.5\), test accuracy: 84\.67 ± 5\.03% vs 86\.00 ± 1\.00% \(Δ −1\.33 \[95% CI −13\.23, \+10\.56\], p = 0\.694\)$/m,
+    );
+    expect(page).to.contain(
+      'Where each is normally used (elementwise Dropout p = 0.5 in the classifier, the technique after each conv stage)',
+    );
+  });
+
+  it('a claim whose rows the stored results lack says what is not measured: not run, or incomplete', () => {
+    // As compare stored them before dropout-conv ran; MNIST has it.
+    const claims = evaluateClaims({ compare: { 'Fashion-MNIST': compareFixture(0, ['dropout-conv']), MNIST: compareFixture(0.001) } });
+    const of = (id: string) => claims.find((c) => c.id === id)!;
+    expect(of('dropout2d').verdict.kind).to.equal('incomplete');
+    expect(of('dropout2d').unmeasured).to.deep.equal([
+      'Fashion-MNIST, dropout2d vs dropout-conv (both p = 0.1 after each conv stage), test accuracy: not measured in this run (no dropout-conv row)',
+    ]);
+    const none = evaluateClaims({ compare: { MNIST: compareFixture(0, ['dropout-conv']) } });
+    expect(none.find((c) => c.id === 'dropout2d')!.verdict.kind).to.equal('not run');
+    const page = claimsPage(none, '');
+    expect(page).to.contain(
+      '- MNIST, dropout2d vs dropout-conv (both p = 0.1 after each conv stage), test accuracy: not measured in this run (no dropout-conv row)',
+    );
+    expect(page).to.contain('- seconds per epoch and test accuracy, SD vs none: not measured in this run (no stochastic-depth results)');
+    expect(page).not.to.contain('Likely reason: the paper');
+  });
+
+  it('variance shift: dropout before BN against no noise and after the last BN, Uout against the dropout of equal noise variance', () => {
+    const row = (
+      name: string,
+      kind: PlacementMeasures['kind'],
+      strength: number,
+      position: PlacementMeasures['position'],
+      c: number,
+      acc: number[],
+    ) => ({
+      name,
+      kind,
+      strength,
+      position,
+      noiseVariance: c,
+      measured: 1,
+      predicted: 1,
+      zeroMean: 1,
+      testAcc: s(acc),
+    });
+    const report = {
+      config: {
+        p: [0.5, 0.25],
+        beta: [0.1, 1],
+        width: 64,
+        epochs: 3,
+        seeds: [0, 1, 2],
+        data: 'Fashion-MNIST',
+        trainExamples: 1,
+        testExamples: 1,
+      },
+      placements: placementResults([
+        row('no noise', 'none', 0, null, 0, [0.86, 0.87, 0.86]),
+        row('dropout 0.5 before BN', 'dropout', 0.5, 'before BN', 1, [0.8, 0.81, 0.8]),
+        row('dropout 0.5 after the last BN', 'dropout', 0.5, 'after the last BN', 1, [0.85, 0.86, 0.85]),
+        row('dropout 0.25 before BN', 'dropout', 0.25, 'before BN', 1 / 3, [0.83, 0.84, 0.83]),
+        row('dropout 0.25 after the last BN', 'dropout', 0.25, 'after the last BN', 1 / 3, [0.85, 0.86, 0.85]),
+        row('Uout 0.1 before BN', 'uout', 0.1, 'before BN', 0.01 / 3, [0.86, 0.87, 0.86]),
+        row('Uout 1 before BN', 'uout', 1, 'before BN', 1 / 3, [0.85, 0.85, 0.86]),
+      ]),
+    };
+    const claim = evaluateClaims({ compare: {}, varianceShift: { dataset: 'Fashion-MNIST', report } }).find(
+      (c) => c.id === 'variance-shift',
+    )!;
+    expect(claim.evidence.map((e) => e.what)).to.deep.equal([
+      'no noise vs dropout 0.5 before BN, test accuracy',
+      'dropout 0.5 after the last BN vs before BN, test accuracy',
+      'no noise vs dropout 0.25 before BN, test accuracy',
+      'dropout 0.25 after the last BN vs before BN, test accuracy',
+      'Uout 1 before BN vs dropout 0.25 before BN (equal noise variance 0.333), test accuracy',
+    ]);
+    expect(claim.unmeasured).to.deep.equal([]);
+    expect(claim.verdict.kind).to.equal('reproduced');
+  });
+
+  it('--only takes experiment names and claim ids (the experiments a claim reads), and lists both when a name is unknown', () => {
+    const names = (only: string[]) => selectExperiments(only).map((e) => e.name);
+    expect(names(['dropblock'])).to.deep.equal(['compare-fashion-mnist', 'compare-mnist']);
+    expect(names(['variance-shift', 'cutout'])).to.deep.equal(['compare-fashion-mnist', 'compare-mnist', 'variance-shift']);
+    expect(names(['stochastic-depth', 'compare-mnist'])).to.deep.equal(['compare-mnist', 'stochastic-depth']);
+    for (const id of claimIds)
+      expect(
+        selectExperiments([id]).every((e) => e.kind === claimExperiment[id]),
+        id,
+      ).to.equal(true);
+    expect(() => selectExperiments(['dropout', 'nope', 'cutot'])).to.throw(
+      '--only: unknown name nope, cutot; expected experiments compare-fashion-mnist, compare-mnist, stochastic-depth, variance-shift or claims dropout, dropout2d, dropblock, cutout, stochastic-depth, variance-shift',
     );
   });
 
   it('marks significant differences in the headline table, on the adjusted p, beside the raw p and the interval', () => {
     const table = headlineTable({ 'Fashion-MNIST': compareFixture(0) });
     expect(table.split('\n')[0]).to.equal('| technique | Fashion-MNIST test % | Δ [95% CI] | p | p (Holm) |');
-    expect(table).to.contain('| cutout | 76.00 ± 1.00 | −5.00 [−7.27, −2.73] | 0.004 | **0.011** ✗ |');
+    expect(table).to.contain('| cutout | 76.00 ± 1.00 | −5.00 [−7.27, −2.73] | 0.004 | **0.014** ✗ |');
     expect(table).to.contain('| dropout2d | 84.67 ± 5.03 | +3.67 [−8.23, +15.56] | 0.334 | 0.334 |');
     expect(table).to.contain('| none | 81.00 ± 1.00 | — | — | — |');
   });
@@ -209,10 +342,10 @@ describe('npm run results, end to end on tiny experiments', function () {
     expect(code, lines.join('\n')).to.equal(0);
     const budget = lines[0].split('\n');
     expect(budget[0]).to.match(/^npm run results: 2 experiments on .+ cores, Node v/);
-    expect(budget[1]).to.match(/^ {2}stochastic-depth +~ 8 min {2}dropgrad stochastic-depth /);
-    expect(budget.at(-1)).to.match(/^ {2}total +~ 9 min {2}\(budget 30 min\)$/);
+    expect(budget[1]).to.match(/^ {2}stochastic-depth +~15 min {2}dropgrad stochastic-depth --blocks 9 /);
+    expect(budget.at(-1)).to.match(/^ {2}total +~17 min {2}\(budget 45 min\)$/);
     expect(lines.findIndex((l) => l.includes('[1/2] stochastic-depth: dropgrad'))).to.be.above(0);
-    expect(lines.join('\n')).to.match(/\[2\/2\] variance-shift: [\d.]+ s \(budget ~1 min\)/);
+    expect(lines.join('\n')).to.match(/\[2\/2\] variance-shift: [\d.]+ s \(budget ~2 min\)/);
 
     const read = (name: string) => readFileSync(join(out, name), 'utf8');
     for (const page of [
@@ -234,9 +367,16 @@ describe('npm run results, end to end on tiny experiments', function () {
       '**Verdict: partly reproduced (2 of 4 comparisons with Holm-adjusted p < 0.05; not: dropout vs none, test accuracy',
     );
     expect(claims).to.match(/Fashion-MNIST, seconds per epoch, SD vs none: [\d.]+ ± [\d.]+ s vs/);
-    expect(claims).to.contain('Fashion-MNIST, Uout before BN vs dropout before BN, test accuracy');
-    expect(claims).not.to.contain('Not measured in this run.');
-    expect(EXPERIMENTS.reduce((a, e) => a + e.minutes, 0)).to.be.at.most(30);
+    expect(claims).to.contain('- Fashion-MNIST, no noise vs dropout 0.5 before BN, test accuracy: ');
+    expect(claims).to.contain('- Fashion-MNIST, dropout 0.25 after the last BN vs before BN, test accuracy: ');
+    expect(claims).to.contain('- Fashion-MNIST, Uout 1 before BN vs dropout 0.25 before BN (equal noise variance 0.333), test accuracy: ');
+    expect(claims).not.to.contain('not measured in this run');
+    expect(read('variance-shift.md')).to.match(/^\| Uout 1 before BN \| 0\.333 \|.+\| dropout 0\.25 before BN \|/m);
+    expect(read('stochastic-depth.md')).to.contain(
+      "Scaled down from Huang et al.'s ResNet-110 on CIFAR-10 to fit the budget: layers 8 (paper 110)",
+    );
+    expect(EXPERIMENTS.reduce((a, e) => a + e.minutes, 0)).to.be.at.most(TOTAL_BUDGET_MINUTES);
+    expect(TOTAL_BUDGET_MINUTES).to.equal(45);
 
     // --pages rebuilds the very same pages from the stored JSON, running nothing.
     const pages = readdirSync(out).filter((f) => f.endsWith('.md') || f.endsWith('.svg'));
@@ -267,6 +407,14 @@ describe('npm run results, end to end on tiny experiments', function () {
     ])
       expect(read(chart)).to.match(/^<svg /);
     expect(read('claims.md')).to.contain('Prose a person wrote.').and.not.contain('old numbers');
+    // Stored before dropout-conv and the model without noise ran: those comparisons say so, and their claims are not judged on the rest.
+    expect(read('claims.md'))
+      .to.contain(
+        'dropout2d vs dropout-conv (both p = 0.1 after each conv stage), test accuracy: not measured in this run (no dropout-conv row)',
+      )
+      .and.contain('no noise vs dropout before BN: not measured in this run')
+      .and.match(/\| \[On convolutional feature maps, Dropout2d .+\]\(#dropout2d\) \| Tompson et al\. 2015 \| (not run|incomplete) \|/)
+      .and.match(/\| \[Dropout before BatchNorm .+\]\(#variance-shift\) \| Li et al\. 2019 \| (not run|incomplete) \|/);
     expect(read('README.md')).to.contain('| Fashion-MNIST test % | Δ [95% CI] | p | p (Holm) | MNIST test % | Δ [95% CI] | p | p (Holm) |');
     expect(read('compare-mnist.md')).to.contain('| Δ test vs baseline [95% CI] | p | p (Holm) | baseline |');
     // Each row's adjusted p is Holm's over its page's rows, recomputed where the stored JSON has none.
@@ -303,7 +451,7 @@ describe('npm run results, end to end on tiny experiments', function () {
     await runResults({ outDir: tempDir(), only: ['nope'], log: (l) => lines.push(l) }).catch((e: Error) => {
       message = e.message;
     });
-    expect(message).to.match(/^--only: unknown experiment nope; expected some of compare-fashion-mnist, /);
+    expect(message).to.match(/^--only: unknown name nope; expected experiments compare-fashion-mnist, .+ or claims dropout, /);
     expect(lines).to.deep.equal([]);
   });
 });

@@ -19,7 +19,7 @@ export interface Experiment {
   kind: ExperimentKind;
   title: string;
   dataset: DatasetName;
-  /** Estimated minutes on the project's 2-core machine: the last full run's wall time, rounded up (18 min 7 s on 28 Nov 2026: 5:05, 5:09, 7:14, 0:39). */
+  /** Estimated minutes on the project's 2-core machine, rounded up; how each was estimated is said beside it. */
   minutes: number;
   /** The dropgrad command line, without the data flags, --json and --out. */
   args: readonly string[];
@@ -37,34 +37,45 @@ export const EXPERIMENTS: readonly Experiment[] = [
       kind: 'compare',
       title: `compare, overfitting preset, ${dataset}`,
       dataset,
+      // The full run of 28 Nov 2026 took 5:05 (Fashion-MNIST) and 5:09 (MNIST) for 10 techniques × 5
+      // seeds; dropout-conv is an 11th of the same cost: 5:09 × 11/10 = 5:40.
       minutes: 6,
       args: words('compare --preset overfit --jobs 2'),
-      quickArgs: words('compare --preset overfit --jobs 2 --techniques none,dropout --seeds 2 --epochs 1 --limit 64 --test-limit 64'),
+      quickArgs: words(
+        'compare --preset overfit --jobs 2 --techniques none,dropout,dropout-conv,dropout2d,dropblock --seeds 2 --epochs 1 --limit 64 --test-limit 64',
+      ),
     }),
   ),
   {
     name: 'stochastic-depth',
     kind: 'stochastic-depth',
-    title: 'stochastic depth: time per epoch and accuracy of a ResNet-20',
+    title:
+      "stochastic depth: time per epoch and accuracy of a ResNet-56, scaled down from the paper's ResNet-110 (half its widths, 500 images, 20 epochs, 5,000 test images)",
     dataset: 'Fashion-MNIST',
-    minutes: 8,
+    // From one seed of ResNet-56 (--seeds 1 --epochs 2 --test-limit 5000, 1 Dec 2026, another job on
+    // the machine): 10.3 s per epoch without stochastic depth, 6.1 s with it, 54 s per evaluation of
+    // 5,000 test images. With --jobs 2 each process runs 2 of the 4 seeds, each seed both variants:
+    // 2 × (20 × (10.3 + 6.1) + 2 × 54) s + start-up ≈ 14.7 min.
+    minutes: 15,
     args: words(
-      'stochastic-depth --blocks 3 --width 8 --seeds 4 --epochs 32 --batch-size 32 --optimizer adam --lr 0.005 --limit 500 --test-limit 10000 --jobs 2',
+      'stochastic-depth --blocks 9 --width 8 --seeds 4 --epochs 20 --batch-size 32 --optimizer adam --lr 0.005 --limit 500 --test-limit 5000 --jobs 2',
     ),
     quickArgs: words('stochastic-depth --blocks 1 --seeds 2 --epochs 1 --limit 64 --test-limit 64'),
   },
   {
     name: 'variance-shift',
     kind: 'variance-shift',
-    title: 'the Dropout / BatchNorm variance shift, accuracy over seeds',
+    title: 'the Dropout / BatchNorm variance shift against no noise, Uout at equal noise variance, accuracy over seeds',
     dataset: 'Fashion-MNIST',
-    minutes: 1,
-    args: words('variance-shift --p 0.6 --width 64 --seeds 5 --epochs 3 --limit 20000 --test-limit 10000'),
-    quickArgs: words('variance-shift --width 16 --seeds 2 --limit 64 --test-limit 64'),
+    // One seed of this command (--seeds 1, 1 Dec 2026, another job on the machine) took 21.8 s for the
+    // 7 rows, ~3 s of it start-up and reading the data: 5 seeds ≈ 5 × 19 + 3 s ≈ 1.7 min.
+    minutes: 2,
+    args: words('variance-shift --p 0.5,0.25 --beta 0.1,1 --width 64 --seeds 5 --epochs 3 --limit 20000 --test-limit 10000'),
+    quickArgs: words('variance-shift --p 0.5,0.25 --beta 0.1,1 --width 16 --seeds 2 --limit 64 --test-limit 64'),
   },
 ];
 
-export const TOTAL_BUDGET_MINUTES = 30;
+export const TOTAL_BUDGET_MINUTES = 45;
 
 /** One experiment's result as stored in <out>/data/<name>.json. */
 export interface ExperimentRecord {

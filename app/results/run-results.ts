@@ -5,8 +5,8 @@
  *
  * The budget is printed before anything runs. Each experiment's JSON is kept with its command,
  * wall time and machine in <out>/data/<name>.json, and every page is written from those records:
- * `--only NAME` reruns one experiment and rebuilds the pages from its new record and the others'
- * stored ones; `pagesOnly` (--pages) runs nothing and rebuilds every page from the stored records,
+ * `--only NAME` reruns one experiment (or, given a claim's id, the experiments that claim reads)
+ * and rebuilds the pages from its new record and the others' stored ones; `pagesOnly` (--pages) runs nothing and rebuilds every page from the stored records,
  * so a change of wording or format needs no experiment.
  */
 import { spawn } from 'node:child_process';
@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../serialization/atomic-write';
 import { machineDescription, provenance, writeReportPage } from './report-page';
 import { formatDurationInUnits } from '../render/duration';
-import { EXPERIMENTS, type ExperimentRecord, budgetText, commandFor } from './experiments';
+import { EXPERIMENTS, type Experiment, type ExperimentRecord, budgetText, commandFor } from './experiments';
 import type { StochasticDepthReport } from '../experiments/stochastic-depth/report';
 import { writeStochasticDepthPage } from './stochastic-depth-page';
 import { type StoredVarianceShiftReport, type VarianceShiftReport, currentVarianceShiftReport } from '../experiments/variance-shift/report';
@@ -23,12 +23,12 @@ import { writeVarianceShiftPage } from './variance-shift-page';
 import { type CompareReport, type StoredCompareReport, currentCompareReport } from '../experiments/compare/report';
 import { accuracyChart } from './compare-markdown';
 import { comparePage } from './compare-page';
-import { type ClaimInputs, claimsPage, evaluateClaims } from './claims';
+import { type ClaimId, type ClaimInputs, claimExperiment, claimIds, claimsPage, evaluateClaims } from './claims';
 import { type PageEntry, indexPage } from './index-page';
 
 export interface ResultsOptions {
   outDir: string;
-  /** Names of the experiments to run (default all); the others' stored results are reused. */
+  /** Names of the experiments to run, or ids of claims whose experiments to run (default all); the others' stored results are reused. */
   only?: readonly string[];
   quick?: boolean;
   /** Run nothing: rebuild every page (experiments, claims.md, README.md) from the stored JSON. */
@@ -99,16 +99,29 @@ function writeExperimentPage(outDir: string, record: ExperimentRecord): void {
   }
 }
 
+/**
+ * The experiments `--only` names, in the order of EXPERIMENTS: an experiment by its name, a claim
+ * by its id (the experiments it reads: a compare claim reads compare on every data set). An
+ * unknown name is an error that lists the valid ones.
+ */
+export function selectExperiments(names: readonly string[]): Experiment[] {
+  const isClaim = (name: string): name is ClaimId => (claimIds as readonly string[]).includes(name);
+  const unknown = names.filter((n) => !isClaim(n) && !EXPERIMENTS.some((e) => e.name === n));
+  if (unknown.length > 0)
+    throw new Error(
+      `--only: unknown name ${unknown.join(', ')}; expected experiments ${EXPERIMENTS.map((e) => e.name).join(', ')} or claims ${claimIds.join(', ')}`,
+    );
+  return EXPERIMENTS.filter((e) => names.some((n) => n === e.name || (isClaim(n) && claimExperiment[n] === e.kind)));
+}
+
 export async function runResults(options: ResultsOptions): Promise<number> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const quick = options.quick ?? false;
   const cli = options.cli ?? resolve(__dirname, '..', 'cli', 'main.ts');
-  const unknown = (options.only ?? []).filter((n) => !EXPERIMENTS.some((e) => e.name === n));
-  if (unknown.length > 0)
-    throw new Error(`--only: unknown experiment ${unknown.join(', ')}; expected some of ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
+  const only = options.only === undefined ? undefined : selectExperiments(options.only);
   if (options.pagesOnly === true && options.only !== undefined)
     throw new Error('--pages runs no experiment: it cannot be combined with --only');
-  const selected = options.pagesOnly === true ? [] : EXPERIMENTS.filter((e) => options.only === undefined || options.only.includes(e.name));
+  const selected = options.pagesOnly === true ? [] : (only ?? EXPERIMENTS);
   const dataDir = join(options.outDir, 'data');
   mkdirSync(dataDir, { recursive: true });
 

@@ -26,6 +26,23 @@ export function stochasticDepthSummary(report: StochasticDepthReport): string {
   );
 }
 
+/** Huang et al.'s CIFAR-10 setting, which the page's run scales down. */
+const paper = { layers: 110, widths: [16, 32, 64], trainExamples: 50000, epochs: 500 };
+
+/** What the run reduced from the paper's setting, to fit its budget: said on the page, since the claim is about deep networks. */
+export function scaledDown(report: StochasticDepthReport): string {
+  const { config } = report;
+  const layers = 6 * config.blocks + 2;
+  const fewer = (ours: number, theirs: number, what: string): string[] => (ours < theirs ? [`${what} ${ours} (paper ${theirs})`] : []);
+  const reductions = [
+    ...fewer(layers, paper.layers, 'layers'),
+    ...(config.widths[0] < paper.widths[0] ? [`widths ${config.widths.join('/')} (paper ${paper.widths.join('/')})`] : []),
+    ...fewer(config.trainExamples, paper.trainExamples, 'training images'),
+    ...fewer(config.epochs, paper.epochs, 'epochs'),
+  ];
+  return `Scaled down from Huang et al.'s ResNet-${paper.layers} on CIFAR-10 to fit the budget: ${reductions.length > 0 ? reductions.join(', ') : 'nothing reduced'}; test images ${config.testExamples}. The paper's argument (a thinned deep network still fits, and trains faster) is about deep networks, 56 layers or more: ${layers >= 56 ? `ResNet-${layers} is one` : `ResNet-${layers} is shallower`}.`;
+}
+
 export const optimizerText = (config: DepthConfig): string =>
   config.optimizer === 'adam'
     ? `Adam (lr ${config.lr}, cosine to 0)`
@@ -69,6 +86,8 @@ export function writeStochasticDepthPage(out: string, report: StochasticDepthRep
     `ResNet-${6 * config.blocks + 2} (3 stages × ${config.blocks} basic blocks, widths ${config.widths.join('/')}) on ${config.data}, ` +
       `${config.trainExamples} training and ${config.testExamples} test images, ${config.epochs} epochs of ${optimizerText(config)} ` +
       `(batch ${config.batchSize}), ${config.jobs === 1 ? 'one process' : `${config.jobs} processes, a seed's two runs in one`}.`,
+    '',
+    scaledDown(report),
     '',
     provenance(run),
     '',

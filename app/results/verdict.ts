@@ -12,7 +12,8 @@
  *
  * and the verdict combines them: every comparison confirmed → reproduced; some contradicted →
  * partly contradicted if others are confirmed, else contradicted; some confirmed → partly reproduced; all in the claimed direction but none
- * significant → direction reproduced, not significant; otherwise not reproduced.
+ * significant → direction reproduced, not significant; otherwise not reproduced. A claim some of
+ * whose comparisons were not measured (claimVerdict) is incomplete, whatever the others say.
  */
 import { type Summary, welchConfidenceInterval, welchTTest } from '../statistics/welch';
 import { holmAdjust } from '../statistics/holm';
@@ -54,6 +55,7 @@ export type VerdictKind =
   | 'not reproduced'
   | 'partly contradicted'
   | 'contradicted'
+  | 'incomplete'
   | 'not run';
 
 export interface Verdict {
@@ -135,5 +137,20 @@ export function verdict(evidence: readonly Evidence[], alpha = ALPHA): Verdict {
   return {
     kind: 'not reproduced',
     text: `not reproduced (the claimed direction in ${count('direction')} of ${n} comparisons, none with Holm-adjusted p < ${alpha})`,
+  };
+}
+
+/**
+ * The verdict on a claim of which `unmeasured` comparisons have no measurements (an experiment not
+ * run, or run before it had the rows they read): incomplete, with what the measured ones say — a
+ * claim is not "reproduced" on the half of its comparisons that happened to run.
+ */
+export function claimVerdict(evidence: readonly Evidence[], unmeasured: number, alpha = ALPHA): Verdict {
+  const measured = verdict(evidence, alpha);
+  if (unmeasured === 0 || evidence.length === 0) return measured;
+  const total = evidence.length + unmeasured;
+  return {
+    kind: 'incomplete',
+    text: `incomplete (${unmeasured} of ${total} comparisons not measured in this run; the ${evidence.length === 1 ? 'one' : evidence.length} measured: ${measured.text})`,
   };
 }
