@@ -78,7 +78,7 @@ describe('results: verdicts from comparisons over seeds', () => {
 
   it('no measurements: not run', () => {
     expect(verdict([]).kind).to.equal('not run');
-    expect(claimVerdict([], 3).kind).to.equal('not run');
+    expect(claimVerdict([], 3)).to.deep.equal({ kind: 'not run', text: 'not run (none of its 3 comparisons measured in this run)' });
   });
 
   it('some comparisons not measured: incomplete, with what the measured ones say', () => {
@@ -199,6 +199,9 @@ describe('results: the claims from compare JSON', () => {
     );
     expect(page).to.contain('- seconds per epoch and test accuracy, SD vs none: not measured in this run (no stochastic-depth results)');
     expect(page).not.to.contain('Likely reason: the paper');
+    expect(page).to.contain(
+      '**Verdict: not run (its one comparison not measured in this run).** `npm run results -- --only dropout2d` measures it.',
+    );
   });
 
   it('variance shift: dropout before BN against no noise and after the last BN, Uout against the dropout of equal noise variance', () => {
@@ -370,7 +373,7 @@ describe('npm run results, end to end on tiny experiments', function () {
     expect(claims).to.contain('- Fashion-MNIST, no noise vs dropout 0.5 before BN, test accuracy: ');
     expect(claims).to.contain('- Fashion-MNIST, dropout 0.25 after the last BN vs before BN, test accuracy: ');
     expect(claims).to.contain('- Fashion-MNIST, Uout 1 before BN vs dropout 0.25 before BN (equal noise variance 0.333), test accuracy: ');
-    expect(claims).not.to.contain('not measured in this run');
+    expect(claims).not.to.match(/^- .+: not measured in this run/m);
     expect(read('variance-shift.md')).to.match(/^\| Uout 1 before BN \| 0\.333 \|.+\| dropout 0\.25 before BN \|/m);
     expect(read('stochastic-depth.md')).to.contain(
       "Scaled down from Huang et al.'s ResNet-110 on CIFAR-10 to fit the budget: layers 8 (paper 110)",

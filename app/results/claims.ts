@@ -289,6 +289,12 @@ function varianceShiftClaim(input: ClaimInputs['varianceShift']): ClaimDraft {
   return claim('variance-shift', text, source, { comparisons, unmeasured }, reason, { notes });
 }
 
+/** After a verdict: the likely reason when the claim is not reproduced; the command that measures it when it lacks measurements. */
+function verdictTail(c: ClaimResult): string {
+  if (c.verdict.kind === 'not run' || c.verdict.kind === 'incomplete') return ` \`npm run results -- --only ${c.id}\` measures it.`;
+  return c.verdict.kind === 'reproduced' ? '' : ` Likely reason: ${c.likelyReason}`;
+}
+
 /** The generated part of claims.md: a summary table, then each claim's numbers and verdict. */
 export function claimsPage(claims: readonly ClaimResult[], provenanceLines: string): string {
   const summary = [
@@ -309,7 +315,7 @@ export function claimsPage(claims: readonly ClaimResult[], provenanceLines: stri
       ? []
       : ['', `${c.context.label}:`, '', ...c.context.comparisons.map((e) => `- ${describeEvidence(e)}`)]),
     '',
-    `**Verdict: ${c.verdict.text}.**${c.verdict.kind === 'reproduced' || c.verdict.kind === 'not run' || c.verdict.kind === 'incomplete' ? '' : ` Likely reason: ${c.likelyReason}`}`,
+    `**Verdict: ${c.verdict.text}.**${verdictTail(c)}`,
     '',
   ]);
   return [

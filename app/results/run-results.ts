@@ -83,7 +83,30 @@ that buys test accuracy is what the p-value column says.`;
 const DEFAULT_CLAIMS_PROSE = `## About the verdicts
 
 The experiments are small (250 to 20,000 training images, minutes of CPU): they test the direction of each
-claim, not its magnitude. A claim that is not reproduced here may still hold at the papers' scale.`;
+claim, not its magnitude. A claim that is not reproduced here may still hold at the papers' scale.
+
+## Each claim as its paper states it
+
+Tompson et al. compare Dropout2d with elementwise dropout on the same feature maps, and Ghiasi et
+al. compare DropBlock with both at the same place. So the verdicts on those two claims rest on the
+\`dropout-conv\` row: elementwise dropout after each conv stage, where Dropout2d and DropBlock sit,
+at their drop rate (p = 0.1, DropBlock's 1 − keep_prob = 0.1). The \`dropout\` row is the
+classifier's dropout at p = 0.5, where dropout is normally used in a small CNN; a comparison with it
+changes the place and the rate as well as the way of dropping, so it answers "where should a
+dropout go in this network", which neither paper claims. Those rows are listed under each claim as
+context, with their raw p, and are kept out of the verdict and out of Holm's family: adding them
+would make the other comparisons' adjusted p larger for tests no claim asks for.
+
+The variance-shift claim is two claims. "Dropout before BN costs accuracy" is tested against a
+model without noise and against the same dropout after the last BN, at each p. "Uout costs less"
+is a claim about the kind of noise only at equal strength, so it is tested against the dropout
+whose noise variance Uout matches (β²/3 = p/(1−p)); Uout needs β ≤ 1, which reaches dropout
+p = 0.25 at most (β = 1), so that pair is the test, beside p = 0.5 (the rate of the paper's first
+figure) and β = 0.1 (a small β, as the paper presents Uout; nn.Uout's default).
+
+Results stored by an earlier version have none of these rows. A claim whose comparisons are missing
+says which ("not measured in this run") and is "incomplete" or "not run", not judged on the part
+that ran; \`npm run results -- --only <claim>\` measures it.`;
 
 /** Writes <name>.md and its chart from a stored record, keeping the page's prose. */
 function writeExperimentPage(outDir: string, record: ExperimentRecord): void {

@@ -23,6 +23,9 @@ export function varianceShiftTable(report: VarianceShiftReport): string {
   ].join('\n');
 }
 
+const listing = (parts: readonly string[]): string =>
+  parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+
 /** What the table's columns and comparisons are, under it. */
 export function varianceShiftCaption(report: VarianceShiftReport): string {
   const family = report.placements.filter((r) => r.pValue !== null).length;
@@ -80,7 +83,7 @@ export function writeVarianceShiftPage(out: string, report: VarianceShiftReport,
     '# The Dropout / BatchNorm variance shift',
     '',
     `An MLP with BatchNorm, hidden layers of ${config.width} and 128 units, on ${config.data} (${config.trainExamples} training, ${config.testExamples} test images, ${config.epochs} epoch${config.epochs > 1 ? 's' : ''} of Adam), ` +
-      `without noise, with dropout p = ${config.p.join(', ')} and with Uout β = ${config.beta.join(', ')}; every variant of a seed starts from the same weights. The ratio is measured at the BN that follows the noise.`,
+      `${listing([...(placements.some((r) => r.kind === 'none') ? ['without noise'] : []), `with dropout p = ${config.p.join(', ')}`, `with Uout β = ${config.beta.join(', ')}`])}; every variant of a seed starts from the same weights. The ratio is measured at the BN that follows the noise.`,
     '',
     provenance(run),
     '',

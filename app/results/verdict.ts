@@ -147,7 +147,12 @@ export function verdict(evidence: readonly Evidence[], alpha = ALPHA): Verdict {
  */
 export function claimVerdict(evidence: readonly Evidence[], unmeasured: number, alpha = ALPHA): Verdict {
   const measured = verdict(evidence, alpha);
-  if (unmeasured === 0 || evidence.length === 0) return measured;
+  if (unmeasured === 0) return measured;
+  if (evidence.length === 0)
+    return {
+      kind: 'not run',
+      text: `not run (${unmeasured === 1 ? 'its one comparison not' : `none of its ${unmeasured} comparisons`} measured in this run)`,
+    };
   const total = evidence.length + unmeasured;
   return {
     kind: 'incomplete',
