@@ -172,6 +172,8 @@ describe('results: the claims from compare JSON', () => {
       expect(context.comparisons[0].what).to.match(/\(classifier, p = 0\.5\), test accuracy$/);
       expect(context.label).to.contain('outside the verdict and Holm');
     }
+    // The fixture's settings do not name a block size: the reason takes the one compare runs today.
+    expect(of('dropblock').likelyReason).to.contain('Here the blocks are 5×5 on 28×28');
     // The family is the verdicts' comparisons only: 4 + 2 + 6 + 2.
     expect(claims.flatMap((c) => c.evidence)).to.have.length(14);
     const page = claimsPage(claims, '');

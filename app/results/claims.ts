@@ -115,8 +115,11 @@ interface ClaimDraft {
   context: ClaimResult['context'];
 }
 
-/** The block size compare's dropblock row uses (KEEP:SIZE), for the text that explains its verdict. */
-const dropBlockSize = String(techniques.dropblock.flags.dropblock).split(':')[1];
+/** The block size the dropblock row ran with (its settings, `--dropblock KEEP:SIZE …`), else the one compare uses today. */
+function dropBlockSize(inputs: ClaimInputs): string {
+  const settings = Object.values(inputs.compare).flatMap((c) => c.rows.filter((r) => r.technique === 'dropblock').map((r) => r.settings));
+  return settings[0]?.match(/--dropblock [\d.]+:(\d+)/)?.[1] ?? String(techniques.dropblock.flags.dropblock).split(':')[1];
+}
 
 const noContext: ClaimResult['context'] = { label: '', comparisons: [] };
 
@@ -175,7 +178,7 @@ export function evaluateClaims(inputs: ClaimInputs): ClaimResult[] {
         rowsEvidence(inputs, 'dropblock', 'dropout2d', 'dropblock vs dropout2d (after each conv stage, 1 − keep = p = 0.1)'),
         rowsEvidence(inputs, 'dropblock', 'dropblock-no-schedule', 'scheduled vs fixed keep-prob'),
       ]),
-      `the paper's gains are for ResNet-50 on ImageNet over 270 epochs, 7×7 blocks on 14×14 and 7×7 maps of hundreds of channels, where a block removes correlated evidence an object has elsewhere. Here the blocks are ${dropBlockSize}×${dropBlockSize} on 28×28 and 14×14 maps of 16 and 32 channels of a centred digit or garment, over 256 steps: a block can cover a large share of the object, and the schedule reaches keep_prob 0.9 only at the last step, so the scheduled and fixed rows differ in how much they drop as well as in when.`,
+      `the paper's gains are for ResNet-50 on ImageNet over 270 epochs, 7×7 blocks on 14×14 and 7×7 maps of hundreds of channels, where a block removes correlated evidence an object has elsewhere. Here the blocks are ${dropBlockSize(inputs)}×${dropBlockSize(inputs)} on 28×28 and 14×14 maps of 16 and 32 channels of a centred digit or garment, over 256 steps: a block can cover a large share of the object, and the schedule reaches keep_prob 0.9 only at the last step, so the scheduled and fixed rows differ in how much they drop as well as in when.`,
       {
         context: {
           label: placementLabel,
