@@ -42,7 +42,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
       minutes: 6,
       args: words('compare --preset overfit --jobs 2'),
       quickArgs: words(
-        'compare --preset overfit --jobs 2 --techniques none,dropout,dropout-conv,dropout2d,dropblock --seeds 2 --epochs 1 --limit 64 --test-limit 64',
+        'compare --preset overfit --jobs 2 --techniques none,dropout,dropout-conv,dropout2d,dropblock,dropblock-no-schedule,cutout --seeds 2 --epochs 1 --limit 64 --test-limit 64',
       ),
     }),
   ),
