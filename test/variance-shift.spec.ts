@@ -52,7 +52,7 @@ describe('dropgrad variance-shift', function () {
   it('--seeds N --json: each row against the one that isolates one factor, Uout against the dropout of equal noise variance', async () => {
     const r = await report(['--limit', '128', '--test-limit', '100', '--width', '32', '--seeds', '2', '--seed', '5']);
     expect(r.config).to.include({ width: 32, trainExamples: 128, testExamples: 100 });
-    // The defaults: the paper's p = 0.5 and β = 0.1, and p = 0.25 with the β of its noise variance.
+    // The defaults: p = 0.5 (the paper's first figure) and a small β = 0.1, and p = 0.25 with the β of its noise variance.
     expect(r.config).to.deep.include({ p: [0.5, 0.25], beta: [0.1, 1], seeds: [5, 6] });
     expect(uoutBetaMatching(0.25)).to.equal(1);
     expect(r.placements.map((x) => [x.name, x.noiseVariance, x.comparedWith])).to.deep.equal([
