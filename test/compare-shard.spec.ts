@@ -163,7 +163,7 @@ describe('compare --shard I/N and dropgrad merge', function () {
     mkdirSync(join(tempDir(), 'page'));
     const table = await runCli('merge', ...paths, '--out', out);
     expect(table.code, table.err).to.equal(0);
-    expect(table.out).to.match(/\n\| dropblock \| --dropblock 0\.9:7 --dropblock-schedule linear \| [\d.]+ ± [\d.]+ \|/);
+    expect(table.out).to.match(/\n\| dropblock \| --dropblock 0\.9:5 --dropblock-schedule linear \| [\d.]+ ± [\d.]+ \|/);
     expect(table.out).to.contain('Accuracies are mean ± sample std over 2 seeds.');
     expect(readdirSync(join(tempDir(), 'page')).sort()).to.deep.equal(['report-accuracy.svg', 'report-loss.svg', 'report.md']);
   });
