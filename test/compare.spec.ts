@@ -178,7 +178,7 @@ describe('dropgrad compare', function () {
     expect(applyPreset('overfit', {})).to.deep.include({
       limit: '250',
       'test-limit': undefined,
-      seeds: '5',
+      seeds: '8',
       epochs: '32',
       schedule: 'cosine',
     });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { powerSection } from '../app/results/power-section';
+import { POWER_TARGET, powerSection } from '../app/results/power-section';
 import { indexPage } from '../app/results/index-page';
 import { minimumDetectableDifference, seedsNeeded } from '../app/statistics/power';
 import { sampleStd } from '../app/statistics/welch';
@@ -35,7 +35,7 @@ describe('results: how small a difference the seeds can detect', () => {
     cutout: [0.81, 0.812, 0.808, 0.806, 0.814],
   });
 
-  it('gives δ at 5 and 8 seeds, raw α and α/m, and the seeds for 1 point, from the stored σ', () => {
+  it('gives δ at 5 and 8 seeds, raw α and α/m, and the seeds for the target, from the stored σ', () => {
     const section = powerSection({ MNIST: quiet });
     const rows = tableRows(section);
     expect(rows.map((r) => r.slice(0, 2))).to.deep.equal([
@@ -49,7 +49,7 @@ describe('results: how small a difference the seeds can detect', () => {
       [rows[1], pooled],
     ] as const) {
       const delta = (n: number, comparisons: number) => (100 * minimumDetectableDifference({ n, sigma: s, comparisons })).toFixed(2);
-      const seeds = (comparisons: number) => String(seedsNeeded({ difference: 0.01, sigma: s, comparisons }));
+      const seeds = (comparisons: number) => String(seedsNeeded({ difference: POWER_TARGET.difference, sigma: s, comparisons }));
       expect(row.slice(2)).to.deep.equal([(100 * s).toFixed(2), delta(5, 1), delta(5, 2), delta(8, 1), delta(8, 2), seeds(1), seeds(2)]);
     }
     // More seeds detect less; a stricter level needs more.
