@@ -60,9 +60,9 @@ describe('results: how small a difference the seeds can detect', () => {
     expect(nm).to.be.above(n1);
   });
 
-  it('says whether 5 seeds meet the target under each σ', () => {
+  it('says whether the runs’ 5 seeds meet the target under each σ', () => {
     expect(powerSection({ MNIST: quiet })).to.match(
-      /With 5 seeds per technique it is met on MNIST at `none`'s σ \(\d needed\) but not at the pooled σ \(\d+ needed\)\.$/,
+      /With the 5 seeds per technique of these runs it is met on MNIST at `none`'s σ \(\d needed\) but not at the pooled σ \(\d+ needed\)\.$/,
     );
     const tight = report({ none: [0.8, 0.801, 0.802], dropout: [0.81, 0.811, 0.812] });
     expect(powerSection({ A: tight })).to.match(/it is met on A \(2 needed at `none`'s σ, 2 at the pooled σ\)\.$/);
