@@ -8,7 +8,11 @@
  *
  *   claim 'better':    confirmed if better with p < α; 'direction' if better but p ≥ α;
  *                      'opposite' if worse with p ≥ α; 'contradicted' if worse with p < α.
- *   claim 'not worse': confirmed unless worse with p < α (then contradicted) — "equal or better".
+ *   claim 'not worse': "equal or better", a non-inferiority claim. Not being significantly worse is
+ *                      not evidence of being as good (a small sample fails to find any loss), so it is
+ *                      confirmed only when the 95% interval rules out a loss larger than the margin
+ *                      (NON_INFERIORITY_MARGIN); 'contradicted' if worse with p < α; else 'direction'
+ *                      or 'opposite' by the sign of the difference.
  *
  * and the verdict combines them: every comparison confirmed → reproduced; some contradicted →
  * partly contradicted if others are confirmed, else contradicted; some confirmed → partly reproduced; all in the claimed direction but none
@@ -21,6 +25,9 @@ import { significanceLevel } from '../experiments/compare/report';
 
 /** The level compare marks its table with: both read it against an adjusted p. */
 export const ALPHA = significanceLevel;
+
+/** The loss a "not worse" claim tolerates: one point of accuracy (a fraction, as the summaries are). */
+export const NON_INFERIORITY_MARGIN = 0.01;
 
 /** One comparison, measured: treatment against control over seeds. */
 export interface Comparison {
@@ -96,7 +103,12 @@ export function outcome(e: Evidence, alpha = ALPHA): Outcome {
   const worse = e.higherIsBetter ? difference < 0 : difference > 0;
   const significant = e.pAdjusted < alpha;
   if (worse && significant) return 'contradicted';
-  if (e.claim === 'not worse') return 'confirmed';
+  if (e.claim === 'not worse') {
+    // The interval's worse end, as a gain (negative: a loss).
+    const worstGain = e.higherIsBetter ? e.ci95[0] : -e.ci95[1];
+    if (worstGain > -NON_INFERIORITY_MARGIN) return 'confirmed';
+    return better ? 'direction' : 'opposite';
+  }
   if (better) return significant ? 'confirmed' : 'direction';
   return 'opposite';
 }
