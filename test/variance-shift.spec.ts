@@ -99,8 +99,9 @@ describe('dropgrad variance-shift', function () {
     expect(await message(['--p', '0.5,'])).to.equal('--p: expected a number in [0, 0.99], got ""');
   });
 
+  // test/fixtures/variance-shift-first-version.json: docs/results/data/variance-shift.json as the 28 Nov 2026 run stored it.
   it("reads the stored report of the first version (one p, one β, no model without noise) in today's form", () => {
-    const record = JSON.parse(readFileSync('docs/results/data/variance-shift.json', 'utf8')) as ExperimentRecord;
+    const record = JSON.parse(readFileSync('test/fixtures/variance-shift-first-version.json', 'utf8')) as ExperimentRecord;
     const stored = record.result as StoredVarianceShiftReport & { pBeforeVsAfter?: number };
     const current = currentVarianceShiftReport(stored);
     expect(current.config).to.deep.include({ p: [0.6], beta: [0.5] });
