@@ -187,6 +187,8 @@ describe('dropgrad compare', function () {
     const overfitTechniques = presets.overfit.techniques?.split(',');
     expect(overfitTechniques).to.include('dropblock-no-schedule').and.include('dropout-conv').and.have.length(11);
     expect(overfitTechniques).not.to.include('stochastic-depth');
+    // --help describes the preset by its own values, so a changed seed count cannot leave it stale.
+    expect(compareSpec.flags.preset.description).to.contain('250 training images fitted to 100% in 32 epochs, the full test set, 8 seeds');
     const { report } = await compareJson([
       '--preset',
       'overfit',

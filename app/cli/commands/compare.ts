@@ -25,7 +25,7 @@ import { compareOutFlag, parseCompareOut, writeCompareOutput } from '../compare-
 import { lrScheduleNames } from '../../training/step-schedules';
 import { mean } from '../../statistics/welch';
 import { techniqueFlags, techniques } from '../../experiments/compare/techniques';
-import { applyPreset, presetDefaults, presetNames } from '../../experiments/compare/preset';
+import { applyPreset, presetDefaults, presetNames, presets } from '../../experiments/compare/preset';
 import type { CompareRunResult, CompareTask } from '../../experiments/compare/run-task';
 import type { CompareConfig, CompareReport } from '../../experiments/compare/report';
 import { compareOutcome, compareTasks, runCompareTasks } from '../../experiments/compare/run';
@@ -43,7 +43,7 @@ export const compareSpec: CommandSpec = {
     preset: {
       type: 'string',
       value: 'NAME',
-      description: 'default (a quick look) or overfit (250 training images fitted to 100% in 32 epochs, the full test set, 5 seeds)',
+      description: `default (a quick look) or overfit (${presets.overfit.limit} training images fitted to 100% in ${presets.overfit.epochs} epochs, the full test set, ${presets.overfit.seeds} seeds)`,
       default: 'default',
     },
     techniques: {

@@ -47,7 +47,7 @@ export const presets: Readonly<Record<PresetName, Readonly<Partial<Record<Preset
   },
 };
 
-/** "(default 3; --preset overfit: 5)", for a flag's --help line. */
+/** "(default 3; --preset overfit: 8)", for a flag's --help line. */
 export function presetDefaults(flag: PresetFlag): string {
   const shown = (name: PresetName): string => presets[name][flag] ?? 'all';
   return `(default ${shown('default')}; --preset overfit: ${shown('overfit')})`;
