@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { backendStatus, getBackend, getNumThreads, setBackend, setNumThreads, withBackend } from '../index';
 import { runCli } from './helpers/buffer-io';
 import { useLibraryChild } from './helpers/child-node';
+import { mnistDir } from './helpers/data-files';
 
 describe('backend status', function () {
   this.timeout(60000);
@@ -63,7 +64,8 @@ describe('backend status', function () {
     });
 
     it("train prints the reason before 'kernels: js'", async () => {
-      const script = `process.exitCode = await load().main(['train', '--limit', '64', '--test-limit', '50']);`;
+      // The bundle lives in a temporary folder, away from the clone's data/mnist: the data is named.
+      const script = `process.exitCode = await load().main(['train', '--data', ${JSON.stringify(mnistDir)}, '--limit', '64', '--test-limit', '50']);`;
       const { status, stdout, stderr } = await runNode(script, { virtualMemoryKiB });
       expect(status, stderr).to.equal(0);
       expect(stdout).to.contain('kernels: js\n');
