@@ -8,7 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readIdxFile } from '../app/data/node-loaders';
+import { readIdxFile } from '../app/data/read-idx-file';
 
 const mnistDir = join(__dirname, '../data/mnist');
 const outDir = join(__dirname, '../examples/web/digits');

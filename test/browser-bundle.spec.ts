@@ -43,7 +43,11 @@ describe('browser bundle', function () {
     expect(nodeBuiltinsIn(metafile)).to.deep.equal([]);
     const inputs = Object.keys(metafile.inputs);
     for (const file of [
-      'app/data/node-loaders.ts',
+      'app/data/data-file-content.ts',
+      'app/data/read-idx-file.ts',
+      'app/data/load-idx-dataset.ts',
+      'app/data/mnist-layout-loaders.ts',
+      'app/data/load-cifar10.ts',
       'app/serialization/safetensors-file.ts',
       'app/serialization/atomic-write.ts',
       'app/serialization/checkpoint.ts',

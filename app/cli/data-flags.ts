@@ -6,7 +6,7 @@
 import type { FlagSpecs, Flags } from '../flags/flag-spec';
 import { UsageError } from '../flags/usage-error';
 import { parseChoice, parseNumber } from '../flags/flag-values';
-import { fashionMnistDirectory } from '../data/node-loaders';
+import { fashionMnistDirectory } from '../data/mnist-layout-loaders';
 import { type DataRequest, type NamedDataSource, datasetNames } from '../data/data-splits';
 
 export const dataFlags: FlagSpecs = {

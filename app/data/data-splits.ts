@@ -5,7 +5,9 @@
  */
 import { type ImageDataset, cifar10Normalization, imageSubset } from './dataset';
 import { validationSplit } from './validation-split';
-import { type LoadIdxOptions, type MnistSplit, loadCifar10, loadFashionMnist, loadIdxDataset, loadMnist } from './node-loaders';
+import { type LoadIdxOptions, loadIdxDataset } from './load-idx-dataset';
+import { type MnistSplit, loadFashionMnist, loadMnist } from './mnist-layout-loaders';
+import { loadCifar10 } from './load-cifar10';
 
 /** The data sets --dataset names: MNIST's layout of four IDX files each, each with its loader. */
 const namedDatasets = {

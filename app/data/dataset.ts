@@ -4,7 +4,8 @@
  * arrays). float32 halves the memory of float64 (MNIST's 60000 training images take 188 MB) and
  * loses nothing: the pixels are 8-bit to begin with.
  *
- * This file is browser-safe; app/data/node-loaders.ts reads the files in Node.
+ * This file is browser-safe; the loaders on disk (app/data/load-idx-dataset.ts,
+ * app/data/mnist-layout-loaders.ts, app/data/load-cifar10.ts) read the files in Node.
  */
 import type { IdxArray } from './idx';
 import { formatValue } from '../../base/shape';

@@ -2,7 +2,7 @@
  * gzip detection and decompression without Node built-ins, so that a browser page can read the
  * gzipped IDX files that MNIST's downloads and Debian's dataset packages hold. Decompression uses
  * the platform's DecompressionStream (every current browser, Node ≥ 18); in Node,
- * app/data/node-loaders.ts uses zlib's synchronous gunzip instead, bounded by what the IDX header
+ * app/data/data-file-content.ts uses zlib's synchronous gunzip instead, bounded by what the IDX header
  * declares (app/data/gunzip-bounded.ts).
  */
 

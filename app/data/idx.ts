@@ -1,6 +1,6 @@
 /**
  * The IDX format of MNIST and Fashion-MNIST (LeCun & Cortes), parsed from bytes so that a browser
- * bundle can use it (app/data/node-loaders.ts reads the files in Node):
+ * bundle can use it (app/data/read-idx-file.ts reads the files in Node):
  *
  *   bytes 0–1  0x00 0x00
  *   byte  2    element type: 0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64

@@ -5,7 +5,7 @@
  */
 import { Tensor } from '../../lib/tensor';
 import type { ImageDataset, ImageDatasetOptions } from '../data/dataset';
-import { type MnistSplit, loadMnist } from '../data/node-loaders';
+import { type MnistSplit, loadMnist } from '../data/mnist-layout-loaders';
 
 /** Images 0 … count−1 of a test set read by `load`, [count,C,H,W], float64 in [0, 1]. */
 export function firstTestImages(count: number, load: (split: MnistSplit, options: ImageDatasetOptions) => ImageDataset): Tensor {
