@@ -11,12 +11,12 @@
  *   npm run lint        (runs this after biome ci)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { wasmSourceDir, wasmSources } from './wasm-build-inputs';
 
 const repoRoot = resolve(__dirname, '..');
-const sourceDir = join(repoRoot, 'kernels', 'wasm', 'assembly');
 const biome = join(repoRoot, 'node_modules', '.bin', 'biome');
 
 // Each decorator (and the space after it) becomes a block comment of the same length.
@@ -42,11 +42,9 @@ function lintConfig(): BiomeConfig {
 const scratch = mkdtempSync(join(tmpdir(), 'dropgrad-lint-assembly-'));
 try {
   // The copies sit at the sources' relative path, so diagnostics name them as the repository does.
-  const copyDir = join(scratch, relative(repoRoot, sourceDir));
+  const copyDir = join(scratch, relative(repoRoot, wasmSourceDir));
   mkdirSync(copyDir, { recursive: true });
-  for (const file of readdirSync(sourceDir).filter((name) => name.endsWith('.ts'))) {
-    writeFileSync(join(copyDir, file), maskDecorators(readFileSync(join(sourceDir, file), 'utf8')));
-  }
+  for (const file of wasmSources()) writeFileSync(join(copyDir, file), maskDecorators(readFileSync(join(wasmSourceDir, file), 'utf8')));
   writeFileSync(join(scratch, 'biome.json'), JSON.stringify(lintConfig()));
   const { status, stdout, stderr, error } = spawnSync(biome, ['lint', '--error-on-warnings', '.'], { cwd: scratch, encoding: 'utf8' });
   if (error) throw error;

@@ -1,10 +1,10 @@
 /**
  * From measurements to a verdict on a paper's claim, mechanically, so that no result is read
  * kindly by hand. A claim rests on comparisons ("DropBlock vs Dropout2d on Fashion-MNIST"), each
- * Welch's t-test over seeds with the 95% interval of the difference. A claim's comparisons are one
- * family: their p-values are adjusted by Holm–Bonferroni (holmFamily), so that a claim resting on
- * several comparisons is not confirmed by whichever of them crosses α by chance, and the outcome
- * of each is read from its adjusted p:
+ * Welch's t-test over seeds with the 95% interval of the difference. The comparisons a page tests
+ * together are one family (claims.ts: every claim's): their p-values are adjusted by Holm–Bonferroni
+ * (holmFamily), so that no claim is confirmed by whichever comparison crosses α by chance, and the
+ * outcome of each is read from its adjusted p:
  *
  *   claim 'better':    confirmed if better with p < α; 'direction' if better but p ≥ α;
  *                      'opposite' if worse with p ≥ α; 'contradicted' if worse with p < α.
