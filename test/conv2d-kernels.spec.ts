@@ -1,7 +1,9 @@
 /**
  * The js and wasm conv2d kernels against the float64 reference, on the same random cases; wasm
  * with one thread and with two (its threads split the (image, group) pairs, so every case with
- * more than one pair runs on both).
+ * more than one pair runs on both), on each wasm module this engine runs (plain and relaxed SIMD).
+ * The tolerances are the same for both: a fused multiply-add rounds once where mul then add rounds
+ * twice, so its error bound over a dot product is no larger.
  */
 import { expect } from 'chai';
 import { Generator } from '../index';
@@ -12,6 +14,7 @@ import { conv2dGeometry } from '../kernels/conv2d';
 import type { Conv2dKernels, Conv2dOptions } from '../kernels/conv2d';
 import { setNumThreads } from '../kernels/wasm/thread-count';
 import { poisonWasmMemory, wasmParityHooks } from './helpers/wasm';
+import { describeEachWasmModule } from './helpers/wasm-modules';
 import { relativeError } from './helpers/close';
 import { randomArray, randomConv2dPasses, runIntoNaN } from './helpers/conv2d-problem';
 
@@ -59,7 +62,7 @@ const implementations: Array<{ name: string; kernels: Conv2dKernels; threads?: n
   { name: 'wasm, 2 threads', kernels: wasmConv2d, threads: 2 },
 ];
 
-describe('conv2d js and wasm kernels match the reference', () => {
+describeEachWasmModule('conv2d js and wasm kernels match the reference', () => {
   const sharedCalls = wasmParityHooks();
 
   cases.forEach(({ x: xShape, w: wShape, options }, index) => {

@@ -1,10 +1,11 @@
 /**
- * wasmStatus(): whether the wasm backend runs here and on how many threads, the way gpuJsStatus()
+ * wasmStatus(): whether the wasm backend runs here, which module and on how many threads, the way gpuJsStatus()
  * does for gpu.js. It is what a page shows its users (one thread unless cross-origin isolated) and
  * what the tests read to know that two threads really ran (parallelCalls grows only when a kernel
  * call was shared with worker threads).
  */
 import { wasmInstance, wasmUnavailableReason } from './instance';
+import type { WasmSimd } from './module-choice';
 import { getNumThreads } from './thread-count';
 import { threadPoolState, threadProblem } from './thread-pool';
 
@@ -14,6 +15,13 @@ export type WasmStatus =
       available: true;
       /** Whether the memory is shared, so that worker threads can run (Node; cross-origin isolated pages). */
       sharedMemory: boolean;
+      /**
+       * The module running: 'relaxed' fuses sgemm's multiply-adds (faster; rounds differently from
+       * 'plain'), 'plain' does not. Each gives the same floats on any thread count.
+       */
+      simd: WasmSimd;
+      /** Why the plain module runs: the engine has no relaxed SIMD, DROPGRAD_WASM_SIMD=plain, or one thread on a page. */
+      plainSimdReason?: string;
       /** The threads asked for: setNumThreads(), DROPGRAD_THREADS or the number of cores (at most that). */
       threads: number;
       /** Why calls run on one thread although `threads` asked for more (on a page, until the workers are up). */
@@ -37,6 +45,8 @@ export function wasmStatus(): WasmStatus {
   return {
     available: true,
     sharedMemory: wasm.shared,
+    simd: wasm.simd,
+    ...(wasm.plainSimdReason === undefined ? {} : { plainSimdReason: wasm.plainSimdReason }),
     threads,
     ...(singleThreadReason === undefined ? {} : { singleThreadReason }),
     ...threadPoolState(),
