@@ -100,7 +100,7 @@ describeEachWasmModule("sgemm's multiply-add, bit for bit", (simd) => {
     const fma = emulate(m, n, k, a, b, fused);
     expect(Buffer.from(plain.buffer).equals(Buffer.from(fma.buffer)), 'the case tells fused from unfused').to.equal(false);
     const sameAsFused = Buffer.from(c.buffer).equals(Buffer.from(fma.buffer));
-    // relaxed_madd is the engine's choice: V8 fuses where the CPU has FMA3 (all x86-64 since 2013, arm64).
+    // relaxed_madd is the engine's choice: V8 fuses where the CPU has FMA (x64 with FMA3, arm64), else multiplies then adds.
     expectSameBits([c], [simd === 'relaxed' && sameAsFused ? fma : plain], [`C (${simd})`]);
   });
 });

@@ -55,7 +55,7 @@ export function chooseModule(shared: boolean, setting: SimdSetting): ModuleChoic
   if (setting === 'plain') return { bytes: decode(threadedModule), simd: 'plain', plainSimdReason: 'DROPGRAD_WASM_SIMD=plain' };
   // The relaxed module is its own feature test: validate() accepts it exactly where the engine can
   // compile every instruction in it (relaxed SIMD: Node 22+, Chrome 114+; Node 20 only behind a
-  // flag), and it costs well under a millisecond for its 10 kB.
+  // flag); decoding and validating its 10 kB takes about a millisecond, once.
   const relaxed = decode(relaxedThreadedModule);
   if (WebAssembly.validate(relaxed)) return { bytes: relaxed, simd: 'relaxed' };
   return { bytes: decode(threadedModule), simd: 'plain', plainSimdReason: 'this engine has no relaxed SIMD' };
