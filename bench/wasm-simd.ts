@@ -4,7 +4,7 @@
  * SIMD (Node 22+). The modules take turns round by round in this one process (each turn starts its
  * module afresh and warms it up), so a change in the machine's load hits both alike.
  *
- *   npx tsx bench/wasm-simd.ts          (about a minute)
+ *   npx tsx bench/wasm-simd.ts          (about two minutes)
  */
 import { type Tensor, matmul, randn, releaseMemory, type WasmSimd, wasmStatus, withBackend } from '../index';
 import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
@@ -37,7 +37,7 @@ function use(simd: WasmSimd): void {
   if (!status.available || status.simd !== simd) throw new Error(`cannot run the ${simd} module here: ${JSON.stringify(status)}`);
 }
 
-const rounds = 5;
+const rounds = 9;
 const cores = getNumThreads();
 console.log(machine());
 for (const threads of [...new Set([1, cores])]) {
