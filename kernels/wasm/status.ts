@@ -1,8 +1,8 @@
 /**
- * wasmStatus(): whether the wasm backend runs here, which module and on how many threads, the way gpuJsStatus()
- * does for gpu.js. It is what a page shows its users (one thread unless cross-origin isolated) and
- * what the tests read to know that two threads really ran (parallelCalls grows only when a kernel
- * call was shared with worker threads).
+ * wasmStatus(): whether the wasm backend runs here, which of its modules and on how many threads,
+ * the way gpuJsStatus() does for gpu.js. It is what a page shows its users (one thread unless
+ * cross-origin isolated) and what the tests read to know that two threads really ran (parallelCalls
+ * grows only when a kernel call was shared with worker threads).
  */
 import { wasmInstance, wasmUnavailableReason } from './instance';
 import type { WasmSimd } from './module-choice';

@@ -11,8 +11,9 @@
  * Determinism: every element of C is the sum over k in KC blocks, each block summed in k order
  * from 0 and then added to C — whatever the thread split (threads take whole NR-column strips),
  * so one thread and two give bitwise the same C. The multiply-adds are multiplyAdd's, the only
- * line that differs between the builds (scripts/wasm-build-inputs.ts): mul then add, each rounded
- * as IEEE float32, in the plain-SIMD modules; fused where the CPU has FMA in the relaxed-SIMD one.
+ * code that differs between the plain and relaxed-SIMD builds (scripts/wasm-build-inputs.ts): mul
+ * then add, each rounded as IEEE float32, in the plain ones; fused where the CPU has FMA in the
+ * relaxed one — other floats, as deterministic and as independent of the thread split.
  */
 export const MR = 4;
 export const NR = 8;
