@@ -11,6 +11,7 @@ import { wasmConv2d } from '../kernels/conv2d/wasm';
 import { conv2dGeometry } from '../kernels/conv2d';
 import type { Conv2dKernels, Conv2dOptions } from '../kernels/conv2d';
 import { setNumThreads } from '../kernels/wasm/thread-count';
+import { reluInto } from '../kernels/relu';
 import { poisonWasmMemory, wasmParityHooks } from './helpers/wasm';
 import { relativeError } from './helpers/close';
 import { randomArray, randomConv2dPasses, runIntoNaN } from './helpers/conv2d-problem';
@@ -99,6 +100,24 @@ describe('conv2d js and wasm kernels match the reference', () => {
         expect(Array.from(runIntoNaN(x, 75, (out) => kernels.forward(x, w, null, small, out)))).to.deep.equal(Array.from(first));
       });
     }
+  }
+
+  for (const { name, kernels, threads } of [{ name: 'reference', kernels: referenceConv2d }, ...implementations]) {
+    it(`the relu epilogue is bitwise relu of the plain forward, a NaN kept (${name})`, () => {
+      if (threads !== undefined) setNumThreads(threads);
+      const rng = new Generator(9);
+      const geo = conv2dGeometry([3, 5, 7, 6], [6, 5, 3, 3], [6], { padding: 1, stride: [2, 1] });
+      const x = randomArray(Float32Array, 3 * 5 * 7 * 6, rng);
+      x[40] = Number.NaN; // reaches a few outputs of image 0
+      const w = randomArray(Float32Array, 6 * 5 * 9, rng);
+      const b = randomArray(Float32Array, 6, rng);
+      const size = 3 * 6 * 4 * 6;
+      const plain = runIntoNaN(x, size, (out) => kernels.forward(x, w, b, geo, out));
+      reluInto(plain, plain);
+      const fused = runIntoNaN(x, size, (out) => kernels.forward(x, w, b, geo, out, { relu: true }));
+      expect(plain.some(Number.isNaN)).to.equal(true);
+      expect(Array.from(fused)).to.deep.equal(Array.from(plain));
+    });
   }
 
   it('ran the 2-thread cases on two threads (kernel calls were shared with a worker)', () => {

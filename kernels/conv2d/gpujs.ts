@@ -17,6 +17,8 @@ import { type GpuJsKernelFunction, runKernel } from '../gpujs/context';
 import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup } from './geometry';
 import type { Conv2dKernels } from './kernels';
 import { jsConv2d } from './js';
+import { noEpilogue } from './epilogue';
+import { reluInto } from '../relu';
 
 /** The geometry's numbers the kernels read (gpu.js constants are plain numbers), plus channels per group. */
 type ConvConstants = Omit<Conv2dGeometry, 'padBottom' | 'padRight' | 'groups'> & { cg: number; og: number };
@@ -134,10 +136,12 @@ function conv2dBackwardWeight(this: This, gradOutput: Float32Array, x: Float32Ar
 }
 
 export const gpujsConv2d: Conv2dKernels = {
-  forward(x, weight, bias, geo, out) {
+  forward(x, weight, bias, geo, out, epilogue = noEpilogue) {
     // A zero bias keeps one kernel for both cases; it costs one read per output.
     const biasValues = bias ?? new Float32Array(geo.outC);
     runKernel(conv2dForward, constantsOf(geo), [x, weight, biasValues], out, () => jsConv2d.forward(x, weight, bias, geo, out));
+    // On the host, after the read-back: one kernel per geometry, not two.
+    if (epilogue.relu) reluInto(out, out);
   },
 
   backwardInput(gradOutput, weight, geo, gradInput) {

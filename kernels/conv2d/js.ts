@@ -15,7 +15,9 @@ import { jsGemm } from '../gemm/js';
 import { Scratch } from '../scratch';
 import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup, patchSize } from './geometry';
 import { col2im, im2col } from './im2col';
+import { noEpilogue } from './epilogue';
 import type { Conv2dKernels } from './kernels';
+import { reluInto } from '../relu';
 
 /** The column-matrix buffer, reused by every call (grown to the largest K·P seen). */
 const columns = new Scratch();
@@ -66,7 +68,7 @@ function columnMatrix(x: TypedArray, xOffset: number, geo: Conv2dGeometry): { da
 }
 
 export const jsConv2d: Conv2dKernels = {
-  forward(x, weight, bias, geo, out) {
+  forward(x, weight, bias, geo, out, epilogue = noEpilogue) {
     const og = outChannelsPerGroup(geo);
     const pixels = geo.outH * geo.outW;
     const k = patchSize(geo);
@@ -88,6 +90,7 @@ export const jsConv2d: Conv2dKernels = {
         cOffset: yOffset,
         accumulate: bias !== null,
       });
+      if (epilogue.relu) reluInto(out, out, yOffset, yOffset + og * pixels);
     });
   },
 

@@ -5,6 +5,7 @@
  */
 import { type Conv2dGeometry, patchSize } from './geometry';
 import { jsConv2d } from './js';
+import { noEpilogue } from './epilogue';
 import type { Conv2dKernels } from './kernels';
 import type { ArgumentBlock, SharedBlock } from '../wasm/argument-blocks';
 import { type CallFrame, callFrame } from '../wasm/call-frame';
@@ -32,7 +33,7 @@ function runConv<K extends ConvKernel>(wasm: WasmInstance, frame: CallFrame, nam
 }
 
 export const wasmConv2d: Conv2dKernels = {
-  forward(x, weight, bias, geo, out) {
+  forward(x, weight, bias, geo, out, epilogue = noEpilogue) {
     wasmOrJs(
       [x, weight, bias, out],
       (wasm) => {
@@ -42,11 +43,12 @@ export const wasmConv2d: Conv2dKernels = {
           x: frame.input(x),
           weight: frame.input(weight),
           bias: bias ? frame.input(bias) : 0,
+          relu: epilogue.relu ? 1 : 0,
           out: y,
         });
         frame.output(y, out);
       },
-      () => jsConv2d.forward(x, weight, bias, geo, out),
+      () => jsConv2d.forward(x, weight, bias, geo, out, epilogue),
     );
   },
 

@@ -19,7 +19,7 @@ export const wasmKernelFamilies = {
       ...['workspace', 'workspaceStride'],
     ],
     kernels: {
-      conv2dForward: ['x', 'weight', 'bias', 'out'], // bias 0: none
+      conv2dForward: ['x', 'weight', 'bias', 'relu', 'out'], // bias 0: none; relu 1: y = max(y, 0) after the bias
       conv2dBackwardInput: ['dy', 'weight', 'dx'],
       conv2dWeightPartials: ['dy', 'x', 'partials'], // one weight-sized partial per image
     },

@@ -1,5 +1,5 @@
 /**
- * A random conv2d problem and its four kernel passes, for the specs that check a conv2d backend's
+ * A random conv2d problem and its kernel passes (forward with and without bias and relu epilogue, both backwards), for the specs that check a conv2d backend's
  * kernels against the reference (test/conv2d-kernels.spec.ts, test/conv2d-gpujs.spec.ts).
  */
 import { Generator } from '../../index';
@@ -42,6 +42,8 @@ export function randomConv2dPasses(
   return [
     ['forward', gy.length, (k) => (out) => k.forward(x, w, b, geo, out)],
     ['forward without bias', gy.length, (k) => (out) => k.forward(x, w, null, geo, out)],
+    ['forward, relu epilogue', gy.length, (k) => (out) => k.forward(x, w, b, geo, out, { relu: true })],
+    ['forward without bias, relu epilogue', gy.length, (k) => (out) => k.forward(x, w, null, geo, out, { relu: true })],
     ['backwardInput', x.length, (k) => (out) => k.backwardInput(gy, w, geo, out)],
     ['backwardWeight', w.length, (k) => (out) => k.backwardWeight(gy, x, geo, out)],
   ];

@@ -13,7 +13,7 @@ import { GEMM_WORKSPACE_BYTES, gemmColumns } from './sgemm';
 import { arg, f32At, ptr } from './memory';
 import {
   CONV2D_BACKWARD_INPUT_DX, CONV2D_BACKWARD_INPUT_DY, CONV2D_BACKWARD_INPUT_WEIGHT,
-  CONV2D_DILATION_H, CONV2D_DILATION_W, CONV2D_FORWARD_BIAS, CONV2D_FORWARD_OUT, CONV2D_FORWARD_WEIGHT, CONV2D_FORWARD_X,
+  CONV2D_DILATION_H, CONV2D_DILATION_W, CONV2D_FORWARD_BIAS, CONV2D_FORWARD_OUT, CONV2D_FORWARD_RELU, CONV2D_FORWARD_WEIGHT, CONV2D_FORWARD_X,
   CONV2D_GROUPS, CONV2D_H, CONV2D_IN_C, CONV2D_K_H, CONV2D_K_W, CONV2D_N, CONV2D_OUT_C, CONV2D_OUT_H, CONV2D_OUT_W,
   CONV2D_PAD_LEFT, CONV2D_PAD_TOP, CONV2D_STRIDE_H, CONV2D_STRIDE_W, CONV2D_W,
   CONV2D_WEIGHT_PARTIALS_DY, CONV2D_WEIGHT_PARTIALS_PARTIALS, CONV2D_WEIGHT_PARTIALS_X,
@@ -96,13 +96,14 @@ const FORWARD = 0, INPUT_GRADIENT = 1, WEIGHT_PARTIALS = 2;
 
 /**
  * One pass over this thread's (image, group) items, in the slice of each operand that item owns:
- *   FORWARD          y = bias + W_g · im2col(x)                  inputSide x, outputSide y, weights the weight, bias (0 = none)
+ *   FORWARD          y = bias + W_g · im2col(x), then max(y, 0)  inputSide x, outputSide y, weights the weight, bias (0 = none)
+ *                    if relu (the epilogue of the inference path, on the slice while it is in cache)
  *   INPUT_GRADIENT   dx = col2im(W_gᵀ · dY)                      inputSide dx, outputSide dy, weights the weight
  *   WEIGHT_PARTIALS  partials[image] = dY · im2col(x)ᵀ           inputSide x, outputSide dy, weights the partials (a weight per image)
  * so `inputSide` is always shaped [N, inC, H, W] and `outputSide` [N, outC, outH, outW].
  * Each kernel below reads its operands from its own named slots and hands them over by role.
  */
-function convPass(args: usize, thread: i32, threads: i32, pass: i32, inputSide: usize, outputSide: usize, weights: usize, bias: usize): void {
+function convPass(args: usize, thread: i32, threads: i32, pass: i32, inputSide: usize, outputSide: usize, weights: usize, bias: usize, relu: bool): void {
   const groups = arg(args, CONV2D_GROUPS), items = arg(args, CONV2D_N) * groups;
   const cg = arg(args, CONV2D_IN_C) / groups, og = arg(args, CONV2D_OUT_C) / groups;
   const hw = arg(args, CONV2D_H) * arg(args, CONV2D_W), pixels = arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W), k = patch(args);
@@ -117,6 +118,7 @@ function convPass(args: usize, thread: i32, threads: i32, pass: i32, inputSide: 
       if (bias) fillRows(y, og, pixels, f32At(bias, (item % groups) * og));
       im2colPass(args, f32At(inputSide, inputSlice), col, GATHER);
       gemmColumns(og, k, f32At(weights, weightSlice), k, false, col, pixels, false, y, pixels, bias != 0, 0, pixels, workspace);
+      if (relu) reluInPlace(y, og * pixels);
     } else if (pass == INPUT_GRADIENT) {
       const dx = f32At(inputSide, inputSlice);
       gemmColumns(k, og, f32At(weights, weightSlice), k, true, f32At(outputSide, outputSlice), pixels, false, col, pixels, false, 0, pixels, workspace);
@@ -141,19 +143,28 @@ function fillRows(rows: usize, count: i32, length: i32, values: usize): void {
   }
 }
 
+/** values[i] = max(values[i], 0) for i < count: f32.max, so −0 becomes 0 and a NaN stays NaN, as the js loop. */
+function reluInPlace(values: usize, count: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) v128.store(f32At(values, i), f32x4.max(v128.load(f32At(values, i)), zero));
+  for (; i < count; i++) store<f32>(f32At(values, i), max<f32>(load<f32>(f32At(values, i)), 0));
+}
+
 export function conv2dForward(args: usize, thread: i32, threads: i32): void {
   const x = ptr(args, CONV2D_FORWARD_X), y = ptr(args, CONV2D_FORWARD_OUT);
-  convPass(args, thread, threads, FORWARD, x, y, ptr(args, CONV2D_FORWARD_WEIGHT), ptr(args, CONV2D_FORWARD_BIAS));
+  const relu = arg(args, CONV2D_FORWARD_RELU) != 0;
+  convPass(args, thread, threads, FORWARD, x, y, ptr(args, CONV2D_FORWARD_WEIGHT), ptr(args, CONV2D_FORWARD_BIAS), relu);
 }
 
 export function conv2dBackwardInput(args: usize, thread: i32, threads: i32): void {
   const dx = ptr(args, CONV2D_BACKWARD_INPUT_DX), dy = ptr(args, CONV2D_BACKWARD_INPUT_DY);
-  convPass(args, thread, threads, INPUT_GRADIENT, dx, dy, ptr(args, CONV2D_BACKWARD_INPUT_WEIGHT), 0);
+  convPass(args, thread, threads, INPUT_GRADIENT, dx, dy, ptr(args, CONV2D_BACKWARD_INPUT_WEIGHT), 0, false);
 }
 
 export function conv2dWeightPartials(args: usize, thread: i32, threads: i32): void {
   const x = ptr(args, CONV2D_WEIGHT_PARTIALS_X), dy = ptr(args, CONV2D_WEIGHT_PARTIALS_DY);
-  convPass(args, thread, threads, WEIGHT_PARTIALS, x, dy, ptr(args, CONV2D_WEIGHT_PARTIALS_PARTIALS), 0);
+  convPass(args, thread, threads, WEIGHT_PARTIALS, x, dy, ptr(args, CONV2D_WEIGHT_PARTIALS_PARTIALS), 0, false);
 }
 
 /** out[i] = Σ_image partials[image][i], summed in image order whatever the thread split. */
