@@ -140,6 +140,56 @@ describe('inference path: Sequential under noGrad', () => {
     expectSame(model, randn([2, 3, 11, 9], { generator: rng }), 'mixed model');
   });
 
+  it('fuses MaxPool2d(2) on odd maps with or without a ReLU, runs other pools (3×3, ceil mode) as written, and fails as the plain path on a map too small to pool', () => {
+    const rng = new Generator(8);
+    const conv = (inC: number, outC: number): nn.Conv2d => new nn.Conv2d(inC, outC, 3, { padding: 1, generator: rng });
+    const model = new nn.Sequential(
+      conv(2, 4),
+      new nn.MaxPool2d(2), // 9×7 → 4×3, no relu
+      conv(4, 5),
+      new nn.BatchNorm2d(5),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2, { ceilMode: true }), // 4×3 → 2×2, as written
+      conv(5, 3),
+      new nn.ReLU(),
+      new nn.MaxPool2d(3, { stride: 1, padding: 1 }),
+    );
+    model.train();
+    model.forward(randn([3, 2, 9, 7], { generator: rng }));
+    model.eval();
+    expectSame(model, randn([2, 2, 9, 7], { generator: rng }), 'pools');
+    const tooSmall = new nn.Sequential(new nn.Conv2d(1, 2, 3, { generator: rng }), new nn.ReLU(), new nn.MaxPool2d(2));
+    const x = randn([1, 1, 3, 4], { generator: rng }); // conv output 1×2
+    expect(() => tooSmall.forward(x)).to.throw(/too small/);
+    expect(() => noGrad(() => tooSmall.forward(x))).to.throw(/too small/);
+  });
+
+  it('reuses its intermediate arrays across calls without touching what it returned (arrays large enough to be recycled)', () => {
+    const rng = new Generator(10);
+    const layer = { dtype: 'float32', generator: rng } as const;
+    // The pooled first stage and the output are both 2·16·14·14 values, above allocate()'s 4096: the
+    // first is recycled after the second conv reads it, and the next call's first conv gets it back.
+    const model = new nn.Sequential(
+      ...[
+        new nn.Conv2d(1, 16, 3, { padding: 1, ...layer }),
+        new nn.BatchNorm2d(16, { dtype: 'float32' }),
+        new nn.ReLU(),
+        new nn.MaxPool2d(2),
+      ],
+      ...[new nn.Conv2d(16, 16, 3, { padding: 1, ...layer }), new nn.BatchNorm2d(16, { dtype: 'float32' }), new nn.ReLU()],
+    ).eval();
+    const [x1, x2] = [
+      randn([2, 1, 28, 28], { dtype: 'float32', generator: rng }),
+      randn([2, 1, 28, 28], { dtype: 'float32', generator: rng }),
+    ];
+    const first = noGrad(() => model.forward(x1));
+    const kept = Array.from(first.data);
+    expectSame(model, x2, 'second input');
+    const again = noGrad(() => model.forward(x1));
+    expect(Array.from(first.data), 'the first output, untouched').to.deep.equal(kept);
+    expect(Array.from(again.data), 'the same input again').to.deep.equal(kept);
+  });
+
   it('leaves a batch norm that does not fold to the two-pass path: eps 0 and a zero running variance give what batchNorm gives', () => {
     const rng = new Generator(7);
     const bn = new nn.BatchNorm2d(2, { eps: 0 });
@@ -154,7 +204,7 @@ describe('inference path: Sequential under noGrad', () => {
     const x = randn([1, 1, 4, 4]);
     const w = randn([2, 1, 3, 3]);
     const geo = conv2dGeometry(x.shape, w.shape, null, {});
-    expect(() => conv2dInference(x, w, null, geo, { relu: true })).to.throw(/runs only inside noGrad/);
-    expect(noGrad(() => conv2dInference(x, w, null, geo, { relu: true })).shape).to.deep.equal([1, 2, 2, 2]);
+    expect(() => conv2dInference(x, w, null, geo, { relu: true, maxPool2x2: false })).to.throw(/runs only inside noGrad/);
+    expect(noGrad(() => conv2dInference(x, w, null, geo, { relu: true, maxPool2x2: false })).shape).to.deep.equal([1, 2, 2, 2]);
   });
 });
