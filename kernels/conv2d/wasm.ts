@@ -17,25 +17,19 @@ type ConvKernel = 'conv2dForward' | 'conv2dBackwardInput' | 'conv2dWeightPartial
 /** A pass's own operands: its block without the geometry and workspace every pass shares. */
 type Operands<K extends ConvKernel> = Omit<ArgumentBlock<K>, keyof SharedBlock<'conv2d'>>;
 
-/** Per-thread workspace: the gemm panels plus one column matrix (K × P floats), and `unpooled` bytes after it. */
-function workspaceBytes(wasm: WasmInstance, g: Conv2dGeometry, unpooled: number): number {
+/**
+ * Per-thread workspace: the gemm panels plus one column matrix (K × P floats), and for a forward
+ * with the fused max pool (kernels/conv2d/epilogue.ts) its slice before pooling (outC/groups × P floats).
+ */
+function workspaceBytes(wasm: WasmInstance, g: Conv2dGeometry, pooled: boolean): number {
+  const unpooled = pooled ? (g.outC / g.groups) * g.outH * g.outW * 4 : 0;
   return wasm.exports.gemmWorkspaceBytes() + patchSize(g) * g.outH * g.outW * 4 + unpooled;
 }
 
-/**
- * Runs conv2d kernel `name` on the geometry, its operand addresses and per-thread workspace (with
- * room for a slice's output before the fused max pool: `unpooled` bytes).
- */
-function runConv<K extends ConvKernel>(
-  wasm: WasmInstance,
-  frame: CallFrame,
-  name: K,
-  g: Conv2dGeometry,
-  operands: Operands<K>,
-  unpooled = 0,
-): void {
+/** Runs conv2d kernel `name` on the geometry, its operand addresses and per-thread workspace. */
+function runConv<K extends ConvKernel>(wasm: WasmInstance, frame: CallFrame, name: K, g: Conv2dGeometry, operands: Operands<K>): void {
   const threads = threadsFor(wasm, g.n * g.groups);
-  const workspaceStride = workspaceBytes(wasm, g, unpooled);
+  const workspaceStride = workspaceBytes(wasm, g, 'maxPool2x2' in operands && operands.maxPool2x2 === 1);
   // The geometry's fields are named as the slots (frame.args reads only the declared ones).
   const shared: SharedBlock<'conv2d'> = { ...g, workspace: frame.reserve(workspaceStride * threads), workspaceStride };
   // A generic K hides that shared and operands together are K's block; each part is checked above.
@@ -49,21 +43,14 @@ export const wasmConv2d: Conv2dKernels = {
       (wasm) => {
         const frame = callFrame(wasm);
         const y = frame.reserve(out.byteLength);
-        runConv(
-          wasm,
-          frame,
-          'conv2dForward',
-          geo,
-          {
-            x: frame.input(x),
-            weight: frame.input(weight),
-            bias: bias ? frame.input(bias) : 0,
-            relu: epilogue.relu ? 1 : 0,
-            maxPool2x2: epilogue.maxPool2x2 ? 1 : 0,
-            out: y,
-          },
-          epilogue.maxPool2x2 ? (geo.outC / geo.groups) * geo.outH * geo.outW * 4 : 0,
-        );
+        runConv(wasm, frame, 'conv2dForward', geo, {
+          x: frame.input(x),
+          weight: frame.input(weight),
+          bias: bias ? frame.input(bias) : 0,
+          relu: epilogue.relu ? 1 : 0,
+          maxPool2x2: epilogue.maxPool2x2 ? 1 : 0,
+          out: y,
+        });
         frame.output(y, out);
       },
       () => jsConv2d.forward(x, weight, bias, geo, out, epilogue),
