@@ -2,6 +2,8 @@
 import type { Tensor } from '../lib/tensor';
 import { Module } from './module';
 import { formatValue } from '../base/shape';
+import { isGradEnabled } from '../lib/grad-mode';
+import { inferenceForward } from './inference/sequential-inference';
 
 /** An ordered list of modules, registered as children but not called (PyTorch's nn.ModuleList). */
 export class ModuleList extends Module {
@@ -38,13 +40,18 @@ export class ModuleList extends Module {
   }
 }
 
-/** Calls its modules in order, each on the previous one's output. */
+/**
+ * Calls its modules in order, each on the previous one's output. With gradients off (noGrad) it
+ * runs them through the inference path (nn/inference/sequential-inference.ts): an eval-mode batch
+ * norm folded into the conv before it, a ReLU fused into the conv; the same outputs to rounding.
+ */
 export class Sequential extends ModuleList {
   constructor(...modules: Module[]) {
     super(modules);
   }
 
   override forward(input: Tensor): Tensor {
+    if (!isGradEnabled()) return inferenceForward(this.children(), input);
     let x = input;
     for (const m of this.children()) x = m.forward(x);
     return x;

@@ -6,7 +6,7 @@
  * twice, so its error bound over a dot product is no larger.
  */
 import { expect } from 'chai';
-import { Generator } from '../index';
+import { F, Generator, Tensor, relu } from '../index';
 import { jsConv2d } from '../kernels/conv2d/js';
 import { referenceConv2d } from '../kernels/conv2d/reference';
 import { wasmConv2d } from '../kernels/conv2d/wasm';
@@ -102,6 +102,32 @@ describeEachWasmModule('conv2d js and wasm kernels match the reference', () => {
         expect(Array.from(runIntoNaN(x, 75, (out) => kernels.forward(x, w, null, small, out)))).to.deep.equal(Array.from(first));
       });
     }
+  }
+
+  for (const { name, kernels, threads } of [{ name: 'reference', kernels: referenceConv2d }, ...implementations]) {
+    it(`each epilogue is bitwise the relu and MaxPool2d(2) ops on the plain forward, a NaN kept, an odd last column dropped (${name})`, () => {
+      if (threads !== undefined) setNumThreads(threads);
+      const rng = new Generator(9);
+      const geo = conv2dGeometry([3, 5, 7, 7], [6, 5, 3, 3], [6], { padding: 1, stride: [2, 1] }); // output 4×7
+      const x = randomArray(Float32Array, 3 * 5 * 7 * 7, rng);
+      x[40] = Number.NaN; // reaches a few outputs of image 0
+      const w = randomArray(Float32Array, 6 * 5 * 9, rng);
+      const b = randomArray(Float32Array, 6, rng);
+      const shape = [3, 6, 4, 7];
+      const plain = Tensor.fromData(
+        runIntoNaN(x, 3 * 6 * 4 * 7, (out) => kernels.forward(x, w, b, geo, out)),
+        shape,
+      );
+      expect(plain.data.some(Number.isNaN)).to.equal(true);
+      for (const [epilogue, expected] of [
+        [{ relu: true, maxPool2x2: false }, relu(plain)],
+        [{ relu: true, maxPool2x2: true }, F.maxPool2d(relu(plain), 2)],
+        [{ relu: false, maxPool2x2: true }, F.maxPool2d(plain, 2)],
+      ] as const) {
+        const fused = runIntoNaN(x, expected.numel, (out) => kernels.forward(x, w, b, geo, out, epilogue));
+        expect(Array.from(fused), JSON.stringify(epilogue)).to.deep.equal(Array.from(expected.data));
+      }
+    });
   }
 
   it('ran the 2-thread cases on two threads (kernel calls were shared with a worker)', () => {

@@ -19,7 +19,8 @@ export const wasmKernelFamilies = {
       ...['workspace', 'workspaceStride'],
     ],
     kernels: {
-      conv2dForward: ['x', 'weight', 'bias', 'out'], // bias 0: none
+      // bias 0: none; relu and maxPool2x2 1: the epilogue (kernels/conv2d/epilogue.ts), out then ⌊outH/2⌋ × ⌊outW/2⌋
+      conv2dForward: ['x', 'weight', 'bias', 'relu', 'maxPool2x2', 'out'],
       conv2dBackwardInput: ['dy', 'weight', 'dx'],
       conv2dWeightPartials: ['dy', 'x', 'partials'], // one weight-sized partial per image
     },
