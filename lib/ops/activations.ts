@@ -15,7 +15,7 @@ import { formatValue } from '../../base/shape';
  *
  * relu runs after every conv, over every activation, forward and backward, so its two loops are
  * written for speed rather than through mapUnary/mapBinary (a call per element is several times
- * slower than a loop V8 can specialise). Both read the flat row-major array (`contiguousData()`
+ * slower than a loop V8 can specialise). Both read the flat row-major array (`values()`
  * is the tensor's own storage when it is contiguous, a copy of a strided or broadcast view) and:
  *  - are branchless: half of all activations are negative, and a mispredicted branch per element
  *    costs more than the whole loop body;
@@ -26,7 +26,7 @@ import { formatValue } from '../../base/shape';
 export const relu = defineOp({
   name: 'relu',
   forward: (x: Tensor) => {
-    const src = x.contiguousData();
+    const src = x.values();
     const out = allocate(x.dtype, src.length);
     // (v + |v|)/2 is max(v, 0) without a branch, and NaN still propagates.
     const n4 = src.length - (src.length % 4);
@@ -58,8 +58,8 @@ const reluBackward: (g: Tensor, y: Tensor) => Tensor = defineOp({
   name: 'reluBackward',
   forward: (g: Tensor, y: Tensor) => {
     // +(mask > 0) is 1 or 0: a multiply instead of a branch, as in relu's forward.
-    const mask = y.contiguousData();
-    const grad = g.contiguousData();
+    const mask = y.values();
+    const grad = g.values();
     const out = allocate(g.dtype, grad.length);
     const n4 = grad.length - (grad.length % 4);
     let i = 0;
