@@ -1,5 +1,7 @@
 /** Sequential and ModuleList: modules held by position, named '0', '1', … in the state dict. */
+import { chainActivations, consumedActivation } from '../lib/chain-activations';
 import type { Tensor } from '../lib/tensor';
+import { isForgetfulLayer } from './forgetful-layers';
 import { Module } from './module';
 import { formatValue } from '../base/shape';
 import { isGradEnabled } from '../lib/grad-mode';
@@ -52,8 +54,22 @@ export class Sequential extends ModuleList {
 
   override forward(input: Tensor): Tensor {
     if (!isGradEnabled()) return inferenceForward(this.children(), input);
+    const layers = this.children();
+    if (!layers.every(isForgetfulLayer)) {
+      let x = input;
+      for (const m of layers) x = m.forward(x);
+      return x;
+    }
+    // The activations in between are the chain's alone: their memory goes back for reuse as soon
+    // as nothing can read them (lib/chain-activations.ts).
     let x = input;
-    for (const m of this.children()) x = m.forward(x);
+    const waiting: Tensor[] = [];
+    for (const m of layers) {
+      const next = m.forward(x);
+      if (x !== input && x !== next && !consumedActivation(x, next, input)) waiting.push(x);
+      x = next;
+    }
+    chainActivations(input, x, waiting);
     return x;
   }
 }

@@ -1,6 +1,6 @@
 /**
- * conv2d on the wasm backend (float32): copies the operands into wasm memory, runs the SIMD kernels
- * of kernels/wasm/assembly/conv2d.ts across the threads, and copies the result out. float64 tensors take the
+ * conv2d on the wasm backend (float32): runs the SIMD kernels of kernels/wasm/assembly/conv2d.ts
+ * across the threads on the operands in wasm memory (copied in and out unless they live there). float64 tensors take the
  * js kernels: the wasm kernels are float32 only (see docs/kernels.md).
  */
 import { type Conv2dGeometry, patchSize } from './geometry';
@@ -42,7 +42,7 @@ export const wasmConv2d: Conv2dKernels = {
       [x, weight, bias, out],
       (wasm) => {
         const frame = callFrame(wasm);
-        const y = frame.reserve(out.byteLength);
+        const y = frame.outputAt(out);
         runConv(wasm, frame, 'conv2dForward', geo, {
           x: frame.input(x),
           weight: frame.input(weight),
@@ -62,7 +62,7 @@ export const wasmConv2d: Conv2dKernels = {
       [gradOutput, weight, gradInput],
       (wasm) => {
         const frame = callFrame(wasm);
-        const dx = frame.reserve(gradInput.byteLength);
+        const dx = frame.outputAt(gradInput);
         runConv(wasm, frame, 'conv2dBackwardInput', geo, { dy: frame.input(gradOutput), weight: frame.input(weight), dx });
         frame.output(dx, gradInput);
       },
@@ -79,7 +79,7 @@ export const wasmConv2d: Conv2dKernels = {
         // the sum over the batch then does not depend on which thread computed which image.
         const partials = frame.reserve(geo.n * gradWeight.byteLength);
         runConv(wasm, frame, 'conv2dWeightPartials', geo, { dy: frame.input(gradOutput), x: frame.input(x), partials });
-        const dW = frame.reserve(gradWeight.byteLength);
+        const dW = frame.outputAt(gradWeight);
         const reduce = frame.args('reduceImages', { count: gradWeight.length, images: geo.n, partials, out: dW });
         runKernel(wasm, 'reduceImages', reduce, threadsFor(wasm, gradWeight.length / 1024));
         frame.output(dW, gradWeight);

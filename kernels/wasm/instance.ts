@@ -81,6 +81,11 @@ function tryInstance(): WasmInstance | undefined {
   return instance;
 }
 
+/** The instance, made on first call, or undefined where the wasm kernels cannot run here. */
+export function currentWasmInstance(): WasmInstance | undefined {
+  return tryInstance();
+}
+
 /** The instance, made on first call; throws (with the reason) where WebAssembly SIMD is unavailable. */
 export function wasmInstance(): WasmInstance {
   const made = tryInstance();

@@ -6,6 +6,7 @@
  */
 import { wasmInstance, wasmUnavailableReason } from './instance';
 import type { WasmSimd } from './module-choice';
+import { residentBytes } from './resident-storage';
 import { getNumThreads } from './thread-count';
 import { threadPoolState, threadProblem } from './thread-pool';
 
@@ -31,8 +32,10 @@ export type WasmStatus =
       readyWorkers: number;
       /** Kernel calls so far that ran on more than one thread. */
       parallelCalls: number;
-      /** Bytes of wasm memory: the largest call's so far, kept until releaseMemory(). */
+      /** Bytes of wasm memory: the most it held at once so far, kept until releaseMemory(). */
       memoryBytes: number;
+      /** Bytes of it holding tensors (op outputs living in the wasm memory, docs/kernels.md). */
+      residentBytes: number;
     };
 
 /** The wasm backend's state; starts the module (and the workers `threads` asks for) if not done yet. */
@@ -51,5 +54,6 @@ export function wasmStatus(): WasmStatus {
     ...(singleThreadReason === undefined ? {} : { singleThreadReason }),
     ...threadPoolState(),
     memoryBytes: wasm.memory.buffer.byteLength,
+    residentBytes: residentBytes(wasm),
   };
 }

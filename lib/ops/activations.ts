@@ -16,7 +16,7 @@ import { formatValue } from '../../base/shape';
  *
  * relu runs after every conv, over every activation, forward and backward, so its two loops are
  * written for speed rather than through mapUnary/mapBinary (a call per element is several times
- * slower than a loop V8 can specialise). Both read the flat row-major array (`contiguousData()`
+ * slower than a loop V8 can specialise). Both read the flat row-major array (`values()`
  * is the tensor's own storage when it is contiguous, a copy of a strided or broadcast view); the
  * forward loop is kernels/relu.ts (shared with conv2d's fused epilogue), the backward's below is
  * written the same way: branchless, four elements per iteration.
@@ -24,7 +24,7 @@ import { formatValue } from '../../base/shape';
 export const relu = defineOp({
   name: 'relu',
   forward: (x: Tensor) => {
-    const src = x.contiguousData();
+    const src = x.values();
     const out = allocate(x.dtype, src.length);
     reluInto(src, out);
     const output = Tensor.fromData(out, x.shape);
@@ -43,8 +43,8 @@ const reluBackward: (g: Tensor, y: Tensor) => Tensor = defineOp({
   name: 'reluBackward',
   forward: (g: Tensor, y: Tensor) => {
     // +(mask > 0) is 1 or 0: a multiply instead of a branch, as in relu's forward.
-    const mask = y.contiguousData();
-    const grad = g.contiguousData();
+    const mask = y.values();
+    const grad = g.values();
     const out = allocate(g.dtype, grad.length);
     const n4 = grad.length - (grad.length % 4);
     let i = 0;

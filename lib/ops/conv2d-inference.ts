@@ -11,7 +11,7 @@
  * inference path hands them over already in it, so nothing is converted per call).
  */
 import { Tensor } from '../tensor';
-import { allocate } from '../../base/dtype';
+import { allocate, inOp } from '../../base/dtype';
 import { isGradEnabled } from '../grad-mode';
 import { inDType } from './conv-operands';
 import { checkShape, sizeOf } from '../../base/shape';
@@ -22,9 +22,10 @@ export function conv2dInference(x: Tensor, weight: Tensor, bias: Tensor | null, 
     throw new Error('conv2dInference: records no gradient, so it runs only inside noGrad(); use conv2d (and relu) with gradients');
   }
   const shape = checkShape([geo.n, geo.outC, ...epilogueOutputSize(geo, epilogue)], 'conv2d', { argument: 'output shape' });
-  const out = allocate(x.dtype, sizeOf(shape));
-  const weightData = inDType(weight.contiguousData(), x.dtype);
-  const biasData = bias ? inDType(bias.contiguousData(), x.dtype) : null;
-  conv2dKernels().forward(x.contiguousData(), weightData, biasData, geo, out, epilogue);
+  // An op's output, so on the wasm backend it may live in the wasm memory (base/dtype.ts inOp).
+  const out = inOp(() => allocate(x.dtype, sizeOf(shape)));
+  const weightData = inDType(weight.values(), x.dtype);
+  const biasData = bias ? inDType(bias.values(), x.dtype) : null;
+  conv2dKernels().forward(x.values(), weightData, biasData, geo, out, epilogue);
   return Tensor.fromData(out, shape);
 }

@@ -67,18 +67,18 @@ export class ConvBatchNormFold {
   private fold(dtype: DType): FoldedConv | null {
     const { conv, bn } = this;
     const outC = conv.outChannels;
-    const values = (t: Tensor | null, fill: number): ArrayLike<number> => (t ? t.contiguousData() : new Float64Array(outC).fill(fill));
+    const values = (t: Tensor | null, fill: number): ArrayLike<number> => (t ? t.values() : new Float64Array(outC).fill(fill));
     const [mean, variance] = [values(bn.runningMean, 0), values(bn.runningVar, 1)];
     const [gamma, beta, convBias] = [values(bn.weight, 1), values(bn.bias, 0), values(conv.bias, 0)];
     // The scale as batchNorm's eval pass computes it (γ · 1/√(var + eps)), so the two agree to rounding.
     const scale = Float64Array.from(gamma, (g, o) => g * (1 / Math.sqrt(variance[o] + bn.eps)));
     if (!scale.every(Number.isFinite)) return null;
-    const w = conv.weight.contiguousData();
+    const w = conv.weight.values();
     const perChannel = w.length / outC;
     const folded = this.target(dtype, w.length, outC);
     // `storage` marks the write, so anything keyed by these arrays' versions sees the new values.
-    const weight = folded.weight.storage;
-    const bias = folded.bias.storage;
+    const weight = folded.weight.writableStorage();
+    const bias = folded.bias.writableStorage();
     for (let o = 0; o < outC; o++) {
       for (let at = o * perChannel; at < (o + 1) * perChannel; at++) weight[at] = w[at] * scale[o];
       bias[o] = (convBias[o] - mean[o]) * scale[o] + beta[o];

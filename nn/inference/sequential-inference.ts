@@ -9,13 +9,13 @@
  *  - a ReLU right after the conv (or the conv and its batch norm), and a MaxPool2d(2) (stride 2,
  *    no padding, floor mode) after that, run in the conv's epilogue (kernels/conv2d/epilogue.ts),
  *    on each slice while it is in cache;
- *  - such a fused conv's output, when the next module is another fused conv or a MaxPool2d, is
- *    given back to allocate() (base/dtype.ts) once read, so the next forward reuses it.
+ *  - an activation made and read by built-in layers (or fused convs), which keep nothing of it, is
+ *    given back to allocate() once read (lib/chain-activations.ts), so the next forward reuses it.
  *
  * A module is rewritten only when its forward is the library's own (a subclass that overrides
  * forward, or an instance given its own, runs as written), and anything else runs as usual.
  */
-import { type TypedArray, recycle } from '../../base/dtype';
+import { consumedActivation } from '../../lib/chain-activations';
 import type { Tensor } from '../../lib/tensor';
 import { conv2dInference } from '../../lib/ops/conv2d-inference';
 import { maxPool2dOptionKeys, poolWindow } from '../../lib/ops/pool2d';
@@ -26,6 +26,7 @@ import { BatchNorm2d } from '../batchnorm';
 import { ReLU } from '../activations';
 import { MaxPool2d } from '../pooling';
 import { ConvBatchNormFold } from './conv-batchnorm-fold';
+import { isForgetfulLayer } from '../forgetful-layers';
 
 /** True when `m` is a `Class` whose forward is Class's own, so that what it computes is known. */
 function isPlain<T extends Module>(m: Module | undefined, Class: abstract new (...args: never[]) => T): m is T {
@@ -80,24 +81,23 @@ function fusedConv(modules: readonly Module[], at: number, x: Tensor): { y: Tens
 
 export function inferenceForward(modules: readonly Module[], input: Tensor): Tensor {
   let x = input;
-  /** The array of a fused conv's output, which nothing but the next module has seen. */
-  let fresh: TypedArray | null = null;
+  /** Whether x came from a fused conv or a built-in layer, which keeps no reference to it. */
+  let madeByForgetful = false;
   for (let at = 0; at < modules.length; ) {
-    const read = fresh;
+    const read = x;
     const fused = fusedConv(modules, at, x);
+    let readByForgetful = true;
     if (fused) {
       x = fused.y;
       at += fused.consumed;
-      fresh = x.contiguousData();
     } else {
       const m = modules[at++];
       x = m.forward(x);
-      fresh = null;
-      // Max pooling keeps nothing of its input without gradients; anything else might.
-      if (!isPlain(m, MaxPool2d)) continue;
+      readByForgetful = isForgetfulLayer(m);
     }
-    // A fused conv and max pooling write a new array and keep nothing of their input.
-    if (read) recycle(read);
+    // Read by a layer that kept nothing of it, made by one that kept nothing: its memory is reusable.
+    if (read !== input && madeByForgetful && readByForgetful) consumedActivation(read, x, input);
+    madeByForgetful = readByForgetful;
   }
   return x;
 }

@@ -72,7 +72,7 @@ export abstract class Optimizer {
       const mismatch = p.grad && gradientMismatch(p, p.grad);
       if (mismatch) throw new RangeError(`${where}: parameter ${i} has ${mismatch.message}; nothing was updated`);
     });
-    const grads = this.params.map((p) => p.grad?.contiguousData() ?? null);
+    const grads = this.params.map((p) => p.grad?.values() ?? null);
     grads.forEach((grad, i) => {
       const bad = grad ? firstNonFinite(grad) : -1;
       if (bad >= 0) {
@@ -81,7 +81,7 @@ export abstract class Optimizer {
     });
     this.stepCount++;
     grads.forEach((grad, i) => {
-      if (grad) this.update(this.params[i].storage, grad, i);
+      if (grad) this.update(this.params[i].writableStorage(), grad, i);
     });
   }
 
