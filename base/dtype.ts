@@ -39,7 +39,8 @@ let tracked: Set<TypedArray> | null = null;
  * them in place. `take` answers undefined when an ordinary array should be made; `giveBack` takes
  * back one of its own arrays that recycle() was given (true), or declines an ordinary one (false).
  * Only arrays allocated while an op runs (inOp), and those only the core reads and writes
- * (allocateForKernels), come from it: tensors a user makes and parameters stay ordinary arrays.
+ * (allocateForKernels: Adam's state), come from it: tensors a user makes, parameters and gradients
+ * stay ordinary arrays.
  */
 export interface Float32Source {
   take(length: number): Float32Array | undefined;
@@ -78,8 +79,8 @@ export function allocate(dtype: DType, size: number): TypedArray {
 
 /**
  * A zero-filled array of `dtype` that may come from the float32 source as an op's output does: for
- * arrays the core alone reads and writes, or hands out only through the public accessors (Adam's
- * state, the gradient backward stores in a leaf's `.grad`), so that kernels use them in place.
+ * arrays the core alone reads and writes, for as long as their owner lives (Adam's state), so that
+ * kernels use them in place. Its block goes back when recycle() is given it or it is garbage.
  */
 export function allocateForKernels(dtype: DType, size: number): TypedArray {
   return inOp(() => allocate(dtype, size));

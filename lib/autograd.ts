@@ -8,7 +8,7 @@ import { withGradMode } from './grad-mode';
 import { add, mul } from './ops/arithmetic';
 import { cast } from './ops/cast';
 import { formatShape, sameShape } from '../base/shape';
-import { type TypedArray, allocate, allocateForKernels, dtypeOf, recycle, trackAllocations } from '../base/dtype';
+import { type TypedArray, allocate, recycle, trackAllocations } from '../base/dtype';
 import { releaseChainActivations } from './chain-activations';
 import { checkOptions, optionKeys } from './validate';
 
@@ -80,12 +80,6 @@ function inDTypeOf(tensor: Tensor, g: Tensor): Tensor {
   const out = allocate(tensor.dtype, g.numel);
   out.set(g.values());
   return Tensor.fromData(out, g.shape);
-}
-
-function copyForKernels(values: TypedArray): TypedArray {
-  const copy = allocateForKernels(dtypeOf(values), values.length);
-  copy.set(values);
-  return copy;
 }
 
 function onesLikeScalar(root: Tensor): Tensor {
@@ -206,10 +200,8 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
       tensor.grad = tensor.grad ? add(tensor.grad, grad) : mul(grad, 1);
     } else {
       // A fresh copy: an op's backward may pass through (a view of) gradOutput or a saved tensor,
-      // and optimizers update .grad in place. It may live in the wasm memory, where an optimizer's
-      // kernel reads it in place: nothing recycles it (it is not made by a backward function), and
-      // a user reads it through the public accessors, which move it out first.
-      tensor.grad = tensor.grad ? addInto(tensor.grad, grad) : Tensor.fromData(copyForKernels(grad.values()), grad.shape);
+      // and optimizers update .grad in place.
+      tensor.grad = tensor.grad ? addInto(tensor.grad, grad) : Tensor.fromData(grad.values().slice(), grad.shape);
     }
   });
 }

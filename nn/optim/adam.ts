@@ -4,6 +4,9 @@
  *   AdamW: θ ← θ·(1 − lr·λ)                 (decoupled decay, not scaled by the moments)
  *   m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
  *   θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+ *
+ * A step runs the backend's Adam kernel (kernels/adam) once over every parameter that has a
+ * gradient: on wasm, with float32 parameters, one call on all threads, bitwise the js loop's floats.
  */
 import type { Tensor } from '../../lib/tensor';
 import { type TypedArray, allocateForKernels } from '../../base/dtype';
