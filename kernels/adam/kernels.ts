@@ -35,7 +35,15 @@ export interface AdamFactors {
 }
 
 export const adamFactorNames: readonly (keyof AdamFactors)[] = [
-  ...(['beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'stepSize', 'sqrtCorrection2', 'decay', 'l2', 'eps'] as const),
+  'beta1',
+  'oneMinusBeta1',
+  'beta2',
+  'oneMinusBeta2',
+  'stepSize',
+  'sqrtCorrection2',
+  'decay',
+  'l2',
+  'eps',
 ];
 
 export interface AdamKernels {

@@ -1,7 +1,7 @@
 /**
  * Adam's step on the wasm backend: ONE call of kernels/wasm/assembly/adam.ts updates every
- * parameter, the threads splitting their elements. Arrays living in the wasm memory (Adam's state,
- * gradients that backward left there) are updated where they are; any other is copied in and out.
+ * parameter, the threads splitting their elements. Arrays living in the wasm memory (Adam's state)
+ * are read and written where they are; any other (parameters, gradients) is copied in and out.
  * float64 parameters, and parameters whose memory overlaps another's or a gradient it is not
  * (which the js loop's one-after-another order would see), take the js loop.
  */

@@ -62,6 +62,7 @@ export class Adam extends Optimizer {
     adamKernels().step(slots, this.factors());
   }
 
+  /** The rule for one parameter (what the base class's updateAll would call), as a one-slot step. */
   protected update(param: TypedArray, grad: TypedArray, index: number): void {
     adamKernels().step([this.slot(param, grad, index)], this.factors());
   }
