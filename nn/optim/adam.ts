@@ -9,10 +9,10 @@
  * gradient: on wasm, with float32 parameters, one call on all threads, bitwise the js loop's floats.
  */
 import type { Tensor } from '../../lib/tensor';
-import { type TypedArray, allocateForKernels } from '../../base/dtype';
+import { type TypedArray, allocateForKernels, recycle } from '../../base/dtype';
 import { type AdamFactors, type AdamSlot, adamKernels } from '../../kernels/adam';
 import { checkNonNegative } from '../../lib/validate';
-import { Optimizer } from './optimizer';
+import { Optimizer, type OptimizerState } from './optimizer';
 import { checkOptions, checkProbability, optionKeys } from '../../lib/validate';
 import { formatValue } from '../../base/shape';
 
@@ -48,9 +48,22 @@ export class Adam extends Optimizer {
     this.weightDecay = checkNonNegative(where, 'weightDecay', options.weightDecay ?? (new.target === AdamW ? 1e-2 : 0));
   }
 
-  /** Adam's state may live in the wasm memory, where the wasm kernel updates it in place; only the optimizer reads it. */
+  /**
+   * Adam's state may live in the wasm memory, where the wasm kernel updates it in place. Only the
+   * optimizer reads it, through buffer(), and no array of it is kept across loadStateDict.
+   */
   protected override allocateBuffer(param: Tensor): TypedArray {
     return allocateForKernels(param.dtype, param.numel);
+  }
+
+  /**
+   * As the base class's, then gives the replaced state's arrays back at once: their wasm blocks
+   * would otherwise wait for the collector, which a synchronous loop never lets run.
+   */
+  override loadStateDict(state: OptimizerState): void {
+    const replaced = [...this.buffers.values()].flat();
+    super.loadStateDict(state);
+    for (const array of replaced) recycle(array);
   }
 
   /** Every parameter with a gradient in one kernel call (on wasm: one call on all threads). */

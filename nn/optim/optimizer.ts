@@ -4,7 +4,7 @@
  * checkpoint. Updates write into the parameters' storage in place, so modules see them at once.
  */
 import { Tensor, gradientMismatch } from '../../lib/tensor';
-import { type TypedArray, allocate, recycle } from '../../base/dtype';
+import { type TypedArray, allocate } from '../../base/dtype';
 import { formatValue } from '../../base/shape';
 import { checkNonNegative } from '../../lib/validate';
 
@@ -150,9 +150,6 @@ export abstract class Optimizer {
     }
     this.stepCount = state.step;
     this.lr = state.lr;
-    // The old buffers are the optimizer's alone: given back now, not when the collector finds
-    // them (Adam's live in the wasm memory, whose blocks a synchronous loop would otherwise pile up).
-    for (const list of this.buffers.values()) list.forEach(recycle);
     this.buffers.clear();
     for (const [name, list] of Object.entries(state.buffers))
       list.forEach((values, i) => {
