@@ -38,8 +38,9 @@ let tracked: Set<TypedArray> | null = null;
  * installs its memory here (kernels/wasm/resident-storage.ts), so that its kernels read and write
  * them in place. `take` answers undefined when an ordinary array should be made; `giveBack` takes
  * back one of its own arrays that recycle() was given (true), or declines an ordinary one (false).
- * Only arrays allocated while an op runs (inOp) come from it: tensors a user makes, parameters and
- * optimizer state stay ordinary arrays.
+ * Only arrays allocated while an op runs (inOp), and those only the core reads and writes
+ * (allocateForKernels: Adam's state), come from it: tensors a user makes, parameters and gradients
+ * stay ordinary arrays.
  */
 export interface Float32Source {
   take(length: number): Float32Array | undefined;
@@ -74,6 +75,15 @@ export function allocate(dtype: DType, size: number): TypedArray {
       : ((opsRunning > 0 ? float32Source?.take(size) : undefined) ?? new Float32Array(size));
   tracked?.add(array);
   return array;
+}
+
+/**
+ * A zero-filled array of `dtype` that may come from the float32 source as an op's output does: for
+ * arrays the core alone reads and writes, for as long as their owner lives (Adam's state), so that
+ * kernels use them in place. Its block goes back when recycle() is given it or it is garbage.
+ */
+export function allocateForKernels(dtype: DType, size: number): TypedArray {
+  return inOp(() => allocate(dtype, size));
 }
 
 /** A zero-filled array of `dtype` on the JavaScript heap, never from the float32 source (for arrays handed to users). */

@@ -51,6 +51,10 @@ export const wasmKernelFamilies = {
       batchNormInputGradient: ['dy', 'x', 'mean', 'gain', 'offset', 'slope', 'dx'],
     },
   },
+  // One Adam step over `count` parameters: `table` holds five i32 per parameter (the addresses of
+  // its values, gradient, exp_avg and exp_avg_sq, all float32, then its length), `factors` the
+  // float64 constants of the step (kernels/adam/kernels.ts, AdamFactors, in that order).
+  adam: { shared: [], kernels: { adamStep: ['count', 'table', 'factors'] } },
 } as const;
 
 type Families = typeof wasmKernelFamilies;

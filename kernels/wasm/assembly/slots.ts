@@ -111,3 +111,7 @@ export const BATCH_NORM_INPUT_GRADIENT_GAIN: i32 = 6;
 export const BATCH_NORM_INPUT_GRADIENT_OFFSET: i32 = 7;
 export const BATCH_NORM_INPUT_GRADIENT_SLOPE: i32 = 8;
 export const BATCH_NORM_INPUT_GRADIENT_DX: i32 = 9;
+
+export const ADAM_STEP_COUNT: i32 = 0;
+export const ADAM_STEP_TABLE: i32 = 1;
+export const ADAM_STEP_FACTORS: i32 = 2;
