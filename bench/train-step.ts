@@ -26,7 +26,7 @@ import { dropgradSystem } from './train-step/dropgrad';
 import { tfjsSystem } from './train-step/tfjs';
 
 const seed = 11;
-/** Seven rounds: about half a minute without --peers, three minutes with (TensorFlow.js' 16 s steps). */
+/** Seven rounds: well under a minute on a quiet machine without --peers, three or more with them (tfjs' 16 s steps). */
 const defaultRounds = 7;
 
 async function main(): Promise<void> {

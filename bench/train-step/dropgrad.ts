@@ -1,6 +1,6 @@
 /**
  * dropgrad's rows: the default small CNN (models.smallCnn, float32) trained with Adam under one of
- * bench/dropgrad-configurations.ts' configurations (a backend, a thread count).
+ * bench/small-cnn/dropgrad-configurations.ts' configurations (a backend, a thread count).
  */
 import { Generator, crossEntropy, models, optim, tensor } from '../../index';
 import type { DropgradConfiguration } from '../small-cnn/dropgrad-configurations';

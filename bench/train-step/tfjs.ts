@@ -1,5 +1,5 @@
 /**
- * The TensorFlow.js row: the small CNN (bench/tfjs-small-cnn.ts) on the pure-JavaScript `cpu`
+ * The TensorFlow.js row: the small CNN (bench/small-cnn/tfjs-model.ts) on the pure-JavaScript `cpu`
  * backend, batch norm in training mode, Adam through optimizer.minimize. About 16 seconds a step
  * here, so one step per round. (tfjs' wasm backend cannot take part: it has no conv
  * weight-gradient kernel.)
