@@ -33,7 +33,18 @@ export async function pytorchSystem(
   if (!existsSync(python)) return { ...unnamed, unavailable: `${python} not found; ${howToInstall}` };
   const args = [script, mode, String(threads), String(count), String(size), String(batch.classes)];
   const child: ChildProcessWithoutNullStreams = spawn(python, args, {
-    env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
+    // OpenMP's threads spin while they wait by default. On this shared 2-core machine that made
+    // PyTorch's 2-thread step 5–8× slower than its 1-thread step (load 5, 7 Dec 2026): a spinning
+    // thread holds a core the one with work needs. Passive waiting brought it back level with one
+    // thread, so the rows measure PyTorch rather than the spinning (dropgrad's pool waits in
+    // Atomics.wait in Node). On a machine of one's own, OMP_WAIT_POLICY=ACTIVE in the bench's
+    // environment measures PyTorch's default.
+    env: {
+      ...process.env,
+      OMP_NUM_THREADS: String(threads),
+      MKL_NUM_THREADS: String(threads),
+      OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE',
+    },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
