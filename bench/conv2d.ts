@@ -16,7 +16,7 @@ import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
 import type { BackendName } from '../index';
 import { conv2d } from '../lib/ops/conv2d';
 import { conv2dGeometry, forwardFlops } from '../kernels/conv2d';
-import { type Result, type TimingOptions, machine, medianMs, printTable } from './harness';
+import { type Result, type TimingOptions, machine, medianMs, printTable, threadsName } from './harness';
 import { type Conv2dCase as Case, conv2dCases as cases } from './conv2d-cases';
 
 /**
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   console.log(`tfjs wasm runs on ${getThreadsCount()} thread(s); dropgrad wasm on 1 and on ${cores}`);
   const wasmRows = (c: Case, withBackward: boolean, flops: number): Result[] =>
     [1, cores].map((threads) => ({
-      name: `dropgrad wasm ${threads} thread${threads > 1 ? 's' : ''}`,
+      name: `dropgrad wasm ${threadsName(threads)}`,
       ms: dropgrad(c, 'wasm', withBackward, threads),
       flops,
     }));

@@ -20,6 +20,9 @@ export interface Result {
 
 const pad = (text: string, width: number): string => (text.length >= width ? text : ' '.repeat(width - text.length) + text);
 
+/** "1 thread", "2 threads": the rows' names say how many threads each ran on. */
+export const threadsName = (threads: number): string => `${threads} thread${threads === 1 ? '' : 's'}`;
+
 /** A one-line description of the machine, to print above the tables. */
 export function machine(): string {
   const cpus = os.cpus();
@@ -46,11 +49,14 @@ export function printTable(title: string, results: readonly Result[], peers: rea
   printColumns(header, rows);
 }
 
-/** Prints a header and rows as aligned columns: the first left-aligned (names), the rest right-aligned (numbers). */
-export function printColumns(header: readonly string[], rows: readonly (readonly string[])[]): void {
+/**
+ * Prints a header and rows as aligned columns: the first `textColumns` left-aligned (names), the
+ * rest right-aligned (numbers).
+ */
+export function printColumns(header: readonly string[], rows: readonly (readonly string[])[], textColumns = 1): void {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : pad(cell, widths[c]))).join('  ');
+    cells.map((cell, c) => (c < textColumns ? cell.padEnd(widths[c]) : pad(cell, widths[c]))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));

@@ -8,10 +8,10 @@
  * two running averages per weight like Adam, and the update is a small part of the step anyway.
  */
 import { Net, Trainer, Vol } from 'convnetjs';
-import type { TrainBatch } from './batch';
-import type { TrainingSystem } from './system';
+import type { TrainBatch } from '../small-cnn/batch';
+import type { TimedSystem } from '../interleave';
 
-export function convnetjsSystem(batch: TrainBatch): TrainingSystem {
+export function convnetjsSystem(batch: TrainBatch): TimedSystem {
   const [count, , size] = batch.shape;
   const net = new Net();
   net.makeLayers([
@@ -33,6 +33,7 @@ export function convnetjsSystem(batch: TrainBatch): TrainingSystem {
   });
   return {
     name: 'ConvNetJS 0.3 (no BN)',
+    batch: count,
     stepsPerRound: 1,
     async run(steps) {
       let loss = NaN;
@@ -42,7 +43,7 @@ export function convnetjsSystem(batch: TrainBatch): TrainingSystem {
         for (let i = 0; i < count; i++) sum += trainer.train(examples[i], batch.labels[i]).cost_loss;
         loss = sum / count;
       }
-      return { ms: performance.now() - start, loss };
+      return { ms: performance.now() - start, value: loss };
     },
     close() {},
   };

@@ -1,7 +1,7 @@
 /**
- * The one input batch every system trains on: 64 MNIST-sized images (1×28×28, NCHW, uniform
- * [0, 1) like normalized pixels) and their class labels, drawn from a fixed seed, so each system
- * gets the same numbers.
+ * The input batch every system of a row runs on: MNIST-sized images (1×28×28, NCHW, uniform [0, 1)
+ * like normalized pixels) and their class labels, drawn from a fixed seed, so each system gets the
+ * same numbers.
  */
 import { Generator } from '../../index';
 
