@@ -3,7 +3,7 @@
  * of kernels/wasm/assembly/conv2d.ts across the threads, and copies the result out. float64 tensors take the
  * js kernels: the wasm kernels are float32 only (see docs/kernels.md).
  */
-import { type Conv2dGeometry, patchSize } from './geometry';
+import { type Conv2dGeometry, forwardFlops, patchSize } from './geometry';
 import { jsConv2d } from './js';
 import type { Conv2dKernels } from './kernels';
 import type { ArgumentBlock, SharedBlock } from '../wasm/argument-blocks';
@@ -23,7 +23,7 @@ function workspaceBytes(wasm: WasmInstance, g: Conv2dGeometry): number {
 
 /** Runs conv2d kernel `name` on the geometry, its operand addresses and per-thread workspace. */
 function runConv<K extends ConvKernel>(wasm: WasmInstance, frame: CallFrame, name: K, g: Conv2dGeometry, operands: Operands<K>): void {
-  const threads = threadsFor(wasm, g.n * g.groups);
+  const threads = threadsFor(wasm, 'conv2d', g.n * g.groups, forwardFlops(g) / 2);
   const workspaceStride = workspaceBytes(wasm, g);
   // The geometry's fields are named as the slots (frame.args reads only the declared ones).
   const shared: SharedBlock<'conv2d'> = { ...g, workspace: frame.reserve(workspaceStride * threads), workspaceStride };
@@ -74,7 +74,12 @@ export const wasmConv2d: Conv2dKernels = {
         runConv(wasm, frame, 'conv2dWeightPartials', geo, { dy: frame.input(gradOutput), x: frame.input(x), partials });
         const dW = frame.reserve(gradWeight.byteLength);
         const reduce = frame.args('reduceImages', { count: gradWeight.length, images: geo.n, partials, out: dW });
-        runKernel(wasm, 'reduceImages', reduce, threadsFor(wasm, gradWeight.length / 1024));
+        runKernel(
+          wasm,
+          'reduceImages',
+          reduce,
+          threadsFor(wasm, 'reduceImages', Math.ceil(gradWeight.length / 4), geo.n * gradWeight.length),
+        );
         frame.output(dW, gradWeight);
       },
       () => jsConv2d.backwardWeight(gradOutput, x, geo, gradWeight),
