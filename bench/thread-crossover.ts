@@ -8,8 +8,9 @@
  *
  *   npx tsx bench/thread-crossover.ts
  *
- * Calls are timed one by one, 1 and 2 threads interleaved, and the medians kept, so load that
- * comes and goes hits both alike. On 2 threads a call costs t₂ = serial + overhead + shared / 2
+ * Calls are timed one by one, 1 and 2 threads interleaved, and the 10th percentile of each kept:
+ * the cost with both cores free, which other processes on a shared machine only add to (a
+ * descheduled worker makes a 2-thread call wait a whole time slice). On 2 threads a call costs t₂ = serial + overhead + shared / 2
  * (for evenly split items), on 1 thread t₁ = serial + shared: so the shared part per unit is
  * 2 · (t₁ − t₂ + overhead) / units. It includes the worker reading its share of the operands
  * from the caller's cache, which grows with the call.
@@ -138,7 +139,12 @@ function cases(n: number): Case[] {
   ];
 }
 
-/** Median ms of `call` on 1 and on 2 threads, timed call by call in interleaved rounds; `pause` runs untimed before each call. */
+/** The 10th percentile of `times`. */
+function low(times: number[]): number {
+  return [...times].sort((a, b) => a - b)[Math.floor((times.length - 1) / 10)];
+}
+
+/** Low ms (see the file comment) of `call` on 1 and on 2 threads, timed call by call in interleaved rounds; `pause` runs untimed before each call. */
 function oneAndTwo(call: () => void, rounds: number, pause = () => {}): [number, number] {
   const times: [number[], number[]] = [[], []];
   for (let round = 0; round < rounds; round++) {
@@ -153,7 +159,7 @@ function oneAndTwo(call: () => void, rounds: number, pause = () => {}): [number,
       }
     }
   }
-  return [median(times[0]), median(times[1])];
+  return [low(times[0]), low(times[1])];
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -197,12 +203,13 @@ for (const batch of [1, 4, 16, 64, 256]) {
       (t1 * 1e3).toFixed(1),
       (t2 * 1e3).toFixed(1),
       (t1 / t2).toFixed(2),
+      sharedFraction > 0 ? perUnit.toFixed(3) : '',
       t2 < t1 ? '2' : '1',
       String(picked),
     ]);
   }
 }
-printColumns(['kernel', 'batch', '1 thread µs', '2 threads µs', '1 ÷ 2', 'faster', 'model picks'], rows);
+printColumns(['kernel', 'batch', '1 thread µs', '2 threads µs', '1 ÷ 2', 'shared ns/unit', 'faster', 'model picks'], rows);
 
 const fitted = Object.fromEntries([...estimates].map(([family, values]) => [family, Number(median(values).toPrecision(2))]));
 console.log('\nfor kernels/wasm/thread-cost.ts:');
