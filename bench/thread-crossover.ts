@@ -15,7 +15,7 @@
  * 2 · (t₁ − t₂ + overhead) / units. It includes the worker reading its share of the operands
  * from the caller's cache, which grows with the call.
  */
-import { Generator } from '../index';
+import { Generator, crossEntropy, models, noGrad, optim, randn, tensor, withBackend } from '../index';
 import { conv2dGeometry } from '../kernels/conv2d/geometry';
 import { wasmConv2d } from '../kernels/conv2d/wasm';
 import type { ChannelLayout } from '../kernels/batchnorm';
@@ -163,8 +163,58 @@ function oneAndTwo(call: () => void, rounds: number, pause = () => {}): [number,
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
-/** Sleeps (Atomics.wait) long enough that the workers have stopped spinning and sleep too. */
-const letWorkersSleep = () => Atomics.wait(sleeper, 0, 0, 4 * spinMs + 1);
+
+/**
+ * Percentiles of the time between one wasm kernel call's end and the next one's start in the small
+ * CNN's training step (batch 64) and inference (batch 1): what the workers' spin must span to find
+ * the next call awake. Each conv2d, pool2d and batch-norm kernel is wrapped with a timer (the gemm
+ * of the linear layers, 2 of ~25 calls a step, is not).
+ */
+function callGaps(): string {
+  const gaps: number[] = [];
+  let lastEnd = Number.NaN;
+  for (const kernels of [wasmConv2d, wasmPool2d, wasmBatchNorm] as unknown as Array<Record<string, (...args: unknown[]) => void>>) {
+    for (const [name, kernel] of Object.entries(kernels)) {
+      kernels[name] = (...args) => {
+        gaps.push(performance.now() - lastEnd);
+        kernel(...args);
+        lastEnd = performance.now();
+      };
+    }
+  }
+  return [
+    [64, true],
+    [1, false],
+  ]
+    .map(([batch, training]) => {
+      const model = models.smallCnn({ dtype: 'float32', generator: new Generator(11), numClasses: 10 });
+      const optimizer = new optim.Adam(model.parameters(), { lr: 1e-3 });
+      const x = randn([batch as number, 1, 28, 28], { dtype: 'float32' });
+      const y = tensor(Float32Array.from({ length: batch as number }, (_, i) => i % 10));
+      if (!training) model.eval();
+      const run = () => {
+        if (!training) return noGrad(() => model.forward(x).data);
+        optimizer.zeroGrad();
+        const loss = crossEntropy(model.forward(x), y);
+        loss.backward();
+        optimizer.step();
+        return loss.item();
+      };
+      withBackend('wasm', () => {
+        for (let i = 0; i < 3; i++) run();
+        gaps.length = 0;
+        for (let i = 0; i < 20; i++) {
+          lastEnd = Number.NaN; // the gap between runs is the loop's, not a step's
+          run();
+        }
+      });
+      const sorted = gaps.filter((gap) => !Number.isNaN(gap)).sort((a, b) => a - b);
+      const at = (p: number) => `${(sorted[Math.floor(p * (sorted.length - 1))] * 1e3).toFixed(0)}`;
+      const within = (sorted.filter((gap) => gap < spinMs).length / sorted.length) * 100;
+      return `${training ? 'training' : 'inference'} at batch ${batch}: p25 ${at(0.25)} µs, median ${at(0.5)} µs, p75 ${at(0.75)} µs, ${within.toFixed(0)}% under spinMs`;
+    })
+    .join('; ');
+}
 
 setSplitEveryCall(true);
 setNumThreads(2);
@@ -173,17 +223,23 @@ for (const c of warm) c.call();
 while (threadPoolState().readyWorkers < 1) Atomics.wait(sleeper, 0, 0, 20);
 
 console.log(`wasm kernels on 1 and 2 threads, every call split — ${machine()}`);
-const nothing = cases(1).find((c) => c.kernel === 'maxPool2dForward') as Case;
 const tiny: MaxPool2dGeometry = { planes: 2, inH: 2, inW: 2, outH: 1, outW: 1, kH: 2, kW: 2, sH: 2, sW: 2, pH: 0, pW: 0, dH: 1, dW: 1 };
 const [tinyX, tinyOut, tinyArgmax] = [random(8), new Float32Array(2), new Int32Array(2)];
-nothing.call = () => wasmPool2d.maxPool2dForward(tinyX, tiny, tinyOut, tinyArgmax);
-const [hot1, hot2] = oneAndTwo(nothing.call, 101);
-const [cold1, cold2] = oneAndTwo(nothing.call, 41, letWorkersSleep);
+/** A call with nothing to compute, in two pieces. */
+const nothing = () => wasmPool2d.maxPool2dForward(tinyX, tiny, tinyOut, tinyArgmax);
+const idle = (ms: number) => () => Atomics.wait(sleeper, 0, 0, ms);
+const [hot1, hot2] = oneAndTwo(nothing, 101);
+const [cold1, cold2] = oneAndTwo(nothing, 41, idle(4 * spinMs + 1));
 const overhead = { hot: (hot2 - hot1) * 1e6, cold: (cold2 - cold1) * 1e6 };
 console.log(
   `a call with nothing to compute: 1 thread ${(hot1 * 1e3).toFixed(1)} µs, 2 threads ${(hot2 * 1e3).toFixed(1)} µs with the worker spinning, ` +
     `${(cold2 * 1e3).toFixed(1)} µs (1 thread ${(cold1 * 1e3).toFixed(1)} µs) with it asleep: overhead ${(overhead.hot / 1e3).toFixed(1)} µs hot, ${(overhead.cold / 1e3).toFixed(1)} µs cold`,
 );
+const afterIdle = [0.05, 0.1, 0.15, 0.3, 1].map((ms) => {
+  const [one, two] = oneAndTwo(nothing, 41, idle(ms));
+  return `${ms} ms idle: ${((two - one) * 1e3).toFixed(0)} µs`;
+});
+console.log(`the same overhead after the pool idled (spinMs = ${spinMs}): ${afterIdle.join(', ')}`);
 
 const rows: string[][] = [];
 const estimates = new Map<KernelFamily, number[]>();
@@ -220,5 +276,7 @@ for (const [family, ns] of Object.entries(fitted))
   console.log(
     `${family}: one thread wins below ${Math.round((2 * overhead.hot) / ns)} units (hot), ${Math.round((2 * overhead.cold) / ns)} (cold)`,
   );
+setSplitEveryCall(false);
+console.log(`\nthe gaps between the wasm kernel calls of the small CNN (2 threads): ${callGaps()}`);
 console.log(`load average at the end: ${machine()}`);
 process.exit(0);

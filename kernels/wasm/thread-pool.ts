@@ -248,11 +248,7 @@ export function threadsAvailable(wasm: WasmInstance, wanted: number): number {
  */
 export function threadsFor(wasm: WasmInstance, family: KernelFamily, items: number, units: number): number {
   const hot = performance.now() - lastJobEnd < spinMs;
-  const threads = threadsAvailable(wasm, worthwhileThreads(family, items, units, getNumThreads(), hot));
-  // Sleeping workers take long to wake (forkJoinNs.cold): wake them now, while this thread copies
-  // the operands in; finding no job yet, they spin for it.
-  if (threads > 1 && !hot && pool) Atomics.notify(pool.state, Control.generation);
-  return threads;
+  return threadsAvailable(wasm, worthwhileThreads(family, items, units, getNumThreads(), hot));
 }
 
 /** Why calls run on one thread although more were asked for, or undefined. */

@@ -33,12 +33,7 @@ function start({ module, memory, control, thread, kernelNames, port }) {
     // sooner than a sleeping thread could be woken for it (thread-cost.ts).
     const spinUntil = performance.now() + ${spinMs};
     while (Atomics.load(state, ${Control.generation}) === seen && performance.now() < spinUntil);
-    if (Atomics.load(state, ${Control.generation}) === seen) {
-      // Sleep until a job comes, or until the caller wakes this thread ahead of one (threadsFor in
-      // thread-pool.ts): either way, spin again.
-      Atomics.wait(state, ${Control.generation}, seen);
-      continue;
-    }
+    Atomics.wait(state, ${Control.generation}, seen);
     seen = Atomics.load(state, ${Control.generation});
     const threads = state[${Control.threads}];
     if (thread < threads) {
