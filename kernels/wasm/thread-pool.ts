@@ -289,6 +289,7 @@ export function runKernel(wasm: WasmInstance, name: KernelName, args: number, th
   Atomics.store(state, Control.args, args);
   Atomics.store(state, Control.threads, threads);
   Atomics.store(state, Control.failed, 0);
+  Atomics.store(state, Control.started, 0);
   const generation = (Atomics.add(state, Control.generation, 1) + 1) | 0; // the slot wraps as an int32
   Atomics.notify(state, Control.generation);
   const finished = (worker: PoolWorker) => Atomics.load(state, workerSlot(worker.thread, WorkerField.finished)) === generation;
@@ -297,10 +298,13 @@ export function runKernel(wasm: WasmInstance, name: KernelName, args: number, th
     kernel(args, threads - 1, threads); // the last share: see the file comment
   } finally {
     // Even when this thread's share failed, the live workers must finish before the memory is
-    // reused; a dead one never will, so it is not waited for. A worker usually finishes within
-    // microseconds of this thread, sooner than a blocked thread is woken: spin a while first.
+    // reused; a dead one never will, so it is not waited for. Workers that are computing their
+    // shares usually finish within microseconds of this thread, sooner than a blocked thread is
+    // woken: spin a while first. But not for a worker that has not even started: it has no core
+    // (other processes hold them, or it waits for this very one), and spinning would only keep it out.
     const spinUntil = performance.now() + spinMs;
-    while (!allFinished() && performance.now() < spinUntil);
+    const workersStarted = () => Atomics.load(state, Control.started) >= current.workers.length;
+    while (!allFinished() && workersStarted() && performance.now() < spinUntil);
     waitUntil(state, Control.done, allFinished);
     lastJobEnd = performance.now();
   }

@@ -35,6 +35,7 @@ function start({ module, memory, control, thread, kernelNames, port }) {
     while (Atomics.load(state, ${Control.generation}) === seen && performance.now() < spinUntil);
     Atomics.wait(state, ${Control.generation}, seen);
     seen = Atomics.load(state, ${Control.generation});
+    Atomics.add(state, ${Control.started}, 1);
     const threads = state[${Control.threads}];
     if (thread < threads) {
       try {
