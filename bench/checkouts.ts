@@ -4,7 +4,9 @@
  * one process for several checkouts of this repository, on 1 and 2 threads, interleaved round by
  * round (the order reversed every other round), so that a shared, noisy machine slows them all
  * alike. The first checkout is the baseline of the printed ratios; each checkout's 2-thread time is
- * also given against its own 1-thread time. Each checkout needs its node_modules.
+ * also given against its own 1-thread time. Each checkout needs its node_modules. One checkout
+ * alone gives its 2-thread ratios free of the other's threads and of the order of loading (a
+ * library loaded second has run up to 10% slower than the same code loaded first).
  *
  *   git worktree add --detach /tmp/before <commit> && ln -s "$PWD/node_modules" /tmp/before/
  *   npx tsx bench/checkouts.ts --rounds 11 /tmp/before .
@@ -62,8 +64,8 @@ function repeatsFor(timer: (repeats: number) => number, targetMs: number): numbe
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(args.splice(roundsAt, 2)[1]) : 11;
-if (!(Number.isInteger(rounds) && rounds > 0) || args.length < 2)
-  throw new Error(`usage: tsx bench/checkouts.ts [--rounds N ≥ 1] BASELINE_DIR OTHER_DIR…; got ${JSON.stringify(process.argv.slice(2))}`);
+if (!(Number.isInteger(rounds) && rounds > 0) || args.length < 1)
+  throw new Error(`usage: tsx bench/checkouts.ts [--rounds N ≥ 1] BASELINE_DIR [OTHER_DIR…]; got ${JSON.stringify(process.argv.slice(2))}`);
 const checkouts = args.map((dir) => resolve(dir));
 const libraries = checkouts.map((dir) => require(`${dir}/index`) as Library);
 console.log(

@@ -6,12 +6,13 @@
  * time saved exceeds the overhead, so a batch-1 inference call stays on the calling thread.
  *
  * The constants were measured on the 2-core machine of docs/benchmarks.md ("How many threads a
- * call is worth") by
+ * call is worth", the run of 7 Dec 2026 at load average 2, per-unit costs over batch 16 and 64) by
  *
  *   npx tsx bench/thread-crossover.ts
  *
  * which prints them in this form. They choose only how many threads run a call, never how its
- * outputs are computed (docs/kernels.md), so results do not depend on them.
+ * outputs are computed (docs/kernels.md), so results do not depend on them. They assume the cores
+ * are free: other processes on them make sharing dearer, and the model does not see that.
  */
 import type { wasmKernelFamilies } from './argument-blocks';
 
