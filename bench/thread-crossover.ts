@@ -272,10 +272,14 @@ console.log('\nfor kernels/wasm/thread-cost.ts:');
 console.log(`export const forkJoinNs = { hot: ${Math.round(overhead.hot)}, cold: ${Math.round(overhead.cold)} } as const;`);
 console.log(`export const nsPerUnit = ${JSON.stringify(fitted)};`);
 console.log(`(in use now: forkJoinNs ${JSON.stringify(forkJoinNs)}, nsPerUnit ${JSON.stringify(nsPerUnit)})`);
-for (const [family, ns] of Object.entries(fitted))
-  console.log(
-    `${family}: one thread wins below ${Math.round((2 * overhead.hot) / ns)} units (hot), ${Math.round((2 * overhead.cold) / ns)} (cold)`,
-  );
+for (const [family, ns] of Object.entries(fitted)) {
+  // A second thread that saved nothing (its core busy with other processes) leaves no crossover to compute.
+  if (ns <= 0) console.log(`${family}: no gain measured from a second thread — its core was busy; keep the constants in use`);
+  else
+    console.log(
+      `${family}: one thread wins below ${Math.round((2 * overhead.hot) / ns)} units (hot), ${Math.round((2 * overhead.cold) / ns)} (cold)`,
+    );
+}
 setSplitEveryCall(false);
 console.log(`\nthe gaps between the wasm kernel calls of the small CNN (2 threads): ${callGaps()}`);
 console.log(`load average at the end: ${machine()}`);
