@@ -4,16 +4,18 @@
  * still spinning from the call before and with it asleep), and, per kernel family, what one thread
  * spends per unit of work on the part a second thread can take over. Then it checks the model:
  * for each kernel on the small CNN's shapes at batch 1…256, the time on 1 and on 2 threads (every
- * call split, whatever its size), and which one the model picks.
+ * call split, whatever its size), and which one the model picks with the workers spinning. Last,
+ * the gaps between the kernel calls of a training step and of an inference, which the workers'
+ * spin should span.
  *
  *   npx tsx bench/thread-crossover.ts
  *
  * Calls are timed one by one, 1 and 2 threads interleaved, and the 10th percentile of each kept:
  * the cost with both cores free, which other processes on a shared machine only add to (a
- * descheduled worker makes a 2-thread call wait a whole time slice). On 2 threads a call costs t₂ = serial + overhead + shared / 2
- * (for evenly split items), on 1 thread t₁ = serial + shared: so the shared part per unit is
- * 2 · (t₁ − t₂ + overhead) / units. It includes the worker reading its share of the operands
- * from the caller's cache, which grows with the call.
+ * descheduled worker makes a 2-thread call wait for its time slice). On 2 threads a call costs
+ * t₂ = serial + overhead + shared / 2 (for evenly split items), on 1 thread t₁ = serial + shared:
+ * so the shared part per unit is 2 · (t₁ − t₂ + overhead) / units. It includes the worker reading
+ * its share of the operands from the caller's cache, which grows with the call.
  */
 import { Generator, crossEntropy, models, noGrad, optim, randn, tensor, withBackend } from '../index';
 import { conv2dGeometry } from '../kernels/conv2d/geometry';
