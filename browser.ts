@@ -109,5 +109,6 @@ export type { SuiteResult } from './app/gradcheck-suite/run-checks';
 export { configureGpuJs, gpuJsStatus, hasRealGpuContext, webglRenderer } from './kernels/gpujs/context';
 export type { GpuJsMode, GpuJsModule, GpuJsOptions, GpuJsStatus } from './kernels/gpujs/context';
 export { wasmStatus } from './kernels/wasm/status';
+export type { WasmSimd } from './kernels/wasm/module-choice';
 export type { WasmStatus } from './kernels/wasm/status';
 export * as models from './nn/models/index';

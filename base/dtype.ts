@@ -19,23 +19,77 @@ export function checkDType(dtype: DType, where?: string): DType {
  * page, measured at ~3 ns per float32 element here, more than relu's whole loop — and a training
  * step of the small CNN (float32, batch 64) made ~28 MB of fresh arrays, which also has V8 run a
  * full garbage collection about once a step. Only the autograd engine recycles, and only
- * gradients nothing else can reach (see propagate in lib/autograd.ts). Small arrays are cheap to
- * make and are not kept, and at most a few of each length are (for the small CNN: at most ~24 MB,
- * four of each of its activation sizes).
+ * gradients nothing else can reach (see propagate in lib/autograd.ts) and activations only a chain
+ * of layers held (lib/chain-activations.ts). Small arrays are cheap to make and are not kept; at most
+ * eight of each length are, and 128 MiB in all, so that batch sizes that vary do not pile up arrays
+ * of lengths never asked for again. Arrays living in the wasm memory are not kept here: their
+ * blocks go straight back to its heap, which merges them whatever their sizes.
  */
 const recycled = new Map<string, TypedArray[]>();
-const keptPerLength = 4;
+const keptPerLength = 8;
+const keptBytes = 128 * 2 ** 20;
+let recycledBytes = 0;
 const minRecycledLength = 4096;
 /** While trackAllocations runs: every array allocate() hands out. */
 let tracked: Set<TypedArray> | null = null;
+
+/**
+ * Where the float32 outputs of ops may come from before the JavaScript heap: the wasm backend
+ * installs its memory here (kernels/wasm/resident-storage.ts), so that its kernels read and write
+ * them in place. `take` answers undefined when an ordinary array should be made; `giveBack` takes
+ * back one of its own arrays that recycle() was given (true), or declines an ordinary one (false).
+ * Only arrays allocated while an op runs (inOp), and those only the core reads and writes
+ * (allocateForKernels: Adam's state), come from it: tensors a user makes, parameters and gradients
+ * stay ordinary arrays.
+ */
+export interface Float32Source {
+  take(length: number): Float32Array | undefined;
+  giveBack(array: TypedArray): boolean;
+}
+let float32Source: Float32Source | undefined;
+let opsRunning = 0;
+
+export function setFloat32Source(source: Float32Source): void {
+  float32Source = source;
+}
+
+/** Runs `fn`, an op's forward or backward (lib/define-op.ts), whose float32 allocations may come from the source. */
+export function inOp<T>(fn: () => T): T {
+  opsRunning++;
+  try {
+    return fn();
+  } finally {
+    opsRunning--;
+  }
+}
 
 /** A zero-filled array of `dtype`; an unknown dtype is refused here, where every layer and op allocates (not silently float32). */
 export function allocate(dtype: DType, size: number): TypedArray {
   checkDType(dtype);
   const reused = size >= minRecycledLength ? recycled.get(`${dtype}:${size}`)?.pop() : undefined;
-  const array = reused ? reused.fill(0) : dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+  if (reused) recycledBytes -= reused.byteLength;
+  const array = reused
+    ? reused.fill(0)
+    : dtype === 'float64'
+      ? new Float64Array(size)
+      : ((opsRunning > 0 ? float32Source?.take(size) : undefined) ?? new Float32Array(size));
   tracked?.add(array);
   return array;
+}
+
+/**
+ * A zero-filled array of `dtype` that may come from the float32 source as an op's output does: for
+ * arrays the core alone reads and writes, for as long as their owner lives (Adam's state), so that
+ * kernels use them in place. Its block goes back when recycle() is given it or it is garbage.
+ */
+export function allocateForKernels(dtype: DType, size: number): TypedArray {
+  return inOp(() => allocate(dtype, size));
+}
+
+/** A zero-filled array of `dtype` on the JavaScript heap, never from the float32 source (for arrays handed to users). */
+export function allocateOnHeap(dtype: DType, size: number): TypedArray {
+  checkDType(dtype);
+  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
 }
 
 /** Runs fn and returns its result with every array allocate() handed out meanwhile. */
@@ -56,12 +110,21 @@ export function trackAllocations<T>(fn: () => T): { result: T; allocated: Set<Ty
  * nothing will read or write it any more: whoever gets it next owns it.
  */
 export function recycle(array: TypedArray): void {
-  if (array.length < minRecycledLength) return;
+  if (array.length < minRecycledLength || float32Source?.giveBack(array)) return;
   const key = `${dtypeOf(array)}:${array.length}`;
   const list = recycled.get(key) ?? [];
   // Kept once at most: handed out twice, one array would be two tensors' storage.
-  if (list.length < keptPerLength && !list.includes(array)) list.push(array);
+  if (list.length < keptPerLength && recycledBytes + array.byteLength <= keptBytes && !list.includes(array)) {
+    list.push(array);
+    recycledBytes += array.byteLength;
+  }
   recycled.set(key, list);
+}
+
+/** Forgets every recycled array (releaseMemory: those living in the wasm memory would keep it). */
+export function clearRecycled(): void {
+  recycled.clear();
+  recycledBytes = 0;
 }
 
 export function dtypeOf(array: TypedArray): DType {

@@ -10,6 +10,10 @@
  *
  *   git worktree add --detach /tmp/before <commit> && ln -s "$PWD/node_modules" /tmp/before/
  *   npx tsx bench/checkouts.ts --rounds 11 /tmp/before .
+ *
+ * With --optimizer-only, only `optimizer.step()` is timed (on the gradients of one batch-64
+ * backward): Adam's update is a few ms of a ~100 ms step, below what a shared machine's noise lets
+ * the whole step show.
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -20,33 +24,26 @@ type Library = typeof import('../index');
 interface Workload {
   name: string;
   batch: number;
-  training: boolean;
+  kind: 'training' | 'inference' | 'optimizer';
 }
 
-const workloads: readonly Workload[] = [
-  { name: 'training step, batch 64', batch: 64, training: true },
-  { name: 'training step, batch 256', batch: 256, training: true },
-  { name: 'inference, batch 1', batch: 1, training: false },
-  { name: 'inference, batch 64', batch: 64, training: false },
-];
-
 /** A timer of `repeats` runs of the workload on `threads` threads: ms per run. */
-function workload(lib: Library, { batch, training }: Workload, threads: number): (repeats: number) => number {
+function workload(lib: Library, { batch, kind }: Workload, threads: number): (repeats: number) => number {
   const generator = new lib.Generator(11);
   const model = lib.models.smallCnn({ dtype: 'float32', generator: new lib.Generator(11), numClasses: 10 });
   const optimizer = new lib.optim.Adam(model.parameters(), { lr: 1e-3 });
   const x = lib.randn([batch, 1, 28, 28], { dtype: 'float32', generator });
   const y = lib.tensor(Float32Array.from({ length: batch }, (_, i) => i % 10));
-  if (!training) model.eval();
-  const run = training
-    ? () => {
-        optimizer.zeroGrad();
-        const loss = lib.crossEntropy(model.forward(x), y);
-        loss.backward();
-        optimizer.step();
-        loss.item();
-      }
-    : () => lib.noGrad(() => model.forward(x).data);
+  if (kind === 'inference') model.eval();
+  if (kind === 'optimizer') lib.withBackend('wasm', () => lib.crossEntropy(model.forward(x), y).backward());
+  const step = () => {
+    optimizer.zeroGrad();
+    const loss = lib.crossEntropy(model.forward(x), y);
+    loss.backward();
+    optimizer.step();
+    loss.item();
+  };
+  const run = { training: step, inference: () => lib.noGrad(() => model.forward(x).data), optimizer: () => optimizer.step() }[kind];
   return (repeats) => {
     lib.setBackend('wasm');
     lib.setNumThreads(threads);
@@ -65,7 +62,20 @@ const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(args.splice(roundsAt, 2)[1]) : 11;
 if (!(Number.isInteger(rounds) && rounds > 0) || args.length < 1)
-  throw new Error(`usage: tsx bench/checkouts.ts [--rounds N ≥ 1] BASELINE_DIR [OTHER_DIR…]; got ${JSON.stringify(process.argv.slice(2))}`);
+  throw new Error(
+    `usage: tsx bench/checkouts.ts [--rounds N ≥ 1] [--optimizer-only] BASELINE_DIR [OTHER_DIR…]; got ${JSON.stringify(process.argv.slice(2))}`,
+  );
+const optimizerOnlyAt = args.indexOf('--optimizer-only');
+if (optimizerOnlyAt >= 0) args.splice(optimizerOnlyAt, 1);
+const workloads: readonly Workload[] =
+  optimizerOnlyAt >= 0
+    ? [{ name: 'optimizer.step(), batch-64 gradients', batch: 64, kind: 'optimizer' }]
+    : [
+        { name: 'training step, batch 64', batch: 64, kind: 'training' },
+        { name: 'training step, batch 256', batch: 256, kind: 'training' },
+        { name: 'inference, batch 1', batch: 1, kind: 'inference' },
+        { name: 'inference, batch 64', batch: 64, kind: 'inference' },
+      ];
 const checkouts = args.map((dir) => resolve(dir));
 const libraries = checkouts.map((dir) => require(`${dir}/index`) as Library);
 console.log(

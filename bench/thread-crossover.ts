@@ -23,6 +23,7 @@ import { wasmConv2d } from '../kernels/conv2d/wasm';
 import type { ChannelLayout } from '../kernels/batchnorm';
 import { wasmBatchNorm } from '../kernels/batchnorm/wasm';
 import { wasmGemm } from '../kernels/gemm/wasm';
+import { wasmAdam } from '../kernels/adam/wasm';
 import { type AvgPool2dGeometry, type MaxPool2dGeometry, avgPoolWindows } from '../kernels/pool2d';
 import { wasmPool2d } from '../kernels/pool2d/wasm';
 import { callFrame } from '../kernels/wasm/call-frame';
@@ -51,9 +52,13 @@ interface Case {
 }
 
 const rng = new Generator(3);
+const adamFactors = {
+  ...{ beta1: 0.9, oneMinusBeta1: 0.1, beta2: 0.999, oneMinusBeta2: 0.001, stepSize: 1e-3 },
+  ...{ sqrtCorrection2: 0.5, decay: 1, l2: 0, eps: 1e-8 },
+};
 const random = (size: number, offset = 0): Float32Array => Float32Array.from({ length: size }, () => offset + rng.normal());
 
-/** The small CNN's kernel calls at batch `n`: conv2 (16→32 ch, 14×14), the pools and batch norm after conv1 (16 ch, 28×28), fc1. */
+/** The small CNN's kernel calls at batch `n`: conv2 (16→32 ch, 14×14), the pools and batch norm after conv1 (16 ch, 28×28), fc1, and an Adam step over 3136·n weights (64: the model's 207k). */
 function cases(n: number): Case[] {
   const conv = conv2dGeometry([n, 16, 14, 14], [32, 16, 3, 3], null, { padding: 1 });
   const macs = n * 32 * 14 * 14 * 16 * 9;
@@ -72,6 +77,7 @@ function cases(n: number): Case[] {
   const [mean, variance, scale, shift] = [vector(), vector(), vector(), vector()];
   const normalized = new Float32Array(map.length);
   const [a, b, c] = [random(n * 1568), random(1568 * 128), new Float32Array(n * 128)];
+  const adamSlot = { param: random(3136 * n), grad: random(3136 * n), expAvg: random(3136 * n), expAvgSq: random(3136 * n, 2) };
   const wasm = wasmInstance();
   const reduce = () => {
     const frame = callFrame(wasm);
@@ -138,6 +144,14 @@ function cases(n: number): Case[] {
       call: () => wasmBatchNorm.normalize(map, layout, mean, scale, shift, normalized),
     },
     { family: 'reduceImages', kernel: 'reduceImages', batch: n, items: (32 * 16 * 9) / 4, units: n * 32 * 16 * 9, call: reduce },
+    {
+      family: 'adam',
+      kernel: 'adamStep (3136 × batch weights)',
+      batch: n,
+      items: (3136 * n) / 4,
+      units: 3136 * n,
+      call: () => wasmAdam.step([adamSlot], adamFactors),
+    },
   ];
 }
 

@@ -9,6 +9,7 @@
 import type { DType } from '../base/dtype';
 import { type BackendName, defaultBackendNote, getBackend } from './backend';
 import { gpuJsStatus } from './gpujs/context';
+import type { WasmSimd } from './wasm/module-choice';
 import { wasmStatus } from './wasm/status';
 import { threadCapNote } from './wasm/thread-count';
 
@@ -19,6 +20,8 @@ export interface BackendStatus {
   running: BackendName;
   /** Threads the kernels use (the calling thread included); 1 except on wasm. */
   threads: number;
+  /** When `running` is 'wasm': its module, 'relaxed' (fused multiply-adds) or 'plain' (see wasmStatus()). */
+  simd?: WasmSimd;
   /** Why `running` or `threads` is not what was asked for (or why the default is not faster); absent when it is. */
   note?: string;
 }
@@ -63,7 +66,7 @@ export function backendStatus(options: BackendStatusOptions = {}): BackendStatus
     };
   }
   const reason = wasm.singleThreadReason;
-  const running = { selected, running: selected, threads: reason === undefined ? wasm.threads : 1 };
+  const running = { selected, running: selected, threads: reason === undefined ? wasm.threads : 1, simd: wasm.simd };
   return withNote(
     running,
     reason === undefined ? (threadCapNote() ?? nodeWithoutThreads()) : `${wasm.threads} threads asked for, 1 running: ${reason}`,

@@ -9,6 +9,7 @@ import { add, mul } from './ops/arithmetic';
 import { cast } from './ops/cast';
 import { formatShape, sameShape } from '../base/shape';
 import { type TypedArray, allocate, recycle, trackAllocations } from '../base/dtype';
+import { releaseChainActivations } from './chain-activations';
 import { checkOptions, optionKeys } from './validate';
 
 export interface GradFn {
@@ -63,8 +64,8 @@ function reverseTopologicalOrder(root: Tensor): Tensor[] {
 }
 
 function addInto(target: Tensor, extra: Tensor): Tensor {
-  const a = target.contiguousData();
-  const b = extra.contiguousData();
+  const a = target.values();
+  const b = extra.values();
   const out = allocate(target.dtype, a.length);
   for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
   return Tensor.fromData(out, target.shape);
@@ -77,7 +78,7 @@ function addInto(target: Tensor, extra: Tensor): Tensor {
 function inDTypeOf(tensor: Tensor, g: Tensor): Tensor {
   if (g.dtype === tensor.dtype) return g;
   const out = allocate(tensor.dtype, g.numel);
-  out.set(g.contiguousData());
+  out.set(g.values());
   return Tensor.fromData(out, g.shape);
 }
 
@@ -105,9 +106,16 @@ function seedGradient(root: Tensor, gradOutput: Tensor | undefined, where: strin
   return createGraph ? seed : seed.detach();
 }
 
-/** True when one of `others` reads or writes the memory of `array` (a view, or another array over its buffer). */
+/**
+ * True when one of `others` reads or writes the memory of `array` (a view, or another array over
+ * the same bytes). Arrays that live in the wasm memory all share its buffer, so bytes, not buffers, decide.
+ */
 function sharesMemory(array: TypedArray, others: Iterable<Tensor>): boolean {
-  for (const other of others) if (other.nd.data.buffer === array.buffer) return true;
+  const end = array.byteOffset + array.byteLength;
+  for (const { nd } of others) {
+    const other = nd.data;
+    if (other.buffer === array.buffer && other.byteOffset < end && array.byteOffset < other.byteOffset + other.byteLength) return true;
+  }
   return false;
 }
 
@@ -123,6 +131,9 @@ function sharesMemory(array: TypedArray, others: Iterable<Tensor>): boolean {
  * those include the ones just returned, since a backward may pass its gradOutput on, or a view of
  * it. Backward functions must therefore not keep the tensors they return (none does).
  *
+ * Released nodes also let the chains of layers whose output they made (nn.Sequential) give their
+ * activations back (lib/chain-activations.ts).
+ *
  * With createGraph, the backward functions run with recording on, the sums and dtype conversions
  * of gradients are ops too (add, cast), and nothing is recycled: every gradient may be saved by
  * the ops of the graph being recorded.
@@ -135,6 +146,7 @@ function propagate(
 ): void {
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   const madeByBackward = new Set<TypedArray>();
+  const released = new Set<GradFn>();
   const accumulate = createGraph ? add : addInto;
   const inDType = createGraph ? (tensor: Tensor, g: Tensor) => cast(g, tensor.dtype) : inDTypeOf;
   withGradMode(createGraph, () => {
@@ -144,12 +156,19 @@ function propagate(
       grads.delete(tensor);
       receive(tensor, grad);
       const fn = tensor.gradFn;
-      if (!fn) continue;
+      if (!fn) {
+        // A leaf's gradient was copied by receive.
+        if (madeByBackward.has(grad.nd.data) && !sharesMemory(grad.nd.data, grads.values())) recycle(grad.nd.data);
+        continue;
+      }
       const { result: inputGrads, allocated } = createGraph
         ? { result: fn.apply(grad), allocated: [] }
         : trackAllocations(() => fn.apply(grad));
       for (const array of allocated) madeByBackward.add(array);
-      if (!retainGraph) fn.release();
+      if (!retainGraph) {
+        fn.release();
+        released.add(fn);
+      }
       fn.inputs.forEach((input, i) => {
         const g = inputGrads[i];
         if (!input || !g) return;
@@ -166,6 +185,7 @@ function propagate(
       if (madeByBackward.has(spent) && !sharesMemory(spent, grads.values())) recycle(spent);
     }
   });
+  if (!createGraph) releaseChainActivations(released);
 }
 
 /** Computes gradients of `root` w.r.t. every leaf that requires grad, accumulating into `.grad`. */
@@ -181,7 +201,7 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
     } else {
       // A fresh copy: an op's backward may pass through (a view of) gradOutput or a saved tensor,
       // and optimizers update .grad in place.
-      tensor.grad = tensor.grad ? addInto(tensor.grad, grad) : Tensor.fromData(grad.contiguousData().slice(), grad.shape);
+      tensor.grad = tensor.grad ? addInto(tensor.grad, grad) : Tensor.fromData(grad.values().slice(), grad.shape);
     }
   });
 }
@@ -196,7 +216,7 @@ export function grad(root: Tensor, inputs: readonly Tensor[], gradOutput?: Tenso
   const wanted = new Map<Tensor, Tensor | null>(inputs.map((t) => [t, null]));
   propagate(root, seed, resolved, (tensor, g) => {
     // With createGraph the gradient is returned as the graph made it, so it can be differentiated.
-    if (wanted.has(tensor)) wanted.set(tensor, resolved.createGraph ? g : Tensor.fromData(g.contiguousData().slice(), g.shape));
+    if (wanted.has(tensor)) wanted.set(tensor, resolved.createGraph ? g : Tensor.fromData(g.values().slice(), g.shape));
   });
   return inputs.map((t) => wanted.get(t) ?? null);
 }

@@ -12,7 +12,7 @@
  * ignored); `needsGrad[i]` says whether argument i wants one, so expensive gradients can be skipped.
  */
 import { Tensor, versionOf } from './tensor';
-import type { TypedArray } from '../base/dtype';
+import { type TypedArray, inOp } from '../base/dtype';
 import { formatShape } from '../base/shape';
 import type { GradFn } from './autograd';
 import { isGradEnabled, noGrad } from './grad-mode';
@@ -93,10 +93,12 @@ class OpNode<Saved> implements GradFn {
         );
       }
     }
-    return this.backwardFn(
-      this.saved as Saved,
-      gradOutput,
-      this.inputs.map((t) => t !== null),
+    return inOp(() =>
+      this.backwardFn(
+        this.saved as Saved,
+        gradOutput,
+        this.inputs.map((t) => t !== null),
+      ),
     );
   }
 
@@ -110,7 +112,7 @@ export function defineOp<Args extends unknown[], Saved>(definition: OpDefinition
   const { name } = definition;
   const op = (...args: Args): Tensor => {
     const record = isGradEnabled() && args.some((a) => a instanceof Tensor && a.requiresGrad);
-    let { output, saved } = noGrad(() => definition.forward(...args));
+    let { output, saved } = noGrad(() => inOp(() => definition.forward(...args)));
     if (!record) return output;
     // An op may return an argument unchanged (identity in eval mode, p = 0 dropout …); the graph
     // node must hang off a new tensor, never off the caller's input.

@@ -128,7 +128,7 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
   const evaluate = (): Float64Array[] => {
     replayDraws(drawn);
     try {
-      return noGrad(() => outputsOf(fn(...inputs))).map((o) => Float64Array.from(o.contiguousData()));
+      return noGrad(() => outputsOf(fn(...inputs))).map((o) => Float64Array.from(o.values()));
     } finally {
       replayDraws(afterFirst);
     }
@@ -177,9 +177,9 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
       );
       checked.forEach(({ t }, c) => {
         const u = Float64Array.from({ length: t.numel }, () => rng.uniform(-1, 1));
-        const analytical = vJ[c] ? dot(vJ[c]!.contiguousData(), u) : 0;
+        const analytical = vJ[c] ? dot(vJ[c]!.values(), u) : 0;
         const everyElement = Array.from({ length: t.numel }, (_, k) => k);
-        const numerical = dot(centralDifference(c, everyElement, u)[j], v.contiguousData());
+        const numerical = dot(centralDifference(c, everyElement, u)[j], v.values());
         tallies[c].add({ analytical, numerical, output: j, outputFlat: 0, inputFlat: 0 });
       });
     });
@@ -201,7 +201,7 @@ export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: G
             })()
           : checked.map(() => null);
         rows.forEach((g, c) => {
-          analytical[c][j].push(g ? Float64Array.from(g.contiguousData()) : new Float64Array(checked[c].t.numel));
+          analytical[c][j].push(g ? Float64Array.from(g.values()) : new Float64Array(checked[c].t.numel));
         });
       }
     });

@@ -3,9 +3,15 @@
  *
  * Storage is an `ndarray` view (typed array + shape + strides + offset), so transpose, permute and
  * slicing are free views that share memory with their source. Ops read their inputs through
- * `contiguousData()` and write fresh row-major outputs. The ndarray view (`nd`) is the core's own
+ * `values()` and write fresh row-major outputs. The ndarray view (`nd`) is the core's own
  * business: it is marked @internal, so the published declarations (built with stripInternal) never
  * name ndarray's types, and code outside the core writes a tensor's numbers through `storage`.
+ *
+ * On the wasm backend the float32 output of an op may live in the WebAssembly memory, where the
+ * kernels read and write it without copies (kernels/wasm/resident-storage.ts). The core reads such
+ * arrays through the internal `values()` / `writableStorage()`; the public accessors (`data`,
+ * `storage`, `contiguousData()`) first move them to an ordinary array, so that no array a user holds
+ * can see the wasm memory.
  *
  * The method forms of the ops (`x.add(y)`, `x.sum(1)`, `loss.backward()`) are defined on the class,
  * each calling the function of the same name with the tensor as first argument, so that any file
@@ -14,7 +20,8 @@
  */
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
-import { type DType, type TypedArray, allocate, dtypeOf } from '../base/dtype';
+import { type DType, type TypedArray, allocate, allocateOnHeap, dtypeOf } from '../base/dtype';
+import { isResident } from '../kernels/wasm/resident-storage';
 import { type Shape, checkShape, formatShape, formatValue, rowMajorStrides, sameShape, sizeOf } from '../base/shape';
 import type { BackwardOptions, GradFn } from './autograd';
 import { runBackward } from './autograd';
@@ -76,6 +83,25 @@ export function gradientMismatch(tensor: Tensor, grad: Tensor): { kind: 'shape' 
     return { kind: 'dtype', message: `a ${grad.dtype} gradient for a ${tensor.dtype} tensor` };
   }
   return null;
+}
+
+/** The storage of a tensor whose memory was given back (markFreed): empty, so that any use is caught. */
+const freedStorage = { float32: new Float32Array(0), float64: new Float64Array(0) };
+
+/**
+ * @internal Marks `tensor` as one whose memory was given back for reuse (lib/chain-activations.ts):
+ * from now on reading it throws instead of showing another tensor's numbers.
+ */
+export function markFreed(tensor: Tensor): void {
+  tensor.nd.data = freedStorage[tensor.dtype];
+}
+
+function checkNotFreed(tensor: Tensor): void {
+  if (tensor.nd.data === freedStorage[tensor.dtype] && tensor.numel > 0) {
+    throw new Error(
+      `this ${formatShape(tensor.shape)} tensor is an activation inside an nn.Sequential whose memory was reused after backward released the graph; keep what you need (a layer's output via its own forward, or retainGraph: true)`,
+    );
+  }
 }
 
 export class Tensor {
@@ -190,6 +216,22 @@ export class Tensor {
    * changed; writes through `data` are not seen.
    */
   get storage(): TypedArray {
+    checkNotFreed(this);
+    this.moveToHeap();
+    return this.writableStorage();
+  }
+
+  /** `data` as a method (the name ops written outside the core use). */
+  contiguousData(): TypedArray {
+    checkNotFreed(this);
+    if (!this.isContiguous) return this.copyTo(allocateOnHeap(this.dtype, this.numel));
+    this.moveToHeap();
+    return this.nd.data;
+  }
+
+  /** @internal `storage` for the core: the array where it is, wasm memory included. */
+  writableStorage(): TypedArray {
+    checkNotFreed(this);
     if (!this.isContiguous) {
       throw new Error(
         `storage: a view (shape ${formatShape(this.shape)}, strides ${formatShape(this.strides)}) has no storage of its own; use contiguous() for a copy`,
@@ -199,21 +241,40 @@ export class Tensor {
     return this.nd.data;
   }
 
-  contiguousData(): TypedArray {
-    if (this.isContiguous) return this.nd.data;
-    const out = ndarray(allocate(this.dtype, this.numel), this.nd.shape.slice());
+  /** @internal `data` for the core: the numbers in row-major order, where they are (wasm memory included) when contiguous, else a copy. */
+  values(): TypedArray {
+    checkNotFreed(this);
+    return this.isContiguous ? this.nd.data : this.copyTo(allocate(this.dtype, this.numel));
+  }
+
+  private copyTo(target: TypedArray): TypedArray {
+    const out = ndarray(target, this.nd.shape.slice());
     if (this.numel > 0) ops.assign(out, this.nd);
-    return out.data;
+    return target;
+  }
+
+  /**
+   * Moves an array that lives in the wasm memory to an ordinary one before it is handed to a user
+   * (see the file comment), with its version count; the wasm block is reclaimed once nothing in the
+   * core holds it. Only op outputs live there, and only this tensor is moved: a view of it made
+   * before keeps reading the wasm copy, so a write through one is not seen through the other.
+   */
+  private moveToHeap(): void {
+    const array = this.nd.data;
+    if (!isResident(array)) return;
+    const copy = array.slice();
+    versions.set(copy, versionOf(array));
+    this.nd.data = copy;
   }
 
   /** A row-major copy when this is a view, else this tensor. Carries no gradient (see ops for that). */
   contiguousStorage(): Tensor {
-    return this.isContiguous ? this : Tensor.fromData(this.contiguousData(), this.nd.shape);
+    return this.isContiguous ? this : Tensor.fromData(this.values(), this.nd.shape);
   }
 
   /** The numbers as nested JS arrays (a number for a 0-d tensor). */
   toArray(): NestedArray {
-    const flat = this.contiguousData();
+    const flat = this.values();
     const shape = this.nd.shape;
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === shape.length) return flat[offset];

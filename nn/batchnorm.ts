@@ -84,9 +84,9 @@ abstract class BatchNorm extends Module {
 
   /** Resets the running statistics to their initial values (mean 0, variance 1, count 0). */
   resetRunningStats(): void {
-    this.runningMean?.storage.fill(0);
-    this.runningVar?.storage.fill(1);
-    this.numBatchesTracked?.storage.fill(0);
+    this.runningMean?.writableStorage().fill(0);
+    this.runningVar?.writableStorage().fill(1);
+    this.numBatchesTracked?.writableStorage().fill(0);
   }
 
   protected override describe(): string {

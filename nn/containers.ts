@@ -1,7 +1,11 @@
 /** Sequential and ModuleList: modules held by position, named '0', '1', … in the state dict. */
+import { chainActivations, consumedActivation } from '../lib/chain-activations';
 import type { Tensor } from '../lib/tensor';
+import { isForgetfulLayer } from './forgetful-layers';
 import { Module } from './module';
 import { formatValue } from '../base/shape';
+import { isGradEnabled } from '../lib/grad-mode';
+import { inferenceForward } from './inference/sequential-inference';
 
 /** An ordered list of modules, registered as children but not called (PyTorch's nn.ModuleList). */
 export class ModuleList extends Module {
@@ -38,15 +42,34 @@ export class ModuleList extends Module {
   }
 }
 
-/** Calls its modules in order, each on the previous one's output. */
+/**
+ * Calls its modules in order, each on the previous one's output. With gradients off (noGrad) it
+ * runs them through the inference path (nn/inference/sequential-inference.ts): an eval-mode batch
+ * norm folded into the conv before it, a ReLU fused into the conv; the same outputs to rounding.
+ */
 export class Sequential extends ModuleList {
   constructor(...modules: Module[]) {
     super(modules);
   }
 
   override forward(input: Tensor): Tensor {
+    if (!isGradEnabled()) return inferenceForward(this.children(), input);
+    const layers = this.children();
+    if (!layers.every(isForgetfulLayer)) {
+      let x = input;
+      for (const m of layers) x = m.forward(x);
+      return x;
+    }
+    // The activations in between are the chain's alone: their memory goes back for reuse as soon
+    // as nothing can read them (lib/chain-activations.ts).
     let x = input;
-    for (const m of this.children()) x = m.forward(x);
+    const waiting: Tensor[] = [];
+    for (const m of layers) {
+      const next = m.forward(x);
+      if (x !== input && x !== next && !consumedActivation(x, next, input)) waiting.push(x);
+      x = next;
+    }
+    chainActivations(input, x, waiting);
     return x;
   }
 }

@@ -17,7 +17,7 @@ export function fanIn(weight: Tensor): number {
 /** Fills `t` in place with U(low, high) and returns it. */
 export function uniform_(t: Tensor, low: number, high: number, generator: Generator | null = null): Tensor {
   const g = generatorOf('uniform_', generator);
-  const data = t.storage;
+  const data = t.writableStorage();
   for (let i = 0; i < data.length; i++) data[i] = g.uniform(low, high);
   return t;
 }

@@ -134,7 +134,7 @@ export abstract class Module {
     const out: StateDict = {};
     for (const [path, module] of this.namedModules()) {
       for (const [name, t] of [...module.ownParameters(), ...module.ownBuffers()]) {
-        out[path ? `${path}.${name}` : name] = Tensor.fromData(t.contiguousData().slice(), t.shape);
+        out[path ? `${path}.${name}` : name] = Tensor.fromData(t.values().slice(), t.shape);
       }
     }
     return out;
@@ -178,7 +178,7 @@ export abstract class Module {
       copies.push([target, source]);
     }
     noGrad(() => {
-      for (const [target, source] of copies) target.storage.set(source.contiguousData());
+      for (const [target, source] of copies) target.writableStorage().set(source.values());
     });
     return { missingKeys, unexpectedKeys };
   }

@@ -10,5 +10,5 @@ export class Parameter extends Tensor {
 
 function rowMajor(data: Tensor): StridedView {
   const values = data.contiguousStorage();
-  return { data: values.storage, shape: values.shape, stride: values.strides, offset: 0 };
+  return { data: values.writableStorage(), shape: values.shape, stride: values.strides, offset: 0 };
 }

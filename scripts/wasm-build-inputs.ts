@@ -39,15 +39,21 @@ export function wasmSlotsSource(): string {
 }
 
 const common = ['-O3', '--noAssert', '--runtime', 'stub', '--use', 'abort=', '--importMemory', '--initialMemory', '1', '--enable', 'simd'];
+const threads = ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'];
 /**
- * The two modules differ only in their memory:
+ * The modules, which differ only in their memory and in sgemm's multiply-add:
  *   threaded — imports a shared memory (needs SharedArrayBuffer: Node, cross-origin isolated pages),
  *              so worker threads can instantiate the same code on the same memory;
- *   single   — imports an ordinary memory, for pages without cross-origin isolation.
+ *   single   — imports an ordinary memory, for pages without cross-origin isolation;
+ *   relaxed  — threaded, with relaxed SIMD: sgemm's micro-kernel multiply-adds fused (f32x4.relaxed_madd),
+ *              for engines that have it (Node 22+, Chrome 114+; kernels/wasm/instance.ts checks).
+ * No single-memory relaxed build: a page without cross-origin isolation runs one thread of the
+ * plain module, which keeps the package one module smaller.
  */
 export const wasmVariants = {
-  threaded: [...common, '--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'],
+  threaded: [...common, ...threads],
   single: common,
+  relaxed: [...common, ...threads, '--enable', 'relaxed-simd'],
 };
 
 /** The compiler's version as pinned in its opt-in set (read without installing it). */

@@ -7,6 +7,7 @@ import { formatConfusion } from '../app/cli/commands/eval';
 import { fashionMnistClassNames } from '../app/data/dataset';
 import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
 import { getBackend, setBackend } from '../kernels/backend';
+import { expectedWasmSimd } from './helpers/wasm-modules';
 
 const run = runCli;
 
@@ -113,7 +114,8 @@ describe('dropgrad CLI', () => {
     try {
       const oneThread = await run('train', '--limit', '64', '--test-limit', '50', '--backend', 'wasm', '--threads', '1');
       expect(oneThread.code, oneThread.err).to.equal(0);
-      expect(oneThread.out).to.contain('kernels: wasm, 1 thread\n');
+      const relaxed = expectedWasmSimd() === 'relaxed' ? ', relaxed SIMD (fused multiply-adds)' : '';
+      expect(oneThread.out).to.contain(`kernels: wasm, 1 thread${relaxed}\n`);
       const onJs = await run('train', '--limit', '64', '--test-limit', '50', '--backend', 'js');
       expect(onJs.out).to.contain('kernels: js\n');
     } finally {

@@ -1,10 +1,12 @@
 /**
  * The js and wasm conv2d kernels against the float64 reference, on the same random cases; wasm
  * with one thread and with two (its threads split the (image, group) pairs, so every case with
- * more than one pair runs on both).
+ * more than one pair runs on both), on each wasm module this engine runs (plain and relaxed SIMD).
+ * The tolerances are the same for both: a fused multiply-add rounds once where mul then add rounds
+ * twice, so its error bound over a dot product is no larger.
  */
 import { expect } from 'chai';
-import { Generator } from '../index';
+import { F, Generator, Tensor, relu } from '../index';
 import { jsConv2d } from '../kernels/conv2d/js';
 import { referenceConv2d } from '../kernels/conv2d/reference';
 import { wasmConv2d } from '../kernels/conv2d/wasm';
@@ -12,6 +14,7 @@ import { conv2dGeometry } from '../kernels/conv2d';
 import type { Conv2dKernels, Conv2dOptions } from '../kernels/conv2d';
 import { setNumThreads } from '../kernels/wasm/thread-count';
 import { poisonWasmMemory, wasmParityHooks } from './helpers/wasm';
+import { describeEachWasmModule } from './helpers/wasm-modules';
 import { relativeError } from './helpers/close';
 import { randomArray, randomConv2dPasses, runIntoNaN } from './helpers/conv2d-problem';
 
@@ -59,7 +62,7 @@ const implementations: Array<{ name: string; kernels: Conv2dKernels; threads?: n
   { name: 'wasm, 2 threads', kernels: wasmConv2d, threads: 2 },
 ];
 
-describe('conv2d js and wasm kernels match the reference', () => {
+describeEachWasmModule('conv2d js and wasm kernels match the reference', () => {
   const sharedCalls = wasmParityHooks();
 
   cases.forEach(({ x: xShape, w: wShape, options }, index) => {
@@ -99,6 +102,32 @@ describe('conv2d js and wasm kernels match the reference', () => {
         expect(Array.from(runIntoNaN(x, 75, (out) => kernels.forward(x, w, null, small, out)))).to.deep.equal(Array.from(first));
       });
     }
+  }
+
+  for (const { name, kernels, threads } of [{ name: 'reference', kernels: referenceConv2d }, ...implementations]) {
+    it(`each epilogue is bitwise the relu and MaxPool2d(2) ops on the plain forward, a NaN kept, an odd last column dropped (${name})`, () => {
+      if (threads !== undefined) setNumThreads(threads);
+      const rng = new Generator(9);
+      const geo = conv2dGeometry([3, 5, 7, 7], [6, 5, 3, 3], [6], { padding: 1, stride: [2, 1] }); // output 4×7
+      const x = randomArray(Float32Array, 3 * 5 * 7 * 7, rng);
+      x[40] = Number.NaN; // reaches a few outputs of image 0
+      const w = randomArray(Float32Array, 6 * 5 * 9, rng);
+      const b = randomArray(Float32Array, 6, rng);
+      const shape = [3, 6, 4, 7];
+      const plain = Tensor.fromData(
+        runIntoNaN(x, 3 * 6 * 4 * 7, (out) => kernels.forward(x, w, b, geo, out)),
+        shape,
+      );
+      expect(plain.data.some(Number.isNaN)).to.equal(true);
+      for (const [epilogue, expected] of [
+        [{ relu: true, maxPool2x2: false }, relu(plain)],
+        [{ relu: true, maxPool2x2: true }, F.maxPool2d(relu(plain), 2)],
+        [{ relu: false, maxPool2x2: true }, F.maxPool2d(plain, 2)],
+      ] as const) {
+        const fused = runIntoNaN(x, expected.numel, (out) => kernels.forward(x, w, b, geo, out, epilogue));
+        expect(Array.from(fused), JSON.stringify(epilogue)).to.deep.equal(Array.from(expected.data));
+      }
+    });
   }
 
   it('ran the 2-thread cases on two threads (kernel calls were shared with a worker)', () => {

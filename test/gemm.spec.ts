@@ -6,6 +6,7 @@ import { wasmUnavailableReason } from '../kernels/wasm/instance';
 import { getNumThreads, setNumThreads } from '../kernels/wasm/thread-count';
 import { parallelCalls, poisonWasmMemory, wasmWorkersReady } from './helpers/wasm';
 import { relativeError } from './helpers/close';
+import { describeEachWasmModule } from './helpers/wasm-modules';
 
 /** C = op(A)·op(B) by the definition, in float64. */
 function naive(m: number, n: number, k: number, a: TypedArray, transA: boolean, b: TypedArray, transB: boolean): Float64Array {
@@ -100,86 +101,89 @@ describe('gemm', () => {
     });
   });
 
-  let callsBefore: number;
-  before(async () => {
-    expect(wasmUnavailableReason(), 'the wasm backend is available').to.equal(null);
-    await wasmWorkersReady(2);
-    callsBefore = parallelCalls();
-  });
+  describeEachWasmModule('js and wasm against the reference', (simd) => {
+    let callsBefore: number;
+    before(async () => {
+      expect(wasmUnavailableReason(), 'the wasm backend is available').to.equal(null);
+      await wasmWorkersReady(2);
+      callsBefore = parallelCalls();
+    });
 
-  for (const backend of runs) {
-    describe(label(backend), () => {
-      for (const [m, n, k] of sizes) {
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            it(`${m}×${k} · ${k}×${n}, transA=${transA}, transB=${transB}, float64 and float32`, () => {
-              const rng = new Generator(m * 1000 + n * 10 + k);
-              for (const [Type, tol] of [
-                [Float64Array, 1e-12],
-                [Float32Array, 1e-5],
-              ] as const) {
-                const a = filled(new Type(m * k), rng);
-                const b = filled(new Type(k * n), rng);
-                const c = new Type(m * n).fill(Number.NaN); // overwritten entirely, or NaN shows through
-                on(backend, () => gemm({ m, n, k, a, b, c, transA, transB }));
-                expect(relativeError(c, oracle(m, n, k, a, transA, b, transB)), Type.name).to.be.below(tol);
+    // js once, with the plain module's run: it does not depend on the wasm module.
+    for (const backend of runs.filter((run) => simd === 'plain' || run.backend === 'wasm')) {
+      describe(label(backend), () => {
+        for (const [m, n, k] of sizes) {
+          for (const transA of [false, true]) {
+            for (const transB of [false, true]) {
+              it(`${m}×${k} · ${k}×${n}, transA=${transA}, transB=${transB}, float64 and float32`, () => {
+                const rng = new Generator(m * 1000 + n * 10 + k);
+                for (const [Type, tol] of [
+                  [Float64Array, 1e-12],
+                  [Float32Array, 1e-5],
+                ] as const) {
+                  const a = filled(new Type(m * k), rng);
+                  const b = filled(new Type(k * n), rng);
+                  const c = new Type(m * n).fill(Number.NaN); // overwritten entirely, or NaN shows through
+                  on(backend, () => gemm({ m, n, k, a, b, c, transA, transB }));
+                  expect(relativeError(c, oracle(m, n, k, a, transA, b, transB)), Type.name).to.be.below(tol);
+                }
+              });
+            }
+          }
+        }
+
+        for (const [Type, tol] of [
+          [Float64Array, 1e-12],
+          [Float32Array, 1e-5],
+        ] as const) {
+          for (const [m, n, k] of [
+            [6, 11, 9],
+            [37, 70, 29],
+          ]) {
+            it(`reads and writes at offsets, and accumulates when asked (${m}×${k} · ${k}×${n}, ${Type.name}, transposed too)`, () => {
+              const rng = new Generator(3);
+              for (const [transA, transB] of [
+                [false, false],
+                [true, true],
+              ]) {
+                const a = filled(new Type(5 + m * k), rng);
+                const b = filled(new Type(7 + k * n), rng);
+                const c = filled(new Type(2 + m * n + 3), rng);
+                const before = Float64Array.from(c);
+                on(backend, () => gemm({ m, n, k, a, aOffset: 5, transA, b, bOffset: 7, transB, c, cOffset: 2, accumulate: true }));
+                const product = oracle(m, n, k, a.subarray(5), transA, b.subarray(7), transB);
+                const expected = Float64Array.from(before);
+                product.forEach((v, i) => {
+                  expected[2 + i] += v;
+                });
+                expect(relativeError(c, expected)).to.be.below(tol);
+                expect([c[0], c[1], c[c.length - 1]]).to.deep.equal([before[0], before[1], before[before.length - 1]]);
               }
             });
           }
         }
-      }
 
-      for (const [Type, tol] of [
-        [Float64Array, 1e-12],
-        [Float32Array, 1e-5],
-      ] as const) {
-        for (const [m, n, k] of [
-          [6, 11, 9],
-          [37, 70, 29],
-        ]) {
-          it(`reads and writes at offsets, and accumulates when asked (${m}×${k} · ${k}×${n}, ${Type.name}, transposed too)`, () => {
-            const rng = new Generator(3);
-            for (const [transA, transB] of [
-              [false, false],
-              [true, true],
-            ]) {
-              const a = filled(new Type(5 + m * k), rng);
-              const b = filled(new Type(7 + k * n), rng);
-              const c = filled(new Type(2 + m * n + 3), rng);
-              const before = Float64Array.from(c);
-              on(backend, () => gemm({ m, n, k, a, aOffset: 5, transA, b, bOffset: 7, transB, c, cOffset: 2, accumulate: true }));
-              const product = oracle(m, n, k, a.subarray(5), transA, b.subarray(7), transB);
-              const expected = Float64Array.from(before);
-              product.forEach((v, i) => {
-                expected[2 + i] += v;
-              });
-              expect(relativeError(c, expected)).to.be.below(tol);
-              expect([c[0], c[1], c[c.length - 1]]).to.deep.equal([before[0], before[1], before[before.length - 1]]);
-            }
-          });
-        }
-      }
+        it('zeroes C when k = 0, and adds nothing when accumulating', () => {
+          const c = new Float32Array(6).fill(3);
+          on(backend, () => gemm({ m: 2, n: 3, k: 0, a: new Float32Array(0), b: new Float32Array(0), c, accumulate: true }));
+          expect(Array.from(c)).to.deep.equal([3, 3, 3, 3, 3, 3]);
+          on(backend, () => gemm({ m: 2, n: 3, k: 0, a: new Float32Array(0), b: new Float32Array(0), c }));
+          expect(Array.from(c)).to.deep.equal([0, 0, 0, 0, 0, 0]);
+        });
 
-      it('zeroes C when k = 0, and adds nothing when accumulating', () => {
-        const c = new Float32Array(6).fill(3);
-        on(backend, () => gemm({ m: 2, n: 3, k: 0, a: new Float32Array(0), b: new Float32Array(0), c, accumulate: true }));
-        expect(Array.from(c)).to.deep.equal([3, 3, 3, 3, 3, 3]);
-        on(backend, () => gemm({ m: 2, n: 3, k: 0, a: new Float32Array(0), b: new Float32Array(0), c }));
-        expect(Array.from(c)).to.deep.equal([0, 0, 0, 0, 0, 0]);
+        it('refuses operands too short for the stated sizes', () => {
+          expect(() =>
+            on(backend, () => gemm({ m: 2, n: 2, k: 2, a: new Float32Array(3), b: new Float32Array(4), c: new Float32Array(4) })),
+          ).to.throw('gemm: A needs 4 values from offset 0, but its array holds 3');
+        });
       });
+    }
 
-      it('refuses operands too short for the stated sizes', () => {
-        expect(() =>
-          on(backend, () => gemm({ m: 2, n: 2, k: 2, a: new Float32Array(3), b: new Float32Array(4), c: new Float32Array(4) })),
-        ).to.throw('gemm: A needs 4 values from offset 0, but its array holds 3');
+    // A suite of its own, so that it runs after the ones above (mocha runs a suite's own tests first).
+    describe('wasm threads', () => {
+      it('ran the 2-thread cases on two threads (kernel calls were shared with a worker)', () => {
+        expect(parallelCalls() - callsBefore).to.be.greaterThan(20);
       });
-    });
-  }
-
-  // A suite of its own, so that it runs after the ones above (mocha runs a suite's own tests first).
-  describe('wasm threads', () => {
-    it('ran the 2-thread cases on two threads (kernel calls were shared with a worker)', () => {
-      expect(parallelCalls() - callsBefore).to.be.greaterThan(20);
     });
   });
 });

@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import { F, type Tensor, backendStatus, getNumThreads, randn, releaseMemory, setNumThreads, wasmStatus, withBackend } from '../index';
+import { expectedWasmSimd } from './helpers/wasm-modules';
 import { withWasm } from '../kernels/wasm/instance';
 import { poolWorkerHandles } from '../kernels/wasm/thread-pool';
 import { useLibraryChild } from './helpers/child-node';
@@ -109,6 +110,7 @@ console.log(JSON.stringify({
         selected: 'wasm',
         running: 'wasm',
         threads: 3,
+        simd: expectedWasmSimd(),
         note: '256 threads asked for, capped to the 3 cores here',
       });
       setNumThreads(2);

@@ -24,7 +24,7 @@ export function describeKernels(io: CliIO, dtype: DType): void {
   const status = backendStatus({ dtype });
   if (status.selected === 'gpu.js') describeGpuJs(io);
   else if (status.note !== undefined) io.err.write(`dropgrad: ${status.note}\n`);
-  io.out.write(
-    `kernels: ${status.running}${status.running === 'wasm' ? `, ${status.threads} thread${status.threads === 1 ? '' : 's'}` : ''}\n`,
-  );
+  // The relaxed-SIMD module is named: its fused multiply-adds give other floats than the plain one's.
+  const wasm = `, ${status.threads} thread${status.threads === 1 ? '' : 's'}${status.simd === 'relaxed' ? ', relaxed SIMD (fused multiply-adds)' : ''}`;
+  io.out.write(`kernels: ${status.running}${status.running === 'wasm' ? wasm : ''}\n`);
 }

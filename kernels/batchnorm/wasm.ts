@@ -1,7 +1,7 @@
 /**
- * Batch norm on the wasm backend (float32 data, float64 per-channel vectors): copies the operands
- * into wasm memory, runs the passes of kernels/wasm/assembly/batchnorm.ts with the threads splitting
- * the channels, and copies the results out. float64 tensors take the js kernels.
+ * Batch norm on the wasm backend (float32 data, float64 per-channel vectors): runs the passes of
+ * kernels/wasm/assembly/batchnorm.ts on the operands in wasm memory (copied in and out unless they
+ * live there), the threads splitting the channels. float64 tensors take the js kernels.
  */
 import type { TypedArray } from '../../base/dtype';
 import type { ArgumentBlock, SharedBlock, SlotName } from '../wasm/argument-blocks';
@@ -19,8 +19,8 @@ type Operands<K extends BatchNormKernel> = Readonly<
 >;
 
 /**
- * Runs pass `name` on wasm memory: copies in every operand but `outputs`, reserves those, and
- * copies them back after; `js` runs the js pass where the data is not float32 or wasm cannot run.
+ * Runs pass `name` on wasm memory: every operand but `outputs` is an input, those are written (in
+ * place where they live in wasm memory, else copied back after); `js` runs the js pass where the data is not float32 or wasm cannot run.
  */
 function pass<K extends BatchNormKernel>(
   name: K,
@@ -36,7 +36,7 @@ function pass<K extends BatchNormKernel>(
       const frame = callFrame(wasm);
       const addresses: Record<string, number> = { batch: layout.batch, channels: layout.channels, spatial: layout.spatial };
       for (const [slot, operand] of Object.entries<Float32Array | Float64Array>(operands)) {
-        addresses[slot] = outputs.includes(slot as keyof Operands<K>) ? frame.reserve(operand.byteLength) : frame.input(operand);
+        addresses[slot] = outputs.includes(slot as keyof Operands<K>) ? frame.outputAt(operand) : frame.input(operand);
       }
       const values = layout.batch * layout.channels * layout.spatial;
       runKernel(wasm, name, frame.args(name, addresses as ArgumentBlock<K>), threadsFor(wasm, 'batchNorm', layout.channels, values));

@@ -17,6 +17,9 @@ import { type GpuJsKernelFunction, runKernel } from '../gpujs/context';
 import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup } from './geometry';
 import type { Conv2dKernels } from './kernels';
 import { jsConv2d } from './js';
+import { maxPool2x2Into, noEpilogue } from './epilogue';
+import { allocate, dtypeOf } from '../../base/dtype';
+import { reluInto } from '../relu';
 
 /** The geometry's numbers the kernels read (gpu.js constants are plain numbers), plus channels per group. */
 type ConvConstants = Omit<Conv2dGeometry, 'padBottom' | 'padRight' | 'groups'> & { cg: number; og: number };
@@ -134,10 +137,14 @@ function conv2dBackwardWeight(this: This, gradOutput: Float32Array, x: Float32Ar
 }
 
 export const gpujsConv2d: Conv2dKernels = {
-  forward(x, weight, bias, geo, out) {
+  forward(x, weight, bias, geo, out, epilogue = noEpilogue) {
     // A zero bias keeps one kernel for both cases; it costs one read per output.
     const biasValues = bias ?? new Float32Array(geo.outC);
-    runKernel(conv2dForward, constantsOf(geo), [x, weight, biasValues], out, () => jsConv2d.forward(x, weight, bias, geo, out));
+    // The epilogue runs on the host after the read-back: one kernel per geometry, not one per epilogue.
+    const y = epilogue.maxPool2x2 ? allocate(dtypeOf(out), geo.n * geo.outC * geo.outH * geo.outW) : out;
+    runKernel(conv2dForward, constantsOf(geo), [x, weight, biasValues], y, () => jsConv2d.forward(x, weight, bias, geo, y));
+    if (epilogue.relu) reluInto(y, y);
+    if (epilogue.maxPool2x2) maxPool2x2Into(y, 0, geo.n * geo.outC, geo.outH, geo.outW, out, 0);
   },
 
   backwardInput(gradOutput, weight, geo, gradInput) {

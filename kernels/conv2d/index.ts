@@ -16,3 +16,4 @@ export const conv2dKernels = kernelTable<Conv2dKernels>({
 export { conv2dGeometry, conv2dWindow, outputShape, forwardFlops } from './geometry';
 export type { Conv2dGeometry, Conv2dOptions, Conv2dWindow, Pair } from './geometry';
 export type { Conv2dKernels } from './kernels';
+export { type Conv2dEpilogue, epilogueOutputSize, noEpilogue } from './epilogue';

@@ -15,10 +15,14 @@ import { jsGemm } from '../gemm/js';
 import { Scratch } from '../scratch';
 import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup, patchSize } from './geometry';
 import { col2im, im2col } from './im2col';
+import { epilogueOutputSize, maxPool2x2Into, noEpilogue } from './epilogue';
 import type { Conv2dKernels } from './kernels';
+import { reluInto } from '../relu';
 
 /** The column-matrix buffer, reused by every call (grown to the largest K·P seen). */
 const columns = new Scratch();
+/** A slice's conv output before the fused max pool (kernels/conv2d/epilogue.ts) halves it. */
+const unpooled = new Scratch();
 
 function isPointwise(geo: Conv2dGeometry): boolean {
   return (
@@ -66,14 +70,18 @@ function columnMatrix(x: TypedArray, xOffset: number, geo: Conv2dGeometry): { da
 }
 
 export const jsConv2d: Conv2dKernels = {
-  forward(x, weight, bias, geo, out) {
+  forward(x, weight, bias, geo, out, epilogue = noEpilogue) {
     const og = outChannelsPerGroup(geo);
     const pixels = geo.outH * geo.outW;
+    const [pooledH, pooledW] = epilogueOutputSize(geo, epilogue);
     const k = patchSize(geo);
     forEachSlice(geo, ({ xOffset, yOffset, weightOffset, firstOutChannel }) => {
+      // A pooled slice is computed in scratch and pooled from there while in cache.
+      const y = epilogue.maxPool2x2 ? unpooled.of(out, og * pixels) : out;
+      const at = epilogue.maxPool2x2 ? 0 : yOffset;
       if (bias) {
         // Start each output plane at its bias and let the GEMM accumulate onto it.
-        for (let o = 0; o < og; o++) out.fill(bias[firstOutChannel + o], yOffset + o * pixels, yOffset + (o + 1) * pixels);
+        for (let o = 0; o < og; o++) y.fill(bias[firstOutChannel + o], at + o * pixels, at + (o + 1) * pixels);
       }
       const col = columnMatrix(x, xOffset, geo);
       jsGemm({
@@ -84,10 +92,12 @@ export const jsConv2d: Conv2dKernels = {
         aOffset: weightOffset,
         b: col.data,
         bOffset: col.offset,
-        c: out,
-        cOffset: yOffset,
+        c: y,
+        cOffset: at,
         accumulate: bias !== null,
       });
+      if (epilogue.relu) reluInto(y, y, at, at + og * pixels);
+      if (epilogue.maxPool2x2) maxPool2x2Into(y, 0, og, geo.outH, geo.outW, out, (yOffset / pixels) * pooledH * pooledW);
     });
   },
 

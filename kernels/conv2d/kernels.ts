@@ -5,11 +5,19 @@
  * and lives in the op, not here.
  */
 import type { TypedArray } from '../../base/dtype';
+import type { Conv2dEpilogue } from './epilogue';
 import type { Conv2dGeometry } from './geometry';
 
 export interface Conv2dKernels {
-  /** out = conv2d(x, weight) + bias. */
-  forward(x: TypedArray, weight: TypedArray, bias: TypedArray | null, geo: Conv2dGeometry, out: TypedArray): void;
+  /** out = conv2d(x, weight) + bias, then the epilogue (default none: kernels/conv2d/epilogue.ts). */
+  forward(
+    x: TypedArray,
+    weight: TypedArray,
+    bias: TypedArray | null,
+    geo: Conv2dGeometry,
+    out: TypedArray,
+    epilogue?: Conv2dEpilogue,
+  ): void;
   /** gradInput = ∂L/∂x given gradOutput (a transposed convolution of gradOutput with weight). */
   backwardInput(gradOutput: TypedArray, weight: TypedArray, geo: Conv2dGeometry, gradInput: TypedArray): void;
   /** gradWeight = ∂L/∂weight given gradOutput (a correlation of gradOutput with x). */

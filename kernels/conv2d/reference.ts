@@ -6,11 +6,12 @@
  *   y[n,o,i,j]  = b[o] + Σ_{c,p,q} w[o,c,p,q] · x[n, g·Cg + c, i·sH + p·dH − padTop, j·sW + q·dW − padLeft]
  *   dx[n,C,u,v] = Σ over every (o, i, j, p, q) whose tap lands on (u, v) of dy[n,o,i,j] · w[o,c,p,q]
  *   dw[o,c,p,q] = Σ_{n,i,j} dy[n,o,i,j] · x[n, g·Cg + c, i·sH + p·dH − padTop, j·sW + q·dW − padLeft]
- * where g = ⌊o / outCg⌋ is the group of output channel o, Cg = C/groups and taps that land in the
+ * (then the epilogue, kernels/conv2d/epilogue.ts: y = max(y, 0), a 2×2 max pool) where g = ⌊o / outCg⌋ is the group of output channel o, Cg = C/groups and taps that land in the
  * padding read zero.
  */
 import type { TypedArray } from '../../base/dtype';
 import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup } from './geometry';
+import { maxPool2x2Into, noEpilogue } from './epilogue';
 import type { Conv2dKernels } from './kernels';
 
 /** Calls visit(xIndex, wIndex, yIndex) for every (output element, kernel tap) pair that reads inside the input. */
@@ -50,16 +51,19 @@ function accumulateInto(out: TypedArray, fill: (sums: Float64Array) => void): vo
 }
 
 export const referenceConv2d: Conv2dKernels = {
-  forward(x, weight, bias, geo, out) {
-    accumulateInto(out, (y) => {
-      if (bias) {
-        const plane = geo.outH * geo.outW;
-        for (let at = 0; at < y.length; at++) y[at] = bias[Math.floor(at / plane) % geo.outC];
-      }
-      forEachTap(geo, (xAt, wAt, yAt) => {
-        y[yAt] += weight[wAt] * x[xAt];
-      });
+  forward(x, weight, bias, geo, out, epilogue = noEpilogue) {
+    const y = new Float64Array(geo.n * geo.outC * geo.outH * geo.outW);
+    if (bias) {
+      const plane = geo.outH * geo.outW;
+      for (let at = 0; at < y.length; at++) y[at] = bias[Math.floor(at / plane) % geo.outC];
+    }
+    forEachTap(geo, (xAt, wAt, yAt) => {
+      y[yAt] += weight[wAt] * x[xAt];
     });
+    if (epilogue.relu) for (let at = 0; at < y.length; at++) y[at] = Math.max(y[at], 0);
+    // Pooling before the rounding to out's type picks the same values: rounding keeps order.
+    if (epilogue.maxPool2x2) maxPool2x2Into(y, 0, geo.n * geo.outC, geo.outH, geo.outW, out, 0);
+    else out.set(y);
   },
 
   backwardInput(gradOutput, weight, geo, gradInput) {

@@ -1,10 +1,11 @@
 /**
- * conv2d on the wasm backend (float32): copies the operands into wasm memory, runs the SIMD kernels
- * of kernels/wasm/assembly/conv2d.ts across the threads, and copies the result out. float64 tensors take the
+ * conv2d on the wasm backend (float32): runs the SIMD kernels of kernels/wasm/assembly/conv2d.ts
+ * across the threads on the operands in wasm memory (copied in and out unless they live there). float64 tensors take the
  * js kernels: the wasm kernels are float32 only (see docs/kernels.md).
  */
 import { type Conv2dGeometry, forwardFlops, patchSize } from './geometry';
 import { jsConv2d } from './js';
+import { noEpilogue } from './epilogue';
 import type { Conv2dKernels } from './kernels';
 import type { ArgumentBlock, SharedBlock } from '../wasm/argument-blocks';
 import { type CallFrame, callFrame } from '../wasm/call-frame';
@@ -16,15 +17,19 @@ type ConvKernel = 'conv2dForward' | 'conv2dBackwardInput' | 'conv2dWeightPartial
 /** A pass's own operands: its block without the geometry and workspace every pass shares. */
 type Operands<K extends ConvKernel> = Omit<ArgumentBlock<K>, keyof SharedBlock<'conv2d'>>;
 
-/** Per-thread workspace: the gemm panels plus one column matrix (K × P floats). */
-function workspaceBytes(wasm: WasmInstance, g: Conv2dGeometry): number {
-  return wasm.exports.gemmWorkspaceBytes() + patchSize(g) * g.outH * g.outW * 4;
+/**
+ * Per-thread workspace: the gemm panels plus one column matrix (K × P floats), and for a forward
+ * with the fused max pool (kernels/conv2d/epilogue.ts) its slice before pooling (outC/groups × P floats).
+ */
+function workspaceBytes(wasm: WasmInstance, g: Conv2dGeometry, pooled: boolean): number {
+  const unpooled = pooled ? (g.outC / g.groups) * g.outH * g.outW * 4 : 0;
+  return wasm.exports.gemmWorkspaceBytes() + patchSize(g) * g.outH * g.outW * 4 + unpooled;
 }
 
 /** Runs conv2d kernel `name` on the geometry, its operand addresses and per-thread workspace. */
 function runConv<K extends ConvKernel>(wasm: WasmInstance, frame: CallFrame, name: K, g: Conv2dGeometry, operands: Operands<K>): void {
   const threads = threadsFor(wasm, 'conv2d', g.n * g.groups, forwardFlops(g) / 2);
-  const workspaceStride = workspaceBytes(wasm, g);
+  const workspaceStride = workspaceBytes(wasm, g, 'maxPool2x2' in operands && operands.maxPool2x2 === 1);
   // The geometry's fields are named as the slots (frame.args reads only the declared ones).
   const shared: SharedBlock<'conv2d'> = { ...g, workspace: frame.reserve(workspaceStride * threads), workspaceStride };
   // A generic K hides that shared and operands together are K's block; each part is checked above.
@@ -32,21 +37,23 @@ function runConv<K extends ConvKernel>(wasm: WasmInstance, frame: CallFrame, nam
 }
 
 export const wasmConv2d: Conv2dKernels = {
-  forward(x, weight, bias, geo, out) {
+  forward(x, weight, bias, geo, out, epilogue = noEpilogue) {
     wasmOrJs(
       [x, weight, bias, out],
       (wasm) => {
         const frame = callFrame(wasm);
-        const y = frame.reserve(out.byteLength);
+        const y = frame.outputAt(out);
         runConv(wasm, frame, 'conv2dForward', geo, {
           x: frame.input(x),
           weight: frame.input(weight),
           bias: bias ? frame.input(bias) : 0,
+          relu: epilogue.relu ? 1 : 0,
+          maxPool2x2: epilogue.maxPool2x2 ? 1 : 0,
           out: y,
         });
         frame.output(y, out);
       },
-      () => jsConv2d.forward(x, weight, bias, geo, out),
+      () => jsConv2d.forward(x, weight, bias, geo, out, epilogue),
     );
   },
 
@@ -55,7 +62,7 @@ export const wasmConv2d: Conv2dKernels = {
       [gradOutput, weight, gradInput],
       (wasm) => {
         const frame = callFrame(wasm);
-        const dx = frame.reserve(gradInput.byteLength);
+        const dx = frame.outputAt(gradInput);
         runConv(wasm, frame, 'conv2dBackwardInput', geo, { dy: frame.input(gradOutput), weight: frame.input(weight), dx });
         frame.output(dx, gradInput);
       },
@@ -72,7 +79,7 @@ export const wasmConv2d: Conv2dKernels = {
         // the sum over the batch then does not depend on which thread computed which image.
         const partials = frame.reserve(geo.n * gradWeight.byteLength);
         runConv(wasm, frame, 'conv2dWeightPartials', geo, { dy: frame.input(gradOutput), x: frame.input(x), partials });
-        const dW = frame.reserve(gradWeight.byteLength);
+        const dW = frame.outputAt(gradWeight);
         const reduce = frame.args('reduceImages', { count: gradWeight.length, images: geo.n, partials, out: dW });
         runKernel(
           wasm,

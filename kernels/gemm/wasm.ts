@@ -1,6 +1,6 @@
 /**
- * gemm on the wasm backend (float32): copies op(A), op(B) (and C when accumulating) into wasm memory
- * and runs the SIMD sgemm of kernels/wasm/assembly/sgemm.ts, its threads splitting C's columns.
+ * gemm on the wasm backend (float32): op(A), op(B) and C in wasm memory (copied in and C out unless
+ * they live there), then the SIMD sgemm of kernels/wasm/assembly/sgemm.ts, its threads splitting C's columns.
  * float64 problems, and problems too small to repay the copies, take the js gemm.
  */
 import { callFrame } from '../wasm/call-frame';
@@ -29,15 +29,15 @@ export function wasmGemm(problem: GemmProblem): void {
       const frame = callFrame(wasm);
       const threads = threadsFor(wasm, 'gemm', Math.ceil(n / stripWidth), gemmUnits(m, n, k));
       const workspaceStride = wasm.exports.gemmWorkspaceBytes();
-      const cAddress = p.accumulate ? frame.input(c.subarray(p.cOffset, p.cOffset + m * n)) : frame.reserve(m * n * 4);
+      const cAddress = p.accumulate ? frame.input(c, p.cOffset, m * n) : frame.outputAt(c, p.cOffset, m * n);
       const args = frame.args('gemm', {
         m,
         n,
         k,
-        a: frame.input(a.subarray(p.aOffset, p.aOffset + m * k)),
+        a: frame.input(a, p.aOffset, m * k),
         lda: p.transA ? m : k,
         transA: p.transA ? 1 : 0,
-        b: frame.input(b.subarray(p.bOffset, p.bOffset + k * n)),
+        b: frame.input(b, p.bOffset, k * n),
         ldb: p.transB ? k : n,
         transB: p.transB ? 1 : 0,
         c: cAddress,

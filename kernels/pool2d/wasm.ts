@@ -1,7 +1,7 @@
 /**
- * pool2d on the wasm backend (float32): copies the operands into wasm memory, runs the kernels of
- * kernels/wasm/assembly/pool2d.ts with the threads splitting the planes, and copies the results
- * out. float64 tensors take the js kernels (the wasm kernels are float32 only).
+ * pool2d on the wasm backend (float32): runs the kernels of kernels/wasm/assembly/pool2d.ts on the
+ * operands in wasm memory (copied in and out unless they live there), the threads splitting the
+ * planes. float64 tensors take the js kernels (the wasm kernels are float32 only).
  */
 import type { SharedBlock } from '../wasm/argument-blocks';
 import { type CallFrame, callFrame } from '../wasm/call-frame';
@@ -39,8 +39,8 @@ export const wasmPool2d: Pool2dKernels = {
       [x, out],
       (wasm) => {
         const frame = callFrame(wasm);
-        const values = frame.reserve(out.byteLength);
-        const indices = frame.reserve(argmax.byteLength);
+        const values = frame.outputAt(out);
+        const indices = frame.outputAt(argmax);
         const args = frame.args('maxPool2dForward', { ...g, x: frame.input(x), out: values, argmax: indices });
         runKernel(wasm, 'maxPool2dForward', args, threadsForPlanes(wasm, 'maxPool2d', g.planes, g.inH * g.inW));
         frame.output(values, out);
@@ -69,7 +69,7 @@ export const wasmPool2d: Pool2dKernels = {
       [x, out],
       (wasm) => {
         const frame = callFrame(wasm);
-        const result = frame.reserve(out.byteLength);
+        const result = frame.outputAt(out);
         const args = frame.args('avgPool2dForward', { ...averageBlock(frame, g), x: frame.input(x), out: result });
         runKernel(wasm, 'avgPool2dForward', args, threadsForPlanes(wasm, 'avgPool2d', g.planes, g.inH * g.inW));
         frame.output(result, out);

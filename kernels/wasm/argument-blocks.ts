@@ -19,7 +19,8 @@ export const wasmKernelFamilies = {
       ...['workspace', 'workspaceStride'],
     ],
     kernels: {
-      conv2dForward: ['x', 'weight', 'bias', 'out'], // bias 0: none
+      // bias 0: none; relu and maxPool2x2 1: the epilogue (kernels/conv2d/epilogue.ts), out then ⌊outH/2⌋ × ⌊outW/2⌋
+      conv2dForward: ['x', 'weight', 'bias', 'relu', 'maxPool2x2', 'out'],
       conv2dBackwardInput: ['dy', 'weight', 'dx'],
       conv2dWeightPartials: ['dy', 'x', 'partials'], // one weight-sized partial per image
     },
@@ -50,6 +51,10 @@ export const wasmKernelFamilies = {
       batchNormInputGradient: ['dy', 'x', 'mean', 'gain', 'offset', 'slope', 'dx'],
     },
   },
+  // One Adam step over `count` parameters: `table` holds five i32 per parameter (the addresses of
+  // its values, gradient, exp_avg and exp_avg_sq, all float32, then its length), `factors` the
+  // float64 constants of the step (kernels/adam/kernels.ts, AdamFactors, in that order).
+  adam: { shared: [], kernels: { adamStep: ['count', 'table', 'factors'] } },
 } as const;
 
 type Families = typeof wasmKernelFamilies;

@@ -1,9 +1,9 @@
 /**
- * CallFrame: the wasm memory one kernel call uses, laid out by bumping an address from a fixed
- * base. A call copies its inputs in, reserves its outputs and workspace, runs, and copies its
- * outputs out; the next call's frame starts from the base again, so memory grows to the largest
- * call and is never fragmented. Kernel calls do not nest (the op API is synchronous), so one frame
- * at a time is all there is.
+ * CallFrame: the wasm memory one kernel call uses. An operand whose storage lives in the wasm memory
+ * (resident-storage.ts) is read and written where it is; any other is copied into a block of the
+ * heap (heap.ts) and, for an output, copied out after the call. A frame's blocks — copies, argument
+ * blocks, workspace — go back to the heap when the call ends (endCall), or when the reusingOperands
+ * scope sharing them ends, so the memory they take is that of the largest call, reused.
  *
  * Inside reusingOperands(fn) (kernels/operand-reuse.ts) the calls share one frame, and an array
  * copied in once is not copied again: batch norm's two forward passes both read x, its two
@@ -11,18 +11,15 @@
  * forgotten, so it is copied afresh if a later call reads it.
  */
 import { type ArgumentBlock, type KernelName, slotNames } from './argument-blocks';
+import { allocateForCall, heapOf } from './heap';
 import type { WasmInstance } from './instance';
-
-/** The first 64 KiB stay unused: address 0 means "none" (e.g. no bias) in argument blocks. */
-export const frameBase = 1 << 16;
-const pageBytes = 1 << 16;
-/** wasm32 addresses are 32-bit. */
-const addressSpaceBytes = 2 ** 32;
+import { residentAddress } from './resident-storage';
 
 type Operand = Float32Array | Float64Array | Int32Array;
 
 export class CallFrame {
-  private top = frameBase;
+  /** The blocks this frame took from the heap, given back by release(). */
+  private readonly blocks: number[] = [];
 
   /** With `kept`, the frame remembers where each array it copied in lies (see the file comment). */
   constructor(
@@ -30,34 +27,40 @@ export class CallFrame {
     private readonly kept?: Map<Operand, number>,
   ) {}
 
-  /** Reserves `bytes` (16-byte aligned, for v128 loads) and returns their address; grows the memory as needed. */
+  /** Reserves `bytes` (16-byte aligned, for v128 loads) for this call and returns their address. */
   reserve(bytes: number): number {
-    const address = this.top;
-    this.top += Math.ceil(bytes / 16) * 16;
-    if (this.top > addressSpaceBytes) {
-      throw new RangeError(`wasm backend: this call needs ${this.top} bytes of memory, more than wasm32's 4 GiB; use the js backend`);
-    }
-    const memory = this.wasm.memory;
-    const missing = this.top - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / pageBytes));
+    const address = allocateForCall(this.wasm, bytes);
+    this.blocks.push(address);
     return address;
   }
 
-  /** Copies `values` (float32 data, float64 per-channel vectors, i32 indices) into the frame and returns their address. */
-  input(values: Operand): number {
-    const kept = this.kept?.get(values);
+  /**
+   * The address of `values` (float32 data, float64 per-channel vectors, i32 indices), from `offset`
+   * on for `length` values: where it lives when it lives in the wasm memory, else a copy.
+   */
+  input(values: Operand, offset = 0, length = values.length - offset): number {
+    const resident = residentAddress(values, this.wasm);
+    if (resident !== undefined) return resident + offset * values.BYTES_PER_ELEMENT;
+    const part = offset === 0 && length === values.length ? values : values.subarray(offset, offset + length);
+    const kept = this.kept?.get(part);
     if (kept !== undefined) return kept;
-    const address = this.reserve(values.byteLength);
-    new Uint8Array(this.wasm.memory.buffer, address, values.byteLength).set(
-      new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
-    );
-    this.kept?.set(values, address);
+    const address = this.reserve(part.byteLength);
+    new Uint8Array(this.wasm.memory.buffer, address, part.byteLength).set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+    this.kept?.set(part, address);
     return address;
   }
 
-  /** Copies `length` values of target's type at `address` into `target` from `offset` on. */
+  /** Where a kernel writes `target` (its values from `offset` on): in place when it lives in the wasm memory, else a block output() copies out. */
+  outputAt(target: Operand, offset = 0, length = target.length - offset): number {
+    const resident = residentAddress(target, this.wasm);
+    return resident !== undefined ? resident + offset * target.BYTES_PER_ELEMENT : this.reserve(length * target.BYTES_PER_ELEMENT);
+  }
+
+  /** Copies `length` values of target's type at `address` into `target` from `offset` on, unless the kernel wrote them there in place. */
   output(address: number, target: Operand, length = target.length, offset = 0): void {
     this.kept?.delete(target);
+    const resident = residentAddress(target, this.wasm);
+    if (resident !== undefined && resident + offset * target.BYTES_PER_ELEMENT === address) return;
     const View = target.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Operand;
     target.set(new View(this.wasm.memory.buffer, address, length), offset);
   }
@@ -78,16 +81,36 @@ export class CallFrame {
     new Int32Array(this.wasm.memory.buffer, address, values.length).set(values);
     return address;
   }
+
+  /** Gives this frame's blocks back to the heap. */
+  release(): void {
+    const heap = heapOf(this.wasm);
+    for (const address of this.blocks.splice(0)) heap.release(address);
+  }
 }
 
 /** The frame of the reusingOperands scope being run, if any (made by its first kernel call). */
 let session: { frame?: CallFrame } | undefined;
+/** The running call's frame, outside any scope. */
+let current: CallFrame | undefined;
 
 /** The frame for the next kernel call: a fresh one, or the current reusingOperands scope's. */
 export function callFrame(wasm: WasmInstance): CallFrame {
-  if (!session) return new CallFrame(wasm);
-  if (session.frame?.wasm !== wasm) session.frame = new CallFrame(wasm, new Map());
+  if (!session) {
+    current = new CallFrame(wasm);
+    return current;
+  }
+  if (session.frame?.wasm !== wasm) {
+    session.frame?.release();
+    session.frame = new CallFrame(wasm, new Map());
+  }
   return session.frame;
+}
+
+/** Ends a kernel call (wasmOrJs calls it): its frame's blocks go back to the heap, unless a scope still shares them. */
+export function endCall(): void {
+  current?.release();
+  current = undefined;
 }
 
 /**
@@ -97,10 +120,12 @@ export function callFrame(wasm: WasmInstance): CallFrame {
  */
 export function reusingOperands<T>(fn: () => T): T {
   if (session) return fn();
-  session = {};
+  const scope: { frame?: CallFrame } = {};
+  session = scope;
   try {
     return fn();
   } finally {
     session = undefined;
+    scope.frame?.release();
   }
 }

@@ -5,10 +5,11 @@
  * the single-thread build runs on an ordinary memory.
  *
  * The modules are compiled from kernels/wasm/assembly/ by scripts/build-wasm.mts and embedded as
- * base64 in generated/modules.ts: no file to fetch, no native build.
+ * base64 in generated/modules.ts: no file to fetch, no native build. module-choice.ts picks one
+ * (the relaxed-SIMD build where the engine has it).
  */
-import { singleThreadModule, threadedModule } from './generated/modules';
 import type { KernelName } from './argument-blocks';
+import { chooseModule, type SimdSetting, simdSetting, type WasmSimd } from './module-choice';
 
 export type KernelFunction = (args: number, thread: number, threads: number) => void;
 
@@ -20,6 +21,10 @@ export interface WasmInstance {
   exports: WasmExports;
   /** True when the memory is a SharedArrayBuffer that worker threads can share. */
   shared: boolean;
+  /** Which build runs: sgemm's multiply-add fused ('relaxed') or not ('plain'); see module-choice.ts. */
+  simd: WasmSimd;
+  /** Why the plain build runs, when it does. */
+  plainSimdReason?: string;
 }
 
 /** 64 KiB pages: the shared memory must declare a maximum; 65536 pages = 4 GiB, wasm32's limit. */
@@ -32,13 +37,6 @@ function canShareMemory(): boolean {
   // crossOriginIsolated is undefined in Node (where sharing always works) and false on a page
   // that is not isolated, where a shared WebAssembly.Memory cannot be made.
   return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
-}
-
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
 }
 
 /**
@@ -57,28 +55,35 @@ function reserveMemory(shared: boolean): WebAssembly.Memory {
   }
 }
 
-function instantiate(): WasmInstance {
+function instantiate(setting: SimdSetting): WasmInstance {
   if (typeof WebAssembly !== 'object') throw new Error('this JavaScript engine has no WebAssembly');
   const shared = canShareMemory();
-  const bytes = decode(shared ? threadedModule : singleThreadModule);
+  const { bytes, ...build } = chooseModule(shared, setting);
   // validate() first: an engine without 128-bit SIMD rejects the module, and says nothing more useful.
   if (!WebAssembly.validate(bytes)) throw new Error('this engine cannot run WebAssembly SIMD (128-bit) modules');
   const module = new WebAssembly.Module(bytes);
   const memory = reserveMemory(shared);
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WasmExports;
-  return { module, memory, exports, shared };
+  return { module, memory, exports, shared, ...build };
 }
 
 /** The instance, made on first call, or undefined where it cannot be made (`unavailable` says why). */
 function tryInstance(): WasmInstance | undefined {
   if (instance === undefined && unavailable === undefined) {
+    // Outside the try: a misspelt DROPGRAD_WASM_SIMD is the caller's error, not a reason to fall back to js.
+    const setting = simdSetting();
     try {
-      instance = instantiate();
+      instance = instantiate(setting);
     } catch (error) {
       unavailable = error instanceof Error ? error.message : String(error);
     }
   }
   return instance;
+}
+
+/** The instance, made on first call, or undefined where the wasm kernels cannot run here. */
+export function currentWasmInstance(): WasmInstance | undefined {
+  return tryInstance();
 }
 
 /** The instance, made on first call; throws (with the reason) where WebAssembly SIMD is unavailable. */

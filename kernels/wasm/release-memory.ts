@@ -1,12 +1,14 @@
 /**
  * releaseMemory(): gives back the wasm kernels' memory. A WebAssembly memory can grow but never
- * shrink, and each call lays its operands out from the same base (call-frame.ts), so the memory
- * stays at the size of the largest call made so far (147 MiB after one batch of 1024 small-CNN
- * images, kept through later batches of 8). This drops the instance and its worker threads; the
- * next wasm call starts a fresh module on a fresh memory (and new workers, a few ms each).
+ * shrink, so it stays at the size of the most it held at once (147 MiB after one batch of 1024
+ * small-CNN images, kept through later batches of 8). This drops the instance, its worker threads and
+ * the recycling pool (whose arrays may live in that memory); the next wasm call starts a fresh module
+ * on a fresh memory (and new workers, a few ms each). Tensors still living in the old memory keep it
+ * until they are garbage.
  * It has no PyTorch counterpart beyond torch.cuda.empty_cache(), which likewise only returns
  * memory nothing is using.
  */
+import { clearRecycled } from '../../base/dtype';
 import { dropWasmInstance, wasmCallRunning } from './instance';
 import { stopThreadPool } from './thread-pool';
 
@@ -16,4 +18,5 @@ export function releaseMemory(): void {
   }
   stopThreadPool();
   dropWasmInstance();
+  clearRecycled();
 }

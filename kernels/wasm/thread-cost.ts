@@ -22,7 +22,8 @@ export type KernelFamily = keyof typeof wasmKernelFamilies;
  * Nanoseconds per unit of work that one thread spends on the part of a call that threads share
  * (measured as twice what a second thread saves, overhead added back): per multiply-add for conv2d
  * and gemm (see gemmUnits), per input value for pooling and batch norm, per partial value (images ×
- * weights) for reduceImages. The part of a call no thread shares (copies in and out, JavaScript)
+ * weights) for reduceImages, per weight for Adam (its constant from a later run at load 1.5, over
+ * 50k and 200k weights: 0.99 and 1.55). The part of a call no thread shares (copies in and out, JavaScript)
  * is not counted: it costs the same on any number of threads.
  */
 export const nsPerUnit: Readonly<Record<KernelFamily, number>> = {
@@ -32,6 +33,7 @@ export const nsPerUnit: Readonly<Record<KernelFamily, number>> = {
   maxPool2d: 0.3,
   avgPool2d: 1.9,
   batchNorm: 0.45,
+  adam: 1.3,
 };
 
 /**

@@ -83,7 +83,7 @@ function checkBuffer(t: Tensor | null, name: string): void {
 
 /** Per-channel values as float64 (the tensor may be a view or float32); `fill` when absent. */
 function perChannel(t: Tensor | null, channels: number, fill: number): Float64Array {
-  return t === null ? new Float64Array(channels).fill(fill) : Float64Array.from(t.contiguousData());
+  return t === null ? new Float64Array(channels).fill(fill) : Float64Array.from(t.values());
 }
 
 function updateRunningStats(
@@ -161,7 +161,7 @@ export const batchNorm = defineOp({
     }
 
     const kernels = batchNormKernels();
-    const data = x.contiguousData();
+    const data = x.values();
     const y = allocate(x.dtype, data.length);
     // Both passes read x, unchanged in between: the wasm kernels copy it in once.
     const { mean, variance, invStd, gamma } = reusingOperands(() => {
@@ -202,7 +202,7 @@ export const batchNorm = defineOp({
     }
     const { layout, mean, invStd, gamma, usedBatchStats } = saved;
     const kernels = batchNormKernels();
-    const dy = gradOutput.contiguousData();
+    const dy = gradOutput.values();
     const channels = layout.channels;
     const count = valuesPerChannel(layout);
     const sumDy = new Float64Array(channels);

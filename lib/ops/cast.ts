@@ -13,7 +13,7 @@ export const cast: (x: Tensor, dtype: DType) => Tensor = defineOp({
   forward: (x: Tensor, dtype: DType) => {
     if (x.dtype === dtype) return { output: x, saved: x.dtype };
     const out = allocate(dtype, x.numel);
-    out.set(x.contiguousData());
+    out.set(x.values());
     return { output: Tensor.fromData(out, x.shape), saved: x.dtype };
   },
   backward: (inputDType, g) => [cast(g, inputDType)],

@@ -53,8 +53,8 @@ export function convSaved(x: Tensor, weight: Tensor, bias: Tensor | null, geo: C
     x,
     weight,
     bias: bias && { shape: bias.shape, dtype: bias.dtype },
-    xData: x.contiguousData(),
-    weightData: inDType(weight.contiguousData(), x.dtype),
+    xData: x.values(),
+    weightData: inDType(weight.values(), x.dtype),
     geo,
   };
 }
@@ -81,7 +81,7 @@ export function kernelGradients(
   kernels: ConvKernelGradients,
 ): Array<Tensor | null> {
   const { x, weight, bias, xData, weightData } = saved;
-  const gy = inDType(gradOutput.contiguousData(), x.dtype);
+  const gy = inDType(gradOutput.values(), x.dtype);
   let dx: Tensor | null = null;
   let dw: Tensor | null = null;
   // Both passes read gy, unchanged in between: the wasm kernels copy it in once.

@@ -178,7 +178,7 @@ export const transposedConvolution: ConvOp = defineOp({
     const shape = checkShape([geo.n, geo.inC, geo.h, geo.w], 'convTranspose2d', { argument: 'output shape' });
     const out = allocate(x.dtype, sizeOf(shape));
     conv2dKernels().backwardInput(saved.xData, saved.weightData, geo, out);
-    if (bias) addBias(out, inDType(bias.contiguousData(), x.dtype), geo.n, geo.inC, geo.h * geo.w);
+    if (bias) addBias(out, inDType(bias.values(), x.dtype), geo.n, geo.inC, geo.h * geo.w);
     return { output: Tensor.fromData(out, shape), saved };
   },
   backward: (saved: ConvSaved, gradOutput, needsGrad) => {

@@ -25,7 +25,7 @@ export const conv2dWeightGrad: (x: Tensor, gradOutput: Tensor, geo: Conv2dGeomet
       x.dtype,
       shape.reduce((a, b) => a * b, 1),
     );
-    conv2dKernels().backwardWeight(inDType(gradOutput.contiguousData(), x.dtype), x.contiguousData(), geo, out);
+    conv2dKernels().backwardWeight(inDType(gradOutput.values(), x.dtype), x.values(), geo, out);
     return { output: Tensor.fromData(out, shape), saved: { x, gradOutput, geo } };
   },
   backward: ({ x, gradOutput, geo }, g, needsGrad) => [

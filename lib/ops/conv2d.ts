@@ -39,7 +39,7 @@ export const convolution: ConvOp = defineOp({
     // A huge padding or batch asks for more than one typed array holds: named here, not by the engine.
     const shape = checkShape(outputShape(geo), 'conv2d', { argument: 'output shape' });
     const out = allocate(x.dtype, sizeOf(shape));
-    conv2dKernels().forward(saved.xData, saved.weightData, bias ? inDType(bias.contiguousData(), x.dtype) : null, geo, out);
+    conv2dKernels().forward(saved.xData, saved.weightData, bias ? inDType(bias.values(), x.dtype) : null, geo, out);
     return { output: Tensor.fromData(out, shape), saved };
   },
   backward: (saved: ConvSaved, gradOutput, needsGrad) => {

@@ -68,15 +68,15 @@ export const crossEntropy = defineOp({
     }
 
     const lanes = lanesAlong(logits.shape, 1);
-    const weights = weight?.contiguousData();
+    const weights = weight?.values();
     const spec: TargetSpec = { lanes, smoothing: labelSmoothing, classWeight: weights ? (c) => weights[c] : () => 1 };
     const q = new Float64Array(logits.numel);
-    const t = targets.contiguousData();
+    const t = targets.values();
     const ignored = new Uint8Array(lanes.outer * lanes.inner);
     const divisor = soft ? probabilityTargets(t, spec, q) : indexTargets(t, spec, ignoreIndex, q, ignored);
 
     const logp = new Float64Array(logits.numel);
-    logSoftmaxInto(logits.contiguousData(), logp, lanes);
+    logSoftmaxInto(logits.values(), logp, lanes);
     const losses = new Float64Array(lanes.outer * lanes.inner);
     const mass = new Float64Array(losses.length);
     forEachLane(lanes, (item, first, stride, end) => {

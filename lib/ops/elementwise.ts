@@ -16,7 +16,7 @@ export function asTensor(value: TensorLike, dtype: DType = 'float64'): Tensor {
 }
 
 export function mapUnary(x: Tensor, f: (v: number) => number): Tensor {
-  const src = x.contiguousData();
+  const src = x.values();
   const out = allocate(x.dtype, src.length);
   for (let i = 0; i < src.length; i++) out[i] = f(src[i]);
   return Tensor.fromData(out, x.shape);
@@ -49,8 +49,8 @@ export function forEachBroadcast(aShape: Shape, bShape: Shape, outShape: Shape, 
 
 export function mapBinary(a: Tensor, b: Tensor, f: (x: number, y: number) => number, op: string): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, op);
-  const da = a.contiguousData();
-  const db = b.contiguousData();
+  const da = a.values();
+  const db = b.values();
   const out = allocate(promote(a.dtype, b.dtype), sizeOf(shape));
   if (sameShape(a.shape, b.shape)) {
     for (let i = 0; i < out.length; i++) out[i] = f(da[i], db[i]);
@@ -68,7 +68,7 @@ export function mapBinary(a: Tensor, b: Tensor, f: (x: number, y: number) => num
 /** Sums `grad` over the dims along which a tensor of `shape` was broadcast, giving `shape` back. */
 export function sumOverBroadcastDims(grad: Tensor, shape: Shape): Tensor {
   if (sameShape(grad.shape, shape)) return grad;
-  const src = grad.contiguousData();
+  const src = grad.values();
   const out = allocate(grad.dtype, sizeOf(shape));
   forEachBroadcast(shape, shape, grad.shape, (o, i) => {
     out[i] += src[o];

@@ -32,7 +32,7 @@ export function offsetsFromDimMaps(maps: readonly Int32Array[], sourceShape: Sha
 
 /** out[i] = x[offsets[i]] (x read row-major), or `fill` where offsets[i] < 0. */
 export function gatherByOffsets(x: Tensor, offsets: Int32Array, shape: Shape, fill = 0): Tensor {
-  const source = x.contiguousData();
+  const source = x.values();
   const out = allocate(x.dtype, offsets.length);
   for (let i = 0; i < offsets.length; i++) {
     const o = offsets[i];
@@ -43,7 +43,7 @@ export function gatherByOffsets(x: Tensor, offsets: Int32Array, shape: Shape, fi
 
 /** The adjoint of gatherByOffsets: grad[offsets[i]] += g[i] into zeros of `sourceShape`. */
 export function scatterAddByOffsets(g: Tensor, offsets: Int32Array, sourceShape: Shape): Tensor {
-  const values = g.contiguousData();
+  const values = g.values();
   const out = allocate(g.dtype, sizeOf(sourceShape));
   for (let i = 0; i < offsets.length; i++) {
     const o = offsets[i];

@@ -111,7 +111,7 @@ export const indexSelect = defineOp({
       throw new RangeError(`indexSelect: indices must be 1-D, got shape ${formatShape(indices.shape)}`);
     }
     const sourceShape = x.shape;
-    const chosen = checkedIndices(indices instanceof Tensor ? indices.contiguousData() : indices, sourceShape[d], 'indexSelect', d);
+    const chosen = checkedIndices(indices instanceof Tensor ? indices.values() : indices, sourceShape[d], 'indexSelect', d);
     const maps = sourceShape.map((size, k) => (k === d ? chosen : Int32Array.from({ length: size }, (_, i) => i)));
     const shape = sourceShape.slice();
     shape[d] = chosen.length;
@@ -130,7 +130,7 @@ function gatherOffsets(x: Tensor, dim: number, index: Tensor): Int32Array {
       `gather: index of shape ${formatShape(shape)} must have the rank of input ${formatShape(x.shape)} and no larger size outside dim ${dim}`,
     );
   }
-  const chosen = checkedIndices(index.contiguousData(), x.shape[dim], 'gather', dim);
+  const chosen = checkedIndices(index.values(), x.shape[dim], 'gather', dim);
   const strides = rowMajorStrides(x.shape);
   const offsets = new Int32Array(chosen.length);
   const counter = new Array<number>(shape.length).fill(0);

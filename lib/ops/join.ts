@@ -41,7 +41,7 @@ const concatOp = defineOp({
     tensors.forEach((t, i) => {
       // Each outer index holds one contiguous run of sizes[i]·inner values from this input.
       const run = sizes[i] * inner;
-      const data = t.contiguousData();
+      const data = t.values();
       for (let o = 0; o < outer; o++) out.set(data.subarray(o * run, (o + 1) * run), o * rowLength + column);
       column += run;
     });

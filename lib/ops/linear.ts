@@ -43,7 +43,7 @@ function product(
   shape: Shape,
 ): Tensor {
   const c = allocate(dtype, m * n);
-  gemm({ m, n, k, a: a.contiguousData(), transA, b: b.contiguousData(), transB, c });
+  gemm({ m, n, k, a: a.values(), transA, b: b.values(), transB, c });
   return Tensor.fromData(c, shape);
 }
 
@@ -55,15 +55,15 @@ export const linear = defineOp({
     const rows = sizeOf(x.shape.slice(0, -1));
     const out = allocate(promote(promote(x.dtype, weight.dtype), bias?.dtype ?? x.dtype), rows * outFeatures);
     if (bias) {
-      const b = bias.contiguousData();
+      const b = bias.values();
       for (let r = 0; r < rows; r++) out.set(b, r * outFeatures);
     }
     gemm({
       m: rows,
       n: outFeatures,
       k: inFeatures,
-      a: x.contiguousData(),
-      b: weight.contiguousData(),
+      a: x.values(),
+      b: weight.values(),
       transB: true,
       c: out,
       accumulate: true,
@@ -81,7 +81,7 @@ export const linear = defineOp({
       ];
     }
     const biasGrad = (): Tensor => {
-      const values = gradRows.contiguousData();
+      const values = gradRows.values();
       const out = allocate(g.dtype, outFeatures);
       for (let r = 0; r < rows; r++) for (let j = 0; j < outFeatures; j++) out[j] += values[r * outFeatures + j];
       return Tensor.fromData(out, [outFeatures]);

@@ -23,7 +23,7 @@ export function reduceItems(losses: Float64Array, itemShape: number[], reduction
 
 /** dL/d(loss of item i) for every item, from the gradient of the reduced output. */
 export function itemGradients(g: Tensor, items: number, reduction: Reduction, divisor: number): TypedArray {
-  const gd = g.contiguousData();
+  const gd = g.values();
   if (reduction === 'none') return gd;
   return new Float64Array(items).fill(reduction === 'mean' ? gd[0] / divisor : gd[0]);
 }

@@ -20,8 +20,8 @@ function batchedProduct(a: Tensor, b: Tensor): Tensor {
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const batch = broadcastShapes(batchA, batchB, 'matmul');
-  const dataA = a.contiguousData();
-  const dataB = b.contiguousData();
+  const dataA = a.values();
+  const dataB = b.values();
   const out = allocate(promote(a.dtype, b.dtype), sizeOf(batch) * m * n);
   forEachBroadcast(batchA, batchB, batch, (o, ia, ib) =>
     gemm({ m, n, k, a: dataA, aOffset: ia * m * k, b: dataB, bOffset: ib * k * n, c: out, cOffset: o * m * n }),

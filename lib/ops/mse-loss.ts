@@ -26,8 +26,8 @@ export const mseLoss = defineOp({
     if (!sameShape(input.shape, target.shape)) {
       throw new RangeError(`mseLoss: input shape ${formatShape(input.shape)} and target shape ${formatShape(target.shape)} differ`);
     }
-    const x = input.contiguousData();
-    const t = target.contiguousData();
+    const x = input.values();
+    const t = target.values();
     const diff = new Float64Array(x.length);
     const squares = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) {

@@ -48,7 +48,7 @@ export const maxPool2dBackward: (gradOutput: Tensor, saved: MaxPoolSaved) => Ten
   name: 'maxPool2dBackward',
   forward: (gradOutput: Tensor, saved: MaxPoolSaved) => {
     const dx = allocate(saved.dtype, sizeOf(saved.inputShape));
-    pool2dKernels().maxPool2dBackward(gradOutput.contiguousData(), saved.argmax, saved.geometry, dx);
+    pool2dKernels().maxPool2dBackward(gradOutput.values(), saved.argmax, saved.geometry, dx);
     return { output: Tensor.fromData(dx, saved.inputShape), saved: { pool: saved, gradShape: gradOutput.shape } };
   },
   backward: ({ pool, gradShape }, g) => [gatherAt(g, argmaxOffsets(pool), gradShape)],
@@ -58,7 +58,7 @@ export const avgPool2dBackward: (gradOutput: Tensor, saved: AveragingSaved) => T
   name: 'avgPool2dBackward',
   forward: (gradOutput: Tensor, saved: AveragingSaved) => {
     const dx = allocate(saved.dtype, sizeOf(saved.inputShape));
-    pool2dKernels().avgPool2dBackward(gradOutput.contiguousData(), saved.geometry, dx);
+    pool2dKernels().avgPool2dBackward(gradOutput.values(), saved.geometry, dx);
     return { output: Tensor.fromData(dx, saved.inputShape), saved: saved.geometry };
   },
   backward: (geometry, g) => [averagePool(g, geometry)],

@@ -187,7 +187,7 @@ export const maxPool2d = defineOp({
     const shape = outputShape(layout, out[0], out[1]);
     const values = allocate(x.dtype, sizeOf(shape));
     const argmax = new Int32Array(values.length);
-    pool2dKernels().maxPool2dForward(x.contiguousData(), geometry, values, argmax);
+    pool2dKernels().maxPool2dForward(x.values(), geometry, values, argmax);
     return { output: Tensor.fromData(values, shape), saved: { geometry, argmax, inputShape: x.shape, dtype: x.dtype } };
   },
   backward: (saved, gradOutput) => [maxPool2dBackward(gradOutput, saved)],
@@ -198,7 +198,7 @@ const averaging = {
   forward: (x: Tensor, geometry: AvgPool2dGeometry): { output: Tensor; saved: AveragingSaved } => {
     const shape = [...x.shape.slice(0, -2), geometry.rows.start.length, geometry.cols.start.length];
     const values = allocate(x.dtype, sizeOf(shape));
-    pool2dKernels().avgPool2dForward(x.contiguousData(), geometry, values);
+    pool2dKernels().avgPool2dForward(x.values(), geometry, values);
     return { output: Tensor.fromData(values, shape), saved: { geometry, inputShape: x.shape, dtype: x.dtype } };
   },
   backward: (saved: AveragingSaved, gradOutput: Tensor) => [avgPool2dBackward(gradOutput, saved)],

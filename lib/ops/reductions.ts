@@ -70,7 +70,7 @@ export const sum = defineOp({
   name: 'sum',
   forward: (x: Tensor, dim?: Dims, keepdim: boolean = false) => {
     const plan = planReduction(x.shape, dim, keepdim, 'sum');
-    return { output: fromFloat64(sumByOutput(x.contiguousData(), plan), x.dtype, plan.outShape), saved: plan };
+    return { output: fromFloat64(sumByOutput(x.values(), plan), x.dtype, plan.outShape), saved: plan };
   },
   backward: (plan, g) => [broadcastBack(g, plan)],
 });
@@ -80,7 +80,7 @@ export const mean: (x: Tensor, dim?: Dims, keepdim?: boolean) => Tensor = define
   name: 'mean',
   forward: (x: Tensor, dim?: Dims, keepdim: boolean = false) => {
     const plan = planReduction(x.shape, dim, keepdim, 'mean');
-    const means = sumByOutput(x.contiguousData(), plan).map((s) => s / plan.count);
+    const means = sumByOutput(x.values(), plan).map((s) => s / plan.count);
     return { output: fromFloat64(means, x.dtype, plan.outShape), saved: plan };
   },
   backward: (plan, g) => [mul(broadcastBack(g, plan), 1 / plan.count)],
@@ -95,7 +95,7 @@ function extremum(x: Tensor, dim: Dims | undefined, keepdim: boolean, sign: 1 | 
   if (plan.count === 0 && plan.outSize > 0) {
     throw new RangeError(`${op}: cannot reduce over an empty dimension of a tensor of shape ${formatShape(x.shape)}`);
   }
-  const xd = x.contiguousData();
+  const xd = x.values();
   const { outIndex } = plan;
   const best = new Float64Array(plan.outSize);
   const argBest = new Int32Array(plan.outSize).fill(-1);
@@ -150,7 +150,7 @@ export const variance = defineOp({
     const { correction = 1, keepdim = false } = options;
     if (!Number.isFinite(correction)) throw new RangeError(`var: correction must be a finite number, got ${correction}`);
     const plan = planReduction(x.shape, dim, keepdim, 'var');
-    const xd = x.contiguousData();
+    const xd = x.values();
     const means = sumByOutput(xd, plan).map((s) => s / plan.count);
     // Two passes (mean, then squared deviations) avoid the cancellation of E[x²] − E[x]².
     const squares = new Float64Array(plan.outSize);
@@ -170,7 +170,7 @@ export const variance = defineOp({
   },
   backward: ({ x, dim, plan, xd, means, divisor, dtype }, g) => {
     if (isGradEnabled()) return [div(mul(mul(broadcastBack(g, plan), 2), sub(x, mean(x, dim, true))), divisor)];
-    const gd = g.contiguousData();
+    const gd = g.values();
     const { outIndex } = plan;
     const dx = allocate(dtype, xd.length);
     for (let i = 0; i < dx.length; i++) {

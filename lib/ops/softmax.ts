@@ -66,7 +66,7 @@ function softmaxInto(x: TypedArray, out: TypedArray, lanes: Lanes): void {
 function alongDim(x: Tensor, dim: number, op: string, kernel: (x: TypedArray, out: TypedArray, lanes: Lanes) => void) {
   const along = normalizeDim(dim, x.ndim, op);
   const out = allocate(x.dtype, x.numel);
-  kernel(x.contiguousData(), out, lanesAlong(x.shape, along));
+  kernel(x.values(), out, lanesAlong(x.shape, along));
   const output = Tensor.fromData(out, x.shape);
   return { output, saved: { y: output, dim: along } };
 }
@@ -78,8 +78,8 @@ function backwardAlongDim(
   dim: number,
   lane: (gd: TypedArray, yd: TypedArray, dx: TypedArray, first: number, stride: number, end: number) => void,
 ): Tensor {
-  const gd = g.contiguousData();
-  const yd = y.contiguousData();
+  const gd = g.values();
+  const yd = y.values();
   const dx = allocate(y.dtype, yd.length);
   forEachLane(lanesAlong(y.shape, dim), (_, first, stride, end) => lane(gd, yd, dx, first, stride, end));
   return Tensor.fromData(dx, g.shape);

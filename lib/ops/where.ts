@@ -28,9 +28,9 @@ export const where: (condition: Tensor, x: TensorLike, y: TensorLike) => Tensor 
     const a = asTensor(x, dtype);
     const b = asTensor(y, dtype);
     const shape = broadcastAll(condition, a, b);
-    const mask = expand(condition, shape).contiguousData();
-    const fromA = expand(a, shape).contiguousData();
-    const fromB = expand(b, shape).contiguousData();
+    const mask = expand(condition, shape).values();
+    const fromA = expand(a, shape).values();
+    const fromB = expand(b, shape).values();
     const out = allocate(dtype, mask.length);
     for (let i = 0; i < out.length; i++) out[i] = mask[i] !== 0 ? fromA[i] : fromB[i];
     return { output: Tensor.fromData(out, shape), saved: { condition, aShape: a.shape, bShape: b.shape } };

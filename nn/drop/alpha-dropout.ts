@@ -51,8 +51,8 @@ export const alphaDropoutOp = defineOp({
       );
     }
     const { a, b } = affine(p);
-    const xs = x.contiguousData();
-    const ms = keep.contiguousData();
+    const xs = x.values();
+    const ms = keep.values();
     const out = allocate(x.dtype, x.numel);
     for (let i = 0; i < out.length; i++) out[i] = p === 1 ? 0 : a * (ms[i] * xs[i] + SATURATION * (1 - ms[i])) + b;
     return { output: Tensor.fromData(out, x.shape), saved: { keep, a } };

@@ -4,11 +4,15 @@
  *   AdamW: θ ← θ·(1 − lr·λ)                 (decoupled decay, not scaled by the moments)
  *   m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
  *   θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+ *
+ * A step runs the backend's Adam kernel (kernels/adam) once over every parameter that has a
+ * gradient: on wasm, with float32 parameters, one call on all threads, bitwise the js loop's floats.
  */
 import type { Tensor } from '../../lib/tensor';
-import type { TypedArray } from '../../base/dtype';
+import { type TypedArray, allocateForKernels, recycle } from '../../base/dtype';
+import { type AdamFactors, type AdamSlot, adamKernels } from '../../kernels/adam';
 import { checkNonNegative } from '../../lib/validate';
-import { Optimizer } from './optimizer';
+import { Optimizer, type OptimizerState } from './optimizer';
 import { checkOptions, checkProbability, optionKeys } from '../../lib/validate';
 import { formatValue } from '../../base/shape';
 
@@ -44,28 +48,62 @@ export class Adam extends Optimizer {
     this.weightDecay = checkNonNegative(where, 'weightDecay', options.weightDecay ?? (new.target === AdamW ? 1e-2 : 0));
   }
 
+  /**
+   * Adam's state may live in the wasm memory, where the wasm kernel updates it in place. Only the
+   * optimizer reads it, through buffer(), and no array of it is kept across loadStateDict.
+   */
+  protected override allocateBuffer(param: Tensor): TypedArray {
+    return allocateForKernels(param.dtype, param.numel);
+  }
+
+  /**
+   * As the base class's, then gives the replaced state's arrays back at once: their wasm blocks
+   * would otherwise wait for the collector, which a synchronous loop never lets run.
+   */
+  override loadStateDict(state: OptimizerState): void {
+    const replaced = [...this.buffers.values()].flat();
+    super.loadStateDict(state);
+    for (const array of replaced) recycle(array);
+  }
+
+  /** Every parameter with a gradient in one kernel call (on wasm: one call on all threads). */
+  protected override updateAll(grads: readonly (TypedArray | null)[]): void {
+    const slots: AdamSlot[] = [];
+    grads.forEach((grad, i) => {
+      if (grad) slots.push(this.slot(this.params[i].writableStorage(), grad, i));
+    });
+    adamKernels().step(slots, this.factors());
+  }
+
+  /** The rule for one parameter (what the base class's updateAll would call), as a one-slot step. */
   protected update(param: TypedArray, grad: TypedArray, index: number): void {
+    adamKernels().step([this.slot(param, grad, index)], this.factors());
+  }
+
+  private slot(param: TypedArray, grad: TypedArray, index: number): AdamSlot {
+    return { param, grad, expAvg: this.buffer('exp_avg', index), expAvgSq: this.buffer('exp_avg_sq', index) };
+  }
+
+  /**
+   * The factors every element shares, computed once, in the order torch.optim.Adam uses (step
+   * size lr/(1 − β₁ᵗ), then √v / √(1 − β₂ᵗ) + ε): the kernel is left with one square root and one
+   * division per element, and rounds as PyTorch does.
+   */
+  private factors(): AdamFactors {
     const { lr, eps, weightDecay, decoupledDecay } = this;
     const [beta1, beta2] = this.betas;
-    const m = this.buffer('exp_avg', index);
-    const v = this.buffer('exp_avg_sq', index);
-    // Every factor that is the same for all elements is computed once, here, in the order
-    // torch.optim.Adam uses (step size lr/(1 − β₁ᵗ), then √v / √(1 − β₂ᵗ) + ε): the loop is left
-    // with one square root and one division per element, and rounds as PyTorch does.
-    const stepSize = lr / (1 - beta1 ** this.stepCount);
-    const sqrtCorrection2 = Math.sqrt(1 - beta2 ** this.stepCount);
-    // AdamW's decay is a plain scaling of θ; Adam's L2 penalty goes into the gradient (λ = 0: none).
-    const decay = decoupledDecay ? 1 - lr * weightDecay : 1;
-    const l2 = decoupledDecay ? 0 : weightDecay;
-    for (let k = 0; k < param.length; k++) {
-      const theta = param[k] * decay;
-      const g = grad[k] + l2 * theta;
-      const mk = beta1 * m[k] + (1 - beta1) * g;
-      const vk = beta2 * v[k] + (1 - beta2) * g * g;
-      m[k] = mk;
-      v[k] = vk;
-      param[k] = theta - (stepSize * mk) / (Math.sqrt(vk) / sqrtCorrection2 + eps);
-    }
+    return {
+      beta1,
+      oneMinusBeta1: 1 - beta1,
+      beta2,
+      oneMinusBeta2: 1 - beta2,
+      stepSize: lr / (1 - beta1 ** this.stepCount),
+      sqrtCorrection2: Math.sqrt(1 - beta2 ** this.stepCount),
+      // AdamW's decay is a plain scaling of θ; Adam's L2 penalty goes into the gradient (λ = 0: none).
+      decay: decoupledDecay ? 1 - lr * weightDecay : 1,
+      l2: decoupledDecay ? 0 : weightDecay,
+      eps,
+    };
   }
 }
 

@@ -10,14 +10,14 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
   checkNonNegative('clipGradNorm', 'maxNorm', maxNorm);
   const grads = [...params].map((p) => p.grad).filter((g): g is Tensor => g !== null);
   let squares = 0;
-  for (const g of grads) for (const v of g.contiguousData()) squares += v * v;
+  for (const g of grads) for (const v of g.values()) squares += v * v;
   const norm = Math.sqrt(squares);
   if (!Number.isFinite(norm))
     throw new RangeError(`clipGradNorm: the total gradient norm is ${norm}; refusing to clip non-finite gradients`);
   const scale = maxNorm / (norm + 1e-6);
   if (scale < 1) {
     for (const g of grads) {
-      const data = g.storage; // leaf grads are fresh contiguous tensors, safe to scale in place
+      const data = g.writableStorage(); // leaf grads are fresh contiguous tensors, safe to scale in place
       for (let k = 0; k < data.length; k++) data[k] *= scale;
     }
   }

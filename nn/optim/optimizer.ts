@@ -57,10 +57,15 @@ export abstract class Optimizer {
   protected buffer(name: string, i: number): TypedArray {
     let list = this.buffers.get(name);
     if (!list) {
-      list = this.params.map((p) => allocate(p.dtype, p.numel));
+      list = this.params.map((p) => this.allocateBuffer(p));
       this.buffers.set(name, list);
     }
     return list[i];
+  }
+
+  /** A zero-filled buffer for parameter `param` (its dtype and size), where buffer() keeps it. */
+  protected allocateBuffer(param: Tensor): TypedArray {
+    return allocate(param.dtype, param.numel);
   }
 
   /** Applies one update to every parameter that has a gradient (all are checked first). */
@@ -72,7 +77,7 @@ export abstract class Optimizer {
       const mismatch = p.grad && gradientMismatch(p, p.grad);
       if (mismatch) throw new RangeError(`${where}: parameter ${i} has ${mismatch.message}; nothing was updated`);
     });
-    const grads = this.params.map((p) => p.grad?.contiguousData() ?? null);
+    const grads = this.params.map((p) => p.grad?.values() ?? null);
     grads.forEach((grad, i) => {
       const bad = grad ? firstNonFinite(grad) : -1;
       if (bad >= 0) {
@@ -80,8 +85,16 @@ export abstract class Optimizer {
       }
     });
     this.stepCount++;
+    this.updateAll(grads);
+  }
+
+  /**
+   * Applies update() to each parameter that has a gradient (`grads[i]` is parameter i's, or null),
+   * one after another; an optimizer whose rule runs over all of them in one kernel call overrides it.
+   */
+  protected updateAll(grads: readonly (TypedArray | null)[]): void {
     grads.forEach((grad, i) => {
-      if (grad) this.update(this.params[i].storage, grad, i);
+      if (grad) this.update(this.params[i].writableStorage(), grad, i);
     });
   }
 

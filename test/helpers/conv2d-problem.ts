@@ -1,5 +1,5 @@
 /**
- * A random conv2d problem and its four kernel passes, for the specs that check a conv2d backend's
+ * A random conv2d problem and its kernel passes (forward with and without bias and each epilogue, both backwards), for the specs that check a conv2d backend's
  * kernels against the reference (test/conv2d-kernels.spec.ts, test/conv2d-gpujs.spec.ts).
  */
 import { Generator } from '../../index';
@@ -39,9 +39,14 @@ export function randomConv2dPasses(
   const w = randomArray(Type, sizeOf(wShape), rng);
   const b = randomArray(Type, wShape[0], rng);
   const gy = randomArray(Type, sizeOf(outputShape(geo)), rng);
+  const pooled = geo.n * geo.outC * Math.floor(geo.outH / 2) * Math.floor(geo.outW / 2);
   return [
     ['forward', gy.length, (k) => (out) => k.forward(x, w, b, geo, out)],
     ['forward without bias', gy.length, (k) => (out) => k.forward(x, w, null, geo, out)],
+    ['forward, relu epilogue', gy.length, (k) => (out) => k.forward(x, w, b, geo, out, { relu: true, maxPool2x2: false })],
+    ['forward without bias, relu epilogue', gy.length, (k) => (out) => k.forward(x, w, null, geo, out, { relu: true, maxPool2x2: false })],
+    ['forward, relu and max pool epilogue', pooled, (k) => (out) => k.forward(x, w, b, geo, out, { relu: true, maxPool2x2: true })],
+    ['forward without bias, max pool epilogue', pooled, (k) => (out) => k.forward(x, w, null, geo, out, { relu: false, maxPool2x2: true })],
     ['backwardInput', x.length, (k) => (out) => k.backwardInput(gy, w, geo, out)],
     ['backwardWeight', w.length, (k) => (out) => k.backwardWeight(gy, x, geo, out)],
   ];

@@ -1,17 +1,24 @@
 /** What the specs of the wasm backend share: its memory poisoned, its workers awaited, its shared calls counted. */
 import { expect } from 'chai';
 import { getNumThreads, setNumThreads, wasmStatus } from '../../index';
-import { frameBase } from '../../kernels/wasm/call-frame';
+import { heapOf } from '../../kernels/wasm/heap';
 import { wasmInstance, wasmUnavailableReason } from '../../kernels/wasm/instance';
 
 /**
- * Fills the wasm kernels' call memory (from kernels/wasm/call-frame.ts' frameBase up) with NaN. Every
- * call lays its frame out from the same base, so an output entry that a wasm kernel forgot to write
- * would otherwise be copied out holding what the previous, similar call left there — often the right
- * value — and a spec's NaN-filled destination would not show it. Call it before each wasm call checked.
+ * Fills the free part of the wasm heap (kernels/wasm/heap.ts) with NaN. A call's blocks are the ones
+ * the previous, similar call used, so an output entry that a wasm kernel forgot to write would
+ * otherwise be copied out holding what that call left there — often the right value — and a
+ * spec's NaN-filled destination would not show it. Blocks in use (tensors living in the wasm
+ * memory) are left alone. Call it before each wasm call checked.
  */
 export function poisonWasmMemory(): void {
-  new Float32Array(wasmInstance().memory.buffer, frameBase).fill(Number.NaN);
+  const wasm = wasmInstance();
+  const size = wasm.memory.buffer.byteLength;
+  const heap = heapOf(wasm);
+  heap.touch(size); // the heap no longer takes the memory above its blocks for zero
+  for (const [address, bytes] of heap.freeBlocks()) {
+    if (address < size) new Float32Array(wasm.memory.buffer, address, (Math.min(size, address + bytes) - address) / 4).fill(Number.NaN);
+  }
 }
 
 /** Kernel calls so far that were shared with worker threads; throws where the wasm backend is unavailable. */

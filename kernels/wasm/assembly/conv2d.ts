@@ -11,9 +11,10 @@
 import { shareStart } from './share';
 import { GEMM_WORKSPACE_BYTES, gemmColumns } from './sgemm';
 import { arg, f32At, ptr } from './memory';
+import { takeIfGreater } from './pool2d';
 import {
   CONV2D_BACKWARD_INPUT_DX, CONV2D_BACKWARD_INPUT_DY, CONV2D_BACKWARD_INPUT_WEIGHT,
-  CONV2D_DILATION_H, CONV2D_DILATION_W, CONV2D_FORWARD_BIAS, CONV2D_FORWARD_OUT, CONV2D_FORWARD_WEIGHT, CONV2D_FORWARD_X,
+  CONV2D_DILATION_H, CONV2D_DILATION_W, CONV2D_FORWARD_BIAS, CONV2D_FORWARD_MAX_POOL2X2, CONV2D_FORWARD_OUT, CONV2D_FORWARD_RELU, CONV2D_FORWARD_WEIGHT, CONV2D_FORWARD_X,
   CONV2D_GROUPS, CONV2D_H, CONV2D_IN_C, CONV2D_K_H, CONV2D_K_W, CONV2D_N, CONV2D_OUT_C, CONV2D_OUT_H, CONV2D_OUT_W,
   CONV2D_PAD_LEFT, CONV2D_PAD_TOP, CONV2D_STRIDE_H, CONV2D_STRIDE_W, CONV2D_W,
   CONV2D_WEIGHT_PARTIALS_DY, CONV2D_WEIGHT_PARTIALS_PARTIALS, CONV2D_WEIGHT_PARTIALS_X,
@@ -97,12 +98,15 @@ const FORWARD = 0, INPUT_GRADIENT = 1, WEIGHT_PARTIALS = 2;
 /**
  * One pass over this thread's (image, group) items, in the slice of each operand that item owns:
  *   FORWARD          y = bias + W_g · im2col(x)                  inputSide x, outputSide y, weights the weight, bias (0 = none)
+ *                    then the epilogue of the inference path (kernels/conv2d/epilogue.ts) on the slice while it
+ *                    is in cache: max(y, 0) if relu; if maxPool2x2, y is made in the thread's workspace after
+ *                    the column matrix and its 2×2 max pool is what lands in outputSide
  *   INPUT_GRADIENT   dx = col2im(W_gᵀ · dY)                      inputSide dx, outputSide dy, weights the weight
  *   WEIGHT_PARTIALS  partials[image] = dY · im2col(x)ᵀ           inputSide x, outputSide dy, weights the partials (a weight per image)
  * so `inputSide` is always shaped [N, inC, H, W] and `outputSide` [N, outC, outH, outW].
  * Each kernel below reads its operands from its own named slots and hands them over by role.
  */
-function convPass(args: usize, thread: i32, threads: i32, pass: i32, inputSide: usize, outputSide: usize, weights: usize, bias: usize): void {
+function convPass(args: usize, thread: i32, threads: i32, pass: i32, inputSide: usize, outputSide: usize, weights: usize, bias: usize, relu: bool, pool: bool): void {
   const groups = arg(args, CONV2D_GROUPS), items = arg(args, CONV2D_N) * groups;
   const cg = arg(args, CONV2D_IN_C) / groups, og = arg(args, CONV2D_OUT_C) / groups;
   const hw = arg(args, CONV2D_H) * arg(args, CONV2D_W), pixels = arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W), k = patch(args);
@@ -113,10 +117,15 @@ function convPass(args: usize, thread: i32, threads: i32, pass: i32, inputSide: 
     // item = image·groups + g: its slices of x/dx, of y/dy, and of the weight.
     const inputSlice = item * cg * hw, outputSlice = item * og * pixels, weightSlice = (item % groups) * og * k;
     if (pass == FORWARD) {
-      const y = f32At(outputSide, outputSlice);
+      const y = pool ? f32At(col, k * pixels) : f32At(outputSide, outputSlice);
       if (bias) fillRows(y, og, pixels, f32At(bias, (item % groups) * og));
       im2colPass(args, f32At(inputSide, inputSlice), col, GATHER);
       gemmColumns(og, k, f32At(weights, weightSlice), k, false, col, pixels, false, y, pixels, bias != 0, 0, pixels, workspace);
+      if (relu) reluInPlace(y, og * pixels);
+      if (pool) {
+        const outH = arg(args, CONV2D_OUT_H), outW = arg(args, CONV2D_OUT_W);
+        maxPool2x2(y, og, outH, outW, f32At(outputSide, item * og * (outH >> 1) * (outW >> 1)));
+      }
     } else if (pass == INPUT_GRADIENT) {
       const dx = f32At(inputSide, inputSlice);
       gemmColumns(k, og, f32At(weights, weightSlice), k, true, f32At(outputSide, outputSlice), pixels, false, col, pixels, false, 0, pixels, workspace);
@@ -141,19 +150,63 @@ function fillRows(rows: usize, count: i32, length: i32, values: usize): void {
   }
 }
 
+/** values[i] = max(values[i], 0) for i < count: f32.max, so −0 becomes 0 and a NaN stays NaN, as the js loop. */
+function reluInPlace(values: usize, count: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) v128.store(f32At(values, i), f32x4.max(v128.load(f32At(values, i)), zero));
+  for (; i < count; i++) store<f32>(f32At(values, i), max<f32>(load<f32>(f32At(values, i)), 0));
+}
+
+/** The best of a 2×2 window so far after tap v, by max pooling's rule (pool2d.ts): v when greater, or NaN. */
+@inline function later4(best: v128, v: v128): v128 {
+  return v128.bitselect(v, best, takeIfGreater(best, v));
+}
+@inline function later(best: f32, v: f32): f32 {
+  return select(v, best, v > best || isNaN(v));
+}
+
+/**
+ * The 2×2 stride-2 max pool (floor mode) of `planes` h×w planes at `y` into their ⌊h/2⌋×⌊w/2⌋
+ * planes at `out`, taps in window order (0,0), (0,1), (1,0), (1,1): maxPool2dForward's values
+ * without its argmax, four windows per step (a row's two input rows deinterleaved by shuffles).
+ */
+function maxPool2x2(y: usize, planes: i32, h: i32, w: i32, out: usize): void {
+  const outH = h >> 1, outW = w >> 1;
+  for (let p = 0; p < planes; p++) {
+    for (let i = 0; i < outH; i++) {
+      const row0 = f32At(y, (p * h + 2 * i) * w), row1 = f32At(row0, w), to = f32At(out, (p * outH + i) * outW);
+      let j = 0;
+      for (; j + 4 <= outW; j += 4) {
+        const a0 = v128.load(f32At(row0, 2 * j)), a1 = v128.load(f32At(row0, 2 * j + 4));
+        const b0 = v128.load(f32At(row1, 2 * j)), b1 = v128.load(f32At(row1, 2 * j + 4));
+        let best = f32x4.shuffle(a0, a1, 0, 2, 4, 6);
+        best = later4(best, f32x4.shuffle(a0, a1, 1, 3, 5, 7));
+        best = later4(best, f32x4.shuffle(b0, b1, 0, 2, 4, 6));
+        v128.store(f32At(to, j), later4(best, f32x4.shuffle(b0, b1, 1, 3, 5, 7)));
+      }
+      for (; j < outW; j++) {
+        const best = later(later(load<f32>(f32At(row0, 2 * j)), load<f32>(f32At(row0, 2 * j + 1))), load<f32>(f32At(row1, 2 * j)));
+        store<f32>(f32At(to, j), later(best, load<f32>(f32At(row1, 2 * j + 1))));
+      }
+    }
+  }
+}
+
 export function conv2dForward(args: usize, thread: i32, threads: i32): void {
   const x = ptr(args, CONV2D_FORWARD_X), y = ptr(args, CONV2D_FORWARD_OUT);
-  convPass(args, thread, threads, FORWARD, x, y, ptr(args, CONV2D_FORWARD_WEIGHT), ptr(args, CONV2D_FORWARD_BIAS));
+  const relu = arg(args, CONV2D_FORWARD_RELU) != 0, pool = arg(args, CONV2D_FORWARD_MAX_POOL2X2) != 0;
+  convPass(args, thread, threads, FORWARD, x, y, ptr(args, CONV2D_FORWARD_WEIGHT), ptr(args, CONV2D_FORWARD_BIAS), relu, pool);
 }
 
 export function conv2dBackwardInput(args: usize, thread: i32, threads: i32): void {
   const dx = ptr(args, CONV2D_BACKWARD_INPUT_DX), dy = ptr(args, CONV2D_BACKWARD_INPUT_DY);
-  convPass(args, thread, threads, INPUT_GRADIENT, dx, dy, ptr(args, CONV2D_BACKWARD_INPUT_WEIGHT), 0);
+  convPass(args, thread, threads, INPUT_GRADIENT, dx, dy, ptr(args, CONV2D_BACKWARD_INPUT_WEIGHT), 0, false, false);
 }
 
 export function conv2dWeightPartials(args: usize, thread: i32, threads: i32): void {
   const x = ptr(args, CONV2D_WEIGHT_PARTIALS_X), dy = ptr(args, CONV2D_WEIGHT_PARTIALS_DY);
-  convPass(args, thread, threads, WEIGHT_PARTIALS, x, dy, ptr(args, CONV2D_WEIGHT_PARTIALS_PARTIALS), 0);
+  convPass(args, thread, threads, WEIGHT_PARTIALS, x, dy, ptr(args, CONV2D_WEIGHT_PARTIALS_PARTIALS), 0, false, false);
 }
 
 /** out[i] = Σ_image partials[image][i], summed in image order whatever the thread split. */

@@ -7,3 +7,4 @@ export { conv2dForward, conv2dBackwardInput, conv2dWeightPartials, reduceImages 
 export { gemm, gemmWorkspaceBytes } from './gemm';
 export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pool2d';
 export { batchNormMoments, batchNormNormalize, batchNormGradientSums, batchNormInputGradient } from './batchnorm';
+export { adamStep } from './adam';

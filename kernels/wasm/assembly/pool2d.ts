@@ -35,7 +35,7 @@ import {
 }
 
 /** The lanes where tap value v replaces the best so far, by maxRow's rule: greater, or NaN. */
-@inline function takeIfGreater(best: v128, v: v128): v128 {
+@inline export function takeIfGreater(best: v128, v: v128): v128 {
   return v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
 }
 

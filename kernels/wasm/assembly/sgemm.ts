@@ -4,13 +4,16 @@
  *  - op(B) is packed KC rows × NC columns at a time into NR-column strips, op(A) MC × KC into
  *    MR-row strips, in the order the micro-kernel reads them (transposes cost nothing past packing);
  *  - the micro-kernel keeps a 4×8 tile of C in eight f32x4 registers over the whole k loop: per k
- *    it loads 8 values of B (two vectors), broadcasts 4 values of A, and does 8 multiplies + 8 adds.
+ *    it loads 8 values of B (two vectors), broadcasts 4 values of A, and does 8 multiply-adds.
  *    4×8 is XNNPACK's "splat" shape for wasm SIMD: 8 accumulators + 2 B + 1 A fit the 16 xmm
  *    registers V8 allocates on x64 (6×8 spills).
  *
  * Determinism: every element of C is the sum over k in KC blocks, each block summed in k order
  * from 0 and then added to C — whatever the thread split (threads take whole NR-column strips),
- * so one thread and two give bitwise the same C. No FMA: plain mul + add, as IEEE float32.
+ * so one thread and two give bitwise the same C. The multiply-adds are multiplyAdd's, the only
+ * code that differs between the plain and relaxed-SIMD builds (scripts/wasm-build-inputs.ts): mul
+ * then add, each rounded as IEEE float32, in the plain ones; fused where the CPU has FMA in the
+ * relaxed one — other floats, as deterministic and as independent of the thread split.
  */
 export const MR = 4;
 export const NR = 8;
@@ -119,6 +122,16 @@ function storeRow(c: usize, v0: v128, v1: v128, cols: i32, accumulate: bool, til
   }
 }
 
+/**
+ * acc + a·b per lane. ASC_FEATURE_RELAXED_SIMD is a compile-time constant (asc --enable relaxed-simd),
+ * so each build compiles one arm only. relaxed_madd is the engine's choice, fixed per machine: a
+ * fused multiply-add (one rounding; V8 emits vfmadd where the CPU has FMA3) or mul then add.
+ */
+@inline
+function multiplyAdd(acc: v128, a: v128, b: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f32x4.relaxed_madd(a, b, acc) : f32x4.add(acc, f32x4.mul(a, b));
+}
+
 /** C[0..rows, 0..cols) (+)= packed A strip · packed B strip over kc. */
 function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, accumulate: bool, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -129,17 +142,17 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i3
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = multiplyAdd(c00, a, b0);
+    c01 = multiplyAdd(c01, a, b1);
     a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = multiplyAdd(c10, a, b0);
+    c11 = multiplyAdd(c11, a, b1);
     a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = multiplyAdd(c20, a, b0);
+    c21 = multiplyAdd(c21, a, b1);
     a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = multiplyAdd(c30, a, b0);
+    c31 = multiplyAdd(c31, a, b1);
     pa += MR * 4;
     pb += NR * 4;
   }

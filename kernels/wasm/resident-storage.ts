@@ -1,0 +1,105 @@
+/**
+ * Float32 tensor storage that lives in the wasm memory, so that a kernel reads its inputs and writes
+ * its outputs in place instead of copying them in and out (call-frame.ts). docs/kernels.md
+ * ("Operands that stay in wasm memory") gives the design; in short:
+ *
+ * - Who gets it: allocate('float32', n) (base/dtype.ts) asks `residentFloat32` first, which answers
+ *   only when the wasm backend is selected, its memory is shared (a grown shared memory never
+ *   detaches the views on it; an unshared one would), n is large enough for a copy to matter, and
+ *   the resident bytes stay under `residentCapBytes`. Otherwise the array is an ordinary one and
+ *   kernel calls copy it, as before.
+ * - When its block is reused: when recycle() is given the array (the autograd engine and chains of
+ *   layers prove it dead, deterministically), else when the array object is garbage (a
+ *   FinalizationRegistry gives the block back to the heap). Nothing has to be disposed by hand.
+ * - What a user sees: never such an array. The public accessors (Tensor's data, storage,
+ *   contiguousData) first move a resident storage to an ordinary array (lib/tensor.ts), so a view a
+ *   user keeps, or its `.buffer`, cannot reach the wasm memory and another tensor's bytes.
+ * - The cap bounds the memory while the garbage collector has not yet run: past it, allocate hands
+ *   out ordinary arrays, whose memory is what makes V8 collect, which frees blocks again.
+ */
+import { type TypedArray, setFloat32Source } from '../../base/dtype';
+import { getBackend } from '../backend';
+import type { BlockAllocator } from './block-allocator';
+import { heapOf } from './heap';
+import { type WasmInstance, currentWasmInstance } from './instance';
+
+/** Below 4096 values (16 KiB) a copy costs less than the bookkeeping. */
+const minResidentLength = 4096;
+/** Resident storage at most: 512 MiB, beyond what a step of the small CNN at batch 1024 holds. */
+export const residentCapBytes = 512 * 2 ** 20;
+
+interface Block {
+  readonly wasm: WasmInstance;
+  readonly heap: BlockAllocator;
+  readonly address: number;
+  readonly bytes: number;
+  /** Given back (giveBack): the array must not be used again, and its finalizer is gone. */
+  released: boolean;
+}
+
+const blocks = new WeakMap<Float32Array, Block>();
+/** Per heap: the resident bytes in use. */
+const residentBytesOf = new WeakMap<BlockAllocator, number>();
+
+function release(block: Block): void {
+  block.released = true;
+  block.heap.release(block.address);
+  residentBytesOf.set(block.heap, (residentBytesOf.get(block.heap) ?? 0) - block.bytes);
+}
+
+const reclaim = new FinalizationRegistry<Block>(release);
+
+/** A zero-filled Float32Array of `length` in the wasm memory, or undefined when it should be an ordinary one (see the file comment). */
+export function residentFloat32(length: number): Float32Array | undefined {
+  if (length < minResidentLength || getBackend() !== 'wasm') return undefined;
+  const wasm = currentWasmInstance();
+  if (!wasm?.shared) return undefined;
+  const heap = heapOf(wasm);
+  const bytes = length * 4;
+  const inUse = residentBytesOf.get(heap) ?? 0;
+  if (inUse + bytes > residentCapBytes) return undefined;
+  const taken = heap.allocate(bytes);
+  if (taken === undefined) return undefined;
+  const { address } = taken;
+  const array = new Float32Array(wasm.memory.buffer, address, length);
+  if (!taken.fresh) array.fill(0);
+  residentBytesOf.set(heap, inUse + bytes);
+  const block = { wasm, heap, address, bytes, released: false };
+  blocks.set(array, block);
+  reclaim.register(array, block, block);
+  return array;
+}
+
+/**
+ * Takes back `array` when it lives in the wasm memory (recycle() was given it: nothing reads or
+ * writes it any more): its block goes back to the heap now, not when the collector finds it.
+ * False for an ordinary array, which recycle() keeps in its pool.
+ */
+function giveBack(array: TypedArray): boolean {
+  const block = array instanceof Float32Array ? blocks.get(array) : undefined;
+  if (block === undefined) return false;
+  if (!block.released) {
+    reclaim.unregister(block);
+    release(block);
+  }
+  return true;
+}
+
+/** Whether `array` lives in a wasm memory (this instance's or a released one's). */
+export function isResident(array: unknown): boolean {
+  return array instanceof Float32Array && blocks.has(array);
+}
+
+/** The address of `array` in `wasm`'s memory when it lives there, else undefined (it must be copied in). */
+export function residentAddress(array: Float32Array | Float64Array | Int32Array, wasm: WasmInstance): number | undefined {
+  if (!(array instanceof Float32Array)) return undefined;
+  const block = blocks.get(array);
+  return block?.wasm === wasm && !block.released ? block.address : undefined;
+}
+
+/** Resident bytes in the current instance's memory (for wasmStatus). */
+export function residentBytes(wasm: WasmInstance): number {
+  return residentBytesOf.get(heapOf(wasm)) ?? 0;
+}
+
+setFloat32Source({ take: residentFloat32, giveBack });

@@ -1,0 +1,141 @@
+/**
+ * Op outputs living in the wasm memory (kernels/wasm/resident-storage.ts, docs/kernels.md
+ * "Operands that stay in wasm memory"): kernels read them in place, a user never holds a view of
+ * that memory, blocks come back deterministically in a synchronous training loop, and the memory
+ * stays flat.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { expect } from 'chai';
+import {
+  F,
+  Generator,
+  type Tensor,
+  crossEntropy,
+  models,
+  nn,
+  noGrad,
+  optim,
+  randn,
+  releaseMemory,
+  tensor,
+  wasmStatus,
+  withBackend,
+} from '../index';
+import { isResident } from '../kernels/wasm/resident-storage';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+const onWasm = <T>(fn: () => T): T => withBackend('wasm', fn);
+
+function residentBytes(): number {
+  const status = wasmStatus();
+  if (!status.available) throw new Error(`the wasm backend is unavailable: ${status.reason}`);
+  return status.residentBytes;
+}
+
+describe('tensors living in the wasm memory', () => {
+  it('an op output of 4096 values or more lives there on the wasm backend, and not on js or in float64', () => {
+    const x = randn([8, 4, 16, 16], { dtype: 'float32' });
+    expect(isResident(x.nd.data), 'a tensor the user made').to.equal(false);
+    expect(isResident(onWasm(() => F.relu(x)).nd.data)).to.equal(true);
+    expect(isResident(withBackend('js', () => F.relu(x)).nd.data), 'js backend').to.equal(false);
+    expect(isResident(onWasm(() => F.relu(randn([64, 64]))).nd.data), 'float64').to.equal(false);
+    expect(isResident(onWasm(() => F.relu(randn([10, 10], { dtype: 'float32' }))).nd.data), '100 values').to.equal(false);
+  });
+
+  it('data, storage and contiguousData() hand out ordinary arrays with the same numbers, and the tensor keeps working', () => {
+    for (const read of [(t: Tensor) => t.data, (t: Tensor) => t.storage, (t: Tensor) => t.contiguousData()]) {
+      const y = onWasm(() => F.relu(randn([4, 8, 16, 16], { dtype: 'float32' })));
+      const before = Float32Array.from(y.nd.data);
+      const array = read(y);
+      expect(isResident(array)).to.equal(false);
+      expect(array.buffer).to.be.instanceOf(ArrayBuffer);
+      expect(Array.from(array)).to.deep.equal(Array.from(before));
+      expect(y.nd.data, 'the tensor now reads the ordinary array').to.equal(array);
+      const z = onWasm(() => F.maxPool2d(y, 2));
+      expect(z.toArray()).to.deep.equal(withBackend('js', () => F.maxPool2d(y, 2)).toArray());
+    }
+  });
+
+  it("a view a user keeps never sees another tensor's bytes, however much the memory is reused after", () => {
+    const kept: Array<{ view: Float32Array | Float64Array; expected: number[] }> = [];
+    for (let round = 0; round < 20; round++) {
+      const y = onWasm(() => F.relu(randn([2, 8, 32, 32], { dtype: 'float32', generator: new Generator(round) })));
+      const view = (round % 2 === 0 ? y.data : y.storage).subarray(100, 4100);
+      kept.push({ view, expected: Array.from(view) });
+    }
+    // Drop every tensor, collect them, let finalizers give their blocks back, and fill the memory with other tensors.
+    collectGarbage();
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      collectGarbage();
+      const others = onWasm(() =>
+        Array.from({ length: 40 }, () => F.relu(tensor(new Float32Array(2 * 8 * 32 * 32).fill(7), { shape: [2, 8, 32, 32] }))),
+      );
+      expect(others.length).to.equal(40);
+      for (const { view, expected } of kept) expect(Array.from(view)).to.deep.equal(expected);
+    });
+  });
+
+  it('a synchronous training loop reuses its blocks: the resident bytes stay flat over 60 steps', () => {
+    onWasm(() => {
+      const model = models.smallCnn({ dtype: 'float32', generator: new Generator(3) });
+      const optimizer = new optim.Adam(model.parameters(), { lr: 1e-3 });
+      const x = randn([32, 1, 28, 28], { dtype: 'float32', generator: new Generator(4) });
+      const y = tensor(Float32Array.from({ length: 32 }, (_, i) => i % 10));
+      const step = (): void => {
+        optimizer.zeroGrad();
+        crossEntropy(model.forward(x), y).backward();
+        optimizer.step();
+      };
+      for (let i = 0; i < 10; i++) step();
+      const after10 = residentBytes();
+      for (let i = 0; i < 50; i++) step();
+      expect(after10, 'some activations live in the wasm memory').to.be.greaterThan(1 << 20);
+      expect(residentBytes()).to.equal(after10);
+    });
+  });
+
+  it('inference through an nn.Sequential without a graph reuses its blocks call after call', () => {
+    onWasm(() => {
+      const model = models.smallCnn({ dtype: 'float32', generator: new Generator(5) }).eval();
+      const x = randn([16, 1, 28, 28], { dtype: 'float32' });
+      const forward = (): Tensor => noGrad(() => model.forward(x));
+      const first = forward().toArray();
+      const before = residentBytes();
+      for (let i = 0; i < 20; i++) expect(forward().toArray()).to.deep.equal(first);
+      expect(residentBytes()).to.equal(before);
+    });
+  });
+
+  it('an activation reached through gradFn.inputs after backward released the graph throws on use; with retainGraph it reads', () => {
+    onWasm(() => {
+      const model = new nn.Sequential(
+        new nn.Linear(64, 128, { dtype: 'float32' }),
+        new nn.ReLU(),
+        new nn.Linear(128, 4, { dtype: 'float32' }),
+      );
+      const x = randn([64, 64], { dtype: 'float32' });
+      const retained = model.forward(x);
+      retained.sum().backward(undefined, { retainGraph: true });
+      const hidden = (retained.gradFn?.inputs ?? []).find((t) => t !== null && t.shape[1] === 128);
+      expect(hidden?.toArray()).to.be.an('array');
+      const output = model.forward(x);
+      output.sum().backward();
+      const freed = (output.gradFn?.inputs ?? []).find((t) => t !== null && t.shape[1] === 128);
+      expect(() => freed?.data).to.throw('whose memory was reused after backward released the graph');
+    });
+  });
+
+  it('releaseMemory() leaves the tensors living in the old memory correct, and later calls start in the new one', () => {
+    onWasm(() => {
+      const x = randn([4, 8, 16, 16], { dtype: 'float32' });
+      const y = F.relu(x);
+      const expected = withBackend('js', () => F.maxPool2d(y, 2)).toArray();
+      releaseMemory();
+      expect(F.maxPool2d(y, 2).toArray()).to.deep.equal(expected);
+      expect(isResident(F.relu(x).nd.data)).to.equal(true);
+    });
+  });
+});
