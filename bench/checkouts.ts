@@ -1,76 +1,111 @@
 /**
- * Same-run before/after of a change: one small-CNN training step (batch 64, float32, Adam, the wasm
- * kernels) timed in one process for several checkouts of this repository, interleaved round by round
- * (the order reversed every other round), so that a shared, noisy machine slows them all alike. The
- * first checkout is the baseline of the printed ratios. Each checkout needs its node_modules.
+ * Same-run before/after of a change: small-CNN workloads (float32, the wasm kernels) — an Adam
+ * training step at batch 64 and 256, and inference (eval mode, noGrad) at batch 1 and 64 — timed in
+ * one process for several checkouts of this repository, on 1 and 2 threads, interleaved round by
+ * round (the order reversed every other round), so that a shared, noisy machine slows them all
+ * alike. The first checkout is the baseline of the printed ratios; each checkout's 2-thread time is
+ * also given against its own 1-thread time. Each checkout needs its node_modules. One checkout
+ * alone gives its 2-thread ratios free of the other's threads and of the order of loading (a
+ * library loaded second has run up to 10% slower than the same code loaded first).
  *
  *   git worktree add --detach /tmp/before <commit> && ln -s "$PWD/node_modules" /tmp/before/
  *   npx tsx bench/checkouts.ts --rounds 11 /tmp/before .
  *
- * With --optimizer-only, only `optimizer.step()` is timed (20 per round, on the gradients of one
+ * With --optimizer-only, only `optimizer.step()` is timed (on the gradients of one batch-64
  * backward): Adam's update is a few ms of a ~100 ms step, below what a shared machine's noise lets
  * the whole step show.
  */
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { median } from './median';
 
 type Library = typeof import('../index');
 
-function trainingStep(lib: Library, threads: number, optimizerOnly: boolean): (steps: number) => number {
+interface Workload {
+  name: string;
+  batch: number;
+  kind: 'training' | 'inference' | 'optimizer';
+}
+
+/** A timer of `repeats` runs of the workload on `threads` threads: ms per run. */
+function workload(lib: Library, { batch, kind }: Workload, threads: number): (repeats: number) => number {
   const generator = new lib.Generator(11);
   const model = lib.models.smallCnn({ dtype: 'float32', generator: new lib.Generator(11), numClasses: 10 });
   const optimizer = new lib.optim.Adam(model.parameters(), { lr: 1e-3 });
-  const x = lib.randn([64, 1, 28, 28], { dtype: 'float32', generator });
-  const y = lib.tensor(Float32Array.from({ length: 64 }, (_, i) => i % 10));
-  if (optimizerOnly) {
-    lib.setBackend('wasm');
-    lib.crossEntropy(model.forward(x), y).backward();
-  }
-  return (steps) => {
+  const x = lib.randn([batch, 1, 28, 28], { dtype: 'float32', generator });
+  const y = lib.tensor(Float32Array.from({ length: batch }, (_, i) => i % 10));
+  if (kind === 'inference') model.eval();
+  if (kind === 'optimizer') lib.withBackend('wasm', () => lib.crossEntropy(model.forward(x), y).backward());
+  const step = () => {
+    optimizer.zeroGrad();
+    const loss = lib.crossEntropy(model.forward(x), y);
+    loss.backward();
+    optimizer.step();
+    loss.item();
+  };
+  const run = { training: step, inference: () => lib.noGrad(() => model.forward(x).data), optimizer: () => optimizer.step() }[kind];
+  return (repeats) => {
     lib.setBackend('wasm');
     lib.setNumThreads(threads);
     const start = performance.now();
-    if (optimizerOnly) {
-      for (let i = 0; i < steps; i++) optimizer.step();
-      return (performance.now() - start) / steps;
-    }
-    for (let i = 0; i < steps; i++) {
-      optimizer.zeroGrad();
-      const loss = lib.crossEntropy(model.forward(x), y);
-      loss.backward();
-      optimizer.step();
-      loss.item();
-    }
-    return (performance.now() - start) / steps;
+    for (let i = 0; i < repeats; i++) run();
+    return (performance.now() - start) / repeats;
   };
+}
+
+/** Runs per timing so that one timing takes about `targetMs` (at least one run). */
+function repeatsFor(timer: (repeats: number) => number, targetMs: number): number {
+  return Math.max(1, Math.round(targetMs / timer(3)));
 }
 
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(args.splice(roundsAt, 2)[1]) : 11;
-const optimizerOnlyAt = args.indexOf('--optimizer-only');
-const optimizerOnly = optimizerOnlyAt >= 0;
-if (optimizerOnly) args.splice(optimizerOnlyAt, 1);
-const [what, perRound] = optimizerOnly ? ['optimizer.step()', 20] : ['training step', 3];
-if (!(Number.isInteger(rounds) && rounds > 0) || args.length < 2)
+if (!(Number.isInteger(rounds) && rounds > 0) || args.length < 1)
   throw new Error(
-    `usage: tsx bench/checkouts.ts [--rounds N ≥ 1] [--optimizer-only] BASELINE_DIR OTHER_DIR…; got ${JSON.stringify(process.argv.slice(2))}`,
+    `usage: tsx bench/checkouts.ts [--rounds N ≥ 1] [--optimizer-only] BASELINE_DIR [OTHER_DIR…]; got ${JSON.stringify(process.argv.slice(2))}`,
   );
+const optimizerOnlyAt = args.indexOf('--optimizer-only');
+if (optimizerOnlyAt >= 0) args.splice(optimizerOnlyAt, 1);
+const workloads: readonly Workload[] =
+  optimizerOnlyAt >= 0
+    ? [{ name: 'optimizer.step(), batch-64 gradients', batch: 64, kind: 'optimizer' }]
+    : [
+        { name: 'training step, batch 64', batch: 64, kind: 'training' },
+        { name: 'training step, batch 256', batch: 256, kind: 'training' },
+        { name: 'inference, batch 1', batch: 1, kind: 'inference' },
+        { name: 'inference, batch 64', batch: 64, kind: 'inference' },
+      ];
 const checkouts = args.map((dir) => resolve(dir));
 const libraries = checkouts.map((dir) => require(`${dir}/index`) as Library);
-for (const threads of [1, 2]) {
-  const steps = libraries.map((lib) => trainingStep(lib, threads, optimizerOnly));
-  for (const step of steps) step(2); // warm-up: the first calls compile and start the workers
-  const times = checkouts.map(() => [] as number[]);
+console.log(
+  `load average at the start: ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(', ')}`,
+);
+for (const work of workloads) {
+  // Every checkout on 1 and on 2 threads, all interleaved: the thread ratios are same-run too.
+  const runs = checkouts.flatMap((dir, i) => [1, 2].map((threads) => ({ dir, threads, timer: workload(libraries[i], work, threads) })));
+  for (const { timer } of runs) timer(2); // warm-up: the first calls compile and start the workers
+  const repeats = repeatsFor(runs[0].timer, 150);
+  const times = runs.map(() => [] as number[]);
   for (let round = 0; round < rounds; round++) {
-    const order = steps.map((_, i) => i);
+    const order = runs.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
-    for (const i of order) times[i].push(steps[i](perRound));
+    for (const i of order) times[i].push(runs[i].timer(repeats));
   }
-  const baseline = median(times[0]);
-  for (const [i, dir] of checkouts.entries())
+  const ms = times.map(median);
+  for (const [i, { dir, threads }] of runs.entries()) {
+    const againstFirst = ms[i] / ms[i % 2];
+    const threadRatio = threads === 2 ? `, 1 thread ÷ 2 threads ${(ms[i - 1] / ms[i]).toFixed(3)}×` : '';
     console.log(
-      `wasm, ${threads} thread(s), ${dir}: ${what} median ${median(times[i]).toFixed(optimizerOnly ? 2 : 1)} ms over ${rounds} rounds, ${(median(times[i]) / baseline).toFixed(3)}× the first`,
+      `${work.name}, ${threads} thread(s), ${dir}: median ${ms[i].toFixed(3)} ms over ${rounds} rounds of ${repeats}, ${againstFirst.toFixed(3)}× the first${threadRatio}`,
     );
+  }
 }
+console.log(
+  `load average at the end: ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(', ')}`,
+);
 process.exit(0);

@@ -19,11 +19,14 @@ describe('wasm thread pool', function () {
   this.timeout(60000);
 
   describe('a worker thread that dies', () => {
-    const runNode = useLibraryChild(`export { poolWorkerHandles } from './kernels/wasm/thread-pool';`);
+    const runNode = useLibraryChild(
+      `export { poolWorkerHandles } from './kernels/wasm/thread-pool';\nexport { setSplitEveryCall } from './kernels/wasm/thread-cost';`,
+    );
 
     // Shared by both cases: two threads up, a conv's result, and a report of what follows `kill`.
     const script = (kill: string) => `
-const { F, randn, setBackend, setNumThreads, wasmStatus, backendStatus, poolWorkerHandles } = load();
+const { F, randn, setBackend, setNumThreads, wasmStatus, backendStatus, poolWorkerHandles, setSplitEveryCall } = load();
+setSplitEveryCall(true); // the small conv must run on both threads (test/helpers/split-every-call.ts)
 setBackend('wasm');
 setNumThreads(2);
 while (wasmStatus().readyWorkers < 1) await new Promise((resolve) => setTimeout(resolve, 20));

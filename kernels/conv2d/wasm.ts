@@ -3,7 +3,7 @@
  * across the threads on the operands in wasm memory (copied in and out unless they live there). float64 tensors take the
  * js kernels: the wasm kernels are float32 only (see docs/kernels.md).
  */
-import { type Conv2dGeometry, patchSize } from './geometry';
+import { type Conv2dGeometry, forwardFlops, patchSize } from './geometry';
 import { jsConv2d } from './js';
 import { noEpilogue } from './epilogue';
 import type { Conv2dKernels } from './kernels';
@@ -28,7 +28,7 @@ function workspaceBytes(wasm: WasmInstance, g: Conv2dGeometry, pooled: boolean):
 
 /** Runs conv2d kernel `name` on the geometry, its operand addresses and per-thread workspace. */
 function runConv<K extends ConvKernel>(wasm: WasmInstance, frame: CallFrame, name: K, g: Conv2dGeometry, operands: Operands<K>): void {
-  const threads = threadsFor(wasm, g.n * g.groups);
+  const threads = threadsFor(wasm, 'conv2d', g.n * g.groups, forwardFlops(g) / 2);
   const workspaceStride = workspaceBytes(wasm, g, 'maxPool2x2' in operands && operands.maxPool2x2 === 1);
   // The geometry's fields are named as the slots (frame.args reads only the declared ones).
   const shared: SharedBlock<'conv2d'> = { ...g, workspace: frame.reserve(workspaceStride * threads), workspaceStride };
@@ -81,7 +81,12 @@ export const wasmConv2d: Conv2dKernels = {
         runConv(wasm, frame, 'conv2dWeightPartials', geo, { dy: frame.input(gradOutput), x: frame.input(x), partials });
         const dW = frame.outputAt(gradWeight);
         const reduce = frame.args('reduceImages', { count: gradWeight.length, images: geo.n, partials, out: dW });
-        runKernel(wasm, 'reduceImages', reduce, threadsFor(wasm, gradWeight.length / 1024));
+        runKernel(
+          wasm,
+          'reduceImages',
+          reduce,
+          threadsFor(wasm, 'reduceImages', Math.ceil(gradWeight.length / 4), geo.n * gradWeight.length),
+        );
         frame.output(dW, gradWeight);
       },
       () => jsConv2d.backwardWeight(gradOutput, x, geo, gradWeight),

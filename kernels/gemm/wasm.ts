@@ -4,6 +4,7 @@
  * float64 problems, and problems too small to repay the copies, take the js gemm.
  */
 import { callFrame } from '../wasm/call-frame';
+import { gemmUnits } from '../wasm/thread-cost';
 import { runKernel, threadsFor } from '../wasm/thread-pool';
 import { wasmOrJs } from '../wasm/wasm-or-js';
 import { jsGemm } from './js';
@@ -11,8 +12,8 @@ import { type GemmProblem, resolveGemmProblem } from './problem';
 
 /** Below this many multiply-adds the copies in and out cost more than the SIMD kernel saves. */
 const smallestWorthCopying = 4096;
-/** Columns of C per thread below which another thread's start-up costs more than it saves. */
-const columnsPerThread = 32;
+/** The column strips threads take whole (NR in kernels/wasm/assembly/sgemm.ts). */
+const stripWidth = 8;
 
 export function wasmGemm(problem: GemmProblem): void {
   const { m, n, k } = problem;
@@ -26,7 +27,7 @@ export function wasmGemm(problem: GemmProblem): void {
     [a, b, c],
     (wasm) => {
       const frame = callFrame(wasm);
-      const threads = threadsFor(wasm, n / columnsPerThread);
+      const threads = threadsFor(wasm, 'gemm', Math.ceil(n / stripWidth), gemmUnits(m, n, k));
       const workspaceStride = wasm.exports.gemmWorkspaceBytes();
       const cAddress = p.accumulate ? frame.input(c, p.cOffset, m * n) : frame.outputAt(c, p.cOffset, m * n);
       const args = frame.args('gemm', {

@@ -17,6 +17,8 @@ export const Control = {
   failed: 5,
   /** Bumped (and notified) when a worker has instantiated the module and waits for work. */
   ready: 6,
+  /** Reset by the caller with each job, bumped by each worker as it starts the job. */
+  started: 7,
 } as const;
 
 /** Each worker's own slots, at workerSlot(thread, field). */

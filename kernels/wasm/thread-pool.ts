@@ -24,6 +24,7 @@ import { Control, WorkerField, controlSlots, workerSlot } from './control';
 import type { WasmInstance } from './instance';
 import { type KernelName, kernelNames } from './argument-blocks';
 import { getNumThreads, setNumThreadsCalls } from './thread-count';
+import { type KernelFamily, spinMs, worthwhileThreads } from './thread-cost';
 import { watchdogSource, workerSource } from './worker-source';
 
 interface WorkerHandle {
@@ -58,6 +59,8 @@ let warnedAboutLostWorker = false;
 let lastWorkerId = 0;
 /** Kernel calls that ran on more than one thread since the process (or page) started. */
 let parallelCalls = 0;
+/** When (performance.now()) the last call shared with workers ended: until spinMs later they still spin. */
+let lastJobEnd = Number.NEGATIVE_INFINITY;
 /** Whether this thread may block in Atomics.wait (a page's main thread may not; it spins). */
 let blockingWaitAllowed: boolean | undefined;
 
@@ -238,17 +241,14 @@ export function threadsAvailable(wasm: WasmInstance, wanted: number): number {
   return current && allUp(current) && !deadWorker(current) ? threads : 1;
 }
 
-/** The threads for a call that splits into `items` independent pieces: at most one piece each. */
-export function threadsFor(wasm: WasmInstance, items: number): number {
-  return threadsAvailable(wasm, Math.max(1, Math.min(getNumThreads(), Math.floor(items))));
-}
-
-/** Values a thread must get in a memory-bound kernel (pooling, batch norm) to repay its start-up. */
-const valuesPerThread = 16384;
-
-/** The threads for a memory-bound call over `values` values that splits into `items` pieces. */
-export function threadsForValues(wasm: WasmInstance, items: number, values: number): number {
-  return threadsFor(wasm, Math.min(items, values / valuesPerThread));
+/**
+ * The threads for a call of `family` over `units` units of work (multiply-adds, or values: see
+ * thread-cost.ts) that splits into `items` independent pieces: as many as repay their overhead
+ * (thread-cost.ts), at most one piece each.
+ */
+export function threadsFor(wasm: WasmInstance, family: KernelFamily, items: number, units: number): number {
+  const hot = performance.now() - lastJobEnd < spinMs;
+  return threadsAvailable(wasm, worthwhileThreads(family, items, units, getNumThreads(), hot));
 }
 
 /** Why calls run on one thread although more were asked for, or undefined. */
@@ -289,15 +289,24 @@ export function runKernel(wasm: WasmInstance, name: KernelName, args: number, th
   Atomics.store(state, Control.args, args);
   Atomics.store(state, Control.threads, threads);
   Atomics.store(state, Control.failed, 0);
+  Atomics.store(state, Control.started, 0);
   const generation = (Atomics.add(state, Control.generation, 1) + 1) | 0; // the slot wraps as an int32
   Atomics.notify(state, Control.generation);
   const finished = (worker: PoolWorker) => Atomics.load(state, workerSlot(worker.thread, WorkerField.finished)) === generation;
+  const allFinished = () => current.workers.every((worker) => finished(worker) || !isAlive(current, worker));
   try {
     kernel(args, threads - 1, threads); // the last share: see the file comment
   } finally {
     // Even when this thread's share failed, the live workers must finish before the memory is
-    // reused; a dead one never will, so it is not waited for.
-    waitUntil(state, Control.done, () => current.workers.every((worker) => finished(worker) || !isAlive(current, worker)));
+    // reused; a dead one never will, so it is not waited for. Workers that are computing their
+    // shares usually finish within microseconds of this thread, sooner than a blocked thread is
+    // woken: spin a while first. But not for a worker that has not even started: it has no core
+    // (other processes hold them, or it waits for this very one), and spinning would only keep it out.
+    const spinUntil = performance.now() + spinMs;
+    const workersStarted = () => Atomics.load(state, Control.started) >= current.workers.length;
+    while (!allFinished() && workersStarted() && performance.now() < spinUntil);
+    waitUntil(state, Control.done, allFinished);
+    lastJobEnd = performance.now();
   }
   const dead = deadWorker(current);
   if (dead) throw new Error(`wasm kernel ${name} failed: ${loseWorker(current, dead, name)}`);

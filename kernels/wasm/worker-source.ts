@@ -2,7 +2,8 @@
  * The code each worker thread runs, as a string: a worker must be started from source, and a
  * string is the one form that Node (new Worker(code, { eval: true })) and a browser (a Blob URL)
  * both accept with no file to serve. It instantiates the same module on the same shared memory,
- * marks itself up, then waits for work on the control block (see control.ts for its layout):
+ * marks itself up, then waits for work on the control block (see control.ts for its layout),
+ * spinning for spinMs after each job before it sleeps in Atomics.wait:
  * worker `thread` (1…) runs kernel `kernel` on `args` as share `thread − 1` of `threads` when there
  * are that many, and records the job's generation as finished.
  *
@@ -11,6 +12,7 @@
  * worker dead, waking a caller blocked in Atomics.wait (thread-pool.ts).
  */
 import { Control, WorkerField, workerSlot } from './control';
+import { spinMs } from './thread-cost';
 
 export const workerSource = `
 'use strict';
@@ -27,8 +29,13 @@ function start({ module, memory, control, thread, kernelNames, port }) {
   Atomics.add(state, ${Control.ready}, 1);
   Atomics.notify(state, ${Control.ready});
   for (;;) {
+    // Spin a while for the next job before sleeping: the next kernel call of a step usually comes
+    // sooner than a sleeping thread could be woken for it (thread-cost.ts).
+    const spinUntil = performance.now() + ${spinMs};
+    while (Atomics.load(state, ${Control.generation}) === seen && performance.now() < spinUntil);
     Atomics.wait(state, ${Control.generation}, seen);
     seen = Atomics.load(state, ${Control.generation});
+    Atomics.add(state, ${Control.started}, 1);
     const threads = state[${Control.threads}];
     if (thread < threads) {
       try {

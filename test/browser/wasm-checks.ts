@@ -16,6 +16,10 @@ import {
   wasmStatus,
   withBackend,
 } from '../../browser';
+import { setSplitEveryCall } from '../../kernels/wasm/thread-cost';
+
+// The small conv must run on both threads whatever it costs (test/helpers/split-every-call.ts).
+setSplitEveryCall(true);
 
 export interface WasmConvResult {
   crossOriginIsolated: boolean;
