@@ -49,8 +49,11 @@ function release(block: Block): void {
 
 const reclaim = new FinalizationRegistry<Block>(release);
 
-/** A zero-filled Float32Array of `length` in the wasm memory, or undefined when it should be an ordinary one (see the file comment). */
-export function residentFloat32(length: number): Float32Array | undefined {
+/**
+ * A Float32Array of `length` in the wasm memory (zero-filled when `zeroed`, else holding what the
+ * block last held), or undefined when it should be an ordinary one (see the file comment).
+ */
+export function residentFloat32(length: number, zeroed = true): Float32Array | undefined {
   if (length < minResidentLength || getBackend() !== 'wasm') return undefined;
   const wasm = currentWasmInstance();
   if (!wasm?.shared) return undefined;
@@ -62,7 +65,7 @@ export function residentFloat32(length: number): Float32Array | undefined {
   if (taken === undefined) return undefined;
   const { address } = taken;
   const array = new Float32Array(wasm.memory.buffer, address, length);
-  if (!taken.fresh) array.fill(0);
+  if (zeroed && !taken.fresh) array.fill(0);
   residentBytesOf.set(heap, inUse + bytes);
   const block = { wasm, heap, address, bytes, released: false };
   blocks.set(array, block);

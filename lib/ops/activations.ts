@@ -7,7 +7,7 @@ import { defineOp } from '../define-op';
 import { mapBinary, mapUnary } from './elementwise';
 import { mul, sub } from './arithmetic';
 import { where } from './where';
-import { allocate } from '../../base/dtype';
+import { allocateUnfilled } from '../../base/dtype';
 import { reluInto } from '../../kernels/relu';
 import { formatValue } from '../../base/shape';
 
@@ -25,7 +25,7 @@ export const relu = defineOp({
   name: 'relu',
   forward: (x: Tensor) => {
     const src = x.values();
-    const out = allocate(x.dtype, src.length);
+    const out = allocateUnfilled(x.dtype, src.length);
     reluInto(src, out);
     const output = Tensor.fromData(out, x.shape);
     return { output, saved: output };
@@ -45,7 +45,7 @@ const reluBackward: (g: Tensor, y: Tensor) => Tensor = defineOp({
     // +(mask > 0) is 1 or 0: a multiply instead of a branch, as in relu's forward.
     const mask = y.values();
     const grad = g.values();
-    const out = allocate(g.dtype, grad.length);
+    const out = allocateUnfilled(g.dtype, grad.length);
     const n4 = grad.length - (grad.length % 4);
     let i = 0;
     for (; i < n4; i += 4) {

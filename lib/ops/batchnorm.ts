@@ -22,7 +22,7 @@
 import { Tensor, markWritten } from '../tensor';
 import { defineOp } from '../define-op';
 import { isGradEnabled } from '../grad-mode';
-import { type DType, allocate } from '../../base/dtype';
+import { type DType, allocate, allocateUnfilled } from '../../base/dtype';
 import { formatShape, formatValue } from '../../base/shape';
 import { checkNonNegative } from '../validate';
 import { type ChannelLayout, batchNormKernels, valuesPerChannel } from '../../kernels/batchnorm';
@@ -162,7 +162,7 @@ export const batchNorm = defineOp({
 
     const kernels = batchNormKernels();
     const data = x.values();
-    const y = allocate(x.dtype, data.length);
+    const y = allocateUnfilled(x.dtype, data.length);
     // Both passes read x, unchanged in between: the wasm kernels copy it in once.
     const { mean, variance, invStd, gamma } = reusingOperands(() => {
       const [mean, variance] = useBatchStats
@@ -218,7 +218,7 @@ export const batchNorm = defineOp({
       // are removed. With running statistics they are constants and both terms vanish.
       const offset = usedBatchStats ? sumDy.map((s) => s / count) : new Float64Array(channels);
       const slope = usedBatchStats ? sumDyCentered.map((s, c) => (s * invStd[c] * invStd[c]) / count) : new Float64Array(channels);
-      const values = allocate(saved.dtype, saved.x.length);
+      const values = allocateUnfilled(saved.dtype, saved.x.length);
       kernels.inputGradient(dy, saved.x, layout, { mean, gain, offset, slope }, values);
       dx = Tensor.fromData(values, saved.shape);
     });

@@ -5,7 +5,7 @@
  * the conv ops instead, so that they can be differentiated again.
  */
 import { Tensor } from '../tensor';
-import { type DType, type TypedArray, allocate, dtypeOf } from '../../base/dtype';
+import { type DType, type TypedArray, allocate, allocateUnfilled, dtypeOf } from '../../base/dtype';
 import type { Conv2dGeometry } from '../../kernels/conv2d';
 import { reusingOperands } from '../../kernels/operand-reuse';
 
@@ -87,12 +87,12 @@ export function kernelGradients(
   // Both passes read gy, unchanged in between: the wasm kernels copy it in once.
   reusingOperands(() => {
     if (needsGrad[0]) {
-      const gx = allocate(x.dtype, xData.length);
+      const gx = allocateUnfilled(x.dtype, xData.length);
       kernels.input(gy, saved, gx);
       dx = Tensor.fromData(gx, x.shape);
     }
     if (needsGrad[1]) {
-      const gw = allocate(x.dtype, weightData.length);
+      const gw = allocateUnfilled(x.dtype, weightData.length);
       kernels.weight(gy, saved, gw);
       dw = Tensor.fromData(inDType(gw, weight.dtype), weight.shape);
     }

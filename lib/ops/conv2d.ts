@@ -17,7 +17,7 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { allocate } from '../../base/dtype';
+import { allocateUnfilled } from '../../base/dtype';
 import { isGradEnabled } from '../grad-mode';
 import { type ConvOp, type ConvSaved, convSaved, inDType, kernelGradients } from './conv-operands';
 import { transposedConvolution } from './conv-transpose2d';
@@ -38,7 +38,7 @@ export const convolution: ConvOp = defineOp({
     const saved = convSaved(x, weight, bias, geo);
     // A huge padding or batch asks for more than one typed array holds: named here, not by the engine.
     const shape = checkShape(outputShape(geo), 'conv2d', { argument: 'output shape' });
-    const out = allocate(x.dtype, sizeOf(shape));
+    const out = allocateUnfilled(x.dtype, sizeOf(shape));
     conv2dKernels().forward(saved.xData, saved.weightData, bias ? inDType(bias.values(), x.dtype) : null, geo, out);
     return { output: Tensor.fromData(out, shape), saved };
   },

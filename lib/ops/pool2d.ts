@@ -8,7 +8,7 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { allocate } from '../../base/dtype';
+import { allocateUnfilled } from '../../base/dtype';
 import { checkShape, formatShape, formatValue, sizeOf } from '../../base/shape';
 import { checkBoolean, checkOptions, optionKeys } from '../validate';
 import {
@@ -185,7 +185,7 @@ export const maxPool2d = defineOp({
       dW: dilation[1],
     };
     const shape = outputShape(layout, out[0], out[1]);
-    const values = allocate(x.dtype, sizeOf(shape));
+    const values = allocateUnfilled(x.dtype, sizeOf(shape));
     const argmax = new Int32Array(values.length);
     pool2dKernels().maxPool2dForward(x.values(), geometry, values, argmax);
     return { output: Tensor.fromData(values, shape), saved: { geometry, argmax, inputShape: x.shape, dtype: x.dtype } };
@@ -197,7 +197,7 @@ export const maxPool2d = defineOp({
 const averaging = {
   forward: (x: Tensor, geometry: AvgPool2dGeometry): { output: Tensor; saved: AveragingSaved } => {
     const shape = [...x.shape.slice(0, -2), geometry.rows.start.length, geometry.cols.start.length];
-    const values = allocate(x.dtype, sizeOf(shape));
+    const values = allocateUnfilled(x.dtype, sizeOf(shape));
     pool2dKernels().avgPool2dForward(x.values(), geometry, values);
     return { output: Tensor.fromData(values, shape), saved: { geometry, inputShape: x.shape, dtype: x.dtype } };
   },
