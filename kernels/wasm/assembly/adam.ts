@@ -15,6 +15,7 @@
  */
 import { shareStart } from './share';
 import { arg, f32At, f64At, ptr } from './memory';
+import { demote, high, low } from './float64-lanes';
 import { ADAM_STEP_COUNT, ADAM_STEP_FACTORS, ADAM_STEP_TABLE } from './slots';
 
 /** Factor `index` of the float64 table at `factors` (see the file comment for the order). */
@@ -22,17 +23,6 @@ import { ADAM_STEP_COUNT, ADAM_STEP_FACTORS, ADAM_STEP_TABLE } from './slots';
   return load<f64>(f64At(factors, index));
 }
 
-/** Lanes 0, 1 and lanes 2, 3 of four float32 values, as float64x2. */
-@inline function low(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-@inline function high(v: v128): v128 {
-  return f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 0, 1));
-}
-/** Four float32 values from two float64x2 (each rounded to nearest, as a Float32Array store). */
-@inline function demote(lo: v128, hi: v128): v128 {
-  return f32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-}
 
 /** One parameter's elements [from, to): float64x2 lanes four at a time, then one at a time. */
 function updateRun(entry: usize, from: i32, to: i32, factors: usize): void {

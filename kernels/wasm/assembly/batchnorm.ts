@@ -13,6 +13,7 @@
  */
 import { shareStart } from './share';
 import { arg, f32At, f64At, ptr } from './memory';
+import { demote, high, low } from './float64-lanes';
 import {
   BATCH_NORM_BATCH, BATCH_NORM_CHANNELS, BATCH_NORM_SPATIAL,
   BATCH_NORM_GRADIENT_SUMS_DY, BATCH_NORM_GRADIENT_SUMS_MEAN, BATCH_NORM_GRADIENT_SUMS_SUM_DY,
@@ -31,17 +32,6 @@ import {
   store<f64>(f64At(vector, c), value);
 }
 
-/** Lanes 0, 1 and lanes 2, 3 of four float32 values, as float64x2. */
-@inline function low(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-@inline function high(v: v128): v128 {
-  return f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 0, 1));
-}
-/** Four float32 values from two float64x2 (each rounded to nearest, as a Float32Array store). */
-@inline function demote(lo: v128, hi: v128): v128 {
-  return f32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
-}
 @inline function lanes(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
