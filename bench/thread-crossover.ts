@@ -24,6 +24,7 @@ import type { ChannelLayout } from '../kernels/batchnorm';
 import { wasmBatchNorm } from '../kernels/batchnorm/wasm';
 import { wasmGemm } from '../kernels/gemm/wasm';
 import { wasmAdam } from '../kernels/adam/wasm';
+import { wasmRelu } from '../kernels/relu/wasm';
 import { type AvgPool2dGeometry, type MaxPool2dGeometry, avgPoolWindows } from '../kernels/pool2d';
 import { wasmPool2d } from '../kernels/pool2d/wasm';
 import { callFrame } from '../kernels/wasm/call-frame';
@@ -58,7 +59,7 @@ const adamFactors = {
 };
 const random = (size: number, offset = 0): Float32Array => Float32Array.from({ length: size }, () => offset + rng.normal());
 
-/** The small CNN's kernel calls at batch `n`: conv2 (16→32 ch, 14×14), the pools and batch norm after conv1 (16 ch, 28×28), fc1, and an Adam step over 3136·n weights (64: the model's 207k). */
+/** The small CNN's kernel calls at batch `n`: conv2 (16→32 ch, 14×14), the pools, batch norm and relu after conv1 (16 ch, 28×28), fc1, and an Adam step over 3136·n weights (64: the model's 207k). */
 function cases(n: number): Case[] {
   const conv = conv2dGeometry([n, 16, 14, 14], [32, 16, 3, 3], null, { padding: 1 });
   const macs = n * 32 * 14 * 14 * 16 * 9;
@@ -151,6 +152,23 @@ function cases(n: number): Case[] {
       items: (3136 * n) / 4,
       units: 3136 * n,
       call: () => wasmAdam.step([adamSlot], adamFactors),
+    },
+    // relu's pieces are runs of 16 values (kernels/relu/wasm.ts).
+    {
+      family: 'relu',
+      kernel: 'reluForward',
+      batch: n,
+      items: map.length / 16,
+      units: map.length,
+      call: () => wasmRelu.forward(map, normalized),
+    },
+    {
+      family: 'relu',
+      kernel: 'reluBackward',
+      batch: n,
+      items: map.length / 16,
+      units: map.length,
+      call: () => wasmRelu.backward(map, normalized, mapGradient),
     },
   ];
 }

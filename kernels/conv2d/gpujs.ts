@@ -19,7 +19,7 @@ import type { Conv2dKernels } from './kernels';
 import { jsConv2d } from './js';
 import { maxPool2x2Into, noEpilogue } from './epilogue';
 import { allocate, dtypeOf } from '../../base/dtype';
-import { reluInto } from '../relu';
+import { reluInto } from '../relu/js';
 
 /** The geometry's numbers the kernels read (gpu.js constants are plain numbers), plus channels per group. */
 type ConvConstants = Omit<Conv2dGeometry, 'padBottom' | 'padRight' | 'groups'> & { cg: number; og: number };

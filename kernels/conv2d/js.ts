@@ -17,7 +17,7 @@ import { type Conv2dGeometry, inChannelsPerGroup, outChannelsPerGroup, patchSize
 import { col2im, im2col } from './im2col';
 import { epilogueOutputSize, maxPool2x2Into, noEpilogue } from './epilogue';
 import type { Conv2dKernels } from './kernels';
-import { reluInto } from '../relu';
+import { reluInto } from '../relu/js';
 
 /** The column-matrix buffer, reused by every call (grown to the largest K·P seen). */
 const columns = new Scratch();

@@ -55,6 +55,8 @@ export const wasmKernelFamilies = {
   // its values, gradient, exp_avg and exp_avg_sq, all float32, then its length), `factors` the
   // float64 constants of the step (kernels/adam/kernels.ts, AdamFactors, in that order).
   adam: { shared: [], kernels: { adamStep: ['count', 'table', 'factors'] } },
+  // relu's forward and backward over `count` float32 values (kernels/relu/kernels.ts).
+  relu: { shared: ['count'], kernels: { reluForward: ['x', 'out'], reluBackward: ['dy', 'y', 'dx'] } },
 } as const;
 
 type Families = typeof wasmKernelFamilies;

@@ -23,7 +23,9 @@ export type KernelFamily = keyof typeof wasmKernelFamilies;
  * (measured as twice what a second thread saves, overhead added back): per multiply-add for conv2d
  * and gemm (see gemmUnits), per input value for pooling and batch norm, per partial value (images ×
  * weights) for reduceImages, per weight for Adam (its constant from a later run at load 1.5, over
- * 50k and 200k weights: 0.99 and 1.55). The part of a call no thread shares (copies in and out, JavaScript)
+ * 50k and 200k weights: 0.99 and 1.55), per value for relu (forward and backward alike: one
+ * thread's time per value on resident operands of 0.2M–0.8M values, 0.36–0.63 ns, at load 1.4,
+ * where bench/thread-crossover.ts's second core was too busy to measure a gain). The part of a call no thread shares (copies in and out, JavaScript)
  * is not counted: it costs the same on any number of threads.
  */
 export const nsPerUnit: Readonly<Record<KernelFamily, number>> = {
@@ -34,6 +36,7 @@ export const nsPerUnit: Readonly<Record<KernelFamily, number>> = {
   avgPool2d: 1.9,
   batchNorm: 0.45,
   adam: 1.3,
+  relu: 0.5,
 };
 
 /**

@@ -8,25 +8,23 @@ import { mapBinary, mapUnary } from './elementwise';
 import { mul, sub } from './arithmetic';
 import { where } from './where';
 import { allocateUnfilled } from '../../base/dtype';
-import { reluInto } from '../../kernels/relu';
+import { reluKernels } from '../../kernels/relu';
 import { formatValue } from '../../base/shape';
 
 /**
  * y = max(x, 0);  dy/dx = 1 for x > 0, else 0 (0 at x = 0, as PyTorch).
  *
- * relu runs after every conv, over every activation, forward and backward, so its two loops are
- * written for speed rather than through mapUnary/mapBinary (a call per element is several times
- * slower than a loop V8 can specialise). Both read the flat row-major array (`values()`
- * is the tensor's own storage when it is contiguous, a copy of a strided or broadcast view); the
- * forward loop is kernels/relu.ts (shared with conv2d's fused epilogue), the backward's below is
- * written the same way: branchless, four elements per iteration.
+ * relu runs after every conv, over every activation, forward and backward, so both directions
+ * are kernels of the backend (kernels/relu/: wasm SIMD split over the threads, else branchless js
+ * loops) rather than mapUnary/mapBinary. Both read the flat row-major array (`values()` is the
+ * tensor's own storage when it is contiguous, a copy of a strided or broadcast view).
  */
 export const relu = defineOp({
   name: 'relu',
   forward: (x: Tensor) => {
     const src = x.values();
     const out = allocateUnfilled(x.dtype, src.length);
-    reluInto(src, out);
+    reluKernels().forward(src, out);
     const output = Tensor.fromData(out, x.shape);
     return { output, saved: output };
   },
@@ -42,19 +40,9 @@ export const relu = defineOp({
 const reluBackward: (g: Tensor, y: Tensor) => Tensor = defineOp({
   name: 'reluBackward',
   forward: (g: Tensor, y: Tensor) => {
-    // +(mask > 0) is 1 or 0: a multiply instead of a branch, as in relu's forward.
-    const mask = y.values();
     const grad = g.values();
     const out = allocateUnfilled(g.dtype, grad.length);
-    const n4 = grad.length - (grad.length % 4);
-    let i = 0;
-    for (; i < n4; i += 4) {
-      out[i] = grad[i] * +(mask[i] > 0);
-      out[i + 1] = grad[i + 1] * +(mask[i + 1] > 0);
-      out[i + 2] = grad[i + 2] * +(mask[i + 2] > 0);
-      out[i + 3] = grad[i + 3] * +(mask[i + 3] > 0);
-    }
-    for (; i < grad.length; i++) out[i] = grad[i] * +(mask[i] > 0);
+    reluKernels().backward(grad, y.values(), out);
     return { output: Tensor.fromData(out, g.shape), saved: y };
   },
   backward: (y, gg, needs) => [needs[0] ? reluBackward(gg, y) : null, null],

@@ -8,3 +8,4 @@ export { gemm, gemmWorkspaceBytes } from './gemm';
 export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pool2d';
 export { batchNormMoments, batchNormNormalize, batchNormGradientSums, batchNormInputGradient } from './batchnorm';
 export { adamStep } from './adam';
+export { reluForward, reluBackward } from './relu';

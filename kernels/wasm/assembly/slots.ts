@@ -115,3 +115,10 @@ export const BATCH_NORM_INPUT_GRADIENT_DX: i32 = 9;
 export const ADAM_STEP_COUNT: i32 = 0;
 export const ADAM_STEP_TABLE: i32 = 1;
 export const ADAM_STEP_FACTORS: i32 = 2;
+
+export const RELU_COUNT: i32 = 0;
+export const RELU_FORWARD_X: i32 = 1;
+export const RELU_FORWARD_OUT: i32 = 2;
+export const RELU_BACKWARD_DY: i32 = 1;
+export const RELU_BACKWARD_Y: i32 = 2;
+export const RELU_BACKWARD_DX: i32 = 3;

@@ -1,0 +1,52 @@
+/**
+ * relu's forward and backward over float32 arrays (kernels/relu/kernels.ts gives the rules and
+ * kernels/relu/js.ts the js loops), each value's result bitwise the js loop's:
+ *
+ * - forward, y = (x + |x|)/2 in js: x for x > 0, +0 for x ≤ 0 (−0 included), and where x + |x| is
+ *   NaN — x a NaN, or −∞ (−∞ + ∞) — that NaN. The sum is taken in float32 only to find and give
+ *   that NaN (its other values may overflow where the js float64 sum does not); the rest is
+ *   x & [x > 0], which is x or the bits of +0.
+ * - backward, dx = dy · [y > 0] in js: dy times 1 or 0 (so −0 for a negative dy, NaN for an
+ *   infinite or NaN dy, where y ≤ 0 or y is NaN). A float32 product by 1 or 0 is exact, as the js
+ *   float64 one rounded to float32 is.
+ *
+ * Threads split the values in contiguous runs of 16 (a 64-byte cache line, so no two threads write
+ * one line); only the last run can end off the four-lane grid, so which values the scalar tail
+ * computes does not depend on the thread count — and the tail's instructions give the lanes' bits.
+ */
+import { arg, f32At, ptr } from './memory';
+import { shareStart } from './share';
+import { RELU_BACKWARD_DX, RELU_BACKWARD_DY, RELU_BACKWARD_Y, RELU_COUNT, RELU_FORWARD_OUT, RELU_FORWARD_X } from './slots';
+
+/** Values per share: a cache line of float32. */
+const RUN: i32 = 16;
+
+/** relu of four values (see the file comment). */
+@inline export function relu4(x: v128): v128 {
+  const sum = f32x4.add(x, f32x4.abs(x));
+  return v128.bitselect(sum, v128.and(x, f32x4.gt(x, f32x4.splat(0))), f32x4.ne(sum, sum));
+}
+@inline export function relu1(x: f32): f32 {
+  const sum = x + abs<f32>(x);
+  return select<f32>(sum, select<f32>(x, 0, x > 0), isNaN(sum));
+}
+
+export function reluForward(args: usize, thread: i32, threads: i32): void {
+  const count = arg(args, RELU_COUNT), x = ptr(args, RELU_FORWARD_X), out = ptr(args, RELU_FORWARD_OUT);
+  const end = shareStart(count, RUN, thread + 1, threads);
+  let i = shareStart(count, RUN, thread, threads);
+  for (; i + 4 <= end; i += 4) v128.store(f32At(out, i), relu4(v128.load(f32At(x, i))));
+  for (; i < end; i++) store<f32>(f32At(out, i), relu1(load<f32>(f32At(x, i))));
+}
+
+export function reluBackward(args: usize, thread: i32, threads: i32): void {
+  const count = arg(args, RELU_COUNT), dy = ptr(args, RELU_BACKWARD_DY), y = ptr(args, RELU_BACKWARD_Y), dx = ptr(args, RELU_BACKWARD_DX);
+  const end = shareStart(count, RUN, thread + 1, threads);
+  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  let i = shareStart(count, RUN, thread, threads);
+  for (; i + 4 <= end; i += 4) {
+    const mask = v128.and(f32x4.gt(v128.load(f32At(y, i)), zero), one);
+    v128.store(f32At(dx, i), f32x4.mul(v128.load(f32At(dy, i)), mask));
+  }
+  for (; i < end; i++) store<f32>(f32At(dx, i), load<f32>(f32At(dy, i)) * select<f32>(1, 0, load<f32>(f32At(y, i)) > 0));
+}
