@@ -3,7 +3,7 @@ import { Generator, Tensor } from '../index';
 import { allocateForKernels } from '../base/dtype';
 import { withBackend } from '../kernels/backend';
 import { jsRelu } from '../kernels/relu/js';
-import { wasmRelu } from '../kernels/relu/wasm';
+import { wasmRelu, wasmReluKernels } from '../kernels/relu/wasm';
 import { isResident } from '../kernels/wasm/resident-storage';
 import { parallelCalls, poisonWasmMemory } from './helpers/wasm';
 import { describeEachWasmModule } from './helpers/wasm-modules';
@@ -56,7 +56,7 @@ describeEachWasmModule('relu wasm kernels', () => {
           const sharedBefore = parallelCalls();
           withThreads(threads, () => {
             poisonWasmMemory();
-            wasmRelu.forward(x, out);
+            wasmReluKernels.forward(x, out);
           });
           expect(parallelCalls() - sharedBefore, `length ${n}: calls shared with a worker`).to.equal(
             Math.min(threads, Math.ceil(n / 16)) > 1 ? 1 : 0,
@@ -75,7 +75,7 @@ describeEachWasmModule('relu wasm kernels', () => {
           const dx = place(new Float32Array(n).fill(Number.NaN), resident);
           withThreads(threads, () => {
             poisonWasmMemory();
-            wasmRelu.backward(dy, y, dx);
+            wasmReluKernels.backward(dy, y, dx);
           });
           expectSameBits([dx], [expected], [`relu's dx of length ${n}`]);
         }
@@ -96,6 +96,16 @@ describeEachWasmModule('relu wasm kernels', () => {
     const expected = run('js', 1);
     expectSameBits(run('wasm', 1), expected, ['y', 'dx']);
     expectSameBits(run('wasm', 2), expected, ['y', 'dx']);
+  });
+
+  it('arrays shorter than 4096 values run the js loops, longer ones the wasm kernels', () => {
+    // Specs split every call they can (test/helpers/split-every-call.ts): a wasm call here is a shared one.
+    const calls = (n: number): number => {
+      const before = parallelCalls();
+      withThreads(2, () => wasmRelu.forward(values(n, new Generator(8400), 0), new Float32Array(n)));
+      return parallelCalls() - before;
+    };
+    expect([calls(4095), calls(4096)]).to.deep.equal([0, 1]);
   });
 
   it('float64 arrays take the js loops', () => {
