@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFlags } from '../app/cli/args';
 import { UsageError } from '../app/flags/usage-error';
@@ -15,41 +14,11 @@ import type { CompareRunResult } from '../app/experiments/compare/run-task';
 import { readJsonFile } from '../app/serialization/json-file';
 import { bufferIO, runCli } from './helpers/buffer-io';
 import { mnistDir, useTempDir, writeIndexedIdxSplit } from './helpers/data-files';
+import { threeShardProcesses } from './helpers/cli-child';
+import { expectRefusedBeforeWork, mergeFiles } from './helpers/merge-files';
 
 /** A few seconds of work: 64 MNIST images, 1 epoch, 100 test images (as compare.spec.ts). */
 const tiny = ['--data', mnistDir, '--limit', '64', '--test-limit', '100', '--epochs', '1', '--batch-size', '32', '--seeds', '2'];
-
-/** The scheduler variables --shard auto reads, kept out of the children unless a spec sets them. */
-const schedulerVariables = [
-  'JOB_COMPLETION_INDEX',
-  'SLURM_ARRAY_TASK_ID',
-  'SLURM_ARRAY_TASK_MIN',
-  'SLURM_ARRAY_TASK_COUNT',
-  'SLURM_ARRAY_TASK_STEP',
-];
-
-/** Runs `dropgrad ARGS` from the TypeScript sources in a child process with `env` added to a clean environment. */
-function cliProcess(
-  args: readonly string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !schedulerVariables.includes(name)));
-  const child = spawn(
-    process.execPath,
-    ['--require', require.resolve('tsx/cjs'), join(__dirname, '..', 'app', 'cli', 'main.ts'), ...args],
-    {
-      env: { ...inherited, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let [stdout, stderr] = ['', ''];
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /**
  * The report's text with its two wall-time fields blanked, and only those: `config.wallSeconds`
@@ -100,34 +69,13 @@ describe('compare --shard I/N and dropgrad merge', function () {
   this.timeout(180000);
   const tempDir = useTempDir();
 
-  /** Writes each value as JSON into the temp dir under its name; the paths, in order. */
-  const files = (entries: Record<string, unknown>): string[] =>
-    Object.entries(entries).map(([name, value]) => {
-      const path = join(tempDir(), name);
-      writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
-      return path;
-    });
-
-  async function mergeError(paths: string[]): Promise<string> {
-    const { code, out, err } = await runCli('merge', '--json', ...paths);
-    expect(out, 'nothing on stdout').to.equal('');
-    expect(code).to.equal(1);
-    return err.replaceAll(`${tempDir()}/`, '');
-  }
+  const { files, mergeError } = mergeFiles(tempDir);
 
   it('3 shards as 3 processes (--shard 1/3, a Kubernetes Indexed Job pod, a Slurm array task), merged, print the single run byte for byte but for wall times', async () => {
     const args = [...tiny, '--techniques', 'none,dropout,cutout,dropblock', '--json'];
     const single = bufferIO();
     expect(await runCompare(parseFlags(compareSpec, args), single)).to.equal(0);
-    const shards = await Promise.all([
-      cliProcess(['compare', ...args, '--shard', '1/3']),
-      cliProcess(['compare', ...args, '--shard', 'auto', '--shards', '3'], { JOB_COMPLETION_INDEX: '1' }),
-      cliProcess(['compare', ...args, '--shard', 'auto'], {
-        SLURM_ARRAY_TASK_ID: '7',
-        SLURM_ARRAY_TASK_MIN: '5',
-        SLURM_ARRAY_TASK_COUNT: '3',
-      }),
-    ]);
+    const shards = await Promise.all(threeShardProcesses('compare', args));
     for (const [i, shard] of shards.entries()) {
       expect(shard.code, shard.stderr).to.equal(0);
       expect(shard.stderr).to.contain(`shard ${i + 1}/3: ${i < 2 ? 3 : 2} of the 8 runs)`);
@@ -443,7 +391,6 @@ describe('compare --shard I/N and dropgrad merge', function () {
     });
 
     it('compare refuses them, and --out with a shard, before reading data or training', async () => {
-      const missing = ['--data', join(tempDir(), 'no-such-dir')];
       const cases: Array<[string[], Environment, string]> = [
         [['--shard', '0/2'], {}, '--shard (I): expected an integer in [1, 2], got "0"'],
         [['--shards', '2'], {}, '--shards 2: only with --shard auto (in a Kubernetes Indexed Job); without --shard the whole study runs'],
@@ -455,15 +402,7 @@ describe('compare --shard I/N and dropgrad merge', function () {
           '--out: shard 1/2 has a part of the runs; the page comes from `dropgrad merge … --out',
         ],
       ];
-      for (const [args, env, expected] of cases) {
-        const io = bufferIO();
-        let message = '';
-        await runCompare(parseFlags(compareSpec, [...missing, ...args]), io, undefined, env).catch(
-          (e: Error) => (message = `${e.name}: ${e.message}`),
-        );
-        expect(message, args.join(' ')).to.contain(`UsageError: ${expected}`);
-        expect(io.stdout() + io.stderr(), args.join(' ')).to.equal('');
-      }
+      await expectRefusedBeforeWork(compareSpec, (flags, io, env) => runCompare(flags, io, undefined, env), cases);
     });
   });
 });

@@ -11,12 +11,16 @@ import type { Shard } from '../experiments/shard';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-export const shardFlags: FlagSpecs = {
+/**
+ * @param runs what a study is made of, the units sliced, e.g. "(technique, seed) runs"
+ * @param run one of them, counted in the canonical order, e.g. "run"
+ */
+export const shardFlags = (runs: string, run: string): FlagSpecs => ({
   shard: {
     type: 'string',
     value: 'I/N|auto',
     description:
-      'run only slice I of N of the (technique, seed) runs (run k goes to slice k mod N + 1) and print a partial report for `dropgrad merge`; ' +
+      `run only slice I of N of the ${runs} (${run} k goes to slice k mod N + 1) and print a partial report for \`dropgrad merge\`; ` +
       'auto: the slice of a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards) or a Slurm job array (SLURM_ARRAY_TASK_ID)',
   },
   shards: {
@@ -24,7 +28,7 @@ export const shardFlags: FlagSpecs = {
     value: 'N',
     description: "with --shard auto in a Kubernetes Indexed Job: the number of slices (the Job's completions)",
   },
-};
+});
 
 const k8sIndex = 'JOB_COMPLETION_INDEX';
 const slurmId = 'SLURM_ARRAY_TASK_ID';

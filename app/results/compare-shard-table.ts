@@ -2,11 +2,11 @@
  * What `compare --shard I/N` prints without --json: its runs one per line, and that this is a part
  * of a study — no mean over seeds and no p-value, which need every run (`dropgrad merge`).
  */
-import { formatShard } from '../experiments/shard';
 import { mean } from '../statistics/welch';
 import { percent as pct } from './report-page';
 import type { CompareShardReport } from '../experiments/compare/shard-report';
 import { scoredSplit } from './compare-page';
+import { partialResultNote } from './shard-note';
 
 export function formatShardRuns(report: CompareShardReport): string {
   const { shard, config, runs } = report;
@@ -20,7 +20,6 @@ export function formatShardRuns(report: CompareShardReport): string {
     '|---|---|---|---|---|',
     ...lines,
     '',
-    `Shard ${formatShard(shard)}: ${runs.length} of the study's ${total} runs, a partial result — no means over seeds and no p-values. ` +
-      `Run every shard with --json and give the ${shard.count} reports to \`dropgrad merge\` for the table.`,
+    partialResultNote(shard, runs.length, `${total} runs`, 'no means over seeds and no p-values'),
   ].join('\n');
 }

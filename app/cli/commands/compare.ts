@@ -63,7 +63,7 @@ export const compareSpec: CommandSpec = {
       description: 'print the table (with --shard, the partial report) as JSON on stdout (progress goes to stderr)',
     },
     out: compareOutFlag,
-    ...shardFlags,
+    ...shardFlags('(technique, seed) runs', 'run'),
     ...settingFlags,
     ...dataFlags,
     limit: { type: 'string', value: 'N', description: `training examples used ${presetDefaults('limit')}` },

@@ -11,6 +11,7 @@ import type { CompareConfig } from './report';
 import type { CompareRunId } from './run';
 import type { CompareRunResult } from './run-task';
 import { techniques } from './techniques';
+import { type ShardKind, checkShardEnvelope, invalid, isInteger, isNumber, isNumbers, isObject } from '../shard-report-check';
 
 /** The value of `kind` that marks a compare shard report. */
 export const compareShardKind = 'compare shard';
@@ -33,21 +34,6 @@ export interface CompareShardReport {
   wallSeconds: number;
   /** This shard's runs, in the canonical order. */
   runs: CompareShardRun[];
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const isInteger = (value: unknown, min: number): value is number => Number.isSafeInteger(value) && (value as number) >= min;
-const isNumbers = (value: unknown): value is number[] => Array.isArray(value) && value.every(isNumber);
-
-function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-/** Refuses a field of a shard report, naming the file, the field, the expectation and the value. */
-function invalid(file: string, field: string, expected: string, value: unknown): never {
-  throw new Error(`${file}: ${field}: expected ${expected}, got ${shown(value)}`);
 }
 
 function checkRun(file: string, field: string, value: unknown): void {
@@ -74,25 +60,19 @@ function checkTechniques(file: string, value: unknown): void {
   }
 }
 
+const compareShard: ShardKind = {
+  kind: compareShardKind,
+  command: 'compare',
+  isWhole: (value) => Array.isArray(value.rows) && isObject(value.config),
+};
+
 /** `value` (a parsed JSON file) as a compare shard report, every field `dropgrad merge` reads checked. */
 export function checkCompareShardReport(file: string, value: unknown): CompareShardReport {
-  if (!isObject(value) || value.kind !== compareShardKind) {
-    const whole = isObject(value) && Array.isArray(value.rows) && isObject(value.config);
-    throw new Error(
-      `${file} is not a compare shard report (${whole ? 'it is the report of a whole study' : `it has no "kind": "${compareShardKind}"`}): ` +
-        'shards come from `dropgrad compare --shard I/N --json`',
-    );
-  }
-  const { shard, config } = value;
-  if (!isObject(shard) || !isInteger(shard.count, 1) || !isInteger(shard.index, 1) || shard.index > shard.count)
-    invalid(file, 'shard', 'an object { index, count } with 1 ≤ index ≤ count', shard);
-  if (!isObject(config)) return invalid(file, 'config', 'an object', config);
+  const { config, runs } = checkShardEnvelope(file, value, compareShard);
   if (!isInteger(config.seeds, 1)) invalid(file, 'config.seeds', 'an integer ≥ 1', config.seeds);
   if (config.seedOffset !== undefined && !isInteger(config.seedOffset, 0))
     invalid(file, 'config.seedOffset', 'an integer ≥ 0', config.seedOffset);
   checkTechniques(file, config.techniques);
-  if (!isNumber(value.wallSeconds) || value.wallSeconds < 0) invalid(file, 'wallSeconds', 'a number ≥ 0', value.wallSeconds);
-  if (!Array.isArray(value.runs)) invalid(file, 'runs', 'an array', value.runs);
-  for (const [i, run] of (value.runs as unknown[]).entries()) checkRun(file, `runs[${i}]`, run);
-  return value as unknown as CompareShardReport;
+  for (const [i, run] of runs.entries()) checkRun(file, `runs[${i}]`, run);
+  return value as CompareShardReport;
 }

@@ -9,9 +9,10 @@
  * Both variants train the same seeds with the same data order, with a cosine learning rate to 0
  * (so that the weights, and with them BatchNorm's running statistics, settle before evaluation).
  * The runs alternate (ABBA: baseline, SD, SD, baseline, …) so that drift of the host's speed
- * affects both alike.
+ * affects both alike. A seed (both variants) is the unit that --jobs and --shard spread, so that
+ * each seed's pair is timed in one process on one machine.
  */
-import { examplesUsed } from '../../data/data-splits';
+import { type DataRequest, type DataSplits, examplesUsed } from '../../data/data-splits';
 import { runTasks } from '../process-pool';
 import type { RunOptions } from '../run-options';
 import { summarize, welchPValue } from '../../statistics/welch';
@@ -32,21 +33,39 @@ function variantResult(name: string, settings: string, runs: readonly DepthRunRe
   };
 }
 
-/** Trains the baseline and the stochastic-depth ResNet from every seed and compares their time per epoch and accuracy. */
-export async function stochasticDepth(
-  config: DepthConfig,
+/** The config a report states: the experiment's, with the data it read and how many processes ran it. */
+export type DepthStudyConfig = StochasticDepthReport['config'];
+
+/** The task of every seed of a study, in the canonical order (seed 0, 1, …), which shards slice (../shard.ts). */
+export const depthTasks = (config: DepthConfig, request: DataRequest): DepthSeedTask[] =>
+  Array.from({ length: config.seeds }, (_, seed) => ({ config, data: request, seed }));
+
+/** Runs `tasks` (all of a study's or one shard's), here or in child processes; the results in task order. */
+export function runDepthTasks(
+  tasks: readonly DepthSeedTask[],
   options: RunOptions<DepthSeedTask, DepthSeedResult>,
-): Promise<StochasticDepthReport> {
-  const { request, data, jobs } = options;
-  const tasks: DepthSeedTask[] = Array.from({ length: config.seeds }, (_, seed) => ({ config, data: request, seed }));
-  const results = await runTasks(tasks, (task) => runDepthSeed(task, data), {
+): Promise<DepthSeedResult[]> {
+  return runTasks(tasks, (task) => runDepthSeed(task, options.data), {
     worker: 'stochastic-depth',
-    jobs,
+    jobs: options.jobs,
     cli: options.cli,
     describe: (t) => `stochastic-depth seed ${t.seed}`,
     onResult: options.onResult,
     log: options.log,
   });
+}
+
+/** The study's config as its report states it. */
+export function depthStudyConfig(config: DepthConfig, data: DataSplits, jobs: number): DepthStudyConfig {
+  const { train: trainExamples, test: testExamples } = examplesUsed(data);
+  return { ...config, data: data.name, trainExamples, testExamples, residualBlocks: 3 * config.blocks, jobs };
+}
+
+/**
+ * The report of a whole study from the results of its seeds in order: what one process computes
+ * after its runs, and what `dropgrad merge` computes from the shards' seeds.
+ */
+export function depthOutcome(config: DepthStudyConfig, results: readonly DepthSeedResult[]): StochasticDepthReport {
   const baseline = variantResult(
     'baseline',
     '—',
@@ -57,10 +76,9 @@ export async function stochasticDepth(
     `p_L = ${config.pL}, linear decay, batch mode, ${config.convention} convention`,
     results.map((r) => r.stochasticDepth),
   );
-  const L = 3 * config.blocks;
-  const { train: trainExamples, test: testExamples } = examplesUsed(data);
+  const L = config.residualBlocks;
   return {
-    config: { ...config, data: data.name, trainExamples, testExamples, residualBlocks: L, jobs },
+    config,
     baseline,
     stochasticDepth: sd,
     timeSaving: 1 - sd.secondsPerEpoch.mean / baseline.secondsPerEpoch.mean,
