@@ -13,9 +13,9 @@
  * an optimizer step, loadStateDict, a training-mode forward updating the running statistics,
  * `storage` writes — not writes through `.data`, which no counter sees).
  */
-import type { DType } from '../../base/dtype';
-import type { Tensor } from '../../lib/tensor';
-import { zeros } from '../../lib/creation';
+import { type DType, allocateForKernels } from '../../base/dtype';
+import { sizeOf } from '../../base/shape';
+import { Tensor } from '../../lib/tensor';
 import type { Conv2d } from '../conv2d';
 import type { BatchNorm2d } from '../batchnorm';
 
@@ -89,7 +89,9 @@ export class ConvBatchNormFold {
   private target(dtype: DType, weightSize: number, outC: number): FoldedConv {
     const kept = this.buffers;
     if (kept?.weight.dtype === dtype && kept.weight.numel === weightSize) return kept;
-    this.buffers = { weight: zeros(this.conv.weight.shape, { dtype }), bias: zeros([outC], { dtype }) };
+    // Where the kernels read them (the wasm memory on that backend): not copied in per call.
+    const tensorOf = (shape: number[]): Tensor => Tensor.fromData(allocateForKernels(dtype, sizeOf(shape)), shape);
+    this.buffers = { weight: tensorOf(this.conv.weight.shape), bias: tensorOf([outC]) };
     return this.buffers;
   }
 }

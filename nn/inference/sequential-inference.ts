@@ -9,6 +9,7 @@
  *  - a ReLU right after the conv (or the conv and its batch norm), and a MaxPool2d(2) (stride 2,
  *    no padding, floor mode) after that, run in the conv's epilogue (kernels/conv2d/epilogue.ts),
  *    on each slice while it is in cache;
+ *  - a Linear reads copies of its weight and bias kept in the kernels' memory (kernel-copy.ts);
  *  - an activation made and read by built-in layers (or fused convs), which keep nothing of it, is
  *    given back to allocate() once read (lib/chain-activations.ts), so the next forward reuses it.
  *
@@ -26,6 +27,9 @@ import { BatchNorm2d } from '../batchnorm';
 import { ReLU } from '../activations';
 import { MaxPool2d } from '../pooling';
 import { ConvBatchNormFold } from './conv-batchnorm-fold';
+import { KernelCopy } from './kernel-copy';
+import { Linear } from '../linear';
+import { linear } from '../../lib/ops/linear';
 import { isForgetfulLayer } from '../forgetful-layers';
 
 /** True when `m` is a `Class` whose forward is Class's own, so that what it computes is known. */
@@ -79,6 +83,19 @@ function fusedConv(modules: readonly Module[], at: number, x: Tensor): { y: Tens
   return { y: conv2dInference(x, weight, bias, geo, { relu, maxPool2x2 }), consumed: end - at };
 }
 
+/** Each Linear's weight and bias where the kernels read them (kernel-copy.ts). */
+const linearCopies = new WeakMap<Linear, { weight: KernelCopy; bias: KernelCopy }>();
+
+/** `m`'s forward on copies of its weight and bias that stay in the kernels' memory between calls. */
+function linearFromCopies(m: Linear, x: Tensor): Tensor {
+  let copies = linearCopies.get(m);
+  if (!copies) {
+    copies = { weight: new KernelCopy(), bias: new KernelCopy() };
+    linearCopies.set(m, copies);
+  }
+  return linear(x, copies.weight.of(m.weight), m.bias ? copies.bias.of(m.bias) : undefined);
+}
+
 export function inferenceForward(modules: readonly Module[], input: Tensor): Tensor {
   let x = input;
   /** Whether x came from a fused conv or a built-in layer, which keeps no reference to it. */
@@ -92,7 +109,7 @@ export function inferenceForward(modules: readonly Module[], input: Tensor): Ten
       at += fused.consumed;
     } else {
       const m = modules[at++];
-      x = m.forward(x);
+      x = isPlain(m, Linear) ? linearFromCopies(m, x) : m.forward(x);
       readByForgetful = isForgetfulLayer(m);
     }
     // Read by a layer that kept nothing of it, made by one that kept nothing: its memory is reusable.
