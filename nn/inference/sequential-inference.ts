@@ -9,7 +9,7 @@
  *  - a ReLU right after the conv (or the conv and its batch norm), and a MaxPool2d(2) (stride 2,
  *    no padding, floor mode) after that, run in the conv's epilogue (kernels/conv2d/epilogue.ts),
  *    on each slice while it is in cache;
- *  - a Linear reads copies of its weight and bias kept in the kernels' memory (kernel-copy.ts);
+ *  - a Linear in eval mode reads copies of its weight and bias kept in the kernels' memory (kernel-copy.ts);
  *  - an activation made and read by built-in layers (or fused convs), which keep nothing of it, is
  *    given back to allocate() once read (lib/chain-activations.ts), so the next forward reuses it.
  *
@@ -109,7 +109,8 @@ export function inferenceForward(modules: readonly Module[], input: Tensor): Ten
       at += fused.consumed;
     } else {
       const m = modules[at++];
-      x = isPlain(m, Linear) ? linearFromCopies(m, x) : m.forward(x);
+      // In eval mode only, as the fold: writes through .data (gradcheck's nudges) move no version counter.
+      x = isPlain(m, Linear) && !m.training ? linearFromCopies(m, x) : m.forward(x);
       readByForgetful = isForgetfulLayer(m);
     }
     // Read by a layer that kept nothing of it, made by one that kept nothing: its memory is reusable.
