@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type Tensor, expand, gradcheck, manualSeed, narrow, randn, tensor, transpose } from '../index';
+import { type Tensor, expand, gradcheck, manualSeed, narrow, randn, tensor, transpose, withBackend } from '../index';
 import { leakyRelu, relu, sigmoid, tanh } from '../lib/ops/activations';
 import { transposedLeaf } from './helpers/inputs';
 import { expectTensorClose } from './helpers/close';
@@ -69,6 +69,16 @@ describe('activations', () => {
       }
     }
     expect(Array.from(relu(tensor([NaN, -0, -1, 2, NaN])).data)).to.deep.equal([NaN, 0, 0, 2, NaN]);
+  });
+
+  it('relu of −∞ is 0 and of NaN is NaN, as PyTorch, on every backend and on wasm arrays past the js cut-off', () => {
+    for (const backend of ['reference', 'js', 'wasm'] as const) {
+      for (const n of [8, 5000]) {
+        const values = Float32Array.from({ length: n }, (_, i) => [Number.NEGATIVE_INFINITY, Number.NaN, -0, 3, -2][i % 5]);
+        const y = withBackend(backend, () => relu(tensor(values, { shape: [n] })));
+        expect(Array.from(y.data.slice(0, 5)), `${backend}, ${n} values`).to.deep.equal([0, Number.NaN, 0, 3, 0]);
+      }
+    }
   });
 
   it('gradcheck: sigmoid and tanh, contiguous and transposed', () => {

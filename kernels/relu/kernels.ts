@@ -2,7 +2,7 @@
  * The relu kernel interface: relu's forward and its backward (lib/ops/activations.ts) over flat
  * arrays of one dtype, each writing every element of its output:
  *
- *   forward:   out[i] = (x[i] + |x[i]|) / 2        (x for x > 0, +0 for x ≤ 0, NaN for a NaN — and for −∞)
+ *   forward:   out[i] = max(x[i], 0)               (x for x > 0, +0 for x ≤ 0 and −∞, NaN for a NaN, as PyTorch)
  *   backward:  dx[i] = dy[i] · (y[i] > 0 ? 1 : 0)  (y the forward's output; a NaN y gives 0 · dy)
  *
  * in float64 and rounded to the output's dtype, so that every backend's results are bitwise the same.

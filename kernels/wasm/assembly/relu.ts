@@ -2,10 +2,9 @@
  * relu's forward and backward over float32 arrays (kernels/relu/kernels.ts gives the rules and
  * kernels/relu/js.ts the js loops), each value's result bitwise the js loop's:
  *
- * - forward, y = (x + |x|)/2 in js: x for x > 0, +0 for x ≤ 0 (−0 included), and where x + |x| is
- *   NaN — x a NaN, or −∞ (−∞ + ∞) — that NaN. The sum is taken in float32 only to find and give
- *   that NaN (its other values may overflow where the js float64 sum does not); the rest is
- *   x & [x > 0], which is x or the bits of +0.
+ * - forward: x for x > 0, +0 for x ≤ 0 (−0 and −∞ included), a NaN x itself — as the js loop's
+ *   (x + |x|)/2 with −∞ mended: x & [x > 0] (x, or the bits of +0) where x is a number, x where it
+ *   is NaN.
  * - backward, dx = dy · [y > 0] in js: dy times 1 or 0 (so −0 for a negative dy, NaN for an
  *   infinite or NaN dy, where y ≤ 0 or y is NaN). A float32 product by 1 or 0 is exact, as the js
  *   float64 one rounded to float32 is.
@@ -23,12 +22,10 @@ const RUN: i32 = 16;
 
 /** relu of four values (see the file comment). */
 @inline export function relu4(x: v128): v128 {
-  const sum = f32x4.add(x, f32x4.abs(x));
-  return v128.bitselect(sum, v128.and(x, f32x4.gt(x, f32x4.splat(0))), f32x4.ne(sum, sum));
+  return v128.bitselect(x, v128.and(x, f32x4.gt(x, f32x4.splat(0))), f32x4.ne(x, x));
 }
 @inline export function relu1(x: f32): f32 {
-  const sum = x + abs<f32>(x);
-  return select<f32>(sum, select<f32>(x, 0, x > 0), isNaN(sum));
+  return select<f32>(x, select<f32>(x, 0, x > 0), isNaN(x));
 }
 
 export function reluForward(args: usize, thread: i32, threads: i32): void {
