@@ -23,7 +23,7 @@ import type { ReluKernels } from './kernels';
 /** (v + |v|)/2, with the NaN it gives for −∞ made 0 (a NaN v stays NaN). */
 function relu(v: number): number {
   const r = (v + Math.abs(v)) * 0.5;
-  return r === r || v !== v ? r : 0;
+  return Number.isNaN(r) && !Number.isNaN(v) ? 0 : r;
 }
 
 export function reluInto(src: TypedArray, dst: TypedArray, start = 0, end = src.length): void {
