@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Generator, optim, Tensor } from '../index';
 import { allocateForKernels } from '../base/dtype';
-import type { AdamFactors, AdamSlot } from '../kernels/adam';
+import { type AdamSettings, type AdamSlot, adamFactors } from '../kernels/adam';
 import { jsAdam } from '../kernels/adam/js';
 import { wasmAdam } from '../kernels/adam/wasm';
 import { withBackend } from '../kernels/backend';
@@ -18,37 +18,12 @@ import { expectSameBits, withThreads } from './helpers/wasm-threads';
  */
 const lengths = [0, 1, 2, 3, 4, 5, 7, 9, 33, 4096, 4099, 20001, 1, 6, 40000, ...Array.from({ length: 60 }, (_, i) => (i * 7) % 23)];
 
-interface Settings {
-  lr: number;
-  betas: [number, number];
-  eps: number;
-  weightDecay: number;
-  decoupled: boolean;
-  step: number;
-}
-
-const settings: Settings[] = [
-  { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 },
-  { lr: 3e-2, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1, decoupled: false, step: 7 },
-  { lr: 1e-2, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, decoupled: true, step: 3 },
-  { lr: 0.5, betas: [0, 0.5], eps: 0, weightDecay: 0, decoupled: false, step: 1000 },
+const settings: AdamSettings[] = [
+  { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, decoupledDecay: false, step: 1 },
+  { lr: 3e-2, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1, decoupledDecay: false, step: 7 },
+  { lr: 1e-2, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, decoupledDecay: true, step: 3 },
+  { lr: 0.5, betas: [0, 0.5], eps: 0, weightDecay: 0, decoupledDecay: false, step: 1000 },
 ];
-
-/** The factors nn/optim/adam.ts computes for `s`. */
-function factorsOf(s: Settings): AdamFactors {
-  const [beta1, beta2] = s.betas;
-  return {
-    beta1,
-    oneMinusBeta1: 1 - beta1,
-    beta2,
-    oneMinusBeta2: 1 - beta2,
-    stepSize: s.lr / (1 - beta1 ** s.step),
-    sqrtCorrection2: Math.sqrt(1 - beta2 ** s.step),
-    decay: s.decoupled ? 1 - s.lr * s.weightDecay : 1,
-    l2: s.decoupled ? 0 : s.weightDecay,
-    eps: s.eps,
-  };
-}
 
 function randomValues(n: number, rng: Generator, low: number, high: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.uniform(low, high));
@@ -94,12 +69,12 @@ describeEachWasmModule('Adam wasm kernel', () => {
         it(`gives bitwise the js update: ${JSON.stringify(s)}, ${resident ? 'resident' : 'copied'} operands, ${threads} thread(s)`, () => {
           const slots = randomSlots(new Generator(7100 + index), resident);
           const expected = copyOf(slots);
-          jsAdam.step(expected, factorsOf(s));
+          jsAdam.step(expected, adamFactors(s));
           expect(slots.every(({ param }) => isResident(param) === (resident && param.length >= 4096))).to.equal(true);
           const sharedBefore = parallelCalls();
           withThreads(threads, () => {
             poisonWasmMemory();
-            wasmAdam.step(slots, factorsOf(s));
+            wasmAdam.step(slots, adamFactors(s));
           });
           expect(parallelCalls() - sharedBefore, 'calls shared with a worker').to.equal(threads - 1);
           expectSameBits(written(slots), written(expected));
@@ -123,8 +98,8 @@ describeEachWasmModule('Adam wasm kernel', () => {
       ];
     };
     const [actual, expected] = [shared(), shared()];
-    jsAdam.step(expected, factorsOf(settings[1]));
-    withThreads(2, () => wasmAdam.step(actual, factorsOf(settings[1])));
+    jsAdam.step(expected, adamFactors(settings[1]));
+    withThreads(2, () => wasmAdam.step(actual, adamFactors(settings[1])));
     const bits = (slots: AdamSlot[]): ArrayBufferView[] => [
       new Float32Array(slots[0].param.buffer),
       ...slots.flatMap(({ expAvg, expAvgSq }) => [expAvg, expAvgSq]),

@@ -6,4 +6,5 @@ import { wasmAdam } from './wasm';
 
 export const adamKernels = kernelTable<AdamKernels>({ reference: jsAdam, js: jsAdam, wasm: wasmAdam, 'gpu.js': jsAdam });
 
-export type { AdamFactors, AdamKernels, AdamSlot } from './kernels';
+export type { AdamFactors, AdamKernels, AdamSettings, AdamSlot } from './kernels';
+export { adamFactors } from './kernels';

@@ -34,6 +34,38 @@ export interface AdamFactors {
   readonly eps: number;
 }
 
+/** What a step's factors come from: the optimizer's settings and its step count t. */
+export interface AdamSettings {
+  readonly lr: number;
+  readonly betas: readonly [number, number];
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** AdamW: weight decay scales θ instead of entering the gradient. */
+  readonly decoupledDecay: boolean;
+  readonly step: number;
+}
+
+/**
+ * The factors every element shares, computed once, in the order torch.optim.Adam uses (step size
+ * lr/(1 − β₁ᵗ), then √v / √(1 − β₂ᵗ) + ε): the kernel is left with one square root and one division
+ * per element, and rounds as PyTorch does.
+ */
+export function adamFactors({ lr, betas, eps, weightDecay, decoupledDecay, step }: AdamSettings): AdamFactors {
+  const [beta1, beta2] = betas;
+  return {
+    beta1,
+    oneMinusBeta1: 1 - beta1,
+    beta2,
+    oneMinusBeta2: 1 - beta2,
+    stepSize: lr / (1 - beta1 ** step),
+    sqrtCorrection2: Math.sqrt(1 - beta2 ** step),
+    // AdamW's decay is a plain scaling of θ; Adam's L2 penalty goes into the gradient (λ = 0: none).
+    decay: decoupledDecay ? 1 - lr * weightDecay : 1,
+    l2: decoupledDecay ? 0 : weightDecay,
+    eps,
+  };
+}
+
 export const adamFactorNames: readonly (keyof AdamFactors)[] = [
   'beta1',
   'oneMinusBeta1',

@@ -10,7 +10,7 @@
  */
 import type { Tensor } from '../../lib/tensor';
 import { type TypedArray, allocateForKernels, recycle } from '../../base/dtype';
-import { type AdamFactors, type AdamSlot, adamKernels } from '../../kernels/adam';
+import { type AdamFactors, type AdamSlot, adamFactors, adamKernels } from '../../kernels/adam';
 import { checkNonNegative } from '../../lib/validate';
 import { Optimizer, type OptimizerState } from './optimizer';
 import { checkOptions, checkProbability, optionKeys } from '../../lib/validate';
@@ -84,26 +84,10 @@ export class Adam extends Optimizer {
     return { param, grad, expAvg: this.buffer('exp_avg', index), expAvgSq: this.buffer('exp_avg_sq', index) };
   }
 
-  /**
-   * The factors every element shares, computed once, in the order torch.optim.Adam uses (step
-   * size lr/(1 − β₁ᵗ), then √v / √(1 − β₂ᵗ) + ε): the kernel is left with one square root and one
-   * division per element, and rounds as PyTorch does.
-   */
+  /** This step's factors (kernels/adam/kernels.ts). */
   private factors(): AdamFactors {
-    const { lr, eps, weightDecay, decoupledDecay } = this;
-    const [beta1, beta2] = this.betas;
-    return {
-      beta1,
-      oneMinusBeta1: 1 - beta1,
-      beta2,
-      oneMinusBeta2: 1 - beta2,
-      stepSize: lr / (1 - beta1 ** this.stepCount),
-      sqrtCorrection2: Math.sqrt(1 - beta2 ** this.stepCount),
-      // AdamW's decay is a plain scaling of θ; Adam's L2 penalty goes into the gradient (λ = 0: none).
-      decay: decoupledDecay ? 1 - lr * weightDecay : 1,
-      l2: decoupledDecay ? 0 : weightDecay,
-      eps,
-    };
+    const { lr, betas, eps, weightDecay, decoupledDecay, stepCount } = this;
+    return adamFactors({ lr, betas, eps, weightDecay, decoupledDecay, step: stepCount });
   }
 }
 
