@@ -1,6 +1,6 @@
 /**
  * The slots of the Int32Array control block the calling thread and the workers share: a few for
- * the job, then three per worker thread (workerSlot) for its life, readiness and progress.
+ * the job, then four per worker thread (workerSlot) for its life, readiness, progress and claim.
  */
 export const Control = {
   /** Bumped by the caller to hand out a new job; workers wait for it to change. */
@@ -19,6 +19,8 @@ export const Control = {
   ready: 6,
   /** Reset by the caller with each job, bumped by each worker as it starts the job. */
   started: 7,
+  /** Bumped by a worker that saw a job whose share another had claimed (threadPoolState reports it). */
+  duplicates: 8,
 } as const;
 
 /** Each worker's own slots, at workerSlot(thread, field). */
@@ -29,15 +31,23 @@ export const WorkerField = {
   up: 1,
   /** The generation of the last job the worker finished. */
   finished: 2,
+  /**
+   * 0 when the caller hands out a job; the first worker to write its id here computes the thread's
+   * share, so a share is computed once even if a second worker on that thread (a retired one that
+   * has not stopped yet) or a second wake of the same one sees the job.
+   */
+  claim: 3,
 } as const;
+
+const workerFields = Object.keys(WorkerField).length;
 
 /** The most threads a pool can have (thread-count.ts caps requests at it). */
 export const maximumThreads = 256;
 
-const jobSlots = 8;
+const jobSlots = Object.keys(Control).length;
 
 export function workerSlot(thread: number, field: number): number {
-  return jobSlots + 3 * thread + field;
+  return jobSlots + workerFields * thread + field;
 }
 
 export const controlSlots = workerSlot(maximumThreads, 0);

@@ -88,17 +88,19 @@ interface WorkerData {
   memory: WebAssembly.Memory;
   control: ArrayBufferLike;
   thread: number;
+  /** The id the pool writes in the worker's life slot while it wants the worker. */
+  id: number;
   kernelNames: readonly string[];
 }
 
 /** Starts one worker thread; `died` is called if it exits or fails. */
-type Spawn = (data: WorkerData, id: number, died: () => void) => WorkerHandle;
+type Spawn = (data: WorkerData, died: () => void) => WorkerHandle;
 
 /** Node: each worker also gets a lifeline port, whose other end goes to the watchdog (see the file comment). */
 function nodeSpawner(workerThreads: NodeWorkerThreads, watchdog: import('node:worker_threads').Worker): Spawn {
-  return (data, id, died) => {
+  return (data, died) => {
     const { port1, port2 } = new workerThreads.MessageChannel();
-    watchdog.postMessage({ control: data.control, port: port1, slot: lifeSlot(data.thread), id }, [port1]);
+    watchdog.postMessage({ control: data.control, port: port1, slot: lifeSlot(data.thread), id: data.id }, [port1]);
     const worker = new workerThreads.Worker(workerSource, { eval: true, workerData: { ...data, port: port2 }, transferList: [port2] });
     worker.unref(); // idle workers must not keep the process alive
     worker.on('error', died);
@@ -111,7 +113,7 @@ function nodeSpawner(workerThreads: NodeWorkerThreads, watchdog: import('node:wo
 function pageSpawner(): Spawn {
   if (typeof Worker !== 'function' || typeof Blob !== 'function') throw new Error('this environment has no worker threads');
   const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-  return (data, _id, died) => {
+  return (data, died) => {
     const worker = new Worker(url);
     worker.addEventListener('error', died);
     worker.postMessage(data);
@@ -135,8 +137,8 @@ function startWorkers(current: Pool, from: number, to: number): void {
     const id = ++lastWorkerId;
     Atomics.store(state, workerSlot(thread, WorkerField.up), 0);
     Atomics.store(state, lifeSlot(thread), id);
-    const data = { module: wasm.module, memory: wasm.memory, control: state.buffer, thread, kernelNames };
-    const handle = current.spawn(data, id, () => markDead(state, thread, id));
+    const data = { module: wasm.module, memory: wasm.memory, control: state.buffer, thread, id, kernelNames };
+    const handle = current.spawn(data, () => markDead(state, thread, id));
     current.workers.push({ thread, id, handle });
   }
 }
@@ -270,6 +272,11 @@ export function threadPoolState(): { workers: number; readyWorkers: number; para
   };
 }
 
+/** For specs: how often a worker saw a job whose share another had already claimed (control.ts, WorkerField.claim). */
+export function duplicateShares(): number {
+  return pool ? Atomics.load(pool.state, Control.duplicates) : 0;
+}
+
 /** For specs: the pool's worker handles, in thread order (their identity shows a resize kept them). */
 export function poolWorkerHandles(): readonly WorkerHandle[] {
   return pool?.workers.map((worker) => worker.handle) ?? [];
@@ -290,6 +297,7 @@ export function runKernel(wasm: WasmInstance, name: KernelName, args: number, th
   Atomics.store(state, Control.threads, threads);
   Atomics.store(state, Control.failed, 0);
   Atomics.store(state, Control.started, 0);
+  for (let thread = 1; thread < threads; thread++) Atomics.store(state, workerSlot(thread, WorkerField.claim), 0);
   const generation = (Atomics.add(state, Control.generation, 1) + 1) | 0; // the slot wraps as an int32
   Atomics.notify(state, Control.generation);
   const finished = (worker: PoolWorker) => Atomics.load(state, workerSlot(worker.thread, WorkerField.finished)) === generation;

@@ -5,27 +5,34 @@
  * marks itself up, then waits for work on the control block (see control.ts for its layout),
  * spinning for spinMs after each job before it sleeps in Atomics.wait:
  * worker `thread` (1…) runs kernel `kernel` on `args` as share `thread − 1` of `threads` when there
- * are that many, and records the job's generation as finished.
+ * are that many, and records the job's generation as finished. A share is computed at most once
+ * (an accumulating kernel computed twice would double its output): only for a generation it has
+ * not seen, only while the pool still wants this worker (its id in its life slot), and only by the
+ * worker that claims it first (control.ts, WorkerField.claim).
  *
  * In Node it also holds `lifeline`, a MessagePort whose other end the pool's watchdog thread
  * listens to: when this thread ends, however it ends, the port closes and the watchdog marks the
  * worker dead, waking a caller blocked in Atomics.wait (thread-pool.ts).
  */
 import { Control, WorkerField, workerSlot } from './control';
+
+const slotOf = (field: number) => `${workerSlot(0, field)} + ${workerSlot(1, 0) - workerSlot(0, 0)} * thread`;
 import { spinMs } from './thread-cost';
 
 export const workerSource = `
 'use strict';
 let lifeline;
-function start({ module, memory, control, thread, kernelNames, port }) {
+function start({ module, memory, control, thread, id, kernelNames, port }) {
   lifeline = port;
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const kernels = kernelNames.map((name) => exports[name]);
   const state = new Int32Array(control);
-  const finished = ${workerSlot(0, WorkerField.finished)} + 3 * thread;
+  const life = ${slotOf(WorkerField.life)};
+  const finished = ${slotOf(WorkerField.finished)};
+  const claim = ${slotOf(WorkerField.claim)};
   let seen = Atomics.load(state, ${Control.generation});
   Atomics.store(state, finished, seen);
-  Atomics.store(state, ${workerSlot(0, WorkerField.up)} + 3 * thread, 1);
+  Atomics.store(state, ${slotOf(WorkerField.up)}, 1);
   Atomics.add(state, ${Control.ready}, 1);
   Atomics.notify(state, ${Control.ready});
   for (;;) {
@@ -34,14 +41,21 @@ function start({ module, memory, control, thread, kernelNames, port }) {
     const spinUntil = performance.now() + ${spinMs};
     while (Atomics.load(state, ${Control.generation}) === seen && performance.now() < spinUntil);
     Atomics.wait(state, ${Control.generation}, seen);
-    seen = Atomics.load(state, ${Control.generation});
+    const generation = Atomics.load(state, ${Control.generation});
+    if (generation === seen) continue; // woken with no new job: nothing to run
+    seen = generation;
+    if (Atomics.load(state, life) !== id) return; // retired (or given up for dead): take no more jobs
     Atomics.add(state, ${Control.started}, 1);
     const threads = state[${Control.threads}];
     if (thread < threads) {
-      try {
-        kernels[state[${Control.kernel}]](state[${Control.args}], thread - 1, threads);
-      } catch (error) {
-        Atomics.store(state, ${Control.failed}, 1);
+      if (Atomics.compareExchange(state, claim, 0, id) === 0) {
+        try {
+          kernels[state[${Control.kernel}]](state[${Control.args}], thread - 1, threads);
+        } catch (error) {
+          Atomics.store(state, ${Control.failed}, 1);
+        }
+      } else {
+        Atomics.add(state, ${Control.duplicates}, 1);
       }
     }
     Atomics.store(state, finished, seen);
