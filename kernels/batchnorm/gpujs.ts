@@ -9,7 +9,8 @@
  */
 import { type GpuJsKernelFunction, readBack, runKernel, toFloat32, withGpuJs } from '../gpujs/context';
 import { type ChannelLayout, valuesPerChannel } from './geometry';
-import type { BatchNormKernels } from './kernels';
+import type { BatchNormKernels, BatchNormPasses } from './kernels';
+import { composedTraining } from './training';
 import { jsBatchNorm } from './js';
 
 /** The layout as kernel constants (a type alias: gpu.js constants must be a plain record). */
@@ -87,7 +88,7 @@ function packed(...vectors: Float64Array[]): Float32Array {
 /** gpu.js takes no empty arrays; with nothing to sum the js kernel gives the reference's answer. */
 const isEmpty = (layout: ChannelLayout): boolean => layout.channels === 0 || valuesPerChannel(layout) === 0;
 
-export const gpujsBatchNorm: BatchNormKernels = {
+const passes: BatchNormPasses = {
   channelMoments(x, layout, mean, variance) {
     const fallback = (): void => jsBatchNorm.channelMoments(x, layout, mean, variance);
     if (isEmpty(layout)) return fallback();
@@ -125,3 +126,5 @@ export const gpujsBatchNorm: BatchNormKernels = {
     );
   },
 };
+
+export const gpujsBatchNorm: BatchNormKernels = { ...passes, ...composedTraining(passes) };

@@ -6,6 +6,7 @@
 import type { TypedArray } from '../../base/dtype';
 import { type ChannelLayout, valuesPerChannel } from './geometry';
 import type { BatchNormKernels, InputGradientCoefficients } from './kernels';
+import { composedTraining } from './training';
 
 function channelMoments(x: TypedArray, layout: ChannelLayout, mean: Float64Array, variance: Float64Array): void {
   const { batch, channels, spatial } = layout;
@@ -99,4 +100,5 @@ function inputGradient(dy: TypedArray, x: TypedArray, layout: ChannelLayout, k: 
   }
 }
 
-export const jsBatchNorm: BatchNormKernels = { channelMoments, normalize, gradientSums, inputGradient };
+const passes = { channelMoments, normalize, gradientSums, inputGradient };
+export const jsBatchNorm: BatchNormKernels = { ...passes, ...composedTraining(passes) };

@@ -5,6 +5,7 @@
 import type { TypedArray } from '../../base/dtype';
 import { type ChannelLayout, valuesPerChannel } from './geometry';
 import type { BatchNormKernels, InputGradientCoefficients } from './kernels';
+import { composedTraining } from './training';
 
 const at = (layout: ChannelLayout, n: number, c: number, s: number): number => (n * layout.channels + c) * layout.spatial + s;
 
@@ -67,4 +68,5 @@ function inputGradient(dy: TypedArray, x: TypedArray, layout: ChannelLayout, k: 
   }
 }
 
-export const referenceBatchNorm: BatchNormKernels = { channelMoments, normalize, gradientSums, inputGradient };
+const passes = { channelMoments, normalize, gradientSums, inputGradient };
+export const referenceBatchNorm: BatchNormKernels = { ...passes, ...composedTraining(passes) };

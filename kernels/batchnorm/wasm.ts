@@ -1,6 +1,6 @@
 /**
- * Batch norm on the wasm backend (float32 data, float64 per-channel vectors): runs the passes of
- * kernels/wasm/assembly/batchnorm.ts on the operands in wasm memory (copied in and out unless they
+ * Batch norm on the wasm backend (float32 data, float64 per-channel vectors): runs the passes and
+ * the fused training calls of kernels/wasm/assembly/batchnorm.ts on the operands in wasm memory (copied in and out unless they
  * live there), the threads splitting the channels. float64 tensors take the js kernels.
  */
 import type { TypedArray } from '../../base/dtype';
@@ -12,7 +12,13 @@ import type { ChannelLayout } from './geometry';
 import { jsBatchNorm } from './js';
 import type { BatchNormKernels } from './kernels';
 
-type BatchNormKernel = 'batchNormMoments' | 'batchNormNormalize' | 'batchNormGradientSums' | 'batchNormInputGradient';
+type BatchNormKernel =
+  | 'batchNormMoments'
+  | 'batchNormNormalize'
+  | 'batchNormGradientSums'
+  | 'batchNormInputGradient'
+  | 'batchNormTrainingForward'
+  | 'batchNormTrainingBackward';
 /** A pass's operands by slot name: its block without the layout every pass shares. */
 type Operands<K extends BatchNormKernel> = Readonly<
   Record<Exclude<SlotName<K>, keyof SharedBlock<'batchNorm'>>, Float32Array | Float64Array>
@@ -67,5 +73,19 @@ export const wasmBatchNorm: BatchNormKernels = {
 
   inputGradient(dy, x, layout, k, dx) {
     pass('batchNormInputGradient', layout, [dy, x, dx], { dy, x, ...k, dx }, ['dx'], () => jsBatchNorm.inputGradient(dy, x, layout, k, dx));
+  },
+
+  trainingForward(x, layout, eps, gamma, beta, statistics, y) {
+    const operands = { x, gamma, beta, eps: Float64Array.of(eps), ...statistics, y };
+    pass('batchNormTrainingForward', layout, [x, y], operands, ['mean', 'variance', 'invStd', 'y'], () =>
+      jsBatchNorm.trainingForward(x, layout, eps, gamma, beta, statistics, y),
+    );
+  },
+
+  trainingBackward(dy, x, layout, statistics, gamma, sums, dx) {
+    const operands = { dy, x, mean: statistics.mean, invStd: statistics.invStd, gamma, ...sums, dx };
+    pass('batchNormTrainingBackward', layout, [dy, x, dx], operands, ['sumDy', 'sumDyCentered', 'dx'], () =>
+      jsBatchNorm.trainingBackward(dy, x, layout, statistics, gamma, sums, dx),
+    );
   },
 };

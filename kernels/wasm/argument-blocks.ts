@@ -49,6 +49,8 @@ export const wasmKernelFamilies = {
       batchNormNormalize: ['x', 'mean', 'scale', 'shift', 'y'],
       batchNormGradientSums: ['dy', 'x', 'mean', 'sumDy', 'sumDyCentered'],
       batchNormInputGradient: ['dy', 'x', 'mean', 'gain', 'offset', 'slope', 'dx'],
+      batchNormTrainingForward: ['x', 'gamma', 'beta', 'eps', 'mean', 'variance', 'invStd', 'y'],
+      batchNormTrainingBackward: ['dy', 'x', 'mean', 'invStd', 'gamma', 'sumDy', 'sumDyCentered', 'dx'],
     },
   },
   // One Adam step over `count` parameters: `table` holds five i32 per parameter (the addresses of

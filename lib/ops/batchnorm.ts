@@ -163,18 +163,25 @@ export const batchNorm = defineOp({
     const kernels = batchNormKernels();
     const data = x.values();
     const y = allocateUnfilled(x.dtype, data.length);
-    // Both passes read x, unchanged in between: the wasm kernels copy it in once.
-    const { mean, variance, invStd, gamma } = reusingOperands(() => {
-      const [mean, variance] = useBatchStats
-        ? [new Float64Array(channels), new Float64Array(channels)]
-        : [perChannel(runningMean, channels, 0), perChannel(runningVar, channels, 1)];
-      if (useBatchStats) kernels.channelMoments(data, layout, mean, variance);
-      const invStd = variance.map((v) => (useBatchStats && v + eps === 0 ? 0 : 1 / Math.sqrt(v + eps)));
-      const gamma = perChannel(weight, channels, 1);
-      const scale = gamma.map((g, c) => g * invStd[c]);
-      kernels.normalize(data, layout, mean, scale, perChannel(bias, channels, 0), y);
-      return { mean, variance, invStd, gamma };
-    });
+    const gamma = perChannel(weight, channels, 1);
+    const beta = perChannel(bias, channels, 0);
+    let statistics: { mean: Float64Array; variance: Float64Array; invStd: Float64Array };
+    if (useBatchStats) {
+      statistics = { mean: new Float64Array(channels), variance: new Float64Array(channels), invStd: new Float64Array(channels) };
+      kernels.trainingForward(data, layout, eps, gamma, beta, statistics, y);
+    } else {
+      const variance = perChannel(runningVar, channels, 1);
+      statistics = { mean: perChannel(runningMean, channels, 0), variance, invStd: variance.map((v) => 1 / Math.sqrt(v + eps)) };
+      kernels.normalize(
+        data,
+        layout,
+        statistics.mean,
+        gamma.map((g, c) => g * statistics.invStd[c]),
+        beta,
+        y,
+      );
+    }
+    const { mean, variance, invStd } = statistics;
     if (updatesRunningStats) updateRunningStats(runningMean, runningVar, numBatchesTracked, momentum, { mean, variance, count });
 
     const saved: BatchNormSaved = {
@@ -204,24 +211,26 @@ export const batchNorm = defineOp({
     const kernels = batchNormKernels();
     const dy = gradOutput.values();
     const channels = layout.channels;
-    const count = valuesPerChannel(layout);
     const sumDy = new Float64Array(channels);
     const sumDyCentered = new Float64Array(channels);
     let dx: Tensor | null = null;
-    // Both passes read dy and x, unchanged in between: the wasm kernels copy them in once.
-    reusingOperands(() => {
-      // Only dx through running statistics (eval) can do without the per-channel sums.
-      if (needsWeight || needsBias || usedBatchStats) kernels.gradientSums(dy, saved.x, layout, mean, sumDy, sumDyCentered);
-      if (!needsX) return;
-      const gain = gamma.map((g, c) => g * invStd[c]);
-      // With batch statistics μ and σ depend on x: the mean of dy and the projection of dy on x̂
-      // are removed. With running statistics they are constants and both terms vanish.
-      const offset = usedBatchStats ? sumDy.map((s) => s / count) : new Float64Array(channels);
-      const slope = usedBatchStats ? sumDyCentered.map((s, c) => (s * invStd[c] * invStd[c]) / count) : new Float64Array(channels);
+    if (usedBatchStats && needsX) {
       const values = allocateUnfilled(saved.dtype, saved.x.length);
-      kernels.inputGradient(dy, saved.x, layout, { mean, gain, offset, slope }, values);
+      kernels.trainingBackward(dy, saved.x, layout, { mean, invStd }, gamma, { sumDy, sumDyCentered }, values);
       dx = Tensor.fromData(values, saved.shape);
-    });
+    } else {
+      // Both passes read dy and x, unchanged in between: the wasm kernels copy them in once.
+      reusingOperands(() => {
+        // Only dx through running statistics (eval) can do without the per-channel sums.
+        if (needsWeight || needsBias || usedBatchStats) kernels.gradientSums(dy, saved.x, layout, mean, sumDy, sumDyCentered);
+        if (!needsX) return;
+        // With running statistics μ and σ are constants: dx = γσ⁻¹ · dy, nothing removed.
+        const none = new Float64Array(channels);
+        const values = allocateUnfilled(saved.dtype, saved.x.length);
+        kernels.inputGradient(dy, saved.x, layout, { mean, gain: gamma.map((g, c) => g * invStd[c]), offset: none, slope: none }, values);
+        dx = Tensor.fromData(values, saved.shape);
+      });
+    }
     const perChannelGradient = (values: Float64Array, dtype: DType): Tensor => {
       const out = allocate(dtype, channels);
       out.set(values);

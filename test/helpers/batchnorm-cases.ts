@@ -48,7 +48,7 @@ function compare(
   });
 }
 
-/** The four passes of `kernels` on random data in `layout` (dtype `Type`) against the reference, within float32. */
+/** The four passes and the two training calls of `kernels` on random data in `layout` (dtype `Type`) against the reference, within float32. */
 export function expectBatchNormMatches(
   kernels: BatchNormKernels,
   layout: ChannelLayout,
@@ -94,5 +94,29 @@ export function expectBatchNormMatches(
     'inputGradient',
     (k, [dx]) => k.inputGradient(dy, x, layout, coefficients, dx),
     () => [like()],
+  );
+  const gamma = channelVector(c, rng, 0.5, 2);
+  compare(
+    kernels,
+    'trainingForward',
+    (k, [m, v, invStd, y]) =>
+      k.trainingForward(
+        x,
+        layout,
+        1e-5,
+        gamma,
+        shift,
+        { mean: m as Float64Array, variance: v as Float64Array, invStd: invStd as Float64Array },
+        y,
+      ),
+    () => [perChannel(), perChannel(), perChannel(), like()],
+  );
+  const invStd = channelVector(c, rng, 0.5, 2);
+  compare(
+    kernels,
+    'trainingBackward',
+    (k, [s, sc, dx]) =>
+      k.trainingBackward(dy, x, layout, { mean, invStd }, gamma, { sumDy: s as Float64Array, sumDyCentered: sc as Float64Array }, dx),
+    () => [perChannel(), perChannel(), like()],
   );
 }

@@ -6,6 +6,13 @@
 export { conv2dForward, conv2dBackwardInput, conv2dWeightPartials, reduceImages } from './conv2d';
 export { gemm, gemmWorkspaceBytes } from './gemm';
 export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pool2d';
-export { batchNormMoments, batchNormNormalize, batchNormGradientSums, batchNormInputGradient } from './batchnorm';
+export {
+  batchNormMoments,
+  batchNormNormalize,
+  batchNormGradientSums,
+  batchNormInputGradient,
+  batchNormTrainingForward,
+  batchNormTrainingBackward,
+} from './batchnorm';
 export { adamStep } from './adam';
 export { reluForward, reluBackward } from './relu';
