@@ -1,12 +1,14 @@
 /**
- * The flags that keep choosing settings apart from the final measurement (compare's
- * --split, --validation-size, --seed-offset): probes score on a validation split carved from the
- * training set (app/data/validation-split.ts) with seeds of their own, and only the final runs
- * read the test set, with seeds 0 … N−1.
+ * The flags that keep choosing settings apart from the final measurement (compare's and
+ * variance-shift's --split, --validation-size, --seed-offset): probes score on a validation split
+ * carved from the training set (app/data/validation-split.ts) with seeds of their own, and only the
+ * final runs read the test set, with seeds no probe used.
  */
 import type { FlagSpecs, Flags } from '../flags/flag-spec';
 import { UsageError } from '../flags/usage-error';
 import { maxSeed, parseChoice, parseNumber } from '../flags/flag-values';
+import type { DataRequest } from '../data/data-splits';
+import { validationSplitSeed } from '../data/validation-split';
 
 export const splitNames = ['test', 'validation'] as const;
 export type SplitName = (typeof splitNames)[number];
@@ -68,3 +70,15 @@ export function parseSplitFlags(given: Flags, flags: Flags, seeds: number): Spli
       : parseNumber(flags['validation-size'] !== undefined ? 'validation-size' : 'test-limit', String(size), { integer: true, min: 1 });
   return { split, validationSize, seedOffset };
 }
+
+/** The data a run reads: the validation split reads no test image, so its request carries no test limit. */
+export const splitDataRequest = (asked: DataRequest, choice: SplitChoice): DataRequest =>
+  choice.validationSize === undefined
+    ? asked
+    : { source: asked.source, trainLimit: asked.trainLimit, validationSize: choice.validationSize };
+
+/** What a run's first progress line adds on the validation split: where its images come from, and that the test set stays closed. */
+export const splitNote = (split: SplitName): string =>
+  split === 'test'
+    ? ''
+    : `; the validation examples are drawn from the training set by seed ${validationSplitSeed}, and the test set is not read`;

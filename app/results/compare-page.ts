@@ -7,12 +7,12 @@
  */
 import { type RunRecord, formatP, percent as pct, provenance } from './report-page';
 import type { Summary } from '../statistics/welch';
-import { type CompareConfig, type CompareReport, type CompareRow, significanceLevel } from '../experiments/compare/report';
+import { type CompareReport, type CompareRow, significanceLevel } from '../experiments/compare/report';
 
 const meanAndStd = (s: Summary): string => `${pct(s.mean)} ± ${pct(s.std)}`;
 
 /** What scored a report's runs, the word its pages use: 'test' or 'validation'. */
-export const scoredSplit = (config: CompareConfig): 'test' | 'validation' => config.split ?? 'test';
+export const scoredSplit = (config: { split?: 'test' | 'validation' }): 'test' | 'validation' => config.split ?? 'test';
 
 const tableP = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 
