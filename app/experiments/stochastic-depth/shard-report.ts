@@ -31,7 +31,7 @@ export interface DepthShardReport {
 
 export const depthShard: ShardKind = {
   kind: depthShardKind,
-  command: 'stochastic-depth',
+  source: '`dropgrad stochastic-depth --shard I/N --json`',
   isWhole: (value) => isObject(value.baseline) && isObject(value.stochasticDepth) && isObject(value.config),
 };
 
