@@ -16,6 +16,16 @@ export type SplitName = (typeof splitNames)[number];
 /** As many images as the MNIST family's and CIFAR-10's test sets: a validation accuracy as precise as a test accuracy. */
 export const defaultValidationSize = 10000;
 
+/** --seed-offset K, which stochastic-depth takes alone (it has no validation split). */
+export const seedOffsetFlag: FlagSpecs = {
+  'seed-offset': {
+    type: 'string',
+    value: 'K',
+    description: 'the first seed (seeds K … K+N-1): probes take 100, the final runs of `npm run results` 200, past every seed a probe used',
+    default: '0',
+  },
+};
+
 export const splitFlags: FlagSpecs = {
   split: {
     type: 'string',
@@ -28,12 +38,7 @@ export const splitFlags: FlagSpecs = {
     value: 'N',
     description: `with --split validation: its images (default: --test-limit from the command line or the preset, else ${defaultValidationSize})`,
   },
-  'seed-offset': {
-    type: 'string',
-    value: 'K',
-    description: 'the first seed; probes take one that final runs (seeds 0 … N-1) never reach, e.g. 100',
-    default: '0',
-  },
+  ...seedOffsetFlag,
 };
 
 export interface SplitChoice {
@@ -44,14 +49,18 @@ export interface SplitChoice {
   seedOffset: number;
 }
 
+/** --seed-offset K for `seeds` seeds per run: the last seed, and the shuffle seed after it (seed + 1), must stay seeds. */
+export const parseSeedOffset = (flags: Flags, seeds: number): number =>
+  parseNumber('seed-offset', String(flags['seed-offset']), { integer: true, min: 0, max: maxSeed - seeds });
+
 /**
  * @param given the command line's flags (a preset's --test-limit is no request for a validation size)
  * @param flags the same with the preset applied and the defaults in place
- * @param seeds seeds per technique: the last seed, and the shuffle seed after it, must stay seeds
+ * @param seeds seeds per technique (parseSeedOffset)
  */
 export function parseSplitFlags(given: Flags, flags: Flags, seeds: number): SplitChoice {
   const split = parseChoice('split', String(flags.split), splitNames);
-  const seedOffset = parseNumber('seed-offset', String(flags['seed-offset']), { integer: true, min: 0, max: maxSeed - seeds });
+  const seedOffset = parseSeedOffset(flags, seeds);
   if (split === 'test') {
     if (flags['validation-size'] !== undefined) {
       throw new UsageError(`--validation-size ${flags['validation-size']}: sizes the validation split; give it with --split validation`);

@@ -24,6 +24,7 @@ import { readJsonFile } from '../serialization/json-file';
 import { UsageError } from '../flags/usage-error';
 import type { StochasticDepthReport } from '../experiments/stochastic-depth/report';
 import { writeStochasticDepthPage } from './stochastic-depth-page';
+import { depthSeeds } from '../experiments/stochastic-depth/config';
 import { type StoredVarianceShiftReport, type VarianceShiftReport, currentVarianceShiftReport } from '../experiments/variance-shift/report';
 import { writeVarianceShiftPage } from './variance-shift-page';
 import { type CompareReport, type StoredCompareReport, currentCompareReport } from '../experiments/compare/report';
@@ -304,7 +305,7 @@ export function mergeResults(options: { files: readonly string[]; outDir: string
 /** The seeds an experiment ran, from its JSON. */
 function seedsOf(record: ExperimentRecord): number[] {
   if (record.kind === 'variance-shift') return (record.result as VarianceShiftReport).config.seeds;
-  if (record.kind === 'stochastic-depth') return Array.from({ length: (record.result as StochasticDepthReport).config.seeds }, (_, i) => i);
+  if (record.kind === 'stochastic-depth') return depthSeeds((record.result as StochasticDepthReport).config);
   const { seeds, seedOffset = 0 } = (record.result as CompareReport).config;
   return Array.from({ length: seeds }, (_, i) => seedOffset + i);
 }

@@ -1,6 +1,6 @@
 /** The variance-shift experiment's page: its table, its chart of the ratios and the prose under them. */
 import { basename, dirname, join } from 'node:path';
-import { type RunRecord, formatP, percent as pct, provenance, writeReportPage } from './report-page';
+import { type RunRecord, formatP, percent as pct, provenance, seedsText, writeReportPage } from './report-page';
 import { scoredSplit, signedPoints } from './compare-page';
 import { barChart } from '../render/svg-chart';
 import { writeFileAtomic } from '../serialization/atomic-write';
@@ -29,10 +29,6 @@ const scoredImages = (config: VarianceShiftReport['config']): string =>
   scoredSplit(config) === 'test'
     ? `${config.testExamples} test images`
     : `${config.validationSize} validation images carved from the training set by seed ${config.validationSeed}; the test set was not read`;
-
-/** "seeds 200 … 204 (--seed-offset 200)": which seeds ran, the offset named as the command line gives it. */
-const seedsText = (seeds: readonly number[]): string =>
-  seeds.length === 1 ? `seed ${seeds[0]} (--seed-offset ${seeds[0]})` : `seeds ${seeds[0]} … ${seeds.at(-1)} (--seed-offset ${seeds[0]})`;
 
 const listing = (parts: readonly string[]): string =>
   parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
