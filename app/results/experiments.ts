@@ -75,11 +75,12 @@ export const EXPERIMENTS: readonly Experiment[] = [
     kind: 'variance-shift',
     title: 'the Dropout / BatchNorm variance shift against no noise, Uout at equal noise variance, accuracy over seeds',
     dataset: 'Fashion-MNIST',
-    // One seed of this command (--seeds 1, 1 Dec 2026, another job on the machine) took 21.8 s for the
-    // 7 rows, ~3 s of it start-up and reading the data: 5 seeds ≈ 5 × 19 + 3 s ≈ 1.7 min.
-    minutes: 2,
+    // The width, 256, is the validation probe's choice (docs/results/sweep.md). That probe (these rows,
+    // 5 seeds, 20,000 images, 10,000 scored; 7 Dec 2026, a loaded machine) took 489 s of CPU at width
+    // 256 and 161 s at width 64, whose final run took 1 min 33 s: 93 s × 489/161 ≈ 4.7 min.
+    minutes: 5,
     args: words(
-      `variance-shift --p 0.5,0.25 --beta 0.1,1 --width 64 --seeds 5 --seed-offset ${finalSeedOffset} --epochs 3 --limit 20000 --test-limit 10000`,
+      `variance-shift --p 0.5,0.25 --beta 0.1,1 --width 256 --seeds 5 --seed-offset ${finalSeedOffset} --epochs 3 --limit 20000 --test-limit 10000`,
     ),
     quickArgs: words(
       `variance-shift --p 0.5,0.25 --beta 0.1,1 --width 16 --seeds 2 --seed-offset ${finalSeedOffset} --limit 64 --test-limit 64`,
