@@ -31,7 +31,10 @@ export const resultsSpec: CommandSpec = {
     pages: { type: 'boolean', description: 'run nothing: rebuild every page from the stored results in <out>/data/' },
     // No default in the spec: a slice, which writes nothing, refuses an --out typed.
     out: { type: 'string', value: 'DIR', description: `where the pages and data/ go (default ${defaultOut})` },
-    ...shardFlags("experiments' runs (each compare and stochastic-depth study by its own --shard; variance-shift whole in slice N)", 'run'),
+    ...shardFlags('runs of every experiment', 'in each compare and stochastic-depth study, run', {
+      note: '; variance-shift runs whole in slice N',
+      mergedBy: '`--merge`',
+    }),
     json: { type: 'boolean', description: "with --shard: print the slice's report as JSON on stdout (progress goes to stderr)" },
     merge: {
       type: 'boolean',
