@@ -8,26 +8,21 @@
  * `npm run results -- --pages`: runs no experiment; rebuilds every page (each experiment's page and
  * chart, claims.md, README.md) from the stored JSON in <out>/data/, in seconds — for a change of
  * wording or format.
+ *
+ * `npm run results -- --shard I/N --json` runs slice I of N of every experiment on this machine and
+ * prints it; `npm run results -- --merge SHARD.json… [--out DIR]` merges the slices into the records
+ * and pages one run writes (docs/results/scaling-out.md). Flags: app/cli/results-command.ts.
  */
-import { parseArgs } from 'node:util';
-import { runResults } from '../app/results/run-results';
+import { runResultsCommand } from '../app/cli/results-command';
+import { processIO } from '../app/cli/io';
+import { UsageError } from '../app/flags/usage-error';
 
-const { values } = parseArgs({
-  options: { only: { type: 'string' }, quick: { type: 'boolean' }, pages: { type: 'boolean' }, out: { type: 'string' } },
-  strict: true,
-});
-
-runResults({
-  outDir: values.out ?? 'docs/results',
-  only: values.only?.split(',').map((s) => s.trim()),
-  quick: values.quick,
-  pagesOnly: values.pages,
-}).then(
+runResultsCommand(process.argv.slice(2), processIO, process.env).then(
   (code) => {
     process.exitCode = code;
   },
   (error: Error) => {
     process.stderr.write(`npm run results: ${error.message}\n`);
-    process.exitCode = 2;
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

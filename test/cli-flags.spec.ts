@@ -18,7 +18,6 @@ describe('dropgrad CLI: no flag is silently overridden or wrapped', () => {
       ['train', '4294967296'],
       ['train', '-1'],
       ['visualize', '4294967296'],
-      ['variance-shift', '-5'],
     ]) {
       expect(await run(command, '--seed', seed), `${command} --seed ${seed}`).to.include({
         code: 2,
@@ -26,9 +25,12 @@ describe('dropgrad CLI: no flag is silently overridden or wrapped', () => {
         err: `dropgrad: --seed: expected an integer in [0, 4294967295], got "${seed}"\n`,
       });
     }
-    // variance-shift runs seeds SEED … SEED+N−1: the last one must fit too.
-    expect((await run('variance-shift', '--seed', '4294967295', '--seeds', '2')).err).to.equal(
-      'dropgrad: --seed 4294967295 with --seeds 2 runs seeds up to 4294967296, past the largest seed 4294967295\n',
+    // variance-shift runs seeds K … K+N−1 and shuffles by seed + 1, as compare does: the last one must fit too.
+    expect((await run('variance-shift', '--seed-offset', '-5')).err).to.equal(
+      'dropgrad: --seed-offset: expected an integer in [0, 4294967294], got "-5"\n',
+    );
+    expect((await run('variance-shift', '--seed-offset', '4294967294', '--seeds', '2')).err).to.equal(
+      'dropgrad: --seed-offset: expected an integer in [0, 4294967293], got "4294967294"\n',
     );
   });
 });

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { parseFlags } from '../app/cli/args';
 import { UsageError } from '../app/flags/usage-error';
 import { compareSpec, runCompare } from '../app/cli/commands/compare';
-import { maxShardReportBytes } from '../app/cli/commands/merge';
 import { type Environment, parseShardFlags } from '../app/cli/shard-flags';
 import { type Shard, shardOfRun, shardSize, shardTasks, unshard } from '../app/experiments/shard';
 import { compareOutcome, compareRunOrder } from '../app/experiments/compare/run';
@@ -12,6 +11,7 @@ import type { CompareReport } from '../app/experiments/compare/report';
 import type { CompareShardReport } from '../app/experiments/compare/shard-report';
 import type { CompareRunResult } from '../app/experiments/compare/run-task';
 import { readJsonFile } from '../app/serialization/json-file';
+import { maxShardReportBytes } from '../app/experiments/shard-report-check';
 import { bufferIO, runCli } from './helpers/buffer-io';
 import { mnistDir, useTempDir, writeIndexedIdxSplit } from './helpers/data-files';
 import { threeShardProcesses } from './helpers/cli-child';
@@ -75,7 +75,7 @@ describe('compare --shard I/N and dropgrad merge', function () {
     const args = [...tiny, '--techniques', 'none,dropout,cutout,dropblock', '--json'];
     const single = bufferIO();
     expect(await runCompare(parseFlags(compareSpec, args), single)).to.equal(0);
-    const shards = await Promise.all(threeShardProcesses('compare', args));
+    const shards = await Promise.all(threeShardProcesses(['compare', ...args]));
     for (const [i, shard] of shards.entries()) {
       expect(shard.code, shard.stderr).to.equal(0);
       expect(shard.stderr).to.contain(`shard ${i + 1}/3: ${i < 2 ? 3 : 2} of the 8 runs)`);

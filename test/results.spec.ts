@@ -6,8 +6,9 @@ import { type Comparison, claimVerdict, compareSummaries, holmFamily, verdict } 
 import { claimExperiment, claimIds, claimsPage, evaluateClaims } from '../app/results/claims';
 import { holmAdjust } from '../app/statistics/holm';
 import { type CompareReport, type StoredCompareReport, compareRows, currentCompareReport } from '../app/experiments/compare/report';
-import { headlineTable } from '../app/results/index-page';
-import { EXPERIMENTS, type ExperimentRecord, TOTAL_BUDGET_MINUTES } from '../app/results/experiments';
+import { headlineTable, indexPage } from '../app/results/index-page';
+import { compareCaption } from '../app/results/compare-page';
+import { EXPERIMENTS, type ExperimentRecord, TOTAL_BUDGET_MINUTES, finalSeedOffset } from '../app/results/experiments';
 import { runResults, selectExperiments } from '../app/results/run-results';
 import { type PlacementMeasures, placementResults } from '../app/experiments/variance-shift/report';
 import { GENERATED_BEGIN, GENERATED_END, composePage } from '../app/results/report-page';
@@ -354,9 +355,9 @@ describe('npm run results, end to end on tiny experiments', function () {
     const budget = lines[0].split('\n');
     expect(budget[0]).to.match(/^npm run results: 2 experiments on .+ cores, Node v/);
     expect(budget[1]).to.match(/^ {2}stochastic-depth +~15 min {2}dropgrad stochastic-depth --blocks 9 /);
-    expect(budget.at(-1)).to.match(/^ {2}total +~17 min {2}\(budget 45 min\)$/);
+    expect(budget.at(-1)).to.match(/^ {2}total +~20 min {2}\(budget 45 min\)$/);
     expect(lines.findIndex((l) => l.includes('[1/2] stochastic-depth: dropgrad'))).to.be.above(0);
-    expect(lines.join('\n')).to.match(/\[2\/2\] variance-shift: [\d.]+ s \(budget ~2 min\)/);
+    expect(lines.join('\n')).to.match(/\[2\/2\] variance-shift: [\d.]+ s \(budget ~5 min\)/);
 
     const read = (name: string) => readFileSync(join(out, name), 'utf8');
     for (const page of [
@@ -386,6 +387,9 @@ describe('npm run results, end to end on tiny experiments', function () {
     expect(read('stochastic-depth.md')).to.contain(
       "Scaled down from Huang et al.'s ResNet-110 on CIFAR-10 to fit the budget: layers 8 (paper 110)",
     );
+    // The pages say which seeds ran: the final runs' own, from --seed-offset 200.
+    for (const page of ['stochastic-depth.md', 'variance-shift.md'])
+      expect(read(page), page).to.contain(', seeds 200 … 201 (--seed-offset 200)').and.contain('- seeds: 200, 201\n');
     expect(EXPERIMENTS.reduce((a, e) => a + e.minutes, 0)).to.be.at.most(TOTAL_BUDGET_MINUTES);
     expect(TOTAL_BUDGET_MINUTES).to.equal(45);
 
@@ -396,6 +400,25 @@ describe('npm run results, end to end on tiny experiments', function () {
     expect(await runResults({ outDir: out, pagesOnly: true, quick: true, log: (l) => rebuilt.push(l) })).to.equal(0);
     expect(pages.map(read)).to.deep.equal(before);
     expect(rebuilt.join('\n')).not.to.match(/npm run results: \d+ experiments|\[1\//);
+  });
+
+  it('the final runs use seeds past every seed a probe used, and their pages say so', () => {
+    // The probes' seeds, from their stored reports: compare's seedOffset … + seeds − 1, variance-shift's list.
+    const probes = readdirSync('docs/results/data/probes').map((f) =>
+      JSON.parse(readFileSync(join('docs/results/data/probes', f), 'utf8')),
+    );
+    const probeSeeds = probes.flatMap(({ config }) =>
+      Array.isArray(config.seeds) ? config.seeds : Array.from({ length: config.seeds }, (_, i) => config.seedOffset + i),
+    );
+    expect(Math.min(...probeSeeds)).to.equal(100);
+    expect(finalSeedOffset).to.be.above(Math.max(...probeSeeds));
+    for (const e of EXPERIMENTS) {
+      for (const args of [e.args, e.quickArgs]) expect(args.join(' '), e.name).to.contain(`--seed-offset ${finalSeedOffset} `);
+    }
+    const report = compareFixture(0);
+    report.config.seedOffset = finalSeedOffset;
+    expect(indexPage({ MNIST: report }, [], [], '')).to.contain('\nMean ± std over 3 seeds (200 … 202); Δ in points');
+    expect(compareCaption(report)).to.contain('Accuracies are mean ± sample std over 3 seeds (200 … 202).');
   });
 
   it('--pages: every page and chart from a copy of the stored results, the prose kept', async () => {

@@ -3,6 +3,8 @@ import { expect } from 'chai';
 import { parseFlags } from '../app/cli/args';
 import { runStochasticDepth, stochasticDepthSpec } from '../app/cli/commands/stochastic-depth';
 import type { StochasticDepthReport } from '../app/experiments/stochastic-depth/report';
+import type { DepthShardReport } from '../app/experiments/stochastic-depth/shard-report';
+import { mergeDepthShards } from '../app/experiments/stochastic-depth/merge';
 import type { CliEntry } from '../app/experiments/process-pool';
 import { bufferIO } from './helpers/buffer-io';
 
@@ -54,5 +56,37 @@ describe('dropgrad stochastic-depth', function () {
     const adam = await depthJson(args);
     const accuracies = (r: StochasticDepthReport): number[] => [...r.baseline.testAcc.values, ...r.baseline.trainAcc.values];
     expect(accuracies(adam)).to.not.deep.equal(accuracies(one));
+  });
+
+  it('--seed-offset K runs seeds K … K+N-1: the runs of seeds 1 and 2 of --seeds 3, merged from shards too', async () => {
+    const args = ['--blocks', '1', '--width', '4', '--epochs', '1', '--limit', '64', '--test-limit', '40'];
+    const three = await depthJson([...args, '--seeds', '3']);
+    const io = bufferIO();
+    const two = [...args, '--seeds', '2', '--seed-offset', '1', '--json'];
+    expect(await runStochasticDepth(parseFlags(stochasticDepthSpec, two), io)).to.equal(0);
+    const report = JSON.parse(io.stdout()) as StochasticDepthReport;
+    expect(io.stderr())
+      .to.contain('2 seeds per variant (1 … 2), 1 job\n')
+      .and.match(/\n {2}baseline {9}seed 2: /);
+    expect(report.config).to.include({ seeds: 2, seedOffset: 1 });
+    for (const variant of ['baseline', 'stochasticDepth'] as const)
+      expect(report[variant].testAcc.values, variant).to.deep.equal(three[variant].testAcc.values.slice(1));
+    // Its shards hold seeds 1 and 2, and merge into the same report.
+    const shards = await Promise.all(
+      ['1/2', '2/2'].map(async (shard) => {
+        const part = bufferIO();
+        expect(await runStochasticDepth(parseFlags(stochasticDepthSpec, [...two, '--shard', shard]), part)).to.equal(0);
+        return JSON.parse(part.stdout()) as DepthShardReport;
+      }),
+    );
+    expect(shards.map((s) => s.runs.map((run) => run.seed))).to.deep.equal([[1], [2]]);
+    const merged = mergeDepthShards(shards.map((shardReport, i) => ({ file: `${i}.json`, report: shardReport }))).report;
+    for (const variant of ['baseline', 'stochasticDepth'] as const)
+      expect(merged[variant].testAcc.values, variant).to.deep.equal(report[variant].testAcc.values);
+    expect(
+      await runStochasticDepth(parseFlags(stochasticDepthSpec, [...args, '--seed-offset', '4294967294']), bufferIO()).catch(
+        (e: Error) => e.message,
+      ),
+    ).to.equal('--seed-offset: expected an integer in [0, 4294967291], got "4294967294"');
   });
 });

@@ -76,7 +76,7 @@ describe('stochastic-depth --shard I/N and dropgrad merge', function () {
     const args = [...tiny(3), '--json'];
     const single = bufferIO();
     expect(await runStochasticDepth(parseFlags(stochasticDepthSpec, args), single)).to.equal(0);
-    const shards = await Promise.all(threeShardProcesses('stochastic-depth', args));
+    const shards = await Promise.all(threeShardProcesses(['stochastic-depth', ...args]));
     for (const [i, shard] of shards.entries()) {
       expect(shard.code, shard.stderr).to.equal(0);
       expect(shard.stderr).to.contain(`3 seeds per variant, 1 job, shard ${i + 1}/3: 1 of the 3 seeds\n`);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseFlags } from '../app/cli/args';
 import { runVarianceShift, varianceShiftSpec } from '../app/cli/commands/variance-shift';
 import {
@@ -10,9 +11,11 @@ import {
 import { uoutBetaMatching } from '../app/experiments/variance-shift/noise-variance';
 import { holmAdjust } from '../app/statistics/holm';
 import { welchTTest } from '../app/statistics/welch';
-import { varianceShiftTable } from '../app/results/variance-shift-page';
+import { varianceShiftTable, writeVarianceShiftPage } from '../app/results/variance-shift-page';
+import { validationSplitSeed } from '../app/data/validation-split';
 import type { ExperimentRecord } from '../app/results/experiments';
 import { bufferIO } from './helpers/buffer-io';
+import { useTempDir, writeIndexedIdxSplit } from './helpers/data-files';
 
 /** variance-shift --json with these flags. */
 async function report(args: string[]): Promise<VarianceShiftReport> {
@@ -23,6 +26,7 @@ async function report(args: string[]): Promise<VarianceShiftReport> {
 
 describe('dropgrad variance-shift', function () {
   this.timeout(120000);
+  const tempDir = useTempDir();
 
   it('measures the shift at the BN after the noise and agrees with the formula; no noise, no shift', async () => {
     const io = bufferIO();
@@ -50,8 +54,9 @@ describe('dropgrad variance-shift', function () {
   });
 
   it('--seeds N --json: each row against the one that isolates one factor, Uout against the dropout of equal noise variance', async () => {
-    const r = await report(['--limit', '128', '--test-limit', '100', '--width', '32', '--seeds', '2', '--seed', '5']);
-    expect(r.config).to.include({ width: 32, trainExamples: 128, testExamples: 100 });
+    const r = await report(['--limit', '128', '--test-limit', '100', '--width', '32', '--seeds', '2', '--seed-offset', '5']);
+    expect(r.config).to.include({ width: 32, trainExamples: 128, testExamples: 100, split: 'test', seedOffset: 5 });
+    expect(r.config).not.to.have.any.keys('validationSize', 'validationSeed');
     // The defaults: p = 0.5 (the paper's first figure) and a small β = 0.1, and p = 0.25 with the β of its noise variance.
     expect(r.config).to.deep.include({ p: [0.5, 0.25], beta: [0.1, 1], seeds: [5, 6] });
     expect(uoutBetaMatching(0.25)).to.equal(1);
@@ -76,6 +81,69 @@ describe('dropgrad variance-shift', function () {
     const table = varianceShiftTable(r).split('\n');
     expect(table[0]).to.match(/^\| variant \| noise variance c \|.+\| compared with \| Δ test \[95% CI\] \| p \| p \(Holm\) \|$/);
     expect(table[8]).to.match(/^\| Uout 1 before BN \| 0\.333 \|.+\| dropout 0\.25 before BN \| [+−][\d.]+ \[[+−][\d.]+, [+−][\d.]+\] \|/);
+  });
+
+  it('--split validation scores on images carved from the training set and never reads the test set; the page says so', async () => {
+    const absent = join(tempDir(), 'no-such-file');
+    const data = [...writeIndexedIdxSplit(tempDir(), 'train', 600), ...['--test-images', absent, '--test-labels', absent]];
+    const args = [...data, '--limit', '64', '--width', '16', '--seeds', '2', '--p', '0.5', '--beta', '1', '--seed-offset', '100'];
+    const io = bufferIO();
+    const validation = [...args, '--split', 'validation', '--validation-size', '200', '--json'];
+    expect(await runVarianceShift(parseFlags(varianceShiftSpec, validation), io)).to.equal(0);
+    expect(io.stderr()).to.match(
+      /^variance shift on IDX files: width 16, 2 seeds \(100 … 101\), 64 training \/ 200 validation examples, 1 epoch; the validation examples are drawn from the training set by seed 314159, and the test set is not read\n/,
+    );
+    expect(io.stderr().match(/seed 10[01]: ratio [\d.]+, validation accuracy [\d.]+%/g)).to.have.length(8);
+    const r = JSON.parse(io.stdout()) as VarianceShiftReport;
+    expect(r.config).to.deep.include({
+      split: 'validation',
+      seeds: [100, 101],
+      seedOffset: 100,
+      trainExamples: 64,
+      testExamples: 0,
+      validationSize: 200,
+      validationSeed: validationSplitSeed,
+    });
+    for (const row of r.placements) for (const v of row.testAcc.values) expect(v * 200).to.be.closeTo(Math.round(v * 200), 1e-9);
+    // The page says which split scored the runs, and which seeds ran.
+    const out = join(tempDir(), 'shift.md');
+    writeVarianceShiftPage(out, r, { command: 'dropgrad variance-shift', seeds: r.config.seeds, seconds: 1 });
+    const page = readFileSync(out, 'utf8');
+    expect(page)
+      .to.contain(
+        '(64 training, 200 validation images carved from the training set by seed 314159; the test set was not read, 1 epoch of Adam, seeds 100 … 101 (--seed-offset 100))',
+      )
+      .and.contain('| validation accuracy % (mean ± std, 2 seeds) | compared with | Δ validation [95% CI] |')
+      .and.contain("Δ: mean validation accuracy minus the compared row's")
+      .and.not.match(/test accuracy/);
+    // The test split of the same flags reads the test files, which are absent.
+    let message = '';
+    await runVarianceShift(parseFlags(varianceShiftSpec, [...args, '--json']), bufferIO()).catch((e: Error) => (message = e.message));
+    expect(message).to.contain(`cannot read ${absent}`);
+  });
+
+  it('--seed-offset K runs seeds K … K+N-1: the runs of seeds 1 and 2 of --seeds 3', async () => {
+    const args = ['--limit', '128', '--test-limit', '100', '--width', '16', '--p', '0.5', '--beta', '1'];
+    const three = await report([...args, '--seeds', '3']);
+    const two = await report([...args, '--seeds', '2', '--seed-offset', '1']);
+    expect(two.config).to.deep.include({ seeds: [1, 2], seedOffset: 1 });
+    for (const [i, row] of two.placements.entries())
+      expect(row.testAcc.values, row.name).to.deep.equal(three.placements[i].testAcc.values.slice(1));
+  });
+
+  it('refuses what does not fit the validation split, naming the flags, before reading data', async () => {
+    const message = (args: string[]) =>
+      runVarianceShift(parseFlags(varianceShiftSpec, ['--data', join(tempDir(), 'no-such-dir'), ...args]), bufferIO()).then(
+        () => '',
+        (e: Error) => `${e.name}: ${e.message}`,
+      );
+    expect(await message(['--validation-size', '100'])).to.equal(
+      'UsageError: --validation-size 100: sizes the validation split; give it with --split validation',
+    );
+    expect(await message(['--split', 'validation', '--test-limit', '100', '--validation-size', '50'])).to.equal(
+      "UsageError: --test-limit 100 with --split validation: the test set is not read; give the validation split's size as --validation-size alone",
+    );
+    expect(await message(['--split', 'val'])).to.equal('UsageError: --split: expected one of test, validation, got "val"');
   });
 
   it("a row's numbers come from its seed alone, whichever other rows run", async () => {

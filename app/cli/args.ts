@@ -15,6 +15,8 @@ export interface CommandSpec {
   notes?: string;
   /** The arguments after the flags (`merge A.json B.json …`); a command without takes none. */
   operands?: { value: string; description: string };
+  /** How it is typed, when not as `dropgrad <name>` (`npm run results --`). */
+  invocation?: string;
 }
 
 export function helpText(command: CommandSpec): string {
@@ -26,7 +28,7 @@ export function helpText(command: CommandSpec): string {
   const notes = command.notes !== undefined ? ['', command.notes] : [];
   const operands = command.operands !== undefined ? ['', `${command.operands.value}: ${command.operands.description}`] : [];
   return [
-    `Usage: dropgrad ${command.name} [flags]${command.operands !== undefined ? ` ${command.operands.value}` : ''}`,
+    `Usage: ${command.invocation ?? `dropgrad ${command.name}`} [flags]${command.operands !== undefined ? ` ${command.operands.value}` : ''}`,
     '',
     command.summary,
     ...operands,

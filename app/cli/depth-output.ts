@@ -10,6 +10,7 @@ import { parseOutputPath } from '../flags/flag-values';
 import type { CliIO } from './io';
 import { formatDurationInUnits } from '../render/duration';
 import type { StochasticDepthReport } from '../experiments/stochastic-depth/report';
+import { depthSeeds } from '../experiments/stochastic-depth/config';
 import {
   stochasticDepthChartPath,
   stochasticDepthSummary,
@@ -39,7 +40,7 @@ export function writeDepthOutput(report: StochasticDepthReport, output: DepthOut
   log.write(`\n${stochasticDepthTable(report)}\n\n${stochasticDepthSummary(report)}\n`);
   if (output.json) io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   if (output.out !== undefined) {
-    const seeds = Array.from({ length: report.config.seeds }, (_, i) => i);
+    const seeds = depthSeeds(report.config);
     const chart = writeStochasticDepthPage(output.out, report, { command: output.command, seeds, seconds: output.seconds });
     log.write(`wrote ${output.out} and ${basename(chart)} (${formatDurationInUnits(output.seconds)})\n`);
   }

@@ -14,13 +14,15 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 /**
  * @param runs what a study is made of, the units sliced, e.g. "(technique, seed) runs"
  * @param run one of them, counted in the canonical order, e.g. "run"
+ * @param slices what else --help says of the slicing, and what merges the partial reports (default `dropgrad merge`)
  */
-export const shardFlags = (runs: string, run: string): FlagSpecs => ({
+export const shardFlags = (runs: string, run: string, slices: { note?: string; mergedBy?: string } = {}): FlagSpecs => ({
   shard: {
     type: 'string',
     value: 'I/N|auto',
     description:
-      `run only slice I of N of the ${runs} (${run} k goes to slice k mod N + 1) and print a partial report for \`dropgrad merge\`; ` +
+      `run only slice I of N of the ${runs} (${run} k goes to slice k mod N + 1${slices.note ?? ''}) ` +
+      `and print a partial report for ${slices.mergedBy ?? '`dropgrad merge`'}; ` +
       'auto: the slice of a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards) or a Slurm job array (SLURM_ARRAY_TASK_ID)',
   },
   shards: {

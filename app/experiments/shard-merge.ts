@@ -59,7 +59,7 @@ function firstDifference(a: unknown, b: unknown, path: string): Difference | und
 const shown = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 
 /** Refuses shards of different studies, of different counts, a slice given twice or missing. */
-function checkOneStudy<Run>(shards: readonly ShardFile<ShardReport<Run>>[]): void {
+export function checkOneStudy<Run>(shards: readonly ShardFile<ShardReport<Run>>[]): void {
   const [first] = shards;
   for (const other of shards.slice(1)) {
     const difference = firstDifference(first.report.config, other.report.config, 'config');

@@ -1,10 +1,16 @@
 /**
- * Reading back a shard report (compare's, stochastic depth's): the checks of its JSON fields, and
- * of the envelope every kind shares — `kind`, `shard`, `config`, `wallSeconds`, `runs` — so that
- * each kind checks only its own config and runs. Every refusal names the file, the field, the
- * expectation and the value.
+ * Reading back a shard report (compare's, stochastic depth's, `npm run results`'s): the checks of
+ * its JSON fields, and of the envelope every kind shares — `kind`, `shard`, `config`,
+ * `wallSeconds`, `runs` — so that each kind checks only its own config and runs. Every refusal
+ * names the file, the field, the expectation and the value.
  */
 import type { Shard } from './shard';
+
+/**
+ * The largest shard report read: a run takes about a kilobyte (more with many epochs), so this is
+ * tens of thousands of runs, and a wrong file (a dataset, a checkpoint) is refused unread.
+ */
+export const maxShardReportBytes = 64 * 1024 * 1024;
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,8 +32,8 @@ export function invalid(file: string, field: string, expected: string, value: un
 export interface ShardKind {
   /** The value of its `kind` field, e.g. "compare shard". */
   kind: string;
-  /** The command that prints it, e.g. "compare". */
-  command: string;
+  /** The command line that prints it, e.g. "`dropgrad compare --shard I/N --json`". */
+  source: string;
   /** Whether `value` is the report of a whole study of this command (a file easily given by mistake). */
   isWhole: (value: Record<string, unknown>) => boolean;
 }
@@ -49,7 +55,7 @@ export function checkShardEnvelope(file: string, value: unknown, kind: ShardKind
         : typeof value.kind === 'string'
           ? `it is a ${JSON.stringify(value.kind)} report`
           : `it has no "kind": "${kind.kind}"`;
-    throw new Error(`${file} is not a ${kind.kind} report (${why}): shards come from \`dropgrad ${kind.command} --shard I/N --json\``);
+    throw new Error(`${file} is not a ${kind.kind} report (${why}): shards come from ${kind.source}`);
   }
   const { shard, config } = value;
   if (!isObject(shard) || !isInteger(shard.count, 1) || !isInteger(shard.index, 1) || shard.index > shard.count)

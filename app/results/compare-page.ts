@@ -12,7 +12,7 @@ import { type CompareConfig, type CompareReport, type CompareRow, significanceLe
 const meanAndStd = (s: Summary): string => `${pct(s.mean)} ± ${pct(s.std)}`;
 
 /** What scored a report's runs, the word its pages use: 'test' or 'validation'. */
-export const scoredSplit = (config: CompareConfig): 'test' | 'validation' => config.split ?? 'test';
+export const scoredSplit = (config: { split?: 'test' | 'validation' }): 'test' | 'validation' => config.split ?? 'test';
 
 const tableP = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 
@@ -61,6 +61,12 @@ export function formatCompareTable(report: CompareReport): string {
   ].join('\n');
 }
 
+/** " (200 … 207)": the seeds a report's runs used, when they do not start at 0. */
+export function seedRange(config: CompareConfig): string {
+  const offset = config.seedOffset ?? 0;
+  return offset === 0 ? '' : ` (${offset} … ${offset + config.seeds - 1})`;
+}
+
 /** How many comparisons a report's Holm adjustment is over: its rows with a p. */
 export const familySize = (report: CompareReport): number => report.rows.filter((r) => r.pValue !== null).length;
 
@@ -69,11 +75,9 @@ export function compareCaption(report: CompareReport): string {
   const { config } = report;
   const m = familySize(report);
   const split = scoredSplit(config);
-  const offset = config.seedOffset ?? 0;
-  const seedRange = offset === 0 ? '' : ` (${offset} … ${offset + config.seeds - 1})`;
   const limit = config.limit.toLocaleString('en-US');
   return [
-    `Accuracies are mean ± sample std over ${config.seeds} seed${config.seeds === 1 ? '' : 's'}${seedRange}.`,
+    `Accuracies are mean ± sample std over ${config.seeds} seed${config.seeds === 1 ? '' : 's'}${seedRange(config)}.`,
     split === 'test'
       ? `Test accuracy: on the first ${config.testLimit.toLocaleString('en-US')} test images.`
       : `Validation accuracy: on ${(config.validationSize ?? 0).toLocaleString('en-US')} images carved from the training set by seed ${config.validationSeed}, none of them trained on; the test set was not read.`,

@@ -8,7 +8,7 @@
 import { ALPHA } from './verdict';
 import type { ClaimResult } from './claims';
 import type { CompareReport } from '../experiments/compare/report';
-import { baselineRow, deltaWithInterval, familySize, markedP, scoredSplit } from './compare-page';
+import { baselineRow, deltaWithInterval, familySize, markedP, scoredSplit, seedRange } from './compare-page';
 import { formatP, percent as pct } from './report-page';
 import { formatDurationInUnits } from '../render/duration';
 import { powerSection } from './power-section';
@@ -44,7 +44,7 @@ export function indexPage(
   pages: readonly PageEntry[],
   provenanceLines: string,
 ): string {
-  const seeds = Object.values(compare).map((c) => c.config.seeds);
+  const seeds = [...new Set(Object.values(compare).map((c) => `${c.config.seeds} seeds${seedRange(c.config)}`))];
   const families = [...new Set(Object.values(compare).map(familySize))];
   const splits = [...new Set(Object.values(compare).map((c) => scoredSplit(c.config)))];
   const power = powerSection(compare);
@@ -59,7 +59,7 @@ export function indexPage(
     '',
     ...(seeds.length > 0
       ? [
-          `Mean ± std over ${[...new Set(seeds)].join('/')} seeds; Δ in points of accuracy with its 95% confidence interval (Welch); p from Welch's t-test, unadjusted; ` +
+          `Mean ± std over ${seeds.join(' / ')}; Δ in points of accuracy with its 95% confidence interval (Welch); p from Welch's t-test, unadjusted; ` +
             `p (Holm) adjusted by Holm–Bonferroni over each data set's ${families.join('/')} comparisons; ✓ better with adjusted p < ${ALPHA}, ✗ worse with adjusted p < ${ALPHA}.`,
           '',
         ]

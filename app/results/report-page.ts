@@ -40,6 +40,10 @@ export function provenance(run: RunRecord): string {
   ].join('\n');
 }
 
+/** "seeds 200 … 204 (--seed-offset 200)": which seeds a run used, its first named as the command line gives it. */
+export const seedsText = (seeds: readonly number[]): string =>
+  `${seeds.length === 1 ? `seed ${seeds[0]}` : `seeds ${seeds[0]} … ${seeds.at(-1)}`} (--seed-offset ${seeds[0]})`;
+
 /** A fraction as percent: 0.8512 → "85.12". */
 export const percent = (fraction: number, digits = 2): string => (100 * fraction).toFixed(digits);
 

@@ -7,7 +7,8 @@
  * wall time and machine in <out>/data/<name>.json, and every page is written from those records:
  * `--only NAME` reruns one experiment (or, given a claim's id, the experiments that claim reads)
  * and rebuilds the pages from its new record and the others' stored ones; `pagesOnly` (--pages) runs nothing and rebuilds every page from the stored records,
- * so a change of wording or format needs no experiment.
+ * so a change of wording or format needs no experiment. On many machines, runResultsShard runs one
+ * slice of every experiment and mergeResults puts the slices back into those records (results-shard.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -16,8 +17,14 @@ import { writeFileAtomic } from '../serialization/atomic-write';
 import { machineDescription, provenance, writeReportPage } from './report-page';
 import { formatDurationInUnits } from '../render/duration';
 import { EXPERIMENTS, type Experiment, type ExperimentRecord, budgetText, commandFor } from './experiments';
+import { type ResultsShardReport, type ResultsShardRun, mergeResultsShards, resultsShardKind, shardArgs } from './results-shard';
+import { type Shard, formatShard } from '../experiments/shard';
+import { maxShardReportBytes } from '../experiments/shard-report-check';
+import { readJsonFile } from '../serialization/json-file';
+import { UsageError } from '../flags/usage-error';
 import type { StochasticDepthReport } from '../experiments/stochastic-depth/report';
 import { writeStochasticDepthPage } from './stochastic-depth-page';
+import { depthSeeds } from '../experiments/stochastic-depth/config';
 import { type StoredVarianceShiftReport, type VarianceShiftReport, currentVarianceShiftReport } from '../experiments/variance-shift/report';
 import { writeVarianceShiftPage } from './variance-shift-page';
 import { type CompareReport, type StoredCompareReport, currentCompareReport } from '../experiments/compare/report';
@@ -131,61 +138,82 @@ export function selectExperiments(names: readonly string[]): Experiment[] {
   const isClaim = (name: string): name is ClaimId => (claimIds as readonly string[]).includes(name);
   const unknown = names.filter((n) => !isClaim(n) && !EXPERIMENTS.some((e) => e.name === n));
   if (unknown.length > 0)
-    throw new Error(
+    throw new UsageError(
       `--only: unknown name ${unknown.join(', ')}; expected experiments ${EXPERIMENTS.map((e) => e.name).join(', ')} or claims ${claimIds.join(', ')}`,
     );
   return EXPERIMENTS.filter((e) => names.some((n) => n === e.name || (isClaim(n) && claimExperiment[n] === e.kind)));
 }
 
-export async function runResults(options: ResultsOptions): Promise<number> {
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+/** How the experiments run, wherever their results go. */
+type RunSettings = Pick<ResultsOptions, 'quick' | 'cli' | 'progress'>;
+
+/** What one experiment's command gave: its report (null where a slice runs none of it) and the record's measured fields. */
+type ExperimentRun = Pick<ExperimentRecord, 'seconds' | 'machine' | 'finishedAt' | 'result'>;
+
+/**
+ * Runs each selected experiment's command — with `shard`, only that slice of its runs
+ * (results-shard.ts) — and hands each one that ends well to `done`; returns the names of those that failed.
+ */
+async function runExperiments(
+  selected: readonly Experiment[],
+  options: RunSettings,
+  log: (line: string) => void,
+  done: (experiment: Experiment, run: ExperimentRun) => void,
+  shard?: Shard,
+): Promise<string[]> {
   const quick = options.quick ?? false;
   const cli = options.cli ?? resolve(__dirname, '..', 'cli', 'main.ts');
-  const only = options.only === undefined ? undefined : selectExperiments(options.only);
-  if (options.pagesOnly === true && options.only !== undefined)
-    throw new Error('--pages runs no experiment: it cannot be combined with --only');
-  const selected = options.pagesOnly === true ? [] : (only ?? EXPERIMENTS);
-  const dataDir = join(options.outDir, 'data');
-  mkdirSync(dataDir, { recursive: true });
-
-  if (selected.length > 0) log(budgetText(selected));
-  const start = performance.now();
+  log(budgetText(selected));
+  if (shard !== undefined)
+    log(
+      `slice ${formatShard(shard)} of each experiment's runs (variance-shift runs whole in slice ${shard.count}/${shard.count}); its report goes to stdout`,
+    );
   const failures: string[] = [];
   for (const [i, experiment] of selected.entries()) {
-    const args = commandFor(experiment, quick);
-    const command = `dropgrad ${args.join(' ')}`;
-    log(`\n[${i + 1}/${selected.length}] ${experiment.name}: ${command}`);
+    const study = commandFor(experiment, quick);
+    const args = shard === undefined ? study : shardArgs(experiment.kind, study, shard);
+    const step = `[${i + 1}/${selected.length}] ${experiment.name}`;
+    if (args === undefined) {
+      log(`\n${step}: none of its runs in slice ${formatShard(shard!)}`);
+      done(experiment, { seconds: 0, machine: machineDescription(), finishedAt: new Date().toISOString(), result: null });
+      continue;
+    }
+    log(`\n${step}: dropgrad ${args.join(' ')}`);
     const begin = performance.now();
     try {
       const result: unknown = JSON.parse(await runCli(cli, args, options.progress ?? true));
       const seconds = (performance.now() - begin) / 1000;
-      const record: ExperimentRecord = {
-        name: experiment.name,
-        kind: experiment.kind,
-        title: experiment.title,
-        dataset: experiment.dataset,
-        command,
-        seconds,
-        machine: machineDescription(),
-        finishedAt: new Date().toISOString(),
-        result,
-      };
-      writeFileAtomic(join(dataDir, `${experiment.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
-      log(`[${i + 1}/${selected.length}] ${experiment.name}: ${formatDurationInUnits(seconds)} (budget ~${experiment.minutes} min)`);
+      done(experiment, { seconds, machine: machineDescription(), finishedAt: new Date().toISOString(), result });
+      log(`${step}: ${formatDurationInUnits(seconds)} (budget ~${experiment.minutes} min${shard === undefined ? '' : ', for the whole'})`);
     } catch (error) {
       failures.push(experiment.name);
-      log(
-        `[${i + 1}/${selected.length}] ${experiment.name} FAILED after ${formatDurationInUnits((performance.now() - begin) / 1000)}: ${(error as Error).message}`,
-      );
+      log(`${step} FAILED after ${formatDurationInUnits((performance.now() - begin) / 1000)}: ${(error as Error).message}`);
     }
   }
+  return failures;
+}
 
-  // The summary pages, from every stored record (this run's and earlier ones').
+/** An experiment's record as <out>/data/<name>.json holds it: the experiment, its command line (the whole study's), and what its run gave. */
+function experimentRecord(experiment: Experiment, command: string, run: ExperimentRun): ExperimentRecord {
+  const { name, kind, title, dataset } = experiment;
+  return { name, kind, title, dataset, command, ...run };
+}
+
+function writeRecord(dataDir: string, record: ExperimentRecord): void {
+  writeFileAtomic(join(dataDir, `${record.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/**
+ * Every page, from every stored record in <out>/data/ (this run's and earlier ones'): each
+ * experiment's page and chart, claims.md and README.md; then what was written and the verdicts, in the log.
+ */
+function writePages(outDir: string, quick: boolean, log: (line: string) => void, how: string): void {
+  const dataDir = join(outDir, 'data');
   const records = EXPERIMENTS.map((e) => readRecord(join(dataDir, `${e.name}.json`))).filter((r): r is ExperimentRecord => r !== undefined);
   if (records.length === 0) throw new Error(`no stored results in ${dataDir}: run \`npm run results\` (without --pages) first`);
   const inputs: ClaimInputs = { compare: {} };
   for (const r of records) {
-    writeExperimentPage(options.outDir, r);
+    writeExperimentPage(outDir, r);
     if (r.kind === 'compare') inputs.compare[r.dataset] = r.result as CompareReport;
     if (r.kind === 'stochastic-depth') inputs.stochasticDepth = { dataset: r.dataset, report: r.result as StochasticDepthReport };
     if (r.kind === 'variance-shift') inputs.varianceShift = { dataset: r.dataset, report: r.result as VarianceShiftReport };
@@ -198,21 +226,86 @@ export async function runResults(options: ResultsOptions): Promise<number> {
     seconds: total,
     machine: records[0]?.machine,
   });
-  writeReportPage(join(options.outDir, 'claims.md'), claimsPage(claims, summaryRun), DEFAULT_CLAIMS_PROSE);
+  writeReportPage(join(outDir, 'claims.md'), claimsPage(claims, summaryRun), DEFAULT_CLAIMS_PROSE);
   const pages: PageEntry[] = records.map((r) => ({ page: `${r.name}.md`, title: r.title, command: r.command, seconds: r.seconds }));
-  writeReportPage(join(options.outDir, 'README.md'), indexPage(inputs.compare, claims, pages, summaryRun));
-  log(
-    `\nwrote ${options.outDir}/README.md, claims.md and ${records.length} experiment pages; this run took ${formatDurationInUnits((performance.now() - start) / 1000)}`,
-  );
+  writeReportPage(join(outDir, 'README.md'), indexPage(inputs.compare, claims, pages, summaryRun));
+  log(`\nwrote ${outDir}/README.md, claims.md and ${records.length} experiment pages; ${how}`);
   for (const c of claims) log(`  ${c.verdict.kind.padEnd(38)} ${c.claim}`);
+}
+
+export async function runResults(options: ResultsOptions): Promise<number> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const quick = options.quick ?? false;
+  const only = options.only === undefined ? undefined : selectExperiments(options.only);
+  if (options.pagesOnly === true && options.only !== undefined)
+    throw new UsageError('--pages runs no experiment: it cannot be combined with --only');
+  const selected = options.pagesOnly === true ? [] : (only ?? EXPERIMENTS);
+  const dataDir = join(options.outDir, 'data');
+  mkdirSync(dataDir, { recursive: true });
+
+  const start = performance.now();
+  const failures =
+    selected.length === 0
+      ? []
+      : await runExperiments(selected, options, log, (experiment, run) =>
+          writeRecord(dataDir, experimentRecord(experiment, `dropgrad ${commandFor(experiment, quick).join(' ')}`, run)),
+        );
+  writePages(options.outDir, quick, log, `this run took ${formatDurationInUnits((performance.now() - start) / 1000)}`);
   if (failures.length > 0) log(`failed: ${failures.join(', ')}`);
   return failures.length > 0 ? 1 : 0;
+}
+
+/**
+ * `npm run results -- --shard I/N --json`: slice I of N of every selected experiment's runs
+ * (results-shard.ts), returned as one results shard for the caller to print; undefined when an
+ * experiment failed, since a slice with a part missing cannot be merged. Nothing is written.
+ */
+export async function runResultsShard(
+  options: RunSettings & Pick<ResultsOptions, 'only' | 'log'> & { shard: Shard },
+): Promise<ResultsShardReport | undefined> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const quick = options.quick ?? false;
+  const selected = options.only === undefined ? EXPERIMENTS : selectExperiments(options.only);
+  const runs: ResultsShardRun[] = [];
+  const failures = await runExperiments(
+    selected,
+    options,
+    log,
+    (experiment, run) => runs.push({ name: experiment.name, ...run }),
+    options.shard,
+  );
+  if (failures.length > 0) {
+    log(`failed: ${failures.join(', ')}; slice ${formatShard(options.shard)} printed no report`);
+    return undefined;
+  }
+  return {
+    kind: resultsShardKind,
+    shard: options.shard,
+    config: { quick, experiments: selected.map((e) => ({ name: e.name, command: `dropgrad ${commandFor(e, quick).join(' ')}` })) },
+    wallSeconds: runs.reduce((sum, run) => sum + run.seconds, 0),
+    runs,
+  };
+}
+
+/**
+ * `npm run results -- --merge A.json B.json …`: the results shards of one run (in any order),
+ * checked and merged experiment by experiment (results-shard.ts) into the records a single run
+ * stores in <out>/data/, then every page written from them, as that run writes them.
+ */
+export function mergeResults(options: { files: readonly string[]; outDir: string; log?: (line: string) => void }): number {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const { quick, records } = mergeResultsShards(options.files.map((file) => ({ file, value: readJsonFile(file, maxShardReportBytes) })));
+  const dataDir = join(options.outDir, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  for (const record of records) writeRecord(dataDir, record);
+  writePages(options.outDir, quick, log, `merged from ${options.files.length} slices: ${records.map((r) => r.name).join(', ')}`);
+  return 0;
 }
 
 /** The seeds an experiment ran, from its JSON. */
 function seedsOf(record: ExperimentRecord): number[] {
   if (record.kind === 'variance-shift') return (record.result as VarianceShiftReport).config.seeds;
-  if (record.kind === 'stochastic-depth') return Array.from({ length: (record.result as StochasticDepthReport).config.seeds }, (_, i) => i);
+  if (record.kind === 'stochastic-depth') return depthSeeds((record.result as StochasticDepthReport).config);
   const { seeds, seedOffset = 0 } = (record.result as CompareReport).config;
   return Array.from({ length: seeds }, (_, i) => seedOffset + i);
 }

@@ -1,9 +1,9 @@
 /** The stochastic-depth experiment's page: its table, its result line, its chart of the timings and the prose under them. */
 import { basename, dirname, join } from 'node:path';
-import { type RunRecord, formatP, percent as pct, provenance, writeReportPage } from './report-page';
+import { type RunRecord, formatP, percent as pct, provenance, seedsText, writeReportPage } from './report-page';
 import { barChart } from '../render/svg-chart';
 import { writeFileAtomic } from '../serialization/atomic-write';
-import type { DepthConfig } from '../experiments/stochastic-depth/config';
+import { type DepthConfig, depthSeeds } from '../experiments/stochastic-depth/config';
 import type { DepthVariantResult, StochasticDepthReport } from '../experiments/stochastic-depth/report';
 
 export function stochasticDepthTable(report: StochasticDepthReport): string {
@@ -85,7 +85,7 @@ export function writeStochasticDepthPage(out: string, report: StochasticDepthRep
     '',
     `ResNet-${6 * config.blocks + 2} (3 stages × ${config.blocks} basic blocks, widths ${config.widths.join('/')}) on ${config.data}, ` +
       `${config.trainExamples} training and ${config.testExamples} test images, ${config.epochs} epochs of ${optimizerText(config)} ` +
-      `(batch ${config.batchSize}), ${config.jobs === 1 ? 'one process' : `${config.jobs} processes, a seed's two runs in one`}.`,
+      `(batch ${config.batchSize}), ${seedsText(depthSeeds(config))}, ${config.jobs === 1 ? 'one process' : `${config.jobs} processes, a seed's two runs in one`}.`,
     '',
     scaledDown(report),
     '',

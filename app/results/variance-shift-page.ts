@@ -1,13 +1,14 @@
 /** The variance-shift experiment's page: its table, its chart of the ratios and the prose under them. */
 import { basename, dirname, join } from 'node:path';
-import { type RunRecord, formatP, percent as pct, provenance, writeReportPage } from './report-page';
-import { signedPoints } from './compare-page';
+import { type RunRecord, formatP, percent as pct, provenance, seedsText, writeReportPage } from './report-page';
+import { scoredSplit, signedPoints } from './compare-page';
 import { barChart } from '../render/svg-chart';
 import { writeFileAtomic } from '../serialization/atomic-write';
 import type { VarianceShiftReport } from '../experiments/variance-shift/report';
 
 export function varianceShiftTable(report: VarianceShiftReport): string {
   const n = report.config.seeds.length;
+  const split = scoredSplit(report.config);
   const rows = report.placements.map((r) => {
     const reference = report.placements.find((x) => x.name === r.comparedWith);
     const delta =
@@ -17,11 +18,17 @@ export function varianceShiftTable(report: VarianceShiftReport): string {
     return `| ${r.name} | ${r.noiseVariance.toFixed(3)} | ${r.measured.toFixed(3)} | ${r.predicted.toFixed(3)} | ${r.zeroMean.toFixed(3)} | ${pct(r.testAcc.mean)} ± ${pct(r.testAcc.std)} | ${r.comparedWith ?? '—'} | ${delta} | ${formatP(r.pValue)} | ${formatP(r.pAdjusted)} |`;
   });
   return [
-    `| variant | noise variance c | Var_test / Var_train at the BN (measured${n > 1 ? `, mean of ${n} seeds` : ''}) | predicted: Var_test / (Var_test + c·Σw²E[h²]) | zero-mean formula 1/(1+c) | test accuracy % (mean ± std, ${n} seed${n > 1 ? 's' : ''}) | compared with | Δ test [95% CI] | p | p (Holm) |`,
+    `| variant | noise variance c | Var_test / Var_train at the BN (measured${n > 1 ? `, mean of ${n} seeds` : ''}) | predicted: Var_test / (Var_test + c·Σw²E[h²]) | zero-mean formula 1/(1+c) | ${split} accuracy % (mean ± std, ${n} seed${n > 1 ? 's' : ''}) | compared with | Δ ${split} [95% CI] | p | p (Holm) |`,
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
+
+/** "10000 test images", or the validation split's images and where they come from. */
+const scoredImages = (config: VarianceShiftReport['config']): string =>
+  scoredSplit(config) === 'test'
+    ? `${config.testExamples} test images`
+    : `${config.validationSize} validation images carved from the training set by seed ${config.validationSeed}; the test set was not read`;
 
 const listing = (parts: readonly string[]): string =>
   parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
@@ -34,7 +41,7 @@ export function varianceShiftCaption(report: VarianceShiftReport): string {
     'the ratio columns use the c the BN sees, 0 when the noise comes after it. ' +
     'Each row is compared with the row that isolates one factor: dropout before BN with the model without noise (the cost of the shift), ' +
     'dropout after the last BN with the same dropout before BN (placement, at equal strength), Uout with the dropout before BN of equal noise variance (the kind of noise, at equal strength) when there is one, else with the model without noise. ' +
-    `Δ: mean test accuracy minus the compared row's, in points, with its 95% interval (Welch); p: Welch's two-sided t-test, unadjusted; p (Holm): adjusted over the table's ${family} comparison${family === 1 ? '' : 's'}.`
+    `Δ: mean ${scoredSplit(report.config)} accuracy minus the compared row's, in points, with its 95% interval (Welch); p: Welch's two-sided t-test, unadjusted; p (Holm): adjusted over the table's ${family} comparison${family === 1 ? '' : 's'}.`
   );
 }
 
@@ -82,7 +89,7 @@ export function writeVarianceShiftPage(out: string, report: VarianceShiftReport,
   const generated = [
     '# The Dropout / BatchNorm variance shift',
     '',
-    `An MLP with BatchNorm, hidden layers of ${config.width} and 128 units, on ${config.data} (${config.trainExamples} training, ${config.testExamples} test images, ${config.epochs} epoch${config.epochs > 1 ? 's' : ''} of Adam), ` +
+    `An MLP with BatchNorm, hidden layers of ${config.width} and 128 units, on ${config.data} (${config.trainExamples} training, ${scoredImages(config)}, ${config.epochs} epoch${config.epochs > 1 ? 's' : ''} of Adam, ${seedsText(config.seeds)}), ` +
       `${listing([...(placements.some((r) => r.kind === 'none') ? ['without noise'] : []), `with dropout p = ${config.p.join(', ')}`, `with Uout β = ${config.beta.join(', ')}`])}; every variant of a seed starts from the same weights. The ratio is measured at the BN that follows the noise.`,
     '',
     provenance(run),

@@ -11,7 +11,7 @@ import { UsageError } from '../../flags/usage-error';
 import { parseChoice, parseNumber } from '../../flags/flag-values';
 import { commandLine } from '../../results/report-page';
 import { dataFlags, dataNotes, parseDataFlags } from '../data-flags';
-import { type DataRequest, examplesUsed, loadData } from '../../data/data-splits';
+import { examplesUsed, loadData } from '../../data/data-splits';
 import { lrScheduleFlag } from '../schedule-flag';
 import { planExperiment } from '../../setup/experiment';
 import { dropTechniques, techniqueFlagSpecs } from '../../setup/drop-techniques';
@@ -19,7 +19,7 @@ import type { CliIO } from '../io';
 import type { CliEntry } from '../../experiments/process-pool';
 import { jobsFlag, parseJobs } from '../jobs-flag';
 import { validationSplitSeed } from '../../data/validation-split';
-import { parseSplitFlags, splitFlags } from '../split-flags';
+import { parseSplitFlags, splitDataRequest, splitFlags, splitNote } from '../split-flags';
 import { type Environment, parseShardFlags, shardFlags } from '../shard-flags';
 import { compareOutFlag, parseCompareOut, writeCompareOutput } from '../compare-output';
 import { lrScheduleNames } from '../../training/step-schedules';
@@ -73,9 +73,9 @@ export const compareSpec: CommandSpec = {
     'A regularizer flag (--dropout P, --cutout HOLES:LENGTH, …) replaces that setting in every chosen technique',
     'that uses it, e.g. `--techniques none,cutout --cutout 1:8` for one point of a sweep.',
     '',
-    'A setting is chosen on the validation split (--split validation, seeds from --seed-offset K) and only',
-    'the final runs read the test set, with seeds 0 … N-1 (docs/results/README.md). The validation split is',
-    `drawn from the whole training set with the fixed seed ${validationSplitSeed}; --limit then takes the first images left.`,
+    'A setting is chosen on the validation split (--split validation, seeds from --seed-offset 100) and only',
+    'the final runs read the test set, with seeds no probe used (from --seed-offset 200; docs/results/README.md).',
+    `The validation split is drawn from the whole training set with the fixed seed ${validationSplitSeed}; --limit then takes the first images left.`,
     '',
     dataNotes,
   ].join('\n'),
@@ -118,10 +118,7 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry, env: E
   for (const f of flagsOf.values()) planExperiment(f);
   const held = parseSplitFlags(given, flags, seeds);
   const { split, seedOffset } = held;
-  const asked = parseDataFlags(flags);
-  // The validation split reads no test image, so its request carries no test limit.
-  const dataRequest: DataRequest =
-    held.validationSize === undefined ? asked : { source: asked.source, trainLimit: asked.trainLimit, validationSize: held.validationSize };
+  const dataRequest = splitDataRequest(parseDataFlags(flags), held);
   const out = parseCompareOut(flags);
   const shard = parseShardFlags(flags, env);
   if (shard !== undefined && out !== undefined)
@@ -154,8 +151,7 @@ export async function runCompare(given: Flags, io: CliIO, cli?: CliEntry, env: E
   log.write(
     `comparing ${names.length} techniques × ${seeds} seeds${seedOffset === 0 ? '' : ` (${seedOffset} … ${seedOffset + seeds - 1})`} on ${data.name} ` +
       `(${config.limit} training / ${used.test} ${split} examples, ` +
-      `${epochs} epochs, batch ${batchSize}, Adam lr ${lr} ${schedule}, preset ${preset}, ${jobs} job${jobs === 1 ? '' : 's'}${part})` +
-      `${split === 'test' ? '' : `; the validation examples are drawn from the training set by seed ${validationSplitSeed}, and the test set is not read`}\n`,
+      `${epochs} epochs, batch ${batchSize}, Adam lr ${lr} ${schedule}, preset ${preset}, ${jobs} job${jobs === 1 ? '' : 's'}${part})${splitNote(split)}\n`,
   );
 
   const logRun = (result: CompareRunResult, task: CompareTask): void => {

@@ -18,13 +18,7 @@ import { checkCompareShardReport } from '../../experiments/compare/shard-report'
 import { mergeCompareShards } from '../../experiments/compare/merge';
 import { checkDepthShardReport, depthShard, depthShardKind } from '../../experiments/stochastic-depth/shard-report';
 import { mergeDepthShards } from '../../experiments/stochastic-depth/merge';
-import { isObject } from '../../experiments/shard-report-check';
-
-/**
- * The largest shard report read: a run takes about a kilobyte (more with many epochs), so this is
- * tens of thousands of runs, and a wrong file (a dataset, a checkpoint) is refused unread.
- */
-export const maxShardReportBytes = 64 * 1024 * 1024;
+import { isObject, maxShardReportBytes } from '../../experiments/shard-report-check';
 
 export const mergeSpec: CommandSpec = {
   name: 'merge',

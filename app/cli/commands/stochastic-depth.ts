@@ -15,6 +15,7 @@ import { commandLine, percent as pct } from '../../results/report-page';
 import type { CliEntry } from '../../experiments/process-pool';
 import { jobsFlag, parseJobs } from '../jobs-flag';
 import { type Environment, parseShardFlags, shardFlags } from '../shard-flags';
+import { parseSeedOffset, seedOffsetFlag } from '../split-flags';
 import { parseDepthOut, writeDepthOutput } from '../depth-output';
 import { formatShard, shardTasks } from '../../experiments/shard';
 import { type DepthConfig, depthOptimizers } from '../../experiments/stochastic-depth/config';
@@ -38,6 +39,7 @@ export const stochasticDepthSpec: CommandSpec = {
       default: 'inverted',
     },
     seeds: { type: 'string', value: 'N', description: 'seeds per variant', default: '4' },
+    ...seedOffsetFlag,
     epochs: { type: 'string', value: 'N', description: 'epochs per run (cosine learning rate to 0 over them)', default: '32' },
     'batch-size': { type: 'string', value: 'N', description: 'examples per step', default: '32' },
     optimizer: {
@@ -71,12 +73,14 @@ export async function runStochasticDepth(flags: Flags, io: CliIO, cli?: CliEntry
   // Every flag is checked before the data is read or a run starts.
   const blocks = parseNumber('blocks', String(flags.blocks), { integer: true, min: 1 });
   const width = parseNumber('width', String(flags.width), { integer: true, min: 1 });
+  const seeds = parseNumber('seeds', String(flags.seeds), { integer: true, min: 1 });
   const config: DepthConfig = {
     blocks,
     widths: [width, 2 * width, 4 * width],
     pL: parseNumber('pl', String(flags.pl), { min: 0, max: 1 }),
     convention: parseChoice('convention', String(flags.convention), ['inverted', 'paper'] as const),
-    seeds: parseNumber('seeds', String(flags.seeds), { integer: true, min: 1 }),
+    seeds,
+    seedOffset: parseSeedOffset(flags, seeds),
     epochs: parseNumber('epochs', String(flags.epochs), { integer: true, min: 1 }),
     batchSize: parseNumber('batch-size', String(flags['batch-size']), { integer: true, min: 1 }),
     optimizer: parseChoice('optimizer', String(flags.optimizer), depthOptimizers),
@@ -100,7 +104,7 @@ export async function runStochasticDepth(flags: Flags, io: CliIO, cli?: CliEntry
   log.write(
     `ResNet-${6 * blocks + 2} (3 × ${blocks} basic blocks, widths ${config.widths.join('/')}) on ${data.name}: ` +
       `${trainExamples} training / ${testExamples} test examples, ${config.epochs} epochs of ${optimizerText(config)}, ` +
-      `${config.seeds} seeds per variant, ${jobs} job${jobs === 1 ? '' : 's'}${part}\n`,
+      `${config.seeds} seeds per variant${config.seedOffset === 0 ? '' : ` (${config.seedOffset} … ${config.seedOffset! + seeds - 1})`}, ${jobs} job${jobs === 1 ? '' : 's'}${part}\n`,
   );
 
   const logSeed = (result: DepthSeedResult, task: DepthSeedTask): void => {

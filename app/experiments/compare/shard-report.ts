@@ -62,7 +62,7 @@ function checkTechniques(file: string, value: unknown): void {
 
 const compareShard: ShardKind = {
   kind: compareShardKind,
-  command: 'compare',
+  source: '`dropgrad compare --shard I/N --json`',
   isWhole: (value) => Array.isArray(value.rows) && isObject(value.config),
 };
 

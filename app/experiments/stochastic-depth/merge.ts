@@ -6,6 +6,7 @@
 import { type ShardFile, mergeShardRuns } from '../shard-merge';
 import type { StochasticDepthReport } from './report';
 import { depthOutcome } from './run';
+import { depthSeeds } from './config';
 import type { DepthShardReport, DepthShardRun } from './shard-report';
 
 export interface MergedDepth {
@@ -18,10 +19,10 @@ const formatRun = (run: Pick<DepthShardRun, 'seed'>): string => `seed ${run.seed
 
 /** The report of the whole study the shards are slices of (in any order), exactly as one process would make it. */
 export function mergeDepthShards(shards: readonly ShardFile<DepthShardReport>[]): MergedDepth {
-  const { runs, wallSeconds } = mergeShardRuns(shards, ({ seeds }) => ({
-    total: seeds,
-    totalText: `of ${seeds} seeds`,
-    order: () => Array.from({ length: seeds }, (_, seed) => formatRun({ seed })),
+  const { runs, wallSeconds } = mergeShardRuns(shards, (config) => ({
+    total: config.seeds,
+    totalText: `of ${config.seeds} seeds`,
+    order: () => depthSeeds(config).map((seed) => formatRun({ seed })),
     name: formatRun,
   }));
   const report = depthOutcome(

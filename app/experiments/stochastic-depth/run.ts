@@ -16,7 +16,7 @@ import { type DataRequest, type DataSplits, examplesUsed } from '../../data/data
 import { runTasks } from '../process-pool';
 import type { RunOptions } from '../run-options';
 import { summarize, welchPValue } from '../../statistics/welch';
-import type { DepthConfig } from './config';
+import { type DepthConfig, depthSeeds } from './config';
 import type { DepthVariantResult, StochasticDepthReport } from './report';
 import { type DepthRunResult, type DepthSeedResult, type DepthSeedTask, runDepthSeed } from './seed-run';
 
@@ -36,9 +36,9 @@ function variantResult(name: string, settings: string, runs: readonly DepthRunRe
 /** The config a report states: the experiment's, with the data it read and how many processes ran it. */
 export type DepthStudyConfig = StochasticDepthReport['config'];
 
-/** The task of every seed of a study, in the canonical order (seed 0, 1, …), which shards slice (../shard.ts). */
+/** The task of every seed of a study, in the canonical order (seed K, K + 1, …), which shards slice (../shard.ts). */
 export const depthTasks = (config: DepthConfig, request: DataRequest): DepthSeedTask[] =>
-  Array.from({ length: config.seeds }, (_, seed) => ({ config, data: request, seed }));
+  depthSeeds(config).map((seed) => ({ config, data: request, seed }));
 
 /** Runs `tasks` (all of a study's or one shard's), here or in child processes; the results in task order. */
 export function runDepthTasks(

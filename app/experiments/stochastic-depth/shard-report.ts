@@ -31,7 +31,7 @@ export interface DepthShardReport {
 
 export const depthShard: ShardKind = {
   kind: depthShardKind,
-  command: 'stochastic-depth',
+  source: '`dropgrad stochastic-depth --shard I/N --json`',
   isWhole: (value) => isObject(value.baseline) && isObject(value.stochasticDepth) && isObject(value.config),
 };
 
@@ -54,6 +54,8 @@ export function checkDepthShardReport(file: string, value: unknown): DepthShardR
   const { config, runs } = checkShardEnvelope(file, value, depthShard);
   for (const key of ['blocks', 'seeds', 'residualBlocks'])
     if (!isInteger(config[key], 1)) invalid(file, `config.${key}`, 'an integer ≥ 1', config[key]);
+  if (config.seedOffset !== undefined && !isInteger(config.seedOffset, 0))
+    invalid(file, 'config.seedOffset', 'an integer ≥ 0', config.seedOffset);
   if (config.residualBlocks !== 3 * (config.blocks as number))
     invalid(file, 'config.residualBlocks', `3 × config.blocks = ${3 * (config.blocks as number)}`, config.residualBlocks);
   if (!isNumber(config.pL) || config.pL < 0 || config.pL > 1) invalid(file, 'config.pL', 'a number in [0, 1]', config.pL);

@@ -48,9 +48,20 @@ export interface PlacementResult extends PlacementMeasures {
 
 export interface VarianceShiftReport {
   config: VarianceShiftConfig & {
+    /** The runs' seeds are seeds[0] = seedOffset, … (absent in earlier reports: 0). */
+    seedOffset?: number;
     data: string;
+    /**
+     * What scored the runs (`testAcc` holds its accuracies): the test set, or a validation split
+     * carved from the training set. Absent in reports made before the flag existed: the test set.
+     */
+    split?: 'test' | 'validation';
     trainExamples: number;
+    /** Test images scored; 0 with the validation split. */
     testExamples: number;
+    /** With the validation split: its images, and the seed that drew them (app/data/validation-split.ts). */
+    validationSize?: number;
+    validationSeed?: number;
   };
   /** No noise, dropout at each p before BN and after the last BN, Uout at each β before BN. */
   placements: PlacementResult[];

@@ -24,6 +24,7 @@ import { Generator } from '../../../lib/random/generator';
 import { Adam } from '../../../nn/optim/adam';
 import { DataLoader } from '../../data/data-loader';
 import { type DataSplits, examplesUsed } from '../../data/data-splits';
+import { validationSplitSeed } from '../../data/validation-split';
 import { mean, summarize } from '../../statistics/welch';
 import { trainEpoch } from '../../training/train-epoch';
 import { evaluate } from '../../training/evaluate';
@@ -47,8 +48,10 @@ export async function varianceShift(
 ): Promise<VarianceShiftReport> {
   const { p, beta, width, epochs, seeds } = config;
   const [c, h, w] = data.train.shape;
+  const used = examplesUsed(data);
+  // data.test holds the validation images on the validation split (cut to size, no limit left).
   const testLoader = new DataLoader(data.test, { batchSize: 500, limit: data.testLimit });
-  const probe = new DataLoader(data.test, { batchSize: data.testLimit ?? 2000, limit: data.testLimit });
+  const probe = new DataLoader(data.test, { batchSize: used.test, limit: data.testLimit });
   const probeBatch = probe[Symbol.iterator]().next().value!.x;
 
   const kinds = placementKinds(p, beta);
@@ -79,9 +82,12 @@ export async function varianceShift(
     zeroMean: perSeed[i][0].zeroMean,
     testAcc: summarize(perSeed[i].map((r) => r.accuracy)),
   }));
-  const used = examplesUsed(data);
+  const scored =
+    data.split === 'test'
+      ? { split: data.split, trainExamples: used.train, testExamples: used.test }
+      : { split: data.split, trainExamples: used.train, testExamples: 0, validationSize: used.test, validationSeed: validationSplitSeed };
   return {
-    config: { p, beta, width, epochs, seeds, data: data.name, trainExamples: used.train, testExamples: used.test },
+    config: { p, beta, width, epochs, seeds, seedOffset: seeds[0], data: data.name, ...scored },
     placements: placementResults(measures),
   };
 }
