@@ -6,8 +6,8 @@
  * scope sharing them ends, so the memory they take is that of the largest call, reused.
  *
  * Inside reusingOperands(fn) (kernels/operand-reuse.ts) the calls share one frame, and an array
- * copied in once is not copied again: batch norm's two forward passes both read x, its two
- * backward passes dy and x, and conv2d's two backward passes dy. An array a call writes is
+ * copied in once is not copied again: batch norm's two backward passes outside training (with
+ * running statistics) both read dy and x, and conv2d's two backward passes dy. An array a call writes is
  * forgotten, so it is copied afresh if a later call reads it.
  */
 import { type ArgumentBlock, type KernelName, slotNames } from './argument-blocks';
