@@ -18,5 +18,7 @@ export function formatDurationAsClock(seconds: number): string {
 /** "12.3 s" below a minute and a half, else "3 min 4 s". */
 export function formatDurationInUnits(seconds: number): string {
   if (seconds < 90) return `${seconds.toFixed(1)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+  // Rounded before it is split, so 1199.6 s reads "20 min 0 s", not "19 min 60 s".
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)} min ${whole % 60} s`;
 }
