@@ -46,7 +46,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
       dataset,
       // The full run of 28 Nov 2026 took 5:05 (Fashion-MNIST) and 5:09 (MNIST) for 10 techniques × 5
       // seeds; dropout-conv is an 11th of the same cost, and the preset now runs 8 seeds (the power
-      // target's): 5:09 × 11/10 × 8/5 = 9:04.
+      // target's): 5:09 × 11/10 × 8/5 = 9:04. Measured since: 9:49 and 9:53 on an Intel Xeon host,
+      // 12:01 and 11:55 on an AMD EPYC host (7 Dec 2026), whose whole run took 49:36, over the budget.
       minutes: 10,
       args: words(`compare --preset overfit --seed-offset ${finalSeedOffset} --jobs 2`),
       quickArgs: words(
@@ -63,7 +64,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
     // From one seed of ResNet-56 (--seeds 1 --epochs 2 --test-limit 5000, 1 Dec 2026, another job on
     // the machine): 10.3 s per epoch without stochastic depth, 6.1 s with it, 54 s per evaluation of
     // 5,000 test images. With --jobs 2 each process runs 2 of the 4 seeds, each seed both variants:
-    // 2 × (20 × (10.3 + 6.1) + 2 × 54) s + start-up ≈ 14.7 min.
+    // 2 × (20 × (10.3 + 6.1) + 2 × 54) s + start-up ≈ 14.7 min. Measured since: 12:26 on an Intel
+    // Xeon host, 20:00 on an AMD EPYC host (7 Dec 2026).
     minutes: 15,
     args: words(
       `stochastic-depth --blocks 9 --width 8 --seeds 4 --seed-offset ${finalSeedOffset} --epochs 20 --batch-size 32 --optimizer adam --lr 0.005 --limit 500 --test-limit 5000 --jobs 2`,
@@ -77,7 +79,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
     dataset: 'Fashion-MNIST',
     // The width, 256, is the validation probe's choice (docs/results/sweep.md). That probe (these rows,
     // 5 seeds, 20,000 images, 10,000 scored; 7 Dec 2026, a loaded machine) took 489 s of CPU at width
-    // 256 and 161 s at width 64, whose final run took 1 min 33 s: 93 s × 489/161 ≈ 4.7 min.
+    // 256 and 161 s at width 64, whose final run took 1 min 33 s: 93 s × 489/161 ≈ 4.7 min. Measured
+    // since: 5:41 on an AMD EPYC host (7 Dec 2026).
     minutes: 5,
     args: words(
       `variance-shift --p 0.5,0.25 --beta 0.1,1 --width 256 --seeds 5 --seed-offset ${finalSeedOffset} --epochs 3 --limit 20000 --test-limit 10000`,
