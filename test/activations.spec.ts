@@ -81,6 +81,26 @@ describe('activations', () => {
     }
   });
 
+  it("relu's gradient is dy where y > 0 and +0 elsewhere, as PyTorch's threshold_backward: an infinite or NaN dy where y ≤ 0 gives 0", () => {
+    const x = [-1, -2, 0, 3, Number.NaN, 2, 4, -5];
+    const dy = [Number.POSITIVE_INFINITY, Number.NaN, -1, 7, 9, 6, Number.NaN, Number.NEGATIVE_INFINITY];
+    const expected = [0, 0, 0, 7, 0, 6, Number.NaN, 0];
+    for (const backend of ['reference', 'js', 'wasm'] as const) {
+      for (const n of [8, 5000]) {
+        const leaf = tensor(
+          Float32Array.from({ length: n }, (_, i) => x[i % 8]),
+          { shape: [n] },
+        ).requiresGrad_();
+        const gradient = tensor(
+          Float32Array.from({ length: n }, (_, i) => dy[i % 8]),
+          { shape: [n] },
+        );
+        withBackend(backend, () => relu(leaf).backward(gradient));
+        expect(Array.from(leaf.grad?.data.slice(0, 8) ?? []), `${backend}, ${n} values`).to.deep.equal(expected);
+      }
+    }
+  });
+
   it('gradcheck: sigmoid and tanh, contiguous and transposed', () => {
     for (const op of [sigmoid, tanh]) {
       gradcheck((t) => op(t), [randn([3, 4]).mul(3).requiresGrad_()]);

@@ -5,9 +5,9 @@
  * - forward: x for x > 0, +0 for x ≤ 0 (−0 and −∞ included), a NaN x itself — as the js loop's
  *   (x + |x|)/2 with −∞ mended: x & [x > 0] (x, or the bits of +0) where x is a number, x where it
  *   is NaN.
- * - backward, dx = dy · [y > 0] in js: dy times 1 or 0 (so −0 for a negative dy, NaN for an
- *   infinite or NaN dy, where y ≤ 0 or y is NaN). A float32 product by 1 or 0 is exact, as the js
- *   float64 one rounded to float32 is.
+ * - backward, y > 0 ? dy : +0, computed as the js loop does (reluGradient): r = dy times 1 or 0,
+ *   then a NaN r kept where y > 0 and made 0 elsewhere, any other r plus +0 (−0 becomes +0). A
+ *   float32 product by 1 or 0 and a sum with +0 are exact, as the js float64 ones rounded to float32 are.
  *
  * Threads split the values in contiguous runs of 16 (a 64-byte cache line, so no two threads write
  * one line); only the last run can end off the four-lane grid, so which values the scalar tail
@@ -42,8 +42,13 @@ export function reluBackward(args: usize, thread: i32, threads: i32): void {
   const zero = f32x4.splat(0), one = f32x4.splat(1);
   let i = shareStart(count, RUN, thread, threads);
   for (; i + 4 <= end; i += 4) {
-    const mask = v128.and(f32x4.gt(v128.load(f32At(y, i)), zero), one);
-    v128.store(f32At(dx, i), f32x4.mul(v128.load(f32At(dy, i)), mask));
+    const positive = f32x4.gt(v128.load(f32At(y, i)), zero);
+    const r = f32x4.mul(v128.load(f32At(dy, i)), v128.and(positive, one));
+    v128.store(f32At(dx, i), v128.bitselect(v128.and(r, positive), f32x4.add(r, zero), f32x4.ne(r, r)));
   }
-  for (; i < end; i++) store<f32>(f32At(dx, i), load<f32>(f32At(dy, i)) * select<f32>(1, 0, load<f32>(f32At(y, i)) > 0));
+  for (; i < end; i++) {
+    const positive = load<f32>(f32At(y, i)) > 0;
+    const r = load<f32>(f32At(dy, i)) * select<f32>(1, 0, positive);
+    store<f32>(f32At(dx, i), isNaN<f32>(r) ? select<f32>(r, 0, positive) : r + 0);
+  }
 }
