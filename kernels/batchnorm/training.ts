@@ -10,15 +10,20 @@ import { type ChannelLayout, valuesPerChannel } from './geometry';
 import type { BatchNormKernels, BatchNormPasses, TrainingStatistics } from './kernels';
 
 /** σ⁻¹ = 1/√(v + eps), and 0 where v + eps = 0 (a constant channel with eps 0: x̂ is 0, not NaN). */
-export function inverseStd(variance: number, eps: number): number {
+function inverseStd(variance: number, eps: number): number {
   return variance + eps === 0 ? 0 : 1 / Math.sqrt(variance + eps);
+}
+
+/** γσ⁻¹ per channel: the normalization's scale, and dx's gain. */
+export function channelGain(gamma: Float64Array, invStd: Float64Array): Float64Array {
+  return gamma.map((g, c) => g * invStd[c]);
 }
 
 /**
  * dx's coefficients with batch statistics: gain γσ⁻¹; the mean of dy (offset) and the projection
  * of dy on x̂ (slope) are removed, since μ and σ depend on x.
  */
-export function trainingCoefficients(
+function trainingCoefficients(
   statistics: Pick<TrainingStatistics, 'mean' | 'invStd'>,
   gamma: Float64Array,
   sumDy: Float64Array,
@@ -28,7 +33,7 @@ export function trainingCoefficients(
   const { mean, invStd } = statistics;
   return {
     mean,
-    gain: gamma.map((g, c) => g * invStd[c]),
+    gain: channelGain(gamma, invStd),
     offset: sumDy.map((s) => s / count),
     slope: sumDyCentered.map((s, c) => (s * invStd[c] * invStd[c]) / count),
   };
@@ -41,14 +46,7 @@ export function composedTraining(passes: BatchNormPasses): Pick<BatchNormKernels
       const { mean, variance, invStd } = statistics;
       passes.channelMoments(x, layout, mean, variance);
       invStd.set(variance.map((v) => inverseStd(v, eps)));
-      passes.normalize(
-        x,
-        layout,
-        mean,
-        gamma.map((g, c) => g * invStd[c]),
-        beta,
-        y,
-      );
+      passes.normalize(x, layout, mean, channelGain(gamma, invStd), beta, y);
     },
     trainingBackward(dy, x, layout, statistics, gamma, sums, dx) {
       passes.gradientSums(dy, x, layout, statistics.mean, sums.sumDy, sums.sumDyCentered);

@@ -19,7 +19,7 @@ export const Control = {
   ready: 6,
   /** Reset by the caller with each job, bumped by each worker as it starts the job. */
   started: 7,
-  /** Bumped by a worker that saw a job whose share another had claimed (threadPoolState reports it). */
+  /** Bumped by a worker that saw a job whose share another had claimed (test/wasm-worker-protocol.spec.ts reads it). */
   duplicates: 8,
 } as const;
 

@@ -272,11 +272,6 @@ export function threadPoolState(): { workers: number; readyWorkers: number; para
   };
 }
 
-/** For specs: how often a worker saw a job whose share another had already claimed (control.ts, WorkerField.claim). */
-export function duplicateShares(): number {
-  return pool ? Atomics.load(pool.state, Control.duplicates) : 0;
-}
-
 /** For specs: the pool's worker handles, in thread order (their identity shows a resize kept them). */
 export function poolWorkerHandles(): readonly WorkerHandle[] {
   return pool?.workers.map((worker) => worker.handle) ?? [];

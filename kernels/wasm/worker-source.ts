@@ -15,9 +15,10 @@
  * worker dead, waking a caller blocked in Atomics.wait (thread-pool.ts).
  */
 import { Control, WorkerField, workerSlot } from './control';
-
-const slotOf = (field: number) => `${workerSlot(0, field)} + ${workerSlot(1, 0) - workerSlot(0, 0)} * thread`;
 import { spinMs } from './thread-cost';
+
+/** The worker's slot of `field`, as an expression of its `thread` in the worker's source. */
+const slotOf = (field: number) => `${workerSlot(0, field)} + ${workerSlot(1, 0) - workerSlot(0, 0)} * thread`;
 
 export const workerSource = `
 'use strict';

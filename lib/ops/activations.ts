@@ -34,8 +34,8 @@ export const relu = defineOp({
 
 /**
  * relu's backward, dx = y > 0 ? g : 0 (an infinite or NaN g where y ≤ 0 gives 0, as PyTorch's
- * threshold_backward), as an op of its own so its
- * fast loop serves the first-order path and createGraph alike. It is linear in g and piecewise
+ * threshold_backward), as an op of its own so its fast loop serves the first-order path and
+ * createGraph alike. It is linear in g and piecewise
  * constant in y:  d/dg = reluBackward(dY, y),  d/dy = 0.
  */
 const reluBackward: (g: Tensor, y: Tensor) => Tensor = defineOp({

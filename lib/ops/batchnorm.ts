@@ -27,6 +27,7 @@ import { formatShape, formatValue } from '../../base/shape';
 import { checkNonNegative } from '../validate';
 import { type ChannelLayout, batchNormKernels, valuesPerChannel } from '../../kernels/batchnorm';
 import { reusingOperands } from '../../kernels/operand-reuse';
+import { channelGain } from '../../kernels/batchnorm/training';
 import { type BatchNormGraphInputs, batchNormGradientsInOps } from './batchnorm-graph-backward';
 
 interface BatchNormSaved extends BatchNormGraphInputs {
@@ -172,14 +173,7 @@ export const batchNorm = defineOp({
     } else {
       const variance = perChannel(runningVar, channels, 1);
       statistics = { mean: perChannel(runningMean, channels, 0), variance, invStd: variance.map((v) => 1 / Math.sqrt(v + eps)) };
-      kernels.normalize(
-        data,
-        layout,
-        statistics.mean,
-        gamma.map((g, c) => g * statistics.invStd[c]),
-        beta,
-        y,
-      );
+      kernels.normalize(data, layout, statistics.mean, channelGain(gamma, statistics.invStd), beta, y);
     }
     const { mean, variance, invStd } = statistics;
     if (updatesRunningStats) updateRunningStats(runningMean, runningVar, numBatchesTracked, momentum, { mean, variance, count });
@@ -227,7 +221,7 @@ export const batchNorm = defineOp({
         // With running statistics μ and σ are constants: dx = γσ⁻¹ · dy, nothing removed.
         const none = new Float64Array(channels);
         const values = allocateUnfilled(saved.dtype, saved.x.length);
-        kernels.inputGradient(dy, saved.x, layout, { mean, gain: gamma.map((g, c) => g * invStd[c]), offset: none, slope: none }, values);
+        kernels.inputGradient(dy, saved.x, layout, { mean, gain: channelGain(gamma, invStd), offset: none, slope: none }, values);
         dx = Tensor.fromData(values, saved.shape);
       });
     }
