@@ -7,39 +7,43 @@
  *
  * Anchoring blocks at their top-left corner treats odd and even block sizes alike (no centre to
  * round), and a seed is only ever placed where its whole block fits (see dropblock.ts). The max is
- * separable, so it runs as a row pass then a column pass: O(H·W·b) per plane instead of O(H·W·b²).
+ * separable, so it runs as a row pass then a column pass, each remembering where the latest 1 was:
+ * O(H·W) per plane, whatever b is.
  */
 
 /**
  * Expands `planes` seed maps of H×W (stored back to back in `seeds`, 0 or 1) into block maps in
- * `dropped` (same layout). `rowScratch` must hold at least H·W numbers.
+ * `dropped` (same layout, 1 where a block covers the unit). Bytes, not numbers: the loops read one
+ * array type only, which keeps them as fast as the engine makes a loop.
  */
 export function expandSeedsToBlocks(
-  seeds: ArrayLike<number>,
+  seeds: Uint8Array,
   planes: number,
   height: number,
   width: number,
   blockSize: number,
-  dropped: { [i: number]: number; length: number },
-  rowScratch: { [i: number]: number; length: number } = new Float64Array(height * width),
+  dropped: Uint8Array,
 ): void {
   const area = height * width;
+  const rows = new Uint8Array(area);
+  // lastRow[x]: the latest row y at or above the current one with rows[y, x] = 1.
+  const lastRow = new Int32Array(width);
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * area;
-    // Row pass: rowScratch[y, x] = max over seeds[y, x−b+1 .. x].
+    // Row pass: rows[y, x] = 1 when the latest seed at or left of x is less than b columns back.
     for (let y = 0; y < height; y++) {
+      let lastSeed = -blockSize;
       for (let x = 0; x < width; x++) {
-        let m = 0;
-        for (let j = Math.max(0, x - blockSize + 1); j <= x && m === 0; j++) m = seeds[base + y * width + j];
-        rowScratch[y * width + x] = m;
+        if (seeds[base + y * width + x] !== 0) lastSeed = x;
+        rows[y * width + x] = x - lastSeed < blockSize ? 1 : 0;
       }
     }
-    // Column pass: dropped[y, x] = max over rowScratch[y−b+1 .. y, x].
+    // Column pass: the same down each column, over rows.
+    lastRow.fill(-blockSize);
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        let m = 0;
-        for (let i = Math.max(0, y - blockSize + 1); i <= y && m === 0; i++) m = rowScratch[i * width + x];
-        dropped[base + y * width + x] = m;
+        if (rows[y * width + x] !== 0) lastRow[x] = y;
+        dropped[base + y * width + x] = y - lastRow[x] < blockSize ? 1 : 0;
       }
     }
   }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Generator, defaultGenerator, manualSeed, rand, randn, bernoulli, uniform } from '../index';
+import { recordDraws, replayDraws } from '../lib/random/generator';
 
 const draw = (g: Generator, n: number): number[] => Array.from({ length: n }, () => g.nextUint32());
 
@@ -78,6 +79,49 @@ describe('Generator', () => {
     expect(() => uniform([2], NaN, 1)).to.throw(RangeError, 'uniform: expected finite low ≤ high, got low NaN, high 1');
     expect(Array.from(uniform([3], 2, 2).data)).to.deep.equal([2, 2, 2]);
     expect(() => new Generator('a' as unknown as number)).to.throw(RangeError, 'manualSeed: seed must be an integer, got "a"');
+  });
+
+  it('fillBernoulli draws what a random() < p loop would, in order, into any range of any array (past its 1,024-draw chunks)', () => {
+    for (const [p, start, end] of [
+      [0.3, 0, 2500],
+      [0.9, 17, 1041],
+      [0, 5, 5],
+      [1, 0, 3],
+    ] as const) {
+      for (const make of [(n: number) => new Float32Array(n), (n: number) => new Float64Array(n), (n: number) => new Uint8Array(n)]) {
+        const [a, b] = [new Generator(7), new Generator(7)];
+        const filled = make(2600).fill(9);
+        a.fillBernoulli(filled, p, 1, 2, start, end);
+        const looped = make(2600).fill(9);
+        for (let i = start; i < end; i++) looped[i] = b.random() < p ? 1 : 2;
+        expect(Array.from(filled), `p ${p}, [${start}, ${end}), ${filled.constructor.name}`).to.deep.equal(Array.from(looped));
+        expect(a.getState(), 'the stream is left where the loop leaves it').to.deep.equal(b.getState());
+      }
+    }
+  });
+
+  it('fillBernoulli is replayed by recordDraws like any draw, and refuses a bad p or range before drawing', () => {
+    const g = new Generator(4);
+    const { states } = recordDraws(() => g.fillBernoulli(new Float32Array(10), 0.5, 0, 1));
+    const first = new Float32Array(10);
+    replayDraws(states);
+    g.fillBernoulli(first, 0.5, 0, 1);
+    replayDraws(states);
+    const again = new Float32Array(10);
+    g.fillBernoulli(again, 0.5, 0, 1);
+    expect(Array.from(again)).to.deep.equal(Array.from(first));
+    const before = g.getState();
+    expect(() => g.fillBernoulli(new Float32Array(4), 1.5, 0, 1)).to.throw(
+      RangeError,
+      'fillBernoulli: p must be a probability in [0, 1], got 1.5',
+    );
+    expect(() => g.fillBernoulli(new Float32Array(4), NaN, 0, 1)).to.throw(RangeError, 'got NaN');
+    expect(() => g.fillBernoulli(new Float32Array(4), 0.5, 0, 1, 3, 5)).to.throw(
+      RangeError,
+      "fillBernoulli: expected integers 0 <= start <= end <= 4 (out's length), got start 3, end 5",
+    );
+    expect(() => g.fillBernoulli(new Float32Array(4), 0.5, 0, 1, 1.5)).to.throw(RangeError, 'got start 1.5');
+    expect(g.getState()).to.deep.equal(before);
   });
 });
 

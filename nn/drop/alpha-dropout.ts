@@ -29,7 +29,7 @@ export function alphaDropoutMask(x: Tensor, p: number, options: DropOptions = {}
   checkProbability('alphaDropout', 'p', p);
   const generator = generatorOf('alphaDropout', options.generator);
   const mask = allocate(x.dtype, x.numel);
-  for (let i = 0; i < mask.length; i++) mask[i] = generator.random() < p ? 0 : 1;
+  generator.fillBernoulli(mask, p, 0, 1);
   return Tensor.fromData(mask, x.shape);
 }
 

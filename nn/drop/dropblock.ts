@@ -70,21 +70,21 @@ export function dropBlockMask(x: Tensor, p: number, options: DropBlock2dOptions 
   const planes = shape[0] * shape[1];
   const generator = generatorOf('dropBlock2d', options.generator);
 
+  const area = height * width;
   const seeds = new Uint8Array(sizeOf(shape));
   for (let plane = 0; plane < planes; plane++) {
     for (let i = 0; i <= height - b; i++) {
-      for (let j = 0; j <= width - b; j++) seeds[plane * height * width + i * width + j] = generator.random() < gamma ? 1 : 0;
+      const row = plane * area + i * width;
+      generator.fillBernoulli(seeds, gamma, 1, 0, row, row + width - b + 1);
     }
   }
-  const mask = allocate(x.dtype, seeds.length);
-  expandSeedsToBlocks(seeds, planes, height, width, b, mask);
+  const dropped = new Uint8Array(seeds.length);
+  expandSeedsToBlocks(seeds, planes, height, width, b, dropped);
   let kept = 0;
-  for (let i = 0; i < mask.length; i++) {
-    mask[i] = 1 - mask[i];
-    kept += mask[i];
-  }
-  const scale = kept === 0 ? 0 : mask.length / kept;
-  for (let i = 0; i < mask.length; i++) mask[i] *= scale;
+  for (let i = 0; i < dropped.length; i++) kept += 1 - dropped[i];
+  const scale = kept === 0 ? 0 : dropped.length / kept;
+  const mask = allocate(x.dtype, dropped.length);
+  for (let i = 0; i < dropped.length; i++) mask[i] = dropped[i] === 1 ? 0 : scale;
   return Tensor.fromData(mask, shape);
 }
 

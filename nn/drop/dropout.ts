@@ -20,7 +20,7 @@ import { multiplyByMask } from './mask-product';
 export function bernoulliKeepMask(shape: Shape, p: number, dtype: DType, generator: Generator = defaultGenerator): Tensor {
   const scale = p === 1 ? 0 : 1 / (1 - p);
   const mask = allocate(dtype, sizeOf(shape));
-  for (let i = 0; i < mask.length; i++) mask[i] = generator.random() < p ? 0 : scale;
+  generator.fillBernoulli(mask, p, 0, scale);
   return Tensor.fromData(mask, shape);
 }
 

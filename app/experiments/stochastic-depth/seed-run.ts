@@ -56,7 +56,14 @@ const buildOptimizer = (config: DepthConfig, model: ResNet): Optimizer =>
     ? new Adam(model.parameters(), { lr: config.lr })
     : new SGD(model.parameters(), { lr: config.lr, momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
 
-async function trainRun(config: DepthConfig, data: DataSplits, withDepth: boolean, seed: number, limit?: number): Promise<DepthRunResult> {
+/** Trains one variant from `seed`; the model and the run's figures except test accuracy. */
+async function train(
+  config: DepthConfig,
+  data: DataSplits,
+  withDepth: boolean,
+  seed: number,
+  limit?: number,
+): Promise<{ model: ResNet; run: Omit<DepthRunResult, 'testAcc'> }> {
   manualSeed(seed);
   const model = buildModel(config, data, withDepth);
   const blocks = model.modules().filter((m): m is ResidualBlock => m instanceof ResidualBlock);
@@ -75,8 +82,13 @@ async function trainRun(config: DepthConfig, data: DataSplits, withDepth: boolea
     seconds += result.seconds;
     trainAcc = result.accuracy;
   }
+  return { model, run: { trainAcc, secondsPerEpoch: seconds / config.epochs, skipped, branches } };
+}
+
+async function trainRun(config: DepthConfig, data: DataSplits, withDepth: boolean, seed: number): Promise<DepthRunResult> {
+  const { model, run } = await train(config, data, withDepth, seed, data.trainLimit);
   const test = evaluate(model, new DataLoader(data.test, { batchSize: 500, limit: data.testLimit }), data.test.classes);
-  return { testAcc: test.accuracy, trainAcc, secondsPerEpoch: seconds / config.epochs, skipped, branches };
+  return { testAcc: test.accuracy, ...run };
 }
 
 /** Whether this process has run its untimed warm-up steps (one per process is enough). */
@@ -85,13 +97,14 @@ let warmedUp = false;
 export async function runDepthSeed(task: DepthSeedTask, data: DataSplits): Promise<DepthSeedResult> {
   const { config, seed } = task;
   if (!warmedUp) {
-    // A few untimed steps of both variants, so that neither pays the JIT's compile time in its timings.
-    for (const withDepth of [false, true]) await trainRun({ ...config, epochs: 1 }, data, withDepth, -1, 2 * config.batchSize);
+    // A few untimed steps of both variants, so that neither pays the JIT's compile time in its
+    // timings; nothing is evaluated (a pass over the test images is a minute at ResNet-56).
+    for (const withDepth of [false, true]) await train({ ...config, epochs: 1 }, data, withDepth, -1, 2 * config.batchSize);
     warmedUp = true;
   }
   const result: Partial<DepthSeedResult> = {};
   for (const withDepth of seed % 2 === 0 ? [false, true] : [true, false]) {
-    result[withDepth ? 'stochasticDepth' : 'baseline'] = await trainRun(config, data, withDepth, seed, data.trainLimit);
+    result[withDepth ? 'stochasticDepth' : 'baseline'] = await trainRun(config, data, withDepth, seed);
   }
   return result as DepthSeedResult;
 }
