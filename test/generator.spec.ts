@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Generator, defaultGenerator, manualSeed, rand, randn, bernoulli, uniform } from '../index';
 import { recordDraws, replayDraws } from '../lib/random/generator';
+import { withBackend } from '../kernels/backend';
 
 const draw = (g: Generator, n: number): number[] => Array.from({ length: n }, () => g.nextUint32());
 
@@ -81,21 +82,26 @@ describe('Generator', () => {
     expect(() => new Generator('a' as unknown as number)).to.throw(RangeError, 'manualSeed: seed must be an integer, got "a"');
   });
 
-  it('fillBernoulli draws what a random() < p loop would, in order, into any range of any array (past its 1,024-draw chunks)', () => {
-    for (const [p, start, end] of [
-      [0.3, 0, 2500],
+  it("fillBernoulli draws what a random() < p loop would, in order, into any range of any array, on every CPU backend (past the js loop's 1,024-draw chunks and the wasm kernel's 4,096-value threshold)", () => {
+    const cases = [
+      [0.3, 0, 5000],
       [0.9, 17, 1041],
+      [0.6, 3, 5103],
       [0, 5, 5],
       [1, 0, 3],
-    ] as const) {
-      for (const make of [(n: number) => new Float32Array(n), (n: number) => new Float64Array(n), (n: number) => new Uint8Array(n)]) {
-        const [a, b] = [new Generator(7), new Generator(7)];
-        const filled = make(2600).fill(9);
-        a.fillBernoulli(filled, p, 1, 2, start, end);
-        const looped = make(2600).fill(9);
-        for (let i = start; i < end; i++) looped[i] = b.random() < p ? 1 : 2;
-        expect(Array.from(filled), `p ${p}, [${start}, ${end}), ${filled.constructor.name}`).to.deep.equal(Array.from(looped));
-        expect(a.getState(), 'the stream is left where the loop leaves it').to.deep.equal(b.getState());
+    ] as const;
+    for (const backend of ['reference', 'js', 'wasm'] as const) {
+      for (const [p, start, end] of cases) {
+        for (const make of [(n: number) => new Float32Array(n), (n: number) => new Float64Array(n), (n: number) => new Uint8Array(n)]) {
+          const [a, b] = [new Generator(7), new Generator(7)];
+          const filled = make(5200).fill(9);
+          withBackend(backend, () => a.fillBernoulli(filled, p, 1, 2, start, end));
+          const looped = make(5200).fill(9);
+          for (let i = start; i < end; i++) looped[i] = b.random() < p ? 1 : 2;
+          const where = `${backend}, p ${p}, [${start}, ${end}), ${filled.constructor.name}`;
+          expect(Array.from(filled), where).to.deep.equal(Array.from(looped));
+          expect(a.getState(), `${where}: the stream is left where the loop leaves it`).to.deep.equal(b.getState());
+        }
       }
     }
   });

@@ -59,6 +59,10 @@ export const wasmKernelFamilies = {
   adam: { shared: [], kernels: { adamStep: ['count', 'table', 'factors'] } },
   // relu's forward and backward over `count` float32 values (kernels/relu/kernels.ts).
   relu: { shared: ['count'], kernels: { reluForward: ['x', 'out'], reluBackward: ['dy', 'y', 'dx'] } },
+  // The drop masks (kernels/mask/kernels.ts), `count` float32 values out: bernoulliMask's `state` is
+  // the stream's four i32 words (written back) and `constants` [p, hit, miss] in float64;
+  // maskProduct's mask has count / run values, each over `run` consecutive values of x.
+  mask: { shared: ['count'], kernels: { bernoulliMask: ['state', 'constants', 'out'], maskProduct: ['run', 'x', 'mask', 'out'] } },
 } as const;
 
 type Families = typeof wasmKernelFamilies;

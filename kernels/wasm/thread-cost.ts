@@ -37,6 +37,9 @@ export const nsPerUnit: Readonly<Record<KernelFamily, number>> = {
   batchNorm: 0.45,
   adam: 1.3,
   relu: 0.5,
+  // maskProduct: one multiply per value over resident operands, as relu's loops; taken as relu's
+  // cost, not measured on its own. bernoulliMask always runs on one thread (one stream).
+  mask: 0.5,
 };
 
 /**

@@ -1,6 +1,8 @@
 import { checkInteger } from '../validate';
 import { formatValue } from '../../base/shape';
 import type { TypedArray } from '../../base/dtype';
+import { maskKernels } from '../../kernels/mask';
+import { fillWords, uniformFromWords } from '../../kernels/mask/js';
 
 /**
  * Seeded randomness. One Generator type drives every mask in dropgrad, so a run is reproducible
@@ -16,9 +18,9 @@ export class Generator {
   private s3 = 0;
   private spareNormal: number | null = null;
   private seedValue = 0;
-  /** Scratch for the draws of nextUint32 and fillBernoulli (never read across calls). */
+  /** The words handed to a kernel (loadState, storeState) and nextUint32's word: scratch, never read across calls. */
+  private readonly state = new Int32Array(4);
   private readonly word = new Uint32Array(1);
-  private readonly words = new Uint32Array(2 * 1024);
 
   constructor(seed = 0) {
     this.manualSeed(seed);
@@ -65,36 +67,10 @@ export class Generator {
 
   /** The next 32 random bits as an unsigned integer. */
   nextUint32(): number {
-    this.fillUint32(this.word, 1);
+    this.loadState();
+    fillWords(this.state, this.word, 1);
+    this.storeState();
     return this.word[0];
-  }
-
-  /**
-   * The next `count` words of the stream into out[0 … count): the one place the xoshiro128** step
-   * is written. The state is held in locals through the loop, so a mask's millions of draws per
-   * step cost a few instructions each.
-   */
-  private fillUint32(out: Uint32Array, count: number): void {
-    if (count === 0) return;
-    if (recorders.length > 0) this.recordDraw();
-    let s0 = this.s0 | 0; // int32 from the first iteration on, so the loop never leaves integer registers
-    let s1 = this.s1 | 0;
-    let s2 = this.s2 | 0;
-    let s3 = this.s3 | 0;
-    for (let i = 0; i < count; i++) {
-      out[i] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl(s3, 11);
-    }
-    this.s0 = s0;
-    this.s1 = s1;
-    this.s2 = s2;
-    this.s3 = s3;
   }
 
   /** Uniform in [0, 1) with 53 random bits. */
@@ -104,8 +80,8 @@ export class Generator {
 
   /**
    * out[i] = (random() < p ? hit : miss) for i in [start, end), drawn in that order: the same
-   * numbers as that loop, at the speed of the word loop above (a feature map's keep mask is a
-   * million draws per step).
+   * numbers as that loop, drawn by the backend's mask kernel (kernels/mask; a feature map's keep mask
+   * is a million draws per step).
    */
   fillBernoulli(out: TypedArray | Uint8Array, p: number, hit: number, miss: number, start = 0, end = out.length): void {
     if (!(p >= 0 && p <= 1)) throw new RangeError(`fillBernoulli: p must be a probability in [0, 1], got ${formatValue(p)}`);
@@ -114,12 +90,27 @@ export class Generator {
         `fillBernoulli: expected integers 0 <= start <= end <= ${out.length} (out's length), got start ${formatValue(start)}, end ${formatValue(end)}`,
       );
     }
-    const words = this.words;
-    for (let i = start; i < end; ) {
-      const count = Math.min(words.length / 2, end - i);
-      this.fillUint32(words, 2 * count);
-      for (let k = 0; k < 2 * count; k += 2, i++) out[i] = uniformFromWords(words[k], words[k + 1]) < p ? hit : miss;
-    }
+    if (start === end) return;
+    this.loadState();
+    maskKernels().bernoulli(this.state, out, p, hit, miss, start, end);
+    this.storeState();
+  }
+
+  /** The four words into `state`, for a kernel to advance; the draw noted first in any recordDraws scope. */
+  private loadState(): void {
+    if (recorders.length > 0) this.recordDraw();
+    this.state[0] = this.s0;
+    this.state[1] = this.s1;
+    this.state[2] = this.s2;
+    this.state[3] = this.s3;
+  }
+
+  /** The four words back from `state` once a kernel has advanced them. */
+  private storeState(): void {
+    this.s0 = this.state[0];
+    this.s1 = this.state[1];
+    this.s2 = this.state[2];
+    this.s3 = this.state[3];
   }
 
   /** Uniform in [low, high). */
@@ -202,15 +193,6 @@ export function isGeneratorState(state: unknown): state is Array<number | null> 
     Number.isSafeInteger(state[4]) &&
     (state[5] === null || Number.isFinite(state[5]) || Number.isNaN(state[5]))
   );
-}
-
-/** The uniform in [0, 1) that two words give: their top 27 and 26 bits as one 53-bit fraction. */
-function uniformFromWords(hi: number, lo: number): number {
-  return ((hi >>> 5) * 67108864 + (lo >>> 6)) / 9007199254740992;
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }
 
 /** The generator used when an op is not given one. */

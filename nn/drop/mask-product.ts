@@ -8,15 +8,16 @@
  *   backward: dX = dY ⊙ m   (itself a mask product, so differentiable to any order; the mask is
  *                            drawn, not a function of anything, and gets no gradient)
  *
- * It is one loop of one multiply rather than mul's general broadcast: a mask that is x's leading
- * dims followed by ones (every mask above, and a full one) is constant over runs of x, and this is
- * a step's largest elementwise work when a technique sits on the conv maps. Other shapes use mul.
- * The product is rounded as mul's is, so the two give the same numbers.
+ * It is the mask kernel's product (kernels/mask) rather than mul's general broadcast: a mask that is
+ * x's leading dims followed by ones (every mask above, and a full one) is constant over runs of x,
+ * and this is a step's largest elementwise work when a technique sits on the conv maps. Other shapes
+ * use mul. The product is rounded as mul's is, so the two give the same numbers.
  */
 import { Tensor } from '../../lib/tensor';
 import { defineOp } from '../../lib/define-op';
 import { mul } from '../../lib/ops/arithmetic';
-import { allocate, promote } from '../../base/dtype';
+import { allocateUnfilled, promote } from '../../base/dtype';
+import { maskKernels } from '../../kernels/mask';
 import { type Shape, broadcastShapes, formatShape, sameShape, sizeOf } from '../../base/shape';
 
 /**
@@ -33,13 +34,8 @@ function constantRun(xShape: Shape, maskShape: Shape): number {
 }
 
 function multiplyRuns(x: Tensor, mask: Tensor, run: number): Tensor {
-  const values = x.values();
-  const factors = mask.values();
-  const out = allocate(promote(x.dtype, mask.dtype), values.length);
-  for (let m = 0, i = 0; m < factors.length; m++) {
-    const factor = factors[m];
-    for (const end = i + run; i < end; i++) out[i] = values[i] * factor;
-  }
+  const out = allocateUnfilled(promote(x.dtype, mask.dtype), x.numel);
+  maskKernels().product(x.values(), mask.values(), run, out);
   return Tensor.fromData(out, x.shape);
 }
 

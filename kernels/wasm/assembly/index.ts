@@ -16,3 +16,4 @@ export {
 } from './batchnorm';
 export { adamStep } from './adam';
 export { reluForward, reluBackward } from './relu';
+export { bernoulliMask, maskProduct } from './mask';

@@ -138,3 +138,12 @@ export const RELU_FORWARD_OUT: i32 = 2;
 export const RELU_BACKWARD_DY: i32 = 1;
 export const RELU_BACKWARD_Y: i32 = 2;
 export const RELU_BACKWARD_DX: i32 = 3;
+
+export const MASK_COUNT: i32 = 0;
+export const BERNOULLI_MASK_STATE: i32 = 1;
+export const BERNOULLI_MASK_CONSTANTS: i32 = 2;
+export const BERNOULLI_MASK_OUT: i32 = 3;
+export const MASK_PRODUCT_RUN: i32 = 1;
+export const MASK_PRODUCT_X: i32 = 2;
+export const MASK_PRODUCT_MASK: i32 = 3;
+export const MASK_PRODUCT_OUT: i32 = 4;

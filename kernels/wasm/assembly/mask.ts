@@ -1,0 +1,80 @@
+/**
+ * The drop-mask kernels over float32 arrays (kernels/mask/kernels.ts gives the rules, kernels/mask/js.ts
+ * the js loops), each value bitwise the js loop's:
+ *
+ * - bernoulliMask: out[i] = uᵢ < p ? hit : miss, uᵢ made of the stream's next two words as
+ *   Generator.random makes it. One stream is one sequence, so the draws run on the calling thread
+ *   (thread 0) alone, in order; the state's four words are read, advanced and written back. The
+ *   xoshiro128** step is the js one (fillWords) in i32 arithmetic, which wraps as Math.imul and the
+ *   js shifts do; the uniform is the same float64 expression, and hit and miss are rounded to
+ *   float32 as a Float32Array store rounds them.
+ * - maskProduct: out[i] = x[i] · mask[⌊i / run⌋], the float32 product (the js loop's float64 product of
+ *   two float32 values, rounded, is that product). Threads split the mask values: in runs of 16 (a
+ *   cache line) when each covers one value, one at a time when each covers a run of them.
+ */
+import { arg, f32At, ptr } from './memory';
+import { shareStart } from './share';
+import {
+  BERNOULLI_MASK_CONSTANTS,
+  BERNOULLI_MASK_OUT,
+  BERNOULLI_MASK_STATE,
+  MASK_COUNT,
+  MASK_PRODUCT_MASK,
+  MASK_PRODUCT_OUT,
+  MASK_PRODUCT_RUN,
+  MASK_PRODUCT_X,
+} from './slots';
+
+export function bernoulliMask(args: usize, thread: i32, _threads: i32): void {
+  if (thread != 0) return;
+  const count = arg(args, MASK_COUNT), state = ptr(args, BERNOULLI_MASK_STATE), constants = ptr(args, BERNOULLI_MASK_CONSTANTS);
+  const out = ptr(args, BERNOULLI_MASK_OUT);
+  const p = load<f64>(constants), hit = <f32>load<f64>(constants, 8), miss = <f32>load<f64>(constants, 16);
+  let s0 = load<i32>(state), s1 = load<i32>(state, 4), s2 = load<i32>(state, 8), s3 = load<i32>(state, 12);
+  for (let i = 0; i < count; i++) {
+    // Two words of the stream: the uniform's high 27 bits, then its low 26.
+    const hi = <u32>(rotl<i32>(s1 * 5, 7) * 9);
+    let t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<i32>(s3, 11);
+    const lo = <u32>(rotl<i32>(s1 * 5, 7) * 9);
+    t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<i32>(s3, 11);
+    const u = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) / 9007199254740992.0;
+    store<f32>(f32At(out, i), select<f32>(hit, miss, u < p));
+  }
+  store<i32>(state, s0);
+  store<i32>(state, s1, 4);
+  store<i32>(state, s2, 8);
+  store<i32>(state, s3, 12);
+}
+
+export function maskProduct(args: usize, thread: i32, threads: i32): void {
+  const count = arg(args, MASK_COUNT), run = arg(args, MASK_PRODUCT_RUN);
+  const x = ptr(args, MASK_PRODUCT_X), mask = ptr(args, MASK_PRODUCT_MASK), out = ptr(args, MASK_PRODUCT_OUT);
+  const factors = count / run;
+  const unit = run == 1 ? 16 : 1;
+  const first = shareStart(factors, unit, thread, threads), last = shareStart(factors, unit, thread + 1, threads);
+  if (run == 1) {
+    let i = first;
+    for (; i + 4 <= last; i += 4) v128.store(f32At(out, i), f32x4.mul(v128.load(f32At(x, i)), v128.load(f32At(mask, i))));
+    for (; i < last; i++) store<f32>(f32At(out, i), load<f32>(f32At(x, i)) * load<f32>(f32At(mask, i)));
+    return;
+  }
+  for (let m = first; m < last; m++) {
+    const factor = load<f32>(f32At(mask, m)), lanes = f32x4.splat(factor);
+    let i = m * run;
+    const end = i + run;
+    for (; i + 4 <= end; i += 4) v128.store(f32At(out, i), f32x4.mul(v128.load(f32At(x, i)), lanes));
+    for (; i < end; i++) store<f32>(f32At(out, i), load<f32>(f32At(x, i)) * factor);
+  }
+}
