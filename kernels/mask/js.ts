@@ -1,7 +1,8 @@
 /**
  * The drop-mask loops in JavaScript (the rules: kernels.ts): every backend's kernels but wasm's,
- * and its fallback. fillWords is the one place the xoshiro128** step is written on the host
- * (lib/random/generator.ts draws its single words through it; assembly/mask.ts is the module's).
+ * and its fallback. fillWords is the xoshiro128** step as a loop over many words; the generator's
+ * single draws (Generator.nextUint32) and the module's (assembly/mask.ts) write the same step, and
+ * the specs hold all three to one stream.
  */
 import type { MaskKernels } from './kernels';
 
@@ -36,7 +37,7 @@ export function fillWords(state: Int32Array, out: Uint32Array, count: number): v
 }
 
 /** The uniform in [0, 1) that two words give: their top 27 and 26 bits as one 53-bit fraction. */
-export function uniformFromWords(hi: number, lo: number): number {
+function uniformFromWords(hi: number, lo: number): number {
   return ((hi >>> 5) * 67108864 + (lo >>> 6)) / 9007199254740992;
 }
 

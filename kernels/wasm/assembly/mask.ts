@@ -25,31 +25,36 @@ import {
   MASK_PRODUCT_X,
 } from './slots';
 
+/** The stream's words while bernoulliMask runs (each thread's instance has its own; only thread 0 draws). */
+let s0: i32 = 0, s1: i32 = 0, s2: i32 = 0, s3: i32 = 0;
+
+/** The stream's next word, the words advanced: xoshiro128**, as kernels/mask/js.ts' fillWords. */
+@inline function nextWord(): u32 {
+  const result = <u32>(rotl<i32>(s1 * 5, 7) * 9);
+  const t = s1 << 9;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl<i32>(s3, 11);
+  return result;
+}
+
 export function bernoulliMask(args: usize, thread: i32, _threads: i32): void {
   if (thread != 0) return;
   const count = arg(args, MASK_COUNT), state = ptr(args, BERNOULLI_MASK_STATE), constants = ptr(args, BERNOULLI_MASK_CONSTANTS);
   const out = ptr(args, BERNOULLI_MASK_OUT);
   const p = load<f64>(constants), hit = <f32>load<f64>(constants, 8), miss = <f32>load<f64>(constants, 16);
-  let s0 = load<i32>(state), s1 = load<i32>(state, 4), s2 = load<i32>(state, 8), s3 = load<i32>(state, 12);
+  s0 = load<i32>(state);
+  s1 = load<i32>(state, 4);
+  s2 = load<i32>(state, 8);
+  s3 = load<i32>(state, 12);
   for (let i = 0; i < count; i++) {
-    // Two words of the stream: the uniform's high 27 bits, then its low 26.
-    const hi = <u32>(rotl<i32>(s1 * 5, 7) * 9);
-    let t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl<i32>(s3, 11);
-    const lo = <u32>(rotl<i32>(s1 * 5, 7) * 9);
-    t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl<i32>(s3, 11);
-    const u = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) / 9007199254740992.0;
+    // The uniform's high 27 bits from one word, then its low 26 from the next.
+    const hi = nextWord() >>> 5;
+    const lo = nextWord() >>> 6;
+    const u = (<f64>hi * 67108864.0 + <f64>lo) / 9007199254740992.0;
     store<f32>(f32At(out, i), select<f32>(hit, miss, u < p));
   }
   store<i32>(state, s0);
