@@ -70,9 +70,14 @@ export function printMeasured(results: readonly Measured[], valueHeader: string)
   );
 }
 
-export function printCompared(compared: readonly Compared[]): void {
+/** The summary's headers for the two sides of a comparison: their rows, then their examples/s. */
+export type ComparedColumns = readonly [string, string, string, string];
+
+const dropgradAgainstPeer: ComparedColumns = ['dropgrad wasm', 'peer', 'dropgrad examples/s', 'peer examples/s'];
+
+export function printCompared(compared: readonly Compared[], columns = dropgradAgainstPeer): void {
   printColumns(
-    ['workload', 'dropgrad wasm', 'peer', 'dropgrad examples/s', 'peer examples/s', 'ratio'],
+    ['workload', ...columns, 'ratio'],
     compared.map((c) => [
       c.workload,
       c.ours,
@@ -97,10 +102,21 @@ export interface Benchmark {
   readonly notes?: readonly string[];
   /** Print JSON ({ title, notes, date, rounds, systems, comparisons }) instead of the tables. */
   readonly json: boolean;
+  /** The summary's column names when its rows are not all dropgrad against a peer. */
+  readonly columns?: ComparedColumns;
 }
 
 /** Measures the systems interleaved, then prints the per-system table and the comparisons. */
-export async function runBenchmark({ title, notes = [], systems, comparisons, rounds, valueHeader, json }: Benchmark): Promise<void> {
+export async function runBenchmark({
+  title,
+  notes = [],
+  systems,
+  comparisons,
+  rounds,
+  valueHeader,
+  json,
+  columns,
+}: Benchmark): Promise<void> {
   if (!json) console.log([title, ...notes, ''].join('\n'));
   const rows = await measureInterleaved(systems, rounds);
   const results = new Map(rows.map((row) => [row.system, measured(row)]));
@@ -117,5 +133,5 @@ export async function runBenchmark({ title, notes = [], systems, comparisons, ro
   }
   printMeasured([...results.values()], valueHeader);
   console.log('');
-  printCompared(compared);
+  printCompared(compared, columns);
 }

@@ -3,8 +3,8 @@
  * batch once and then asked for a few steps per round over stdin, answering on stdout (see the
  * script for the protocol). Its times are taken inside the child, so pipe latency is not counted.
  * One child per row: a mode (training steps from PyTorch's own initial weights, or eval-mode
- * inference with the weights given), a batch and a thread count (torch.set_num_threads, and
- * OMP_NUM_THREADS so that the OpenMP pool is that size from the start).
+ * inference with the weights given), a batch, a thread count (torch.set_num_threads, and
+ * OMP_NUM_THREADS so that the OpenMP pool is that size from the start) and a drop layer, if any.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -27,11 +27,14 @@ export async function pytorchSystem(
   stepsPerRound: number,
   /** For inference: the model's stateDict values but num_batches_tracked, in its order (PyTorch's). */
   weights: readonly Float32Array[] = [],
+  /** A drop layer in the model (the script's TECHNIQUES), none by default. */
+  technique = 'none',
 ): Promise<SystemOrUnavailable> {
   const [count, , size] = batch.shape;
-  const unnamed = { name: `PyTorch (${threadsName(threads)})`, batch: count };
+  const suffix = technique === 'none' ? '' : `, ${technique}`;
+  const unnamed = { name: `PyTorch (${threadsName(threads)}${suffix})`, batch: count };
   if (!existsSync(python)) return { ...unnamed, unavailable: `${python} not found; ${howToInstall}` };
-  const args = [script, mode, String(threads), String(count), String(size), String(batch.classes)];
+  const args = [script, mode, String(threads), String(count), String(size), String(batch.classes), technique];
   const child: ChildProcessWithoutNullStreams = spawn(python, args, {
     // OpenMP's threads spin while they wait by default. On this shared 2-core machine that made
     // PyTorch's 2-thread step 5–8× slower than its 1-thread step (load 5, 7 Dec 2026): a spinning
@@ -71,7 +74,7 @@ export async function pytorchSystem(
   if ('unavailable' in hello) return { ...unnamed, unavailable: hello.unavailable };
   if (!('ready' in hello)) throw new Error(`${script}: expected its ready line, got ${JSON.stringify(hello)}`);
   return {
-    name: `PyTorch ${hello.torch} (${threadsName(hello.threads)})`,
+    name: `PyTorch ${hello.torch} (${threadsName(hello.threads)}${suffix})`,
     batch: count,
     stepsPerRound,
     async run(steps) {
