@@ -354,10 +354,10 @@ describe('npm run results, end to end on tiny experiments', function () {
     expect(code, lines.join('\n')).to.equal(0);
     const budget = lines[0].split('\n');
     expect(budget[0]).to.match(/^npm run results: 2 experiments on .+ cores, Node v/);
-    expect(budget[1]).to.match(/^ {2}stochastic-depth +~15 min {2}dropgrad stochastic-depth --blocks 9 /);
-    expect(budget.at(-1)).to.match(/^ {2}total +~20 min {2}\(budget 45 min\)$/);
+    expect(budget[1]).to.match(/^ {2}stochastic-depth +~19 min {2}dropgrad stochastic-depth --blocks 9 /);
+    expect(budget.at(-1)).to.match(/^ {2}total +~25 min {2}\(budget 45 min\)$/);
     expect(lines.findIndex((l) => l.includes('[1/2] stochastic-depth: dropgrad'))).to.be.above(0);
-    expect(lines.join('\n')).to.match(/\[2\/2\] variance-shift: [\d.]+ s \(budget ~5 min\)/);
+    expect(lines.join('\n')).to.match(/\[2\/2\] variance-shift: [\d.]+ s \(budget ~6 min\)/);
 
     const read = (name: string) => readFileSync(join(out, name), 'utf8');
     for (const page of [

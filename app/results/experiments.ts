@@ -19,7 +19,7 @@ export interface Experiment {
   kind: ExperimentKind;
   title: string;
   dataset: DatasetName;
-  /** Estimated minutes on the project's 2-core machine, rounded up; how each was estimated is said beside it. */
+  /** Minutes on the slower host of the project's 2-core machine kind, measured and rounded up; the measurements are beside each. */
   minutes: number;
   /** The dropgrad command line, without the data flags, --json and --out. */
   args: readonly string[];
@@ -44,10 +44,9 @@ export const EXPERIMENTS: readonly Experiment[] = [
       kind: 'compare',
       title: `compare, overfitting preset, ${dataset}`,
       dataset,
-      // The full run of 28 Nov 2026 took 5:05 (Fashion-MNIST) and 5:09 (MNIST) for 10 techniques × 5
-      // seeds; dropout-conv is an 11th of the same cost, and the preset now runs 8 seeds (the power
-      // target's): 5:09 × 11/10 × 8/5 = 9:04. Measured since: 9:49 and 9:53 on an Intel Xeon host,
-      // 12:01 and 11:55 on an AMD EPYC host (7 Dec 2026), whose whole run took 49:36, over the budget.
+      // Measured on the slower of the project's two hosts, an AMD EPYC (7 Dec 2026, the drop masks
+      // as wasm kernels): 9:50 (Fashion-MNIST) and 10:00 (MNIST); 12:01 and 11:55 there before the
+      // masks were (a run of 49:36, over the budget), 9:49 and 9:53 on an Intel Xeon host.
       minutes: 10,
       args: words(`compare --preset overfit --seed-offset ${finalSeedOffset} --jobs 2`),
       quickArgs: words(
@@ -61,12 +60,11 @@ export const EXPERIMENTS: readonly Experiment[] = [
     title:
       "stochastic depth: time per epoch and accuracy of a ResNet-56, scaled down from the paper's ResNet-110 (half its widths, 500 images, 20 epochs, 5,000 test images)",
     dataset: 'Fashion-MNIST',
-    // From one seed of ResNet-56 (--seeds 1 --epochs 2 --test-limit 5000, 1 Dec 2026, another job on
-    // the machine): 10.3 s per epoch without stochastic depth, 6.1 s with it, 54 s per evaluation of
-    // 5,000 test images. With --jobs 2 each process runs 2 of the 4 seeds, each seed both variants:
-    // 2 × (20 × (10.3 + 6.1) + 2 × 54) s + start-up ≈ 14.7 min. Measured since: 12:26 on an Intel
-    // Xeon host, 20:00 on an AMD EPYC host (7 Dec 2026).
-    minutes: 15,
+    // With --jobs 2 each process runs 2 of the 4 seeds, each seed both variants and an evaluation of
+    // 5,000 test images after each (~50 s on the AMD EPYC host). Measured there (7 Dec 2026): 18:32
+    // (12.5 s an epoch without stochastic depth, 9.9 s with it); 20:00 before its warm-up stopped
+    // evaluating the test images twice per process; 12:26 on an Intel Xeon host.
+    minutes: 19,
     args: words(
       `stochastic-depth --blocks 9 --width 8 --seeds 4 --seed-offset ${finalSeedOffset} --epochs 20 --batch-size 32 --optimizer adam --lr 0.005 --limit 500 --test-limit 5000 --jobs 2`,
     ),
@@ -80,8 +78,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
     // The width, 256, is the validation probe's choice (docs/results/sweep.md). That probe (these rows,
     // 5 seeds, 20,000 images, 10,000 scored; 7 Dec 2026, a loaded machine) took 489 s of CPU at width
     // 256 and 161 s at width 64, whose final run took 1 min 33 s: 93 s × 489/161 ≈ 4.7 min. Measured
-    // since: 5:41 on an AMD EPYC host (7 Dec 2026).
-    minutes: 5,
+    // since on the AMD EPYC host (7 Dec 2026): 5:41, then 5:28.
+    minutes: 6,
     args: words(
       `variance-shift --p 0.5,0.25 --beta 0.1,1 --width 256 --seeds 5 --seed-offset ${finalSeedOffset} --epochs 3 --limit 20000 --test-limit 10000`,
     ),
