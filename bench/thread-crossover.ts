@@ -39,7 +39,7 @@ import {
   worthwhileThreads,
 } from '../kernels/wasm/thread-cost';
 import { setNumThreads } from '../kernels/wasm/thread-count';
-import { runKernel, threadPoolState, threadsFor } from '../kernels/wasm/thread-pool';
+import { runKernel, splitFor, threadPoolState } from '../kernels/wasm/thread-pool';
 import { machine, median, printColumns } from './harness';
 
 interface Case {
@@ -84,7 +84,7 @@ function cases(n: number): Case[] {
     const frame = callFrame(wasm);
     const count = 32 * 16 * 9;
     const args = frame.args('reduceImages', { count, images: n, partials: frame.reserve(n * count * 4), out: frame.reserve(count * 4) });
-    runKernel(wasm, 'reduceImages', args, threadsFor(wasm, 'reduceImages', count / 4, n * count));
+    runKernel(wasm, 'reduceImages', args, splitFor(wasm, 'reduceImages', count / 4, n * count));
   };
   return [
     { family: 'conv2d', kernel: 'conv2dForward', batch: n, items: n, units: macs, call: () => wasmConv2d.forward(x, w, null, conv, y) },

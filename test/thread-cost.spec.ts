@@ -2,12 +2,21 @@
  * The wasm backend's cost model (kernels/wasm/thread-cost.ts): a call takes a second thread only
  * when what that thread saves exceeds what sharing costs. Checked on its decisions, never on
  * timings: a batch-1 conv or a small pooling call stays on one thread, a batch-64 conv splits,
- * sleeping workers need more work than spinning ones, and no call takes more threads than it has
- * pieces or the count allows.
+ * sleeping workers need more work than spinning ones (they join late, and waking them costs the
+ * caller more), no call takes more threads than it has pieces or the count allows, and a call is
+ * cut into a few shares per thread.
  */
 import { expect } from 'chai';
 import { F, models, noGrad, randn, withBackend } from '../index';
-import { forkJoinNs, nsPerUnit, setSplitEveryCall, worthwhileThreads } from '../kernels/wasm/thread-cost';
+import {
+  forkJoinNs,
+  nsPerUnit,
+  setSplitEveryCall,
+  sharesFor,
+  sharesPerThread,
+  wakeNs,
+  worthwhileThreads,
+} from '../kernels/wasm/thread-cost';
 import { parallelCalls, wasmParityHooks } from './helpers/wasm';
 import { withThreads } from './helpers/wasm-threads';
 
@@ -29,16 +38,24 @@ describe('the wasm cost model: how many threads a call takes', () => {
   });
 
   it('splits where the time a thread saves exceeds the overhead: sooner when the workers spin', () => {
-    // Two even pieces: the second thread saves half the work.
-    const crossover = (overheadNs: number) => (2 * overheadNs) / nsPerUnit.batchNorm;
-    for (const [hot, overhead] of [
-      [true, forkJoinNs.hot],
-      [false, forkJoinNs.cold],
+    // Many even pieces. Spinning workers save half the work T: worth it when T/2 > hot. Sleeping ones
+    // join after wakeNs and save half of what is left: worth it when (T − wake)/2 > cold.
+    const units = (ns: number) => ns / nsPerUnit.batchNorm;
+    for (const [hot, crossoverNs] of [
+      [true, 2 * forkJoinNs.hot],
+      [false, 2 * forkJoinNs.cold + wakeNs],
     ] as const) {
-      expect(worthwhileThreads('batchNorm', 2, 0.9 * crossover(overhead), 2, hot), `below, hot ${hot}`).to.equal(1);
-      expect(worthwhileThreads('batchNorm', 2, 1.1 * crossover(overhead), 2, hot), `above, hot ${hot}`).to.equal(2);
+      expect(worthwhileThreads('batchNorm', 1024, units(0.9 * crossoverNs), 2, hot), `below, hot ${hot}`).to.equal(1);
+      expect(worthwhileThreads('batchNorm', 1024, units(1.1 * crossoverNs), 2, hot), `above, hot ${hot}`).to.equal(2);
     }
     expect(forkJoinNs.cold).to.be.greaterThan(forkJoinNs.hot);
+  });
+
+  it('cuts a call into a few shares per thread, one on one thread, never more than its pieces', () => {
+    expect(sharesFor(64, 1)).to.equal(1);
+    expect(sharesFor(64, 2)).to.equal(2 * sharesPerThread);
+    expect(sharesFor(3, 2)).to.equal(3);
+    expect(sharesFor(0, 2)).to.equal(1);
   });
 
   it('counts whole pieces: 3 pieces on 2 threads save a third, not a half', () => {

@@ -1,9 +1,10 @@
 /**
  * The worker side of the thread pool's protocol (kernels/wasm/worker-source.ts), driven by hand:
- * a share of an accumulating kernel (max pooling's backward, dx += dy at the argmax) must be
+ * each share of an accumulating kernel (max pooling's backward, dx += dy at the argmax) must be
  * computed exactly once, whatever else sees the job — a second worker on the same thread (a retired
- * one whose terminate() has not taken effect yet), two workers that both pass the life check, a
- * wake with no new job. Computed twice, its output would silently double.
+ * one whose terminate() has not taken effect yet), two workers that both pass the life check, two
+ * threads claiming shares side by side, a worker holding an old job, a wake with no new job.
+ * Computed twice, its output would silently double; skipped, it would silently be missing.
  */
 import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
@@ -24,7 +25,10 @@ async function until(what: string, done: () => boolean): Promise<void> {
   }
 }
 
-describe('wasm worker protocol: a share is computed at most once', () => {
+/** Planes of the max-pool backward job: plane p adds 1 to dx[4p] each time it is computed. */
+const planes = 64;
+
+describe('wasm worker protocol: each share is computed exactly once', () => {
   const wasm = wasmInstance();
   let state: Int32Array;
   let frame: CallFrame;
@@ -32,14 +36,13 @@ describe('wasm worker protocol: a share is computed at most once', () => {
   let args: number;
   let workers: Worker[];
 
-  /** Thread 1's share of 2 (plane 0) of a max-pool backward: dx[0] += 1 each time it is computed. */
   beforeEach(() => {
     state = new Int32Array(new SharedArrayBuffer(controlSlots * 4));
     workers = [];
     frame = callFrame(wasm);
-    dx = frame.input(new Float32Array(8));
-    const geometry = { planes: 2, inH: 2, inW: 2, outH: 1, outW: 1, kH: 2, kW: 2, sH: 2, sW: 2, pH: 0, pW: 0, dH: 1, dW: 1 };
-    const operands = { dy: frame.input(new Float32Array([1, 1])), argmax: frame.input(new Int32Array([0, 0])), dx };
+    dx = frame.input(new Float32Array(planes * 4));
+    const geometry = { planes, inH: 2, inW: 2, outH: 1, outW: 1, kH: 2, kW: 2, sH: 2, sW: 2, pH: 0, pW: 0, dH: 1, dW: 1 };
+    const operands = { dy: frame.input(new Float32Array(planes).fill(1)), argmax: frame.input(new Int32Array(planes)), dx };
     args = frame.args('maxPool2dBackward', { ...geometry, ...operands });
   });
 
@@ -49,26 +52,36 @@ describe('wasm worker protocol: a share is computed at most once', () => {
     frame.release();
   });
 
-  const timesComputed = () => new Float32Array(wasm.memory.buffer, dx, 8)[0];
+  /** How many times each plane was computed. */
+  const timesComputed = () => Array.from({ length: planes }, (_, p) => new Float32Array(wasm.memory.buffer, dx, planes * 4)[4 * p]);
+  const each = (times: number) => new Array(planes).fill(times);
 
-  async function startWorker(id: number): Promise<Worker> {
+  async function startWorker(id: number, thread = 1): Promise<Worker> {
     const ready = Atomics.load(state, Control.ready);
-    const workerData = { module: wasm.module, memory: wasm.memory, control: state.buffer, thread: 1, id, kernelNames };
+    const workerData = { module: wasm.module, memory: wasm.memory, control: state.buffer, thread, id, kernelNames };
     const worker = new Worker(workerSource, { eval: true, workerData });
     workers.push(worker);
     await until(`worker ${id} is up`, () => Atomics.load(state, Control.ready) > ready);
     return worker;
   }
 
-  /** Hands out the job as runKernel does (the caller's own share left out) and waits until thread 1 finished it. */
-  async function handOut(): Promise<void> {
+  /**
+   * Publishes a job as runKernel does, one share per plane, but leaves every share to the workers
+   * (the caller claims none), and waits until they computed all of them. `stale`: the job's shares
+   * lie behind the claim counter, as an old job's do for a worker that read it late.
+   */
+  async function handOut(threads = 2, stale = false): Promise<void> {
+    const generation = Atomics.add(state, Control.generation, 1) + 2;
     Atomics.store(state, Control.kernel, kernelNames.indexOf('maxPool2dBackward'));
     Atomics.store(state, Control.args, args);
-    Atomics.store(state, Control.threads, 2);
-    Atomics.store(state, workerSlot(1, WorkerField.claim), 0);
-    const generation = Atomics.add(state, Control.generation, 1) + 1;
+    Atomics.store(state, Control.threads, threads);
+    Atomics.store(state, Control.shares, planes);
+    const next = Atomics.load(state, Control.nextShare);
+    Atomics.store(state, Control.firstShare, stale ? next - planes : next);
+    Atomics.store(state, Control.sharesDone, 0);
+    Atomics.store(state, Control.generation, generation);
     Atomics.notify(state, Control.generation);
-    await until('thread 1 finished the job', () => Atomics.load(state, workerSlot(1, WorkerField.finished)) === generation);
+    if (!stale) await until('the workers computed every share', () => Atomics.load(state, Control.sharesDone) === planes);
   }
 
   it('a retired worker still running beside its successor takes no job, and stops', async () => {
@@ -78,18 +91,49 @@ describe('wasm worker protocol: a share is computed at most once', () => {
     Atomics.store(state, workerSlot(1, WorkerField.life), 8); // the pool now wants worker 8 on thread 1
     await handOut();
     await exited;
-    expect(timesComputed()).to.equal(1);
+    expect(timesComputed()).to.deep.equal(each(1));
     expect(Atomics.load(state, Control.duplicates)).to.equal(0);
   });
 
-  it('two workers that both see the job as theirs compute its share once', async () => {
+  it("two workers that both see the job as their thread's let only one take part", async () => {
     Atomics.store(state, workerSlot(1, WorkerField.life), 7);
     await startWorker(7);
     await startWorker(7);
     await handOut();
-    await until('the second worker saw the job', () => Atomics.load(state, Control.started) === 2);
-    expect(timesComputed()).to.equal(1);
-    expect(Atomics.load(state, Control.duplicates)).to.equal(1);
+    await until('the second worker saw the job', () => Atomics.load(state, Control.duplicates) === 1);
+    expect(timesComputed()).to.deep.equal(each(1));
+  });
+
+  it('workers on two threads claiming side by side compute every share once', async () => {
+    Atomics.store(state, workerSlot(1, WorkerField.life), 7);
+    Atomics.store(state, workerSlot(2, WorkerField.life), 8);
+    await startWorker(7, 1);
+    await startWorker(8, 2);
+    for (let job = 1; job <= 20; job++) {
+      await handOut(3);
+      expect(timesComputed(), `after job ${job}`).to.deep.equal(each(job));
+    }
+  });
+
+  it('a worker that reads a job whose shares are all claimed computes nothing', async () => {
+    Atomics.store(state, workerSlot(1, WorkerField.life), 7);
+    await startWorker(7);
+    await handOut(2, true);
+    await sleep(spinMs + 20);
+    expect(timesComputed()).to.deep.equal(each(0));
+    await handOut();
+    expect(timesComputed(), 'the next job still runs').to.deep.equal(each(1));
+  });
+
+  it('a job for fewer threads is left alone by the workers beyond them', async () => {
+    Atomics.store(state, workerSlot(1, WorkerField.life), 7);
+    Atomics.store(state, workerSlot(2, WorkerField.life), 8);
+    await startWorker(7, 1);
+    await startWorker(8, 2);
+    const claimOfThread2 = Atomics.load(state, workerSlot(2, WorkerField.claim));
+    await handOut(2);
+    expect(timesComputed()).to.deep.equal(each(1));
+    expect(Atomics.load(state, workerSlot(2, WorkerField.claim)), 'thread 2 took no part').to.equal(claimOfThread2);
   });
 
   it('a worker woken with no new job runs nothing', async () => {
@@ -102,9 +146,9 @@ describe('wasm worker protocol: a share is computed at most once', () => {
       Atomics.notify(state, Control.generation);
     }
     await sleep(20);
-    expect(timesComputed()).to.equal(1);
+    expect(timesComputed()).to.deep.equal(each(1));
     expect(Atomics.load(state, Control.done), 'no job recorded as done').to.equal(done);
     await handOut();
-    expect(timesComputed(), 'the next job still runs').to.equal(2);
+    expect(timesComputed(), 'the next job still runs').to.deep.equal(each(2));
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { TypedArray } from '../../base/dtype';
 import { callFrame } from '../wasm/call-frame';
-import { runKernel, threadsFor } from '../wasm/thread-pool';
+import { runKernel, splitFor } from '../wasm/thread-pool';
 import { wasmOrJs } from '../wasm/wasm-or-js';
 import { jsAdam } from './js';
 import { type AdamKernels, type AdamSlot, adamFactorNames } from './kernels';
@@ -37,7 +37,7 @@ export const wasmAdam: AdamKernels = {
         });
         const factorTable = Float64Array.from(adamFactorNames, (name) => factors[name]);
         const args = frame.args('adamStep', { count: slots.length, table: frame.input(table), factors: frame.input(factorTable) });
-        runKernel(wasm, 'adamStep', args, threadsFor(wasm, 'adam', Math.ceil(total / 4), total));
+        runKernel(wasm, 'adamStep', args, splitFor(wasm, 'adam', Math.ceil(total / 4), total));
         slots.forEach(({ param, expAvg, expAvgSq }, i) => {
           frame.output(table[i * tableColumns], param as Float32Array);
           frame.output(table[i * tableColumns + 2], expAvg as Float32Array);

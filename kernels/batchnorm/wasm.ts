@@ -6,7 +6,7 @@
 import type { TypedArray } from '../../base/dtype';
 import type { ArgumentBlock, SharedBlock, SlotName } from '../wasm/argument-blocks';
 import { callFrame } from '../wasm/call-frame';
-import { runKernel, threadsFor } from '../wasm/thread-pool';
+import { runKernel, splitFor } from '../wasm/thread-pool';
 import { wasmOrJs } from '../wasm/wasm-or-js';
 import type { ChannelLayout } from './geometry';
 import { jsBatchNorm } from './js';
@@ -45,7 +45,7 @@ function pass<K extends BatchNormKernel>(
         addresses[slot] = outputs.includes(slot as keyof Operands<K>) ? frame.outputAt(operand) : frame.input(operand);
       }
       const values = layout.batch * layout.channels * layout.spatial;
-      runKernel(wasm, name, frame.args(name, addresses as ArgumentBlock<K>), threadsFor(wasm, 'batchNorm', layout.channels, values));
+      runKernel(wasm, name, frame.args(name, addresses as ArgumentBlock<K>), splitFor(wasm, 'batchNorm', layout.channels, values));
       for (const slot of outputs) frame.output(addresses[slot as string], operands[slot]);
     },
     js,

@@ -10,7 +10,7 @@ import type { Conv2dKernels } from './kernels';
 import type { ArgumentBlock, SharedBlock } from '../wasm/argument-blocks';
 import { type CallFrame, callFrame } from '../wasm/call-frame';
 import type { WasmInstance } from '../wasm/instance';
-import { runKernel, threadsFor } from '../wasm/thread-pool';
+import { runKernel, splitFor } from '../wasm/thread-pool';
 import { wasmOrJs } from '../wasm/wasm-or-js';
 
 type ConvKernel = 'conv2dForward' | 'conv2dBackwardInput' | 'conv2dWeightPartials';
@@ -28,12 +28,12 @@ function workspaceBytes(wasm: WasmInstance, g: Conv2dGeometry, pooled: boolean):
 
 /** Runs conv2d kernel `name` on the geometry, its operand addresses and per-thread workspace. */
 function runConv<K extends ConvKernel>(wasm: WasmInstance, frame: CallFrame, name: K, g: Conv2dGeometry, operands: Operands<K>): void {
-  const threads = threadsFor(wasm, 'conv2d', g.n * g.groups, forwardFlops(g) / 2);
+  const split = splitFor(wasm, 'conv2d', g.n * g.groups, forwardFlops(g) / 2);
   const workspaceStride = workspaceBytes(wasm, g, 'maxPool2x2' in operands && operands.maxPool2x2 === 1);
   // The geometry's fields are named as the slots (frame.args reads only the declared ones).
-  const shared: SharedBlock<'conv2d'> = { ...g, workspace: frame.reserve(workspaceStride * threads), workspaceStride };
+  const shared: SharedBlock<'conv2d'> = { ...g, workspace: frame.reserve(workspaceStride * split.threads), workspaceStride };
   // A generic K hides that shared and operands together are K's block; each part is checked above.
-  runKernel(wasm, name, frame.args(name, { ...shared, ...operands } as ArgumentBlock<K>), threads);
+  runKernel(wasm, name, frame.args(name, { ...shared, ...operands } as ArgumentBlock<K>), split);
 }
 
 export const wasmConv2d: Conv2dKernels = {
@@ -85,7 +85,7 @@ export const wasmConv2d: Conv2dKernels = {
           wasm,
           'reduceImages',
           reduce,
-          threadsFor(wasm, 'reduceImages', Math.ceil(gradWeight.length / 4), geo.n * gradWeight.length),
+          splitFor(wasm, 'reduceImages', Math.ceil(gradWeight.length / 4), geo.n * gradWeight.length),
         );
         frame.output(dW, gradWeight);
       },

@@ -5,14 +5,14 @@
  */
 import { callFrame } from '../wasm/call-frame';
 import { gemmUnits } from '../wasm/thread-cost';
-import { runKernel, threadsFor } from '../wasm/thread-pool';
+import { runKernel, splitFor } from '../wasm/thread-pool';
 import { wasmOrJs } from '../wasm/wasm-or-js';
 import { jsGemm } from './js';
 import { type GemmProblem, resolveGemmProblem } from './problem';
 
 /** Below this many multiply-adds the copies in and out cost more than the SIMD kernel saves. */
 const smallestWorthCopying = 4096;
-/** The column strips threads take whole (NR in kernels/wasm/assembly/sgemm.ts). */
+/** The column strips shares take whole (NR in kernels/wasm/assembly/sgemm.ts). */
 const stripWidth = 8;
 
 export function wasmGemm(problem: GemmProblem): void {
@@ -27,7 +27,7 @@ export function wasmGemm(problem: GemmProblem): void {
     [a, b, c],
     (wasm) => {
       const frame = callFrame(wasm);
-      const threads = threadsFor(wasm, 'gemm', Math.ceil(n / stripWidth), gemmUnits(m, n, k));
+      const split = splitFor(wasm, 'gemm', Math.ceil(n / stripWidth), gemmUnits(m, n, k));
       const workspaceStride = wasm.exports.gemmWorkspaceBytes();
       const cAddress = p.accumulate ? frame.input(c, p.cOffset, m * n) : frame.outputAt(c, p.cOffset, m * n);
       const args = frame.args('gemm', {
@@ -43,10 +43,10 @@ export function wasmGemm(problem: GemmProblem): void {
         c: cAddress,
         ldc: n,
         accumulate: p.accumulate ? 1 : 0,
-        workspace: frame.reserve(workspaceStride * threads),
+        workspace: frame.reserve(workspaceStride * split.threads),
         workspaceStride,
       });
-      runKernel(wasm, 'gemm', args, threads);
+      runKernel(wasm, 'gemm', args, split);
       frame.output(cAddress, c, m * n, p.cOffset);
     },
     () => jsGemm(p),

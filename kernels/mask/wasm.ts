@@ -7,7 +7,8 @@
  */
 import type { TypedArray } from '../../base/dtype';
 import { callFrame } from '../wasm/call-frame';
-import { runKernel, threadsFor } from '../wasm/thread-pool';
+import { oneThread } from '../wasm/thread-cost';
+import { runKernel, splitFor } from '../wasm/thread-pool';
 import { wasmOrJs } from '../wasm/wasm-or-js';
 import { jsMask } from './js';
 import type { MaskKernels } from './kernels';
@@ -34,7 +35,7 @@ export const wasmMaskKernels: MaskKernels = {
           constants: frame.input(Float64Array.of(p, hit, miss)),
           out: result,
         });
-        runKernel(wasm, 'bernoulliMask', args, 1);
+        runKernel(wasm, 'bernoulliMask', args, oneThread);
         frame.output(words, state);
         frame.output(result, out, end - start, start);
       },
@@ -56,7 +57,7 @@ export const wasmMaskKernels: MaskKernels = {
           out: result,
         });
         const units = run === 1 ? Math.ceil(mask.length / 16) : mask.length;
-        runKernel(wasm, 'maskProduct', args, threadsFor(wasm, 'mask', units, out.length));
+        runKernel(wasm, 'maskProduct', args, splitFor(wasm, 'mask', units, out.length));
         frame.output(result, out as Float32Array);
       },
       () => jsMask.product(x, mask, run, out),

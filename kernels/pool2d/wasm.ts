@@ -6,14 +6,15 @@
 import type { SharedBlock } from '../wasm/argument-blocks';
 import { type CallFrame, callFrame } from '../wasm/call-frame';
 import type { WasmInstance } from '../wasm/instance';
-import { runKernel, threadsFor } from '../wasm/thread-pool';
+import type { Split } from '../wasm/thread-cost';
+import { runKernel, splitFor } from '../wasm/thread-pool';
 import { wasmOrJs } from '../wasm/wasm-or-js';
 import type { AvgPool2dGeometry } from './geometry';
 import { jsPool2d } from './js';
 import type { Pool2dKernels } from './kernels';
 
-const threadsForPlanes = (wasm: WasmInstance, family: 'maxPool2d' | 'avgPool2d', planes: number, planeSize: number): number =>
-  threadsFor(wasm, family, planes, planes * planeSize);
+const splitForPlanes = (wasm: WasmInstance, family: 'maxPool2d' | 'avgPool2d', planes: number, planeSize: number): Split =>
+  splitFor(wasm, family, planes, planes * planeSize);
 
 /** The slots the average passes share: the sizes, then the axis windows as their i32/f64 tables. */
 function averageBlock(frame: CallFrame, g: AvgPool2dGeometry): SharedBlock<'avgPool2d'> {
@@ -42,7 +43,7 @@ export const wasmPool2d: Pool2dKernels = {
         const values = frame.outputAt(out);
         const indices = frame.outputAt(argmax);
         const args = frame.args('maxPool2dForward', { ...g, x: frame.input(x), out: values, argmax: indices });
-        runKernel(wasm, 'maxPool2dForward', args, threadsForPlanes(wasm, 'maxPool2d', g.planes, g.inH * g.inW));
+        runKernel(wasm, 'maxPool2dForward', args, splitForPlanes(wasm, 'maxPool2d', g.planes, g.inH * g.inW));
         frame.output(values, out);
         frame.output(indices, argmax);
       },
@@ -57,7 +58,7 @@ export const wasmPool2d: Pool2dKernels = {
         const frame = callFrame(wasm);
         const gradient = frame.input(dx);
         const args = frame.args('maxPool2dBackward', { ...g, dy: frame.input(dy), argmax: frame.input(argmax), dx: gradient });
-        runKernel(wasm, 'maxPool2dBackward', args, threadsForPlanes(wasm, 'maxPool2d', g.planes, g.inH * g.inW));
+        runKernel(wasm, 'maxPool2dBackward', args, splitForPlanes(wasm, 'maxPool2d', g.planes, g.inH * g.inW));
         frame.output(gradient, dx);
       },
       () => jsPool2d.maxPool2dBackward(dy, argmax, g, dx),
@@ -71,7 +72,7 @@ export const wasmPool2d: Pool2dKernels = {
         const frame = callFrame(wasm);
         const result = frame.outputAt(out);
         const args = frame.args('avgPool2dForward', { ...averageBlock(frame, g), x: frame.input(x), out: result });
-        runKernel(wasm, 'avgPool2dForward', args, threadsForPlanes(wasm, 'avgPool2d', g.planes, g.inH * g.inW));
+        runKernel(wasm, 'avgPool2dForward', args, splitForPlanes(wasm, 'avgPool2d', g.planes, g.inH * g.inW));
         frame.output(result, out);
       },
       () => jsPool2d.avgPool2dForward(x, g, out),
@@ -85,7 +86,7 @@ export const wasmPool2d: Pool2dKernels = {
         const frame = callFrame(wasm);
         const result = frame.input(dx); // accumulated into
         const args = frame.args('avgPool2dBackward', { ...averageBlock(frame, g), dy: frame.input(dy), dx: result });
-        runKernel(wasm, 'avgPool2dBackward', args, threadsForPlanes(wasm, 'avgPool2d', g.planes, g.inH * g.inW));
+        runKernel(wasm, 'avgPool2dBackward', args, splitForPlanes(wasm, 'avgPool2d', g.planes, g.inH * g.inW));
         frame.output(result, dx);
       },
       () => jsPool2d.avgPool2dBackward(dy, g, dx),

@@ -7,13 +7,14 @@
 import type { TypedArray } from '../../base/dtype';
 import { callFrame } from '../wasm/call-frame';
 import type { WasmInstance } from '../wasm/instance';
-import { runKernel, threadsFor } from '../wasm/thread-pool';
+import type { Split } from '../wasm/thread-cost';
+import { runKernel, splitFor } from '../wasm/thread-pool';
 import { wasmOrJs } from '../wasm/wasm-or-js';
 import { jsRelu } from './js';
 import type { ReluKernels } from './kernels';
 
-/** The kernel's share of the values is in runs of 16 (assembly/relu.ts): the pieces threads take. */
-const threadsForValues = (wasm: WasmInstance, count: number): number => threadsFor(wasm, 'relu', Math.ceil(count / 16), count);
+/** The kernel's shares of the values are in runs of 16 (assembly/relu.ts): the pieces a call splits into. */
+const splitForValues = (wasm: WasmInstance, count: number): Split => splitFor(wasm, 'relu', Math.ceil(count / 16), count);
 
 /**
  * Below this many values relu runs the js loop: a wasm call costs ~15 µs whatever its size (the
@@ -32,7 +33,7 @@ export const wasmReluKernels: ReluKernels = {
         const frame = callFrame(wasm);
         const result = frame.outputAt(out);
         const args = frame.args('reluForward', { count: x.length, x: frame.input(x as Float32Array), out: result });
-        runKernel(wasm, 'reluForward', args, threadsForValues(wasm, x.length));
+        runKernel(wasm, 'reluForward', args, splitForValues(wasm, x.length));
         frame.output(result, out as Float32Array);
       },
       () => jsRelu.forward(x, out),
@@ -51,7 +52,7 @@ export const wasmReluKernels: ReluKernels = {
           y: frame.input(y as Float32Array),
           dx: gradient,
         });
-        runKernel(wasm, 'reluBackward', args, threadsForValues(wasm, dy.length));
+        runKernel(wasm, 'reluBackward', args, splitForValues(wasm, dy.length));
         frame.output(gradient, dx as Float32Array);
       },
       () => jsRelu.backward(dy, y, dx),

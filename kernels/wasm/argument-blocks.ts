@@ -1,6 +1,6 @@
 /**
  * Every wasm kernel and its argument block, declared once. A kernel is exported by
- * kernels/wasm/assembly/index.ts as (args, thread, threads) => void, where `args` points at an
+ * kernels/wasm/assembly/index.ts as (args, share, shares, thread) => void, where `args` points at an
  * array of i32 slots (sizes, and addresses as unsigned 32-bit values) whose names are listed here
  * in order. The host writes a block by name (CallFrame.args); `npm run build:wasm` generates, from
  * this table, kernels/wasm/assembly/slots.ts, the constants the AssemblyScript side reads the slots

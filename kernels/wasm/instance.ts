@@ -11,7 +11,8 @@
 import type { KernelName } from './argument-blocks';
 import { chooseModule, type SimdSetting, simdSetting, type WasmSimd } from './module-choice';
 
-export type KernelFunction = (args: number, thread: number, threads: number) => void;
+/** Computes share `share` of `shares` of a call, `thread` naming the per-thread workspace it may use (assembly/index.ts). */
+export type KernelFunction = (args: number, share: number, shares: number, thread: number) => void;
 
 export type WasmExports = Record<KernelName, KernelFunction> & { gemmWorkspaceBytes(): number };
 

@@ -6,7 +6,8 @@
  * time saved exceeds the overhead, so a batch-1 inference call stays on the calling thread.
  *
  * The constants were measured on the 2-core machine of docs/benchmarks.md ("How many threads a
- * call is worth", the run of 7 Dec 2026 at load average 2, per-unit costs over batch 16 and 64) by
+ * call is worth", the run of 7 Dec 2026 at load average 2, per-unit costs over batch 16 and 64;
+ * forkJoinNs and wakeNs in "Shares claimed one at a time", after the threads began claiming) by
  *
  *   npx tsx bench/thread-crossover.ts
  *
@@ -51,10 +52,37 @@ export const gemmUnits = (m: number, n: number, k: number): number => (m + 4) * 
 
 /**
  * What sharing a call with one more thread adds, in nanoseconds: with the workers still spinning
- * from the call before (hot), and asleep in Atomics.wait (cold: waking a thread takes that long
- * on the 2-core virtual machine measured).
+ * from the call before (hot), and asleep in Atomics.wait (cold: the caller's cost of waking them).
  */
-export const forkJoinNs = { hot: 9400, cold: 300000 } as const;
+export const forkJoinNs = { hot: 11600, cold: 23300 } as const;
+
+/**
+ * How long a sleeping worker takes to start on a job after it is woken, in nanoseconds (on the
+ * 2-core virtual machine measured). The caller computes shares meanwhile, so a cold call gains only
+ * on the part of its work that is left when the workers arrive.
+ */
+export const wakeNs = 25000;
+
+/**
+ * The shares a call is cut into per thread. The threads claim shares one at a time, so one that
+ * arrives late or is slowed leaves its part to the others; the last share being computed is what
+ * the caller may wait for. More shares balance better and cost a claim and a kernel entry each.
+ */
+export const sharesPerThread = 4;
+
+/** How a call runs: on how many threads, its items cut into how many shares (assembly/share.ts). */
+export interface Split {
+  readonly threads: number;
+  readonly shares: number;
+}
+
+/** A call on the calling thread, in one share: bernoulliMask's (one stream is one sequence). */
+export const oneThread: Split = { threads: 1, shares: 1 };
+
+/** The shares of a call over `items` pieces on `threads` threads: one on one thread, else a few per thread, at most one piece each. */
+export function sharesFor(items: number, threads: number): number {
+  return threads <= 1 ? 1 : Math.max(1, Math.min(Math.floor(items), threads * sharesPerThread));
+}
 
 /**
  * How long a worker (and the caller, waiting for the workers) spins for the next job before it
@@ -77,18 +105,22 @@ export function setSplitEveryCall(on: boolean): void {
 /**
  * The thread count, from 1 to `available`, that runs a call of `family` over `units` units of work
  * split into `items` equal pieces soonest: each thread takes whole pieces, so the slowest takes
- * ⌈items / threads⌉ of them. `hot`: the workers are still spinning from the call before.
+ * ⌈items / threads⌉ of them. `hot`: the workers are still spinning from the call before; else they
+ * join only after wakeNs, the caller computing alone until then.
  */
 export function worthwhileThreads(family: KernelFamily, items: number, units: number, available: number, hot: boolean): number {
   const pieces = Math.max(1, Math.floor(items));
   const most = Math.min(available, pieces);
   if (splitEveryCall) return most;
   const pieceNs = (nsPerUnit[family] * units) / pieces;
-  const overhead = hot ? forkJoinNs.hot : forkJoinNs.cold;
+  const aloneNs = pieceNs * pieces;
+  const late = hot ? 0 : Math.min(wakeNs, aloneNs);
+  const lateShare = late / aloneNs;
   let best = 1;
-  let bestNs = pieceNs * pieces;
+  let bestNs = aloneNs;
   for (let threads = 2; threads <= most; threads++) {
-    const ns = overhead * (threads - 1) + pieceNs * Math.ceil(pieces / threads);
+    const overhead = (hot ? forkJoinNs.hot : forkJoinNs.cold) * (threads - 1);
+    const ns = overhead + late + pieceNs * Math.ceil((pieces * (1 - lateShare)) / threads);
     if (ns < bestNs) [best, bestNs] = [threads, ns];
   }
   return best;

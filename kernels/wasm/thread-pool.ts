@@ -1,10 +1,13 @@
 /**
  * The worker threads that share the wasm kernels' work, and the synchronous dispatch of one
- * kernel call across them. Workers 1…n−1 wait on a shared control block (control.ts) and compute
- * shares 0…n−2; the calling thread computes the last share, then waits until all are done. The
- * caller takes the last share because it has just copied the operands in, front to back: the end
- * of them is still in its own cache (in interleaved runs of a training step, two threads gained
- * 1.08–1.17× this way against 0.98–1.16× with the caller on the first share).
+ * kernel call across them. A call's items are cut into shares, a few per thread
+ * (thread-cost.ts); the caller publishes the job on a shared control block (control.ts), on which
+ * workers 1…n−1 wait, and then every thread, the caller included, claims shares one at a time
+ * until none is left; the caller returns once every share is computed. Claiming instead of fixed
+ * shares means that a worker that starts late — asleep when the job came (waking one takes
+ * ~300 µs on the 2-core virtual machine measured), or kept off its core by another process —
+ * leaves its part to the threads already running instead of holding the call up: the caller then
+ * waits at most for the shares already being computed.
  *
  * Workers exist only where the memory is shared (instance.ts). They are started on the first
  * call that wants more than one thread, and when the thread count changes the pool grows (only
@@ -24,7 +27,7 @@ import { Control, WorkerField, controlSlots, workerSlot } from './control';
 import type { WasmInstance } from './instance';
 import { type KernelName, kernelNames } from './argument-blocks';
 import { getNumThreads, setNumThreadsCalls } from './thread-count';
-import { type KernelFamily, spinMs, worthwhileThreads } from './thread-cost';
+import { type KernelFamily, type Split, sharesFor, spinMs, worthwhileThreads } from './thread-cost';
 import { watchdogSource, workerSource } from './worker-source';
 
 interface WorkerHandle {
@@ -235,7 +238,7 @@ const allUp = (current: Pool) => current.workers.every((worker) => isUp(current,
  */
 export function threadsAvailable(wasm: WasmInstance, wanted: number): number {
   // The pool always has getNumThreads() − 1 workers, however many a call wants: a call that wants
-  // fewer leaves the rest idle (they only record the job as finished), instead of resizing the pool.
+  // fewer leaves the rest idle (they take no part in it), instead of resizing the pool.
   const size = getNumThreads();
   const threads = Math.min(wanted, size);
   if (threads <= 1 || !wasm.shared) return 1;
@@ -244,13 +247,14 @@ export function threadsAvailable(wasm: WasmInstance, wanted: number): number {
 }
 
 /**
- * The threads for a call of `family` over `units` units of work (multiply-adds, or values: see
- * thread-cost.ts) that splits into `items` independent pieces: as many as repay their overhead
- * (thread-cost.ts), at most one piece each.
+ * How to run a call of `family` over `units` units of work (multiply-adds, or values: see
+ * thread-cost.ts) that splits into `items` independent pieces: on as many threads as repay their
+ * overhead (thread-cost.ts), at most one piece each, and in how many shares.
  */
-export function threadsFor(wasm: WasmInstance, family: KernelFamily, items: number, units: number): number {
+export function splitFor(wasm: WasmInstance, family: KernelFamily, items: number, units: number): Split {
   const hot = performance.now() - lastJobEnd < spinMs;
-  return threadsAvailable(wasm, worthwhileThreads(family, items, units, getNumThreads(), hot));
+  const threads = threadsAvailable(wasm, worthwhileThreads(family, items, units, getNumThreads(), hot));
+  return { threads, shares: sharesFor(items, threads) };
 }
 
 /** Why calls run on one thread although more were asked for, or undefined. */
@@ -277,38 +281,51 @@ export function poolWorkerHandles(): readonly WorkerHandle[] {
   return pool?.workers.map((worker) => worker.handle) ?? [];
 }
 
-/** Runs kernel `name` on the argument block at `args` with `threads` threads (from threadsAvailable). */
-export function runKernel(wasm: WasmInstance, name: KernelName, args: number, threads: number): void {
+/**
+ * Runs kernel `name` on the argument block at `args`, its items cut into `split.shares` shares,
+ * on `split.threads` threads (from splitFor; the caller's workspace is the last, threads − 1).
+ */
+export function runKernel(wasm: WasmInstance, name: KernelName, args: number, split: Split): void {
   const kernel = wasm.exports[name];
+  const { threads, shares } = split;
   const current = pool;
   if (threads <= 1 || !current) {
-    kernel(args, 0, 1);
+    for (let share = 0; share < shares; share++) kernel(args, share, shares, 0);
     return;
   }
   const { state } = current;
   parallelCalls++;
+  // Publish the job: an odd generation while its slots are written, the next even one once they are.
+  const generation = (Atomics.add(state, Control.generation, 1) + 2) | 0; // the slot wraps as an int32
   Atomics.store(state, Control.kernel, kernelNames.indexOf(name));
   Atomics.store(state, Control.args, args);
   Atomics.store(state, Control.threads, threads);
+  Atomics.store(state, Control.shares, shares);
+  const first = Atomics.load(state, Control.nextShare);
+  Atomics.store(state, Control.firstShare, first);
+  Atomics.store(state, Control.sharesDone, 0);
   Atomics.store(state, Control.failed, 0);
-  Atomics.store(state, Control.started, 0);
-  for (let thread = 1; thread < threads; thread++) Atomics.store(state, workerSlot(thread, WorkerField.claim), 0);
-  const generation = (Atomics.add(state, Control.generation, 1) + 1) | 0; // the slot wraps as an int32
+  Atomics.store(state, Control.generation, generation);
   Atomics.notify(state, Control.generation);
-  const finished = (worker: PoolWorker) => Atomics.load(state, workerSlot(worker.thread, WorkerField.finished)) === generation;
-  const allFinished = () => current.workers.every((worker) => finished(worker) || !isAlive(current, worker));
+  const claim = () => (Atomics.add(state, Control.nextShare, 1) - first) | 0;
+  const allDone = () => Atomics.load(state, Control.sharesDone) >= shares;
   try {
-    kernel(args, threads - 1, threads); // the last share: see the file comment
+    for (let share = claim(); share < shares; share = claim()) {
+      kernel(args, share, shares, threads - 1);
+      Atomics.add(state, Control.sharesDone, 1);
+    }
+  } catch (error) {
+    // This thread's share failed: the job must still end, so the shares no one has claimed are
+    // claimed here and counted without being computed.
+    while (claim() < shares) Atomics.add(state, Control.sharesDone, 1);
+    throw error;
   } finally {
-    // Even when this thread's share failed, the live workers must finish before the memory is
-    // reused; a dead one never will, so it is not waited for. Workers that are computing their
-    // shares usually finish within microseconds of this thread, sooner than a blocked thread is
-    // woken: spin a while first. But not for a worker that has not even started: it has no core
-    // (other processes hold them, or it waits for this very one), and spinning would only keep it out.
+    // The shares workers have claimed must be computed before the memory is reused (a dead
+    // worker's never will be, so it is not waited for). They usually end within microseconds of
+    // this thread's last one, sooner than a blocked thread is woken: spin a while first.
     const spinUntil = performance.now() + spinMs;
-    const workersStarted = () => Atomics.load(state, Control.started) >= current.workers.length;
-    while (!allFinished() && workersStarted() && performance.now() < spinUntil);
-    waitUntil(state, Control.done, allFinished);
+    while (!allDone() && performance.now() < spinUntil);
+    waitUntil(state, Control.done, () => allDone() || deadWorker(current) !== undefined);
     lastJobEnd = performance.now();
   }
   const dead = deadWorker(current);

@@ -68,11 +68,11 @@ function updateRun(entry: usize, from: i32, to: i32, factors: usize): void {
   return table + (<usize>index) * 20;
 }
 
-export function adamStep(args: usize, thread: i32, threads: i32): void {
+export function adamStep(args: usize, share: i32, shares: i32, _thread: i32): void {
   const count = arg(args, ADAM_STEP_COUNT), table = ptr(args, ADAM_STEP_TABLE), factors = ptr(args, ADAM_STEP_FACTORS);
   let total = 0;
   for (let p = 0; p < count; p++) total += arg(entryAt(table, p), 4);
-  const start = shareStart(total, 4, thread, threads), end = shareStart(total, 4, thread + 1, threads);
+  const start = shareStart(total, 4, share, shares), end = shareStart(total, 4, share + 1, shares);
   // Walk the parameters end to end, updating the part of each that falls in [start, end).
   let first = 0;
   for (let p = 0; p < count && first < end; p++) {

@@ -46,9 +46,9 @@ import {
   return (n * arg(args, BATCH_NORM_CHANNELS) + c) * arg(args, BATCH_NORM_SPATIAL);
 }
 
-/** Where thread `thread`'s channels start (they end where thread + 1's start). */
-@inline function firstChannel(args: usize, thread: i32, threads: i32): i32 {
-  return shareStart(arg(args, BATCH_NORM_CHANNELS), 1, thread, threads);
+/** Where share `share`'s channels start (they end where share + 1's start). */
+@inline function firstChannel(args: usize, share: i32, shares: i32): i32 {
+  return shareStart(arg(args, BATCH_NORM_CHANNELS), 1, share, shares);
 }
 
 /** Σ (x − mu)^power over channel c, power 1 (with mu = 0: the plain sum) or 2. */
@@ -74,11 +74,11 @@ function channelSum(args: usize, x: usize, c: i32, mu: f64, squared: bool): f64 
 }
 
 /** The mean, then the mean squared deviation (two passes): mean and variance are outputs. */
-export function batchNormMoments(args: usize, thread: i32, threads: i32): void {
+export function batchNormMoments(args: usize, share: i32, shares: i32, _thread: i32): void {
   const x = ptr(args, BATCH_NORM_MOMENTS_X), mean = ptr(args, BATCH_NORM_MOMENTS_MEAN), variance = ptr(args, BATCH_NORM_MOMENTS_VARIANCE);
   const m = <f64>arg(args, BATCH_NORM_BATCH) * <f64>arg(args, BATCH_NORM_SPATIAL);
-  const end = firstChannel(args, thread + 1, threads);
-  for (let c = firstChannel(args, thread, threads); c < end; c++) {
+  const end = firstChannel(args, share + 1, shares);
+  for (let c = firstChannel(args, share, shares); c < end; c++) {
     const mu = channelSum(args, x, c, 0, false) / m;
     setChannelValue(mean, c, mu);
     setChannelValue(variance, c, channelSum(args, x, c, mu, true) / m);
@@ -104,10 +104,10 @@ export function batchNormMoments(args: usize, thread: i32, threads: i32): void {
 }
 
 /** y = (x − mean) · scale + shift. */
-export function batchNormNormalize(args: usize, thread: i32, threads: i32): void {
+export function batchNormNormalize(args: usize, share: i32, shares: i32, _thread: i32): void {
   const x = ptr(args, BATCH_NORM_NORMALIZE_X), y = ptr(args, BATCH_NORM_NORMALIZE_Y);
-  const end = firstChannel(args, thread + 1, threads);
-  for (let c = firstChannel(args, thread, threads); c < end; c++) {
+  const end = firstChannel(args, share + 1, shares);
+  for (let c = firstChannel(args, share, shares); c < end; c++) {
     const mu = channelValue(ptr(args, BATCH_NORM_NORMALIZE_MEAN), c);
     normalizeChannel(args, x, y, c, mu, channelValue(ptr(args, BATCH_NORM_NORMALIZE_SCALE), c), channelValue(ptr(args, BATCH_NORM_NORMALIZE_SHIFT), c));
   }
@@ -141,11 +141,11 @@ export function batchNormNormalize(args: usize, thread: i32, threads: i32): void
 }
 
 /** The outputs sumDy = Σ dy and sumDyCentered = Σ dy · (x − mean). */
-export function batchNormGradientSums(args: usize, thread: i32, threads: i32): void {
+export function batchNormGradientSums(args: usize, share: i32, shares: i32, _thread: i32): void {
   const dy = ptr(args, BATCH_NORM_GRADIENT_SUMS_DY), x = ptr(args, BATCH_NORM_GRADIENT_SUMS_X);
   const sumDy = ptr(args, BATCH_NORM_GRADIENT_SUMS_SUM_DY), sumDyCentered = ptr(args, BATCH_NORM_GRADIENT_SUMS_SUM_DY_CENTERED);
-  const end = firstChannel(args, thread + 1, threads);
-  for (let c = firstChannel(args, thread, threads); c < end; c++) {
+  const end = firstChannel(args, share + 1, shares);
+  for (let c = firstChannel(args, share, shares); c < end; c++) {
     channelGradientSums(args, dy, x, c, channelValue(ptr(args, BATCH_NORM_GRADIENT_SUMS_MEAN), c), sumDy, sumDyCentered);
   }
 }
@@ -172,10 +172,10 @@ export function batchNormGradientSums(args: usize, thread: i32, threads: i32): v
 }
 
 /** dx = gain · (dy − offset − (x − mean) · slope). */
-export function batchNormInputGradient(args: usize, thread: i32, threads: i32): void {
+export function batchNormInputGradient(args: usize, share: i32, shares: i32, _thread: i32): void {
   const dy = ptr(args, BATCH_NORM_INPUT_GRADIENT_DY), x = ptr(args, BATCH_NORM_INPUT_GRADIENT_X), dx = ptr(args, BATCH_NORM_INPUT_GRADIENT_DX);
-  const end = firstChannel(args, thread + 1, threads);
-  for (let c = firstChannel(args, thread, threads); c < end; c++) {
+  const end = firstChannel(args, share + 1, shares);
+  for (let c = firstChannel(args, share, shares); c < end; c++) {
     const mu = channelValue(ptr(args, BATCH_NORM_INPUT_GRADIENT_MEAN), c), gain = channelValue(ptr(args, BATCH_NORM_INPUT_GRADIENT_GAIN), c);
     const offset = channelValue(ptr(args, BATCH_NORM_INPUT_GRADIENT_OFFSET), c), slope = channelValue(ptr(args, BATCH_NORM_INPUT_GRADIENT_SLOPE), c);
     inputGradientChannel(args, dy, x, dx, c, mu, gain, offset, slope);
@@ -192,12 +192,12 @@ export function batchNormInputGradient(args: usize, thread: i32, threads: i32): 
  * moments, σ⁻¹, then y = (x − mean) · γσ⁻¹ + β (kernels/batchnorm/training.ts composes the same
  * from the passes). mean, variance, invStd and y are outputs; eps is a float64 vector of one.
  */
-export function batchNormTrainingForward(args: usize, thread: i32, threads: i32): void {
+export function batchNormTrainingForward(args: usize, share: i32, shares: i32, _thread: i32): void {
   const x = ptr(args, BATCH_NORM_TRAINING_FORWARD_X), y = ptr(args, BATCH_NORM_TRAINING_FORWARD_Y);
   const eps = load<f64>(ptr(args, BATCH_NORM_TRAINING_FORWARD_EPS));
   const m = <f64>arg(args, BATCH_NORM_BATCH) * <f64>arg(args, BATCH_NORM_SPATIAL);
-  const end = firstChannel(args, thread + 1, threads);
-  for (let c = firstChannel(args, thread, threads); c < end; c++) {
+  const end = firstChannel(args, share + 1, shares);
+  for (let c = firstChannel(args, share, shares); c < end; c++) {
     const mu = channelSum(args, x, c, 0, false) / m;
     const variance = channelSum(args, x, c, mu, true) / m;
     const invStd = inverseStd(variance, eps);
@@ -213,12 +213,12 @@ export function batchNormTrainingForward(args: usize, thread: i32, threads: i32)
  * Training backward with batch statistics, a channel at a time: the sums (outputs), then dx with
  * gain γσ⁻¹, offset ΣDy / M, slope ΣDy(x − mean) · σ⁻¹ · σ⁻¹ / M, in training.ts' order of operations.
  */
-export function batchNormTrainingBackward(args: usize, thread: i32, threads: i32): void {
+export function batchNormTrainingBackward(args: usize, share: i32, shares: i32, _thread: i32): void {
   const dy = ptr(args, BATCH_NORM_TRAINING_BACKWARD_DY), x = ptr(args, BATCH_NORM_TRAINING_BACKWARD_X), dx = ptr(args, BATCH_NORM_TRAINING_BACKWARD_DX);
   const sumDy = ptr(args, BATCH_NORM_TRAINING_BACKWARD_SUM_DY), sumDyCentered = ptr(args, BATCH_NORM_TRAINING_BACKWARD_SUM_DY_CENTERED);
   const count = <f64>arg(args, BATCH_NORM_BATCH) * <f64>arg(args, BATCH_NORM_SPATIAL);
-  const end = firstChannel(args, thread + 1, threads);
-  for (let c = firstChannel(args, thread, threads); c < end; c++) {
+  const end = firstChannel(args, share + 1, shares);
+  for (let c = firstChannel(args, share, shares); c < end; c++) {
     const mu = channelValue(ptr(args, BATCH_NORM_TRAINING_BACKWARD_MEAN), c), invStd = channelValue(ptr(args, BATCH_NORM_TRAINING_BACKWARD_INV_STD), c);
     channelGradientSums(args, dy, x, c, mu, sumDy, sumDyCentered);
     const gain = channelValue(ptr(args, BATCH_NORM_TRAINING_BACKWARD_GAMMA), c) * invStd;

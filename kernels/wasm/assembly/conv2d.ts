@@ -96,7 +96,7 @@ function im2colPass(args: usize, x: usize, col: usize, gather: bool): void {
 const FORWARD = 0, INPUT_GRADIENT = 1, WEIGHT_PARTIALS = 2;
 
 /**
- * One pass over this thread's (image, group) items, in the slice of each operand that item owns:
+ * One pass over this share's (image, group) items, in the slice of each operand that item owns:
  *   FORWARD          y = bias + W_g · im2col(x)                  inputSide x, outputSide y, weights the weight, bias (0 = none)
  *                    then the epilogue of the inference path (kernels/conv2d/epilogue.ts) on the slice while it
  *                    is in cache: max(y, 0) if relu; if maxPool2x2, y is made in the thread's workspace after
@@ -106,14 +106,14 @@ const FORWARD = 0, INPUT_GRADIENT = 1, WEIGHT_PARTIALS = 2;
  * so `inputSide` is always shaped [N, inC, H, W] and `outputSide` [N, outC, outH, outW].
  * Each kernel below reads its operands from its own named slots and hands them over by role.
  */
-function convPass(args: usize, thread: i32, threads: i32, pass: i32, inputSide: usize, outputSide: usize, weights: usize, bias: usize, relu: bool, pool: bool): void {
+function convPass(args: usize, share: i32, shares: i32, thread: i32, pass: i32, inputSide: usize, outputSide: usize, weights: usize, bias: usize, relu: bool, pool: bool): void {
   const groups = arg(args, CONV2D_GROUPS), items = arg(args, CONV2D_N) * groups;
   const cg = arg(args, CONV2D_IN_C) / groups, og = arg(args, CONV2D_OUT_C) / groups;
   const hw = arg(args, CONV2D_H) * arg(args, CONV2D_W), pixels = arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W), k = patch(args);
   const workspace = ptr(args, CONV2D_WORKSPACE) + <usize>thread * ptr(args, CONV2D_WORKSPACE_STRIDE);
   const col = workspace + GEMM_WORKSPACE_BYTES;
-  const end = shareStart(items, 1, thread + 1, threads);
-  for (let item = shareStart(items, 1, thread, threads); item < end; item++) {
+  const end = shareStart(items, 1, share + 1, shares);
+  for (let item = shareStart(items, 1, share, shares); item < end; item++) {
     // item = image·groups + g: its slices of x/dx, of y/dy, and of the weight.
     const inputSlice = item * cg * hw, outputSlice = item * og * pixels, weightSlice = (item % groups) * og * k;
     if (pass == FORWARD) {
@@ -193,28 +193,28 @@ function maxPool2x2(y: usize, planes: i32, h: i32, w: i32, out: usize): void {
   }
 }
 
-export function conv2dForward(args: usize, thread: i32, threads: i32): void {
+export function conv2dForward(args: usize, share: i32, shares: i32, thread: i32): void {
   const x = ptr(args, CONV2D_FORWARD_X), y = ptr(args, CONV2D_FORWARD_OUT);
   const relu = arg(args, CONV2D_FORWARD_RELU) != 0, pool = arg(args, CONV2D_FORWARD_MAX_POOL2X2) != 0;
-  convPass(args, thread, threads, FORWARD, x, y, ptr(args, CONV2D_FORWARD_WEIGHT), ptr(args, CONV2D_FORWARD_BIAS), relu, pool);
+  convPass(args, share, shares, thread, FORWARD, x, y, ptr(args, CONV2D_FORWARD_WEIGHT), ptr(args, CONV2D_FORWARD_BIAS), relu, pool);
 }
 
-export function conv2dBackwardInput(args: usize, thread: i32, threads: i32): void {
+export function conv2dBackwardInput(args: usize, share: i32, shares: i32, thread: i32): void {
   const dx = ptr(args, CONV2D_BACKWARD_INPUT_DX), dy = ptr(args, CONV2D_BACKWARD_INPUT_DY);
-  convPass(args, thread, threads, INPUT_GRADIENT, dx, dy, ptr(args, CONV2D_BACKWARD_INPUT_WEIGHT), 0, false, false);
+  convPass(args, share, shares, thread, INPUT_GRADIENT, dx, dy, ptr(args, CONV2D_BACKWARD_INPUT_WEIGHT), 0, false, false);
 }
 
-export function conv2dWeightPartials(args: usize, thread: i32, threads: i32): void {
+export function conv2dWeightPartials(args: usize, share: i32, shares: i32, thread: i32): void {
   const x = ptr(args, CONV2D_WEIGHT_PARTIALS_X), dy = ptr(args, CONV2D_WEIGHT_PARTIALS_DY);
-  convPass(args, thread, threads, WEIGHT_PARTIALS, x, dy, ptr(args, CONV2D_WEIGHT_PARTIALS_PARTIALS), 0, false, false);
+  convPass(args, share, shares, thread, WEIGHT_PARTIALS, x, dy, ptr(args, CONV2D_WEIGHT_PARTIALS_PARTIALS), 0, false, false);
 }
 
 /** out[i] = Σ_image partials[image][i], summed in image order whatever the thread split. */
-export function reduceImages(args: usize, thread: i32, threads: i32): void {
+export function reduceImages(args: usize, share: i32, shares: i32, _thread: i32): void {
   const count = arg(args, REDUCE_IMAGES_COUNT), images = arg(args, REDUCE_IMAGES_IMAGES);
   const partials = ptr(args, REDUCE_IMAGES_PARTIALS), out = ptr(args, REDUCE_IMAGES_OUT);
-  const end = shareStart(count, 4, thread + 1, threads);
-  let i = shareStart(count, 4, thread, threads);
+  const end = shareStart(count, 4, share + 1, shares);
+  let i = shareStart(count, 4, share, shares);
   for (; i + 4 <= end; i += 4) {
     let sum = f32x4.splat(0);
     for (let image = 0; image < images; image++) sum = f32x4.add(sum, v128.load(f32At(partials, image * count + i)));

@@ -12,9 +12,9 @@ export function gemmWorkspaceBytes(): i32 {
   return GEMM_WORKSPACE_BYTES;
 }
 
-export function gemm(args: usize, thread: i32, threads: i32): void {
+export function gemm(args: usize, share: i32, shares: i32, thread: i32): void {
   const n = arg(args, GEMM_N);
-  const j0 = shareStart(n, NR, thread, threads), j1 = shareStart(n, NR, thread + 1, threads);
+  const j0 = shareStart(n, NR, share, shares), j1 = shareStart(n, NR, share + 1, shares);
   if (j0 >= j1) return;
   const workspace = ptr(args, GEMM_WORKSPACE) + <usize>thread * ptr(args, GEMM_WORKSPACE_STRIDE);
   gemmColumns(

@@ -1,6 +1,8 @@
 /**
- * The wasm kernels' entry points. Every kernel has the signature (args, thread, threads): `args`
- * points at an i32 argument block in the shared memory, and each thread computes its own share.
+ * The wasm kernels' entry points. Every kernel has the signature (args, share, shares, thread):
+ * `args` points at an i32 argument block in the shared memory, the call's items are split into
+ * `shares` (share.ts), and a call computes share `share`; the threads claim the shares one at a time
+ * (kernels/wasm/thread-pool.ts), and `thread` says whose per-thread workspace a kernel that has one uses.
  * kernels/wasm/argument-blocks.ts declares each of them and its block; the host calls them by name.
  */
 export { conv2dForward, conv2dBackwardInput, conv2dWeightPartials, reduceImages } from './conv2d';

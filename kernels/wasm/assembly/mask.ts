@@ -3,8 +3,8 @@
  * the js loops), each value bitwise the js loop's:
  *
  * - bernoulliMask: out[i] = uᵢ < p ? hit : miss, uᵢ made of the stream's next two words as
- *   Generator.random makes it. One stream is one sequence, so the draws run on the calling thread
- *   (thread 0) alone, in order; the state's four words are read, advanced and written back. The
+ *   Generator.random makes it. One stream is one sequence, so the host runs the draws as one share
+ *   on the calling thread, in order; the state's four words are read, advanced and written back. The
  *   xoshiro128** step is the js one (fillWords) in i32 arithmetic, which wraps as Math.imul and the
  *   js shifts do; the uniform is the same float64 expression, and hit and miss are rounded to
  *   float32 as a Float32Array store rounds them.
@@ -25,7 +25,7 @@ import {
   MASK_PRODUCT_X,
 } from './slots';
 
-/** The stream's words while bernoulliMask runs (each thread's instance has its own; only thread 0 draws). */
+/** The stream's words while bernoulliMask runs (each thread's instance has its own; the host runs it as one share on the calling thread). */
 let s0: i32 = 0, s1: i32 = 0, s2: i32 = 0, s3: i32 = 0;
 
 /** The stream's next word, the words advanced: xoshiro128**, as kernels/mask/js.ts' fillWords. */
@@ -41,8 +41,7 @@ let s0: i32 = 0, s1: i32 = 0, s2: i32 = 0, s3: i32 = 0;
   return result;
 }
 
-export function bernoulliMask(args: usize, thread: i32, _threads: i32): void {
-  if (thread != 0) return;
+export function bernoulliMask(args: usize, _share: i32, _shares: i32, _thread: i32): void {
   const count = arg(args, MASK_COUNT), state = ptr(args, BERNOULLI_MASK_STATE), constants = ptr(args, BERNOULLI_MASK_CONSTANTS);
   const out = ptr(args, BERNOULLI_MASK_OUT);
   const p = load<f64>(constants), hit = <f32>load<f64>(constants, 8), miss = <f32>load<f64>(constants, 16);
@@ -63,12 +62,12 @@ export function bernoulliMask(args: usize, thread: i32, _threads: i32): void {
   store<i32>(state, s3, 12);
 }
 
-export function maskProduct(args: usize, thread: i32, threads: i32): void {
+export function maskProduct(args: usize, share: i32, shares: i32, _thread: i32): void {
   const count = arg(args, MASK_COUNT), run = arg(args, MASK_PRODUCT_RUN);
   const x = ptr(args, MASK_PRODUCT_X), mask = ptr(args, MASK_PRODUCT_MASK), out = ptr(args, MASK_PRODUCT_OUT);
   const factors = count / run;
   const unit = run == 1 ? 16 : 1;
-  const first = shareStart(factors, unit, thread, threads), last = shareStart(factors, unit, thread + 1, threads);
+  const first = shareStart(factors, unit, share, shares), last = shareStart(factors, unit, share + 1, shares);
   if (run == 1) {
     let i = first;
     for (; i + 4 <= last; i += 4) v128.store(f32At(out, i), f32x4.mul(v128.load(f32At(x, i)), v128.load(f32At(mask, i))));

@@ -147,7 +147,7 @@ function isTwoByTwo(args: usize): bool {
   v128.store(argmax, index);
 }
 
-export function maxPool2dForward(args: usize, thread: i32, threads: i32): void {
+export function maxPool2dForward(args: usize, share: i32, shares: i32, _thread: i32): void {
   const inH = arg(args, MAX_POOL2D_IN_H), inW = arg(args, MAX_POOL2D_IN_W), outH = arg(args, MAX_POOL2D_OUT_H), outW = arg(args, MAX_POOL2D_OUT_W);
   const x = ptr(args, MAX_POOL2D_FORWARD_X), out = ptr(args, MAX_POOL2D_FORWARD_OUT), argmax = ptr(args, MAX_POOL2D_FORWARD_ARGMAX);
   const inPlane = inH * inW, outPlane = outH * outW;
@@ -156,8 +156,8 @@ export function maxPool2dForward(args: usize, thread: i32, threads: i32): void {
   // (ceil mode can add a last row or column of half windows; those, and rows under 8 wide, take maxRow).
   const fullRows = twoByTwo ? min(outH, inH / 2) : 0;
   const fullCols = twoByTwo ? min(outW, inW / 2) : 0;
-  const end = shareStart(arg(args, MAX_POOL2D_PLANES), 1, thread + 1, threads);
-  for (let p = shareStart(arg(args, MAX_POOL2D_PLANES), 1, thread, threads); p < end; p++) {
+  const end = shareStart(arg(args, MAX_POOL2D_PLANES), 1, share + 1, shares);
+  for (let p = shareStart(arg(args, MAX_POOL2D_PLANES), 1, share, shares); p < end; p++) {
     const plane = f32At(x, p * inPlane);
     for (let oh = 0; oh < outH; oh++) {
       const o = p * outPlane + oh * outW;
@@ -175,12 +175,12 @@ export function maxPool2dForward(args: usize, thread: i32, threads: i32): void {
   }
 }
 
-/** dx[p, argmax] += dy[p, o] for every output o of this thread's planes (none where argmax is −1). */
-export function maxPool2dBackward(args: usize, thread: i32, threads: i32): void {
+/** dx[p, argmax] += dy[p, o] for every output o of this share's planes (none where argmax is −1). */
+export function maxPool2dBackward(args: usize, share: i32, shares: i32, _thread: i32): void {
   const inPlane = arg(args, MAX_POOL2D_IN_H) * arg(args, MAX_POOL2D_IN_W), outPlane = arg(args, MAX_POOL2D_OUT_H) * arg(args, MAX_POOL2D_OUT_W);
   const dy = ptr(args, MAX_POOL2D_BACKWARD_DY), argmax = ptr(args, MAX_POOL2D_BACKWARD_ARGMAX), dx = ptr(args, MAX_POOL2D_BACKWARD_DX);
-  const end = shareStart(arg(args, MAX_POOL2D_PLANES), 1, thread + 1, threads);
-  for (let p = shareStart(arg(args, MAX_POOL2D_PLANES), 1, thread, threads); p < end; p++) {
+  const end = shareStart(arg(args, MAX_POOL2D_PLANES), 1, share + 1, shares);
+  for (let p = shareStart(arg(args, MAX_POOL2D_PLANES), 1, share, shares); p < end; p++) {
     const plane = f32At(dx, p * inPlane);
     for (let o = p * outPlane; o < (p + 1) * outPlane; o++) {
       const index = load<i32>(f32At(argmax, o));
@@ -190,16 +190,16 @@ export function maxPool2dBackward(args: usize, thread: i32, threads: i32): void 
 }
 
 /**
- * Every average window of this thread's planes, from src to dst: forward (scatter false, x to out)
+ * Every average window of this share's planes, from src to dst: forward (scatter false, x to out)
  * out[o] = Σ x over the window / divisor; backward (scatter true) dx += dy[o] / divisor over the window. Windows are visited in
  * output order, as the js kernels do, so overlapping windows add into dx in their order.
  */
-@inline function averageWindows(args: usize, thread: i32, threads: i32, scatter: bool, src: usize, dst: usize): void {
+@inline function averageWindows(args: usize, share: i32, shares: i32, scatter: bool, src: usize, dst: usize): void {
   const inH = arg(args, AVG_POOL2D_IN_H), inW = arg(args, AVG_POOL2D_IN_W), outH = arg(args, AVG_POOL2D_OUT_H), outW = arg(args, AVG_POOL2D_OUT_W);
   const rowStart = ptr(args, AVG_POOL2D_ROW_START), rowEnd = ptr(args, AVG_POOL2D_ROW_END), colStart = ptr(args, AVG_POOL2D_COL_START), colEnd = ptr(args, AVG_POOL2D_COL_END);
   const rowDivisor = ptr(args, AVG_POOL2D_ROW_DIVISOR), colDivisor = ptr(args, AVG_POOL2D_COL_DIVISOR);
-  const end = shareStart(arg(args, AVG_POOL2D_PLANES), 1, thread + 1, threads);
-  for (let p = shareStart(arg(args, AVG_POOL2D_PLANES), 1, thread, threads); p < end; p++) {
+  const end = shareStart(arg(args, AVG_POOL2D_PLANES), 1, share + 1, shares);
+  for (let p = shareStart(arg(args, AVG_POOL2D_PLANES), 1, share, shares); p < end; p++) {
     const plane = f32At(scatter ? dst : src, p * inH * inW);
     for (let oh = 0; oh < outH; oh++) {
       const r0 = load<i32>(f32At(rowStart, oh)), r1 = load<i32>(f32At(rowEnd, oh));
@@ -222,11 +222,11 @@ export function maxPool2dBackward(args: usize, thread: i32, threads: i32): void 
   }
 }
 
-export function avgPool2dForward(args: usize, thread: i32, threads: i32): void {
-  averageWindows(args, thread, threads, false, ptr(args, AVG_POOL2D_FORWARD_X), ptr(args, AVG_POOL2D_FORWARD_OUT));
+export function avgPool2dForward(args: usize, share: i32, shares: i32, _thread: i32): void {
+  averageWindows(args, share, shares, false, ptr(args, AVG_POOL2D_FORWARD_X), ptr(args, AVG_POOL2D_FORWARD_OUT));
 }
 
 /** dx is accumulated into. */
-export function avgPool2dBackward(args: usize, thread: i32, threads: i32): void {
-  averageWindows(args, thread, threads, true, ptr(args, AVG_POOL2D_BACKWARD_DY), ptr(args, AVG_POOL2D_BACKWARD_DX));
+export function avgPool2dBackward(args: usize, share: i32, shares: i32, _thread: i32): void {
+  averageWindows(args, share, shares, true, ptr(args, AVG_POOL2D_BACKWARD_DY), ptr(args, AVG_POOL2D_BACKWARD_DX));
 }

@@ -28,19 +28,19 @@ const RUN: i32 = 16;
   return select<f32>(x, select<f32>(x, 0, x > 0), isNaN(x));
 }
 
-export function reluForward(args: usize, thread: i32, threads: i32): void {
+export function reluForward(args: usize, share: i32, shares: i32, _thread: i32): void {
   const count = arg(args, RELU_COUNT), x = ptr(args, RELU_FORWARD_X), out = ptr(args, RELU_FORWARD_OUT);
-  const end = shareStart(count, RUN, thread + 1, threads);
-  let i = shareStart(count, RUN, thread, threads);
+  const end = shareStart(count, RUN, share + 1, shares);
+  let i = shareStart(count, RUN, share, shares);
   for (; i + 4 <= end; i += 4) v128.store(f32At(out, i), relu4(v128.load(f32At(x, i))));
   for (; i < end; i++) store<f32>(f32At(out, i), relu1(load<f32>(f32At(x, i))));
 }
 
-export function reluBackward(args: usize, thread: i32, threads: i32): void {
+export function reluBackward(args: usize, share: i32, shares: i32, _thread: i32): void {
   const count = arg(args, RELU_COUNT), dy = ptr(args, RELU_BACKWARD_DY), y = ptr(args, RELU_BACKWARD_Y), dx = ptr(args, RELU_BACKWARD_DX);
-  const end = shareStart(count, RUN, thread + 1, threads);
+  const end = shareStart(count, RUN, share + 1, shares);
   const zero = f32x4.splat(0), one = f32x4.splat(1);
-  let i = shareStart(count, RUN, thread, threads);
+  let i = shareStart(count, RUN, share, shares);
   for (; i + 4 <= end; i += 4) {
     const positive = f32x4.gt(v128.load(f32At(y, i)), zero);
     const r = f32x4.mul(v128.load(f32At(dy, i)), v128.and(positive, one));
