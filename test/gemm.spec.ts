@@ -53,6 +53,10 @@ const sizes: Array<[number, number, number]> = [
   [65, 513, 257],
   [129, 1031, 6],
   [9, 70, 520],
+  // One row of op(A): the wasm sgemm reads an untransposed B where it lies (16 columns a step, then 4, then the edge).
+  [1, 37, 300],
+  [1, 128, 1568],
+  [1, 5, 1000],
 ];
 
 /** The backends linear and matmul take their gemm from; wasm with one thread and with two (they split C's columns). */
@@ -170,6 +174,29 @@ describe('gemm', () => {
           on(backend, () => gemm({ m: 2, n: 3, k: 0, a: new Float32Array(0), b: new Float32Array(0), c }));
           expect(Array.from(c)).to.deep.equal([0, 0, 0, 0, 0, 0]);
         });
+
+        if (backend.backend === 'wasm') {
+          it('a one-row op(A), read with B where they lie, gives the bits of the packed path (row 0 of a two-row product)', () => {
+            const rng = new Generator(17);
+            for (const [n, k] of [
+              [37, 300],
+              [128, 1568],
+              [5, 1000],
+              [16, 256],
+            ]) {
+              for (const accumulate of [false, true]) {
+                const a = filled(new Float32Array(2 * k), rng);
+                const b = filled(new Float32Array(k * n), rng);
+                const start = filled(new Float32Array(2 * n), rng);
+                const two = Float32Array.from(start);
+                const one = start.slice(0, n);
+                on(backend, () => gemm({ m: 2, n, k, a, b, c: two, accumulate }));
+                on(backend, () => gemm({ m: 1, n, k, a, b, c: one, accumulate }));
+                expect(Array.from(one), `n ${n}, k ${k}, accumulate ${accumulate}`).to.deep.equal(Array.from(two.subarray(0, n)));
+              }
+            }
+          });
+        }
 
         it('refuses operands too short for the stated sizes', () => {
           expect(() =>

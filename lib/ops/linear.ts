@@ -47,28 +47,53 @@ function product(
   return Tensor.fromData(c, shape);
 }
 
+/**
+ * x·Wᵀ + b as a new tensor (no graph): the rows of x stacked, the bias copied into each row and the
+ * product added onto it in one GEMM. `weights` holds W as [out, in], PyTorch's layout, or, when
+ * `transposed`, Wᵀ as [in, out] — the inference path's copy (nn/inference), whose rows a one-row
+ * product reads where they lie; the sums, and so the values, are the same either way.
+ */
+function affine(x: Tensor, weights: Tensor, transposed: boolean, bias: Tensor | undefined): Tensor {
+  const [outFeatures, inFeatures] = transposed ? [weights.shape[1], weights.shape[0]] : weights.shape;
+  const rows = sizeOf(x.shape.slice(0, -1));
+  const out = allocate(promote(promote(x.dtype, weights.dtype), bias?.dtype ?? x.dtype), rows * outFeatures);
+  if (bias) {
+    const b = bias.values();
+    for (let r = 0; r < rows; r++) out.set(b, r * outFeatures);
+  }
+  gemm({
+    m: rows,
+    n: outFeatures,
+    k: inFeatures,
+    a: x.values(),
+    b: weights.values(),
+    transB: !transposed,
+    c: out,
+    accumulate: true,
+  });
+  return Tensor.fromData(out, [...x.shape.slice(0, -1), outFeatures]);
+}
+
+/**
+ * @internal linear(x, weight, bias) with gradients off, computed with `transposedWeight`, a copy of
+ * weight as [in, out] (nn/inference/sequential-inference.ts keeps one): the same values.
+ */
+export function linearWithTransposedWeight(x: Tensor, weight: Tensor, transposedWeight: Tensor, bias?: Tensor): Tensor {
+  checkOperands(x, weight, bias);
+  if (!sameShape(transposedWeight.shape, [weight.shape[1], weight.shape[0]])) {
+    throw new RangeError(
+      `linear: the transposed weight must be ${formatShape([weight.shape[1], weight.shape[0]])}, got ${formatShape(transposedWeight.shape)}`,
+    );
+  }
+  return affine(x, transposedWeight, true, bias);
+}
+
 export const linear = defineOp({
   name: 'linear',
   forward: (x: Tensor, weight: Tensor, bias?: Tensor) => {
     checkOperands(x, weight, bias);
-    const [outFeatures, inFeatures] = weight.shape;
     const rows = sizeOf(x.shape.slice(0, -1));
-    const out = allocate(promote(promote(x.dtype, weight.dtype), bias?.dtype ?? x.dtype), rows * outFeatures);
-    if (bias) {
-      const b = bias.values();
-      for (let r = 0; r < rows; r++) out.set(b, r * outFeatures);
-    }
-    gemm({
-      m: rows,
-      n: outFeatures,
-      k: inFeatures,
-      a: x.values(),
-      b: weight.values(),
-      transB: true,
-      c: out,
-      accumulate: true,
-    });
-    return { output: Tensor.fromData(out, [...x.shape.slice(0, -1), outFeatures]), saved: { x, weight, rows } };
+    return { output: affine(x, weight, false, bias), saved: { x, weight, rows } };
   },
   backward: ({ x, weight, rows }, g, needs) => {
     const [outFeatures, inFeatures] = weight.shape;

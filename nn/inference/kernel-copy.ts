@@ -11,19 +11,24 @@
  */
 import { allocateForKernels } from '../../base/dtype';
 import { Tensor } from '../../lib/tensor';
+import { sameShape } from '../../base/shape';
 
 export class KernelCopy {
   private source: Tensor | null = null;
   private version = -1;
   private copy: Tensor | null = null;
 
+  /** `transposed`: the copy of a 2-D tensor [r, c] is its transpose [c, r] (a Linear's weight, read row by row at batch 1). */
+  constructor(private readonly transposed = false) {}
+
   /** `tensor`'s numbers in a tensor of the kernels' own, copied again only when `tensor` changed. */
   of(tensor: Tensor): Tensor {
     if (tensor === this.source && tensor._version === this.version && this.copy) return this.copy;
-    if (this.copy?.dtype !== tensor.dtype || this.copy.numel !== tensor.numel) {
-      this.copy = Tensor.fromData(allocateForKernels(tensor.dtype, tensor.numel), tensor.shape);
+    const shape = this.transposed ? [tensor.shape[1], tensor.shape[0]] : tensor.shape;
+    if (this.copy?.dtype !== tensor.dtype || !sameShape(this.copy.shape, shape)) {
+      this.copy = Tensor.fromData(allocateForKernels(tensor.dtype, tensor.numel), shape);
     }
-    this.copy.writableStorage().set(tensor.values());
+    this.copy.writableStorage().set((this.transposed ? tensor.transpose(0, 1) : tensor).values());
     this.source = tensor;
     this.version = tensor._version;
     return this.copy;

@@ -9,7 +9,8 @@
  *  - a ReLU right after the conv (or the conv and its batch norm), and a MaxPool2d(2) (stride 2,
  *    no padding, floor mode) after that, run in the conv's epilogue (kernels/conv2d/epilogue.ts),
  *    on each slice while it is in cache;
- *  - a Linear in eval mode reads copies of its weight and bias kept in the kernels' memory (kernel-copy.ts);
+ *  - a Linear in eval mode reads copies of its weight (transposed, [in, out], so that a batch-1
+ *    product reads it row by row where it lies) and bias kept in the kernels' memory (kernel-copy.ts);
  *  - an activation made and read by built-in layers (or fused convs), which keep nothing of it, is
  *    given back to allocate() once read (lib/chain-activations.ts), so the next forward reuses it.
  *
@@ -29,7 +30,7 @@ import { MaxPool2d } from '../pooling';
 import { ConvBatchNormFold } from './conv-batchnorm-fold';
 import { KernelCopy } from './kernel-copy';
 import { Linear } from '../linear';
-import { linear } from '../../lib/ops/linear';
+import { linearWithTransposedWeight } from '../../lib/ops/linear';
 import { isForgetfulLayer } from '../forgetful-layers';
 
 /** True when `m` is a `Class` whose forward is Class's own, so that what it computes is known. */
@@ -90,10 +91,10 @@ const linearCopies = new WeakMap<Linear, { weight: KernelCopy; bias: KernelCopy 
 function linearFromCopies(m: Linear, x: Tensor): Tensor {
   let copies = linearCopies.get(m);
   if (!copies) {
-    copies = { weight: new KernelCopy(), bias: new KernelCopy() };
+    copies = { weight: new KernelCopy(true), bias: new KernelCopy() };
     linearCopies.set(m, copies);
   }
-  return linear(x, copies.weight.of(m.weight), m.bias ? copies.bias.of(m.bias) : undefined);
+  return linearWithTransposedWeight(x, m.weight, copies.weight.of(m.weight), m.bias ? copies.bias.of(m.bias) : undefined);
 }
 
 export function inferenceForward(modules: readonly Module[], input: Tensor): Tensor {

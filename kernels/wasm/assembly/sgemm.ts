@@ -163,6 +163,71 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i3
   if (rows > 3) storeRow(c + 3 * rowBytes, c30, c31, cols, accumulate, tile);
 }
 
+/** Lanes [0, lanes) of four floats at `at`, the others 0: an edge of a row read without reading past it. */
+@inline function loadLanes(at: usize, lanes: i32): v128 {
+  if (lanes == 4) return v128.load(at);
+  let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(at));
+  if (lanes > 1) v = f32x4.replace_lane(v, 1, load<f32>(at, 4));
+  if (lanes > 2) v = f32x4.replace_lane(v, 2, load<f32>(at, 8));
+  return v;
+}
+
+/** Stores (or, when `add`, adds onto C as storeRow does) lanes [0, lanes) of v at `at`. */
+@inline function storeLanes(at: usize, v: v128, lanes: i32, add: bool): void {
+  if (lanes == 4) {
+    v128.store(at, add ? f32x4.add(v128.load(at), v) : v);
+    return;
+  }
+  storeLane(at, f32x4.extract_lane(v, 0), add);
+  if (lanes > 1) storeLane(at + 4, f32x4.extract_lane(v, 1), add);
+  if (lanes > 2) storeLane(at + 8, f32x4.extract_lane(v, 2), add);
+}
+@inline function storeLane(at: usize, value: f32, add: bool): void {
+  store<f32>(at, add ? load<f32>(at) + value : value);
+}
+
+/**
+ * C[0, j0..j1) (+)= a·B for a one-row op(A) and an untransposed B, read where they lie: the packed
+ * path packs all of B's columns whatever m is, which was most of a batch-1 linear layer's time.
+ * Each element is summed as the micro-kernel sums it — in KC blocks, k in order within a block from
+ * 0, each block then stored or added onto C — with the same multiplyAdd, so its bits are the packed
+ * path's. `aStep` is the bytes from one of a's values to the next.
+ */
+function rowTimesMatrix(k: i32, a: usize, aStep: usize, b: usize, ldb: i32, c: usize, accumulate: bool, j0: i32, j1: i32): void {
+  const rowBytes = (<usize>ldb) << 2;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    const add = accumulate || pc > 0;
+    const aBlock = a + (<usize>pc) * aStep;
+    const bBlock = b + (<usize>pc) * rowBytes;
+    let j = j0;
+    // 16 columns at a time: four independent sums per k keep the adds' latency hidden.
+    for (; j + 16 <= j1; j += 16) {
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      let pa = aBlock, pb = bBlock + ((<usize>j) << 2);
+      for (let p = 0; p < kc; p++, pa += aStep, pb += rowBytes) {
+        const x = v128.load32_splat(pa);
+        s0 = multiplyAdd(s0, x, v128.load(pb));
+        s1 = multiplyAdd(s1, x, v128.load(pb, 16));
+        s2 = multiplyAdd(s2, x, v128.load(pb, 32));
+        s3 = multiplyAdd(s3, x, v128.load(pb, 48));
+      }
+      const at = c + ((<usize>j) << 2);
+      storeLanes(at, s0, 4, add);
+      storeLanes(at + 16, s1, 4, add);
+      storeLanes(at + 32, s2, 4, add);
+      storeLanes(at + 48, s3, 4, add);
+    }
+    for (; j < j1; j += 4) {
+      const lanes = min(4, j1 - j);
+      let s = f32x4.splat(0);
+      let pa = aBlock, pb = bBlock + ((<usize>j) << 2);
+      for (let p = 0; p < kc; p++, pa += aStep, pb += rowBytes) s = multiplyAdd(s, v128.load32_splat(pa), loadLanes(pb, lanes));
+      storeLanes(c + ((<usize>j) << 2), s, lanes, add);
+    }
+  }
+}
+
 /**
  * The columns [j0, j1) of C (+)= op(A)·op(B) for an m×k by k×n product (n itself is not needed:
  * only the columns asked for are touched); `workspace` holds
@@ -180,6 +245,10 @@ export function gemmColumns(
   const tile = packedB + KC * NC * 4;
   if (k == 0) {
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + ((<usize>(i * ldc + j0)) << 2), 0, (<usize>(j1 - j0)) << 2);
+    return;
+  }
+  if (m == 1 && !transB) {
+    rowTimesMatrix(k, a, transA ? (<usize>lda) << 2 : 4, b, ldb, c, accumulate, j0, j1);
     return;
   }
   for (let jc = j0; jc < j1; jc += NC) {
