@@ -59,6 +59,22 @@ describe('optimizers (against torch.optim trajectories)', () => {
     }
   });
 
+  it('finds a lone non-finite value anywhere in a long gradient (each of the four running sums, and the tail)', () => {
+    const length = 1003; // 250 groups of four, then three
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      for (const at of [0, 1, 2, 3, 501, 998, 999, 1000, 1002]) {
+        const p = zeros([length], { requiresGrad: true });
+        const grad = new Float64Array(length).fill(-1e300); // huge but finite: v·0 is −0
+        grad[at] = bad;
+        p.grad = tensor(grad);
+        expect(() => new optim.SGD([p], { lr: 0.1 }).step(), `${bad} at ${at}`).to.throw(`non-finite gradient (${bad} at index ${at})`);
+      }
+    }
+    const p = zeros([length], { requiresGrad: true });
+    p.grad = tensor(new Float64Array(length).fill(-Number.MAX_VALUE));
+    expect(() => new optim.SGD([p], { lr: 0 }).step()).not.to.throw();
+  });
+
   it('refuses a non-finite gradient before updating anything', () => {
     const p = tensor([1, 2], { requiresGrad: true });
     const q = tensor([3], { requiresGrad: true });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Generator } from '../index';
 import { wasmPool2d } from '../kernels/pool2d/wasm';
 import { referencePool2d } from '../kernels/pool2d/reference';
+import { jsPool2d } from '../kernels/pool2d/js';
 import { type AvgPool2dGeometry, type MaxPool2dGeometry, adaptiveWindows } from '../kernels/pool2d';
 import {
   type PoolCase,
@@ -114,14 +115,22 @@ describe('pool2d wasm kernels match the reference', () => {
     expectSameBits(withThreads(2, run), withThreads(1, run));
   });
 
-  it('accumulates into the gradient it is given (dx += …), as the interface says', () => {
+  it('writes the whole gradient whatever it held (dx = the scatter onto +0), as the interface says', () => {
     const g = maxGeometry(twoByTwo(2, 8, 8, false));
     const x = randomValues(Float32Array, 128, new Generator(1980));
     const [out, argmax] = [new Float32Array(32), new Int32Array(32)];
     wasmPool2d.maxPool2dForward(x, g, out, argmax);
-    const [dx, want] = [new Float32Array(128).fill(0.5), new Float32Array(128).fill(0.5)];
-    wasmPool2d.maxPool2dBackward(out, argmax, g, dx);
+    out[3] = -0; // lands as +0, as on a zero-filled dx
+    const want = new Float32Array(128).fill(0.5);
     referencePool2d.maxPool2dBackward(out, argmax, g, want);
-    expect(Array.from(dx)).to.deep.equal(Array.from(want));
+    expect(Object.is(want[argmax[3]], 0), 'the reference gives +0').to.equal(true);
+    for (const [name, kernels] of [
+      ['wasm', wasmPool2d],
+      ['js', jsPool2d],
+    ] as const) {
+      const dx = new Float32Array(128).fill(Number.NaN);
+      kernels.maxPool2dBackward(out, argmax, g, dx);
+      expect(Array.from(dx), name).to.deep.equal(Array.from(want));
+    }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The worker side of the thread pool's protocol (kernels/wasm/worker-source.ts), driven by hand:
- * each share of an accumulating kernel (max pooling's backward, dx += dy at the argmax) must be
+ * each share of an accumulating kernel (average pooling's backward, dx += dy / divisor) must be
  * computed exactly once, whatever else sees the job — a second worker on the same thread (a retired
  * one whose terminate() has not taken effect yet), two workers that both pass the life check, two
  * threads claiming shares side by side, a worker holding an old job, a wake with no new job.
@@ -8,7 +8,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
-import { kernelNames } from '../kernels/wasm/argument-blocks';
+import { type ArgumentBlock, kernelNames } from '../kernels/wasm/argument-blocks';
+import { avgPoolWindows } from '../kernels/pool2d';
 import { type CallFrame, callFrame, endCall } from '../kernels/wasm/call-frame';
 import { Control, WorkerField, controlSlots, workerSlot } from '../kernels/wasm/control';
 import { wasmInstance } from '../kernels/wasm/instance';
@@ -25,7 +26,7 @@ async function until(what: string, done: () => boolean): Promise<void> {
   }
 }
 
-/** Planes of the max-pool backward job: plane p adds 1 to dx[4p] each time it is computed. */
+/** Planes of the average-pool backward job: plane p adds 1 to dx[4p] each time it is computed. */
 const planes = 64;
 
 describe('wasm worker protocol: each share is computed exactly once', () => {
@@ -41,9 +42,16 @@ describe('wasm worker protocol: each share is computed exactly once', () => {
     workers = [];
     frame = callFrame(wasm);
     dx = frame.input(new Float32Array(planes * 4));
-    const geometry = { planes, inH: 2, inW: 2, outH: 1, outW: 1, kH: 2, kW: 2, sH: 2, sW: 2, pH: 0, pW: 0, dH: 1, dW: 1 };
-    const operands = { dy: frame.input(new Float32Array(planes).fill(1)), argmax: frame.input(new Int32Array(planes)), dx };
-    args = frame.args('maxPool2dBackward', { ...geometry, ...operands });
+    // One 2×2 window per 2×2 plane, divisor 4: dy = 4 adds 1 to each of the plane's values.
+    const window = avgPoolWindows(2, 1, 2, 2, 0, true);
+    const axis = (name: 'row' | 'col') => ({
+      [`${name}Start`]: frame.input(window.start),
+      [`${name}End`]: frame.input(window.end),
+      [`${name}Divisor`]: frame.input(window.divisor),
+    });
+    const sizes = { planes, inH: 2, inW: 2, outH: 1, outW: 1 };
+    const operands = { dy: frame.input(new Float32Array(planes).fill(4)), dx };
+    args = frame.args('avgPool2dBackward', { ...sizes, ...axis('row'), ...axis('col'), ...operands } as ArgumentBlock<'avgPool2dBackward'>);
   });
 
   afterEach(async () => {
@@ -72,7 +80,7 @@ describe('wasm worker protocol: each share is computed exactly once', () => {
    */
   async function handOut(threads = 2, stale = false): Promise<void> {
     const generation = Atomics.add(state, Control.generation, 1) + 2;
-    Atomics.store(state, Control.kernel, kernelNames.indexOf('maxPool2dBackward'));
+    Atomics.store(state, Control.kernel, kernelNames.indexOf('avgPool2dBackward'));
     Atomics.store(state, Control.args, args);
     Atomics.store(state, Control.threads, threads);
     Atomics.store(state, Control.shares, planes);

@@ -179,6 +179,7 @@ export const gpujsPool2d: Pool2dKernels = {
   },
 
   maxPool2dBackward(dy, argmax, g, dx) {
+    dx.fill(0); // the interface writes dx in full; the kernel adds its sums onto it
     runKernel(maxPoolBackward, maxConstants(g), [dy, argmax], dx, () => jsPool2d.maxPool2dBackward(dy, argmax, g, dx), {
       accumulate: true,
     });

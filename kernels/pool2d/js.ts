@@ -72,6 +72,7 @@ function maxPool2dForward(x: TypedArray, g: MaxPool2dGeometry, out: TypedArray, 
 function maxPool2dBackward(dy: TypedArray, argmax: Int32Array, g: MaxPool2dGeometry, dx: TypedArray): void {
   const outPlane = g.outH * g.outW;
   const inPlane = g.inH * g.inW;
+  dx.fill(0);
   let o = 0;
   for (let base = 0; base < g.planes * inPlane; base += inPlane) {
     for (const end = o + outPlane; o < end; o++) {

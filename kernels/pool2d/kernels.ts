@@ -12,7 +12,11 @@ export interface Pool2dKernels {
    * the input gives −∞ and argmax −1.
    */
   maxPool2dForward(x: TypedArray, geometry: MaxPool2dGeometry, out: TypedArray, argmax: Int32Array): void;
-  /** dx (zero-filled by the caller) += dy scattered to the argmax of each window (none for argmax −1). */
+  /**
+   * dx = dy scattered to the argmax of each window (none for argmax −1), summed onto +0 as onto
+   * PyTorch's zero-filled gradient: dx is written in full, whatever it held (the wasm kernel zeroes
+   * a plane just before scattering into it, in cache and split over the threads).
+   */
   maxPool2dBackward(dy: TypedArray, argmax: Int32Array, geometry: MaxPool2dGeometry, dx: TypedArray): void;
   /** out[p, oh, ow] = Σ x[p, rows[oh], cols[ow]] / (rows.divisor[oh] · cols.divisor[ow]). */
   avgPool2dForward(x: TypedArray, geometry: AvgPool2dGeometry, out: TypedArray): void;

@@ -48,7 +48,7 @@ function maxPool2dBackward(dy: TypedArray, argmax: Int32Array, g: MaxPool2dGeome
       sums[p * g.inH * g.inW + argmax[flat]] += dy[flat];
     }
   }
-  for (let i = 0; i < dx.length; i++) dx[i] += sums[i];
+  for (let i = 0; i < dx.length; i++) dx[i] = 0 + sums[i]; // +0 where the sum is −0, as a zero-filled dx gives
 }
 
 function avgPool2dForward(x: TypedArray, g: AvgPool2dGeometry, out: TypedArray): void {

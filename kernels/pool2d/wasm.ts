@@ -56,7 +56,7 @@ export const wasmPool2d: Pool2dKernels = {
       [dy, dx],
       (wasm) => {
         const frame = callFrame(wasm);
-        const gradient = frame.input(dx);
+        const gradient = frame.outputAt(dx);
         const args = frame.args('maxPool2dBackward', { ...g, dy: frame.input(dy), argmax: frame.input(argmax), dx: gradient });
         runKernel(wasm, 'maxPool2dBackward', args, splitForPlanes(wasm, 'maxPool2d', g.planes, g.inH * g.inW));
         frame.output(gradient, dx);

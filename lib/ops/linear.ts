@@ -7,7 +7,7 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { type DType, allocate, promote } from '../../base/dtype';
+import { type DType, allocate, allocateUnfilled, promote } from '../../base/dtype';
 import { type Shape, formatShape, sameShape, sizeOf } from '../../base/shape';
 import { gemm } from '../../kernels/gemm';
 import { reshape, transpose } from './views';
@@ -42,7 +42,7 @@ function product(
   dtype: DType,
   shape: Shape,
 ): Tensor {
-  const c = allocate(dtype, m * n);
+  const c = allocateUnfilled(dtype, m * n); // the GEMM writes all of it
   gemm({ m, n, k, a: a.values(), transA, b: b.values(), transB, c });
   return Tensor.fromData(c, shape);
 }
@@ -56,7 +56,9 @@ function product(
 function affine(x: Tensor, weights: Tensor, transposed: boolean, bias: Tensor | undefined): Tensor {
   const [outFeatures, inFeatures] = transposed ? [weights.shape[1], weights.shape[0]] : weights.shape;
   const rows = sizeOf(x.shape.slice(0, -1));
-  const out = allocate(promote(promote(x.dtype, weights.dtype), bias?.dtype ?? x.dtype), rows * outFeatures);
+  const dtype = promote(promote(x.dtype, weights.dtype), bias?.dtype ?? x.dtype);
+  // With a bias every row is written before the GEMM adds onto it; without one it adds onto zeros.
+  const out = bias ? allocateUnfilled(dtype, rows * outFeatures) : allocate(dtype, rows * outFeatures);
   if (bias) {
     const b = bias.values();
     for (let r = 0; r < rows; r++) out.set(b, r * outFeatures);

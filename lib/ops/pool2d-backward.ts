@@ -17,7 +17,7 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { type DType, allocate } from '../../base/dtype';
+import { type DType, allocate, allocateUnfilled } from '../../base/dtype';
 import { sizeOf } from '../../base/shape';
 import { type AvgPool2dGeometry, type MaxPool2dGeometry, pool2dKernels } from '../../kernels/pool2d';
 import { gatherAt } from './gather-scatter';
@@ -47,7 +47,7 @@ function argmaxOffsets({ argmax, geometry }: MaxPoolSaved): Int32Array {
 export const maxPool2dBackward: (gradOutput: Tensor, saved: MaxPoolSaved) => Tensor = defineOp({
   name: 'maxPool2dBackward',
   forward: (gradOutput: Tensor, saved: MaxPoolSaved) => {
-    const dx = allocate(saved.dtype, sizeOf(saved.inputShape));
+    const dx = allocateUnfilled(saved.dtype, sizeOf(saved.inputShape)); // the kernel writes all of it
     pool2dKernels().maxPool2dBackward(gradOutput.values(), saved.argmax, saved.geometry, dx);
     return { output: Tensor.fromData(dx, saved.inputShape), saved: { pool: saved, gradShape: gradOutput.shape } };
   },

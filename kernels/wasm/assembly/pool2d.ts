@@ -175,13 +175,14 @@ export function maxPool2dForward(args: usize, share: i32, shares: i32, _thread: 
   }
 }
 
-/** dx[p, argmax] += dy[p, o] for every output o of this share's planes (none where argmax is −1). */
+/** dx[p, argmax] += dy[p, o] for every output o of this share's planes (none where argmax is −1), each plane zeroed first. */
 export function maxPool2dBackward(args: usize, share: i32, shares: i32, _thread: i32): void {
   const inPlane = arg(args, MAX_POOL2D_IN_H) * arg(args, MAX_POOL2D_IN_W), outPlane = arg(args, MAX_POOL2D_OUT_H) * arg(args, MAX_POOL2D_OUT_W);
   const dy = ptr(args, MAX_POOL2D_BACKWARD_DY), argmax = ptr(args, MAX_POOL2D_BACKWARD_ARGMAX), dx = ptr(args, MAX_POOL2D_BACKWARD_DX);
   const end = shareStart(arg(args, MAX_POOL2D_PLANES), 1, share + 1, shares);
   for (let p = shareStart(arg(args, MAX_POOL2D_PLANES), 1, share, shares); p < end; p++) {
     const plane = f32At(dx, p * inPlane);
+    memory.fill(plane, 0, (<usize>inPlane) << 2);
     for (let o = p * outPlane; o < (p + 1) * outPlane; o++) {
       const index = load<i32>(f32At(argmax, o));
       if (index >= 0) store<f32>(f32At(plane, index), load<f32>(f32At(plane, index)) + load<f32>(f32At(dy, o)));
