@@ -93,12 +93,19 @@ function serveAsWorker(kind: string): void {
   serve();
 }
 
-if (require.main === module && process.env[workerVariable] !== undefined) {
-  serveAsWorker(process.env[workerVariable]);
-} else if (require.main === module) {
+/** Runs this process as the CLI: a worker when DROPGRAD_WORKER is set, else the command in its arguments. */
+export function runAsMain(): void {
+  const worker = process.env[workerVariable];
+  if (worker !== undefined) {
+    serveAsWorker(worker);
+    return;
+  }
   keepWorkingWhenThePipeCloses(process.stdout);
   keepWorkingWhenThePipeCloses(process.stderr);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }
+
+// Run directly (tsx, dist/cli.cjs, a child forked by --jobs); scripts/run-cli.mjs calls runAsMain itself.
+if (require.main === module) runAsMain();
