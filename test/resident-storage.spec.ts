@@ -23,6 +23,7 @@ import {
   withBackend,
 } from '../index';
 import { isResident } from '../kernels/wasm/resident-storage';
+import { recycle } from '../base/dtype';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -43,6 +44,13 @@ describe('tensors living in the wasm memory', () => {
     expect(isResident(withBackend('js', () => F.relu(x)).nd.data), 'js backend').to.equal(false);
     expect(isResident(onWasm(() => F.relu(randn([64, 64]))).nd.data), 'float64').to.equal(false);
     expect(isResident(onWasm(() => F.relu(randn([10, 10], { dtype: 'float32' }))).nd.data), '100 values').to.equal(false);
+  });
+
+  it('an op output lives there even when the js backend left ordinary arrays of its size for reuse', () => {
+    const x = randn([8, 4, 16, 16], { dtype: 'float32' });
+    for (let i = 0; i < 4; i++) recycle(new Float32Array(x.numel)); // ordinary arrays, as js steps give back
+    expect(isResident(onWasm(() => F.relu(x)).nd.data)).to.equal(true);
+    expect(isResident(withBackend('js', () => F.relu(x)).nd.data), 'and the js backend still takes them').to.equal(false);
   });
 
   it('data, storage and contiguousData() hand out ordinary arrays with the same numbers, and the tensor keeps working', () => {
