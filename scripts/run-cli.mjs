@@ -4,7 +4,7 @@
 // made afresh on each run, so an edit to a source shows at the next one, and its inline source map
 // makes stack traces name the .ts files and lines, as under tsx. Children the CLI forks (--jobs)
 // run the bundle itself (it forks process.argv[1]).
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 import { lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -27,6 +27,7 @@ const { outputFiles } = await build({
   sourcemap: 'inline',
   logLevel: 'error',
 });
+stop(); // esbuild's service process, which would otherwise live as long as the CLI
 mkdirSync(cache, { recursive: true });
 const existing = lstatSync(bundle, { throwIfNoEntry: false });
 if (existing && !existing.isFile()) throw new Error(`${bundle} exists and is not a regular file; remove it to run the CLI`);
