@@ -22,7 +22,7 @@ const tsc = join(root, 'node_modules', '.bin', 'tsc');
 // 560 kB packed: 483.9 kB before issue 22, 533.9 kB after (the wasm modules grown by the Adam
 // kernel and the fused conv epilogue, a third module with relaxed SIMD, the wasm heap and the
 // inference path in each of the three bundles, and the longer kernels and benchmarks pages).
-const budget = { packedBytes: 560 * 1024, installedBytes: 3 * 1024 * 1024 };
+const budget = { packedBytes: 576 * 1024, installedBytes: 3 * 1024 * 1024 };
 
 /** What `files` may ship: the builds, their declarations, the README and the docs pages' text. */
 const shipped = [
