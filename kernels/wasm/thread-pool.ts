@@ -4,10 +4,10 @@
  * (thread-cost.ts); the caller publishes the job on a shared control block (control.ts), on which
  * workers 1…n−1 wait, and then every thread, the caller included, claims shares one at a time
  * until none is left; the caller returns once every share is computed. Claiming instead of fixed
- * shares means that a worker that starts late — asleep when the job came (waking one takes
- * ~300 µs on the 2-core virtual machine measured), or kept off its core by another process —
- * leaves its part to the threads already running instead of holding the call up: the caller then
- * waits at most for the shares already being computed.
+ * shares means that a worker that starts late — asleep when the job came (a woken one starts
+ * ~25 µs later on the 2-core virtual machine measured, thread-cost.ts' wakeNs), or kept off its
+ * core by another process — leaves its part to the threads already running instead of holding the
+ * call up: the caller then waits at most for the shares already being computed.
  *
  * Workers exist only where the memory is shared (instance.ts). They are started on the first
  * call that wants more than one thread, and when the thread count changes the pool grows (only
