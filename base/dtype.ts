@@ -34,24 +34,27 @@ const minRecycledLength = 4096;
 let tracked: Set<TypedArray> | null = null;
 
 /**
- * Where the float32 outputs of ops may come from before the JavaScript heap: the wasm backend
- * installs its memory here (kernels/wasm/resident-storage.ts), so that its kernels read and write
- * them in place. `take` answers undefined when an ordinary array should be made; `giveBack` takes
- * back one of its own arrays that recycle() was given (true), or declines an ordinary one (false).
- * Only arrays allocated while an op runs (inOp), and those only the core reads and writes
+ * Where the float32 outputs of ops (and the index arrays only the core reads, allocateIndices) may
+ * come from before the JavaScript heap: the wasm backend installs its memory here
+ * (kernels/wasm/resident-storage.ts), so that its kernels read and write them in place. `take` and
+ * `takeIndices` answer undefined when an ordinary array should be made; `giveBack` takes back one of
+ * its own arrays that recycle() or recycleIndices() was given (true), or declines an ordinary one
+ * (false). Only arrays allocated while an op runs (inOp), and those only the core reads and writes
  * (allocateForKernels: Adam's state), come from it: tensors a user makes, parameters and gradients
  * stay ordinary arrays.
  */
-export interface Float32Source {
+export interface ResidentSource {
   /** An array of `length`, zero-filled when `zeroed`, else holding whatever its memory held. */
   take(length: number, zeroed: boolean): Float32Array | undefined;
-  giveBack(array: TypedArray): boolean;
+  /** An Int32Array of `length` holding whatever its memory held. */
+  takeIndices(length: number): Int32Array | undefined;
+  giveBack(array: TypedArray | Int32Array): boolean;
 }
-let float32Source: Float32Source | undefined;
+let residentSource: ResidentSource | undefined;
 let opsRunning = 0;
 
-export function setFloat32Source(source: Float32Source): void {
-  float32Source = source;
+export function setResidentSource(source: ResidentSource): void {
+  residentSource = source;
 }
 
 /** Runs `fn`, an op's forward or backward (lib/define-op.ts), whose float32 allocations may come from the source. */
@@ -84,7 +87,7 @@ function allocateArray(dtype: DType, size: number, zeroed: boolean): TypedArray 
   // The float32 source first: an ordinary array from the pool (one the js backend left there) would
   // be copied into and out of every wasm kernel call that used it — a batch-64 step of the small CNN
   // took 51 ms instead of 40 on one thread when js steps ran between its rounds.
-  const source = dtype === 'float32' && opsRunning > 0 ? float32Source?.take(size, zeroed) : undefined;
+  const source = dtype === 'float32' && opsRunning > 0 ? residentSource?.take(size, zeroed) : undefined;
   const reused = source === undefined && size >= minRecycledLength ? recycled.get(`${dtype}:${size}`)?.pop() : undefined;
   if (reused) recycledBytes -= reused.byteLength;
   const array =
@@ -108,6 +111,23 @@ export function allocateOnHeap(dtype: DType, size: number): TypedArray {
   return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
 }
 
+/**
+ * An Int32Array of `size` that only the core reads and writes, and whose every element a kernel
+ * writes before any is read (max pooling's argmax, saved for its backward). While an op runs on the
+ * wasm backend it lives in the wasm memory, so the kernels write and read it in place instead of
+ * copying it out after the forward and in again for the backward; else it is an ordinary array.
+ * Its owner gives it back with recycleIndices once nothing will read it, or it goes back when it
+ * is garbage.
+ */
+export function allocateIndices(size: number): Int32Array {
+  return (opsRunning > 0 ? residentSource?.takeIndices(size) : undefined) ?? new Int32Array(size);
+}
+
+/** Gives back an array from allocateIndices: the caller guarantees nothing will read or write it any more. */
+export function recycleIndices(array: Int32Array): void {
+  residentSource?.giveBack(array);
+}
+
 /** Runs fn and returns its result with every array allocate() handed out meanwhile. */
 export function trackAllocations<T>(fn: () => T): { result: T; allocated: Set<TypedArray> } {
   const outer = tracked;
@@ -126,7 +146,7 @@ export function trackAllocations<T>(fn: () => T): { result: T; allocated: Set<Ty
  * nothing will read or write it any more: whoever gets it next owns it.
  */
 export function recycle(array: TypedArray): void {
-  if (array.length < minRecycledLength || float32Source?.giveBack(array)) return;
+  if (array.length < minRecycledLength || residentSource?.giveBack(array)) return;
   const key = `${dtypeOf(array)}:${array.length}`;
   const list = recycled.get(key) ?? [];
   // Kept once at most: handed out twice, one array would be two tensors' storage.

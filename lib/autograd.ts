@@ -19,8 +19,12 @@ export interface GradFn {
   readonly inputs: ReadonlyArray<Tensor | null>;
   /** Given dL/d(output), returns dL/d(input) for each entry of `inputs` (null where not needed). */
   apply(gradOutput: Tensor): ReadonlyArray<Tensor | null | undefined>;
-  /** Drops saved tensors once backward has run (unless the graph is retained). */
-  release(): void;
+  /**
+   * Drops saved tensors once backward has run (unless the graph is retained); with `reclaimSaved`
+   * (no graph was recorded by that backward, so nothing else can hold them) memory only the node
+   * held may be reused at once.
+   */
+  release(reclaimSaved: boolean): void;
 }
 
 export interface BackwardOptions {
@@ -166,7 +170,7 @@ function propagate(
         : trackAllocations(() => fn.apply(grad));
       for (const array of allocated) madeByBackward.add(array);
       if (!retainGraph) {
-        fn.release();
+        fn.release(!createGraph);
         released.add(fn);
       }
       fn.inputs.forEach((input, i) => {

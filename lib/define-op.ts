@@ -21,6 +21,13 @@ export interface OpDefinition<Args extends unknown[], Saved> {
   name: string;
   forward: (...args: Args) => { output: Tensor; saved: Saved };
   backward: (saved: Saved, gradOutput: Tensor, needsGrad: readonly boolean[]) => ReadonlyArray<Tensor | null | undefined>;
+  /**
+   * Optional: gives back memory that only `saved` holds (max pooling's argmax, from
+   * allocateIndices), once nothing can read it — right after forward when the call is not
+   * recorded, and when backward releases the node while recording no graph of its own (a graph
+   * recorded by a backward may have saved it again).
+   */
+  discard?: (saved: Saved) => void;
 }
 
 /** A typed array an op saved for backward, with its version then and what it was, for the message. */
@@ -74,6 +81,7 @@ class OpNode<Saved> implements GradFn {
     saved: Saved,
     private readonly versions: readonly SavedVersion[],
     private readonly backwardFn: OpDefinition<never[], Saved>['backward'],
+    private readonly discard: OpDefinition<never[], Saved>['discard'],
   ) {
     this.saved = saved;
   }
@@ -102,7 +110,8 @@ class OpNode<Saved> implements GradFn {
     );
   }
 
-  release(): void {
+  release(reclaimSaved: boolean): void {
+    if (reclaimSaved && this.saved !== undefined) this.discard?.(this.saved);
     this.saved = undefined;
     this.released = true;
   }
@@ -113,7 +122,10 @@ export function defineOp<Args extends unknown[], Saved>(definition: OpDefinition
   const op = (...args: Args): Tensor => {
     const record = isGradEnabled() && args.some((a) => a instanceof Tensor && a.requiresGrad);
     let { output, saved } = noGrad(() => inOp(() => definition.forward(...args)));
-    if (!record) return output;
+    if (!record) {
+      definition.discard?.(saved);
+      return output;
+    }
     // An op may return an argument unchanged (identity in eval mode, p = 0 dropout …); the graph
     // node must hang off a new tensor, never off the caller's input.
     if (args.includes(output)) output = output.detach();
@@ -123,6 +135,7 @@ export function defineOp<Args extends unknown[], Saved>(definition: OpDefinition
       saved,
       savedVersions(saved, args, output),
       definition.backward as OpDefinition<never[], Saved>['backward'],
+      definition.discard,
     );
     output.requiresGrad = true;
     return output;

@@ -12,6 +12,7 @@ import {
   Generator,
   type Tensor,
   crossEntropy,
+  grad,
   models,
   nn,
   noGrad,
@@ -134,6 +135,40 @@ describe('tensors living in the wasm memory', () => {
       const freed = (output.gradFn?.inputs ?? []).find((t) => t !== null && t.shape[1] === 128);
       expect(() => freed?.data).to.throw('whose memory was reused after backward released the graph');
     });
+  });
+
+  it("max pooling's argmax lives there and comes back once nothing can read it: at once without a graph, at backward with one", () => {
+    onWasm(() => {
+      // 2·8·32·32 inputs: output and argmax are 4096 values each (16 KiB), large enough to live there.
+      const x = randn([2, 8, 32, 32], { dtype: 'float32', requiresGrad: true });
+      const blockBytes = 4096 * 4;
+      const before = residentBytes();
+      const unrecorded = noGrad(() => F.maxPool2d(x, 2));
+      expect(residentBytes() - before, 'without a graph only the output stays').to.equal(blockBytes);
+      const y = F.maxPool2d(x, 2);
+      expect(residentBytes() - before, 'with a graph the argmax stays for backward').to.equal(3 * blockBytes);
+      const gy = randn([2, 8, 16, 16], { dtype: 'float32' });
+      const expected = withBackend('js', () => grad(F.maxPool2d(x, 2), [x], gy)[0]!.toArray());
+      expect(grad(y, [x], gy, { retainGraph: true })[0]!.toArray(), 'a retained graph keeps it').to.deep.equal(expected);
+      expect(grad(y, [x], gy)[0]!.toArray()).to.deep.equal(expected);
+      expect(residentBytes() - before, 'backward released the node: its argmax went back').to.equal(2 * blockBytes);
+      expect(unrecorded.shape).to.deep.equal(y.shape);
+    });
+  });
+
+  it("max pooling's argmax outlives a backward that records a graph: the gradient of the gradient reads it", () => {
+    const secondOrder = (): number[] => {
+      const x = randn([2, 8, 32, 32], { dtype: 'float32', requiresGrad: true, generator: new Generator(3) });
+      const gy = randn([2, 8, 16, 16], { dtype: 'float32', requiresGrad: true, generator: new Generator(4) });
+      const [dx] = grad(F.maxPool2d(x, 2), [x], gy, { createGraph: true, retainGraph: false });
+      // That backward released maxPool2d's node, but its own recorded op still holds the argmax:
+      // ops of the argmax's size would take its block, were it given back, and write over it.
+      const fillers = Array.from({ length: 4 }, () => randn([4096], { dtype: 'float32' }).mul(1e6));
+      const [dgy] = grad(dx!.mul(dx!).sum(), [gy]);
+      expect(fillers).to.have.length(4);
+      return dgy!.toArray() as number[];
+    };
+    expect(onWasm(secondOrder)).to.deep.equal(withBackend('js', secondOrder));
   });
 
   it('releaseMemory() leaves the tensors living in the old memory correct, and later calls start in the new one', () => {

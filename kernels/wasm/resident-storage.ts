@@ -1,14 +1,15 @@
 /**
- * Float32 tensor storage that lives in the wasm memory, so that a kernel reads its inputs and writes
- * its outputs in place instead of copying them in and out (call-frame.ts). docs/kernels.md
+ * Float32 tensor storage (and index arrays only the core reads: allocateIndices, base/dtype.ts) that
+ * lives in the wasm memory, so that a kernel reads its inputs and writes its outputs in place instead
+ * of copying them in and out (call-frame.ts). docs/kernels.md
  * ("Operands that stay in wasm memory") gives the design; in short:
  *
  * - Who gets it: allocate('float32', n) (base/dtype.ts) asks `residentFloat32` first, which answers
  *   only when the wasm backend is selected, its memory is shared (a grown shared memory never
  *   detaches the views on it; an unshared one would), n is large enough for a copy to matter, and
  *   the resident bytes stay under `residentCapBytes`. Otherwise the array is an ordinary one and
- *   kernel calls copy it, as before.
- * - When its block is reused: when recycle() is given the array (the autograd engine and chains of
+ *   kernel calls copy it, as before. allocateIndices asks `residentInt32` on the same terms.
+ * - When its block is reused: when recycle() (recycleIndices()) is given the array (the autograd engine and chains of
  *   layers prove it dead, deterministically), else when the array object is garbage (a
  *   FinalizationRegistry gives the block back to the heap). Nothing has to be disposed by hand.
  * - What a user sees: never such an array. The public accessors (Tensor's data, storage,
@@ -17,7 +18,7 @@
  * - The cap bounds the memory while the garbage collector has not yet run: past it, allocate hands
  *   out ordinary arrays, whose memory is what makes V8 collect, which frees blocks again.
  */
-import { type TypedArray, setFloat32Source } from '../../base/dtype';
+import { type TypedArray, setResidentSource } from '../../base/dtype';
 import { getBackend } from '../backend';
 import type { BlockAllocator } from './block-allocator';
 import { heapOf } from './heap';
@@ -37,7 +38,10 @@ interface Block {
   released: boolean;
 }
 
-const blocks = new WeakMap<Float32Array, Block>();
+/** The array types that may live there: float32 storage, int32 indices. */
+type ResidentArray = Float32Array | Int32Array;
+
+const blocks = new WeakMap<ResidentArray, Block>();
 /** Per heap: the resident bytes in use. */
 const residentBytesOf = new WeakMap<BlockAllocator, number>();
 
@@ -50,10 +54,15 @@ function release(block: Block): void {
 const reclaim = new FinalizationRegistry<Block>(release);
 
 /**
- * A Float32Array of `length` in the wasm memory (zero-filled when `zeroed`, else holding what the
- * block last held), or undefined when it should be an ordinary one (see the file comment).
+ * A `View` (Float32Array or Int32Array) of `length` in the wasm memory, zero-filled when `zeroed`,
+ * else holding what the block last held, or undefined when it should be an ordinary one (see the
+ * file comment).
  */
-export function residentFloat32(length: number, zeroed = true): Float32Array | undefined {
+function residentArray<T extends ResidentArray>(
+  View: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T,
+  length: number,
+  zeroed: boolean,
+): T | undefined {
   if (length < minResidentLength || getBackend() !== 'wasm') return undefined;
   const wasm = currentWasmInstance();
   if (!wasm?.shared) return undefined;
@@ -64,7 +73,7 @@ export function residentFloat32(length: number, zeroed = true): Float32Array | u
   const taken = heap.allocate(bytes);
   if (taken === undefined) return undefined;
   const { address } = taken;
-  const array = new Float32Array(wasm.memory.buffer, address, length);
+  const array = new View(wasm.memory.buffer, address, length);
   if (zeroed && !taken.fresh) array.fill(0);
   residentBytesOf.set(heap, inUse + bytes);
   const block = { wasm, heap, address, bytes, released: false };
@@ -73,13 +82,23 @@ export function residentFloat32(length: number, zeroed = true): Float32Array | u
   return array;
 }
 
+/** A Float32Array of `length` in the wasm memory (zero-filled when `zeroed`), or undefined when it should be an ordinary one. */
+export function residentFloat32(length: number, zeroed = true): Float32Array | undefined {
+  return residentArray(Float32Array, length, zeroed);
+}
+
+/** An Int32Array of `length` in the wasm memory, holding what its block last held, or undefined when it should be an ordinary one. */
+export function residentInt32(length: number): Int32Array | undefined {
+  return residentArray(Int32Array, length, false);
+}
+
 /**
  * Takes back `array` when it lives in the wasm memory (recycle() was given it: nothing reads or
  * writes it any more): its block goes back to the heap now, not when the collector finds it.
  * False for an ordinary array, which recycle() keeps in its pool.
  */
-function giveBack(array: TypedArray): boolean {
-  const block = array instanceof Float32Array ? blocks.get(array) : undefined;
+function giveBack(array: TypedArray | Int32Array): boolean {
+  const block = array instanceof Float64Array ? undefined : blocks.get(array);
   if (block === undefined) return false;
   if (!block.released) {
     reclaim.unregister(block);
@@ -90,12 +109,12 @@ function giveBack(array: TypedArray): boolean {
 
 /** Whether `array` lives in a wasm memory (this instance's or a released one's). */
 export function isResident(array: unknown): boolean {
-  return array instanceof Float32Array && blocks.has(array);
+  return (array instanceof Float32Array || array instanceof Int32Array) && blocks.has(array);
 }
 
 /** The address of `array` in `wasm`'s memory when it lives there, else undefined (it must be copied in). */
 export function residentAddress(array: Float32Array | Float64Array | Int32Array, wasm: WasmInstance): number | undefined {
-  if (!(array instanceof Float32Array)) return undefined;
+  if (array instanceof Float64Array) return undefined;
   const block = blocks.get(array);
   return block?.wasm === wasm && !block.released ? block.address : undefined;
 }
@@ -105,4 +124,4 @@ export function residentBytes(wasm: WasmInstance): number {
   return residentBytesOf.get(heapOf(wasm)) ?? 0;
 }
 
-setFloat32Source({ take: residentFloat32, giveBack });
+setResidentSource({ take: residentFloat32, takeIndices: residentInt32, giveBack });

@@ -8,7 +8,7 @@
  */
 import { Tensor } from '../tensor';
 import { defineOp } from '../define-op';
-import { allocateUnfilled } from '../../base/dtype';
+import { allocateIndices, allocateUnfilled, recycleIndices } from '../../base/dtype';
 import { checkShape, formatShape, formatValue, sizeOf } from '../../base/shape';
 import { checkBoolean, checkOptions, optionKeys } from '../validate';
 import {
@@ -186,11 +186,12 @@ export const maxPool2d = defineOp({
     };
     const shape = outputShape(layout, out[0], out[1]);
     const values = allocateUnfilled(x.dtype, sizeOf(shape));
-    const argmax = new Int32Array(values.length);
+    const argmax = allocateIndices(values.length);
     pool2dKernels().maxPool2dForward(x.values(), geometry, values, argmax);
     return { output: Tensor.fromData(values, shape), saved: { geometry, argmax, inputShape: x.shape, dtype: x.dtype } };
   },
   backward: (saved, gradOutput) => [maxPool2dBackward(gradOutput, saved)],
+  discard: ({ argmax }) => recycleIndices(argmax),
 });
 
 /** Average pooling over resolved windows; avgPool2d and adaptiveAvgPool2d differ only in their windows. */
