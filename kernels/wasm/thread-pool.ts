@@ -254,7 +254,7 @@ export function threadsAvailable(wasm: WasmInstance, wanted: number): number {
 export function splitFor(wasm: WasmInstance, family: KernelFamily, items: number, units: number): Split {
   const hot = performance.now() - lastJobEnd < spinMs;
   const threads = threadsAvailable(wasm, worthwhileThreads(family, items, units, getNumThreads(), hot));
-  return { threads, shares: sharesFor(items, threads) };
+  return { threads, shares: sharesFor(family, items, threads) };
 }
 
 /** Why calls run on one thread although more were asked for, or undefined. */
