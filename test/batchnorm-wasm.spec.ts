@@ -35,13 +35,14 @@ describe('batchnorm wasm kernels match the reference', () => {
     const [x, dy] = [randomData(Float32Array, size, rng, 3), randomData(Float32Array, size, rng)];
     const [gain, offset, slope] = [channelVector(5, rng, 0.5, 2), channelVector(5, rng, -0.2, 0.2), channelVector(5, rng, -0.5, 0.5)];
     const run = (): ArrayBufferView[] => {
-      const [mean, variance, sumDy, sumDyCentered] = [0, 1, 2, 3].map(() => new Float64Array(layout.channels));
+      const [mean, variance, sumDy, sumDyCentered, sums] = [0, 1, 2, 3, 4].map(() => new Float64Array(layout.channels));
       const [y, dx] = [new Float32Array(size), new Float32Array(size)];
+      wasmBatchNorm.channelSums(dy, layout, sums);
       wasmBatchNorm.channelMoments(x, layout, mean, variance);
       wasmBatchNorm.normalize(x, layout, mean, gain, offset, y);
       wasmBatchNorm.gradientSums(dy, x, layout, mean, sumDy, sumDyCentered);
       wasmBatchNorm.inputGradient(dy, x, layout, { mean, gain, offset, slope }, dx);
-      return [mean, variance, y, sumDy, sumDyCentered, dx, ...training(layout, x, dy, new Generator(2201))];
+      return [sums, mean, variance, y, sumDy, sumDyCentered, dx, ...training(layout, x, dy, new Generator(2201))];
     };
     expectSameBits(withThreads(2, run), withThreads(1, run));
   });

@@ -127,4 +127,5 @@ const passes: BatchNormPasses = {
   },
 };
 
-export const gpujsBatchNorm: BatchNormKernels = { ...passes, ...composedTraining(passes) };
+// The plain sums stay on the CPU: a conv's bias gradient is one read of dy, less than a round trip to the GPU.
+export const gpujsBatchNorm: BatchNormKernels = { ...passes, channelSums: jsBatchNorm.channelSums, ...composedTraining(passes) };

@@ -100,5 +100,19 @@ function inputGradient(dy: TypedArray, x: TypedArray, layout: ChannelLayout, k: 
   }
 }
 
+/** sums[c] = Σ x over channel c: each image's run summed, the runs added in image order. */
+export function channelSums(x: TypedArray, layout: ChannelLayout, sums: Float64Array): void {
+  const { batch, channels, spatial } = layout;
+  sums.fill(0);
+  let at = 0;
+  for (let n = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      let sum = 0;
+      for (const end = at + spatial; at < end; at++) sum += x[at];
+      sums[c] += sum;
+    }
+  }
+}
+
 const passes = { channelMoments, normalize, gradientSums, inputGradient };
-export const jsBatchNorm: BatchNormKernels = { ...passes, ...composedTraining(passes) };
+export const jsBatchNorm: BatchNormKernels = { ...passes, channelSums, ...composedTraining(passes) };

@@ -49,6 +49,12 @@ export interface BatchNormPasses {
 
 export interface BatchNormKernels extends BatchNormPasses {
   /**
+   * sums[c] = Σ x over channel c: batch norm's plain channel sum, which is also a convolution's
+   * bias gradient (lib/ops/conv-operands.ts). The js and reference kernels sum each image's run,
+   * then add the runs in image order.
+   */
+  channelSums(x: TypedArray, layout: ChannelLayout, sums: Float64Array): void;
+  /**
    * Training forward with batch statistics: the moments, σ⁻¹ = 1/√(variance + eps) (0 where
    * variance + eps = 0), y = (x − mean) · γσ⁻¹ + β.
    */

@@ -6,6 +6,7 @@ import type { TypedArray } from '../../base/dtype';
 import { type ChannelLayout, valuesPerChannel } from './geometry';
 import type { BatchNormKernels, InputGradientCoefficients } from './kernels';
 import { composedTraining } from './training';
+import { channelSums } from './js';
 
 const at = (layout: ChannelLayout, n: number, c: number, s: number): number => (n * layout.channels + c) * layout.spatial + s;
 
@@ -69,4 +70,5 @@ function inputGradient(dy: TypedArray, x: TypedArray, layout: ChannelLayout, k: 
 }
 
 const passes = { channelMoments, normalize, gradientSums, inputGradient };
-export const referenceBatchNorm: BatchNormKernels = { ...passes, ...composedTraining(passes) };
+// The plain sums are the js loop's: a convolution's float64 bias gradient keeps its bits on either backend.
+export const referenceBatchNorm: BatchNormKernels = { ...passes, channelSums, ...composedTraining(passes) };

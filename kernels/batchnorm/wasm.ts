@@ -13,6 +13,7 @@ import { jsBatchNorm } from './js';
 import type { BatchNormKernels } from './kernels';
 
 type BatchNormKernel =
+  | 'batchNormChannelSums'
   | 'batchNormMoments'
   | 'batchNormNormalize'
   | 'batchNormGradientSums'
@@ -53,6 +54,10 @@ function pass<K extends BatchNormKernel>(
 }
 
 export const wasmBatchNorm: BatchNormKernels = {
+  channelSums(x, layout, sums) {
+    pass('batchNormChannelSums', layout, [x], { x, sums }, ['sums'], () => jsBatchNorm.channelSums(x, layout, sums));
+  },
+
   channelMoments(x, layout, mean, variance) {
     pass('batchNormMoments', layout, [x], { x, mean, variance }, ['mean', 'variance'], () =>
       jsBatchNorm.channelMoments(x, layout, mean, variance),

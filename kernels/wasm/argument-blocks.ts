@@ -45,6 +45,7 @@ export const wasmKernelFamilies = {
   batchNorm: {
     shared: ['batch', 'channels', 'spatial'],
     kernels: {
+      batchNormChannelSums: ['x', 'sums'],
       batchNormMoments: ['x', 'mean', 'variance'],
       batchNormNormalize: ['x', 'mean', 'scale', 'shift', 'y'],
       batchNormGradientSums: ['dy', 'x', 'mean', 'sumDy', 'sumDyCentered'],

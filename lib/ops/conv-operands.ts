@@ -1,13 +1,14 @@
 /**
  * What conv2d and convTranspose2d share: operands read in the input's dtype, what their forward
  * saves, and the first-order backward on the kernels (raw arrays), the bias gradient a
- * per-channel sum of the output gradient. With createGraph each op builds its gradients from
+ * per-channel sum of the output gradient (on the batch-norm kernels' channel sums). With createGraph each op builds its gradients from
  * the conv ops instead, so that they can be differentiated again.
  */
 import { Tensor } from '../tensor';
 import { type DType, type TypedArray, allocate, allocateUnfilled, dtypeOf } from '../../base/dtype';
 import type { Conv2dGeometry } from '../../kernels/conv2d';
 import { reusingOperands } from '../../kernels/operand-reuse';
+import { batchNormKernels } from '../../kernels/batchnorm';
 
 /** `data` in `dtype`: the array itself when it already is, else a converted copy. */
 export function inDType(data: TypedArray, dtype: DType): TypedArray {
@@ -17,17 +18,10 @@ export function inDType(data: TypedArray, dtype: DType): TypedArray {
   return converted;
 }
 
-/** db[c] = Σ_{n,i,j} dY[n,c,i,j] for dY of shape [n, channels, plane], summed in float64. */
-export function channelSums(gradOutput: TypedArray, n: number, channels: number, plane: number): Float64Array {
+/** db[c] = Σ_{n,i,j} dY[n,c,i,j] for dY of shape [n, channels, plane], summed in float64 (batch norm's plain channel sums). */
+function channelSums(gradOutput: TypedArray, n: number, channels: number, plane: number): Float64Array {
   const db = new Float64Array(channels);
-  let at = 0;
-  for (let image = 0; image < n; image++) {
-    for (let c = 0; c < channels; c++) {
-      let sum = 0;
-      for (let end = at + plane; at < end; at++) sum += gradOutput[at];
-      db[c] += sum;
-    }
-  }
+  batchNormKernels().channelSums(gradOutput, { batch: n, channels, spatial: plane }, db);
   return db;
 }
 

@@ -48,7 +48,7 @@ function compare(
   });
 }
 
-/** The four passes and the two training calls of `kernels` on random data in `layout` (dtype `Type`) against the reference, within float32. */
+/** The four passes, the plain channel sums and the two training calls of `kernels` on random data in `layout` (dtype `Type`) against the reference, within float32. */
 export function expectBatchNormMatches(
   kernels: BatchNormKernels,
   layout: ChannelLayout,
@@ -69,6 +69,15 @@ export function expectBatchNormMatches(
     (k, [m, v]) => k.channelMoments(x, layout, m as Float64Array, v as Float64Array),
     () => [perChannel(), perChannel()],
   );
+  // The plain sums against the formula itself (the reference kernels use the js loop for them).
+  const sums = perChannel();
+  kernels.channelSums(dy, layout, sums);
+  const formula = Array.from({ length: c }, (_, channel) => {
+    let sum = 0;
+    for (let n = 0; n < layout.batch; n++) for (let s = 0; s < layout.spatial; s++) sum += dy[(n * c + channel) * layout.spatial + s];
+    return sum;
+  });
+  expectFloat32Close(sums, formula, 'channelSums');
   const scale = channelVector(c, rng, 0.5, 2);
   const shift = channelVector(c, rng, -1, 1);
   compare(

@@ -15,7 +15,7 @@ import { shareStart } from './share';
 import { arg, f32At, f64At, ptr } from './memory';
 import { demote, high, low } from './float64-lanes';
 import {
-  BATCH_NORM_BATCH, BATCH_NORM_CHANNELS, BATCH_NORM_SPATIAL,
+  BATCH_NORM_BATCH, BATCH_NORM_CHANNELS, BATCH_NORM_SPATIAL, BATCH_NORM_CHANNEL_SUMS_SUMS, BATCH_NORM_CHANNEL_SUMS_X,
   BATCH_NORM_GRADIENT_SUMS_DY, BATCH_NORM_GRADIENT_SUMS_MEAN, BATCH_NORM_GRADIENT_SUMS_SUM_DY,
   BATCH_NORM_GRADIENT_SUMS_SUM_DY_CENTERED, BATCH_NORM_GRADIENT_SUMS_X,
   BATCH_NORM_INPUT_GRADIENT_DX, BATCH_NORM_INPUT_GRADIENT_DY, BATCH_NORM_INPUT_GRADIENT_GAIN, BATCH_NORM_INPUT_GRADIENT_MEAN,
@@ -71,6 +71,13 @@ function channelSum(args: usize, x: usize, c: i32, mu: f64, squared: bool): f64 
     }
   }
   return lanes(f64x2.add(lo, hi)) + tail;
+}
+
+/** Each channel's plain sum (a convolution's bias gradient: kernels/batchnorm/kernels.ts). */
+export function batchNormChannelSums(args: usize, share: i32, shares: i32, _thread: i32): void {
+  const x = ptr(args, BATCH_NORM_CHANNEL_SUMS_X), sums = ptr(args, BATCH_NORM_CHANNEL_SUMS_SUMS);
+  const end = firstChannel(args, share + 1, shares);
+  for (let c = firstChannel(args, share, shares); c < end; c++) setChannelValue(sums, c, channelSum(args, x, c, 0, false));
 }
 
 /** The mean, then the mean squared deviation (two passes): mean and variance are outputs. */

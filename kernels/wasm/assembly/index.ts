@@ -9,6 +9,7 @@ export { conv2dForward, conv2dBackwardInput, conv2dWeightPartials, reduceImages 
 export { gemm, gemmWorkspaceBytes } from './gemm';
 export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pool2d';
 export {
+  batchNormChannelSums,
   batchNormMoments,
   batchNormNormalize,
   batchNormGradientSums,
