@@ -8,22 +8,28 @@ import { type ChannelLayout, valuesPerChannel } from './geometry';
 import type { BatchNormKernels, InputGradientCoefficients } from './kernels';
 import { composedTraining } from './training';
 
-function channelMoments(x: TypedArray, layout: ChannelLayout, mean: Float64Array, variance: Float64Array): void {
+/** sums[c] = Σ x over channel c: each image's run summed, the runs added in image order. */
+export function channelSums(x: TypedArray, layout: ChannelLayout, sums: Float64Array): void {
   const { batch, channels, spatial } = layout;
-  const m = valuesPerChannel(layout);
-  mean.fill(0);
-  variance.fill(0);
-  let i = 0;
+  sums.fill(0);
+  let at = 0;
   for (let n = 0; n < batch; n++) {
     for (let c = 0; c < channels; c++) {
       let sum = 0;
-      for (const end = i + spatial; i < end; i++) sum += x[i];
-      mean[c] += sum;
+      for (const end = at + spatial; at < end; at++) sum += x[at];
+      sums[c] += sum;
     }
   }
+}
+
+function channelMoments(x: TypedArray, layout: ChannelLayout, mean: Float64Array, variance: Float64Array): void {
+  const { batch, channels, spatial } = layout;
+  const m = valuesPerChannel(layout);
+  channelSums(x, layout, mean);
   for (let c = 0; c < channels; c++) mean[c] /= m;
   // Two passes, as in the reference: the sum of squared deviations does not cancel.
-  i = 0;
+  variance.fill(0);
+  let i = 0;
   for (let n = 0; n < batch; n++) {
     for (let c = 0; c < channels; c++) {
       const mu = mean[c];
@@ -96,20 +102,6 @@ function inputGradient(dy: TypedArray, x: TypedArray, layout: ChannelLayout, k: 
       const offset = k.offset[c];
       const slope = k.slope[c];
       for (const end = i + spatial; i < end; i++) dx[i] = gain * (dy[i] - offset - (x[i] - mu) * slope);
-    }
-  }
-}
-
-/** sums[c] = Σ x over channel c: each image's run summed, the runs added in image order. */
-export function channelSums(x: TypedArray, layout: ChannelLayout, sums: Float64Array): void {
-  const { batch, channels, spatial } = layout;
-  sums.fill(0);
-  let at = 0;
-  for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
-      let sum = 0;
-      for (const end = at + spatial; at < end; at++) sum += x[at];
-      sums[c] += sum;
     }
   }
 }
