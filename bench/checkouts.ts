@@ -13,7 +13,9 @@
  *
  * With --optimizer-only, only `optimizer.step()` is timed (on the gradients of one batch-64
  * backward): Adam's update is a few ms of a ~100 ms step, below what a shared machine's noise lets
- * the whole step show.
+ * the whole step show. With --resnet, a ResNet-20 training step (models.resnet, layers [3, 3, 3],
+ * 3×32×32 images, batch 32) is timed instead, after ten untimed steps (a ResNet whose activations
+ * wait for the garbage collector fills the wasm memory over the first few steps, then copies).
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -25,14 +27,19 @@ interface Workload {
   name: string;
   batch: number;
   kind: 'training' | 'inference' | 'optimizer';
+  /** The small CNN on 1×28×28 images (default), or ResNet-20 on 3×32×32. */
+  model?: 'resnet20';
 }
 
 /** A timer of `repeats` runs of the workload on `threads` threads: ms per run. */
-function workload(lib: Library, { batch, kind }: Workload, threads: number): (repeats: number) => number {
+function workload(lib: Library, { batch, kind, model: name }: Workload, threads: number): (repeats: number) => number {
   const generator = new lib.Generator(11);
-  const model = lib.models.smallCnn({ dtype: 'float32', generator: new lib.Generator(11), numClasses: 10 });
+  const model =
+    name === 'resnet20'
+      ? lib.models.resnet({ layers: [3, 3, 3], widths: [16, 32, 64], inChannels: 3, dtype: 'float32', generator: new lib.Generator(11) })
+      : lib.models.smallCnn({ dtype: 'float32', generator: new lib.Generator(11), numClasses: 10 });
   const optimizer = new lib.optim.Adam(model.parameters(), { lr: 1e-3 });
-  const x = lib.randn([batch, 1, 28, 28], { dtype: 'float32', generator });
+  const x = lib.randn(name === 'resnet20' ? [batch, 3, 32, 32] : [batch, 1, 28, 28], { dtype: 'float32', generator });
   const y = lib.tensor(Float32Array.from({ length: batch }, (_, i) => i % 10));
   if (kind === 'inference') model.eval();
   if (kind === 'optimizer') lib.withBackend('wasm', () => lib.crossEntropy(model.forward(x), y).backward());
@@ -63,19 +70,23 @@ const roundsAt = args.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(args.splice(roundsAt, 2)[1]) : 11;
 if (!(Number.isInteger(rounds) && rounds > 0) || args.length < 1)
   throw new Error(
-    `usage: tsx bench/checkouts.ts [--rounds N ≥ 1] [--optimizer-only] BASELINE_DIR [OTHER_DIR…]; got ${JSON.stringify(process.argv.slice(2))}`,
+    `usage: tsx bench/checkouts.ts [--rounds N ≥ 1] [--optimizer-only | --resnet] BASELINE_DIR [OTHER_DIR…]; got ${JSON.stringify(process.argv.slice(2))}`,
   );
 const optimizerOnlyAt = args.indexOf('--optimizer-only');
 if (optimizerOnlyAt >= 0) args.splice(optimizerOnlyAt, 1);
+const resnetAt = args.indexOf('--resnet');
+if (resnetAt >= 0) args.splice(resnetAt, 1);
 const workloads: readonly Workload[] =
   optimizerOnlyAt >= 0
     ? [{ name: 'optimizer.step(), batch-64 gradients', batch: 64, kind: 'optimizer' }]
-    : [
-        { name: 'training step, batch 64', batch: 64, kind: 'training' },
-        { name: 'training step, batch 256', batch: 256, kind: 'training' },
-        { name: 'inference, batch 1', batch: 1, kind: 'inference' },
-        { name: 'inference, batch 64', batch: 64, kind: 'inference' },
-      ];
+    : resnetAt >= 0
+      ? [{ name: 'ResNet-20 training step, batch 32', batch: 32, kind: 'training', model: 'resnet20' }]
+      : [
+          { name: 'training step, batch 64', batch: 64, kind: 'training' },
+          { name: 'training step, batch 256', batch: 256, kind: 'training' },
+          { name: 'inference, batch 1', batch: 1, kind: 'inference' },
+          { name: 'inference, batch 64', batch: 64, kind: 'inference' },
+        ];
 const checkouts = args.map((dir) => resolve(dir));
 const libraries = checkouts.map((dir) => require(`${dir}/index`) as Library);
 console.log(
@@ -86,7 +97,8 @@ console.log(
 for (const work of workloads) {
   // Every checkout on 1 and on 2 threads, all interleaved: the thread ratios are same-run too.
   const runs = checkouts.flatMap((dir, i) => [1, 2].map((threads) => ({ dir, threads, timer: workload(libraries[i], work, threads) })));
-  for (const { timer } of runs) timer(2); // warm-up: the first calls compile and start the workers
+  // Warm-up: the first calls compile and start the workers (and a ResNet settles its memory).
+  for (const { timer } of runs) timer(work.model === 'resnet20' ? 10 : 2);
   const repeats = repeatsFor(runs[0].timer, 150);
   const times = runs.map(() => [] as number[]);
   for (let round = 0; round < rounds; round++) {

@@ -8,7 +8,7 @@ import { withGradMode } from './grad-mode';
 import { add, mul } from './ops/arithmetic';
 import { cast } from './ops/cast';
 import { formatShape, sameShape } from '../base/shape';
-import { type TypedArray, allocate, recycle, trackAllocations } from '../base/dtype';
+import { type TypedArray, allocate, inOp, recycle, trackAllocations } from '../base/dtype';
 import { releaseChainActivations } from './chain-activations';
 import { checkOptions, optionKeys } from './validate';
 
@@ -151,7 +151,15 @@ function propagate(
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   const madeByBackward = new Set<TypedArray>();
   const released = new Set<GradFn>();
-  const accumulate = createGraph ? add : addInto;
+  // A sum of two gradients is made by backward too (inOp: on the wasm backend it lives in the wasm
+  // memory, as the gradients it adds do), and the two it replaces may be dead after it.
+  const accumulate = createGraph
+    ? add
+    : (previous: Tensor, own: Tensor): Tensor => {
+        const sum = inOp(() => addInto(previous, own));
+        madeByBackward.add(sum.nd.data);
+        return sum;
+      };
   const inDType = createGraph ? (tensor: Tensor, g: Tensor) => cast(g, tensor.dtype) : inDTypeOf;
   withGradMode(createGraph, () => {
     for (const tensor of reverseTopologicalOrder(root)) {
@@ -173,6 +181,10 @@ function propagate(
         fn.release(!createGraph);
         released.add(fn);
       }
+      // The gradient this node consumed, and those replaced by their sums, are dead once no gradient
+      // still waiting shares their memory (checked after every input has its gradient: one
+      // backward may hand the same array to several inputs).
+      const spent = new Set<TypedArray>([grad.nd.data]);
       fn.inputs.forEach((input, i) => {
         const g = inputGrads[i];
         if (!input || !g) return;
@@ -183,10 +195,10 @@ function propagate(
         }
         const previous = grads.get(input);
         const own = inDType(input, g);
+        if (previous && !createGraph) spent.add(previous.nd.data).add(own.nd.data);
         grads.set(input, previous ? accumulate(previous, own) : own);
       });
-      const spent = grad.nd.data;
-      if (madeByBackward.has(spent) && !sharesMemory(spent, grads.values())) recycle(spent);
+      for (const array of spent) if (madeByBackward.has(array) && !sharesMemory(array, grads.values())) recycle(array);
     }
   });
   if (!createGraph) releaseChainActivations(released);

@@ -21,8 +21,11 @@ interface Chain {
   readonly activations: readonly Tensor[];
 }
 
-/** By the node of each chain's output: what backward gives back when it releases that node. */
-const chains = new WeakMap<GradFn, Chain>();
+/**
+ * By the node of each chain's output: what backward gives back when it releases that node. Chains
+ * nested in one another can end in the same tensor (a residual block last in its stage), hence a list.
+ */
+const chains = new WeakMap<GradFn, Chain[]>();
 
 /** Recycles the arrays of `activations` (once each) and marks those tensors freed, unless an array is one of `kept`. */
 function giveBack(activations: readonly Tensor[], kept: readonly TypedArray[]): void {
@@ -51,7 +54,21 @@ export function consumedActivation(previous: Tensor, next: Tensor, input: Tensor
 /** Called by the chain when it returns `output`: its remaining activations wait for backward to release the graph. */
 export function chainActivations(input: Tensor, output: Tensor, activations: readonly Tensor[]): void {
   if (output.gradFn === null || activations.length === 0) return;
-  chains.set(output.gradFn, { outside: [input.nd.data, output.nd.data], activations });
+  const chain = { outside: [input.nd.data, output.nd.data], activations };
+  const ending = chains.get(output.gradFn);
+  if (ending) ending.push(chain);
+  else chains.set(output.gradFn, [chain]);
+}
+
+/**
+ * Called by a built-in residual block (nn/models/residual-block.ts) with the tensors it made between
+ * its input and its output outside its chains (the shortcut's and branch's outputs, their sum):
+ * without a graph they are given back at once — the block's last op has read them — and with one
+ * they wait, as a chain's activations do, for backward to release the output's node.
+ */
+export function blockActivations(input: Tensor, output: Tensor, made: readonly Tensor[]): void {
+  if (output.gradFn === null) giveBack(made, [input.nd.data, output.nd.data]);
+  else chainActivations(input, output, made);
 }
 
 /**
@@ -60,13 +77,13 @@ export function chainActivations(input: Tensor, output: Tensor, activations: rea
  * than the nodes backward went through).
  */
 export function releaseChainActivations(released: ReadonlySet<GradFn>): void {
+  const done = (t: Tensor): boolean => t.gradFn !== null && released.has(t.gradFn);
   for (const fn of released) {
-    const chain = chains.get(fn);
-    if (!chain) continue;
+    for (const chain of chains.get(fn) ?? []) {
+      // An activation backward did not reach keeps its array, and so does every view sharing it.
+      const kept = [...chain.outside, ...chain.activations.filter((t) => !done(t)).map((t) => t.nd.data)];
+      giveBack(chain.activations.filter(done), kept);
+    }
     chains.delete(fn);
-    const done = (t: Tensor): boolean => t.gradFn !== null && released.has(t.gradFn);
-    // An activation backward did not reach keeps its array, and so does every view sharing it.
-    const kept = [...chain.outside, ...chain.activations.filter((t) => !done(t)).map((t) => t.nd.data)];
-    giveBack(chain.activations.filter(done), kept);
   }
 }

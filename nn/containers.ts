@@ -54,22 +54,29 @@ export class Sequential extends ModuleList {
 
   override forward(input: Tensor): Tensor {
     if (!isGradEnabled()) return inferenceForward(this.children(), input);
-    const layers = this.children();
-    if (!layers.every(isForgetfulLayer)) {
-      let x = input;
-      for (const m of layers) x = m.forward(x);
-      return x;
-    }
-    // The activations in between are the chain's alone: their memory goes back for reuse as soon
-    // as nothing can read them (lib/chain-activations.ts).
+    return forwardChain(this.children(), input);
+  }
+}
+
+/**
+ * Runs `layers` in order, each on the previous one's output: nn.Sequential's forward with gradients
+ * on, and the built-in residual blocks' branches in either mode. When every layer is a forgetful
+ * one (nn/forgetful-layers.ts), the activations in between are the chain's alone, and their memory
+ * goes back for reuse as soon as nothing can read them (lib/chain-activations.ts).
+ */
+export function forwardChain(layers: readonly Module[], input: Tensor): Tensor {
+  if (!layers.every(isForgetfulLayer)) {
     let x = input;
-    const waiting: Tensor[] = [];
-    for (const m of layers) {
-      const next = m.forward(x);
-      if (x !== input && x !== next && !consumedActivation(x, next, input)) waiting.push(x);
-      x = next;
-    }
-    chainActivations(input, x, waiting);
+    for (const m of layers) x = m.forward(x);
     return x;
   }
+  let x = input;
+  const waiting: Tensor[] = [];
+  for (const m of layers) {
+    const next = m.forward(x);
+    if (x !== input && x !== next && !consumedActivation(x, next, input)) waiting.push(x);
+    x = next;
+  }
+  chainActivations(input, x, waiting);
+  return x;
 }

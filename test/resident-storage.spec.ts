@@ -106,6 +106,77 @@ describe('tensors living in the wasm memory', () => {
     });
   });
 
+  /** A small ResNet with every kind of block: basic ones with a projection, bottlenecks, stochastic depth per row. */
+  const residualNetworks = (): Array<() => nn.Module> => [
+    () => models.resnet({ layers: [1, 2], widths: [8, 16], dtype: 'float32', inChannels: 3, generator: new Generator(7) }),
+    () =>
+      models.resnet({
+        layers: [1, 1],
+        widths: [4, 8],
+        block: 'bottleneck',
+        stochasticDepth: { pL: 0.5, mode: 'row', generator: new Generator(8) },
+        dtype: 'float32',
+        inChannels: 3,
+        generator: new Generator(9),
+      }),
+  ];
+
+  /** `steps` Adam steps of `model` on one batch; the parameters after them. */
+  function trainResidual(model: nn.Module, steps: number, backward: (loss: Tensor) => void = (loss) => loss.backward()): number[][] {
+    const optimizer = new optim.Adam(model.parameters(), { lr: 1e-2 });
+    const x = randn([8, 3, 16, 16], { dtype: 'float32', generator: new Generator(10) });
+    const y = tensor(Float32Array.from({ length: 8 }, (_, i) => i % 10));
+    for (let i = 0; i < steps; i++) {
+      optimizer.zeroGrad();
+      backward(crossEntropy(model.forward(x), y));
+      optimizer.step();
+    }
+    return model.parameters().map((p) => Array.from(p.values()));
+  }
+
+  it("a ResNet's training loop reuses its blocks too: the residual blocks give their activations and summed gradients back", () => {
+    onWasm(() => {
+      for (const make of residualNetworks()) {
+        const model = make();
+        trainResidual(model, 3);
+        const after3 = residentBytes();
+        trainResidual(model, 20);
+        expect(residentBytes(), String(model)).to.equal(after3);
+      }
+    });
+  });
+
+  it('the memory a ResNet step gives back changes no number: the same parameters as with every graph retained', () => {
+    onWasm(() => {
+      for (const make of residualNetworks()) {
+        // retainGraph keeps every node and what it saved, so nothing is given back to be reused.
+        const retained = trainResidual(make(), 4, (loss) => loss.backward(undefined, { retainGraph: true }));
+        expect(trainResidual(make(), 4)).to.deep.equal(retained);
+      }
+    });
+  });
+
+  it('a Sequential holding a layer that keeps its input leaves that input alone, nested or not', () => {
+    class Keeper extends nn.Module {
+      kept: Tensor[] = [];
+      override forward(x: Tensor): Tensor {
+        this.kept.push(x);
+        return F.relu(x);
+      }
+    }
+    onWasm(() => {
+      const keeper = new Keeper();
+      const model = new nn.Sequential(new nn.Linear(64, 128, { dtype: 'float32' }), new nn.Sequential(keeper), new nn.ReLU());
+      const x = randn([64, 64], { dtype: 'float32' });
+      const seen = (): number[][] => keeper.kept.map((t) => Array.from(t.values()));
+      model.forward(x).sum().backward();
+      noGrad(() => model.forward(x));
+      const first = seen();
+      for (let i = 0; i < 4; i++) model.forward(x).sum().backward();
+      expect(seen().slice(0, 2)).to.deep.equal(first);
+    });
+  });
+
   it('inference through an nn.Sequential without a graph reuses its blocks call after call', () => {
     onWasm(() => {
       const model = models.smallCnn({ dtype: 'float32', generator: new Generator(5) }).eval();

@@ -4,10 +4,10 @@
  *   H = ReLU(b·f(x) + shortcut(x)),   f = BN ∘ conv3×3 ∘ ReLU ∘ BN ∘ conv3×3(stride)
  */
 import type { Tensor } from '../../lib/tensor';
-import { relu } from '../../lib/ops/activations';
+import { forwardChain } from '../containers';
 import { Conv2d } from '../conv2d';
 import { BatchNorm2d } from '../batchnorm';
-import { type BlockOptions, ResidualBlock } from './residual-block';
+import { type BlockOptions, ResidualBlock, branchRelu } from './residual-block';
 import { type ProjectionShortcut, shortcutFor } from './shortcut';
 
 export type { BlockOptions } from './residual-block';
@@ -32,7 +32,7 @@ export class BasicBlock extends ResidualBlock {
   }
 
   branch(x: Tensor): Tensor {
-    return this.bn2.forward(this.conv2.forward(relu(this.bn1.forward(this.conv1.forward(x)))));
+    return forwardChain([this.conv1, this.bn1, branchRelu, this.conv2, this.bn2], x);
   }
 
   protected override describe(): string {

@@ -5,10 +5,10 @@
  *   H = ReLU(b·f(x) + shortcut(x)),   f = BN ∘ conv1×1 ∘ ReLU ∘ BN ∘ conv3×3(stride) ∘ ReLU ∘ BN ∘ conv1×1
  */
 import type { Tensor } from '../../lib/tensor';
-import { relu } from '../../lib/ops/activations';
+import { forwardChain } from '../containers';
 import { Conv2d } from '../conv2d';
 import { BatchNorm2d } from '../batchnorm';
-import { type BlockOptions, ResidualBlock } from './residual-block';
+import { type BlockOptions, ResidualBlock, branchRelu } from './residual-block';
 import { type ProjectionShortcut, shortcutFor } from './shortcut';
 
 export class Bottleneck extends ResidualBlock {
@@ -36,9 +36,8 @@ export class Bottleneck extends ResidualBlock {
   }
 
   branch(x: Tensor): Tensor {
-    const a = relu(this.bn1.forward(this.conv1.forward(x)));
-    const b = relu(this.bn2.forward(this.conv2.forward(a)));
-    return this.bn3.forward(this.conv3.forward(b));
+    const layers = [this.conv1, this.bn1, branchRelu, this.conv2, this.bn2, branchRelu, this.conv3, this.bn3];
+    return forwardChain(layers, x);
   }
 
   protected override describe(): string {

@@ -10,6 +10,9 @@ import type { LayerOptions } from '../layer-options';
 import { checkOptions, optionKeys } from '../../lib/validate';
 import { ResidualDrop, type StochasticDepthOptions, stochasticDepthOptionKeys } from './residual-drop';
 import type { ProjectionShortcut } from './shortcut';
+import { blockActivations } from '../../lib/chain-activations';
+import { isForgetfulLayer } from '../forgetful-layers';
+import { ReLU } from '../activations';
 
 export interface BlockOptions extends LayerOptions {
   stride?: number;
@@ -40,6 +43,14 @@ export abstract class ResidualBlock extends Module {
 
   override forward(x: Tensor): Tensor {
     const identity = this.downsample ? this.downsample.forward(x) : x;
-    return this.depth.combine(x, identity, (t) => this.branch(t), this.training);
+    const made = identity === x ? [] : [identity];
+    const output = this.depth.combine(x, identity, (t) => this.branch(t), this.training, made);
+    // A built-in block of built-in layers holds none of them: their memory goes back for reuse
+    // once nothing can read them (lib/chain-activations.ts), as a Sequential's activations do.
+    if (isForgetfulLayer(this)) blockActivations(x, output, made);
+    return output;
   }
 }
+
+/** The branches' ReLU as a layer of their chains (forwardChain); it holds nothing, so the blocks share one. */
+export const branchRelu = new ReLU();

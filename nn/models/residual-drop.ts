@@ -52,13 +52,21 @@ export class ResidualDrop {
     this.generator = generatorOf('stochastic depth', options.generator);
   }
 
-  /** ReLU(branch-with-stochastic-depth + identity). `branch` is only called if it survives. */
-  combine(x: Tensor, identity: Tensor, branch: (x: Tensor) => Tensor, training: boolean): Tensor {
+  /**
+   * ReLU(branch-with-stochastic-depth + identity). `branch` is only called if it survives. The
+   * tensors made on the way (the branch's output, scaled or masked, and the sum) are pushed onto
+   * `made`, for a built-in block to give back (nn/models/residual-block.ts).
+   */
+  combine(x: Tensor, identity: Tensor, branch: (x: Tensor) => Tensor, training: boolean, made: Tensor[] = []): Tensor {
     const p = this.survivalProb;
     this.lastDropped = false;
+    const keep = (t: Tensor): Tensor => {
+      made.push(t);
+      return t;
+    };
     if (!training || p === 1) {
-      const residual = branch(x);
-      return relu(add(!training && this.convention === 'paper' && p !== 1 ? mul(residual, p) : residual, identity));
+      const residual = keep(branch(x));
+      return relu(keep(add(!training && this.convention === 'paper' && p !== 1 ? keep(mul(residual, p)) : residual, identity)));
     }
     const scaleByKeep = this.convention === 'inverted';
     if (this.mode === 'batch') {
@@ -66,11 +74,12 @@ export class ResidualDrop {
         this.lastDropped = true;
         return relu(identity);
       }
-      const residual = branch(x);
-      return relu(add(scaleByKeep ? mul(residual, 1 / p) : residual, identity));
+      const residual = keep(branch(x));
+      return relu(keep(add(scaleByKeep ? keep(mul(residual, 1 / p)) : residual, identity)));
     }
-    const residual = branch(x);
-    return relu(add(dropPath(residual, 1 - p, { mode: 'row', scaleByKeep, generator: this.generator }), identity));
+    const residual = keep(branch(x));
+    const masked = keep(dropPath(residual, 1 - p, { mode: 'row', scaleByKeep, generator: this.generator }));
+    return relu(keep(add(masked, identity)));
   }
 
   describe(): string {

@@ -5,13 +5,12 @@
  * p_l = 1 − (l/L)(1 − p_L), and optional DropBlock after chosen stages.
  */
 import type { Tensor } from '../../lib/tensor';
-import { relu } from '../../lib/ops/activations';
-import { flatten } from '../../lib/ops/views';
 import { Module } from '../module';
 import { Conv2d } from '../conv2d';
 import { BatchNorm2d } from '../batchnorm';
 import { Linear } from '../linear';
-import { Sequential } from '../containers';
+import { Sequential, forwardChain } from '../containers';
+import { Flatten } from '../flatten';
 import { AdaptiveAvgPool2d } from '../pooling';
 import type { LayerOptions } from '../layer-options';
 import { DropBlock2d, dropBlock2dLayer } from '../drop/dropblock';
@@ -20,6 +19,7 @@ import { checkOptions, checkPositiveInteger, optionKeys } from '../../lib/valida
 import { formatValue } from '../../base/shape';
 import { BasicBlock } from './basic-block';
 import { Bottleneck } from './bottleneck';
+import { branchRelu } from './residual-block';
 import type { StochasticDepthOptions } from './residual-drop';
 import { type DropBlockSettings, dropBlockSettingKeys } from './dropblock-settings';
 
@@ -37,6 +37,9 @@ export interface ResNetOptions extends LayerOptions {
   dropBlock?: DropBlockSettings & { stages: readonly number[] };
 }
 type ResNetStochasticDepth = Omit<StochasticDepthOptions, 'survivalProb'> & { pL: number };
+
+/** The pooled features flattened to [N, C] for the classifier, as a layer of the forward's chain. */
+const flattenFeatures = new Flatten(1);
 
 const resnetOptionKeys = optionKeys<ResNetOptions>({
   dtype: true,
@@ -116,8 +119,7 @@ export class ResNet extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    const features = this.stages.forward(relu(this.bn1.forward(this.conv1.forward(x))));
-    return this.fc.forward(flatten(this.pool.forward(features), 1));
+    return forwardChain([this.conv1, this.bn1, branchRelu, this.stages, this.pool, flattenFeatures, this.fc], x);
   }
 
   /** The DropBlock layers, for a DropBlockScheduler. */

@@ -1,6 +1,7 @@
 /** The projection shortcut of a ResNet block: 1×1 conv (with the block's stride) + BatchNorm. */
 import type { Tensor } from '../../lib/tensor';
 import { Module } from '../module';
+import { forwardChain } from '../containers';
 import { Conv2d } from '../conv2d';
 import { BatchNorm2d } from '../batchnorm';
 import type { LayerOptions } from '../layer-options';
@@ -16,7 +17,7 @@ export class ProjectionShortcut extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return this.bn.forward(this.conv.forward(x));
+    return forwardChain([this.conv, this.bn], x);
   }
 }
 
