@@ -52,12 +52,12 @@ describe('the wasm cost model: how many threads a call takes', () => {
   });
 
   it('cuts a call into a few shares per thread, one on one thread, never more than its pieces', () => {
-    expect(sharesFor('conv2d', 64, 1)).to.equal(1);
-    expect(sharesFor('conv2d', 64, 2)).to.equal(2 * sharesPerThread);
-    expect(sharesFor('conv2d', 3, 2)).to.equal(3);
-    expect(sharesFor('conv2d', 0, 2)).to.equal(1);
-    expect(sharesFor('gemm', 64, 2), 'a gemm share packs op(A) again: one a thread').to.equal(2);
-    expect(sharesFor('gemm', 1, 2)).to.equal(1);
+    expect(sharesFor(64, 1)).to.equal(1);
+    expect(sharesFor(64, 2)).to.equal(2 * sharesPerThread);
+    expect(sharesFor(3, 2)).to.equal(3);
+    expect(sharesFor(0, 2)).to.equal(1);
+    expect(sharesFor(64, 2, 1), 'one a thread, asked for').to.equal(2);
+    expect(sharesFor(1, 2, 1)).to.equal(1);
   });
 
   it('counts whole pieces: 3 pieces on 2 threads save a third, not a half', () => {

@@ -15,6 +15,18 @@ const smallestWorthCopying = 4096;
 /** The column strips shares take whole (NR in kernels/wasm/assembly/sgemm.ts). */
 const stripWidth = 8;
 
+/**
+ * Whether every share packs all of op(A) again for its columns (kernels/wasm/assembly/sgemm.ts): all
+ * but the one-row product that reads B where it lies. Such a gemm is cut into one share per thread:
+ * with 16 columns a share, the packing was a third of the multiply-adds' time. Measured on the small
+ * CNN's linear layers (ordinary operands, copies included), 2 threads, medians of 300 calls in three
+ * runs interleaved: 64×128×1568 0.913–0.932 ms in 8 shares, 0.845–0.853 in 2; 64×1568×128
+ * 0.826–0.834 and 0.804–0.812; 128×1568×64 (Aᵀ) 0.832–0.847 and 0.811–0.821 (one thread: 1.41–1.50 ms
+ * each). The one-row product keeps its four shares a thread, which leave a late worker's part to the
+ * caller (a batch-1 inference took 0.90–0.98× one thread's speed on two with one share a thread).
+ */
+const packsA = (m: number, transB: boolean): boolean => !(m === 1 && !transB);
+
 export function wasmGemm(problem: GemmProblem): void {
   const { m, n, k } = problem;
   if (m * n * k < smallestWorthCopying) {
@@ -27,7 +39,7 @@ export function wasmGemm(problem: GemmProblem): void {
     [a, b, c],
     (wasm) => {
       const frame = callFrame(wasm);
-      const split = splitFor(wasm, 'gemm', Math.ceil(n / stripWidth), gemmUnits(m, n, k));
+      const split = splitFor(wasm, 'gemm', Math.ceil(n / stripWidth), gemmUnits(m, n, k), packsA(m, p.transB) ? 1 : undefined);
       const workspaceStride = wasm.exports.gemmWorkspaceBytes();
       const cAddress = p.accumulate ? frame.input(c, p.cOffset, m * n) : frame.outputAt(c, p.cOffset, m * n);
       const args = frame.args('gemm', {

@@ -70,17 +70,6 @@ export const wakeNs = 25000;
  */
 export const sharesPerThread = 4;
 
-/**
- * Families whose shares each repeat work, and so take fewer: a gemm share packs all of op(A) again
- * for its columns (the packing is a third of the multiply-adds' time when a share has 16 columns),
- * so a gemm is cut into one share per thread. Measured on the small CNN's linear layers (ordinary
- * operands, copies included), 2 threads, medians of 300 calls in three runs interleaved with 8
- * shares: 64×128×1568 0.913–0.932 ms in 8 shares, 0.845–0.853 in 2; 64×1568×128 0.826–0.834 and
- * 0.804–0.812; 128×1568×64 (Aᵀ) 0.832–0.847 and 0.811–0.821 (one thread: 1.41–1.50 ms each). One
- * share a thread still lets the caller take a late worker's share: it claims what is left.
- */
-const sharesPerThreadOf: Partial<Record<KernelFamily, number>> = { gemm: 1 };
-
 /** How a call runs: on how many threads, its items cut into how many shares (assembly/share.ts). */
 export interface Split {
   readonly threads: number;
@@ -91,11 +80,10 @@ export interface Split {
 export const oneThread: Split = { threads: 1, shares: 1 };
 
 /**
- * The shares of a `family` call over `items` pieces on `threads` threads: one on one thread, else
- * a few per thread (sharesPerThread, or the family's own), at most one piece each.
+ * The shares of a call over `items` pieces on `threads` threads: one on one thread, else `perThread`
+ * per thread (a kernel whose every share repeats some work asks for fewer), at most one piece each.
  */
-export function sharesFor(family: KernelFamily, items: number, threads: number): number {
-  const perThread = sharesPerThreadOf[family] ?? sharesPerThread;
+export function sharesFor(items: number, threads: number, perThread = sharesPerThread): number {
   return threads <= 1 ? 1 : Math.max(1, Math.min(Math.floor(items), threads * perThread));
 }
 

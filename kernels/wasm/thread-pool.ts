@@ -249,12 +249,13 @@ export function threadsAvailable(wasm: WasmInstance, wanted: number): number {
 /**
  * How to run a call of `family` over `units` units of work (multiply-adds, or values: see
  * thread-cost.ts) that splits into `items` independent pieces: on as many threads as repay their
- * overhead (thread-cost.ts), at most one piece each, and in how many shares.
+ * overhead (thread-cost.ts), at most one piece each, and in how many shares (`sharesPerThread` a
+ * thread, or fewer for a kernel whose every share repeats some work).
  */
-export function splitFor(wasm: WasmInstance, family: KernelFamily, items: number, units: number): Split {
+export function splitFor(wasm: WasmInstance, family: KernelFamily, items: number, units: number, perThread?: number): Split {
   const hot = performance.now() - lastJobEnd < spinMs;
   const threads = threadsAvailable(wasm, worthwhileThreads(family, items, units, getNumThreads(), hot));
-  return { threads, shares: sharesFor(family, items, threads) };
+  return { threads, shares: sharesFor(items, threads, perThread) };
 }
 
 /** Why calls run on one thread although more were asked for, or undefined. */
