@@ -51,6 +51,35 @@ describe('BlockAllocator (buddy)', () => {
     expect(() => heap.release(12345)).to.throw('wasm memory: no block at address 12345 is in use');
   });
 
+  it('a block given back waits for the next request of its size, unmerged, and is not zero', () => {
+    const { heap: quads } = make(12);
+    const [p, , r] = [take(quads, 64), take(quads, 64), take(quads, 64), take(quads, 64)];
+    quads.release(p);
+    quads.release(r);
+    expect(quads.allocate(64), 'the block given back last, not the lowest free one').to.deep.equal({ address: r, fresh: false });
+    const { heap } = make(12);
+    const a = take(heap, 100);
+    const b = take(heap, 100);
+    heap.release(a);
+    expect(heap.bytesInUse).to.equal(128);
+    expect(heap.allocate(128)).to.deep.equal({ address: a, fresh: false });
+    heap.release(a);
+    expect(() => heap.release(a), 'a waiting block is not in use').to.throw(`no block at address ${a} is in use`);
+    // A smaller request would take memory never handed out: the waiting block is merged first, and split.
+    expect(take(heap, 64)).to.equal(a);
+    expect(take(heap, 64)).to.equal(a + 64);
+    expect(take(heap, 64), 'then fresh memory').to.equal(b + 128);
+  });
+
+  it('waiting blocks are merged before a request takes memory never handed out', () => {
+    const { heap, ends } = make(12);
+    const small = [take(heap, 64), take(heap, 64), take(heap, 128), take(heap, 256), take(heap, 512)];
+    for (const address of small) heap.release(address);
+    // 1024 bytes fit where the five were only once they merge; else the request would go above them.
+    expect(take(heap, 1024)).to.equal(1 << 16);
+    expect(Math.max(...ends)).to.equal((1 << 16) + 1024);
+  });
+
   it('a random mix of sizes: blocks never overlap, and freeing all of them leaves one block', () => {
     const { heap } = make(20);
     let seed = 5;
