@@ -9,9 +9,9 @@
  * The lowest free block of a size is handed out first, so the used part of the region stays low and
  * the memory grows only as far as the highest block in use (`grow` is told each new end).
  *
- * A block of up to 1 MiB given back waits, unmerged, for the next request of its size (at most four
- * of a size wait): a kernel call takes and gives back a few such blocks (its argument block, its
- * workspace, copies), and in a mostly free region each would otherwise be split off the largest
+ * A block of up to 1 MiB given back waits, unmerged, for the next request of its size (16 of a size
+ * below 64 KiB, four above): a kernel call takes and gives back a few such blocks (its argument
+ * block, its workspace, copies, batch norm's per-channel vectors), and in a mostly free region each would otherwise be split off the largest
  * block and merged back into it, some 25 halvings each way — 1.4–1.8 µs a block, 30 µs of a 400 µs
  * batch-1 inference of the small CNN. Waiting blocks are merged as soon as a request would
  * otherwise take memory never handed out (or find none), and before freeBlocks() lists the free
@@ -21,9 +21,9 @@
 
 /** 64 bytes: a cache line, and a multiple of v128's 16-byte alignment. */
 const minOrder = 6;
-/** Blocks up to 2^20 bytes given back wait for the next request of their size, at most waitingPerOrder of each. */
+/** Blocks up to 2^20 bytes given back wait for the next request of their size: up to 16 of each size below 64 KiB, 4 of each above. */
 const maxWaitingOrder = 20;
-const waitingPerOrder = 4;
+const waitingPerOrder = (order: number): number => (order < 16 ? 16 : 4);
 
 export class BlockAllocator {
   /** Free blocks by order (log2 of the size), as offsets from the region's start. */
@@ -109,7 +109,7 @@ export class BlockAllocator {
     this.used.delete(offset);
     this.usedBytes -= 2 ** order;
     const waiting = this.waiting[order];
-    if (waiting !== undefined && waiting.length < waitingPerOrder) waiting.push(offset);
+    if (waiting !== undefined && waiting.length < waitingPerOrder(order)) waiting.push(offset);
     else this.merge(offset, order);
   }
 
