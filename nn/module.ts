@@ -106,7 +106,8 @@ export abstract class Module {
   }
 
   children(): Module[] {
-    return this.namedChildren().map(([, m]) => m);
+    // Without their names: nn.Sequential asks on every forward, and naming is a regex per child.
+    return Object.values(this).filter((value): value is Module => value instanceof Module);
   }
 
   modules(): Module[] {

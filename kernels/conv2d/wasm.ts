@@ -31,9 +31,8 @@ function runConv<K extends ConvKernel>(wasm: WasmInstance, frame: CallFrame, nam
   const split = splitFor(wasm, 'conv2d', g.n * g.groups, forwardFlops(g) / 2);
   const workspaceStride = workspaceBytes(wasm, g, 'maxPool2x2' in operands && operands.maxPool2x2 === 1);
   // The geometry's fields are named as the slots (frame.args reads only the declared ones).
-  const shared: SharedBlock<'conv2d'> = { ...g, workspace: frame.reserve(workspaceStride * split.threads), workspaceStride };
-  // A generic K hides that shared and operands together are K's block; each part is checked above.
-  runKernel(wasm, name, frame.args(name, { ...shared, ...operands } as ArgumentBlock<K>), split);
+  const own = { workspace: frame.reserve(workspaceStride * split.threads), workspaceStride, ...operands };
+  runKernel(wasm, name, frame.args(name, g, own as Partial<ArgumentBlock<K>>), split);
 }
 
 export const wasmConv2d: Conv2dKernels = {

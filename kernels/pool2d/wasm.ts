@@ -42,7 +42,7 @@ export const wasmPool2d: Pool2dKernels = {
         const frame = callFrame(wasm);
         const values = frame.outputAt(out);
         const indices = frame.outputAt(argmax);
-        const args = frame.args('maxPool2dForward', { ...g, x: frame.input(x), out: values, argmax: indices });
+        const args = frame.args('maxPool2dForward', g, { x: frame.input(x), out: values, argmax: indices });
         runKernel(wasm, 'maxPool2dForward', args, splitForPlanes(wasm, 'maxPool2d', g.planes, g.inH * g.inW));
         frame.output(values, out);
         frame.output(indices, argmax);
@@ -57,7 +57,7 @@ export const wasmPool2d: Pool2dKernels = {
       (wasm) => {
         const frame = callFrame(wasm);
         const gradient = frame.outputAt(dx);
-        const args = frame.args('maxPool2dBackward', { ...g, dy: frame.input(dy), argmax: frame.input(argmax), dx: gradient });
+        const args = frame.args('maxPool2dBackward', g, { dy: frame.input(dy), argmax: frame.input(argmax), dx: gradient });
         runKernel(wasm, 'maxPool2dBackward', args, splitForPlanes(wasm, 'maxPool2d', g.planes, g.inH * g.inW));
         frame.output(gradient, dx);
       },
@@ -71,7 +71,7 @@ export const wasmPool2d: Pool2dKernels = {
       (wasm) => {
         const frame = callFrame(wasm);
         const result = frame.outputAt(out);
-        const args = frame.args('avgPool2dForward', { ...averageBlock(frame, g), x: frame.input(x), out: result });
+        const args = frame.args('avgPool2dForward', averageBlock(frame, g), { x: frame.input(x), out: result });
         runKernel(wasm, 'avgPool2dForward', args, splitForPlanes(wasm, 'avgPool2d', g.planes, g.inH * g.inW));
         frame.output(result, out);
       },
@@ -85,7 +85,7 @@ export const wasmPool2d: Pool2dKernels = {
       (wasm) => {
         const frame = callFrame(wasm);
         const result = frame.input(dx); // accumulated into
-        const args = frame.args('avgPool2dBackward', { ...averageBlock(frame, g), dy: frame.input(dy), dx: result });
+        const args = frame.args('avgPool2dBackward', averageBlock(frame, g), { dy: frame.input(dy), dx: result });
         runKernel(wasm, 'avgPool2dBackward', args, splitForPlanes(wasm, 'avgPool2d', g.planes, g.inH * g.inW));
         frame.output(result, dx);
       },
