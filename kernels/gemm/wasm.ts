@@ -22,8 +22,8 @@ const stripWidth = 8;
  * CNN's linear layers (ordinary operands, copies included), 2 threads, medians of 300 calls in three
  * runs interleaved: 64×128×1568 0.913–0.932 ms in 8 shares, 0.845–0.853 in 2; 64×1568×128
  * 0.826–0.834 and 0.804–0.812; 128×1568×64 (Aᵀ) 0.832–0.847 and 0.811–0.821 (one thread: 1.41–1.50 ms
- * each). The one-row product keeps its four shares a thread, which leave a late worker's part to the
- * caller (a batch-1 inference took 0.90–0.98× one thread's speed on two with one share a thread).
+ * each). The one-row product packs nothing and keeps its four shares a thread, as the other kernels
+ * do: fine shares leave a late worker's part to the caller.
  */
 const packsA = (m: number, transB: boolean): boolean => !(m === 1 && !transB);
 
