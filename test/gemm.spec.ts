@@ -175,6 +175,39 @@ describe('gemm', () => {
           expect(Array.from(c)).to.deep.equal([0, 0, 0, 0, 0, 0]);
         });
 
+        if (backend.backend === 'js') {
+          it('a small product, summed directly, gives the bits of the packed path (the first rows of a larger product)', () => {
+            const rng = new Generator(19);
+            // [rows summed directly, rows of a product packed (over 16384 multiply-adds), n, k]
+            for (const [m, big, n, k] of [
+              [1, 4, 37, 200],
+              [2, 8, 40, 100],
+              [3, 8, 10, 256],
+              [1, 4, 128, 128],
+            ]) {
+              for (const [accumulate, transA, transB] of [
+                [false, false, false],
+                [true, false, true],
+                [true, true, false],
+              ]) {
+                // op(A) of `big` rows; with transA its first m rows are columns of the stored k × big matrix.
+                const aBig = filled(new Float32Array(big * k), rng);
+                const aSmall = transA
+                  ? Float32Array.from({ length: m * k }, (_, i) => aBig[Math.floor(i / m) * big + (i % m)])
+                  : aBig.slice(0, m * k);
+                const b = filled(new Float32Array(k * n), rng);
+                const start = filled(new Float32Array(big * n), rng);
+                const packed = Float32Array.from(start);
+                const direct = start.slice(0, m * n);
+                on(backend, () => gemm({ m: big, n, k, a: aBig, b, c: packed, accumulate, transA, transB }));
+                on(backend, () => gemm({ m, n, k, a: aSmall, b, c: direct, accumulate, transA, transB }));
+                const what = `${m}×${k}·${k}×${n}, accumulate ${accumulate}, transA ${transA}, transB ${transB}`;
+                expect(Array.from(direct), what).to.deep.equal(Array.from(packed.subarray(0, m * n)));
+              }
+            }
+          });
+        }
+
         if (backend.backend === 'wasm') {
           it('a one-row op(A), read with B where they lie, gives the bits of the packed path (row 0 of a two-row product)', () => {
             const rng = new Generator(17);

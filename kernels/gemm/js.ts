@@ -28,10 +28,31 @@ const NC = 2048;
 const packedA = new Scratch();
 const packedB = new Scratch();
 
+/**
+ * Products at most one KC block deep and this small, or of fewer rows than a micro-tile, are summed
+ * directly: packing them cost more than their sums (a batch-1 linear layer of 10 outputs, 1×128 by
+ * 128×10: 17 µs packed, a few direct). Each element is summed as the micro-kernel sums it — k in
+ * order from zero in float64, then added to C once — so its bits are the packed path's.
+ */
+const largestDirect = 16384;
+
 export function jsGemm(problem: GemmProblem): void {
   const { m, n, k, a, b, c, aOffset, bOffset, cOffset, transA, transB } = resolveGemmProblem(problem);
   if (!problem.accumulate) c.fill(0, cOffset, cOffset + m * n);
   if (m === 0 || n === 0 || k === 0) return;
+  if (k <= KC && (m < MR || m * n * k <= largestDirect)) {
+    // op(A)(i, p) and op(B)(p, j) by strides, whatever the transposes.
+    const [aRow, aStep] = transA ? [1, m] : [k, 1];
+    const [bColumn, bStep] = transB ? [k, 1] : [1, n];
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0, ai = aOffset + i * aRow, bi = bOffset + j * bColumn; p < k; p++, ai += aStep, bi += bStep) sum += a[ai] * b[bi];
+        c[cOffset + i * n + j] += sum;
+      }
+    }
+    return;
+  }
 
   const pa = packedA.float64(MC * KC);
   const pb = packedB.float64(KC * NC);
