@@ -156,6 +156,26 @@ describe('tensors living in the wasm memory', () => {
     });
   });
 
+  it('a ResNet in eval mode without a graph gives its blocks back call after call, and its outputs do not change', () => {
+    onWasm(() => {
+      for (const make of residualNetworks()) {
+        const model = make().eval();
+        const x = randn([8, 3, 16, 16], { dtype: 'float32', generator: new Generator(11) });
+        const forward = (): unknown => noGrad(() => model.forward(x)).toArray();
+        const first = forward();
+        const before = residentBytes();
+        for (let i = 0; i < 10; i++) expect(forward()).to.deep.equal(first);
+        expect(residentBytes(), String(model)).to.equal(before);
+      }
+      // A block called on a tensor its caller holds gives back only what it made itself.
+      const block = new models.BasicBlock(8, 8, { dtype: 'float32', generator: new Generator(12) }).eval();
+      const held = F.relu(randn([8, 8, 16, 16], { dtype: 'float32', generator: new Generator(13) }));
+      const expected = Array.from(held.values());
+      for (let i = 0; i < 5; i++) noGrad(() => block.forward(held));
+      expect(Array.from(held.values())).to.deep.equal(expected);
+    });
+  });
+
   it('a Sequential holding a layer that keeps its input leaves that input alone, nested or not', () => {
     class Keeper extends nn.Module {
       kept: Tensor[] = [];
