@@ -1,5 +1,6 @@
 /**
- * The batch-norm kernel interface: the four O(N·C·S) passes of forward and backward, and training
+ * The batch-norm kernel interface: the four O(N·C·S) passes of forward and backward, the plain
+ * per-channel sums (which a convolution's bias gradient uses too), and training
  * with batch statistics as one call per direction (training.ts), which also does the O(C) algebra
  * between the passes (σ⁻¹, γσ⁻¹, dx's coefficients); running statistics stay in
  * lib/ops/batchnorm.ts. Per-channel vectors are Float64Array of length C; x, y, dy, dx are in the

@@ -11,9 +11,9 @@
  *
  * A block of up to 1 MiB given back waits, unmerged, for the next request of its size (16 of a size
  * below 64 KiB, four above): a kernel call takes and gives back a few such blocks (its argument
- * block, its workspace, copies, batch norm's per-channel vectors), and in a mostly free region each would otherwise be split off the largest
- * block and merged back into it, some 25 halvings each way — 1.4–1.8 µs a block, 30 µs of a 400 µs
- * batch-1 inference of the small CNN. Waiting blocks are merged as soon as a request would
+ * block, its workspace, copies, batch norm's per-channel vectors), and in a mostly free region each
+ * would otherwise be split off the largest block and merged back into it, some 25 halvings each way
+ * — 1.4–1.8 µs a block, 36 µs of a 400 µs batch-1 inference of the small CNN. Waiting blocks are merged as soon as a request would
  * otherwise take memory never handed out (or find none), and before freeBlocks() lists the free
  * ones. They still move a large block higher now and then: 5,000 steps of the small CNN at batch
  * sizes from 1 to 128 grew the wasm memory to 72.1 MiB instead of 64.1, and no further.

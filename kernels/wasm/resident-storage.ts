@@ -9,8 +9,8 @@
  *   detaches the views on it; an unshared one would), n is large enough for a copy to matter, and
  *   the resident bytes stay under `residentCapBytes`. Otherwise the array is an ordinary one and
  *   kernel calls copy it, as before. allocateIndices asks `residentInt32` on the same terms.
- * - When its block is reused: when recycle() (recycleIndices()) is given the array (the autograd engine and chains of
- *   layers prove it dead, deterministically), else when the array object is garbage (a
+ * - When its block is reused: when recycle() (recycleIndices()) is given the array (the autograd
+ *   engine, chains of layers and ops' discard prove it dead, deterministically), else when the array object is garbage (a
  *   FinalizationRegistry gives the block back to the heap). Nothing has to be disposed by hand.
  * - What a user sees: never such an array. The public accessors (Tensor's data, storage,
  *   contiguousData) first move a resident storage to an ordinary array (lib/tensor.ts), so a view a

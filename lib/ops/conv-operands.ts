@@ -1,8 +1,8 @@
 /**
  * What conv2d and convTranspose2d share: operands read in the input's dtype, what their forward
  * saves, and the first-order backward on the kernels (raw arrays), the bias gradient a
- * per-channel sum of the output gradient (on the batch-norm kernels' channel sums). With createGraph each op builds its gradients from
- * the conv ops instead, so that they can be differentiated again.
+ * per-channel sum of the output gradient (the batch-norm kernels' channel sums). With createGraph
+ * each op builds its gradients from the conv ops instead, so that they can be differentiated again.
  */
 import { Tensor } from '../tensor';
 import { type DType, type TypedArray, allocate, allocateUnfilled, dtypeOf } from '../../base/dtype';

@@ -1,5 +1,5 @@
 /**
- * Batch norm's four O(N·C·S) passes, and training's two fused calls, on wasm memory (see kernels/batchnorm/kernels.ts): element data
+ * Batch norm's four O(N·C·S) passes, its plain channel sums, and training's two fused calls, on wasm memory (see kernels/batchnorm/kernels.ts): element data
  * float32 in the (N, C, S) layout of kernels/batchnorm/geometry.ts, per-channel vectors float64.
  * Arithmetic is float64, as in kernels/batchnorm/js.ts: the elementwise passes compute exactly the
  * js expression (so their values are bitwise the js ones); the sums run in float64x2 lanes, four
